@@ -1,0 +1,110 @@
+"""The build pipeline, top to bottom: load, compose, render, verify, write.
+
+Everything is gathered and checked in memory first; the PDF replaces the
+previous one only once it exists whole.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import compose as composer
+from . import render as renderer
+from . import source
+from .errors import BuildError
+from .readback import read_pdf
+from .verify import verify
+
+
+@dataclass
+class BuildResult:
+    """What one build wrote and what it measured."""
+
+    output: Path
+    pages: int
+    notes: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def build(
+    issue_path: Path,
+    output: Path | None = None,
+    *,
+    build_dir: Path = Path("build"),
+    html_output: Path | None = None,
+) -> BuildResult:
+    """Build one issue (a folder, its issue.toml, or a Markdown file) into a PDF."""
+    start = time.perf_counter()
+    issue = _load(issue_path)
+    composition = _compose(issue)
+    if html_output is not None:
+        _write(html_output, composition.html.encode("utf-8"))
+    rendered = _render(issue, composition)
+    _verify(rendered, composition)
+    target = output or default_output(issue, build_dir)
+    _write(target, rendered.pdf)
+    return BuildResult(
+        output=target,
+        pages=rendered.pages,
+        notes=len(composition.notes),
+        seconds=time.perf_counter() - start,
+        warnings=rendered.warnings,
+    )
+
+
+def default_output(issue: source.Issue, build_dir: Path) -> Path:
+    """``build/<issue folder>/<BIP-NN-YYYY-MM>.pdf``."""
+    return build_dir / issue.name / f"{issue.file_stem}.pdf"
+
+
+def _load(issue_path: Path) -> source.Issue:
+    """Read and validate the issue's TOML, front matter and Markdown files."""
+    return source.load_issue(issue_path)
+
+
+def _compose(issue: source.Issue) -> composer.Composition:
+    """Number the issue across its articles and lay it out as one HTML document."""
+    return composer.compose(issue)
+
+
+def _render(issue: source.Issue, composition: composer.Composition) -> renderer.Rendered:
+    """Lay out the pages and write the PDF in memory."""
+    return renderer.render_pdf(composition.html, base_url=issue.root, language=issue.language)
+
+
+def _verify(rendered: renderer.Rendered, composition: composer.Composition) -> None:
+    """Read the PDF back and stop if its contents, notes or fonts are not intact."""
+    problems = verify(read_pdf(rendered.pdf), composition)
+    if problems:
+        raise BuildError(
+            "the PDF failed verification: "
+            + "; ".join(problems[:5])
+            + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
+            hint="this is a bippdf bug or a style problem; run with --debug",
+        )
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, so a failure never leaves half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file private; outputs are for the whole team.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    if not target.exists():
+        raise BuildError("the PDF was not written", path=target)

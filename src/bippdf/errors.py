@@ -1,0 +1,67 @@
+"""The one exception hierarchy of bippdf: every failure a user sees is one of these.
+
+Each error can carry the source file and line it is about, so that the CLI prints
+``file:line: message`` and a hint on what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BippdfError(Exception):
+    """A failure bippdf can explain: what went wrong, where, and what to do."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` as far as it is known, or an empty string."""
+        if self.path is None:
+            return ""
+        parts = [_display(self.path)]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class SourceError(BippdfError):
+    """The issue's sources are wrong: TOML, front matter, Markdown, images, notes."""
+
+
+class BuildError(BippdfError):
+    """Rendering or writing the PDF failed for a reason that is not the sources' fault."""
+
+
+class CheckError(BippdfError):
+    """A built PDF does not hold what it must (pages, contents, notes, links, fonts)."""
+
+
+def _display(path: Path) -> str:
+    """The path relative to the working directory when it is below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,223 @@
+"""Markdown to tokens and tokens to HTML: mistune 3 with the bulletin's plugins.
+
+Parsing and rendering are two steps so that the issue can be numbered in
+between: notes are scoped to their article but numbered across the issue, and
+headings get ids unique across the issue (see ``compose``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html import escape
+from re import Match
+from typing import TYPE_CHECKING, Any
+
+import mistune
+from mistune.core import BlockState
+from mistune.plugins.table import table
+from mistune.plugins.url import url
+from mistune.util import unikey
+
+if TYPE_CHECKING:
+    from mistune.block_parser import BlockParser
+    from mistune.core import InlineState
+    from mistune.inline_parser import InlineParser
+
+Token = dict[str, Any]
+
+_NOTE_LABEL = r"(?:[^\\\[\]\s]|\\.){1,100}"
+_NOTE_CALL = r"\[\^(?P<note_key>" + _NOTE_LABEL + r")\]"
+_NOTE_DEFINITION = (
+    r"^(?P<note_lead> {0,3})\[\^(?P<note_key>" + _NOTE_LABEL + r")\]:[ \t]*"
+    r"(?P<note_text>[^\n]*(?:\n+|$)(?:(?P=note_lead) {1,4}(?! )[^\n]*\n+)*)"
+)
+
+
+@dataclass
+class NoteDefinition:
+    """The text of one note as written in its article, and where."""
+
+    key: str
+    text: str
+    line: int
+
+
+@dataclass
+class ParsedArticle:
+    """An article's body as mistune tokens, with the notes it defines."""
+
+    tokens: list[Token]
+    definitions: dict[str, list[NoteDefinition]] = field(default_factory=dict)
+
+
+def parse_note_call(inline: InlineParser, m: Match[str], state: InlineState) -> int:
+    """``[^label]``: a call of the note ``label`` of this article."""
+    state.append_token({"type": "note_ref", "raw": unikey(m.group("note_key"))})
+    return m.end()
+
+
+def parse_note_definition(block: BlockParser, m: Match[str], state: BlockState) -> int:
+    """``[^label]: text``: the note's text, kept aside until the Annexe is written."""
+    key = unikey(m.group("note_key"))
+    line = state.src.count("\n", 0, m.start()) + 1
+    definitions = state.env.setdefault("note_definitions", {})
+    definitions.setdefault(key, []).append(NoteDefinition(key, _dedent(m.group("note_text")), line))
+    return m.end()
+
+
+def _dedent(text: str) -> str:
+    """A note's continuation lines without their indentation."""
+    return "\n".join(line.strip() for line in text.strip().splitlines())
+
+
+def render_note_ref(
+    renderer: Any, key: str, number: int | None = None, call_id: str | None = None
+) -> str:
+    """A numbered note call linking to its note in the Annexe."""
+    if number is None:  # an unnumbered call only appears when rendering outside an issue
+        return "<sup>[" + escape(key) + "]</sup>"
+    id_attr = f' id="{call_id}"' if call_id else ""
+    return (
+        f'<sup class="note-call"><a{id_attr} href="#note-{number}" role="doc-noteref">'
+        f"{number}</a></sup>"
+    )
+
+
+def notes(md: mistune.Markdown) -> None:
+    """Scoped notes: ``[^label]`` calls and ``[^label]: text`` definitions.
+
+    Unlike mistune's footnotes plugin, definitions are not rendered in place:
+    the issue numbers every call across its articles and collects the notes
+    into its Annexe.
+    """
+    md.inline.register("note_ref", _NOTE_CALL, parse_note_call, before="link")
+    md.block.register("note_definition", _NOTE_DEFINITION, parse_note_definition, before="ref_link")
+    if md.renderer is not None and md.renderer.NAME == "html":
+        md.renderer.register("note_ref", render_note_ref)
+
+
+def render_figure(renderer: Any, src: str, alt: str, credit: str | None = None) -> str:
+    """An image standing alone in its paragraph: a figure with its credit."""
+    caption = (
+        f'<figcaption><span class="credit">{escape(credit)}</span></figcaption>' if credit else ""
+    )
+    return (
+        f'<figure class="figure"><img src="{escape(src)}" alt="{escape(alt)}" />'
+        f"{caption}</figure>\n"
+    )
+
+
+def figures(md: mistune.Markdown) -> None:
+    """Figures: a paragraph holding only an image becomes ``<figure>``, its title the credit."""
+    md.after_render_hooks.append(_figure_hook)
+
+
+def _figure_hook(md: mistune.Markdown, result: Any, state: BlockState) -> Any:
+    # Runs on the token list (the parser has no renderer), once inline parsing is done.
+    return list(_figures(result)) if isinstance(result, list) else result
+
+
+def _figures(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        image = _lone_image(token)
+        if image is not None:
+            attrs = image["attrs"]
+            yield {
+                "type": "figure",
+                "attrs": {
+                    "src": attrs["url"],
+                    "alt": plain_text(image.get("children", [])),
+                    "credit": attrs.get("title"),
+                },
+            }
+            continue
+        if "children" in token and token["type"] not in {"paragraph", "heading", "block_text"}:
+            token["children"] = list(_figures(token["children"]))
+        yield token
+
+
+def _lone_image(token: Token) -> Token | None:
+    if token["type"] != "paragraph":
+        return None
+    children = [
+        c
+        for c in token.get("children", [])
+        if not (
+            c["type"] in {"softbreak", "linebreak"}
+            or (c["type"] == "text" and not c["raw"].strip())
+        )
+    ]
+    if len(children) == 1 and children[0]["type"] == "image":
+        image: Token = children[0]
+        return image
+    return None
+
+
+class BulletinRenderer(mistune.HTMLRenderer):
+    """HTML for print: tables keep their header; external links are marked."""
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        css = "" if url.startswith("#") else ' class="external"'
+        title_attr = f' title="{escape(title)}"' if title else ""
+        return f'<a href="{escape(url)}"{css}{title_attr}>{text}</a>'
+
+
+def create_markdown() -> mistune.Markdown:
+    """The parser every article goes through: tokens out, no HTML yet."""
+    md = mistune.Markdown(
+        renderer=None,
+        plugins=[table, url, notes, figures],
+    )
+    return md
+
+
+def create_renderer() -> BulletinRenderer:
+    """The HTML renderer with our token types registered."""
+    renderer = BulletinRenderer(escape=False)
+    table(mistune.Markdown(renderer=renderer))  # registers the table token renderers
+    renderer.register("note_ref", render_note_ref)
+    renderer.register("figure", render_figure)
+    return renderer
+
+
+def parse(md: mistune.Markdown, text: str) -> ParsedArticle:
+    """Parse one article's Markdown into tokens and its note definitions."""
+    state = BlockState()
+    tokens, state = md.parse(text, state)
+    assert isinstance(tokens, list)
+    return ParsedArticle(tokens=tokens, definitions=state.env.get("note_definitions", {}))
+
+
+def render(renderer: BulletinRenderer, tokens: list[Token]) -> str:
+    """Tokens (already numbered) to HTML."""
+    return renderer(tokens, BlockState())
+
+
+def walk(tokens: list[Token]) -> Iterator[Token]:
+    """Every token, depth first, in reading order."""
+    for token in tokens:
+        yield token
+        if "children" in token:
+            yield from walk(token["children"])
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """The text a reader sees in these tokens, without markup or note calls."""
+    parts = []
+    for token in walk(tokens):
+        if token["type"] in {"text", "codespan"}:
+            parts.append(token["raw"])
+        elif token["type"] in {"softbreak", "linebreak"}:
+            parts.append(" ")
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def slugify(text: str) -> str:
+    """A readable id: accents folded, lower case, words joined by hyphens."""
+    folded = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug or "section"

@@ -1,0 +1,249 @@
+"""Reading a PDF back: pages, labels, links, destinations, outline, fonts, text.
+
+Structure comes from pypdf; the text under a link (for instance the page
+number printed at the end of a contents entry) from pypdfium2, which can read
+the text inside a rectangle. Everything that verifies a PDF starts here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypdfium2
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.generic import Destination, DictionaryObject, IndirectObject
+
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass
+class Link:
+    """A link annotation: where it stands and where it goes."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+    text: str
+    uri: str | None = None
+    dest: str | None = None
+    dest_page: int | None = None
+
+
+@dataclass
+class OutlineItem:
+    """A bookmark and the bookmarks below it."""
+
+    title: str
+    page: int | None
+    children: list[OutlineItem] = field(default_factory=list)
+
+
+@dataclass
+class Font:
+    """A font the PDF uses, by its name without the subset prefix."""
+
+    name: str
+    embedded: bool
+    pages: set[int] = field(default_factory=set)
+
+
+@dataclass
+class PdfReadback:
+    """What a PDF holds, in terms a check can compare with expectations."""
+
+    page_count: int
+    page_sizes: list[tuple[float, float]]
+    page_labels: list[str]
+    texts: list[str]
+    links: list[Link]
+    destinations: dict[str, int]
+    outline: list[OutlineItem]
+    fonts: dict[str, Font]
+    metadata: dict[str, str]
+    language: str | None
+
+    def page_of(self, dest: str) -> int | None:
+        """The page index of a named destination, if it exists."""
+        return self.destinations.get(dest)
+
+    def links_to(self, dest: str) -> list[Link]:
+        """Every internal link pointing at a named destination."""
+        return [link for link in self.links if link.dest == dest]
+
+
+def read_pdf(pdf: bytes | Path) -> PdfReadback:
+    """Read a PDF (bytes or a file) into a ``PdfReadback``."""
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    reader = PdfReader(io.BytesIO(data))
+    document = pypdfium2.PdfDocument(data)
+    try:
+        destinations = _destinations(reader)
+        texts: list[str] = []
+        links: list[Link] = []
+        for index, page in enumerate(reader.pages):
+            pdfium_page = document[index]
+            textpage = pdfium_page.get_textpage()
+            texts.append(textpage.get_text_range())
+            links += _links(page, index, textpage, destinations)
+            textpage.close()
+            pdfium_page.close()
+    finally:
+        document.close()
+    metadata = {key.lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
+    language = reader.root_object.get("/Lang")
+    return PdfReadback(
+        page_count=len(reader.pages),
+        page_sizes=[(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages],
+        page_labels=list(reader.page_labels),
+        texts=texts,
+        links=links,
+        destinations=destinations,
+        outline=_outline(reader, reader.outline),
+        fonts=_fonts(reader),
+        metadata=metadata,
+        language=str(language) if language is not None else None,
+    )
+
+
+def normalize(text: str) -> str:
+    """Text as compared by checks: soft hyphens dropped, all white space one space."""
+    text = text.replace("\u00ad", "").replace("\ufffe", "").replace("\x02", "")
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def _destinations(reader: PdfReader) -> dict[str, int]:
+    result = {}
+    for name, dest in reader.named_destinations.items():
+        page = reader.get_destination_page_number(dest)
+        if page is not None and page >= 0:
+            result[str(name)] = page
+    return result
+
+
+def _links(page: Any, index: int, textpage: Any, destinations: dict[str, int]) -> list[Link]:
+    """The page's links, one per target and line: WeasyPrint writes one annotation per
+    box of a link (text, leader, page number), which are merged here."""
+    links: list[Link] = []
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        if annot.get("/Subtype") != "/Link":
+            continue
+        rect = [float(v) for v in annot["/Rect"]]
+        link = Link(
+            page=index,
+            text="",
+            rect=(
+                min(rect[0], rect[2]),
+                min(rect[1], rect[3]),
+                max(rect[0], rect[2]),
+                max(rect[1], rect[3]),
+            ),
+        )
+        action = annot.get("/A")
+        action = action.get_object() if isinstance(action, IndirectObject) else action
+        target = annot.get("/Dest")
+        if isinstance(action, DictionaryObject):
+            if action.get("/S") == "/URI":
+                link.uri = str(action.get("/URI"))
+            elif action.get("/S") == "/GoTo":
+                target = action.get("/D")
+        if target is not None:
+            target = target.get_object() if isinstance(target, IndirectObject) else target
+            if isinstance(target, str):
+                link.dest = str(target)
+                link.dest_page = destinations.get(link.dest)
+        same = next(
+            (
+                other
+                for other in links
+                if (other.dest, other.uri) == (link.dest, link.uri)
+                and _overlap(other.rect, link.rect)
+            ),
+            None,
+        )
+        if same is None:
+            links.append(link)
+        else:
+            same.rect = (
+                min(same.rect[0], link.rect[0]),
+                min(same.rect[1], link.rect[1]),
+                max(same.rect[2], link.rect[2]),
+                max(same.rect[3], link.rect[3]),
+            )
+    for link in links:
+        link.text = normalize(textpage.get_text_bounded(*link.rect))
+    return links
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two rectangles share some area (or touch), as boxes of one link do."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _outline(reader: PdfReader, items: list[Any]) -> list[OutlineItem]:
+    result: list[OutlineItem] = []
+    for item in items:
+        if isinstance(item, list):
+            if result:
+                result[-1].children = _outline(reader, item)
+            continue
+        assert isinstance(item, Destination)
+        page = reader.get_destination_page_number(item)
+        result.append(
+            OutlineItem(
+                title=str(item.title), page=page if page is not None and page >= 0 else None
+            )
+        )
+    return result
+
+
+def _fonts(reader: PdfReader) -> dict[str, Font]:
+    fonts: dict[str, Font] = {}
+    names: dict[int, tuple[str, bool]] = {}  # pages share font objects: read each once
+    for index, page in enumerate(reader.pages):
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        for ref in (resources.get("/Font") or {}).values():
+            key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
+            if key in names:
+                name, embedded = names[key]
+                fonts[name].pages.add(index)
+                continue
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type0":
+                descendant = font["/DescendantFonts"][0].get_object()
+                descriptor = descendant.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else None
+            embedded = descriptor is not None and any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            name = _embedded_name(descriptor) or SUBSET_PREFIX.sub(
+                "", str(font.get("/BaseFont", "")).lstrip("/")
+            )
+            names[key] = (name, embedded)
+            entry = fonts.setdefault(name, Font(name=name, embedded=embedded))
+            entry.embedded = entry.embedded and embedded
+            entry.pages.add(index)
+    return fonts
+
+
+def _embedded_name(descriptor: Any) -> str | None:
+    """The PostScript name inside an embedded font program (WeasyPrint's /BaseFont
+    is made from the family and style, not from the file)."""
+    if descriptor is None:
+        return None
+    for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+        if key in descriptor:
+            data = descriptor[key].get_object().get_data()
+            try:
+                font = TTFont(io.BytesIO(data), lazy=True)
+                name = font["name"].getDebugName(6)
+            except Exception:  # a bare CFF or Type 1 program has no name table
+                return None
+            return str(name) if name else None
+    return None
