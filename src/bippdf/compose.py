@@ -74,7 +74,7 @@ def compose(issue: Issue) -> Composition:
     md = markdown.create_markdown()
     renderer = markdown.create_renderer()
     ids = _Ids({ANNEXE_ID, CONTENTS_ID})
-    numbering = _NoteNumbering()
+    numbering = NoteNumbering()
     contents: list[Entry] = []
     articles: list[ComposedArticle] = []
     for article in issue.articles:
@@ -95,7 +95,7 @@ def compose(issue: Issue) -> Composition:
                 _resolve_image(token, article)
         for parsed in (lead, body):
             if parsed is not None:
-                numbering.number(parsed.tokens, article)
+                numbering.number(parsed.tokens, article.path)
         contents.append(entry)
         articles.append(
             ComposedArticle(
@@ -142,19 +142,20 @@ class _Ids:
         return candidate
 
 
-class _NoteNumbering:
+class NoteNumbering:
     """Numbers note calls 1..N across the issue, in order of first call."""
 
     def __init__(self) -> None:
         self.numbers: dict[tuple[Path, str], int] = {}
         self.notes: list[Note] = []
 
-    def number(self, tokens: list[Token], article: Article) -> None:
-        """Give every call in these tokens its number and the first call its id."""
+    def number(self, tokens: list[Token], scope: Path) -> None:
+        """Give every call in these tokens (labels scoped to ``scope``, the article's file)
+        its number, and the first call of each note its id."""
         for token in markdown.walk(tokens):
             if token["type"] != "note_ref":
                 continue
-            key = (article.path, token["raw"])
+            key = (scope, token["raw"])
             first = key not in self.numbers
             if first:
                 self.numbers[key] = len(self.numbers) + 1
@@ -243,10 +244,12 @@ def _heading_pattern(level: int, text: str) -> re.Pattern[str]:
 
 def _check_notes(article: Article, body: ParsedArticle, lead: ParsedArticle | None) -> None:
     """Every call has one definition in its article, and every definition is called."""
-    called: list[str] = []
+    called: dict[str, str] = {}  # normalised key: the label as first written
     for parsed in (lead, body):
         if parsed is not None:
-            called += [t["raw"] for t in markdown.walk(parsed.tokens) if t["type"] == "note_ref"]
+            for token in markdown.walk(parsed.tokens):
+                if token["type"] == "note_ref":
+                    called.setdefault(token["raw"], token["label"])
     if lead is not None and lead.definitions:
         raise SourceError(
             "notes cannot be defined in the lead",
@@ -254,28 +257,29 @@ def _check_notes(article: Article, body: ParsedArticle, lead: ParsedArticle | No
             line=_source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
             hint="define them at the end of the article",
         )
-    for key in called:
+    for key, label in called.items():
         if key not in body.definitions:
             raise SourceError(
-                f"note [^{key}] is called but never defined",
+                f"note [^{label}] is called but never defined",
                 path=article.path,
-                line=_call_line(article, key),
-                hint=f"add a line '[^{key}]: text of the note' at the end of the article",
+                line=_call_line(article, label),
+                hint=f"add a line '[^{label}]: text of the note' at the end of the article",
             )
     for key, definitions in body.definitions.items():
+        label = definitions[0].label
         if len(definitions) > 1:
             raise SourceError(
-                f"note [^{key}] is defined {len(definitions)} times",
+                f"note [^{label}] is defined {len(definitions)} times",
                 path=article.path,
                 line=article.body_line + definitions[1].line,
                 hint="keep one definition per note label",
             )
         if key not in called:
             raise SourceError(
-                f"note [^{key}] is defined but never called",
+                f"note [^{label}] is defined but never called",
                 path=article.path,
                 line=article.body_line + definitions[0].line,
-                hint=f"call it with [^{key}] in the text, or delete it",
+                hint=f"call it with [^{label}] in the text, or delete it",
             )
 
 

@@ -43,6 +43,7 @@ class NoteDefinition:
     key: str
     text: str
     line: int
+    label: str
 
 
 @dataclass
@@ -55,7 +56,8 @@ class ParsedArticle:
 
 def parse_note_call(inline: InlineParser, m: Match[str], state: InlineState) -> int:
     """``[^label]``: a call of the note ``label`` of this article."""
-    state.append_token({"type": "note_ref", "raw": unikey(m.group("note_key"))})
+    label = m.group("note_key")
+    state.append_token({"type": "note_ref", "raw": unikey(label), "label": label})
     return m.end()
 
 
@@ -64,7 +66,8 @@ def parse_note_definition(block: BlockParser, m: Match[str], state: BlockState) 
     key = unikey(m.group("note_key"))
     line = state.src.count("\n", 0, m.start()) + 1
     definitions = state.env.setdefault("note_definitions", {})
-    definitions.setdefault(key, []).append(NoteDefinition(key, _dedent(m.group("note_text")), line))
+    definition = NoteDefinition(key, _dedent(m.group("note_text")), line, m.group("note_key"))
+    definitions.setdefault(key, []).append(definition)
     return m.end()
 
 
@@ -105,9 +108,13 @@ def render_figure(renderer: Any, src: str, alt: str, credit: str | None = None) 
         f'<figcaption><span class="credit">{escape(credit)}</span></figcaption>' if credit else ""
     )
     return (
-        f'<figure class="figure"><img src="{escape(src)}" alt="{escape(alt)}" />'
-        f"{caption}</figure>\n"
+        f'<figure class="figure"><img src="{_attr(src)}" alt="{_attr(alt)}" />{caption}</figure>\n'
     )
+
+
+def _attr(value: str) -> str:
+    """A double-quoted attribute value; apostrophes, frequent in French, stay readable."""
+    return escape(value, quote=False).replace('"', "&quot;")
 
 
 def figures(md: mistune.Markdown) -> None:

@@ -141,7 +141,6 @@ def project_font_names() -> frozenset[str]:
     """The PostScript names of the fonts shipped in ``styles/fonts``."""
     names = set()
     for path in font_files():
-        font = TTFont(path, lazy=True)
-        names.add(str(font["name"].getDebugName(6)))
-        font.close()
+        with TTFont(path, lazy=True) as font:
+            names.add(str(font["name"].getDebugName(6)))
     return frozenset(names)

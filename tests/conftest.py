@@ -1,0 +1,63 @@
+"""Shared fixtures: No. 6 is built once per test session and read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bippdf import build, source
+from bippdf.build import BuildResult
+from bippdf.compose import Composition, compose
+from bippdf.readback import PdfReadback, read_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class BuiltIssue:
+    result: BuildResult
+    pdf: PdfReadback
+    composition: Composition
+    html: str
+
+
+@pytest.fixture(scope="session")
+def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
+    """BIP No. 6 built by the real pipeline into a temporary folder."""
+    out = tmp_path_factory.mktemp("build")
+    html = out / "issue.html"
+    result = build(ISSUE_6, out / "BIP-06.pdf", html_output=html)
+    return BuiltIssue(
+        result=result,
+        pdf=read_pdf(result.output),
+        composition=compose(source.load_issue(ISSUE_6)),
+        html=html.read_text(encoding="utf-8"),
+    )
+
+
+def write_issue(root: Path, articles: dict[str, str], **overrides: str) -> Path:
+    """A small issue folder for tests: issue.toml plus the given article files."""
+    fields = {
+        "title": '"Bulletin de test"',
+        "number": "1",
+        "date": "2020-03-01",
+        "language": '"fr-CA"',
+        "publisher": '"Ministère de la Sécurité publique"',
+    }
+    fields.update(overrides)
+    lines = [f"{key} = {value}" for key, value in fields.items()]
+    lines.append("articles = [" + ", ".join(f'"{name}"' for name in articles) + "]")
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    (root / "issue.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name, text in articles.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def article(title: str, body: str, extra: str = "") -> str:
+    """An article file with front matter."""
+    return f'+++\ntitle = "{title}"\n{extra}+++\n\n{body}'

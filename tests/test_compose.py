@@ -1,0 +1,142 @@
+"""Composing an issue: scoped notes numbered across articles, ids, source checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bippdf.compose import compose
+from bippdf.errors import SourceError
+from bippdf.source import load_issue
+
+from .conftest import article, write_issue
+
+IMAGE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db40000000049454e44ae426082"
+)
+
+
+def _compose_error(root: Path) -> SourceError:
+    with pytest.raises(SourceError) as info:
+        compose(load_issue(root))
+    return info.value
+
+
+def test_note_labels_are_scoped_and_numbered_across_the_issue(tmp_path: Path) -> None:
+    root = write_issue(
+        tmp_path,
+        {
+            "01-a.md": article("Premier", "Un[^1] deux[^2].\n\n[^1]: A1.\n[^2]: A2.\n"),
+            "02-b.md": article("Second", "Trois[^1].\n\n[^1]: B1.\n"),
+        },
+    )
+    composition = compose(load_issue(root))
+    assert [n.number for n in composition.notes] == [1, 2, 3]
+    assert [n.html.striptags() for n in composition.notes] == ["A1.", "A2.", "B1."]
+    assert 'Trois<sup class="note-call"><a id="appel-3" href="#note-3"' in composition.html
+    assert '<a class="note-number" href="#appel-3"' in composition.html
+
+
+def test_lead_calls_come_first_in_reading_order(tmp_path: Path) -> None:
+    body = "Corps[^c].\n\n[^l]: Du chapeau.\n[^c]: Du corps.\n"
+    text = article("A", body, extra='lead = "Chapeau[^l]."\n')
+    root = write_issue(tmp_path, {"01-a.md": text})
+    notes = compose(load_issue(root)).notes
+    assert [n.html.striptags() for n in notes] == ["Du chapeau.", "Du corps."]
+
+
+def test_contents_model_and_unique_readable_ids(tmp_path: Path) -> None:
+    body = "## En conclusion\n\nA.\n\n### Détail\n\nB.\n"
+    root = write_issue(
+        tmp_path,
+        {"01-a.md": article("Écoutons-les", body), "02-b.md": article("Deux", body)},
+    )
+    composition = compose(load_issue(root))
+    entries = composition.contents
+    assert [(e.id, [c.id for c in e.children]) for e in entries] == [
+        ("ecoutons-les", ["en-conclusion"]),
+        ("deux", ["en-conclusion-2"]),
+    ]
+    assert '<h3 id="detail-2">' in composition.html
+    assert all(e.id != "annexe" for e in entries)  # no notes, no Annexe entry
+
+
+def test_note_called_but_never_defined(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Ligne.\n\nAppel[^x] ici.\n")})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "note [^x] is called but never defined")
+    assert error.path == root / "articles" / "01-a.md"
+
+
+def test_note_defined_but_never_called(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n[^seule]: Orpheline.\n")})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "note [^seule] is defined but never called")
+
+
+def test_note_defined_twice(tmp_path: Path) -> None:
+    body = "Texte[^1].\n\n[^1]: Une.\n[^1]: Deux.\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (8, "note [^1] is defined 2 times")
+
+
+def test_heading_level_skipped(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n### Trop bas\n")})
+    error = _compose_error(root)
+    assert error.line == 7
+    assert error.message == "heading level 3 follows level 1: a level is skipped"
+
+
+def test_level_one_heading_in_body(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "# Titre bis\n\nTexte.\n")})
+    assert _compose_error(root).line == 5
+
+
+def test_missing_image_names_its_line(tmp_path: Path) -> None:
+    body = "Texte.\n\n![Photo](../images/absente.jpg)\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "image '../images/absente.jpg' does not exist")
+
+
+def test_remote_image_is_refused(tmp_path: Path) -> None:
+    body = "![Photo](https://example.org/x.jpg)\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    assert "is not a file of the issue" in _compose_error(root).message
+
+
+def test_image_resolved_next_to_its_article(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", '![Alt](../images/p.png "Crédit")\n')})
+    (root / "images").mkdir()
+    (root / "images" / "p.png").write_bytes(IMAGE)
+    html = compose(load_issue(root)).html
+    assert f'src="{(root / "images" / "p.png").resolve().as_uri()}"' in html
+    assert '<span class="credit">Crédit</span>' in html
+
+
+def test_bylines_collaboration_and_signature(tmp_path: Path) -> None:
+    authors = (
+        '[[authors]]\nname = "Annie Bergeron"\nrole = "sergente"\n'
+        'affiliation = "Sûreté du Québec"\n'
+        '[[authors]]\nname = "Geneviève Trépanier"\ncollaboration = true\n'
+    )
+    signed = 'signature = true\n[[authors]]\nname = "Clément Robitaille"\nrole = "directeur"\n'
+    root = write_issue(
+        tmp_path,
+        {"01-a.md": article("A", "Texte.\n", authors), "02-b.md": article("B", "Mot.\n", signed)},
+    )
+    html = compose(load_issue(root)).html
+    assert '<span class="author-name">Annie Bergeron</span>, sergente, Sûreté du Québec' in html
+    assert 'En collaboration avec <span class="author-name">Geneviève Trépanier</span>' in html
+    assert '<p class="signature-name">Clément Robitaille</p>' in html
+    assert '<p class="signature-role">Directeur</p>' in html
+
+
+def test_cover_date_written_in_french(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n")}, date="2020-02-01")
+    html = compose(load_issue(root)).html
+    assert '<p class="cover-edition">Numéro 1, février 2020</p>' in html
+    assert "<title>Bulletin de test – Numéro 1, février 2020</title>" in html

@@ -1,0 +1,132 @@
+"""Loading sources: every bad input stops with the file, the line and what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bippdf.errors import SourceError
+from bippdf.source import load_issue
+
+from .conftest import ISSUE_6, article, write_issue
+
+GOOD = {"01-a.md": article("Un article", "Du texte.\n")}
+
+
+def _error(path: Path) -> SourceError:
+    with pytest.raises(SourceError) as info:
+        load_issue(path)
+    return info.value
+
+
+def test_issue_6_loads_with_its_metadata() -> None:
+    issue = load_issue(ISSUE_6)
+    assert issue.number == 6
+    assert issue.date == dt.date(2019, 8, 1)
+    assert issue.language == "fr-CA"
+    assert issue.file_stem == "BIP-06-2019-08"
+    assert len(issue.articles) == 11
+    assert issue.articles[2].authors[0].name == "Carole Boulebsol"
+    assert issue.articles[0].signature is True
+    assert issue.articles[5].authors[1].collaboration is True
+    assert issue.articles[2].lead and issue.articles[2].lead.startswith("Traite des personnes")
+
+
+def test_invalid_toml_names_line_and_column(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, theme="Pas de guillemets")
+    error = _error(root)
+    assert error.path == root / "issue.toml"
+    assert error.line == 6
+    assert error.column is not None
+    assert str(error).startswith(f"{root / 'issue.toml'}:6:")
+    assert "invalid TOML" in error.message
+
+
+def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, titel='"Bulletin"')
+    error = _error(root)
+    assert (error.line, error.message) == (6, "unknown key 'titel'")
+    assert error.hint == "did you mean 'title'?"
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD)
+    text = (root / "issue.toml").read_text().replace("number = 1\n", "")
+    (root / "issue.toml").write_text(text)
+    assert "required key 'number' is missing" in _error(root).message
+
+
+def test_ill_typed_value(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, number='"six"')
+    error = _error(root)
+    assert (error.line, error.message) == (2, "'number' must be a whole number")
+
+
+def test_listed_article_missing(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD)
+    (root / "articles" / "01-a.md").unlink()
+    error = _error(root)
+    assert error.line == 6
+    assert "articles/01-a.md does not exist" in error.message
+
+
+def test_front_matter_unknown_key_line(tmp_path: Path) -> None:
+    text = '+++\ntitle = "A"\n\n[[authors]]\nname = "X"\nrol = "y"\n+++\n\nTexte.\n'
+    root = write_issue(tmp_path, {"01-a.md": text})
+    error = _error(root)
+    assert error.path == root / "articles" / "01-a.md"
+    assert error.line == 6
+    assert error.hint == "did you mean 'role'?"
+
+
+def test_front_matter_never_closed(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": '+++\ntitle = "A"\n\nTexte.\n'})
+    error = _error(root)
+    assert (error.line, error.message) == (1, "front matter opened with +++ is never closed")
+
+
+def test_empty_article(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "\n\n")})
+    assert _error(root).message == "the article has no text"
+
+
+def test_not_utf8_gives_line_and_byte(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD)
+    (root / "articles" / "01-a.md").write_bytes(
+        b'+++\ntitle = "A"\n+++\n\nPr' + "évention".encode("latin-1")
+    )
+    error = _error(root)
+    assert error.line == 5
+    assert "not UTF-8 (byte 23 is 0xe9)" in error.message
+
+
+def test_missing_cover_image(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, cover_image='"images/absente.jpg"')
+    error = _error(root)
+    assert (error.line, error.message) == (6, "cover image 'images/absente.jpg' does not exist")
+
+
+def test_single_markdown_file_is_a_one_article_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577880000")  # 2020-01-01
+    path = tmp_path / "notes-de-service.md"
+    path.write_text("# Notes de service\n\nTexte.\n", encoding="utf-8")
+    issue = load_issue(path)
+    assert issue.title == "Notes de service"
+    assert [a.title for a in issue.articles] == ["Notes de service"]
+    assert "# Notes" not in issue.articles[0].body
+    assert issue.date == dt.date(2020, 1, 1)
+    assert issue.number is None and issue.file_stem == "notes-de-service"
+
+
+def test_single_file_without_title_uses_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "compte_rendu.md"
+    path.write_text("Texte seul.\n", encoding="utf-8")
+    assert load_issue(path).title == "Compte rendu"
+
+
+def test_not_an_issue(tmp_path: Path) -> None:
+    assert _error(tmp_path / "nulle-part").message == "no such issue folder or file"
