@@ -140,3 +140,24 @@ def test_cover_date_written_in_french(tmp_path: Path) -> None:
     html = compose(load_issue(root)).html
     assert '<p class="cover-edition">Numéro 1, février 2020</p>' in html
     assert "<title>Bulletin de test – Numéro 1, février 2020</title>" in html
+
+
+def test_note_calling_another_note(tmp_path: Path) -> None:
+    body = "Texte[^a] et[^b].\n\n[^a]: Voir aussi [^b].\n[^b]: B.\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "a note cannot call another note")
+
+
+def test_inline_image_and_lead_image_resolved(tmp_path: Path) -> None:
+    text = article(
+        "A", "Voir ![icône](../images/p.png) ici.\n", extra='lead = "![L](../images/p.png)"\n'
+    )
+    root = write_issue(tmp_path, {"01-a.md": text})
+    (root / "images").mkdir()
+    (root / "images" / "p.png").write_bytes(IMAGE)
+    html = compose(load_issue(root)).html
+    uri = (root / "images" / "p.png").resolve().as_uri()
+    assert f'<img src="{uri}" alt="icône" />' in html
+    assert f'<img src="{uri}" alt="L" />' in html
+    assert "harmful" not in html

@@ -130,3 +130,9 @@ def test_single_file_without_title_uses_its_name(tmp_path: Path) -> None:
 
 def test_not_an_issue(tmp_path: Path) -> None:
     assert _error(tmp_path / "nulle-part").message == "no such issue folder or file"
+
+
+def test_unknown_language(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, language='"francais"')
+    error = _error(root)
+    assert (error.line, error.message) == (4, "unknown language 'francais'")

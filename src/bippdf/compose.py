@@ -91,8 +91,10 @@ def compose(issue: Issue) -> Composition:
         for token in markdown.walk(body.tokens):
             if token["type"] == "heading":
                 _name_heading(token, ids, renderer, entry)
-            elif token["type"] in {"image", "figure"}:
-                _resolve_image(token, article)
+        for parsed in (lead, body):
+            for token in markdown.walk(parsed.tokens if parsed else []):
+                if token["type"] in {"image", "figure"}:
+                    _resolve_image(token, article)
         for parsed in (lead, body):
             if parsed is not None:
                 numbering.number(parsed.tokens, article.path)
@@ -172,12 +174,6 @@ class NoteNumbering:
                 continue
             definition = body.definitions[key][0]
             parsed = markdown.parse(md, definition.text)  # type: ignore[arg-type]
-            if any(t["type"] == "note_ref" for t in markdown.walk(parsed.tokens)):
-                raise SourceError(
-                    "a note cannot call another note",
-                    path=article.path,
-                    line=article.body_line + definition.line,
-                )
             for token in markdown.walk(parsed.tokens):
                 if token["type"] in {"image", "figure"}:
                     _resolve_image(token, article)
@@ -265,6 +261,14 @@ def _check_notes(article: Article, body: ParsedArticle, lead: ParsedArticle | No
                 line=_call_line(article, label),
                 hint=f"add a line '[^{label}]: text of the note' at the end of the article",
             )
+    for definitions in body.definitions.values():
+        if re.search(_NESTED_CALL, definitions[0].text):
+            raise SourceError(
+                "a note cannot call another note",
+                path=article.path,
+                line=article.body_line + definitions[0].line,
+                hint="write the reference in words inside the note",
+            )
     for key, definitions in body.definitions.items():
         label = definitions[0].label
         if len(definitions) > 1:
@@ -281,6 +285,9 @@ def _check_notes(article: Article, body: ParsedArticle, lead: ParsedArticle | No
                 line=article.body_line + definitions[0].line,
                 hint=f"call it with [^{label}] in the text, or delete it",
             )
+
+
+_NESTED_CALL = re.compile(r"\[\^[^\]\s]+\](?!:)")
 
 
 def _call_line(article: Article, key: str) -> int | None:

@@ -164,7 +164,12 @@ def _lone_image(token: Token) -> Token | None:
 
 
 class BulletinRenderer(mistune.HTMLRenderer):
-    """HTML for print: tables keep their header; external links are marked."""
+    """HTML for print: external links are marked; images keep the file URIs that
+    composing gave them (mistune's URL sanitizer would refuse ``file:``)."""
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        title_attr = f' title="{_attr(title)}"' if title else ""
+        return f'<img src="{_attr(url)}" alt="{_attr(mistune.util.striptags(text))}"{title_attr} />'
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         css = "" if url.startswith("#") else ' class="external"'

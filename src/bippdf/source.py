@@ -161,6 +161,7 @@ def _load_folder(toml_path: Path) -> Issue:
     _validate(data, _ISSUE_KEYS, toml_path, text, 0)
     contact = data.get("contact", {})
     _validate(contact, _CONTACT_KEYS, toml_path, text, 0, table="contact")
+    _check_language(data["language"], toml_path, text)
     root = toml_path.parent
     names = data["articles"]
     articles = []
@@ -234,6 +235,21 @@ def _load_single(md_path: Path) -> Issue:
         language="fr-CA",
         articles=[article],
     )
+
+
+def _check_language(language: str, path: Path, text: str) -> None:
+    """A language tag babel knows, such as fr-CA, since dates are written in it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise SourceError(
+            f"unknown language '{language}'",
+            path=path,
+            line=_key_line(text, "language"),
+            hint='use a language tag such as "fr-CA" or "fr-FR"',
+        ) from None
 
 
 def _default_date() -> dt.date:
