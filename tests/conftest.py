@@ -9,6 +9,7 @@ import pytest
 
 from bippdf import build, source
 from bippdf.build import BuildResult
+from bippdf.check import Expectations
 from bippdf.compose import Composition, compose
 from bippdf.readback import PdfReadback, read_pdf
 
@@ -23,6 +24,7 @@ class BuiltIssue:
     pdf: PdfReadback
     composition: Composition
     html: str
+    expected: Expectations
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +33,14 @@ def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
     out = tmp_path_factory.mktemp("build")
     html = out / "issue.html"
     result = build(ISSUE_6, out / "BIP-06.pdf", html_output=html)
+    issue = source.load_issue(ISSUE_6)
+    composition = compose(issue)
     return BuiltIssue(
         result=result,
         pdf=read_pdf(result.output),
-        composition=compose(source.load_issue(ISSUE_6)),
+        composition=composition,
         html=html.read_text(encoding="utf-8"),
+        expected=Expectations.from_composition(issue, composition),
     )
 
 

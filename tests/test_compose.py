@@ -63,51 +63,6 @@ def test_contents_model_and_unique_readable_ids(tmp_path: Path) -> None:
     assert all(e.id != "annexe" for e in entries)  # no notes, no Annexe entry
 
 
-def test_note_called_but_never_defined(tmp_path: Path) -> None:
-    root = write_issue(tmp_path, {"01-a.md": article("A", "Ligne.\n\nAppel[^x] ici.\n")})
-    error = _compose_error(root)
-    assert (error.line, error.message) == (7, "note [^x] is called but never defined")
-    assert error.path == root / "articles" / "01-a.md"
-
-
-def test_note_defined_but_never_called(tmp_path: Path) -> None:
-    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n[^seule]: Orpheline.\n")})
-    error = _compose_error(root)
-    assert (error.line, error.message) == (7, "note [^seule] is defined but never called")
-
-
-def test_note_defined_twice(tmp_path: Path) -> None:
-    body = "Texte[^1].\n\n[^1]: Une.\n[^1]: Deux.\n"
-    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
-    error = _compose_error(root)
-    assert (error.line, error.message) == (8, "note [^1] is defined 2 times")
-
-
-def test_heading_level_skipped(tmp_path: Path) -> None:
-    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n### Trop bas\n")})
-    error = _compose_error(root)
-    assert error.line == 7
-    assert error.message == "heading level 3 follows level 1: a level is skipped"
-
-
-def test_level_one_heading_in_body(tmp_path: Path) -> None:
-    root = write_issue(tmp_path, {"01-a.md": article("A", "# Titre bis\n\nTexte.\n")})
-    assert _compose_error(root).line == 5
-
-
-def test_missing_image_names_its_line(tmp_path: Path) -> None:
-    body = "Texte.\n\n![Photo](../images/absente.jpg)\n"
-    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
-    error = _compose_error(root)
-    assert (error.line, error.message) == (7, "image '../images/absente.jpg' does not exist")
-
-
-def test_remote_image_is_refused(tmp_path: Path) -> None:
-    body = "![Photo](https://example.org/x.jpg)\n"
-    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
-    assert "is not a file of the issue" in _compose_error(root).message
-
-
 def test_image_resolved_next_to_its_article(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", '![Alt](../images/p.png "Crédit")\n')})
     (root / "images").mkdir()
@@ -140,13 +95,6 @@ def test_cover_date_written_in_french(tmp_path: Path) -> None:
     html = compose(load_issue(root)).html
     assert '<p class="cover-edition">Numéro 1, février 2020</p>' in html
     assert "<title>Bulletin de test – Numéro 1, février 2020</title>" in html
-
-
-def test_note_calling_another_note(tmp_path: Path) -> None:
-    body = "Texte[^a] et[^b].\n\n[^a]: Voir aussi [^b].\n[^b]: B.\n"
-    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
-    error = _compose_error(root)
-    assert (error.line, error.message) == (7, "a note cannot call another note")
 
 
 def test_inline_image_and_lead_image_resolved(tmp_path: Path) -> None:

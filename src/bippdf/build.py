@@ -15,9 +15,8 @@ from pathlib import Path
 from . import compose as composer
 from . import render as renderer
 from . import source
-from .errors import BuildError
-from .readback import read_pdf
-from .verify import verify
+from .check import Expectations, Report, check_pdf
+from .errors import BuildError, CheckError
 
 
 @dataclass
@@ -37,6 +36,7 @@ def build(
     *,
     build_dir: Path = Path("build"),
     html_output: Path | None = None,
+    check: bool = True,
 ) -> BuildResult:
     """Build one issue (a folder, its issue.toml, or a Markdown file) into a PDF."""
     start = time.perf_counter()
@@ -45,8 +45,9 @@ def build(
     if html_output is not None:
         _write(html_output, composition.html.encode("utf-8"))
     rendered = _render(issue, composition)
-    _verify(rendered, composition)
     target = output or default_output(issue, build_dir)
+    if check:
+        _check(issue, composition, rendered, target)
     _write(target, rendered.pdf)
     return BuildResult(
         output=target,
@@ -77,16 +78,24 @@ def _render(issue: source.Issue, composition: composer.Composition) -> renderer.
     return renderer.render_pdf(composition.html, base_url=issue.root, language=issue.language)
 
 
-def _verify(rendered: renderer.Rendered, composition: composer.Composition) -> None:
-    """Read the PDF back and stop if its contents, notes or fonts are not intact."""
-    problems = verify(read_pdf(rendered.pdf), composition)
-    if problems:
-        raise BuildError(
-            "the PDF failed verification: "
-            + "; ".join(problems[:5])
-            + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
-            hint="this is a bippdf bug or a style problem; run with --debug",
+def _check(
+    issue: source.Issue,
+    composition: composer.Composition,
+    rendered: renderer.Rendered,
+    target: Path,
+) -> Report:
+    """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
+    expected = Expectations.from_composition(issue, composition, rendered.warnings)
+    report = check_pdf(rendered.pdf, expected, name=str(target))
+    if not report.ok:
+        problems = [str(problem) for problem in report.problems]
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise CheckError(
+            "the PDF failed its checks: " + "; ".join(problems[:5]) + more,
+            path=issue.source,
+            hint="nothing was written; run bippdf check on a --no-check build for every problem",
         )
+    return report
 
 
 def _write(target: Path, data: bytes) -> None:

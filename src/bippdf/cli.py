@@ -7,13 +7,18 @@ traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .build import build
-from .errors import BippdfError
+from .check import Expectations, check_pdf
+from .compose import compose
+from .errors import BippdfError, SourceErrors, UnreadablePdfError
+from .source import load_issue
 
 BUILD_EXAMPLES = """\
 examples:
@@ -23,6 +28,18 @@ examples:
       build every issue
   bippdf build notes.md -o notes.pdf
       build a single Markdown file as a one-article issue
+"""
+
+CHECK_EXAMPLES = """\
+examples:
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08.pdf
+      check a built PDF on its own
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08.pdf --issue issues/2019-08-numero-06
+      also compare it with the issue's sources (headings, notes, metadata)
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08.pdf --json > report.json
+      a machine-readable report for CI (docs/check-report.schema.json)
+
+exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot be read
 """
 
 
@@ -43,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build issues into PDFs",
         description="Build each ISSUE (a folder holding issue.toml, or a Markdown file) into "
-        "a PDF, verify it, and print one summary line per PDF.",
+        "a PDF, check it, and print one summary line per PDF.",
         epilog=BUILD_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -72,8 +89,37 @@ def _parser() -> argparse.ArgumentParser:
         "--html", type=Path, metavar="FILE", help="also write the composed HTML (one ISSUE only)"
     )
     build_cmd.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        "--no-check",
+        dest="check",
+        action="store_false",
+        help="write the PDF without checking it first",
     )
+    build_cmd.set_defaults(run=_build)
+
+    check_cmd = commands.add_parser(
+        "check",
+        help="check a built PDF's pages, contents, notes, links and fonts",
+        description="Read a PDF back and report every problem as one line naming the page: "
+        "pages and folios, table of contents and bookmarks, notes and their links, links, "
+        "fonts, text outside the text block, metadata.",
+        epilog=CHECK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to check")
+    check_cmd.add_argument(
+        "--issue",
+        type=Path,
+        metavar="ISSUE",
+        help="the issue's sources, to compare headings, notes and metadata",
+    )
+    check_cmd.add_argument(
+        "--json", action="store_true", help="print the report as JSON instead of lines"
+    )
+    check_cmd.set_defaults(run=_check)
+    for command in (build_cmd, check_cmd):  # --debug after the command name works too
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
@@ -81,11 +127,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return _build(args)
+        status: int = args.run(args)
+        return status
     except BippdfError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        _print_error(exc)
+        return 2 if isinstance(exc, UnreadablePdfError) else 1
+    except BrokenPipeError:  # the reader of our output went away (… | head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
         if args.debug:
@@ -101,11 +151,17 @@ def _build(args: argparse.Namespace) -> int:
     failed = 0
     for issue in args.issues:
         try:
-            result = build(issue, args.output, build_dir=args.build_dir, html_output=args.html)
+            result = build(
+                issue,
+                args.output,
+                build_dir=args.build_dir,
+                html_output=args.html,
+                check=args.check,
+            )
         except BippdfError as exc:
             if args.debug or len(args.issues) == 1:
                 raise
-            print(f"error: {exc}", file=sys.stderr)
+            _print_error(exc)
             failed += 1
             continue
         for warning in result.warnings:
@@ -114,6 +170,27 @@ def _build(args: argparse.Namespace) -> int:
             f"{result.output}: {result.pages} pages, {result.notes} notes, {result.seconds:.1f} s"
         )
     return 1 if failed else 0
+
+
+def _print_error(exc: BippdfError) -> None:
+    """One ``error:`` line per fault."""
+    for error in exc.errors if isinstance(exc, SourceErrors) else [exc]:
+        print(f"error: {error}", file=sys.stderr)
+
+
+def _check(args: argparse.Namespace) -> int:
+    expected = None
+    if args.issue is not None:
+        issue = load_issue(args.issue)
+        expected = Expectations.from_composition(issue, compose(issue))
+    report = check_pdf(args.pdf, expected)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            print(f"{args.pdf}: {problem}")
+        print(report.summary())
+    return 0 if report.ok else 1
 
 
 if __name__ == "__main__":

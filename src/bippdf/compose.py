@@ -8,7 +8,6 @@ the articles, the Annexe and the colophon.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +15,9 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import markdown
-from .errors import SourceError
+from . import lint, markdown
+from .errors import SourceErrors
+from .layout import LETTER, PageGeometry
 from .markdown import ParsedArticle, Token
 from .source import Article, Author, Issue
 
@@ -63,13 +63,14 @@ class Composition:
     html: str
     contents: list[Entry]
     notes: list[Note]
+    title: str  # the document's title, as its metadata gives it
 
 
 ANNEXE_ID = "annexe"
 CONTENTS_ID = "table-des-matieres"
 
 
-def compose(issue: Issue) -> Composition:
+def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
     """Parse, number and lay out the whole issue as HTML."""
     md = markdown.create_markdown()
     renderer = markdown.create_renderer()
@@ -77,11 +78,18 @@ def compose(issue: Issue) -> Composition:
     numbering = NoteNumbering()
     contents: list[Entry] = []
     articles: list[ComposedArticle] = []
-    for article in issue.articles:
-        lead = markdown.parse(md, article.lead) if article.lead else None
-        body = markdown.parse(md, article.body)
-        _check_headings(article, body)
-        _check_notes(article, body, lead)
+    sources = [
+        (
+            article,
+            markdown.parse(md, article.lead) if article.lead else None,
+            markdown.parse(md, article.body),
+        )
+        for article in issue.articles
+    ]
+    errors = lint.lint(issue, sources)
+    if errors:
+        raise SourceErrors(errors) if len(errors) > 1 else errors[0]
+    for article, lead, body in sources:
         entry = Entry(
             id=ids.make(article.title),
             title=Markup.escape(article.title),
@@ -91,13 +99,12 @@ def compose(issue: Issue) -> Composition:
         for token in markdown.walk(body.tokens):
             if token["type"] == "heading":
                 _name_heading(token, ids, renderer, entry)
-        for parsed in (lead, body):
-            for token in markdown.walk(parsed.tokens if parsed else []):
-                if token["type"] in {"image", "figure"}:
-                    _resolve_image(token, article)
-        for parsed in (lead, body):
-            if parsed is not None:
-                numbering.number(parsed.tokens, article.path)
+        for part in (lead, body):
+            if part is not None:
+                for token in markdown.walk(part.tokens):
+                    if token["type"] in {"image", "figure"}:
+                        _resolve_image(token, article)
+                numbering.number(part.tokens, article.path)
         contents.append(entry)
         articles.append(
             ComposedArticle(
@@ -114,9 +121,10 @@ def compose(issue: Issue) -> Composition:
     notes = numbering.notes
     if notes:
         contents.append(Entry(id=ANNEXE_ID, title=Markup("Annexe"), text="Annexe", level=1))
+    meta = _metadata(issue)
     html = _template().render(
         issue=issue,
-        meta=_metadata(issue),
+        meta=meta,
         articles=articles,
         contents=contents,
         notes=notes,
@@ -124,8 +132,9 @@ def compose(issue: Issue) -> Composition:
         contents_id=CONTENTS_ID,
         cover_image=issue.cover_image.resolve().as_uri() if issue.cover_image else None,
         byline=_byline,
+        page_css=Markup(geometry.css()),
     )
-    return Composition(html=html, contents=contents, notes=notes)
+    return Composition(html=html, contents=contents, notes=notes, title=meta["full_title"])
 
 
 class _Ids:
@@ -205,134 +214,11 @@ def _name_heading(
         )
 
 
-def _check_headings(article: Article, body: ParsedArticle) -> None:
-    """Sections start at ``##`` and never skip a level; none is empty."""
-    previous = 1
-    for token in body.tokens:
-        if token["type"] != "heading":
-            continue
-        level = token["attrs"]["level"]
-        text = markdown.plain_text(token["children"])
-        line = _source_line(article, _heading_pattern(level, text))
-        if level == 1:
-            raise SourceError(
-                "an article's body cannot hold a level-1 heading (#)",
-                path=article.path,
-                line=line,
-                hint="the title is in the front matter; use ## for sections",
-            )
-        if level > previous + 1:
-            raise SourceError(
-                f"heading level {level} follows level {previous}: a level is skipped",
-                path=article.path,
-                line=line,
-                hint="use " + "#" * (previous + 1) + " for this heading",
-            )
-        if not text:
-            raise SourceError("a heading has no text", path=article.path, line=line)
-        previous = level
-
-
-def _heading_pattern(level: int, text: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in text.split()[:2]]
-    return re.compile(rf"^ {{0,3}}#{{{level}}}[ \t]+.*{'.*'.join(words)}", re.M)
-
-
-def _check_notes(article: Article, body: ParsedArticle, lead: ParsedArticle | None) -> None:
-    """Every call has one definition in its article, and every definition is called."""
-    called: dict[str, str] = {}  # normalised key: the label as first written
-    for parsed in (lead, body):
-        if parsed is not None:
-            for token in markdown.walk(parsed.tokens):
-                if token["type"] == "note_ref":
-                    called.setdefault(token["raw"], token["label"])
-    if lead is not None and lead.definitions:
-        raise SourceError(
-            "notes cannot be defined in the lead",
-            path=article.path,
-            line=_source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
-            hint="define them at the end of the article",
-        )
-    for key, label in called.items():
-        if key not in body.definitions:
-            raise SourceError(
-                f"note [^{label}] is called but never defined",
-                path=article.path,
-                line=_call_line(article, label),
-                hint=f"add a line '[^{label}]: text of the note' at the end of the article",
-            )
-    for definitions in body.definitions.values():
-        if re.search(_NESTED_CALL, definitions[0].text):
-            raise SourceError(
-                "a note cannot call another note",
-                path=article.path,
-                line=article.body_line + definitions[0].line,
-                hint="write the reference in words inside the note",
-            )
-    for key, definitions in body.definitions.items():
-        label = definitions[0].label
-        if len(definitions) > 1:
-            raise SourceError(
-                f"note [^{label}] is defined {len(definitions)} times",
-                path=article.path,
-                line=article.body_line + definitions[1].line,
-                hint="keep one definition per note label",
-            )
-        if key not in called:
-            raise SourceError(
-                f"note [^{label}] is defined but never called",
-                path=article.path,
-                line=article.body_line + definitions[0].line,
-                hint=f"call it with [^{label}] in the text, or delete it",
-            )
-
-
-_NESTED_CALL = re.compile(r"\[\^[^\]\s]+\](?!:)")
-
-
-def _call_line(article: Article, key: str) -> int | None:
-    pattern = re.compile(r"\[\^" + re.escape(key) + r"\](?!:)", re.I)
-    line = _source_line(article, pattern)
-    if line is None:  # the call stands in the lead, inside the front matter
-        line = _source_line(article, pattern, body=False)
-    return line
-
-
-def _source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True) -> int | None:
-    """The file line of the first match of ``pattern`` in the body (or the whole file)."""
-    if body:
-        match = pattern.search(article.body)
-        return (
-            None
-            if match is None
-            else article.body_line + article.body.count("\n", 0, match.start()) + 1
-        )
-    text = article.path.read_text(encoding="utf-8")
-    match = pattern.search(text)
-    return None if match is None else text.count("\n", 0, match.start()) + 1
-
-
 def _resolve_image(token: Token, article: Article) -> None:
-    """Point an image at its file, next to the article; a missing file stops the build."""
+    """Point an image at its file next to the article (lint has checked that it exists)."""
     attrs = token["attrs"]
     key = "src" if token["type"] == "figure" else "url"
-    src = attrs[key]
-    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
-        raise SourceError(
-            f"image '{src}' is not a file of the issue",
-            path=article.path,
-            line=_source_line(article, re.compile(re.escape(src))),
-            hint="put the image in the issue's images/ folder and give its path",
-        )
-    path = (article.path.parent / src).resolve()
-    if not path.is_file():
-        raise SourceError(
-            f"image '{src}' does not exist",
-            path=article.path,
-            line=_source_line(article, re.compile(re.escape(src))),
-            hint="check the path, relative to the article file",
-        )
-    attrs[key] = path.as_uri()
+    attrs[key] = (article.path.parent / attrs[key]).resolve().as_uri()
 
 
 def _byline(author: Author) -> Markup:
@@ -354,7 +240,7 @@ def _metadata(issue: Issue) -> dict[str, str]:
         "date_long": format_date(issue.date, "long", locale=locale),
         "date_iso": issue.date.isoformat(),
         "author": issue.publisher or "",
-        "subject": issue.theme or "",
+        "subject": issue.theme or issue.title,
         "keywords": ", ".join(issue.keywords),
     }
 

@@ -51,12 +51,29 @@ class SourceError(BippdfError):
     """The issue's sources are wrong: TOML, front matter, Markdown, images, notes."""
 
 
+class SourceErrors(SourceError):
+    """Several faults in the sources, reported together."""
+
+    def __init__(self, errors: list[SourceError]) -> None:
+        super().__init__(
+            f"{len(errors)} faults in the sources", path=errors[0].path, line=errors[0].line
+        )
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+
 class BuildError(BippdfError):
     """Rendering or writing the PDF failed for a reason that is not the sources' fault."""
 
 
 class CheckError(BippdfError):
     """A built PDF does not hold what it must (pages, contents, notes, links, fonts)."""
+
+
+class UnreadablePdfError(CheckError):
+    """The file to check is missing or is not a PDF that can be read."""
 
 
 def _display(path: Path) -> str:

@@ -8,7 +8,10 @@ the text inside a rectangle. Everything that verifies a PDF starts here.
 from __future__ import annotations
 
 import io
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ import pypdfium2
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject
+
+from .layout import LETTER, PageGeometry
 
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
@@ -28,6 +33,8 @@ class Link:
     page: int
     rect: tuple[float, float, float, float]
     text: str
+    line: str = ""  # the text from the link to the end of its line
+    action: str | None = None  # the PDF action: URI, GoTo, Launch, GoToR…
     uri: str | None = None
     dest: str | None = None
     dest_page: int | None = None
@@ -65,6 +72,10 @@ class PdfReadback:
     fonts: dict[str, Font]
     metadata: dict[str, str]
     language: str | None
+    has_page_labels: bool
+    footers: list[str]  # the text of each page's bottom margin, where folios stand
+    outside: list[str]  # text beside each page's text block, between its top and bottom
+    images: list[list[tuple[float, float, float, float]]]  # each page's image bounds
 
     def page_of(self, dest: str) -> int | None:
         """The page index of a named destination, if it exists."""
@@ -75,20 +86,47 @@ class PdfReadback:
         return [link for link in self.links if link.dest == dest]
 
 
-def read_pdf(pdf: bytes | Path) -> PdfReadback:
-    """Read a PDF (bytes or a file) into a ``PdfReadback``."""
+def read_pdf(
+    pdf: bytes | Path, *, geometry: PageGeometry = LETTER, tolerance: float = 2.0
+) -> PdfReadback:
+    """Read a PDF (bytes or a file) into a ``PdfReadback``.
+
+    ``geometry`` says where each page's text block is: the text of the bottom
+    margin is kept as the page's footer (its folio), and the text left or right of
+    the block (beyond ``tolerance`` points) as what overflows it."""
     data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
-    reader = PdfReader(io.BytesIO(data))
+    with _quiet_pypdf():
+        reader = PdfReader(io.BytesIO(data))
+        reader.root_object  # noqa: B018  (a file that is not a PDF fails here, not later)
     document = pypdfium2.PdfDocument(data)
     try:
         destinations = _destinations(reader)
         texts: list[str] = []
         links: list[Link] = []
+        footers: list[str] = []
+        outside: list[str] = []
+        images: list[list[tuple[float, float, float, float]]] = []
         for index, page in enumerate(reader.pages):
             pdfium_page = document[index]
             textpage = pdfium_page.get_textpage()
             texts.append(textpage.get_text_range())
-            links += _links(page, index, textpage, destinations)
+            width = pdfium_page.get_width()
+            left, bottom, right, top = geometry.text_block_pt(index)
+            footers.append(normalize(textpage.get_text_bounded(0, 0, width, bottom)))
+            outside.append(
+                normalize(
+                    textpage.get_text_bounded(0, bottom, left - tolerance, top)
+                    + " "
+                    + textpage.get_text_bounded(right + tolerance, bottom, width, top)
+                )
+            )
+            links += _links(page, index, textpage, destinations, width)
+            images.append(
+                [
+                    tuple(obj.get_bounds())
+                    for obj in pdfium_page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE])
+                ]
+            )
             textpage.close()
             pdfium_page.close()
     finally:
@@ -106,7 +144,23 @@ def read_pdf(pdf: bytes | Path) -> PdfReadback:
         fonts=_fonts(reader),
         metadata=metadata,
         language=str(language) if language is not None else None,
+        has_page_labels="/PageLabels" in reader.root_object,
+        footers=footers,
+        outside=outside,
+        images=images,
     )
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs in a damaged file; the checks report it instead."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def normalize(text: str) -> str:
@@ -124,7 +178,9 @@ def _destinations(reader: PdfReader) -> dict[str, int]:
     return result
 
 
-def _links(page: Any, index: int, textpage: Any, destinations: dict[str, int]) -> list[Link]:
+def _links(
+    page: Any, index: int, textpage: Any, destinations: dict[str, int], width: float
+) -> list[Link]:
     """The page's links, one per target and line: WeasyPrint writes one annotation per
     box of a link (text, leader, page number), which are merged here."""
     links: list[Link] = []
@@ -147,9 +203,10 @@ def _links(page: Any, index: int, textpage: Any, destinations: dict[str, int]) -
         action = action.get_object() if isinstance(action, IndirectObject) else action
         target = annot.get("/Dest")
         if isinstance(action, DictionaryObject):
-            if action.get("/S") == "/URI":
+            link.action = str(action.get("/S", "")).lstrip("/") or None
+            if link.action == "URI":
                 link.uri = str(action.get("/URI"))
-            elif action.get("/S") == "/GoTo":
+            elif link.action == "GoTo":
                 target = action.get("/D")
         if target is not None:
             target = target.get_object() if isinstance(target, IndirectObject) else target
@@ -175,7 +232,9 @@ def _links(page: Any, index: int, textpage: Any, destinations: dict[str, int]) -
                 max(same.rect[3], link.rect[3]),
             )
     for link in links:
+        left, bottom, _, top = link.rect
         link.text = normalize(textpage.get_text_bounded(*link.rect))
+        link.line = normalize(textpage.get_text_bounded(left, bottom, width, top))
     return links
 
 

@@ -19,6 +19,7 @@ from .errors import SourceError
 
 ISSUE_FILE = "issue.toml"
 FRONT_MATTER_FENCE = "+++"
+DEFAULT_PUBLISHER = "Ministère de la Sécurité publique"  # of a single Markdown file
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ def _load_single(md_path: Path) -> Issue:
         title=article.title,
         date=_default_date(),
         language="fr-CA",
+        publisher=DEFAULT_PUBLISHER,
         articles=[article],
     )
 

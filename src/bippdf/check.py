@@ -1,0 +1,579 @@
+"""Checking a built PDF: pages, contents, notes, links, fonts, overflow, metadata.
+
+Everything is read back from the PDF itself (see ``readback``). Each problem is
+one line naming the printed page and what is wrong, so that CI and the printer's
+last look can point at it. With the issue's sources, the checks also compare
+the PDF with what the sources call for (headings, notes, metadata).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTFont
+from pypdf.errors import PdfReadError
+from pypdfium2 import PdfiumError
+
+from .compose import Composition
+from .errors import UnreadablePdfError
+from .layout import LETTER, PageGeometry
+from .readback import Link, PdfReadback, normalize, read_pdf
+from .resources import font_files
+from .source import Issue
+
+CONTENTS_ID = "table-des-matieres"
+ANNEXE_ID = "annexe"
+TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
+_NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
+_WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$")
+CHECKS = ("pages", "contents", "notes", "links", "fonts", "overflow", "metadata")
+
+
+@dataclass
+class Problem:
+    """One thing wrong, on a page (its printed label) when there is one."""
+
+    message: str
+    page: str | None = None
+
+    def __str__(self) -> str:
+        return f"page {self.page}: {self.message}" if self.page else self.message
+
+
+@dataclass
+class CheckResult:
+    """One check: its problems and the figures it measured."""
+
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return "fail" if self.problems else "pass"
+
+
+@dataclass
+class Report:
+    """Every check of one PDF."""
+
+    pdf: str
+    checks: list[CheckResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.status == "pass" for check in self.checks)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for check in self.checks for problem in check.problems]
+
+    def summary(self) -> str:
+        """One line: what was checked and how it went."""
+        pages = self.checks[0].figures.get("pages", "?")
+        failed = [c.name for c in self.checks if c.status == "fail"]
+        verdict = f"{len(self.problems)} problems in {', '.join(failed)}" if failed else "all hold"
+        return f"{self.pdf}: {pages} pages, {len(self.checks)} checks, {verdict}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as documented in docs/check-report.schema.json."""
+        return {
+            "pdf": self.pdf,
+            "ok": self.ok,
+            "checks": [
+                {
+                    "name": check.name,
+                    "status": check.status,
+                    "figures": check.figures,
+                    "problems": [{"page": p.page, "message": p.message} for p in check.problems],
+                }
+                for check in self.checks
+            ],
+        }
+
+
+@dataclass
+class Expectations:
+    """What the sources call for, when they are known."""
+
+    headings: list[tuple[int, str]] | None = None  # (level, text) in reading order
+    notes: int | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # Title, Author, Subject, Lang
+    geometry: PageGeometry = LETTER
+    warnings: list[str] = field(default_factory=list)  # what WeasyPrint said while rendering
+
+    @classmethod
+    def from_composition(
+        cls, issue: Issue, composition: Composition, warnings: list[str] | None = None
+    ) -> Expectations:
+        headings = [
+            (level, entry.text)
+            for article in composition.contents
+            for level, entry in [(1, article)] + [(2, child) for child in article.children]
+        ]
+        return cls(
+            headings=headings,
+            notes=len(composition.notes),
+            metadata={
+                "Title": composition.title,
+                "Author": issue.publisher or "",
+                "Subject": issue.theme or issue.title,
+                "Lang": issue.language,
+            },
+            warnings=list(warnings or []),
+        )
+
+
+def check_pdf(
+    pdf: Path | bytes, expected: Expectations | None = None, *, name: str | None = None
+) -> Report:
+    """Run every check on a PDF (a file or its bytes)."""
+    expected = expected or Expectations()
+    label = name or (str(pdf) if isinstance(pdf, Path) else "PDF")
+    try:
+        data = read_pdf(pdf, geometry=expected.geometry, tolerance=TOLERANCE)
+    except (OSError, PdfReadError, PdfiumError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UnreadablePdfError(
+            f"cannot read the PDF: {reason}",
+            path=pdf if isinstance(pdf, Path) else None,
+            hint="give a PDF built by bippdf",
+        ) from None
+    checks = [
+        _pages(data, expected),
+        _contents(data, expected),
+        _notes(data, expected),
+        _links(data),
+        _fonts(data, expected),
+        _overflow(data, expected.geometry),
+        _metadata(data, expected),
+    ]
+    return Report(pdf=label, checks=checks)
+
+
+def _label(pdf: PdfReadback, page: int | None) -> str | None:
+    if page is None:
+        return None
+    return pdf.page_labels[page] if page < len(pdf.page_labels) else str(page + 1)
+
+
+def _pages(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+    """Trim size, page labels, and the folio printed on each page equal to its label."""
+    result = CheckResult("pages", figures={"pages": pdf.page_count})
+    width, height = expected.geometry.size_pt
+    for index, (w, h) in enumerate(pdf.page_sizes):
+        if abs(w - width) > 0.5 or abs(h - height) > 0.5:
+            result.problems.append(
+                Problem(
+                    f"size is {w:.0f} × {h:.0f} pt, expected {width:.0f} × {height:.0f} pt",
+                    _label(pdf, index),
+                )
+            )
+    if not pdf.has_page_labels:
+        result.problems.append(Problem("the PDF has no page labels (/PageLabels)"))
+    for index, footer in enumerate(pdf.footers):
+        folios = re.findall(r"\d+", footer)
+        label = _label(pdf, index) or ""
+        if index == 0:
+            if folios:
+                result.problems.append(Problem(f"the cover prints a folio ({footer})", label))
+            continue
+        if folios != [label]:
+            printed = ", ".join(folios) if folios else "no folio"
+            result.problems.append(
+                Problem(f"prints {printed}, but its page label is {label}", label)
+            )
+    return result
+
+
+@dataclass
+class _Entry:
+    """A contents entry as read from the PDF."""
+
+    title: str
+    printed: str | None
+    dest: str | None
+    page: int | None
+    level: int
+    at: int  # the contents page it stands on
+
+
+def _contents_entries(pdf: PdfReadback) -> list[_Entry] | None:
+    """The contents as printed: links on the contents pages, top to bottom."""
+    first = pdf.page_of(CONTENTS_ID)
+    if first is None:
+        return None
+    on_first = [link for link in pdf.links if link.page == first and link.dest]
+    targets = [link.dest_page for link in on_first if link.dest_page is not None]
+    end = min([t for t in targets if t > first], default=first + 1)
+    links = sorted(
+        (link for link in pdf.links if first <= link.page < end and link.dest),
+        key=lambda link: (link.page, -link.rect[3]),
+    )
+    merged: list[Link] = []
+    for link in links:  # a title that wraps gives one link per line
+        if merged and merged[-1].dest == link.dest and merged[-1].page == link.page:
+            merged[-1].text += " " + link.text
+        else:
+            merged.append(
+                Link(
+                    page=link.page,
+                    rect=link.rect,
+                    text=link.text,
+                    dest=link.dest,
+                    dest_page=link.dest_page,
+                )
+            )
+    indent = min((link.rect[0] for link in merged), default=0.0)
+    entries = []
+    for link in merged:
+        number = _NUMBER_AT_END.search(link.text)
+        title = _NUMBER_AT_END.sub("", link.text) if number else link.text
+        entries.append(
+            _Entry(
+                title=_title(title),
+                printed=number.group(1) if number else None,
+                dest=link.dest,
+                page=link.dest_page,
+                level=1 if link.rect[0] - indent < 4 else 2,
+                at=link.page,
+            )
+        )
+    return entries
+
+
+def _title(text: str) -> str:
+    """A heading as compared: normalised, without trailing dots (leaders, ellipses)."""
+    return normalize(text).rstrip(". ")
+
+
+def _contents(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+    """Entries link to their heading's page, print its folio, follow reading order,
+    list every heading, and match the bookmarks."""
+    result = CheckResult("contents")
+    entries = _contents_entries(pdf)
+    if entries is None:
+        result.problems.append(
+            Problem(f"the PDF has no table of contents (no destination '{CONTENTS_ID}')")
+        )
+        return result
+    result.figures["entries"] = len(entries)
+    previous = -1
+    for entry in entries:
+        where = _label(pdf, entry.at)
+        if entry.page is None:
+            result.problems.append(
+                Problem(
+                    f"the entry '{entry.title}' links to '{entry.dest}', which does not exist",
+                    where,
+                )
+            )
+            continue
+        landed = _label(pdf, entry.page)
+        if entry.printed is None:
+            result.problems.append(
+                Problem(f"the entry '{entry.title}' prints no page number", where)
+            )
+        elif entry.printed != landed:
+            result.problems.append(
+                Problem(
+                    f"the entry '{entry.title}' prints page "
+                    f"{entry.printed}, but its link lands on page {landed}",
+                    where,
+                )
+            )
+        if _title(entry.title) not in normalize(pdf.texts[entry.page]):
+            result.problems.append(
+                Problem(
+                    f"the heading '{entry.title}' is not on page {landed}, where its entry links",
+                    where,
+                )
+            )
+        if entry.page < previous:
+            result.problems.append(
+                Problem(f"the entry '{entry.title}' (page {landed}) is out of reading order", where)
+            )
+        previous = max(previous, entry.page)
+    printed = [(entry.level, entry.title) for entry in entries]
+    if expected.headings is not None:
+        wanted = [(level, _title(text)) for level, text in expected.headings]
+        for level, title in wanted:
+            if (level, title) not in printed:
+                kind = "article" if level == 1 else "section"
+                result.problems.append(
+                    Problem(f"the {kind} '{title}' is missing from the contents")
+                )
+        for level, title in printed:
+            if (level, title) not in wanted:
+                result.problems.append(
+                    Problem(
+                        f"the contents lists '{title}', which is not an "
+                        "article or section of the issue"
+                    )
+                )
+    outline = [
+        row
+        for item in pdf.outline
+        for row in [(1, _title(item.title), item.page)]
+        + [(2, _title(child.title), child.page) for child in item.children]
+    ]
+    contents = [(entry.level, entry.title, entry.page) for entry in entries]
+    result.figures["bookmarks"] = len(outline)
+    if not outline:
+        result.problems.append(Problem("the PDF has no bookmarks (outline)"))
+    elif outline != contents:
+        for wanted_row, got in zip(contents, outline, strict=False):
+            if wanted_row != got:
+                result.problems.append(
+                    Problem(
+                        f"bookmarks differ from the contents: bookmark '{got[1]}' (level {got[0]}, "
+                        f"page {_label(pdf, got[2])}) where the contents has '{wanted_row[1]}' "
+                        f"(level {wanted_row[0]}, page {_label(pdf, wanted_row[2])})"
+                    )
+                )
+                break
+        if len(outline) != len(contents):
+            result.problems.append(
+                Problem(
+                    f"the PDF has {len(outline)} bookmarks for {len(contents)} contents entries"
+                )
+            )
+    return result
+
+
+def _reading_key(pdf: PdfReadback, link: Link) -> tuple[int, int, float]:
+    """Page, column (left half first), then top to bottom."""
+    width = pdf.page_sizes[link.page][0]
+    column = 0 if (link.rect[0] + link.rect[2]) / 2 < width / 2 else 1
+    return link.page, column, -link.rect[3]
+
+
+def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+    """Calls numbered 1..N in reading order, each linking to its note in the Annexe,
+    each note linking back to its call; the Annexe holds exactly N notes."""
+    result = CheckResult("notes")
+    annexe = pdf.page_of(ANNEXE_ID)
+    calls = sorted(
+        (
+            link
+            for link in pdf.links
+            if link.dest
+            and link.dest.startswith("note-")
+            and (annexe is None or link.page < annexe)
+        ),
+        key=lambda link: _reading_key(pdf, link),
+    )
+    backs = [link for link in pdf.links if link.dest and link.dest.startswith("appel-")]
+    result.figures.update(calls=len(calls), notes=len(backs))
+    if annexe is None:
+        if calls or expected.notes:
+            result.problems.append(
+                Problem(f"the PDF has note calls but no Annexe (no destination '{ANNEXE_ID}')")
+            )
+        return result
+    call_pages: dict[int, int] = {}
+    expected_number = 1
+    for call in calls:
+        where = _label(pdf, call.page)
+        if not call.text.isdigit():
+            result.problems.append(Problem(f"a note call reads '{call.text}', not a number", where))
+            continue
+        number = int(call.text)
+        if number in call_pages:  # a note called again: no new number
+            continue
+        if number != expected_number:
+            result.problems.append(
+                Problem(f"call of note {number} comes where note {expected_number} is due", where)
+            )
+        expected_number = max(expected_number, number) + 1
+        call_pages[number] = call.page
+        if call.dest != f"note-{number}":
+            result.problems.append(
+                Problem(
+                    f"call of note {number} links to {(call.dest or '').replace('-', ' ')}", where
+                )
+            )
+    note_pages: dict[int, int] = {}
+    for back in backs:
+        where = _label(pdf, back.page)
+        if not back.text.isdigit():
+            result.problems.append(
+                Problem(f"a note of the Annexe is numbered '{back.text}'", where)
+            )
+            continue
+        number = int(back.text)
+        if number in note_pages:
+            result.problems.append(Problem(f"note {number} stands twice in the Annexe", where))
+        note_pages[number] = back.page
+        if not back.line.removeprefix(back.text).strip():
+            result.problems.append(Problem(f"note {number} is empty", where))
+        if back.dest != f"appel-{number}":
+            result.problems.append(
+                Problem(f"note {number} links back to {(back.dest or '').replace('-', ' ')}", where)
+            )
+        elif number in call_pages and back.dest_page != call_pages[number]:
+            result.problems.append(
+                Problem(
+                    f"note {number} links back to page {_label(pdf, back.dest_page)}, but its call "
+                    f"is on page {_label(pdf, call_pages[number])}",
+                    where,
+                )
+            )
+    for number, page in call_pages.items():
+        call = next(c for c in calls if c.text == str(number))
+        if number not in note_pages:
+            note_page = pdf.page_of(f"note-{number}")
+            if note_page is not None and note_page >= annexe:
+                problem = Problem(
+                    f"note {number} does not link back to its call", _label(pdf, note_page)
+                )
+            else:
+                problem = Problem(
+                    f"note {number} is called but not in the Annexe", _label(pdf, page)
+                )
+            result.problems.append(problem)
+        elif call.dest_page != note_pages[number]:
+            result.problems.append(
+                Problem(
+                    f"call of note {number} links to page {_label(pdf, call.dest_page)}, but note "
+                    f"{number} is on page {_label(pdf, note_pages[number])}",
+                    _label(pdf, page),
+                )
+            )
+    for number in sorted(set(note_pages) - set(call_pages)):
+        result.problems.append(
+            Problem(f"note {number} of the Annexe is never called", _label(pdf, note_pages[number]))
+        )
+    if expected.notes is not None and len(note_pages) != expected.notes:
+        result.problems.append(
+            Problem(f"the Annexe holds {len(note_pages)} notes, the sources {expected.notes}")
+        )
+    return result
+
+
+def _links(pdf: PdfReadback) -> CheckResult:
+    """Internal links resolve; external ones are well-formed http(s) or mailto URIs."""
+    result = CheckResult("links")
+    internal = external = 0
+    for link in pdf.links:
+        where = _label(pdf, link.page)
+        if link.action == "URI":
+            external += 1
+            if not _WEB_OR_MAIL.match(link.uri or ""):
+                result.problems.append(
+                    Problem(
+                        f"link to '{link.uri}' is not a well-formed http, https or mailto URI",
+                        where,
+                    )
+                )
+        elif link.action not in (None, "GoTo"):
+            result.problems.append(
+                Problem(
+                    f"a link opens a {link.action} action (a local file or another document)", where
+                )
+            )
+        else:
+            internal += 1
+            if link.dest is None or link.dest_page is None:
+                result.problems.append(
+                    Problem(f"internal link to '{link.dest}' has no destination", where)
+                )
+    result.figures.update(internal=internal, external=external)
+    return result
+
+
+def _fonts(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+    """Every font embedded and one of bippdf's own; no character without a glyph."""
+    result = CheckResult("fonts", figures={"fonts": sorted(pdf.fonts)})
+    ours = project_fonts()
+    for font in pdf.fonts.values():
+        where = _label(pdf, min(font.pages)) if font.pages else None
+        if not font.embedded:
+            result.problems.append(Problem(f"font {font.name} is not embedded", where))
+        if font.name not in ours:
+            result.problems.append(
+                Problem(f"font {font.name} is not one of bippdf's fonts (styles/fonts)", where)
+            )
+    covered = set().union(*ours.values()) if ours else set()
+    for index, text in enumerate(pdf.texts):
+        missing = sorted(
+            {
+                c
+                for c in text
+                if ord(c) >= 0x20
+                and not c.isspace()
+                and ord(c) not in covered
+                and c not in "\ufffe\ufeff"
+            }
+        )
+        if missing:
+            listed = ", ".join(f"U+{ord(c):04X} {c}" for c in missing[:5])
+            result.problems.append(
+                Problem(f"no glyph in bippdf's fonts for {listed}", _label(pdf, index))
+            )
+    for warning in expected.warnings:
+        if warning.startswith(".notdef glyph rendered"):
+            result.problems.append(Problem(f"missing glyph: {warning}"))
+    return result
+
+
+def _overflow(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
+    """Nothing of the body drawn outside the text block (the cover excepted)."""
+    result = CheckResult("overflow")
+    for index in range(1, pdf.page_count):
+        left, bottom, right, top = geometry.text_block_pt(index)
+        for box in pdf.images[index]:
+            if (
+                box[0] < left - TOLERANCE
+                or box[2] > right + TOLERANCE
+                or box[1] < bottom - TOLERANCE
+                or box[3] > top + TOLERANCE
+            ):
+                result.problems.append(
+                    Problem(
+                        f"an image reaches outside the text block ({box[0]:.0f}–{box[2]:.0f} pt "
+                        f"across, text block {left:.0f}–{right:.0f} pt)",
+                        _label(pdf, index),
+                    )
+                )
+    for index, text in enumerate(pdf.outside):
+        if index > 0 and text:
+            result.problems.append(
+                Problem(f"text drawn outside the text block: '{text[:60]}'", _label(pdf, index))
+            )
+    return result
+
+
+def _metadata(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+    """Title, author, subject and language are set (and, with the sources, right)."""
+    result = CheckResult("metadata")
+    found = {key: pdf.metadata.get(key, "") for key in ("Title", "Author", "Subject")}
+    found["Lang"] = pdf.language or ""
+    result.figures.update(found)
+    for key, value in found.items():
+        if not value.strip():
+            result.problems.append(Problem(f"the PDF has no {key.lower()}"))
+        elif (
+            key in expected.metadata and expected.metadata[key] and value != expected.metadata[key]
+        ):
+            result.problems.append(
+                Problem(
+                    f"the PDF's {key.lower()} is '{value}', the sources "
+                    f"say '{expected.metadata[key]}'"
+                )
+            )
+    return result
+
+
+@cache
+def project_fonts() -> dict[str, frozenset[int]]:
+    """The fonts shipped in ``styles/fonts``: PostScript name and the characters covered."""
+    fonts = {}
+    for path in font_files():
+        with TTFont(path, lazy=True) as font:
+            fonts[str(font["name"].getDebugName(6))] = frozenset(font.getBestCmap())
+    return fonts

@@ -1,0 +1,177 @@
+"""Source lint: every fault of an issue's Markdown found before anything is rendered.
+
+Each fault is a ``SourceError`` with the file and line; all of them are reported
+at once, so that an editor fixes a whole issue in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from . import markdown
+from .errors import SourceError
+from .markdown import ParsedArticle
+from .source import ISSUE_FILE, Article, Issue
+
+_NESTED_CALL = re.compile(r"\[\^[^\]\s]+\](?!:)")
+_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def lint(
+    issue: Issue, parsed: list[tuple[Article, ParsedArticle | None, ParsedArticle]]
+) -> list[SourceError]:
+    """Every fault of the issue's articles, in reading order."""
+    errors = list(_unlisted_articles(issue))
+    for article, lead, body in parsed:
+        errors += _headings(article, body)
+        errors += _notes(article, body, lead)
+        errors += _images(article, body, lead)
+    return errors
+
+
+def _unlisted_articles(issue: Issue) -> Iterator[SourceError]:
+    """A Markdown file in ``articles/`` that ``issue.toml`` does not list."""
+    if issue.source.name != ISSUE_FILE:
+        return
+    listed = {article.path.resolve() for article in issue.articles}
+    for path in sorted((issue.root / "articles").glob("*.md")):
+        if path.resolve() not in listed:
+            yield SourceError(
+                f"articles/{path.name} is not listed in issue.toml",
+                path=path,
+                line=1,
+                hint="add it to 'articles' in issue.toml, or move it out of articles/",
+            )
+
+
+def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
+    """Sections start at ``##`` and never skip a level; none is empty."""
+    previous = 1
+    for token in body.tokens:
+        if token["type"] != "heading":
+            continue
+        level = token["attrs"]["level"]
+        text = markdown.plain_text(token["children"])
+        line = _source_line(article, _heading_pattern(level, text))
+        if level == 1:
+            yield SourceError(
+                "an article's body cannot hold a level-1 heading (#)",
+                path=article.path,
+                line=line,
+                hint="the title is in the front matter; use ## for sections",
+            )
+        elif level > previous + 1:
+            yield SourceError(
+                f"heading level {level} follows level {previous}: a level is skipped",
+                path=article.path,
+                line=line,
+                hint="use " + "#" * (previous + 1) + " for this heading",
+            )
+        if not text:
+            yield SourceError("a heading has no text", path=article.path, line=line)
+        previous = level
+
+
+def _heading_pattern(level: int, text: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in text.split()[:2]]
+    return re.compile(rf"^ {{0,3}}#{{{level}}}[ \t]+.*{'.*'.join(words)}", re.M)
+
+
+def _notes(
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+) -> Iterator[SourceError]:
+    """Every call has one definition in its article, and every definition is called."""
+    called: dict[str, str] = {}  # normalised key: the label as first written
+    for parsed in (lead, body):
+        if parsed is not None:
+            for token in markdown.walk(parsed.tokens):
+                if token["type"] == "note_ref":
+                    called.setdefault(token["raw"], token["label"])
+    if lead is not None and lead.definitions:
+        yield SourceError(
+            "notes cannot be defined in the lead",
+            path=article.path,
+            line=_source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
+            hint="define them at the end of the article",
+        )
+    for key, label in called.items():
+        if key not in body.definitions:
+            yield SourceError(
+                f"note [^{label}] is called but never defined",
+                path=article.path,
+                line=_call_line(article, label),
+                hint=f"add a line '[^{label}]: text of the note' at the end of the article",
+            )
+    for definitions in body.definitions.values():
+        if re.search(_NESTED_CALL, definitions[0].text):
+            yield SourceError(
+                "a note cannot call another note",
+                path=article.path,
+                line=article.body_line + definitions[0].line,
+                hint="write the reference in words inside the note",
+            )
+    for key, definitions in body.definitions.items():
+        label = definitions[0].label
+        if len(definitions) > 1:
+            yield SourceError(
+                f"note [^{label}] is defined {len(definitions)} times",
+                path=article.path,
+                line=article.body_line + definitions[1].line,
+                hint="keep one definition per note label",
+            )
+        if key not in called and not _NESTED_CALL.search(definitions[0].text):
+            yield SourceError(
+                f"note [^{label}] is defined but never called",
+                path=article.path,
+                line=article.body_line + definitions[0].line,
+                hint=f"call it with [^{label}] in the text, or delete it",
+            )
+
+
+def _call_line(article: Article, key: str) -> int | None:
+    pattern = re.compile(r"\[\^" + re.escape(key) + r"\](?!:)", re.I)
+    line = _source_line(article, pattern)
+    if line is None:  # the call stands in the lead, inside the front matter
+        line = _source_line(article, pattern, body=False)
+    return line
+
+
+def _source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True) -> int | None:
+    """The file line of the first match of ``pattern`` in the body (or the whole file)."""
+    if body:
+        match = pattern.search(article.body)
+        return (
+            None
+            if match is None
+            else article.body_line + article.body.count("\n", 0, match.start()) + 1
+        )
+    text = article.path.read_text(encoding="utf-8")
+    match = pattern.search(text)
+    return None if match is None else text.count("\n", 0, match.start()) + 1
+
+
+def _images(
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+) -> Iterator[SourceError]:
+    """Every image is a file of the issue that exists."""
+    for parsed in (lead, body):
+        for token in markdown.walk(parsed.tokens if parsed else []):
+            if token["type"] not in {"image", "figure"}:
+                continue
+            src = token["attrs"]["src" if token["type"] == "figure" else "url"]
+            line = _source_line(article, re.compile(re.escape(src)))
+            if _URL_SCHEME.match(src):
+                yield SourceError(
+                    f"image '{src}' is not a file of the issue",
+                    path=article.path,
+                    line=line,
+                    hint="put the image in the issue's images/ folder and give its path",
+                )
+            elif not (article.path.parent / src).is_file():
+                yield SourceError(
+                    f"image '{src}' does not exist",
+                    path=article.path,
+                    line=line,
+                    hint="check the path, relative to the article file",
+                )

@@ -1,0 +1,98 @@
+"""Source lint: every fault with its file and line, all reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bippdf.cli import main
+from bippdf.compose import compose
+from bippdf.errors import SourceError, SourceErrors
+from bippdf.source import load_issue
+
+from .conftest import article, write_issue
+
+
+def _compose_error(root: Path) -> SourceError:
+    with pytest.raises(SourceError) as info:
+        compose(load_issue(root))
+    return info.value
+
+
+def test_note_called_but_never_defined(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Ligne.\n\nAppel[^x] ici.\n")})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "note [^x] is called but never defined")
+    assert error.path == root / "articles" / "01-a.md"
+
+
+def test_note_defined_but_never_called(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n[^seule]: Orpheline.\n")})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "note [^seule] is defined but never called")
+
+
+def test_note_defined_twice(tmp_path: Path) -> None:
+    body = "Texte[^1].\n\n[^1]: Une.\n[^1]: Deux.\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (8, "note [^1] is defined 2 times")
+
+
+def test_heading_level_skipped(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n### Trop bas\n")})
+    error = _compose_error(root)
+    assert error.line == 7
+    assert error.message == "heading level 3 follows level 1: a level is skipped"
+
+
+def test_level_one_heading_in_body(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "# Titre bis\n\nTexte.\n")})
+    assert _compose_error(root).line == 5
+
+
+def test_missing_image_names_its_line(tmp_path: Path) -> None:
+    body = "Texte.\n\n![Photo](../images/absente.jpg)\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "image '../images/absente.jpg' does not exist")
+
+
+def test_remote_image_is_refused(tmp_path: Path) -> None:
+    body = "![Photo](https://example.org/x.jpg)\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    assert "is not a file of the issue" in _compose_error(root).message
+
+
+def test_note_calling_another_note(tmp_path: Path) -> None:
+    body = "Texte[^a] et[^b].\n\n[^a]: Voir aussi [^b].\n[^b]: B.\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "a note cannot call another note")
+
+
+def test_every_fault_is_reported_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_issue(
+        tmp_path,
+        {
+            "01-a.md": article("A", "Appel[^x].\n\n#### Trop bas\n"),
+            "02-b.md": article("B", "![Photo](absente.jpg)\n\n[^seule]: Orpheline.\n"),
+        },
+    )
+    (root / "articles" / "03-brouillon.md").write_text("Brouillon.\n", encoding="utf-8")
+    with pytest.raises(SourceErrors) as info:
+        compose(load_issue(root))
+    found = [(e.path.name if e.path else None, e.line, e.message) for e in info.value.errors]
+    assert found == [
+        ("03-brouillon.md", 1, "articles/03-brouillon.md is not listed in issue.toml"),
+        ("01-a.md", 7, "heading level 4 follows level 1: a level is skipped"),
+        ("01-a.md", 5, "note [^x] is called but never defined"),
+        ("02-b.md", 7, "note [^seule] is defined but never called"),
+        ("02-b.md", 5, "image 'absente.jpg' does not exist"),
+    ]
+    assert main(["build", str(root)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 5 and all(line.startswith("error: ") for line in lines)
