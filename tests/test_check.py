@@ -21,9 +21,12 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from bippdf import build
 from bippdf.check import Expectations, Report, check_pdf
 from bippdf.cli import main
 from bippdf.compose import compose
+from bippdf.errors import CheckError
+from bippdf.readback import read_pdf
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
@@ -324,3 +327,35 @@ def test_check_command_exit_codes(
     assert main(["check", str(not_pdf)]) == 2
     assert capsys.readouterr().err.startswith(f"error: {not_pdf}: cannot read the PDF")
     assert main(["check", str(tmp_path / "absent.pdf")]) == 2
+
+
+def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
+    """Contents over several pages (left and right margins differ) and notes past 99."""
+    sections = "".join(
+        f"## Section {n}\n\nTexte de la section{'[^' + str(n) + ']' if n < 3 else ''}.\n\n"
+        for n in range(4)
+    )
+    notes = "".join(f"[^{n}]: Note {n} de l'article.\n" for n in range(3))
+    articles = {f"{i:02d}-a.md": article(f"Article {i}", sections + notes) for i in range(1, 41)}
+    root = write_issue(tmp_path, articles)
+    issue = load_issue(root)
+    composition = compose(issue)
+    rendered = render_pdf(composition.html, base_url=root, language=issue.language)
+    report = check_pdf(rendered.pdf, Expectations.from_composition(issue, composition))
+    assert report.ok, [str(p) for p in report.problems][:5]
+    figures = {c.name: c.figures for c in report.checks}
+    assert figures["notes"] == {"calls": 120, "notes": 120}
+    assert figures["contents"]["entries"] == 40 * 5 + 1
+    contents_pages = {link.page for link in read_pdf(rendered.pdf).links_to("article-40")}
+    assert contents_pages and min(contents_pages) > 1, "the contents spans several pages"
+
+
+def test_character_without_glyph_fails_the_build(tmp_path: Path) -> None:
+    root = write_issue(
+        tmp_path / "issue", {"01-a.md": article("A", "Un signe \U00013000 inconnu.\n")}
+    )
+    output = tmp_path / "out.pdf"
+    with pytest.raises(CheckError) as info:
+        build(root, output)
+    assert "no glyph in bippdf's fonts for U+13000" in str(info.value)
+    assert not output.exists()

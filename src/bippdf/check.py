@@ -228,7 +228,9 @@ def _contents_entries(pdf: PdfReadback) -> list[_Entry] | None:
                     dest_page=link.dest_page,
                 )
             )
-    indent = min((link.rect[0] for link in merged), default=0.0)
+    indent: dict[int, float] = {}  # left and right pages have different margins
+    for link in merged:
+        indent[link.page] = min(indent.get(link.page, link.rect[0]), link.rect[0])
     entries = []
     for link in merged:
         number = _NUMBER_AT_END.search(link.text)
@@ -239,7 +241,7 @@ def _contents_entries(pdf: PdfReadback) -> list[_Entry] | None:
                 printed=number.group(1) if number else None,
                 dest=link.dest,
                 page=link.dest_page,
-                level=1 if link.rect[0] - indent < 4 else 2,
+                level=1 if link.rect[0] - indent[link.page] < 4 else 2,
                 at=link.page,
             )
         )

@@ -234,6 +234,8 @@ def _links(
     for link in links:
         left, bottom, _, top = link.rect
         link.text = normalize(textpage.get_text_bounded(*link.rect))
+        if link.text.replace(" ", "").isdigit():  # pdfium may split a number's digits
+            link.text = link.text.replace(" ", "")
         link.line = normalize(textpage.get_text_bounded(left, bottom, width, top))
     return links
 
