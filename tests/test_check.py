@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -304,7 +305,6 @@ SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "check-report.schema.
 def test_check_command_json_validates_against_the_schema(
     issue6: BuiltIssue, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     assert main(["check", str(issue6.result.output), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     jsonschema.validate(report, json.loads(SCHEMA.read_text(encoding="utf-8")))
@@ -355,7 +355,16 @@ def test_character_without_glyph_fails_the_build(tmp_path: Path) -> None:
         tmp_path / "issue", {"01-a.md": article("A", "Un signe \U00013000 inconnu.\n")}
     )
     output = tmp_path / "out.pdf"
+    output.write_bytes(b"%PDF- the last good one")
     with pytest.raises(CheckError) as info:
         build(root, output)
     assert "no glyph in bippdf's fonts for U+13000" in str(info.value)
-    assert not output.exists()
+    assert output.read_bytes() == b"%PDF- the last good one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["issue", "out.pdf"]  # no temp left
+
+
+def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:
+    title = "Les interventions auprès des jeunes en Abitibi-Témiscamingue et au Centre-du-Québec"
+    body = "Texte.\n\n## Regards croisés sur Centre-du-Québec\n\nTexte.\n"
+    root = write_issue(tmp_path, {"01-a.md": article(title, body)})
+    build(root, tmp_path / "out.pdf")  # raises if the contents check cannot find the headings

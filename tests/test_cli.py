@@ -88,3 +88,24 @@ def test_help_has_a_real_example(capsys: pytest.CaptureFixture[str]) -> None:
         main(["build", "--help"])
     assert exit_info.value.code == 0
     assert "bippdf build issues/2019-08-numero-06" in capsys.readouterr().out
+
+
+def test_unwritable_output_is_an_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    assert main(["build", str(root), "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path}: cannot write the file: ")
+    assert "Traceback" not in err
+
+
+def test_html_output_and_build_dir(tmp_path: Path) -> None:
+    root = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Texte.\n")})
+    html = tmp_path / "issue.html"
+    assert (
+        main(["build", str(root), "--build-dir", str(tmp_path / "out"), "--html", str(html)]) == 0
+    )
+    assert (tmp_path / "out" / "2020-03-numero-01" / "BIP-01-2020-03.pdf").is_file()
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["build", str(root), str(root), "-o", str(tmp_path / "x.pdf")]) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bippdf.compose import compose
 from bippdf.errors import SourceError
@@ -12,10 +13,11 @@ from bippdf.source import load_issue
 
 from .conftest import article, write_issue
 
-IMAGE = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db40000000049454e44ae426082"
-)
+
+def _png(path: Path) -> None:
+    """A real (tiny) PNG image."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 3), (40, 90, 140)).save(path)
 
 
 def _compose_error(root: Path) -> SourceError:
@@ -65,8 +67,7 @@ def test_contents_model_and_unique_readable_ids(tmp_path: Path) -> None:
 
 def test_image_resolved_next_to_its_article(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", '![Alt](../images/p.png "Crédit")\n')})
-    (root / "images").mkdir()
-    (root / "images" / "p.png").write_bytes(IMAGE)
+    _png(root / "images" / "p.png")
     html = compose(load_issue(root)).html
     assert f'src="{(root / "images" / "p.png").resolve().as_uri()}"' in html
     assert '<span class="credit">Crédit</span>' in html
@@ -102,10 +103,29 @@ def test_inline_image_and_lead_image_resolved(tmp_path: Path) -> None:
         "A", "Voir ![icône](../images/p.png) ici.\n", extra='lead = "![L](../images/p.png)"\n'
     )
     root = write_issue(tmp_path, {"01-a.md": text})
-    (root / "images").mkdir()
-    (root / "images" / "p.png").write_bytes(IMAGE)
+    _png(root / "images" / "p.png")
     html = compose(load_issue(root)).html
     uri = (root / "images" / "p.png").resolve().as_uri()
     assert f'<img src="{uri}" alt="icône" />' in html
     assert f'<img src="{uri}" alt="L" />' in html
-    assert "harmful" not in html
+
+
+def test_headings_never_take_note_ids(tmp_path: Path) -> None:
+    body = "## Note 1\n\nTexte[^a].\n\n## Appel à projets\n\nB.\n\n[^a]: A.\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    composition = compose(load_issue(root))
+    assert [c.id for c in composition.contents[0].children] == ["note-1-2", "appel-a-projets"]
+    assert composition.html.count('id="note-1"') == 1
+
+
+def test_links_in_headings_are_plain_text_in_the_contents(tmp_path: Path) -> None:
+    body = "## Le site du [Ministère](https://www.quebec.ca/)\n\nTexte.\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    entry = compose(load_issue(root)).contents[0].children[0]
+    assert str(entry.title) == "Le site du Ministère"
+
+
+def test_inline_image_alt_escaped_once(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Voir ![R&D](../images/p.png) ici.\n")})
+    _png(root / "images" / "p.png")
+    assert 'alt="R&amp;D"' in compose(load_issue(root)).html

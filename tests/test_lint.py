@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bippdf.cli import main
 from bippdf.compose import compose
@@ -88,11 +89,48 @@ def test_every_fault_is_reported_at_once(
     found = [(e.path.name if e.path else None, e.line, e.message) for e in info.value.errors]
     assert found == [
         ("03-brouillon.md", 1, "articles/03-brouillon.md is not listed in issue.toml"),
-        ("01-a.md", 7, "heading level 4 follows level 1: a level is skipped"),
         ("01-a.md", 5, "note [^x] is called but never defined"),
-        ("02-b.md", 7, "note [^seule] is defined but never called"),
+        ("01-a.md", 7, "heading level 4 follows level 1: a level is skipped"),
         ("02-b.md", 5, "image 'absente.jpg' does not exist"),
+        ("02-b.md", 7, "note [^seule] is defined but never called"),
     ]
     assert main(["build", str(root)]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 5 and all(line.startswith("error: ") for line in lines)
+
+
+def test_image_names_with_accents_and_spaces(tmp_path: Path) -> None:
+    body = "![Équipe](../images/équipe%201.jpg)\n\n![Absente](<../images/photo absente.jpg>)\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    (root / "images").mkdir()
+    Image.new("RGB", (4, 3)).save(root / "images" / "équipe 1.jpg")
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "image '../images/photo absente.jpg' does not exist")
+
+
+def test_corrupt_image(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "![Photo](../images/x.jpg)\n")})
+    (root / "images").mkdir()
+    (root / "images" / "x.jpg").write_text("pas une image")
+    error = _compose_error(root)
+    assert error.line == 5
+    assert (
+        error.message == "image '../images/x.jpg' cannot be read: not an image format bippdf knows"
+    )
+
+
+@pytest.mark.parametrize("url", ["www.example.org", "rapport.pdf", "javascript:alert(1)"])
+def test_link_that_is_not_web_mail_or_heading(tmp_path: Path, url: str) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", f"Texte.\n\nVoir [ici]({url}).\n")})
+    error = _compose_error(root)
+    assert error.line == 7
+    assert error.message == (
+        f"link to '{url}' is neither a web address, an e-mail address nor a heading"
+    )
+
+
+def test_link_to_a_missing_heading(tmp_path: Path) -> None:
+    body = "## Les objectifs\n\nVoir [plus haut](#les-objectifs) et [ailleurs](#absent).\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "link to '#absent' goes to no heading of the issue")

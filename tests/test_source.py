@@ -55,7 +55,10 @@ def test_missing_required_key(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD)
     text = (root / "issue.toml").read_text().replace("number = 1\n", "")
     (root / "issue.toml").write_text(text)
-    assert "required key 'number' is missing" in _error(root).message
+    error = _error(root)
+    assert error.path == root / "issue.toml"
+    assert error.message == "required key 'number' is missing"
+    assert error.hint == "add number = … to the file"
 
 
 def test_ill_typed_value(tmp_path: Path) -> None:
@@ -136,3 +139,37 @@ def test_unknown_language(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD, language='"francais"')
     error = _error(root)
     assert (error.line, error.message) == (4, "unknown language 'francais'")
+
+
+def test_windows_line_endings(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD)
+    (root / "articles" / "01-a.md").write_bytes(b'+++\r\ntitle = "A"\r\n+++\r\n\r\nTexte.\r\n')
+    loaded = load_issue(root).articles[0]
+    assert (loaded.title, loaded.body.strip()) == ("A", "Texte.")
+
+
+def test_language_tag_normalised(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, language='"fr_ca"')
+    assert load_issue(root).language == "fr-CA"
+
+
+def test_short_title_must_name_a_file(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, short_title='"../BIP"')
+    error = _error(root)
+    assert (error.line, error.message) == (6, "short_title '../BIP' cannot name a file")
+
+
+def test_article_listed_twice(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD)
+    toml = (root / "issue.toml").read_text()
+    (root / "issue.toml").write_text(toml.replace('["01-a.md"]', '[\n"01-a.md",\n"01-a.md",\n]'))
+    error = _error(root)
+    assert (error.line, error.message) == (8, "article '01-a.md' is listed twice")
+
+
+def test_corrupt_cover_image(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, cover_image='"images/couv.jpg"')
+    (root / "images").mkdir()
+    (root / "images" / "couv.jpg").write_bytes(b"\xff\xd8\xff\xe0 tronque")
+    error = _error(root)
+    assert error.line == 6 and error.message.startswith("cover image 'images/couv.jpg' cannot")

@@ -45,6 +45,7 @@ def build(
     if html_output is not None:
         _write(html_output, composition.html.encode("utf-8"))
     rendered = _render(issue, composition)
+    _refuse_broken_images(rendered)
     target = output or default_output(issue, build_dir)
     if check:
         _check(issue, composition, rendered, target)
@@ -78,6 +79,13 @@ def _render(issue: source.Issue, composition: composer.Composition) -> renderer.
     return renderer.render_pdf(composition.html, base_url=issue.root, language=issue.language)
 
 
+def _refuse_broken_images(rendered: renderer.Rendered) -> None:
+    """An image WeasyPrint could not load would silently be missing from the page."""
+    for warning in rendered.warnings:
+        if warning.startswith("Failed to load image"):
+            raise BuildError(warning, hint="check the image file; nothing was written")
+
+
 def _check(
     issue: source.Issue,
     composition: composer.Composition,
@@ -100,20 +108,29 @@ def _check(
 
 def _write(target: Path, data: bytes) -> None:
     """Write through a temporary file and a rename, so a failure never leaves half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise BuildError(
+            f"cannot write here: {exc.strerror}",
+            path=target,
+            hint="choose a folder you can write to",
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp makes the file private; outputs are for the whole team.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
+        os.chmod(temp, 0o644)  # mkstemp makes the file private; outputs are for the whole team
         os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise BuildError(
+            f"cannot write the file: {exc.strerror}",
+            path=target,
+            hint="check that it is not a folder and that you may write it",
+        ) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    if not target.exists():
-        raise BuildError("the PDF was not written", path=target)

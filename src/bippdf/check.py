@@ -18,18 +18,18 @@ from fontTools.ttLib import TTFont
 from pypdf.errors import PdfReadError
 from pypdfium2 import PdfiumError
 
-from .compose import Composition
+from .compose import ANNEXE_ID, CONTENTS_ID, Composition
 from .errors import UnreadablePdfError
 from .layout import LETTER, PageGeometry
 from .readback import Link, PdfReadback, normalize, read_pdf
 from .resources import font_files
 from .source import Issue
 
-CONTENTS_ID = "table-des-matieres"
-ANNEXE_ID = "annexe"
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
 _WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$")
+_NOTE = re.compile(r"^note-\d+$")
+_CALL = re.compile(r"^appel-\d+$")
 CHECKS = ("pages", "contents", "notes", "links", "fonts", "overflow", "metadata")
 
 
@@ -363,13 +363,11 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
         (
             link
             for link in pdf.links
-            if link.dest
-            and link.dest.startswith("note-")
-            and (annexe is None or link.page < annexe)
+            if link.dest and _NOTE.match(link.dest) and (annexe is None or link.page < annexe)
         ),
         key=lambda link: _reading_key(pdf, link),
     )
-    backs = [link for link in pdf.links if link.dest and link.dest.startswith("appel-")]
+    backs = [link for link in pdf.links if link.dest and _CALL.match(link.dest)]
     result.figures.update(calls=len(calls), notes=len(backs))
     if annexe is None:
         if calls or expected.notes:

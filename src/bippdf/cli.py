@@ -142,6 +142,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print("error: interrupted; the previous PDF is untouched", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of bippdf's: say so, in one line
+        if args.debug:
+            raise
+        print(
+            f"error: internal error: {type(exc).__name__}: {exc} (run with --debug "
+            "for the traceback, and report it)",
+            file=sys.stderr,
+        )
+        return 3
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -191,7 +200,3 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{args.pdf}: {problem}")
         print(report.summary())
     return 0 if report.ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,15 +8,19 @@ the articles, the Annexe and the colophon.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
 from . import lint, markdown
-from .errors import SourceErrors
+from .errors import SourceError, SourceErrors
 from .layout import LETTER, PageGeometry
 from .markdown import ParsedArticle, Token
 from .source import Article, Author, Issue
@@ -40,7 +44,6 @@ class Note:
     number: int
     call_id: str
     html: Markup
-    article: Path
 
 
 @dataclass
@@ -99,11 +102,12 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         for token in markdown.walk(body.tokens):
             if token["type"] == "heading":
                 _name_heading(token, ids, renderer, entry)
+        for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
+            for token in markdown.walk(tokens):
+                if token["type"] in {"image", "figure"}:
+                    _resolve_image(token, article)
         for part in (lead, body):
             if part is not None:
-                for token in markdown.walk(part.tokens):
-                    if token["type"] in {"image", "figure"}:
-                        _resolve_image(token, article)
                 numbering.number(part.tokens, article.path)
         contents.append(entry)
         articles.append(
@@ -117,7 +121,8 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
                 signature=article.signature,
             )
         )
-        numbering.collect(article, body, md, renderer)
+        numbering.collect(article, body, renderer)
+    _check_anchors(sources, ids)
     notes = numbering.notes
     if notes:
         contents.append(Entry(id=ANNEXE_ID, title=Markup("Annexe"), text="Annexe", level=1))
@@ -146,11 +151,24 @@ class _Ids:
     def make(self, text: str) -> str:
         base = markdown.slugify(text)
         candidate, n = base, 1
-        while candidate in self.used:
+        while candidate in self.used or NOTE_IDS.match(candidate):  # "## Note 1"
             n += 1
             candidate = f"{base}-{n}"
         self.used.add(candidate)
         return candidate
+
+
+def call_id(number: int) -> str:
+    """The id of a note's first call, which its note links back to."""
+    return f"appel-{number}"
+
+
+def note_id(number: int) -> str:
+    """The id of a note in the Annexe."""
+    return f"note-{number}"
+
+
+NOTE_IDS = re.compile(r"^(?:appel|note)-\d+$")
 
 
 class NoteNumbering:
@@ -171,29 +189,58 @@ class NoteNumbering:
             if first:
                 self.numbers[key] = len(self.numbers) + 1
             number = self.numbers[key]
-            token["attrs"] = {"number": number, "call_id": f"appel-{number}" if first else None}
+            token["attrs"] = {"number": number, "call_id": call_id(number) if first else None}
 
     def collect(
-        self, article: Article, body: ParsedArticle, md: object, renderer: markdown.BulletinRenderer
+        self, article: Article, body: ParsedArticle, renderer: markdown.BulletinRenderer
     ) -> None:
         """Render this article's note texts, in the order of their numbers."""
         own = sorted((n, key) for (path, key), n in self.numbers.items() if path == article.path)
         for number, key in own:
-            if any(note.number == number for note in self.notes):
-                continue
-            definition = body.definitions[key][0]
-            parsed = markdown.parse(md, definition.text)  # type: ignore[arg-type]
-            for token in markdown.walk(parsed.tokens):
-                if token["type"] in {"image", "figure"}:
-                    _resolve_image(token, article)
+            tokens = body.definitions[key][0].tokens
             self.notes.append(
                 Note(
                     number=number,
-                    call_id=f"appel-{number}",
-                    html=Markup(markdown.render(renderer, parsed.tokens)),
-                    article=article.path,
+                    call_id=call_id(number),
+                    html=Markup(markdown.render(renderer, tokens)),
                 )
             )
+
+
+def _check_anchors(
+    sources: list[tuple[Article, ParsedArticle | None, ParsedArticle]], ids: _Ids
+) -> None:
+    """Every ``#id`` link goes to a heading of the issue (ids exist once all are named)."""
+    errors = []
+    for article, lead, body in sources:
+        for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
+            for token in markdown.walk(tokens):
+                url = token.get("attrs", {}).get("url", "") if token["type"] == "link" else ""
+                target = url[1:]
+                if url.startswith("#") and target not in ids.used and not NOTE_IDS.match(target):
+                    errors.append(
+                        SourceError(
+                            f"link to '{url}' goes to no heading of the issue",
+                            path=article.path,
+                            line=lint.source_line(article, re.compile(re.escape(f"]({url})"))),
+                            hint="use the id of a heading: its text in lower case, accents "
+                            "folded, words joined by hyphens",
+                        )
+                    )
+    if errors:
+        raise SourceErrors(errors) if len(errors) > 1 else errors[0]
+
+
+def _contents_title(tokens: list[Token]) -> Iterator[Token]:
+    """A heading's inline tokens as the contents shows them: no note calls, and links
+    as plain text (the entry is itself a link)."""
+    for token in tokens:
+        if token["type"] == "note_ref":
+            continue
+        if token["type"] == "link":
+            yield from _contents_title(token.get("children", []))
+        else:
+            yield token
 
 
 def _name_heading(
@@ -203,7 +250,7 @@ def _name_heading(
     text = markdown.plain_text(token["children"])
     token["attrs"]["id"] = ids.make(text)
     if token["attrs"]["level"] == 2:
-        visible = [t for t in token["children"] if t["type"] != "note_ref"]
+        visible = list(_contents_title(token["children"]))
         entry.children.append(
             Entry(
                 id=token["attrs"]["id"],
@@ -218,7 +265,7 @@ def _resolve_image(token: Token, article: Article) -> None:
     """Point an image at its file next to the article (lint has checked that it exists)."""
     attrs = token["attrs"]
     key = "src" if token["type"] == "figure" else "url"
-    attrs[key] = (article.path.parent / attrs[key]).resolve().as_uri()
+    attrs[key] = (article.path.parent / unquote(attrs[key])).resolve().as_uri()
 
 
 def _byline(author: Author) -> Markup:
@@ -245,18 +292,14 @@ def _metadata(issue: Issue) -> dict[str, str]:
     }
 
 
-_ENVIRONMENT: jinja2.Environment | None = None
-
-
+@cache
 def _template() -> jinja2.Template:
     """The issue template, loaded once per process."""
-    global _ENVIRONMENT
-    if _ENVIRONMENT is None:
-        _ENVIRONMENT = jinja2.Environment(
-            loader=jinja2.PackageLoader("bippdf", "templates"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-    return _ENVIRONMENT.get_template("issue.html")
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("bippdf", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("issue.html")

@@ -51,6 +51,7 @@ class PageGeometry:
             f"@page :right {{ margin-left: {self.inner}in; margin-right: {self.outer}in; }}\n"
             f"@page :left {{ margin-left: {self.outer}in; margin-right: {self.inner}in; }}\n"
             f"@page cover {{ margin: 0; }}\n"
+            f".cover {{ height: {self.height}in; }}\n"
             f".colophon {{ height: {block - 0.05:.2f}in; }}\n"
         )
 

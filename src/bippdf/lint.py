@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from . import markdown
 from .errors import SourceError
-from .markdown import ParsedArticle
-from .source import ISSUE_FILE, Article, Issue
+from .markdown import ParsedArticle, Token
+from .source import ISSUE_FILE, Article, Issue, image_problem
 
-_NESTED_CALL = re.compile(r"\[\^[^\]\s]+\](?!:)")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$", re.I)
 
 
 def lint(
@@ -24,9 +25,13 @@ def lint(
     """Every fault of the issue's articles, in reading order."""
     errors = list(_unlisted_articles(issue))
     for article, lead, body in parsed:
-        errors += _headings(article, body)
-        errors += _notes(article, body, lead)
-        errors += _images(article, body, lead)
+        found = [
+            *_headings(article, body),
+            *_notes(article, body, lead),
+            *_images(article, body, lead),
+            *_links(article, body, lead),
+        ]
+        errors += sorted(found, key=lambda error: error.line or 0)
     return errors
 
 
@@ -53,7 +58,7 @@ def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
             continue
         level = token["attrs"]["level"]
         text = markdown.plain_text(token["children"])
-        line = _source_line(article, _heading_pattern(level, text))
+        line = source_line(article, _heading_pattern(level, text))
         if level == 1:
             yield SourceError(
                 "an article's body cannot hold a level-1 heading (#)",
@@ -92,7 +97,7 @@ def _notes(
         yield SourceError(
             "notes cannot be defined in the lead",
             path=article.path,
-            line=_source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
+            line=source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
             hint="define them at the end of the article",
         )
     for key, label in called.items():
@@ -104,7 +109,7 @@ def _notes(
                 hint=f"add a line '[^{label}]: text of the note' at the end of the article",
             )
     for definitions in body.definitions.values():
-        if re.search(_NESTED_CALL, definitions[0].text):
+        if any(t["type"] == "note_ref" for t in markdown.walk(definitions[0].tokens)):
             yield SourceError(
                 "a note cannot call another note",
                 path=article.path,
@@ -120,7 +125,8 @@ def _notes(
                 line=article.body_line + definitions[1].line,
                 hint="keep one definition per note label",
             )
-        if key not in called and not _NESTED_CALL.search(definitions[0].text):
+        nested = any(t["type"] == "note_ref" for t in markdown.walk(definitions[0].tokens))
+        if key not in called and not nested:
             yield SourceError(
                 f"note [^{label}] is defined but never called",
                 path=article.path,
@@ -131,13 +137,13 @@ def _notes(
 
 def _call_line(article: Article, key: str) -> int | None:
     pattern = re.compile(r"\[\^" + re.escape(key) + r"\](?!:)", re.I)
-    line = _source_line(article, pattern)
+    line = source_line(article, pattern)
     if line is None:  # the call stands in the lead, inside the front matter
-        line = _source_line(article, pattern, body=False)
+        line = source_line(article, pattern, body=False)
     return line
 
 
-def _source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True) -> int | None:
+def source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True) -> int | None:
     """The file line of the first match of ``pattern`` in the body (or the whole file)."""
     if body:
         match = pattern.search(article.body)
@@ -151,27 +157,59 @@ def _source_line(article: Article, pattern: re.Pattern[str], *, body: bool = Tru
     return None if match is None else text.count("\n", 0, match.start()) + 1
 
 
+def _tokens(article_parts: tuple[ParsedArticle | None, ParsedArticle]) -> Iterator[Token]:
+    """Every token of an article: lead, body and note texts."""
+    lead, body = article_parts
+    for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
+        yield from markdown.walk(tokens)
+
+
 def _images(
     article: Article, body: ParsedArticle, lead: ParsedArticle | None
 ) -> Iterator[SourceError]:
-    """Every image is a file of the issue that exists."""
-    for parsed in (lead, body):
-        for token in markdown.walk(parsed.tokens if parsed else []):
-            if token["type"] not in {"image", "figure"}:
-                continue
-            src = token["attrs"]["src" if token["type"] == "figure" else "url"]
-            line = _source_line(article, re.compile(re.escape(src)))
-            if _URL_SCHEME.match(src):
-                yield SourceError(
-                    f"image '{src}' is not a file of the issue",
-                    path=article.path,
-                    line=line,
-                    hint="put the image in the issue's images/ folder and give its path",
-                )
-            elif not (article.path.parent / src).is_file():
-                yield SourceError(
-                    f"image '{src}' does not exist",
-                    path=article.path,
-                    line=line,
-                    hint="check the path, relative to the article file",
-                )
+    """Every image is a file of the issue that exists and can be read."""
+    for token in _tokens((lead, body)):
+        if token["type"] not in {"image", "figure"}:
+            continue
+        src = token["attrs"]["src" if token["type"] == "figure" else "url"]
+        line = source_line(article, re.compile(re.escape(src)))
+        path = article.path.parent / unquote(src)
+        if _URL_SCHEME.match(src):
+            yield SourceError(
+                f"image '{src}' is not a file of the issue",
+                path=article.path,
+                line=line,
+                hint="put the image in the issue's images/ folder and give its path",
+            )
+        elif not path.is_file():
+            yield SourceError(
+                f"image '{unquote(src)}' does not exist",
+                path=article.path,
+                line=line or source_line(article, re.compile(re.escape(unquote(src)))),
+                hint="check the path, relative to the article file",
+            )
+        elif (problem := image_problem(path)) is not None:
+            yield SourceError(
+                f"image '{unquote(src)}' cannot be read: {problem}",
+                path=article.path,
+                line=line or source_line(article, re.compile(re.escape(unquote(src)))),
+                hint="save it again as JPEG or PNG",
+            )
+
+
+def _links(
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+) -> Iterator[SourceError]:
+    """Links go to the web (http, https), to an address (mailto) or inside the issue (#id)."""
+    for token in _tokens((lead, body)):
+        if token["type"] != "link":
+            continue
+        url = token["attrs"]["url"]
+        if url.startswith("#") or _WEB_OR_MAIL.match(url):
+            continue
+        yield SourceError(
+            f"link to '{url}' is neither a web address, an e-mail address nor a heading",
+            path=article.path,
+            line=source_line(article, re.compile(re.escape(f"]({url}") + "|" + re.escape(url))),
+            hint="write https://… in full, mailto:…, or #id of a heading",
+        )

@@ -11,12 +11,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from re import Match
 from typing import TYPE_CHECKING, Any
 
 import mistune
 from mistune.core import BlockState
+from mistune.plugins import table as table_plugin
 from mistune.plugins.table import table
 from mistune.plugins.url import url
 from mistune.util import unikey
@@ -44,6 +45,7 @@ class NoteDefinition:
     text: str
     line: int
     label: str
+    tokens: list[Token] = field(default_factory=list)  # the text, parsed
 
 
 @dataclass
@@ -76,12 +78,8 @@ def _dedent(text: str) -> str:
     return "\n".join(line.strip() for line in text.strip().splitlines())
 
 
-def render_note_ref(
-    renderer: Any, key: str, number: int | None = None, call_id: str | None = None
-) -> str:
-    """A numbered note call linking to its note in the Annexe."""
-    if number is None:  # an unnumbered call only appears when rendering outside an issue
-        return "<sup>[" + escape(key) + "]</sup>"
+def render_note_ref(renderer: Any, key: str, number: int, call_id: str | None = None) -> str:
+    """A numbered note call linking to its note in the Annexe (numbered by ``compose``)."""
     id_attr = f' id="{call_id}"' if call_id else ""
     return (
         f'<sup class="note-call"><a{id_attr} href="#note-{number}" role="doc-noteref">'
@@ -98,8 +96,6 @@ def notes(md: mistune.Markdown) -> None:
     """
     md.inline.register("note_ref", _NOTE_CALL, parse_note_call, before="link")
     md.block.register("note_definition", _NOTE_DEFINITION, parse_note_definition, before="ref_link")
-    if md.renderer is not None and md.renderer.NAME == "html":
-        md.renderer.register("note_ref", render_note_ref)
 
 
 def render_figure(renderer: Any, src: str, alt: str, credit: str | None = None) -> str:
@@ -147,7 +143,7 @@ def _figures(tokens: list[Token]) -> Iterator[Token]:
 
 
 def _lone_image(token: Token) -> Token | None:
-    if token["type"] != "paragraph":
+    if token["type"] not in {"paragraph", "block_text"}:  # block_text: a tight list item
         return None
     children = [
         c
@@ -169,7 +165,8 @@ class BulletinRenderer(mistune.HTMLRenderer):
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         title_attr = f' title="{_attr(title)}"' if title else ""
-        return f'<img src="{_attr(url)}" alt="{_attr(mistune.util.striptags(text))}"{title_attr} />'
+        alt = unescape(mistune.util.striptags(text))  # the children arrive already escaped
+        return f'<img src="{_attr(url)}" alt="{_attr(alt)}"{title_attr} />'
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         css = "" if url.startswith("#") else ' class="external"'
@@ -189,18 +186,32 @@ def create_markdown() -> mistune.Markdown:
 def create_renderer() -> BulletinRenderer:
     """The HTML renderer with our token types registered."""
     renderer = BulletinRenderer(escape=False)
-    table(mistune.Markdown(renderer=renderer))  # registers the table token renderers
+    for name in ("table", "table_head", "table_body", "table_row", "table_cell"):
+        renderer.register(name, getattr(table_plugin, f"render_{name}"))
     renderer.register("note_ref", render_note_ref)
     renderer.register("figure", render_figure)
     return renderer
 
 
 def parse(md: mistune.Markdown, text: str) -> ParsedArticle:
-    """Parse one article's Markdown into tokens and its note definitions."""
-    state = BlockState()
-    tokens, state = md.parse(text, state)
+    """Parse one article's Markdown into tokens, and the texts of the notes it defines."""
+    tokens, state = md.parse(text, BlockState())
     assert isinstance(tokens, list)
-    return ParsedArticle(tokens=tokens, definitions=state.env.get("note_definitions", {}))
+    definitions: dict[str, list[NoteDefinition]] = state.env.get("note_definitions", {})
+    for versions in definitions.values():
+        for definition in versions:
+            parsed, _ = md.parse(definition.text, BlockState())
+            assert isinstance(parsed, list)
+            definition.tokens = parsed
+    return ParsedArticle(tokens=tokens, definitions=definitions)
+
+
+def parts(parsed: ParsedArticle) -> Iterator[list[Token]]:
+    """The token lists of an article: its body, then each note text."""
+    yield parsed.tokens
+    for versions in parsed.definitions.values():
+        for definition in versions:
+            yield definition.tokens
 
 
 def render(renderer: BulletinRenderer, tokens: list[Token]) -> str:

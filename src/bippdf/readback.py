@@ -87,7 +87,7 @@ class PdfReadback:
 
 
 def read_pdf(
-    pdf: bytes | Path, *, geometry: PageGeometry = LETTER, tolerance: float = 2.0
+    pdf: bytes | Path, *, geometry: PageGeometry = LETTER, tolerance: float = 0.0
 ) -> PdfReadback:
     """Read a PDF (bytes or a file) into a ``PdfReadback``.
 
@@ -164,8 +164,10 @@ def _quiet_pypdf() -> Iterator[None]:
 
 
 def normalize(text: str) -> str:
-    """Text as compared by checks: soft hyphens dropped, all white space one space."""
-    text = text.replace("\u00ad", "").replace("\ufffe", "").replace("\x02", "")
+    """Text as compared by checks: hyphens added at line ends dropped, a hyphen that
+    stood at a line end restored (pdfium reads it as U+FFFE), all white space one space."""
+    text = re.sub("\u2010\r?\n", "", text)  # hyphenation by the layout
+    text = text.replace("\ufffe", "-").replace("\u00ad", "").replace("\x02", "")
     return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
 
 

@@ -8,9 +8,11 @@ document language) while the PDF is being written, not by patching it after.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +36,24 @@ class _Engine:
     """WeasyPrint, imported and configured once per process (the import alone costs ~0.6 s)."""
 
     def __init__(self) -> None:
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
-
-        self.weasyprint = weasyprint
-        self.font_config = FontConfiguration()
+        with warnings.catch_warnings():
+            # Warnings about the machine's own fonts: bippdf ships and names its fonts,
+            # so a machine without any (a fresh CI runner) renders the same PDF.
+            warnings.filterwarnings("ignore", message=_NO_SYSTEM_FONTS)
+            try:
+                import weasyprint
+                from weasyprint.text.fonts import FontConfiguration
+            except OSError as exc:  # Pango, HarfBuzz or fontconfig missing or too old
+                raise BuildError(
+                    f"WeasyPrint cannot load its libraries: {exc}",
+                    hint="install Pango 1.44 or newer (Debian: apt install libpango-1.0-0)",
+                ) from None
+            self.weasyprint = weasyprint
+            self.font_config = FontConfiguration()
         self.stylesheets: dict[Path, Any] = {}
 
     def stylesheet(self, path: Path) -> Any:
+        """A stylesheet parsed once per process, with our fonts loaded."""
         if path not in self.stylesheets:
             self.stylesheets[path] = self.weasyprint.CSS(
                 filename=str(path), font_config=self.font_config
@@ -49,22 +61,18 @@ class _Engine:
         return self.stylesheets[path]
 
 
-_ENGINE: _Engine | None = None
+_NO_SYSTEM_FONTS = r"(No fonts configured in FontConfig|FontConfig cannot load default config)"
 
 
+@cache
 def _engine() -> _Engine:
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = _Engine()
-    return _ENGINE
+    return _Engine()
 
 
-def render_pdf(
-    html: str, *, base_url: Path, language: str, stylesheet: Path | None = None
-) -> Rendered:
+def render_pdf(html: str, *, base_url: Path, language: str) -> Rendered:
     """Lay out the HTML with our stylesheet and write the PDF."""
     engine = _engine()
-    css = engine.stylesheet((stylesheet or styles_dir() / STYLESHEET).resolve())
+    css = engine.stylesheet((styles_dir() / STYLESHEET).resolve())
     with _captured_warnings() as warnings:
         try:
             document = engine.weasyprint.HTML(

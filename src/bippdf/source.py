@@ -44,11 +44,6 @@ class Article:
     authors: list[Author] = field(default_factory=list)
     signature: bool = False
 
-    @property
-    def slug(self) -> str:
-        """The file name without its number prefix and extension."""
-        return re.sub(r"^\d+-", "", self.path.stem)
-
 
 @dataclass
 class Issue:
@@ -162,11 +157,26 @@ def _load_folder(toml_path: Path) -> Issue:
     _validate(data, _ISSUE_KEYS, toml_path, text, 0)
     contact = data.get("contact", {})
     _validate(contact, _CONTACT_KEYS, toml_path, text, 0, table="contact")
-    _check_language(data["language"], toml_path, text)
+    data["language"] = _check_language(data["language"], toml_path, text)
+    short_title = data.get("short_title")
+    if short_title is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", short_title):
+        raise SourceError(
+            f"short_title '{short_title}' cannot name a file",
+            path=toml_path,
+            line=_key_line(text, "short_title"),
+            hint='use letters, digits, - and _ only, such as "BIP"',
+        )
     root = toml_path.parent
     names = data["articles"]
     articles = []
-    for name in names:
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise SourceError(
+                f"article '{name}' is listed twice",
+                path=toml_path,
+                line=_value_line(text, name, occurrence=1),
+                hint="list each article once",
+            )
         if not isinstance(name, str):
             raise SourceError(
                 "every entry of 'articles' must be a file name in quotes",
@@ -200,6 +210,13 @@ def _load_folder(toml_path: Path) -> Issue:
                 path=toml_path,
                 line=_key_line(text, "cover_image"),
                 hint="check the path, relative to the issue folder",
+            )
+        if (problem := image_problem(cover)) is not None:
+            raise SourceError(
+                f"cover image '{data['cover_image']}' cannot be read: {problem}",
+                path=toml_path,
+                line=_key_line(text, "cover_image"),
+                hint="save it again as JPEG or PNG",
             )
     return Issue(
         source=toml_path,
@@ -239,12 +256,26 @@ def _load_single(md_path: Path) -> Issue:
     )
 
 
-def _check_language(language: str, path: Path, text: str) -> None:
-    """A language tag babel knows, such as fr-CA, since dates are written in it."""
+def image_problem(path: Path) -> str | None:
+    """Why an image file cannot be used, or None when it can."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except UnidentifiedImageError:
+        return "not an image format bippdf knows"
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "corrupt"
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _check_language(language: str, path: Path, text: str) -> str:
+    """A language tag babel knows, such as fr-CA (dates are written in it), in BCP 47 form."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        Locale.parse(language.replace("-", "_"))
+        locale = Locale.parse(language.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         raise SourceError(
             f"unknown language '{language}'",
@@ -252,6 +283,7 @@ def _check_language(language: str, path: Path, text: str) -> None:
             line=_key_line(text, "language"),
             hint='use a language tag such as "fr-CA" or "fr-FR"',
         ) from None
+    return "-".join(part for part in (locale.language, locale.territory) if part)
 
 
 def _default_date() -> dt.date:
@@ -347,7 +379,8 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise SourceError(f"cannot read the file: {exc.strerror}", path=path) from None
     try:
-        return data.decode("utf-8").removeprefix("\ufeff")
+        text = data.decode("utf-8").removeprefix("\ufeff")
+        return text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on Windows
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(
@@ -441,7 +474,11 @@ def _key_line(text: str, key: str, occurrence: int = 0) -> int | None:
     return text.count("\n", 0, match.start()) + 1
 
 
-def _value_line(text: str, value: str) -> int | None:
-    """The line where a quoted value is written, for error messages."""
-    index = text.find(f'"{value}"')
-    return None if index < 0 else text.count("\n", 0, index) + 1
+def _value_line(text: str, value: str, occurrence: int = 0) -> int | None:
+    """The line where a quoted value is written (its n-th time), for error messages."""
+    index = -1
+    for _ in range(occurrence + 1):
+        index = text.find(f'"{value}"', index + 1)
+        if index < 0:
+            return None
+    return text.count("\n", 0, index) + 1
