@@ -7,10 +7,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?= $(sort $(wildcard issues/*/))
 
-.PHONY: pdf test lint format bench clean install constraints
+.PHONY: pdf test lint format bench clean install constraints proof approve-proofs
 
 pdf: $(STAMP)
 	$(BIN)/bippdf build $(ISSUE)
+
+# make proof: build the issues, then draw each PDF's pages and a contact sheet
+# into build/proof/<issue folder>/ (bippdf proof).
+proof: pdf
+	@for pdf in build/*/*.pdf; do \
+	  [ -f "$$pdf" ] || continue; \
+	  folder=$$(basename "$$(dirname "$$pdf")"); \
+	  $(BIN)/bippdf proof "$$pdf" -o "build/proof/$$folder" || exit 1; \
+	done
+
+# make approve-proofs: accept the current look of the PDF; rewrites the visual
+# test's reference pages in tests/fixtures/visual/reference/ (commit them).
+approve-proofs: $(STAMP)
+	$(BIN)/python scripts/approve_proofs.py
 
 test: $(STAMP)
 	$(BIN)/pytest

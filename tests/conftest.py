@@ -40,7 +40,7 @@ def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
         pdf=read_pdf(result.output),
         composition=composition,
         html=html.read_text(encoding="utf-8"),
-        expected=Expectations.from_composition(issue, composition),
+        expected=Expectations.from_composition(composition),
     )
 
 

@@ -93,7 +93,7 @@ def _check(
     target: Path,
 ) -> Report:
     """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
-    expected = Expectations.from_composition(issue, composition, rendered.warnings)
+    expected = Expectations.from_composition(composition, rendered.warnings)
     report = check_pdf(rendered.pdf, expected, name=str(target))
     if not report.ok:
         problems = [str(problem) for problem in report.problems]

@@ -23,7 +23,6 @@ from .errors import UnreadablePdfError
 from .layout import LETTER, PageGeometry
 from .readback import Link, PdfReadback, normalize, read_pdf
 from .resources import font_files
-from .source import Issue
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
@@ -108,7 +107,7 @@ class Expectations:
 
     @classmethod
     def from_composition(
-        cls, issue: Issue, composition: Composition, warnings: list[str] | None = None
+        cls, composition: Composition, warnings: list[str] | None = None
     ) -> Expectations:
         headings = [
             (level, entry.text)
@@ -118,12 +117,7 @@ class Expectations:
         return cls(
             headings=headings,
             notes=len(composition.notes),
-            metadata={
-                "Title": composition.title,
-                "Author": issue.publisher or "",
-                "Subject": issue.theme or issue.title,
-                "Lang": issue.language,
-            },
+            metadata=dict(composition.metadata),
             warnings=list(warnings or []),
         )
 
@@ -347,42 +341,54 @@ def _contents(pdf: PdfReadback, expected: Expectations) -> CheckResult:
     return result
 
 
-def _reading_key(pdf: PdfReadback, link: Link) -> tuple[int, int, float]:
-    """Page, column (left half first), then top to bottom."""
-    width = pdf.page_sizes[link.page][0]
-    column = 0 if (link.rect[0] + link.rect[2]) / 2 < width / 2 else 1
-    return link.page, column, -link.rect[3]
+def _number(text: str) -> int | None:
+    """The number a note call or note shows. The text under a call's rectangle may take
+    in the slanted end of the letter before it (« municipalité¹ » reads « é1 »)."""
+    match = re.fullmatch(r"\D?(\d+)", text)
+    return int(match[1]) if match else None
+
+
+def _reading_key(link: Link) -> tuple[int, int, float]:
+    """Page, then the order in which the page's text is read (columns included)."""
+    return link.page, link.order, -link.rect[3]
 
 
 def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
-    """Calls numbered 1..N in reading order, each linking to its note in the Annexe,
-    each note linking back to its call; the Annexe holds exactly N notes."""
+    """Calls numbered 1..N in reading order, each linking to its note, each note linking
+    back to its call; the notes stand in the Annexe, or (without one) at the foot of
+    their call's page; the PDF holds exactly N notes."""
     result = CheckResult("notes")
     annexe = pdf.page_of(ANNEXE_ID)
+    at_foot = annexe is None
     calls = sorted(
         (
             link
             for link in pdf.links
             if link.dest and _NOTE.match(link.dest) and (annexe is None or link.page < annexe)
         ),
-        key=lambda link: _reading_key(pdf, link),
+        key=_reading_key,
     )
     backs = [link for link in pdf.links if link.dest and _CALL.match(link.dest)]
     result.figures.update(calls=len(calls), notes=len(backs))
-    if annexe is None:
-        if calls or expected.notes:
-            result.problems.append(
-                Problem(f"the PDF has note calls but no Annexe (no destination '{ANNEXE_ID}')")
+    if at_foot and calls and not backs:
+        result.problems.append(
+            Problem(
+                f"the PDF has note calls but no notes: no Annexe (destination '{ANNEXE_ID}') "
+                "and no notes at the foot of the pages"
             )
+        )
         return result
+    annexe = pdf.page_count if annexe is None else annexe
     call_pages: dict[int, int] = {}
+    call_links: dict[int, Link] = {}
     expected_number = 1
     for call in calls:
         where = _label(pdf, call.page)
-        if not call.text.isdigit():
+        digits = _number(call.text)
+        if digits is None:
             result.problems.append(Problem(f"a note call reads '{call.text}', not a number", where))
             continue
-        number = int(call.text)
+        number = digits
         if number in call_pages:  # a note called again: no new number
             continue
         if number != expected_number:
@@ -391,6 +397,7 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
             )
         expected_number = max(expected_number, number) + 1
         call_pages[number] = call.page
+        call_links[number] = call
         if call.dest != f"note-{number}":
             result.problems.append(
                 Problem(
@@ -424,18 +431,25 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
                 )
             )
     for number, page in call_pages.items():
-        call = next(c for c in calls if c.text == str(number))
+        call = call_links[number]
         if number not in note_pages:
             note_page = pdf.page_of(f"note-{number}")
-            if note_page is not None and note_page >= annexe:
+            if note_page is not None and (at_foot or note_page >= annexe):
                 problem = Problem(
                     f"note {number} does not link back to its call", _label(pdf, note_page)
                 )
             else:
-                problem = Problem(
-                    f"note {number} is called but not in the Annexe", _label(pdf, page)
-                )
+                where = "at the foot of its page" if at_foot else "in the Annexe"
+                problem = Problem(f"note {number} is called but not {where}", _label(pdf, page))
             result.problems.append(problem)
+        elif at_foot and note_pages[number] != page:
+            result.problems.append(
+                Problem(
+                    f"note {number} stands at the foot of page {_label(pdf, note_pages[number])}, "
+                    f"but its call is on page {_label(pdf, page)}",
+                    _label(pdf, page),
+                )
+            )
         elif call.dest_page != note_pages[number]:
             result.problems.append(
                 Problem(

@@ -18,6 +18,7 @@ from .build import build
 from .check import Expectations, check_pdf
 from .compose import compose
 from .errors import BippdfError, SourceErrors, UnreadablePdfError
+from .proof import CONTACT_SHEET, contact_sheet, render_pages
 from .source import load_issue
 
 BUILD_EXAMPLES = """\
@@ -40,6 +41,16 @@ examples:
       a machine-readable report for CI (docs/check-report.schema.json)
 
 exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot be read
+"""
+
+PROOF_EXAMPLES = """\
+examples:
+  bippdf proof build/2019-08-numero-06/BIP-06-2019-08.pdf
+      render every page to build/proof/BIP-06-2019-08/page-001.png… and a contact sheet
+  bippdf proof build/2019-08-numero-06/BIP-06-2019-08.pdf -o /tmp/proof-06 --dpi 200
+      sharper pages, in another folder
+  make proof
+      build every issue and proof each PDF into build/proof/<issue folder>/
 """
 
 
@@ -116,7 +127,28 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the report as JSON instead of lines"
     )
     check_cmd.set_defaults(run=_check)
-    for command in (build_cmd, check_cmd):  # --debug after the command name works too
+
+    proof_cmd = commands.add_parser(
+        "proof",
+        help="render a PDF's pages to PNG images and a contact sheet",
+        description="Render every page of PDF to DIR/page-001.png… and lay them out as "
+        "spreads on DIR/contact-sheet.png, to look the whole issue over at a glance.",
+        epilog=PROOF_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    proof_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to render")
+    proof_cmd.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="folder for the images, emptied of older pages (default: build/proof/<PDF name>)",
+    )
+    proof_cmd.add_argument(
+        "--dpi", type=int, default=110, metavar="N", help="resolution of the pages (default: 110)"
+    )
+    proof_cmd.set_defaults(run=_proof)
+    for command in (build_cmd, check_cmd, proof_cmd):  # --debug after the command name works too
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
@@ -191,7 +223,7 @@ def _check(args: argparse.Namespace) -> int:
     expected = None
     if args.issue is not None:
         issue = load_issue(args.issue)
-        expected = Expectations.from_composition(issue, compose(issue))
+        expected = Expectations.from_composition(compose(issue))
     report = check_pdf(args.pdf, expected)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -200,3 +232,11 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{args.pdf}: {problem}")
         print(report.summary())
     return 0 if report.ok else 1
+
+
+def _proof(args: argparse.Namespace) -> int:
+    out_dir = args.output or Path("build") / "proof" / args.pdf.stem
+    pages = render_pages(args.pdf, out_dir, dpi=args.dpi)
+    sheet = contact_sheet(pages, out_dir / CONTACT_SHEET)
+    print(f"{out_dir}: {len(pages)} pages, contact sheet {sheet}")
+    return 0

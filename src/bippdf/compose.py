@@ -8,18 +8,20 @@ the articles, the Annexe and the colophon.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import lint, markdown
+from . import lint, markdown, typography
 from .errors import SourceError, SourceErrors
 from .layout import LETTER, PageGeometry
 from .markdown import ParsedArticle, Token
@@ -66,7 +68,7 @@ class Composition:
     html: str
     contents: list[Entry]
     notes: list[Note]
-    title: str  # the document's title, as its metadata gives it
+    metadata: dict[str, str]  # Title, Author, Subject, Lang, as written into the PDF
 
 
 ANNEXE_ID = "annexe"
@@ -92,11 +94,17 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
     errors = lint.lint(issue, sources)
     if errors:
         raise SourceErrors(errors) if len(errors) > 1 else errors[0]
+    rules = typography.rules_for(issue.language, issue.punctuation_space)
+    issue = _typeset_issue(issue, rules)
     for article, lead, body in sources:
+        if rules is not None:
+            for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
+                typography.typeset_tokens(tokens, rules)
+        title = typography.typeset_text(article.title, rules) if rules else article.title
         entry = Entry(
-            id=ids.make(article.title),
-            title=Markup.escape(article.title),
-            text=article.title,
+            id=ids.make(title),
+            title=Markup.escape(title),
+            text=title,
             level=1,
         )
         for token in markdown.walk(body.tokens):
@@ -109,6 +117,9 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         for part in (lead, body):
             if part is not None:
                 numbering.number(part.tokens, article.path)
+        new_notes = numbering.collect(article, body, renderer)
+        if issue.notes == "page":  # each note goes with its first call, to the foot of the page
+            _attach_footnotes([lead, body], {note.number: note for note in new_notes})
         contents.append(entry)
         articles.append(
             ComposedArticle(
@@ -116,15 +127,16 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
                 title=entry.title,
                 lead=Markup(markdown.render(renderer, lead.tokens)) if lead else None,
                 body=Markup(markdown.render(renderer, body.tokens)),
-                authors=[a for a in article.authors if not a.collaboration],
-                collaborators=[a for a in article.authors if a.collaboration],
+                authors=[_typeset_author(a, rules) for a in article.authors if not a.collaboration],
+                collaborators=[
+                    _typeset_author(a, rules) for a in article.authors if a.collaboration
+                ],
                 signature=article.signature,
             )
         )
-        numbering.collect(article, body, renderer)
     _check_anchors(sources, ids)
     notes = numbering.notes
-    if notes:
+    if notes and issue.notes == "annexe":
         contents.append(Entry(id=ANNEXE_ID, title=Markup("Annexe"), text="Annexe", level=1))
     meta = _metadata(issue)
     html = _template().render(
@@ -132,14 +144,20 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         meta=meta,
         articles=articles,
         contents=contents,
-        notes=notes,
+        notes=notes if issue.notes == "annexe" else [],
         annexe_id=ANNEXE_ID,
         contents_id=CONTENTS_ID,
         cover_image=issue.cover_image.resolve().as_uri() if issue.cover_image else None,
         byline=_byline,
         page_css=Markup(geometry.css()),
     )
-    return Composition(html=html, contents=contents, notes=notes, title=meta["full_title"])
+    metadata = {
+        "Title": meta["full_title"],
+        "Author": meta["author"],
+        "Subject": meta["subject"],
+        "Lang": issue.language,
+    }
+    return Composition(html=html, contents=contents, notes=notes, metadata=metadata)
 
 
 class _Ids:
@@ -193,18 +211,28 @@ class NoteNumbering:
 
     def collect(
         self, article: Article, body: ParsedArticle, renderer: markdown.BulletinRenderer
-    ) -> None:
+    ) -> list[Note]:
         """Render this article's note texts, in the order of their numbers."""
         own = sorted((n, key) for (path, key), n in self.numbers.items() if path == article.path)
-        for number, key in own:
-            tokens = body.definitions[key][0].tokens
-            self.notes.append(
-                Note(
-                    number=number,
-                    call_id=call_id(number),
-                    html=Markup(markdown.render(renderer, tokens)),
-                )
+        new = [
+            Note(
+                number=number,
+                call_id=call_id(number),
+                html=Markup(markdown.render(renderer, body.definitions[key][0].tokens)),
             )
+            for number, key in own
+        ]
+        self.notes += new
+        return new
+
+
+def _attach_footnotes(parts: list[ParsedArticle | None], notes: dict[int, Note]) -> None:
+    """Give each note's first call the note's text, to be set as a footnote."""
+    for part in parts:
+        for token in markdown.walk(part.tokens if part else []):
+            if token["type"] == "note_ref" and token["attrs"]["call_id"]:
+                note = notes[token["attrs"]["number"]]
+                token["attrs"]["footnote"] = re.sub(r"^<p>|</p>\s*$", "", note.html.strip())
 
 
 def _check_anchors(
@@ -266,6 +294,39 @@ def _resolve_image(token: Token, article: Article) -> None:
     attrs = token["attrs"]
     key = "src" if token["type"] == "figure" else "url"
     attrs[key] = (article.path.parent / unquote(attrs[key])).resolve().as_uri()
+
+
+def _typeset_issue(issue: Issue, rules: typography.Rules | None) -> Issue:
+    """The issue's own strings (title, theme, colophon) as printed."""
+    if rules is None:
+        return issue
+    fields = (
+        "title",
+        "theme",
+        "publisher",
+        "coordination",
+        "copyright",
+        "rights",
+        "cover_image_alt",
+    )
+    changes: dict[str, Any] = {
+        name: typography.typeset_text(value, rules)
+        for name in fields
+        if (value := getattr(issue, name))
+    }
+    return dataclasses.replace(issue, **changes)
+
+
+def _typeset_author(author: Author, rules: typography.Rules | None) -> Author:
+    """A byline's strings as printed."""
+    if rules is None:
+        return author
+    changes: dict[str, Any] = {
+        name: typography.typeset_text(value, rules)
+        for name in ("name", "role", "affiliation")
+        if (value := getattr(author, name))
+    }
+    return dataclasses.replace(author, **changes)
 
 
 def _byline(author: Author) -> Markup:

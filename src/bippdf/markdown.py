@@ -78,12 +78,22 @@ def _dedent(text: str) -> str:
     return "\n".join(line.strip() for line in text.strip().splitlines())
 
 
-def render_note_ref(renderer: Any, key: str, number: int, call_id: str | None = None) -> str:
-    """A numbered note call linking to its note in the Annexe (numbered by ``compose``)."""
+def render_note_ref(
+    renderer: Any, key: str, number: int, call_id: str | None = None, footnote: str | None = None
+) -> str:
+    """A numbered note call linking to its note (numbered by ``compose``); with the
+    note's text when notes go to the foot of the page (CSS ``float: footnote``)."""
     id_attr = f' id="{call_id}"' if call_id else ""
-    return (
+    call = (
         f'<sup class="note-call"><a{id_attr} href="#note-{number}" role="doc-noteref">'
         f"{number}</a></sup>"
+    )
+    if footnote is None:
+        return call
+    return (
+        f'{call}<span class="footnote" id="note-{number}" role="doc-footnote">'
+        f'<a class="note-number" href="#{call_id}" role="doc-backlink">{number}</a> '
+        f"{footnote}</span>"
     )
 
 

@@ -34,6 +34,7 @@ class Link:
     rect: tuple[float, float, float, float]
     text: str
     line: str = ""  # the text from the link to the end of its line
+    order: int = -1  # where its text comes in the page's reading order (pdfium's text index)
     action: str | None = None  # the PDF action: URI, GoTo, Launch, GoToR…
     uri: str | None = None
     dest: str | None = None
@@ -234,11 +235,13 @@ def _links(
                 max(same.rect[3], link.rect[3]),
             )
     for link in links:
-        left, bottom, _, top = link.rect
+        left, bottom, right, top = link.rect
         link.text = normalize(textpage.get_text_bounded(*link.rect))
         if link.text.replace(" ", "").isdigit():  # pdfium may split a number's digits
             link.text = link.text.replace(" ", "")
         link.line = normalize(textpage.get_text_bounded(left, bottom, width, top))
+        index = textpage.get_index((left + right) / 2, (bottom + top) / 2, 2, 2)
+        link.order = -1 if index is None else index
     return links
 
 

@@ -69,6 +69,8 @@ class Issue:
     keywords: list[str] = field(default_factory=list)
     cover_image: Path | None = None
     cover_image_alt: str | None = None
+    punctuation_space: str = "fine"  # before ; ! ?: "fine" (U+202F) or "none"
+    notes: str = "annexe"  # where notes go: "annexe" (at the end) or "page" (at the foot)
 
     @property
     def name(self) -> str:
@@ -103,6 +105,8 @@ _ISSUE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "rights": (str, False),
     "articles": (list, True),
     "contact": (dict, False),
+    "punctuation_space": (str, False),
+    "notes": (str, False),
 }
 _CONTACT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "email": (str, False),
@@ -238,6 +242,8 @@ def _load_folder(toml_path: Path) -> Issue:
         keywords=keywords,
         cover_image=cover,
         cover_image_alt=data.get("cover_image_alt"),
+        punctuation_space=_choice(data, "punctuation_space", ("fine", "none"), toml_path, text),
+        notes=_choice(data, "notes", ("annexe", "page"), toml_path, text),
         articles=articles,
     )
 
@@ -254,6 +260,18 @@ def _load_single(md_path: Path) -> Issue:
         publisher=DEFAULT_PUBLISHER,
         articles=[article],
     )
+
+
+def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path, text: str) -> str:
+    """A key whose value is one of a few words (the first is the default)."""
+    value = data.get(key, choices[0])
+    if value not in choices:
+        raise SourceError(
+            f"'{key}' must be " + " or ".join(f'"{c}"' for c in choices) + f', not "{value}"',
+            path=path,
+            line=_key_line(text, key),
+        )
+    return str(value)
 
 
 def image_problem(path: Path) -> str | None:
