@@ -6,6 +6,7 @@ rendering deliberately broken HTML of a small issue.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -25,7 +26,7 @@ from pypdf.generic import (
 )
 
 from bippdf import build
-from bippdf.check import Expectations, Report, check_pdf
+from bippdf.check import Expectations, Report, _layout, check_pdf
 from bippdf.cli import main
 from bippdf.compose import compose
 from bippdf.errors import CheckError
@@ -69,6 +70,7 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
         "links",
         "fonts",
         "overflow",
+        "layout",
         "metadata",
     ]
     figures = {c.name: c.figures for c in report.checks}
@@ -323,7 +325,7 @@ def test_check_command_exit_codes(
     assert main(["check", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{broken}: the PDF has no bookmarks (outline)"
-    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 7 checks, 1 problems in contents"
+    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 8 checks, 1 problems in contents"
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("pas un PDF")
     assert main(["check", str(not_pdf)]) == 2
@@ -425,3 +427,54 @@ def test_note_call_after_an_accented_letter_in_italics(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n[^a]: Note.\n", lead)})
     result = build(root, tmp_path / "out.pdf")  # the check reads the call as 1, not « é1 »
     assert result.notes == 1
+
+
+# ---- layout ---------------------------------------------------------------------
+
+LOOSE = (
+    "<style>p, li { widows: 1 !important; orphans: 1 !important; }"
+    " html { hyphenate-limit-zone: 0 !important }</style></head>"
+)
+
+
+def test_layout_faults_of_a_loosely_set_issue(tmp_path: Path) -> None:
+    """No. 6 set without widow, orphan and hyphenation limits: the faults are found."""
+    issue = load_issue(ISSUE_6)
+    composition = compose(issue)
+    html = composition.html.replace("</head>", LOOSE)
+    rendered = render_pdf(html, base_url=ISSUE_6, language=issue.language)
+    report = check_pdf(rendered.pdf, Expectations.from_composition(composition))
+    layout = next(c for c in report.checks if c.name == "layout")
+    kinds = {p.message.split(":")[0].split(" a ")[0] for p in layout.problems}
+    assert {"widow", "orphan"} <= kinds, layout.problems
+    assert layout.figures["hyphens"] >= 1
+    assert all(p.page and p.page.isdigit() for p in layout.problems)
+    others = [p for c in report.checks if c.name != "layout" for p in c.problems]
+    assert others == []
+
+
+def test_line_running_over_its_column(tmp_path: Path) -> None:
+    body = f"Une adresse : <{LONG_URL}>\n\n" + "Du texte courant pour remplir les colonnes. " * 60
+    root = write_issue(tmp_path, {"01-a.md": article("A", body + "\n")})
+    style = "<style>a.external { overflow-wrap: normal; white-space: nowrap }</style></head>"
+    report = _render_broken(root, lambda html: html.replace("</head>", style))
+    problems = _problems(report, "layout")
+    assert any(
+        p.startswith("page 3: a line runs over its column: 'https://www.example.org/")
+        for p in problems
+    ), problems
+
+
+def test_heading_left_alone_at_the_foot_of_its_column(issue6: BuiltIssue) -> None:
+    pdf = copy.deepcopy(issue6.pdf)
+    page, left, top = pdf.positions["prostitution"]
+    column = [line for line in pdf.lines[page] if abs(line.left - left) < 30]
+    heading = next(line for line in column if line.top <= top + 1)
+    pdf.lines[page] = [
+        line for line in pdf.lines[page] if line not in column or line.top >= heading.top
+    ]
+    problems = [str(p) for p in _layout(pdf, issue6.expected.geometry).problems]
+    label = pdf.page_labels[page]
+    assert problems == [
+        f"page {label}: the heading 'Prostitution' ends its column, with 0 line(s) after it"
+    ]

@@ -8,7 +8,9 @@ the PDF with what the sources call for (headings, notes, metadata).
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,7 +23,7 @@ from pypdfium2 import PdfiumError
 from .compose import ANNEXE_ID, CONTENTS_ID, Composition
 from .errors import UnreadablePdfError
 from .layout import LETTER, PageGeometry
-from .readback import Link, PdfReadback, normalize, read_pdf
+from .readback import Line, Link, PdfReadback, normalize, read_pdf
 from .resources import font_files
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
@@ -29,7 +31,7 @@ _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
 _WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$")
 _NOTE = re.compile(r"^note-\d+$")
 _CALL = re.compile(r"^appel-\d+$")
-CHECKS = ("pages", "contents", "notes", "links", "fonts", "overflow", "metadata")
+CHECKS = ("pages", "contents", "notes", "links", "fonts", "overflow", "layout", "metadata")
 
 
 @dataclass
@@ -144,6 +146,7 @@ def check_pdf(
         _links(data),
         _fonts(data, expected),
         _overflow(data, expected.geometry),
+        _layout(data, expected.geometry),
         _metadata(data, expected),
     ]
     return Report(pdf=label, checks=checks)
@@ -560,6 +563,170 @@ def _overflow(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
                 Problem(f"text drawn outside the text block: '{text[:60]}'", _label(pdf, index))
             )
     return result
+
+
+MAX_HYPHENATED = 3  # lines in a row ending with a hyphen
+_NOT_HEADINGS = re.compile(rf"^(?:note-\d+|appel-\d+|{CONTENTS_ID}(?:-titre)?|{ANNEXE_ID})$")
+
+
+def _layout(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
+    """What a designer looks for: a heading last in its column, a paragraph's first line
+    alone at the foot of a column (orphan) or its last line alone at the top (widow), a
+    line running over its column, more than three hyphenated lines in a row."""
+    result = CheckResult("layout")
+    # The running text's size: the most common size of Noto Serif lines.
+    sizes = Counter(line.size for page in pdf.lines for line in page if line.font == "Noto-Serif")
+    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    previous: list[Line] = []  # the last column's body lines, for widows across pages
+    counts = {"orphans": 0, "widows": 0, "headings": 0, "hyphens": 0, "overruns": 0}
+    by_page = {
+        index: _columns(pdf.lines[index], geometry.columns_pt(index))
+        for index in range(1, pdf.page_count)
+    }
+    for index in range(1, pdf.page_count):
+        where = _label(pdf, index)
+        columns, overruns = by_page[index]
+        for line in overruns:
+            counts["overruns"] += 1
+            result.problems.append(
+                Problem(f"a line runs over its column: '{line.text[:50]}'", where)
+            )
+        for column_lines, (_, column_right) in zip(
+            columns, geometry.columns_pt(index), strict=True
+        ):
+            body = [line for line in column_lines if _is_body(line, size)]
+            run = 0
+            for line in column_lines:
+                run = run + 1 if line.text.rstrip().endswith(("\u2010", "-")) else 0
+                if run == MAX_HYPHENATED + 1:
+                    counts["hyphens"] += 1
+                    result.problems.append(
+                        Problem(
+                            f"more than {MAX_HYPHENATED} hyphenated lines in a row, from "
+                            f"'{line.text[:30]}'",
+                            where,
+                        )
+                    )
+            if not body:
+                continue
+            if _is_orphan(body, column_lines, column_right, size):
+                counts["orphans"] += 1
+                result.problems.append(
+                    Problem(
+                        f"orphan: a paragraph's first line is alone at the foot of a column: "
+                        f"'{body[-1].text[:40]}'",
+                        where,
+                    )
+                )
+            if previous and _is_widow(body, column_lines, column_right, previous, size):
+                counts["widows"] += 1
+                result.problems.append(
+                    Problem(
+                        f"widow: a paragraph's last line is alone at the top of a column: "
+                        f"'{body[0].text[:40]}'",
+                        where,
+                    )
+                )
+            previous = body
+        if not any(columns):
+            previous = []
+    for name, (page, _, top) in sorted(pdf.positions.items(), key=lambda item: item[1]):
+        if page == 0 or _NOT_HEADINGS.match(name):
+            continue
+        columns, _ = by_page[page]
+        for column_lines, (_, column_right) in zip(columns, geometry.columns_pt(page), strict=True):
+            below = [line for line in column_lines if line.top <= top + 1]
+            if not below or below[0].top < top - 30 or not _is_heading(below[0]):
+                continue
+            count = next((i for i, line in enumerate(below) if not _is_heading(line)), len(below))
+            heading, after = below[:count], below[count:]
+            # Alone at the foot, or with only the first line of a paragraph that goes on.
+            if not after or (len(after) == 1 and _is_full(after[0], column_right)):
+                counts["headings"] += 1
+                title = " ".join(line.text.strip() for line in heading)[:50]
+                result.problems.append(
+                    Problem(
+                        f"the heading '{title}' ends its column, with {len(after)} line(s) "
+                        "after it",
+                        _label(pdf, page),
+                    )
+                )
+            break
+    result.figures.update(counts)
+    return result
+
+
+def _columns(
+    lines: list[Line], columns: tuple[tuple[float, float], tuple[float, float]]
+) -> tuple[list[list[Line]], list[Line]]:
+    """A page's lines in its two columns (both empty on a one-column page), and the lines
+    that run over a column. The columns start at the first height where both hold a
+    line; what stands above (an article's title, byline and lead) spans the page."""
+    (_, left_end), (right_start, _) = columns
+    middle = (left_end + right_start) / 2
+    left = [line for line in lines if line.right <= middle]
+    right = [line for line in lines if line.left >= middle]
+    pairs = [(a, b) for a in left for b in right if min(a.top, b.top) > max(a.bottom, b.bottom)]
+    if not pairs:  # a one-column page: contents, Annexe, or notes at the foot of the page
+        return [[], []], []
+    first = max(line.top for pair in pairs for line in pair)
+    end = min(line.bottom for pair in pairs for line in pair)
+    sided = {id(line) for line in left + right}
+    spanning = [line for line in lines if id(line) not in sided]
+    header = [line.bottom for line in spanning if line.middle > first]  # title, lead
+    start = min(header, default=float("inf"))
+    left = [line for line in left if line.top <= start]
+    right = [line for line in right if line.top <= start]
+    overruns = [line for line in left if line.right > left_end + TOLERANCE]
+    overruns += [line for line in spanning if end <= line.middle <= first]
+    return [left, right], overruns
+
+
+def _is_body(line: Line, size: float) -> bool:
+    """A line of running text (Noto Serif roman at the text size), not a heading, a
+    byline, a lead, a caption, a quotation or a table."""
+    return line.font == "Noto-Serif" and abs(line.size - size) < 0.3
+
+
+def _is_heading(line: Line) -> bool:
+    return line.font.startswith("Inter") and line.font != "Inter"
+
+
+def _is_full(line: Line, right: float) -> bool:
+    """Justified to the column's edge: a line in the middle of its paragraph."""
+    return line.right >= right - 2
+
+
+def _breaks_before(lines: list[Line], line: Line, size: float) -> bool:
+    """Whether a paragraph starts at ``line``: more space above it than between the lines
+    of a paragraph, or something other than running text above it."""
+    at = lines.index(line)
+    if at == 0:
+        return True
+    above = lines[at - 1]
+    steps = sorted(
+        a.baseline - b.baseline
+        for a, b in itertools.pairwise(lines)
+        if _is_body(a, size) and _is_body(b, size) and a.baseline - b.baseline > 5
+    )
+    pitch = steps[len(steps) // 2] if steps else 14.0
+    return not _is_body(above, size) or above.baseline - line.baseline > pitch * 1.2
+
+
+def _is_orphan(body: list[Line], lines: list[Line], right: float, size: float) -> bool:
+    """The column ends on the first line of a paragraph that goes on elsewhere."""
+    last = body[-1]
+    return lines[-1] is last and _breaks_before(lines, last, size) and _is_full(last, right)
+
+
+def _is_widow(
+    body: list[Line], lines: list[Line], right: float, previous: list[Line], size: float
+) -> bool:
+    """The column starts with the last line of a paragraph begun in the column before."""
+    first = body[0]
+    if lines[0] is not first or _is_full(first, right) or not _is_full(previous[-1], right):
+        return False
+    return len(lines) == 1 or _breaks_before(lines, lines[1], size)
 
 
 def _metadata(pdf: PdfReadback, expected: Expectations) -> CheckResult:

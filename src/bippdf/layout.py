@@ -22,6 +22,7 @@ class PageGeometry:
     bottom: float = 0.85
     inner: float = 0.95
     outer: float = 0.8
+    column_gap: float = 0.28  # between the two columns of an article
 
     @property
     def size_pt(self) -> tuple[float, float]:
@@ -42,6 +43,12 @@ class PageGeometry:
             height - self.top * POINTS_PER_INCH,
         )
 
+    def columns_pt(self, index: int) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The left and right columns of page ``index`` as (left, right) in points."""
+        left, _, right, _ = self.text_block_pt(index)
+        width = (right - left - self.column_gap * POINTS_PER_INCH) / 2
+        return (left, left + width), (right - width, right)
+
     def css(self) -> str:
         """The @page rules that give the pages this geometry."""
         block = self.height - self.top - self.bottom
@@ -52,6 +59,7 @@ class PageGeometry:
             f"@page :left {{ margin-left: {self.outer}in; margin-right: {self.inner}in; }}\n"
             f"@page cover {{ margin: 0; }}\n"
             f".cover {{ height: {self.height}in; }}\n"
+            f".article-body {{ column-gap: {self.column_gap}in; }}\n"
             f".colophon {{ height: {block - 0.05:.2f}in; }}\n"
         )
 

@@ -169,6 +169,36 @@ def _lone_image(token: Token) -> Token | None:
     return None
 
 
+def quotes(md: mistune.Markdown) -> None:
+    """Quotations: a block quote whose last paragraph names its speaker (``(MP)`` or
+    ``— Jessica Gauthier``) gets that line as its attribution."""
+    md.after_render_hooks.append(_quote_hook)
+
+
+_ATTRIBUTION = re.compile(r"^(?:\([^()]{1,40}\)|[—–] .{1,120})$")
+
+
+def _quote_hook(md: mistune.Markdown, result: Any, state: BlockState) -> Any:
+    if isinstance(result, list):
+        for token in walk(result):
+            if token["type"] != "block_quote":
+                continue
+            paragraphs = [t for t in token["children"] if t["type"] != "blank_line"]
+            last = paragraphs[-1] if len(paragraphs) > 1 else None
+            if (
+                last is not None
+                and last["type"] == "paragraph"
+                and _ATTRIBUTION.match(plain_text(last["children"]))
+            ):
+                last["type"] = "attribution"
+    return result
+
+
+def render_attribution(renderer: Any, text: str) -> str:
+    """Who said it, under a quotation."""
+    return f'<footer class="attribution">{text}</footer>\n'
+
+
 class BulletinRenderer(mistune.HTMLRenderer):
     """HTML for print: external links are marked; images keep the file URIs that
     composing gave them (mistune's URL sanitizer would refuse ``file:``)."""
@@ -177,6 +207,10 @@ class BulletinRenderer(mistune.HTMLRenderer):
         title_attr = f' title="{_attr(title)}"' if title else ""
         alt = unescape(mistune.util.striptags(text))  # the children arrive already escaped
         return f'<img src="{_attr(url)}" alt="{_attr(alt)}"{title_attr} />'
+
+    def block_quote(self, text: str) -> str:
+        """A quotation set apart from the text."""
+        return f'<blockquote class="quotation">\n{text}</blockquote>\n'
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         css = "" if url.startswith("#") else ' class="external"'
@@ -188,7 +222,7 @@ def create_markdown() -> mistune.Markdown:
     """The parser every article goes through: tokens out, no HTML yet."""
     md = mistune.Markdown(
         renderer=None,
-        plugins=[table, url, notes, figures],
+        plugins=[table, url, notes, figures, quotes],
     )
     return md
 
@@ -200,6 +234,7 @@ def create_renderer() -> BulletinRenderer:
         renderer.register(name, getattr(table_plugin, f"render_{name}"))
     renderer.register("note_ref", render_note_ref)
     renderer.register("figure", render_figure)
+    renderer.register("attribution", render_attribution)
     return renderer
 
 
@@ -250,7 +285,8 @@ def plain_text(tokens: list[Token]) -> str:
 
 def slugify(text: str) -> str:
     """A readable id: accents folded, lower case, words joined by hyphens."""
-    folded = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("’", " ")
+    folded = unicodedata.normalize("NFKD", text)
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug or "section"

@@ -7,6 +7,7 @@ the text inside a rectangle. Everything that verifies a PDF starts here.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import re
@@ -39,6 +40,24 @@ class Link:
     uri: str | None = None
     dest: str | None = None
     dest_page: int | None = None
+
+
+@dataclass
+class Line:
+    """A line of text as drawn: its box in points and its text."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+    text: str
+    font: str = ""  # the font of its first character, as the PDF names it
+    baseline: float = 0.0  # the baseline of its first character
+    size: float = 0.0  # the font size of its first character, in points
+
+    @property
+    def middle(self) -> float:
+        return (self.bottom + self.top) / 2
 
 
 @dataclass
@@ -77,6 +96,8 @@ class PdfReadback:
     footers: list[str]  # the text of each page's bottom margin, where folios stand
     outside: list[str]  # text beside each page's text block, between its top and bottom
     images: list[list[tuple[float, float, float, float]]]  # each page's image bounds
+    lines: list[list[Line]]  # each page's lines of text between its header and footer
+    positions: dict[str, tuple[int, float, float]]  # destination: (page, left, top)
 
     def page_of(self, dest: str) -> int | None:
         """The page index of a named destination, if it exists."""
@@ -106,6 +127,7 @@ def read_pdf(
         links: list[Link] = []
         footers: list[str] = []
         outside: list[str] = []
+        lines: list[list[Line]] = []
         images: list[list[tuple[float, float, float, float]]] = []
         for index, page in enumerate(reader.pages):
             pdfium_page = document[index]
@@ -122,6 +144,7 @@ def read_pdf(
                 )
             )
             links += _links(page, index, textpage, destinations, width)
+            lines.append(_lines(textpage, bottom, top))
             images.append(
                 [
                     tuple(obj.get_bounds())
@@ -149,6 +172,8 @@ def read_pdf(
         footers=footers,
         outside=outside,
         images=images,
+        lines=lines,
+        positions=_positions(reader),
     )
 
 
@@ -179,6 +204,70 @@ def _destinations(reader: PdfReader) -> dict[str, int]:
         if page is not None and page >= 0:
             result[str(name)] = page
     return result
+
+
+def _positions(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
+    """Where each named destination points: page, left and top."""
+    result = {}
+    for name, dest in reader.named_destinations.items():
+        page = reader.get_destination_page_number(dest)
+        if page is not None and page >= 0:
+            result[str(name)] = (page, float(dest.left or 0), float(dest.top or 0))
+    return result
+
+
+def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
+    """The page's lines between ``bottom`` and ``top``, top to bottom, left to right.
+
+    pdfium gives runs of text (a line is cut where the font changes, at a note
+    call for instance); runs at the same height with no more than a word space
+    between them are one line. Two columns' lines at the same height stay apart."""
+    runs = []
+    for index in range(textpage.count_rects()):
+        left, low, right, high = textpage.get_rect(index)
+        if low >= bottom - 1 and high <= top + 1:
+            runs.append(
+                Line(left, low, right, high, textpage.get_text_bounded(left, low, right, high))
+            )
+    runs.sort(key=lambda run: (-run.top, run.left))
+    lines: list[Line] = []
+    for run in runs:
+        same = next((line for line in lines if _same_line(line, run)), None)
+        if same is None:
+            lines.append(run)
+            continue
+        text = same.text + run.text if run.left >= same.left else run.text + same.text
+        same.left, same.right = min(same.left, run.left), max(same.right, run.right)
+        same.bottom, same.top = min(same.bottom, run.bottom), max(same.top, run.top)
+        same.text = text
+    lines.sort(key=lambda line: (-line.top, line.left))
+    for line in lines:
+        index = textpage.get_index(line.left + 1, line.middle, 2, 2)
+        if index is not None:
+            line.font = SUBSET_PREFIX.sub("", _font_name(textpage, index))
+            x, y = ctypes.c_double(), ctypes.c_double()
+            pypdfium2.raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y))
+            line.baseline = y.value
+            line.size = round(pypdfium2.raw.FPDFText_GetFontSize(textpage, index), 2)
+        else:
+            line.baseline = line.bottom
+    return lines
+
+
+def _font_name(textpage: Any, index: int) -> str:
+    """The name of the font a character is drawn in (pdfium's FPDFText_GetFontInfo)."""
+    size = pypdfium2.raw.FPDFText_GetFontInfo(textpage, index, None, 0, None)
+    buffer = ctypes.create_string_buffer(size)
+    pypdfium2.raw.FPDFText_GetFontInfo(textpage, index, buffer, size, None)
+    return buffer.value.decode("utf-8", "replace")
+
+
+def _same_line(line: Line, run: Line) -> bool:
+    """Whether a run continues a line: overlapping heights, at most a word space apart
+    (a superscript note call sits higher but overlaps its line)."""
+    overlap = min(line.top, run.top) - max(line.bottom, run.bottom)
+    gap = max(run.left - line.right, line.left - run.right)
+    return overlap > 0.5 and gap <= 8
 
 
 def _links(
