@@ -108,11 +108,16 @@ def notes(md: mistune.Markdown) -> None:
     md.block.register("note_definition", _NOTE_DEFINITION, parse_note_definition, before="ref_link")
 
 
-def render_figure(renderer: Any, src: str, alt: str, credit: str | None = None) -> str:
-    """An image standing alone in its paragraph: a figure with its credit."""
-    caption = (
-        f'<figcaption><span class="credit">{escape(credit)}</span></figcaption>' if credit else ""
-    )
+def render_figure(
+    renderer: Any, text: str = "", src: str = "", alt: str = "", credit: str | None = None
+) -> str:
+    """An image standing alone in its paragraph: a figure with its caption (``text``,
+    the lines under the image) and its credit (the image's title)."""
+    parts = [f'<span class="caption">{text}</span>'] if text else []
+    if credit:
+        parts.append(f'<span class="credit">{escape(credit)}</span>')
+    kind = "" if text else ' class="credit-only"'
+    caption = f"<figcaption{kind}>{' '.join(parts)}</figcaption>" if parts else ""
     return (
         f'<figure class="figure"><img src="{_attr(src)}" alt="{_attr(alt)}" />{caption}</figure>\n'
     )
@@ -124,7 +129,8 @@ def _attr(value: str) -> str:
 
 
 def figures(md: mistune.Markdown) -> None:
-    """Figures: a paragraph holding only an image becomes ``<figure>``, its title the credit."""
+    """Figures: a paragraph that opens with an image on its own line becomes ``<figure>``;
+    the image's title is the credit, the lines under it the caption."""
     md.after_render_hooks.append(_figure_hook)
 
 
@@ -135,10 +141,11 @@ def _figure_hook(md: mistune.Markdown, result: Any, state: BlockState) -> Any:
 
 def _figures(tokens: list[Token]) -> Iterator[Token]:
     for token in tokens:
-        image = _lone_image(token)
-        if image is not None:
+        found = _lone_image(token)
+        if found is not None:
+            image, caption = found
             attrs = image["attrs"]
-            yield {
+            figure: Token = {
                 "type": "figure",
                 "attrs": {
                     "src": attrs["url"],
@@ -146,27 +153,33 @@ def _figures(tokens: list[Token]) -> Iterator[Token]:
                     "credit": attrs.get("title"),
                 },
             }
+            if caption:
+                figure["children"] = caption
+            yield figure
             continue
         if "children" in token and token["type"] not in {"paragraph", "heading", "block_text"}:
             token["children"] = list(_figures(token["children"]))
         yield token
 
 
-def _lone_image(token: Token) -> Token | None:
+def _lone_image(token: Token) -> tuple[Token, list[Token]] | None:
+    """The image a paragraph opens with, alone on its line, and the caption under it."""
     if token["type"] not in {"paragraph", "block_text"}:  # block_text: a tight list item
         return None
-    children = [
-        c
-        for c in token.get("children", [])
-        if not (
-            c["type"] in {"softbreak", "linebreak"}
-            or (c["type"] == "text" and not c["raw"].strip())
-        )
-    ]
-    if len(children) == 1 and children[0]["type"] == "image":
-        image: Token = children[0]
-        return image
-    return None
+    children = token.get("children", [])
+    blank = [i for i, c in enumerate(children) if c["type"] == "text" and not c["raw"].strip()]
+    children = [c for i, c in enumerate(children) if i not in blank]
+    if not children or children[0]["type"] != "image":
+        return None
+    rest = children[1:]
+    if not rest:
+        return children[0], []
+    if rest[0]["type"] not in {"softbreak", "linebreak"}:
+        return None  # an image inside a line of text
+    caption = rest[1:]
+    while caption and caption[0]["type"] in {"softbreak", "linebreak"}:
+        caption = caption[1:]
+    return children[0], caption
 
 
 def quotes(md: mistune.Markdown) -> None:
