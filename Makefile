@@ -15,7 +15,7 @@ pdf: $(STAMP)
 # make proof: build the issues, then draw each PDF's pages and a contact sheet
 # into build/proof/<issue folder>/ (bippdf proof).
 proof: pdf
-	@for pdf in build/*/*.pdf; do \
+	@for pdf in build/*/*-web.pdf; do \
 	  [ -f "$$pdf" ] || continue; \
 	  folder=$$(basename "$$(dirname "$$pdf")"); \
 	  $(BIN)/bippdf proof "$$pdf" -o "build/proof/$$folder" || exit 1; \

@@ -66,3 +66,18 @@ def write_issue(root: Path, articles: dict[str, str], **overrides: str) -> Path:
 def article(title: str, body: str, extra: str = "") -> str:
     """An article file with front matter."""
     return f'+++\ntitle = "{title}"\n{extra}+++\n\n{body}'
+
+
+@dataclass
+class WebIssue:
+    results: list[BuildResult]
+    pdf: PdfReadback
+
+
+@pytest.fixture(scope="session")
+def issue6_web(tmp_path_factory: pytest.TempPathFactory) -> WebIssue:
+    """BIP No. 6's web PDF and cover image, as make pdf writes them."""
+    from bippdf.build import build_issue
+
+    results = build_issue(ISSUE_6, variants=("web",), build_dir=tmp_path_factory.mktemp("web"))
+    return WebIssue(results=results, pdf=read_pdf(results[0].output))

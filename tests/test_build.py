@@ -53,19 +53,35 @@ def test_page_count_and_size(issue6: BuiltIssue) -> None:
 
 def test_page_labels_match_printed_folios(issue6: BuiltIssue) -> None:
     labels = issue6.pdf.page_labels
-    assert labels[0] == "Couverture"
-    assert labels[1:] == [str(n) for n in range(2, issue6.pdf.page_count + 1)]
-    for index in range(1, issue6.pdf.page_count):
+    count = issue6.pdf.page_count
+    assert labels[0] == "Couverture" and labels[-1] == "Colophon"
+    assert labels[1:-1] == [str(n) for n in range(2, count)]
+    for index in range(1, count - 1):
+        if not issue6.pdf.texts[index].strip():
+            continue  # a blank page added for the binding
         lines = [line.strip() for line in issue6.pdf.texts[index].splitlines()]
         assert labels[index] in lines, f"page {index + 1} prints no folio {labels[index]}"
-    cover_lines = [line.strip() for line in issue6.pdf.texts[0].splitlines()]
-    assert not any(line.isdigit() for line in cover_lines), "the cover must carry no folio"
+    for index in (0, count - 1):  # the cover and the colophon on the back cover
+        lines = [line.strip() for line in issue6.pdf.texts[index].splitlines()]
+        assert not any(line.isdigit() for line in lines), f"page {index + 1} carries a folio"
+
+
+def test_print_pdf_is_padded_to_a_multiple_of_4_before_the_colophon(issue6: BuiltIssue) -> None:
+    texts = issue6.pdf.texts
+    assert issue6.pdf.page_count % 4 == 0
+    blank = [index for index, text in enumerate(texts) if not text.strip()]
+    assert blank == list(
+        range(issue6.pdf.page_count - 1 - issue6.result.padding, issue6.pdf.page_count - 1)
+    )
+    assert "Dépôt légal" in texts[-1]
 
 
 def test_running_header_on_inner_pages_not_on_cover(issue6: BuiltIssue) -> None:
     header = "Numéro 6, août 2019"
     assert fold(issue6.pdf.texts[0]).count(header) == 1  # the cover's own edition line
-    for text in issue6.pdf.texts[1:]:
+    for text in issue6.pdf.texts[1:-1]:
+        if not text.strip():
+            continue  # a blank page added for the binding
         assert header in fold(text)
         assert "Bulletin d'information en prévention" in fold(text)
 

@@ -72,6 +72,7 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
         "overflow",
         "layout",
         "metadata",
+        "print",
     ]
     figures = {c.name: c.figures for c in report.checks}
     assert figures["pages"]["pages"] == issue6.pdf.page_count
@@ -174,7 +175,7 @@ def test_page_labels_off_by_one(issue6: BuiltIssue) -> None:
 
 def test_wrong_trim_size(issue6: BuiltIssue) -> None:
     def change(writer: PdfWriter) -> None:
-        writer.pages[4].mediabox.upper_right = (595, 842)  # A4
+        writer.pages[4].trimbox.upper_right = (595, 842)  # A4
 
     assert _problems(_edit(issue6, change), "pages") == [
         "page 5: size is 595 × 842 pt, expected 612 × 792 pt"
@@ -325,7 +326,7 @@ def test_check_command_exit_codes(
     assert main(["check", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{broken}: the PDF has no bookmarks (outline)"
-    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 8 checks, 1 problems in contents"
+    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 9 checks, 1 problems in contents"
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("pas un PDF")
     assert main(["check", str(not_pdf)]) == 2

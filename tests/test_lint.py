@@ -134,3 +134,12 @@ def test_link_to_a_missing_heading(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
     error = _compose_error(root)
     assert (error.line, error.message) == (7, "link to '#absent' goes to no heading of the issue")
+
+
+def test_image_without_alternative_text(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n![](../images/p.jpg)\n")})
+    (root / "images").mkdir()
+    Image.new("RGB", (4, 3)).save(root / "images" / "p.jpg")
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "image '../images/p.jpg' has no alternative text")
+    assert "![décoratif](…)" in (error.hint or "")

@@ -6,17 +6,22 @@ previous one only once it exists whole.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pypdfium2
+
 from . import compose as composer
 from . import render as renderer
 from . import source
 from .check import Expectations, Report, check_pdf
 from .errors import BuildError, CheckError
+
+COVER_WIDTH = 600  # pixels: the cover image for the website and social media
 
 
 @dataclass
@@ -28,40 +33,115 @@ class BuildResult:
     notes: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    variant: str = "print"
+    padding: int = 0  # blank pages added for the binding
+    check: Report | None = None
+
+    def summary(self) -> str:
+        """One line for the person who ran the build."""
+        if self.output.suffix == ".png":
+            return f"{self.output}: cover image, {self.seconds:.1f} s"
+        added = f" ({self.padding} blank added for the binding)" if self.padding else ""
+        return f"{self.output}: {self.pages} pages{added}, {self.notes} notes, {self.seconds:.1f} s"
 
 
 def build(
     issue_path: Path,
     output: Path | None = None,
     *,
+    variant: str = "print",
     build_dir: Path = Path("build"),
     html_output: Path | None = None,
     check: bool = True,
 ) -> BuildResult:
-    """Build one issue (a folder, its issue.toml, or a Markdown file) into a PDF."""
+    """Build one variant of one issue (a folder, its issue.toml, or a Markdown file)."""
+    return build_issue(
+        issue_path,
+        variants=(variant,),
+        cover=False,
+        build_dir=build_dir,
+        html_output=html_output,
+        check=check,
+        output=output,
+    )[0]
+
+
+def build_issue(
+    issue_path: Path,
+    *,
+    variants: tuple[str, ...] = ("print", "web"),
+    cover: bool = True,
+    build_dir: Path = Path("build"),
+    html_output: Path | None = None,
+    check: bool = True,
+    output: Path | None = None,
+) -> list[BuildResult]:
+    """Every output of an issue: each variant's PDF and the cover image. All are made and
+    checked in memory first; then they are written, so a failure writes none of them."""
     start = time.perf_counter()
     issue = _load(issue_path)
     composition = _compose(issue)
+    files: list[tuple[BuildResult, bytes]] = []
+    for variant in variants:
+        if variant != variants[0]:
+            start = time.perf_counter()  # the first variant's time includes loading
+        rendered = _render(issue, composition, variant)
+        _refuse_broken_images(rendered)
+        target = output or default_output(issue, build_dir, variant)
+        report = _check(issue, composition, rendered, target, variant) if check else None
+        result = BuildResult(
+            output=target,
+            pages=rendered.pages,
+            notes=len(composition.notes),
+            seconds=time.perf_counter() - start,
+            warnings=rendered.warnings,
+            variant=variant,
+            padding=rendered.padding,
+            check=report,
+        )
+        files.append((result, rendered.pdf))
+        if cover and variant == variants[-1]:
+            start = time.perf_counter()
+            image = _cover_image(rendered.pdf)
+            png = build_dir / issue.name / f"{issue.file_stem}-couverture.png"
+            files.append(
+                (
+                    BuildResult(
+                        output=png,
+                        pages=1,
+                        notes=0,
+                        variant="cover",
+                        seconds=time.perf_counter() - start,
+                    ),
+                    image,
+                )
+            )
     if html_output is not None:
         _write(html_output, composition.html.encode("utf-8"))
-    rendered = _render(issue, composition)
-    _refuse_broken_images(rendered)
-    target = output or default_output(issue, build_dir)
-    if check:
-        _check(issue, composition, rendered, target)
-    _write(target, rendered.pdf)
-    return BuildResult(
-        output=target,
-        pages=rendered.pages,
-        notes=len(composition.notes),
-        seconds=time.perf_counter() - start,
-        warnings=rendered.warnings,
-    )
+    for result, data in files:
+        _write(result.output, data)
+    return [result for result, _ in files]
 
 
-def default_output(issue: source.Issue, build_dir: Path) -> Path:
-    """``build/<issue folder>/<BIP-NN-YYYY-MM>.pdf``."""
-    return build_dir / issue.name / f"{issue.file_stem}.pdf"
+def default_output(issue: source.Issue, build_dir: Path, variant: str = "print") -> Path:
+    """``build/<issue folder>/<BIP-NN-YYYY-MM>-<impression|web>.pdf``."""
+    suffix = renderer.VARIANTS[variant].suffix
+    return build_dir / issue.name / f"{issue.file_stem}-{suffix}.pdf"
+
+
+def _cover_image(pdf: bytes, width: int = COVER_WIDTH) -> bytes:
+    """The first page as a PNG ``width`` pixels wide, for the website and social media."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        bitmap = page.render(scale=width / page.get_width(), crop=(0, 0, 0, 0))
+        image = bitmap.to_pil()
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        page.close()
+        return out.getvalue()
+    finally:
+        document.close()
 
 
 def _load(issue_path: Path) -> source.Issue:
@@ -74,9 +154,13 @@ def _compose(issue: source.Issue) -> composer.Composition:
     return composer.compose(issue)
 
 
-def _render(issue: source.Issue, composition: composer.Composition) -> renderer.Rendered:
-    """Lay out the pages and write the PDF in memory."""
-    return renderer.render_pdf(composition.html, base_url=issue.root, language=issue.language)
+def _render(
+    issue: source.Issue, composition: composer.Composition, variant: str
+) -> renderer.Rendered:
+    """Lay out the pages and write the variant's PDF in memory."""
+    return renderer.render_pdf(
+        composition.html, base_url=issue.root, language=issue.language, variant=variant
+    )
 
 
 def _refuse_broken_images(rendered: renderer.Rendered) -> None:
@@ -91,9 +175,10 @@ def _check(
     composition: composer.Composition,
     rendered: renderer.Rendered,
     target: Path,
+    variant: str,
 ) -> Report:
     """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
-    expected = Expectations.from_composition(composition, rendered.warnings)
+    expected = Expectations.from_composition(composition, rendered.warnings, variant=variant)
     report = check_pdf(rendered.pdf, expected, name=str(target))
     if not report.ok:
         problems = [str(problem) for problem in report.problems]

@@ -52,6 +52,7 @@ class CheckResult:
     name: str
     problems: list[Problem] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, not a failure
 
     @property
     def status(self) -> str:
@@ -73,6 +74,10 @@ class Report:
     def problems(self) -> list[Problem]:
         return [problem for check in self.checks for problem in check.problems]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        return [warning for check in self.checks for warning in check.warnings]
+
     def summary(self) -> str:
         """One line: what was checked and how it went."""
         pages = self.checks[0].figures.get("pages", "?")
@@ -91,6 +96,7 @@ class Report:
                     "status": check.status,
                     "figures": check.figures,
                     "problems": [{"page": p.page, "message": p.message} for p in check.problems],
+                    "warnings": [{"page": p.page, "message": p.message} for p in check.warnings],
                 }
                 for check in self.checks
             ],
@@ -106,10 +112,15 @@ class Expectations:
     metadata: dict[str, str] = field(default_factory=dict)  # Title, Author, Subject, Lang
     geometry: PageGeometry = LETTER
     warnings: list[str] = field(default_factory=list)  # what WeasyPrint said while rendering
+    variant: str | None = None  # "print" or "web"; None: as the PDF shows itself
 
     @classmethod
     def from_composition(
-        cls, composition: Composition, warnings: list[str] | None = None
+        cls,
+        composition: Composition,
+        warnings: list[str] | None = None,
+        *,
+        variant: str | None = None,
     ) -> Expectations:
         headings = [
             (level, entry.text)
@@ -121,6 +132,7 @@ class Expectations:
             notes=len(composition.notes),
             metadata=dict(composition.metadata),
             warnings=list(warnings or []),
+            variant=variant,
         )
 
 
@@ -149,6 +161,11 @@ def check_pdf(
         _layout(data, expected.geometry),
         _metadata(data, expected),
     ]
+    variant = expected.variant or detect_variant(data)
+    if variant == "print":
+        checks.append(_print(data, expected.geometry))
+    elif variant == "web":
+        checks.append(_web(data))
     return Report(pdf=label, checks=checks)
 
 
@@ -175,15 +192,17 @@ def _pages(pdf: PdfReadback, expected: Expectations) -> CheckResult:
     for index, footer in enumerate(pdf.footers):
         folios = re.findall(r"\d+", footer)
         label = _label(pdf, index) or ""
-        if index == 0:
+        if not label.isdigit():  # the cover and the colophon on the back cover
             if folios:
-                result.problems.append(Problem(f"the cover prints a folio ({footer})", label))
-            continue
-        if folios != [label]:
+                result.problems.append(
+                    Problem(f"prints a folio ({footer}), but its page label is {label}", label)
+                )
+        elif folios != [label] and (folios or pdf.texts[index].strip()):
             printed = ", ".join(folios) if folios else "no folio"
             result.problems.append(
                 Problem(f"prints {printed}, but its page label is {label}", label)
             )
+    result.figures["blank"] = sum(1 for text in pdf.texts if not text.strip())
     return result
 
 
@@ -543,7 +562,7 @@ def _overflow(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     result = CheckResult("overflow")
     for index in range(1, pdf.page_count):
         left, bottom, right, top = geometry.text_block_pt(index)
-        for box in pdf.images[index]:
+        for box in (picture.box for picture in pdf.images[index]):
             if (
                 box[0] < left - TOLERANCE
                 or box[2] > right + TOLERANCE
@@ -565,7 +584,116 @@ def _overflow(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     return result
 
 
+MIN_PPI, GOOD_PPI = 200, 300  # an image's resolution at its printed size: error, warning
 MAX_HYPHENATED = 3  # lines in a row ending with a hyphen
+
+
+def detect_variant(pdf: PdfReadback) -> str | None:
+    """ "print" for a PDF with a bleed or a PDF/X output intent, "web" for a tagged one."""
+    bled = any(boxes["MediaBox"] != boxes["TrimBox"] for boxes in pdf.boxes)
+    if bled or "GTS_PDFX" in pdf.structure.output_intents:
+        return "print"
+    return "web" if pdf.structure.tagged else None
+
+
+def _print(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
+    """What the printer needs: PDF/X-4 with its output intent, the boxes with the bleed,
+    crop marks outside the bleed, pages by fours, images sharp enough to print."""
+    result = CheckResult(
+        "print",
+        figures={
+            "conformance": pdf.structure.conformance,
+            "pages": pdf.page_count,
+            "bleed": geometry.bleed,
+        },
+    )
+    if pdf.structure.conformance != "PDF/X-4":
+        result.problems.append(
+            Problem(
+                f"the PDF declares '{pdf.structure.conformance or 'no'}' conformance, not PDF/X-4"
+            )
+        )
+    if "GTS_PDFX" not in pdf.structure.output_intents:
+        result.problems.append(Problem("the PDF has no PDF/X output intent (CMYK profile)"))
+    if pdf.page_count % 4:
+        result.problems.append(
+            Problem(f"{pdf.page_count} pages: a saddle-stitched bulletin needs a multiple of 4")
+        )
+    bleed = geometry.bleed * 72
+    for index, boxes in enumerate(pdf.boxes):
+        where = _label(pdf, index)
+        trim, bleed_box, media = boxes["TrimBox"], boxes["BleedBox"], boxes["MediaBox"]
+        wanted = (trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed)
+        if any(abs(a - b) > 0.5 for a, b in zip(bleed_box, wanted, strict=True)):
+            result.problems.append(
+                Problem(
+                    f"BleedBox {_box(bleed_box)} is not the TrimBox {_box(trim)} plus "
+                    f"{geometry.bleed} in",
+                    where,
+                )
+            )
+        if not (
+            media[0] <= bleed_box[0]
+            and media[1] <= bleed_box[1]
+            and media[2] >= bleed_box[2]
+            and media[3] >= bleed_box[3]
+        ):
+            result.problems.append(
+                Problem(f"MediaBox {_box(media)} does not hold the BleedBox", where)
+            )
+        width, height = pdf.page_sizes[index]
+        for mark in pdf.marks[index]:
+            if (
+                mark[2] > -bleed
+                and mark[0] < width + bleed
+                and mark[3] > -bleed
+                and mark[1] < height + bleed
+            ):
+                result.problems.append(Problem("a mark is drawn inside the bleed", where))
+                break
+        for picture in pdf.images[index]:
+            ppi = picture.ppi
+            message = (
+                f"an image of {picture.pixels[0]} × {picture.pixels[1]} px is printed "
+                f"at {ppi:.0f} ppi"
+            )
+            if ppi < MIN_PPI:
+                result.problems.append(Problem(f"{message}; it needs {MIN_PPI} at least", where))
+            elif ppi < GOOD_PPI - 0.5:
+                result.warnings.append(Problem(f"{message}; {GOOD_PPI} is better", where))
+    result.figures["marks"] = sum(len(marks) for marks in pdf.marks)
+    result.figures["lowest_ppi"] = round(
+        min((p.ppi for page in pdf.images for p in page), default=0)
+    )
+    return result
+
+
+def _box(box: tuple[float, float, float, float]) -> str:
+    return "[" + " ".join(f"{v:g}" for v in box) + "]"
+
+
+def _web(pdf: PdfReadback) -> CheckResult:
+    """The automatically testable checkpoints of PDF/UA-1 (Matterhorn protocol)."""
+    found = pdf.structure
+    result = CheckResult("web", figures={"figures": len(found.figures)})
+    needs = [
+        (found.marked, "/MarkInfo /Marked true (Matterhorn 01-001)"),
+        (found.tagged, "a structure tree (01-002)"),
+        (bool(pdf.language), "a document language, /Lang (11-001)"),
+        (found.display_title, "/ViewerPreferences /DisplayDocTitle true (07-001)"),
+        ("<dc:title" in found.xmp, "an XMP metadata stream with dc:title (06-003)"),
+        ("pdfuaid:part" in found.xmp, "pdfuaid:part in its XMP metadata (06-002)"),
+        (not found.encrypted, "no encryption that locks out assistive technology (26-001)"),
+    ]
+    for holds, what in needs:
+        if not holds:
+            result.problems.append(Problem(f"the PDF lacks {what}"))
+    for alt in found.figures:
+        if not alt:
+            result.problems.append(Problem("a Figure has no alternative text, /Alt (13-004)"))
+    return result
+
+
 _NOT_HEADINGS = re.compile(rf"^(?:note-\d+|appel-\d+|{CONTENTS_ID}(?:-titre)?|{ANNEXE_ID})$")
 
 

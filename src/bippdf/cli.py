@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import build
+from .build import build_issue
 from .check import Expectations, check_pdf
 from .compose import compose
 from .errors import BippdfError, SourceErrors, UnreadablePdfError
@@ -24,10 +24,13 @@ from .source import load_issue
 BUILD_EXAMPLES = """\
 examples:
   bippdf build issues/2019-08-numero-06
-      build one issue into build/2019-08-numero-06/BIP-06-2019-08.pdf
+      build one issue into build/2019-08-numero-06/: BIP-06-2019-08-impression.pdf
+      (the printer's), BIP-06-2019-08-web.pdf (the website's), BIP-06-2019-08-couverture.png
   bippdf build issues/*/
       build every issue
-  bippdf build notes.md -o notes.pdf
+  bippdf build issues/2019-08-numero-06 --variant web -o /tmp/bip6.pdf
+      only the web PDF, written elsewhere
+  bippdf build notes.md --variant print -o notes.pdf
       build a single Markdown file as a one-article issue
 """
 
@@ -104,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
         dest="check",
         action="store_false",
         help="write the PDF without checking it first",
+    )
+    build_cmd.add_argument(
+        "--variant",
+        choices=["print", "web", "all"],
+        default="all",
+        help="print: PDF/X-4 with bleed and crop marks, for the printer; web: tagged PDF/UA-1 "
+        "for the website; all (default): both, and the cover image",
     )
     build_cmd.set_defaults(run=_build)
 
@@ -189,12 +199,18 @@ def _build(args: argparse.Namespace) -> int:
     if len(args.issues) > 1 and (args.output or args.html):
         print("error: -o and --html take a single ISSUE", file=sys.stderr)
         return 2
+    if args.output and args.variant == "all":
+        print("error: -o writes one PDF: choose --variant print or --variant web", file=sys.stderr)
+        return 2
+    variants = ("print", "web") if args.variant == "all" else (args.variant,)
     failed = 0
     for issue in args.issues:
         try:
-            result = build(
+            results = build_issue(
                 issue,
-                args.output,
+                variants=variants,
+                cover=args.variant == "all",
+                output=args.output,
                 build_dir=args.build_dir,
                 html_output=args.html,
                 check=args.check,
@@ -205,11 +221,12 @@ def _build(args: argparse.Namespace) -> int:
             _print_error(exc)
             failed += 1
             continue
-        for warning in result.warnings:
-            print(f"warning: {issue}: {warning}", file=sys.stderr)
-        print(
-            f"{result.output}: {result.pages} pages, {result.notes} notes, {result.seconds:.1f} s"
-        )
+        for result in results:
+            for warning in result.warnings:
+                print(f"warning: {issue}: {warning}", file=sys.stderr)
+            for problem in result.check.warnings if result.check else []:
+                print(f"warning: {result.output}: {problem}", file=sys.stderr)
+            print(result.summary())
     return 1 if failed else 0
 
 

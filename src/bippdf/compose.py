@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
+from PIL import Image
 
 from . import lint, markdown, typography
 from .errors import SourceError, SourceErrors
@@ -293,7 +294,11 @@ def _resolve_image(token: Token, article: Article) -> None:
     """Point an image at its file next to the article (lint has checked that it exists)."""
     attrs = token["attrs"]
     key = "src" if token["type"] == "figure" else "url"
-    attrs[key] = (article.path.parent / unquote(attrs[key])).resolve().as_uri()
+    path = (article.path.parent / unquote(attrs[key])).resolve()
+    attrs[key] = path.as_uri()
+    if token["type"] == "figure" and attrs["alt"].strip().lower() == markdown.DECORATIVE:
+        with Image.open(path) as image:  # a background keeps its shape through its ratio
+            attrs["ratio"] = image.height / image.width
 
 
 def _typeset_issue(issue: Issue, rules: typography.Rules | None) -> Issue:

@@ -23,6 +23,7 @@ class PageGeometry:
     inner: float = 0.95
     outer: float = 0.8
     column_gap: float = 0.28  # between the two columns of an article
+    bleed: float = 0.125  # printed beyond the trim on every side (print variant)
 
     @property
     def size_pt(self) -> tuple[float, float]:

@@ -174,6 +174,19 @@ def _images(
         src = token["attrs"]["src" if token["type"] == "figure" else "url"]
         line = source_line(article, re.compile(re.escape(src)))
         path = article.path.parent / unquote(src)
+        alt = (
+            token["attrs"]["alt"]
+            if token["type"] == "figure"
+            else markdown.plain_text(token.get("children", []))
+        )
+        if not alt.strip():
+            yield SourceError(
+                f"image '{unquote(src)}' has no alternative text",
+                path=article.path,
+                line=line,
+                hint="describe it between the brackets, ![Une rue de Sherbrooke](…), or write "
+                f"![{markdown.DECORATIVE}](…) for an image that only decorates",
+            )
         if _URL_SCHEME.match(src):
             yield SourceError(
                 f"image '{src}' is not a file of the issue",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mistune.inline_parser import InlineParser
 
 Token = dict[str, Any]
+DECORATIVE = "décoratif"  # the alternative text of an image that only decorates
 
 _NOTE_LABEL = r"(?:[^\\\[\]\s]|\\.){1,100}"
 _NOTE_CALL = r"\[\^(?P<note_key>" + _NOTE_LABEL + r")\]"
@@ -109,7 +110,12 @@ def notes(md: mistune.Markdown) -> None:
 
 
 def render_figure(
-    renderer: Any, text: str = "", src: str = "", alt: str = "", credit: str | None = None
+    renderer: Any,
+    text: str = "",
+    src: str = "",
+    alt: str = "",
+    credit: str | None = None,
+    ratio: float | None = None,
 ) -> str:
     """An image standing alone in its paragraph: a figure with its caption (``text``,
     the lines under the image) and its credit (the image's title)."""
@@ -118,9 +124,21 @@ def render_figure(
         parts.append(f'<span class="credit">{escape(credit)}</span>')
     kind = "" if text else ' class="credit-only"'
     caption = f"<figcaption{kind}>{' '.join(parts)}</figcaption>" if parts else ""
-    return (
-        f'<figure class="figure"><img src="{_attr(src)}" alt="{_attr(alt)}" />{caption}</figure>\n'
-    )
+    if ratio is not None:  # decorative: a background, which tagged PDF leaves out
+        image = (
+            f'<span class="decorative-image" style="background-image: url(\'{_attr(src)}\'); '
+            f'padding-top: {100 * ratio:.3f}%"></span>'
+        )
+        return f'<figure class="figure decorative">{image}{caption}</figure>\n'
+    return f'<figure class="figure">{_img(src, alt)}{caption}</figure>\n'
+
+
+def _img(src: str, alt: str, title: str | None = None) -> str:
+    """An image element; a decorative one is hidden from assistive technology."""
+    title_attr = f' title="{_attr(title)}"' if title else ""
+    if alt.strip().lower() == DECORATIVE:
+        return f'<img src="{_attr(src)}" alt="" role="presentation"{title_attr} />'
+    return f'<img src="{_attr(src)}" alt="{_attr(alt)}"{title_attr} />'
 
 
 def _attr(value: str) -> str:
@@ -217,9 +235,8 @@ class BulletinRenderer(mistune.HTMLRenderer):
     composing gave them (mistune's URL sanitizer would refuse ``file:``)."""
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
-        title_attr = f' title="{_attr(title)}"' if title else ""
         alt = unescape(mistune.util.striptags(text))  # the children arrive already escaped
-        return f'<img src="{_attr(url)}" alt="{_attr(alt)}"{title_attr} />'
+        return _img(url, alt, title)
 
     def block_quote(self, text: str) -> str:
         """A quotation set apart from the text."""

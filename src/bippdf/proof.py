@@ -111,11 +111,13 @@ def compare(image: Path, reference: Path) -> float:
 
 
 def render_issue(issue: Path, out_dir: Path, *, dpi: int, pdf: Path | None = None) -> list[Path]:
-    """Build ``issue`` (into ``pdf``, else a temporary file) and render its pages to ``out_dir``."""
+    """Build ``issue``'s web PDF (the pages as designed, without bleed and marks) into
+    ``pdf``, else a temporary file, and render its pages to ``out_dir``."""
     if pdf is not None:
-        return render_pages(build(issue, pdf).output, out_dir, dpi=dpi)
+        return render_pages(build(issue, pdf, variant="web").output, out_dir, dpi=dpi)
     with tempfile.TemporaryDirectory(prefix="bippdf-proof-") as temp:
-        return render_pages(build(issue, Path(temp) / "issue.pdf").output, out_dir, dpi=dpi)
+        built = build(issue, Path(temp) / "issue.pdf", variant="web")
+        return render_pages(built.output, out_dir, dpi=dpi)
 
 
 def _open_pdf(pdf: Path) -> pypdfium2.PdfDocument:

@@ -61,6 +61,35 @@ class Line:
 
 
 @dataclass
+class Picture:
+    """An image drawn on a page: where (points, from the trim corner) and its pixels."""
+
+    box: tuple[float, float, float, float]
+    pixels: tuple[int, int]
+
+    @property
+    def ppi(self) -> float:
+        """Its effective resolution at the size it is printed (the lower of the two axes)."""
+        left, bottom, right, top = self.box
+        width, height = max(right - left, 0.01) / 72, max(top - bottom, 0.01) / 72
+        return min(self.pixels[0] / width, self.pixels[1] / height)
+
+
+@dataclass
+class Structure:
+    """What a PDF says about its tagging (PDF/UA) and its print conformance (PDF/X)."""
+
+    tagged: bool = False  # a structure tree
+    marked: bool = False  # /MarkInfo /Marked true
+    display_title: bool = False  # /ViewerPreferences /DisplayDocTitle true
+    encrypted: bool = False
+    xmp: str = ""  # the XMP metadata packet, as text
+    figures: list[str | None] = field(default_factory=list)  # each Figure's /Alt
+    output_intents: list[str] = field(default_factory=list)  # their subtypes, e.g. GTS_PDFX
+    conformance: str = ""  # GTS_PDFXVersion, or the XMP's pdfxid:GTS_PDFXVersion
+
+
+@dataclass
 class OutlineItem:
     """A bookmark and the bookmarks below it."""
 
@@ -95,9 +124,12 @@ class PdfReadback:
     has_page_labels: bool
     footers: list[str]  # the text of each page's bottom margin, where folios stand
     outside: list[str]  # text beside each page's text block, between its top and bottom
-    images: list[list[tuple[float, float, float, float]]]  # each page's image bounds
+    images: list[list[Picture]]  # each page's images
+    marks: list[list[tuple[float, float, float, float]]]  # paths drawn wholly outside the trim
     lines: list[list[Line]]  # each page's lines of text between its header and footer
     positions: dict[str, tuple[int, float, float]]  # destination: (page, left, top)
+    boxes: list[dict[str, tuple[float, float, float, float]]]  # MediaBox, BleedBox, TrimBox
+    structure: Structure  # tagging and conformance, for the web and print variants
 
     def page_of(self, dest: str) -> int | None:
         """The page index of a named destination, if it exists."""
@@ -128,12 +160,15 @@ def read_pdf(
         footers: list[str] = []
         outside: list[str] = []
         lines: list[list[Line]] = []
-        images: list[list[tuple[float, float, float, float]]] = []
+        images: list[list[Picture]] = []
+        marks: list[list[tuple[float, float, float, float]]] = []
         for index, page in enumerate(reader.pages):
             pdfium_page = document[index]
-            textpage = pdfium_page.get_textpage()
+            trim = page.trimbox  # the page as printed: the MediaBox less the bleed and marks
+            dx, dy = float(trim.left), float(trim.bottom)
+            textpage = _Trimmed(pdfium_page.get_textpage(), dx, dy)
             texts.append(textpage.get_text_range())
-            width = pdfium_page.get_width()
+            width = float(trim.width)
             left, bottom, right, top = geometry.text_block_pt(index)
             footers.append(normalize(textpage.get_text_bounded(0, 0, width, bottom)))
             outside.append(
@@ -143,12 +178,19 @@ def read_pdf(
                     + textpage.get_text_bounded(right + tolerance, bottom, width, top)
                 )
             )
-            links += _links(page, index, textpage, destinations, width)
+            links += _links(page, index, textpage, destinations, width, (dx, dy))
             lines.append(_lines(textpage, bottom, top))
             images.append(
                 [
-                    tuple(obj.get_bounds())
+                    Picture(_shift(obj.get_bounds(), dx, dy), tuple(obj.get_px_size()))
                     for obj in pdfium_page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE])
+                ]
+            )
+            marks.append(
+                [
+                    box
+                    for obj in pdfium_page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_PATH])
+                    if _beside(box := _shift(obj.get_bounds(), dx, dy), width, float(trim.height))
                 ]
             )
             textpage.close()
@@ -159,7 +201,9 @@ def read_pdf(
     language = reader.root_object.get("/Lang")
     return PdfReadback(
         page_count=len(reader.pages),
-        page_sizes=[(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages],
+        page_sizes=[(float(p.trimbox.width), float(p.trimbox.height)) for p in reader.pages],
+        boxes=[_boxes(p) for p in reader.pages],
+        structure=_structure(reader),
         page_labels=list(reader.page_labels),
         texts=texts,
         links=links,
@@ -172,6 +216,7 @@ def read_pdf(
         footers=footers,
         outside=outside,
         images=images,
+        marks=marks,
         lines=lines,
         positions=_positions(reader),
     )
@@ -207,13 +252,114 @@ def _destinations(reader: PdfReader) -> dict[str, int]:
 
 
 def _positions(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
-    """Where each named destination points: page, left and top."""
+    """Where each named destination points: page, left and top (from the trim corner)."""
     result = {}
     for name, dest in reader.named_destinations.items():
         page = reader.get_destination_page_number(dest)
         if page is not None and page >= 0:
-            result[str(name)] = (page, float(dest.left or 0), float(dest.top or 0))
+            trim = reader.pages[page].trimbox
+            left = float(dest.left or 0) - float(trim.left)
+            top = float(dest.top or 0) - float(trim.bottom)
+            result[str(name)] = (page, left, top)
     return result
+
+
+def _structure(reader: PdfReader) -> Structure:
+    """Tagging, viewer preferences, XMP, figures' alternative texts, output intents."""
+    root = reader.root_object
+    found = Structure(encrypted=reader.is_encrypted)
+    tree = root.get("/StructTreeRoot")
+    found.tagged = tree is not None
+    found.marked = bool((root.get("/MarkInfo") or {}).get("/Marked", False))
+    found.display_title = bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"))
+    metadata = root.get("/Metadata")
+    if metadata is not None:
+        found.xmp = metadata.get_object().get_data().decode("utf-8", "replace")
+    if tree is not None:
+        found.figures = list(_figures(tree.get_object().get("/K")))
+    for intent in root.get("/OutputIntents") or []:
+        found.output_intents.append(str(intent.get_object().get("/S", "")).lstrip("/"))
+    info = reader.trailer.get("/Info")
+    version = info.get_object().get("/GTS_PDFXVersion") if info is not None else None
+    match = re.search(r"<pdfxid:GTS_PDFXVersion>([^<]+)<", found.xmp)
+    found.conformance = str(version) if version else (match[1] if match else "")
+    return found
+
+
+def _figures(node: Any) -> Iterator[str | None]:
+    """The /Alt of every Figure element under a structure node."""
+    node = node.get_object() if isinstance(node, IndirectObject) else node
+    if isinstance(node, list):
+        for child in node:
+            yield from _figures(child)
+    elif isinstance(node, DictionaryObject):
+        if node.get("/S") == "/Figure":
+            alt = node.get("/Alt")
+            yield None if alt is None else str(alt)
+        kids = node.get("/K")
+        if kids is not None:
+            yield from _figures(kids)
+
+
+def _boxes(page: Any) -> dict[str, tuple[float, float, float, float]]:
+    """The page's boxes as written (a missing box reads as the MediaBox)."""
+    return {
+        name: tuple(float(v) for v in getattr(page, attribute))  # type: ignore[misc]
+        for name, attribute in (
+            ("MediaBox", "mediabox"),
+            ("BleedBox", "bleedbox"),
+            ("TrimBox", "trimbox"),
+        )
+    }
+
+
+def _beside(box: tuple[float, float, float, float], width: float, height: float) -> bool:
+    """Whether a box lies wholly outside the trimmed page (as crop marks do)."""
+    left, bottom, right, top = box
+    return right <= 0 or left >= width or top <= 0 or bottom >= height
+
+
+def _shift(box: Any, dx: float, dy: float) -> tuple[float, float, float, float]:
+    left, bottom, right, top = box
+    return left - dx, bottom - dy, right - dx, top - dy
+
+
+class _Trimmed:
+    """A pdfium text page in the coordinates of the trimmed page: with a bleed, the
+    MediaBox's origin is the corner of the bleed and marks, not of the page."""
+
+    def __init__(self, textpage: Any, dx: float, dy: float) -> None:
+        self.textpage, self.dx, self.dy = textpage, dx, dy
+        self._as_parameter_ = textpage._as_parameter_  # for pdfium's raw functions
+
+    def get_text_range(self) -> str:
+        return str(self.textpage.get_text_range())
+
+    def get_text_bounded(self, left: float, bottom: float, right: float, top: float) -> str:
+        return str(
+            self.textpage.get_text_bounded(
+                left + self.dx, bottom + self.dy, right + self.dx, top + self.dy
+            )
+        )
+
+    def count_rects(self) -> int:
+        return int(self.textpage.count_rects())
+
+    def get_rect(self, index: int) -> tuple[float, float, float, float]:
+        return _shift(self.textpage.get_rect(index), self.dx, self.dy)
+
+    def get_index(self, x: float, y: float, x_tol: float, y_tol: float) -> int | None:
+        index = self.textpage.get_index(x + self.dx, y + self.dy, x_tol, y_tol)
+        return None if index is None else int(index)
+
+    def origin(self, index: int) -> float:
+        """The baseline of a character."""
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pypdfium2.raw.FPDFText_GetCharOrigin(self, index, ctypes.byref(x), ctypes.byref(y))
+        return y.value - self.dy
+
+    def close(self) -> None:
+        self.textpage.close()
 
 
 def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
@@ -245,9 +391,7 @@ def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
         index = textpage.get_index(line.left + 1, line.middle, 2, 2)
         if index is not None:
             line.font = SUBSET_PREFIX.sub("", _font_name(textpage, index))
-            x, y = ctypes.c_double(), ctypes.c_double()
-            pypdfium2.raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y))
-            line.baseline = y.value
+            line.baseline = textpage.origin(index)
             line.size = round(pypdfium2.raw.FPDFText_GetFontSize(textpage, index), 2)
         else:
             line.baseline = line.bottom
@@ -271,7 +415,12 @@ def _same_line(line: Line, run: Line) -> bool:
 
 
 def _links(
-    page: Any, index: int, textpage: Any, destinations: dict[str, int], width: float
+    page: Any,
+    index: int,
+    textpage: Any,
+    destinations: dict[str, int],
+    width: float,
+    offset: tuple[float, float],
 ) -> list[Link]:
     """The page's links, one per target and line: WeasyPrint writes one annotation per
     box of a link (text, leader, page number), which are merged here."""
@@ -280,7 +429,7 @@ def _links(
         annot = ref.get_object()
         if annot.get("/Subtype") != "/Link":
             continue
-        rect = [float(v) for v in annot["/Rect"]]
+        rect = [float(v) - offset[i % 2] for i, v in enumerate(annot["/Rect"])]
         link = Link(
             page=index,
             text="",

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError
+from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 from .resources import styles_dir
 
 STYLESHEET = "bulletin.css"
 COVER_LABEL = "Couverture"
+BACK_LABEL = "Colophon"
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Rendered:
     pdf: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    padding: int = 0  # blank pages added for the binding
 
 
 class _Engine:
@@ -50,15 +53,20 @@ class _Engine:
                 ) from None
             self.weasyprint = weasyprint
             self.font_config = FontConfiguration()
-        self.stylesheets: dict[Path, Any] = {}
+        self.stylesheets: dict[tuple[Path, str], Any] = {}
+        # Per variant: an @color-profile (print.css) makes an output intent, which the
+        # web PDF must not get.
+        self.color_profiles: dict[str, dict[str, Any]] = {}
 
-    def stylesheet(self, path: Path) -> Any:
-        """A stylesheet parsed once per process, with our fonts loaded."""
-        if path not in self.stylesheets:
-            self.stylesheets[path] = self.weasyprint.CSS(
-                filename=str(path), font_config=self.font_config
+    def stylesheet(self, path: Path, variant: str) -> Any:
+        """A stylesheet parsed once per process and variant, with our fonts loaded."""
+        if (path, variant) not in self.stylesheets:
+            self.stylesheets[path, variant] = self.weasyprint.CSS(
+                filename=str(path),
+                font_config=self.font_config,
+                color_profiles=self.color_profiles.setdefault(variant, {}),
             )
-        return self.stylesheets[path]
+        return self.stylesheets[path, variant]
 
 
 _NO_SYSTEM_FONTS = r"(No fonts configured in FontConfig|FontConfig cannot load default config)"
@@ -69,32 +77,113 @@ def _engine() -> _Engine:
     return _Engine()
 
 
-def render_pdf(html: str, *, base_url: Path, language: str) -> Rendered:
-    """Lay out the HTML with our stylesheet and write the PDF."""
+@dataclass(frozen=True)
+class Variant:
+    """One kind of PDF made from an issue, and what WeasyPrint is asked for it."""
+
+    name: str
+    suffix: str  # of the file name: BIP-06-2019-08-<suffix>.pdf
+    stylesheets: tuple[str, ...]
+    options: dict[str, Any]
+    pad_to: int = 1  # pages added before the last page until the count divides by this
+
+
+VARIANTS = {
+    # For the printer: PDF/X-4 with a CMYK output intent (print.css), bleed and crop
+    # marks, images as they are, pages in multiples of 4 for saddle stitching.
+    "print": Variant(
+        "print", "impression", (STYLESHEET, "print.css"), {"pdf_variant": "pdf/x-4"}, pad_to=4
+    ),
+    # For the website: tagged PDF/UA-1, images downsampled and recompressed.
+    "web": Variant(
+        "web",
+        "web",
+        (STYLESHEET,),
+        {"pdf_variant": "pdf/ua-1", "optimize_images": True, "jpeg_quality": 80, "dpi": 150},
+    ),
+}
+
+
+def render_pdf(
+    html: str,
+    *,
+    base_url: Path,
+    language: str,
+    variant: str = "print",
+    geometry: PageGeometry = LETTER,
+) -> Rendered:
+    """Lay out the HTML with the variant's stylesheets and write its PDF."""
     engine = _engine()
-    css = engine.stylesheet((styles_dir() / STYLESHEET).resolve())
+    kind = VARIANTS[variant]
+    css = [engine.stylesheet((styles_dir() / name).resolve(), variant) for name in kind.stylesheets]
     with _captured_warnings() as warnings:
         try:
             document = engine.weasyprint.HTML(
                 string=html, base_url=base_url.resolve().as_uri() + "/"
-            ).render(stylesheets=[css], font_config=engine.font_config)
-            pdf = document.write_pdf(finisher=_finisher(language))
+            ).render(
+                stylesheets=css,
+                font_config=engine.font_config,
+                color_profiles=engine.color_profiles.setdefault(variant, {}),
+                **kind.options,
+            )
+            laid_out = len(document.pages)
+            document = _pad(document, kind, css, geometry)
+            pdf = document.write_pdf(finisher=_finisher(language, kind, geometry), **kind.options)
         except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
             raise BuildError(f"WeasyPrint could not lay out the issue: {exc}") from exc
     assert isinstance(pdf, bytes)
-    return Rendered(pdf=pdf, pages=len(document.pages), warnings=warnings)
+    return Rendered(
+        pdf=pdf,
+        pages=len(document.pages),
+        warnings=warnings,
+        padding=len(document.pages) - laid_out,
+    )
 
 
-def _finisher(language: str) -> Any:
-    """Page labels that match the printed folios (the cover has none), and /Lang."""
+def _pad(document: Any, kind: Variant, css: list[Any], geometry: PageGeometry) -> Any:
+    """Blank pages before the last one (the colophon, on the back cover), so that the
+    page count divides by ``kind.pad_to``."""
+    missing = -len(document.pages) % kind.pad_to
+    if not missing:
+        return document
+    engine = _engine()
+    blank_html = (
+        f"<html><head><style>{geometry.css()}</style></head>"
+        '<body><div class="blank-page"></div></body></html>'
+    )
+    blank = (
+        engine.weasyprint.HTML(string=blank_html)
+        .render(stylesheets=css, font_config=engine.font_config)
+        .pages[0]
+    )
+    pages = document.pages
+    return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
+
+
+def _finisher(language: str, kind: Variant, geometry: PageGeometry) -> Any:
+    """What WeasyPrint does not write itself: page labels matching the printed folios
+    (the cover and the colophon on the back cover have none), /Lang, and for print
+    the bleed box at the bleed (WeasyPrint puts it at the edge of the crop marks)."""
     import pydyf
 
     def finish(document: Any, pdf: Any) -> None:
+        count = len(document.pages)
         nums: list[Any] = [0, pydyf.Dictionary({"P": pydyf.String(COVER_LABEL)})]
-        if len(document.pages) > 1:
+        if count > 1:
             nums += [1, pydyf.Dictionary({"S": "/D", "St": 2})]
+        if count > 2:
+            nums += [count - 1, pydyf.Dictionary({"P": pydyf.String(BACK_LABEL)})]
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
         pdf.catalog["Lang"] = pydyf.String(language)
+        if kind.name == "print":
+            bleed = geometry.bleed * POINTS_PER_INCH
+            for number in pdf.pages["Kids"][::3]:
+                page = pdf.objects[number]
+                left, bottom, right, top = (float(v) for v in page["TrimBox"])
+                low, high = min(bottom, top), max(bottom, top)
+                page["BleedBox"] = pydyf.Array(
+                    [left - bleed, low - bleed, right + bleed, high + bleed]
+                )
 
     return finish
 

@@ -1,0 +1,182 @@
+"""The print and web variants of No. 6, and the cover image, read back."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, NumberObject
+
+from bippdf import build
+from bippdf.check import check_pdf
+from bippdf.errors import CheckError
+from bippdf.readback import read_pdf
+
+from .conftest import BuiltIssue, WebIssue, article, write_issue
+
+BLEED = 9.0  # points: 0.125 in
+
+
+def _edited(pdf: Path | bytes, change: object) -> bytes:
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    change(writer)  # type: ignore[operator]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _problems(pdf: bytes | Path, check: str) -> list[str]:
+    return [str(p) for c in check_pdf(pdf).checks if c.name == check for p in c.problems]
+
+
+# ---- print -------------------------------------------------------------------------
+
+
+def test_print_boxes_bleed_and_marks(issue6: BuiltIssue) -> None:
+    for boxes in issue6.pdf.boxes:
+        trim, bleed, media = boxes["TrimBox"], boxes["BleedBox"], boxes["MediaBox"]
+        assert trim == (0.0, 0.0, 612.0, 792.0)
+        assert bleed == (-BLEED, -BLEED, 612 + BLEED, 792 + BLEED)
+        assert media[0] < bleed[0] and media[2] > bleed[2]
+    assert issue6.pdf.structure.conformance == "PDF/X-4"
+    assert issue6.pdf.structure.output_intents == ["GTS_PDFX"]
+    for page, marks in enumerate(issue6.pdf.marks):
+        assert len(marks) >= 8, f"page {page + 1} has no crop marks"
+        for left, bottom, right, top in marks:  # all of them outside the bleed
+            assert right <= -BLEED or left >= 612 + BLEED or top <= -BLEED or bottom >= 792 + BLEED
+
+
+def test_print_padding_reported(issue6: BuiltIssue) -> None:
+    assert issue6.result.padding == issue6.pdf.page_count - 29 == 3
+    assert "(3 blank added for the binding)" in issue6.result.summary()
+
+
+def test_cover_band_runs_into_the_bleed(issue6: BuiltIssue) -> None:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(issue6.result.output)
+    try:
+        page = document[0]
+        bitmap = page.render(scale=1, crop=(0, 0, 0, 0)).to_pil().convert("RGB")
+        media = issue6.pdf.boxes[0]["MediaBox"]
+        x = round(-media[0] - BLEED / 2)  # halfway into the left bleed, level with the band
+        y = round(media[3] - 792 - BLEED / 2)
+        assert (
+            bitmap.getpixel((x, y + 20)) == (28, 53, 87) or sum(bitmap.getpixel((x, y + 20))) < 250
+        )
+    finally:
+        document.close()
+
+
+def test_print_check_catches_faults(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        del writer.root_object["/OutputIntents"]
+        writer.pages[3].bleedbox.lower_left = (-20, -20)
+        writer.add_blank_page()
+
+    problems = _problems(_edited(issue6.result.output, change), "print")
+    assert "the PDF has no PDF/X output intent (CMYK profile)" in problems
+    assert "33 pages: a saddle-stitched bulletin needs a multiple of 4" in problems
+    assert any(p.startswith("page 4: BleedBox [-20 -20") for p in problems)
+
+
+@pytest.fixture(scope="module")
+def photo_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("photos")
+    body = "\n\n".join(
+        f"![Photo {name}](../images/{name}.jpg)" for name in ("basse", "moyenne", "haute")
+    )
+    write_issue(root, {"01-a.md": article("A", body + "\n\nTexte.\n")})
+    (root / "images").mkdir()
+    # A column is 3.235 in wide: 600 px give 185 ppi, 900 px 278 ppi, 1200 px 371 ppi.
+    for name, width in (("basse", 600), ("moyenne", 900), ("haute", 1200)):
+        Image.new("RGB", (width, width * 2 // 3), (90, 120, 160)).save(
+            root / "images" / f"{name}.jpg"
+        )
+    return root
+
+
+def test_low_resolution_image_is_an_error_and_a_medium_one_a_warning(
+    photo_issue: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(CheckError) as info:
+        build(photo_issue, tmp_path / "x.pdf")
+    assert "an image of 600 × 400 px is printed at 185 ppi; it needs 200 at least" in str(
+        info.value
+    )
+    result = build(photo_issue, tmp_path / "x.pdf", check=False)
+    report = check_pdf(result.output)
+    printing = next(c for c in report.checks if c.name == "print")
+    assert [str(w) for w in printing.warnings] == [
+        "page 3: an image of 900 × 600 px is printed at 278 ppi; 300 is better"
+    ]
+    assert len(printing.problems) == 1
+
+
+def test_page_count_padded_before_the_colophon(tmp_path: Path) -> None:
+    root = write_issue(tmp_path / "i", {"01-a.md": article("A", "Texte.\n")})
+    result = build(root, tmp_path / "x.pdf")
+    pdf = check_pdf(result.output)
+    assert pdf.ok
+    assert (result.pages, result.padding) == (4, 0)
+    two = write_issue(
+        tmp_path / "j", {"01-a.md": article("A", "Texte.\n"), "02-b.md": article("B", "Texte.\n")}
+    )
+    result = build(two, tmp_path / "y.pdf")
+    assert (result.pages, result.padding) == (8, 3)
+
+
+# ---- web ---------------------------------------------------------------------------
+
+
+def test_web_pdf_is_tagged_small_and_passes_the_pdf_ua_checks(issue6_web: WebIssue) -> None:
+    web = issue6_web.results[0]
+    assert web.output.name == "BIP-06-2019-08-web.pdf"
+    assert web.output.stat().st_size < 2_000_000
+    found = issue6_web.pdf.structure
+    assert found.tagged and found.marked and found.display_title and not found.encrypted
+    assert "pdfuaid:part" in found.xmp and "<dc:title" in found.xmp
+    assert len(found.figures) == 5 and all(found.figures)
+    assert issue6_web.pdf.language == "fr-CA"
+    assert max(p.ppi for page in issue6_web.pdf.images for p in page) < 160  # downsampled
+    report = check_pdf(web.output)
+    assert report.ok and report.checks[-1].name == "web"
+
+
+def test_cover_image_600_pixels_wide(issue6_web: WebIssue) -> None:
+    cover = issue6_web.results[1].output
+    assert cover.name == "BIP-06-2019-08-couverture.png"
+    with Image.open(cover) as image:
+        assert image.size == (600, 777)  # 612 × 792 pt
+        assert image.getpixel((300, 30))[:3] == (28, 53, 87)  # the navy band
+
+
+def test_web_check_catches_faults(issue6_web: WebIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        root = writer.root_object
+        del root["/MarkInfo"]
+        del root["/Lang"]
+        root["/ViewerPreferences"][NameObject("/DisplayDocTitle")] = NumberObject(0)
+
+    problems = _problems(_edited(issue6_web.results[0].output, change), "web")
+    assert problems == [
+        "the PDF lacks /MarkInfo /Marked true (Matterhorn 01-001)",
+        "the PDF lacks a document language, /Lang (11-001)",
+        "the PDF lacks /ViewerPreferences /DisplayDocTitle true (07-001)",
+    ]
+
+
+def test_decorative_image_is_left_out_of_the_tags(tmp_path: Path) -> None:
+    root = write_issue(
+        tmp_path / "i", {"01-a.md": article("A", "![décoratif](../images/d.jpg)\n\nTexte.\n")}
+    )
+    (root / "images").mkdir()
+    Image.new("RGB", (1500, 1000), (90, 120, 160)).save(root / "images" / "d.jpg")
+    result = build(root, tmp_path / "x.pdf", variant="web")
+    report = check_pdf(result.output)
+    assert report.ok
+    assert read_pdf(result.output).structure.figures == []
