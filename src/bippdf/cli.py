@@ -36,11 +36,11 @@ examples:
 
 CHECK_EXAMPLES = """\
 examples:
-  bippdf check build/2019-08-numero-06/BIP-06-2019-08.pdf
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08-impression.pdf
       check a built PDF on its own
-  bippdf check build/2019-08-numero-06/BIP-06-2019-08.pdf --issue issues/2019-08-numero-06
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08-impression.pdf --issue issues/2019-08-numero-06
       also compare it with the issue's sources (headings, notes, metadata)
-  bippdf check build/2019-08-numero-06/BIP-06-2019-08.pdf --json > report.json
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08-web.pdf --json > report.json
       a machine-readable report for CI (docs/check-report.schema.json)
 
 exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot be read
@@ -48,9 +48,9 @@ exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot 
 
 PROOF_EXAMPLES = """\
 examples:
-  bippdf proof build/2019-08-numero-06/BIP-06-2019-08.pdf
-      render every page to build/proof/BIP-06-2019-08/page-001.png… and a contact sheet
-  bippdf proof build/2019-08-numero-06/BIP-06-2019-08.pdf -o /tmp/proof-06 --dpi 200
+  bippdf proof build/2019-08-numero-06/BIP-06-2019-08-web.pdf
+      render every page to build/proof/BIP-06-2019-08-web/page-001.png… and a contact sheet
+  bippdf proof build/2019-08-numero-06/BIP-06-2019-08-web.pdf -o /tmp/proof-06 --dpi 200
       sharper pages, in another folder
   make proof
       build every issue and proof each PDF into build/proof/<issue folder>/
@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of lines"
+    )
+    check_cmd.add_argument(
+        "--variant",
+        choices=["print", "web"],
+        help="check it as this variant (default: as the PDF shows itself: a bleed or a PDF/X "
+        "output intent for print, a structure tree for web)",
     )
     check_cmd.set_defaults(run=_check)
 
@@ -240,7 +246,9 @@ def _check(args: argparse.Namespace) -> int:
     expected = None
     if args.issue is not None:
         issue = load_issue(args.issue)
-        expected = Expectations.from_composition(compose(issue))
+        expected = Expectations.from_composition(compose(issue), variant=args.variant)
+    elif args.variant:
+        expected = Expectations(variant=args.variant)
     report = check_pdf(args.pdf, expected)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
