@@ -38,7 +38,8 @@ CHECK_EXAMPLES = """\
 examples:
   bippdf check build/2019-08-numero-06/BIP-06-2019-08-impression.pdf
       check a built PDF on its own
-  bippdf check build/2019-08-numero-06/BIP-06-2019-08-impression.pdf --issue issues/2019-08-numero-06
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08-impression.pdf \\
+         --issue issues/2019-08-numero-06
       also compare it with the issue's sources (headings, notes, metadata)
   bippdf check build/2019-08-numero-06/BIP-06-2019-08-web.pdf --json > report.json
       a machine-readable report for CI (docs/check-report.schema.json)
