@@ -7,8 +7,6 @@ previous one only once it exists whole.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ from . import render as renderer
 from . import source
 from .check import Expectations, Report, check_pdf
 from .errors import BuildError, CheckError
+from .files import write_file
 
 COVER_WIDTH = 600  # pixels: the cover image for the website and social media
 
@@ -117,9 +116,9 @@ def build_issue(
                 )
             )
     if html_output is not None:
-        _write(html_output, composition.html.encode("utf-8"))
+        write_file(html_output, composition.html.encode("utf-8"))
     for result, data in files:
-        _write(result.output, data)
+        write_file(result.output, data)
     return [result for result, _ in files]
 
 
@@ -189,33 +188,3 @@ def _check(
             hint="nothing was written; run bippdf check on a --no-check build for every problem",
         )
     return report
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, so a failure never leaves half a file."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise BuildError(
-            f"cannot write here: {exc.strerror}",
-            path=target,
-            hint="choose a folder you can write to",
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)  # mkstemp makes the file private; outputs are for the whole team
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise BuildError(
-            f"cannot write the file: {exc.strerror}",
-            path=target,
-            hint="check that it is not a folder and that you may write it",
-        ) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -18,6 +18,7 @@ from .build import build_issue
 from .check import Expectations, check_pdf
 from .compose import compose
 from .errors import BippdfError, SourceErrors, UnreadablePdfError
+from .impose import impose
 from .proof import CONTACT_SHEET, contact_sheet, render_pages
 from .source import load_issue
 
@@ -45,6 +46,13 @@ examples:
       a machine-readable report for CI (docs/check-report.schema.json)
 
 exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot be read
+"""
+
+IMPOSE_EXAMPLES = """\
+examples:
+  bippdf impose build/2019-08-numero-06/BIP-06-2019-08-impression.pdf
+      writes build/2019-08-numero-06/BIP-06-2019-08-livret.pdf: print it on both sides
+      (flip on the short edge), fold the stack and staple it in the middle
 """
 
 PROOF_EXAMPLES = """\
@@ -165,7 +173,30 @@ def _parser() -> argparse.ArgumentParser:
         "--dpi", type=int, default=110, metavar="N", help="resolution of the pages (default: 110)"
     )
     proof_cmd.set_defaults(run=_proof)
-    for command in (build_cmd, check_cmd, proof_cmd):  # --debug after the command name works too
+    impose_cmd = commands.add_parser(
+        "impose",
+        help="make a booklet of a print PDF: two pages a side on tabloid sheets",
+        description="Put the pages of a print PDF two by two on 11 × 17 in landscape "
+        "sides, in the order that, printed on both sides and folded, gives back the "
+        "bulletin (saddle stitching on a desktop printer). Bleed and marks are trimmed.",
+        epilog=IMPOSE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    impose_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the print PDF")
+    impose_cmd.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PDF",
+        help="where to write the booklet (default: beside it, <name>-livret.pdf)",
+    )
+    impose_cmd.set_defaults(run=_impose)
+    for command in (
+        build_cmd,
+        check_cmd,
+        proof_cmd,
+        impose_cmd,
+    ):  # --debug after the command name works too
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
@@ -258,6 +289,15 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{args.pdf}: {problem}")
         print(report.summary())
     return 0 if report.ok else 1
+
+
+def _impose(args: argparse.Namespace) -> int:
+    output = args.output or args.pdf.with_name(
+        args.pdf.stem.removesuffix("-impression") + "-livret.pdf"
+    )
+    sides = impose(args.pdf, output)
+    print(f"{output}: {sides} sides on {sides // 2} tabloid sheets, printed both sides")
+    return 0
 
 
 def _proof(args: argparse.Namespace) -> int:
