@@ -63,6 +63,10 @@ def impose(pdf: Path, output: Path) -> int:
                 .translate(x, offset_y),
             )
         writer.add_page(side)
+    for side in writer.pages:
+        side.compress_content_streams()
+    # Each side carries copies of the fonts and images of its two pages: keep one of each.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     buffer = io.BytesIO()
     writer.write(buffer)
     write_file(output, buffer.getvalue())
