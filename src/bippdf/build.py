@@ -6,6 +6,7 @@ previous one only once it exists whole.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 from dataclasses import dataclass, field
@@ -157,8 +158,13 @@ def _render(
     issue: source.Issue, composition: composer.Composition, variant: str
 ) -> renderer.Rendered:
     """Lay out the pages and write the variant's PDF in memory."""
+    midnight = dt.datetime.combine(issue.date, dt.time(), dt.UTC)
     return renderer.render_pdf(
-        composition.html, base_url=issue.root, language=issue.language, variant=variant
+        composition.html,
+        base_url=issue.root,
+        language=issue.language,
+        variant=variant,
+        epoch=int(midnight.timestamp()),
     )
 
 

@@ -22,7 +22,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 from PIL import Image
 
-from . import lint, markdown, typography
+from . import lint, markdown, sandbox, typography
 from .errors import SourceError, SourceErrors
 from .layout import LETTER, PageGeometry
 from .markdown import ParsedArticle, Token
@@ -114,7 +114,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
             for token in markdown.walk(tokens):
                 if token["type"] in {"image", "figure"}:
-                    _resolve_image(token, article)
+                    _resolve_image(token, article, issue.root)
         for part in (lead, body):
             if part is not None:
                 numbering.number(part.tokens, article.path)
@@ -148,7 +148,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         notes=notes if issue.notes == "annexe" else [],
         annexe_id=ANNEXE_ID,
         contents_id=CONTENTS_ID,
-        cover_image=issue.cover_image.resolve().as_uri() if issue.cover_image else None,
+        cover_image=sandbox.issue_url(issue.root, issue.cover_image) if issue.cover_image else None,
         byline=_byline,
         page_css=Markup(geometry.css()),
     )
@@ -290,12 +290,13 @@ def _name_heading(
         )
 
 
-def _resolve_image(token: Token, article: Article) -> None:
-    """Point an image at its file next to the article (lint has checked that it exists)."""
+def _resolve_image(token: Token, article: Article, root: Path) -> None:
+    """Point an image at its file next to the article, through the sandbox's address
+    (lint has checked that it exists inside the issue)."""
     attrs = token["attrs"]
     key = "src" if token["type"] == "figure" else "url"
     path = (article.path.parent / unquote(attrs[key])).resolve()
-    attrs[key] = path.as_uri()
+    attrs[key] = sandbox.issue_url(root, path)
     if token["type"] == "figure" and attrs["alt"].strip().lower() == markdown.DECORATIVE:
         with Image.open(path) as image:  # a background keeps its shape through its ratio
             attrs["ratio"] = image.height / image.width

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import unquote
 
 from . import markdown
@@ -15,6 +16,10 @@ from .errors import SourceError
 from .markdown import ParsedArticle, Token
 from .source import ISSUE_FILE, Article, Issue, image_problem
 
+ALLOWED_ELEMENTS = ("sup", "sub", "b", "i", "em", "strong", "br", "span", "abbr", "small")
+ALLOWED_ATTRIBUTES = ("title", "lang", "dir")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$", re.I)
 
@@ -28,8 +33,9 @@ def lint(
         found = [
             *_headings(article, body),
             *_notes(article, body, lead),
-            *_images(article, body, lead),
+            *_images(article, body, lead, issue.root),
             *_links(article, body, lead),
+            *_raw_html(article, body, lead),
         ]
         errors += sorted(found, key=lambda error: error.line or 0)
     return errors
@@ -165,7 +171,7 @@ def _tokens(article_parts: tuple[ParsedArticle | None, ParsedArticle]) -> Iterat
 
 
 def _images(
-    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None, root: Path
 ) -> Iterator[SourceError]:
     """Every image is a file of the issue that exists and can be read."""
     for token in _tokens((lead, body)):
@@ -193,6 +199,13 @@ def _images(
                 path=article.path,
                 line=line,
                 hint="put the image in the issue's images/ folder and give its path",
+            )
+        elif not path.resolve().is_relative_to(root.resolve()):
+            yield SourceError(
+                f"image '{unquote(src)}' is outside the issue folder",
+                path=article.path,
+                line=line,
+                hint="copy it into the issue's images/ folder",
             )
         elif not path.is_file():
             yield SourceError(
@@ -226,3 +239,45 @@ def _links(
             line=source_line(article, re.compile(re.escape(f"]({url}") + "|" + re.escape(url))),
             hint="write https://… in full, mailto:…, or #id of a heading",
         )
+
+
+def _raw_html(
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+) -> Iterator[SourceError]:
+    """Raw HTML is limited to the inline elements editors use, without scripts, styles
+    or event attributes; a comment must be closed (an open one hides what follows)."""
+    for token in _tokens((lead, body)):
+        if token["type"] not in {"inline_html", "block_html"}:
+            continue
+        raw = token.get("raw", "")
+        line = source_line(article, re.compile(re.escape(raw.strip()[:40])))
+        if raw.lstrip().startswith("<!--"):
+            if "-->" not in raw:
+                yield SourceError(
+                    "an HTML comment is never closed",
+                    path=article.path,
+                    line=line,
+                    hint="end it with -->",
+                )
+            continue
+        for match in _TAG.finditer(raw) if raw.strip().startswith("<") else ():
+            if match[1]:  # a closing tag: its opening one says it all
+                continue
+            name = match[2].lower()
+            if name not in ALLOWED_ELEMENTS:
+                yield SourceError(
+                    f"raw HTML <{name}> is not allowed",
+                    path=article.path,
+                    line=line,
+                    hint="use Markdown; raw HTML may only be "
+                    + ", ".join(f"<{e}>" for e in ALLOWED_ELEMENTS),
+                )
+                continue
+            for attribute in _ATTRIBUTE.findall(match[3]):
+                if attribute.lower() not in ALLOWED_ATTRIBUTES:
+                    yield SourceError(
+                        f"the attribute {attribute} of <{name}> is not allowed",
+                        path=article.path,
+                        line=line,
+                        hint="raw HTML may only carry " + ", ".join(ALLOWED_ATTRIBUTES),
+                    )

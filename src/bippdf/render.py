@@ -7,7 +7,11 @@ document language) while the PDF is being written, not by patching it after.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import re
+import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import sandbox
 from .errors import BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 from .resources import styles_dir
@@ -53,20 +58,24 @@ class _Engine:
                 ) from None
             self.weasyprint = weasyprint
             self.font_config = FontConfiguration()
-        self.stylesheets: dict[tuple[Path, str], Any] = {}
+        self.stylesheets: dict[tuple[str, str], Any] = {}
         # Per variant: an @color-profile (print.css) makes an output intent, which the
         # web PDF must not get.
         self.color_profiles: dict[str, dict[str, Any]] = {}
 
-    def stylesheet(self, path: Path, variant: str) -> Any:
-        """A stylesheet parsed once per process and variant, with our fonts loaded."""
-        if (path, variant) not in self.stylesheets:
-            self.stylesheets[path, variant] = self.weasyprint.CSS(
-                filename=str(path),
+    def stylesheet(self, name: str, variant: str) -> Any:
+        """A stylesheet of styles/, parsed once per process and variant, fonts loaded;
+        what it refers to (fonts, profile) is read through the sandbox."""
+        if (name, variant) not in self.stylesheets:
+            styles = styles_dir()
+            self.stylesheets[name, variant] = self.weasyprint.CSS(
+                string=(styles / name).read_text(encoding="utf-8"),
+                base_url=sandbox.base_url(sandbox.STYLES) + name,
+                url_fetcher=sandbox.make_fetcher(self.weasyprint, {sandbox.STYLES: styles}),
                 font_config=self.font_config,
                 color_profiles=self.color_profiles.setdefault(variant, {}),
             )
-        return self.stylesheets[path, variant]
+        return self.stylesheets[name, variant]
 
 
 _NO_SYSTEM_FONTS = r"(No fonts configured in FontConfig|FontConfig cannot load default config)"
@@ -111,15 +120,24 @@ def render_pdf(
     language: str,
     variant: str = "print",
     geometry: PageGeometry = LETTER,
+    epoch: int | None = None,
 ) -> Rendered:
-    """Lay out the HTML with the variant's stylesheets and write its PDF."""
+    """Lay out the HTML with the variant's stylesheets and write its PDF.
+
+    ``epoch`` (seconds) is the moment written into the fonts' and the PDF's metadata,
+    so that the same sources give the same bytes (the issue's date)."""
     engine = _engine()
     kind = VARIANTS[variant]
-    css = [engine.stylesheet((styles_dir() / name).resolve(), variant) for name in kind.stylesheets]
+    css = [engine.stylesheet(name, variant) for name in kind.stylesheets]
+    fetcher = sandbox.make_fetcher(
+        engine.weasyprint, {sandbox.ISSUE: base_url, sandbox.STYLES: styles_dir()}
+    )
+    from weasyprint.urls import FatalURLFetchingError
+
     with _captured_warnings() as warnings:
         try:
             document = engine.weasyprint.HTML(
-                string=html, base_url=base_url.resolve().as_uri() + "/"
+                string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
             ).render(
                 stylesheets=css,
                 font_config=engine.font_config,
@@ -128,7 +146,15 @@ def render_pdf(
             )
             laid_out = len(document.pages)
             document = _pad(document, kind, css, geometry)
-            pdf = document.write_pdf(finisher=_finisher(language, kind, geometry), **kind.options)
+            identity = hashlib.sha256(f"{variant}\n{html}".encode()).hexdigest()
+            with _source_date(epoch):
+                pdf = document.write_pdf(
+                    finisher=_finisher(language, kind, geometry, identity), **kind.options
+                )
+        except FatalURLFetchingError as refusal:
+            raise BuildError(
+                f"refused to read {refusal}", hint="an issue may use only its own files"
+            ) from None
         except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
             raise BuildError(f"WeasyPrint could not lay out the issue: {exc}") from exc
     assert isinstance(pdf, bytes)
@@ -160,7 +186,24 @@ def _pad(document: Any, kind: Variant, css: list[Any], geometry: PageGeometry) -
     return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
 
 
-def _finisher(language: str, kind: Variant, geometry: PageGeometry) -> Any:
+@contextmanager
+def _source_date(epoch: int | None) -> Iterator[None]:
+    """fontTools stamps each subset font with SOURCE_DATE_EPOCH, else with the time."""
+    if epoch is None:
+        yield
+        return
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _finisher(language: str, kind: Variant, geometry: PageGeometry, identity: str) -> Any:
     """What WeasyPrint does not write itself: page labels matching the printed folios
     (the cover and the colophon on the back cover have none), /Lang, and for print
     the bleed box at the bleed (WeasyPrint puts it at the edge of the crop marks)."""
@@ -175,6 +218,13 @@ def _finisher(language: str, kind: Variant, geometry: PageGeometry) -> Any:
             nums += [count - 1, pydyf.Dictionary({"P": pydyf.String(BACK_LABEL)})]
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
         pdf.catalog["Lang"] = pydyf.String(language)
+        # PDF/X-4's XMP gets a random DocumentID: derive it from the document instead.
+        if "Metadata" in pdf.catalog:
+            stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+            document_id = f"xmp.did:{uuid.UUID(identity[:32])}".encode()
+            stream.stream = [
+                re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, chunk) for chunk in stream.stream
+            ]
         if kind.name == "print":
             bleed = geometry.bleed * POINTS_PER_INCH
             for number in pdf.pages["Kids"][::3]:

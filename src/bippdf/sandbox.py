@@ -1,0 +1,69 @@
+"""The only way WeasyPrint reaches files: the issue's folder and bippdf's styles.
+
+Documents and stylesheets are given a virtual base URL under a reserved domain
+(``https://bippdf.invalid/issue/…``, ``…/styles/…``) that the fetcher maps to
+those two folders. Nothing else is ever opened: not ``file:`` URLs elsewhere,
+not the network, not a path that climbs out with ``..`` or a symbolic link. A
+refusal stops the build. Since no machine path enters the document, the same
+sources give the same PDF wherever they are checked out.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+VIRTUAL = "https://bippdf.invalid/"
+ISSUE = "issue"
+STYLES = "styles"
+
+
+def issue_url(root: Path, path: Path) -> str:
+    """The virtual URL of a file of the issue (``ValueError`` when it lies outside)."""
+    relative = path.resolve().relative_to(root.resolve())
+    return f"{VIRTUAL}{ISSUE}/{quote(relative.as_posix())}"
+
+
+def base_url(area: str) -> str:
+    """The virtual folder documents of an area are read from."""
+    return f"{VIRTUAL}{area}/"
+
+
+class Refused(Exception):
+    """A resource the sandbox will not fetch, and why."""
+
+
+def resolve(url: str, roots: dict[str, Path]) -> Path:
+    """The file a virtual URL stands for, if it stays inside its area."""
+    if not url.startswith(VIRTUAL):
+        raise Refused(f"'{url}' is outside the issue (only its own files are read)")
+    area, _, rest = url[len(VIRTUAL) :].partition("/")
+    root = roots.get(area)
+    if root is None:
+        raise Refused(f"'{url}' is outside the issue")
+    path = (root / unquote(rest.split("?")[0].split("#")[0])).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise Refused(f"'{unquote(rest)}' leads out of the {area} folder")
+    if not path.is_file():
+        raise Refused(f"'{unquote(rest)}' does not exist")
+    return path
+
+
+def make_fetcher(weasyprint: Any, roots: dict[str, Path]) -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs and the files of ``roots``."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class SandboxFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            try:
+                path = resolve(url, roots)
+            except Refused as refusal:
+                raise FatalURLFetchingError(str(refusal)) from None
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    return SandboxFetcher(allowed_protocols={"data", "https"}, fail_on_errors=True)
