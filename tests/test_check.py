@@ -29,7 +29,7 @@ from bippdf import build
 from bippdf.check import Expectations, Report, _layout, check_pdf
 from bippdf.cli import main
 from bippdf.compose import compose
-from bippdf.errors import CheckError
+from bippdf.errors import SourceError
 from bippdf.readback import read_pdf
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
@@ -355,17 +355,30 @@ def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
     assert contents_pages and min(contents_pages) > 1, "the contents spans several pages"
 
 
-def test_character_without_glyph_fails_the_build(tmp_path: Path) -> None:
+def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
+    """Lint names the line; the check catches it too in a PDF made without lint."""
     root = write_issue(
         tmp_path / "issue", {"01-a.md": article("A", "Un signe \U00013000 inconnu.\n")}
     )
     output = tmp_path / "out.pdf"
     output.write_bytes(b"%PDF- the last good one")
-    with pytest.raises(CheckError) as info:
+    with pytest.raises(SourceError) as info:
         build(root, output)
-    assert "no glyph in bippdf's fonts for U+13000" in str(info.value)
+    assert (info.value.line, info.value.message) == (
+        5,
+        "the character \U00013000 (U+13000) has no glyph in the bulletin's fonts",
+    )
     assert output.read_bytes() == b"%PDF- the last good one"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["issue", "out.pdf"]  # no temp left
+    html = compose(load_issue(write_issue(tmp_path / "b", {"01-a.md": article("A", "x\n")}))).html
+    rendered = render_pdf(
+        html.replace("</body>", "<p>\U00013000</p></body>"),
+        base_url=tmp_path / "b",
+        language="fr-CA",
+    )
+    assert "no glyph in bippdf's fonts for U+13000" in " ".join(
+        _problems(check_pdf(rendered.pdf), "fonts")
+    )
 
 
 def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:

@@ -143,3 +143,9 @@ def test_image_without_alternative_text(tmp_path: Path) -> None:
     error = _compose_error(root)
     assert (error.line, error.message) == (7, "image '../images/p.jpg' has no alternative text")
     assert "![décoratif](…)" in (error.hint or "")
+
+
+def test_heading_without_text(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n## \n\nSuite.\n")})
+    error = _compose_error(root)
+    assert (error.line, error.message) == (7, "a heading has no text")

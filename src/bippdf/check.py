@@ -12,11 +12,9 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fontTools.ttLib import TTFont
 from pypdf.errors import PdfReadError
 from pypdfium2 import PdfiumError
 
@@ -24,7 +22,7 @@ from .compose import ANNEXE_ID, CONTENTS_ID, Composition
 from .errors import UnreadablePdfError
 from .layout import LETTER, PageGeometry
 from .readback import Line, Link, PdfReadback, normalize, read_pdf
-from .resources import font_files
+from .resources import project_fonts
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
@@ -876,13 +874,3 @@ def _metadata(pdf: PdfReadback, expected: Expectations) -> CheckResult:
                 )
             )
     return result
-
-
-@cache
-def project_fonts() -> dict[str, frozenset[int]]:
-    """The fonts shipped in ``styles/fonts``: PostScript name and the characters covered."""
-    fonts = {}
-    for path in font_files():
-        with TTFont(path, lazy=True) as font:
-            fonts[str(font["name"].getDebugName(6))] = frozenset(font.getBestCmap())
-    return fonts

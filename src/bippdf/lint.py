@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from . import markdown
 from .errors import SourceError
 from .markdown import ParsedArticle, Token
+from .resources import covered_characters
 from .source import ISSUE_FILE, Article, Issue, image_problem
 
 ALLOWED_ELEMENTS = ("sup", "sub", "b", "i", "em", "strong", "br", "span", "abbr", "small")
@@ -36,6 +37,7 @@ def lint(
             *_images(article, body, lead, issue.root),
             *_links(article, body, lead),
             *_raw_html(article, body, lead),
+            *_glyphs(article, body, lead),
         ]
         errors += sorted(found, key=lambda error: error.line or 0)
     return errors
@@ -281,3 +283,25 @@ def _raw_html(
                         line=line,
                         hint="raw HTML may only carry " + ", ".join(ALLOWED_ATTRIBUTES),
                     )
+
+
+def _glyphs(
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+) -> Iterator[SourceError]:
+    """Every character of the text can be drawn with the bulletin's own fonts."""
+    covered = covered_characters()
+    seen: set[str] = set()
+    texts = [article.title] + [
+        token["raw"] for token in _tokens((lead, body)) if token["type"] in {"text", "codespan"}
+    ]
+    for text in texts:
+        for char in text:
+            if char in seen or ord(char) in covered or char in "\n\t\r":
+                continue
+            seen.add(char)
+            yield SourceError(
+                f"the character {char} (U+{ord(char):04X}) has no glyph in the bulletin's fonts",
+                path=article.path,
+                line=source_line(article, re.compile(re.escape(char)), body=False),
+                hint="write it another way, or leave it out",
+            )
