@@ -145,7 +145,7 @@ def render_pdf(
                 **kind.options,
             )
             laid_out = len(document.pages)
-            document = _pad(document, kind, css, geometry)
+            document = _pad(document, kind, css, geometry, fetcher)
             identity = hashlib.sha256(f"{variant}\n{html}".encode()).hexdigest()
             with _source_date(epoch):
                 pdf = document.write_pdf(
@@ -166,7 +166,7 @@ def render_pdf(
     )
 
 
-def _pad(document: Any, kind: Variant, css: list[Any], geometry: PageGeometry) -> Any:
+def _pad(document: Any, kind: Variant, css: list[Any], geometry: PageGeometry, fetcher: Any) -> Any:
     """Blank pages before the last one (the colophon, on the back cover), so that the
     page count divides by ``kind.pad_to``."""
     missing = -len(document.pages) % kind.pad_to
@@ -178,7 +178,7 @@ def _pad(document: Any, kind: Variant, css: list[Any], geometry: PageGeometry) -
         '<body><div class="blank-page"></div></body></html>'
     )
     blank = (
-        engine.weasyprint.HTML(string=blank_html)
+        engine.weasyprint.HTML(string=blank_html, url_fetcher=fetcher)
         .render(stylesheets=css, font_config=engine.font_config)
         .pages[0]
     )
