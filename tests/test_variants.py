@@ -180,3 +180,16 @@ def test_decorative_image_is_left_out_of_the_tags(tmp_path: Path) -> None:
     report = check_pdf(result.output)
     assert report.ok
     assert read_pdf(result.output).structure.figures == []
+
+
+def test_variants_built_side_by_side_report_a_failure_whole(
+    photo_issue: Path, tmp_path: Path
+) -> None:
+    """Print and web are made in parallel processes; an error comes back with its file."""
+    from bippdf.build import build_issue
+
+    with pytest.raises(CheckError) as info:
+        build_issue(photo_issue, build_dir=tmp_path / "build")
+    assert info.value.path == photo_issue / "issue.toml"
+    assert "printed at 185 ppi" in info.value.message
+    assert not (tmp_path / "build").exists(), "nothing is written when one variant fails"

@@ -7,6 +7,7 @@ Each error can carry the source file and line it is about, so that the CLI print
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class BippdfError(Exception):
@@ -39,6 +40,10 @@ class BippdfError(Exception):
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole, with its file and line (a build's worker sends it back)."""
+        return (_restore, (type(self), self.__dict__.copy()))
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
@@ -74,6 +79,13 @@ class CheckError(BippdfError):
 
 class UnreadablePdfError(CheckError):
     """The file to check is missing or is not a PDF that can be read."""
+
+
+def _restore(cls: type[BippdfError], state: dict[str, Any]) -> BippdfError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
 
 
 def _display(path: Path) -> str:

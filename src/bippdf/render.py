@@ -113,6 +113,13 @@ VARIANTS = {
 }
 
 
+def preload(variant: str) -> None:
+    """Import WeasyPrint, load the fonts and parse the variant's stylesheets now."""
+    engine = _engine()
+    for name in VARIANTS[variant].stylesheets:
+        engine.stylesheet(name, variant)
+
+
 def render_pdf(
     html: str,
     *,
