@@ -492,3 +492,13 @@ def test_heading_left_alone_at_the_foot_of_its_column(issue6: BuiltIssue) -> Non
     assert problems == [
         f"page {label}: the heading 'Prostitution' ends its column, with 0 line(s) after it"
     ]
+
+
+def test_ordinals_in_headings_and_a_table_with_notes_at_the_foot(tmp_path: Path) -> None:
+    body = (
+        "## Le 2e volet avec Mme Gagnon\n\nTexte[^a].\n\n| Âge | Nombre |\n|---|--:|\n"
+        "| 14 ans | 3 |\n| 15 ans | 3 |\n\n[^a]: Une note.\n"
+    )
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)}, notes='"page"')
+    result = build(root, tmp_path / "x.pdf")  # raises if a check fails
+    assert read_pdf(result.output).page_of("le-2e-volet-avec-mme-gagnon") is not None

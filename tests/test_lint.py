@@ -149,3 +149,19 @@ def test_heading_without_text(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n## \n\nSuite.\n")})
     error = _compose_error(root)
     assert (error.line, error.message) == (7, "a heading has no text")
+
+
+def test_raw_html_after_a_comment_is_still_linted(tmp_path: Path) -> None:
+    body = "Texte.\n\n<!-- x --><style>p { color: white }</style>\n"
+    root = write_issue(tmp_path, {"01-a.md": article("A", body)})
+    assert _compose_error(root).message == "raw HTML <style> is not allowed"
+
+
+def test_decorative_image_inside_a_line(tmp_path: Path) -> None:
+    root = write_issue(
+        tmp_path, {"01-a.md": article("A", "Un ![décoratif](../images/p.jpg) ici.\n")}
+    )
+    (root / "images").mkdir()
+    Image.new("RGB", (4, 3)).save(root / "images" / "p.jpg")
+    error = _compose_error(root)
+    assert error.message == "the decorative image '../images/p.jpg' is in a line of text"

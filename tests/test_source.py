@@ -173,3 +173,25 @@ def test_corrupt_cover_image(tmp_path: Path) -> None:
     (root / "images" / "couv.jpg").write_bytes(b"\xff\xd8\xff\xe0 tronque")
     error = _error(root)
     assert error.line == 6 and error.message.startswith("cover image 'images/couv.jpg' cannot")
+
+
+@pytest.mark.parametrize("name", ["../../secret.md", "/etc/hostname"])
+def test_article_outside_the_issue(tmp_path: Path, name: str) -> None:
+    root = write_issue(tmp_path / "issue", GOOD)
+    (tmp_path / "secret.md").write_text(article("S", "Secret.\n"), encoding="utf-8")
+    toml = (root / "issue.toml").read_text().replace('"01-a.md"', f'"{name}"')
+    (root / "issue.toml").write_text(toml)
+    error = _error(root)
+    assert (error.line, error.message) == (
+        6,
+        f"article '{name}' is outside the issue's articles/ folder",
+    )
+
+
+def test_cover_outside_the_issue(tmp_path: Path) -> None:
+    root = write_issue(tmp_path / "issue", GOOD, cover_image='"../couv.jpg"')
+    error = _error(root)
+    assert (error.line, error.message) == (
+        6,
+        "cover image '../couv.jpg' is outside the issue folder",
+    )

@@ -11,6 +11,8 @@ import io
 import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,27 +142,41 @@ def _make_variant(
 
 
 def _in_parallel(jobs: list[tuple[Any, ...]]) -> list[tuple[BuildResult, bytes]]:
-    """The variants side by side, one process each, on the machine's cores. The workers
-    are forked once WeasyPrint and the stylesheets are loaded, so they load nothing."""
-    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+    """The variants side by side, one process each, on the cores this process may use.
+    The workers are forked once WeasyPrint and the stylesheets are loaded, so they load
+    nothing again."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if "fork" not in multiprocessing.get_all_start_methods() or cores < 2:
         return [_make_variant(*job) for job in jobs]
     for _, _, variant, _, _ in jobs:
         renderer.preload(variant)
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(len(jobs), os.cpu_count() or 1)) as pool:
-        outcomes = pool.map(_job, jobs)
+    try:
+        with ProcessPoolExecutor(min(len(jobs), cores), mp_context=context) as pool:
+            outcomes = list(pool.map(_job, jobs))
+    except BrokenProcessPool:
+        raise BuildError(
+            "a build process died (out of memory?)",
+            hint="nothing was written; run again with --variant print "
+            "and --variant web one after the other",
+        ) from None
     for outcome in outcomes:
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, BippdfError):
             raise outcome
     return outcomes  # type: ignore[return-value]
 
 
 def _job(job: tuple[Any, ...]) -> tuple[BuildResult, bytes] | BippdfError:
-    """A worker's variant, or the error to raise in the parent."""
+    """A worker's variant, or the error to raise in the parent (every error pickles)."""
     try:
         return _make_variant(*job)
     except BippdfError as error:
         return error
+    except Exception as exc:  # a bug: said in one line, like in the parent
+        return BuildError(
+            f"internal error: {type(exc).__name__}: {exc}",
+            hint="run with --debug --variant print or web for the traceback",
+        )
 
 
 def default_output(issue: source.Issue, build_dir: Path, variant: str = "print") -> Path:

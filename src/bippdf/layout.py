@@ -59,6 +59,10 @@ class PageGeometry:
             f"@page :right {{ margin-left: {self.inner}in; margin-right: {self.outer}in; }}\n"
             f"@page :left {{ margin-left: {self.outer}in; margin-right: {self.inner}in; }}\n"
             f"@page cover {{ margin: 0; }}\n"
+            # The colophon may land on either side once blank pages are added before
+            # it for the binding: its margins are the wider ones on both sides.
+            f"@page colophon {{ margin-left: {max(self.inner, self.outer)}in; "
+            f"margin-right: {max(self.inner, self.outer)}in; }}\n"
             f".cover {{ height: {self.height}in; }}\n"
             f".article-body {{ column-gap: {self.column_gap}in; }}\n"
             f".colophon {{ height: {block - 0.05:.2f}in; }}\n"

@@ -187,6 +187,13 @@ def _images(
             if token["type"] == "figure"
             else markdown.plain_text(token.get("children", []))
         )
+        if token["type"] == "image" and alt.strip().lower() == markdown.DECORATIVE:
+            yield SourceError(
+                f"the decorative image '{unquote(src)}' is in a line of text",
+                path=article.path,
+                line=line,
+                hint="an image that only decorates must stand alone in its paragraph",
+            )
         if not alt.strip():
             yield SourceError(
                 f"image '{unquote(src)}' has no alternative text",
@@ -253,16 +260,20 @@ def _raw_html(
             continue
         raw = token.get("raw", "")
         line = source_line(article, re.compile(re.escape(raw.strip()[:40])))
-        if raw.lstrip().startswith("<!--"):
-            if "-->" not in raw:
-                yield SourceError(
-                    "an HTML comment is never closed",
-                    path=article.path,
-                    line=line,
-                    hint="end it with -->",
-                )
+        if raw.lstrip().startswith("<!--") and "-->" not in raw:
+            yield SourceError(
+                "an HTML comment is never closed",
+                path=article.path,
+                line=line,
+                hint="end it with -->",
+            )
             continue
-        for match in _TAG.finditer(raw) if raw.strip().startswith("<") else ():
+        raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)  # what follows a comment counts
+        for match in (
+            _TAG.finditer(raw)
+            if raw.strip().startswith("<") or token["type"] == "block_html"
+            else ()
+        ):
             if match[1]:  # a closing tag: its opening one says it all
                 continue
             name = match[2].lower()

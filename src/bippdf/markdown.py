@@ -308,6 +308,8 @@ def plain_text(tokens: list[Token]) -> str:
     for token in walk(tokens):
         if token["type"] in {"text", "codespan"}:
             parts.append(token["raw"])
+        elif token["type"] == "inline_html":  # the letters of 6<sup>e</sup>, M<sup>me</sup>
+            parts.append(mistune.util.striptags(token["raw"]))
         elif token["type"] in {"softbreak", "linebreak"}:
             parts.append(" ")
     return re.sub(r"\s+", " ", "".join(parts)).strip()

@@ -188,6 +188,13 @@ def _load_folder(toml_path: Path) -> Issue:
                 line=_key_line(text, "articles"),
             )
         article_path = root / "articles" / name
+        if not article_path.resolve().is_relative_to((root / "articles").resolve()):
+            raise SourceError(
+                f"article '{name}' is outside the issue's articles/ folder",
+                path=toml_path,
+                line=_value_line(text, name) or _key_line(text, "articles"),
+                hint="give the name of a file in articles/",
+            )
         if not article_path.is_file():
             raise SourceError(
                 f"article '{name}' is listed but articles/{name} does not exist",
@@ -208,6 +215,13 @@ def _load_folder(toml_path: Path) -> Issue:
     cover = None
     if "cover_image" in data:
         cover = root / data["cover_image"]
+        if not cover.resolve().is_relative_to(root.resolve()):
+            raise SourceError(
+                f"cover image '{data['cover_image']}' is outside the issue folder",
+                path=toml_path,
+                line=_key_line(text, "cover_image"),
+                hint="copy it into the issue's images/ folder",
+            )
         if not cover.is_file():
             raise SourceError(
                 f"cover image '{data['cover_image']}' does not exist",
@@ -283,6 +297,8 @@ def image_problem(path: Path) -> str | None:
             image.verify()
     except UnidentifiedImageError:
         return "not an image format bippdf knows"
+    except Image.DecompressionBombError:
+        return "too many pixels to be a photo of the bulletin"
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "corrupt"
         return str(exc) or type(exc).__name__
     return None

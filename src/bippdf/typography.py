@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from html import unescape
 
 from .markdown import Token
 
@@ -106,7 +107,7 @@ def _inline(children: list[Token], rules: Rules, quotes: _Quotes) -> list[Token]
     for token in children:
         kind = token["type"]
         if kind == "text":
-            raw = token["raw"]
+            raw = unescape(token["raw"])  # &amp; &eacute; are characters here (escaped again)
             written = "".join(t.get("raw", "") for t in result[-4:])  # M, <sup>, me, </sup>
             if raw[:1] == " " and _SUPERSCRIPT_AFTER_M.search(written):
                 raw = NBSP + raw[1:]  # « M<sup>me</sup> Gauthier »
@@ -155,7 +156,7 @@ def _segment(text: str, rules: Rules, quotes: _Quotes) -> str:
     text = _straight_quotes(text, rules, quotes)
     text = re.sub(rf"«[{SPACES}]*", "«" + rules.guillemets, text)
     text = re.sub(rf"[{SPACES}]*»", rules.guillemets + "»", text)
-    text = re.sub(rf"(?:(?<=[^\s\d])|^)[{SPACES}]*:(?=\s|$)", rules.colon + ":", text)
+    text = re.sub(rf"(?:(?<=\S)|^)[{SPACES}]*:(?=\s|$)", rules.colon + ":", text)
     if rules.tight:
         text = re.sub(rf"(?:(?<=[^\s;!?])|^)[{SPACES}]*([;!?])", rules.tight + r"\1", text)
     else:
