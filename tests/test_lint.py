@@ -165,3 +165,17 @@ def test_decorative_image_inside_a_line(tmp_path: Path) -> None:
     Image.new("RGB", (4, 3)).save(root / "images" / "p.jpg")
     error = _compose_error(root)
     assert error.message == "the decorative image '../images/p.jpg' is in a line of text"
+
+
+def test_characters_without_glyph_in_bylines_and_issue_toml(tmp_path: Path) -> None:
+    authors = '[[authors]]\nname = "Marc-André 漢 Gagnon"\n'
+    root = write_issue(
+        tmp_path, {"01-a.md": article("A", "Texte.\n", authors)}, theme='"Un thème ☃"'
+    )
+    with pytest.raises(SourceErrors) as info:
+        compose(load_issue(root))
+    found = [(e.path.name if e.path else None, e.line, e.message) for e in info.value.errors]
+    assert found == [
+        ("issue.toml", 6, "the character ☃ (U+2603) has no glyph in the bulletin's fonts"),
+        ("01-a.md", 4, "the character 漢 (U+6F22) has no glyph in the bulletin's fonts"),
+    ]

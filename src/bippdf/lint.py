@@ -30,6 +30,8 @@ def lint(
 ) -> list[SourceError]:
     """Every fault of the issue's articles, in reading order."""
     errors = list(_unlisted_articles(issue))
+    if issue.source.name == ISSUE_FILE:
+        errors += _issue_glyphs(issue)
     for article, lead, body in parsed:
         found = [
             *_headings(article, body),
@@ -302,7 +304,8 @@ def _glyphs(
     """Every character of the text can be drawn with the bulletin's own fonts."""
     covered = covered_characters()
     seen: set[str] = set()
-    texts = [article.title] + [
+    bylines = [part for a in article.authors for part in (a.name, a.role, a.affiliation) if part]
+    texts = [article.title, *bylines] + [
         token["raw"] for token in _tokens((lead, body)) if token["type"] in {"text", "codespan"}
     ]
     for text in texts:
@@ -310,9 +313,36 @@ def _glyphs(
             if char in seen or ord(char) in covered or char in "\n\t\r":
                 continue
             seen.add(char)
-            yield SourceError(
-                f"the character {char} (U+{ord(char):04X}) has no glyph in the bulletin's fonts",
-                path=article.path,
-                line=source_line(article, re.compile(re.escape(char)), body=False),
-                hint="write it another way, or leave it out",
-            )
+            yield _no_glyph(char, article.path, article.path.read_text(encoding="utf-8"))
+
+
+def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:
+    """The strings of issue.toml that get printed can be drawn with the bulletin's fonts."""
+    covered = covered_characters()
+    values = [
+        issue.title,
+        issue.theme,
+        issue.publisher,
+        issue.coordination,
+        issue.copyright,
+        issue.rights,
+        issue.contact_email,
+        issue.contact_phone,
+        issue.issn,
+        *issue.keywords,
+    ]
+    seen: set[str] = set()
+    for char in "".join(v for v in values if v):
+        if char not in seen and ord(char) not in covered and char not in "\n\t\r":
+            seen.add(char)
+            yield _no_glyph(char, issue.source, issue.source.read_text(encoding="utf-8"))
+
+
+def _no_glyph(char: str, path: Path, text: str) -> SourceError:
+    index = text.find(char)
+    return SourceError(
+        f"the character {char} (U+{ord(char):04X}) has no glyph in the bulletin's fonts",
+        path=path,
+        line=None if index < 0 else text.count("\n", 0, index) + 1,
+        hint="write it another way, or leave it out",
+    )
