@@ -18,15 +18,13 @@ from typing import Any
 from .compose import ANNEXE_ID, CONTENTS_ID, Composition
 from .errors import UnreadablePdfError
 from .layout import LETTER, PageGeometry
+from .markdown import CALL_ID, NOTE_ID, call_id, note_id
 from .readback import Line, Link, PdfReadback, normalize, read_pdf
 from .resources import project_fonts
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
 _WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$")
-_NOTE = re.compile(r"^note-\d+$")
-_CALL = re.compile(r"^appel-\d+$")
-CHECKS = ("pages", "contents", "notes", "links", "fonts", "overflow", "layout", "metadata")
 
 
 @dataclass
@@ -381,11 +379,11 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
         (
             link
             for link in pdf.links
-            if link.dest and _NOTE.match(link.dest) and (annexe is None or link.page < annexe)
+            if link.dest and NOTE_ID.match(link.dest) and (annexe is None or link.page < annexe)
         ),
         key=_reading_key,
     )
-    backs = [link for link in pdf.links if link.dest and _CALL.match(link.dest)]
+    backs = [link for link in pdf.links if link.dest and CALL_ID.match(link.dest)]
     result.figures.update(calls=len(calls), notes=len(backs))
     if at_foot and calls and not backs:
         result.problems.append(
@@ -396,8 +394,7 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
         )
         return result
     annexe = pdf.page_count if annexe is None else annexe
-    call_pages: dict[int, int] = {}
-    call_links: dict[int, Link] = {}
+    call_links: dict[int, Link] = {}  # each note's first call
     expected_number = 1
     for call in calls:
         where = _label(pdf, call.page)
@@ -406,16 +403,15 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
             result.problems.append(Problem(f"a note call reads '{call.text}', not a number", where))
             continue
         number = digits
-        if number in call_pages:  # a note called again: no new number
+        if number in call_links:  # a note called again: no new number
             continue
         if number != expected_number:
             result.problems.append(
                 Problem(f"call of note {number} comes where note {expected_number} is due", where)
             )
         expected_number = max(expected_number, number) + 1
-        call_pages[number] = call.page
         call_links[number] = call
-        if call.dest != f"note-{number}":
+        if call.dest != note_id(number):
             result.problems.append(
                 Problem(
                     f"call of note {number} links to {(call.dest or '').replace('-', ' ')}", where
@@ -435,22 +431,22 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
         note_pages[number] = back.page
         if not back.line.removeprefix(back.text).strip():
             result.problems.append(Problem(f"note {number} is empty", where))
-        if back.dest != f"appel-{number}":
+        if back.dest != call_id(number):
             result.problems.append(
                 Problem(f"note {number} links back to {(back.dest or '').replace('-', ' ')}", where)
             )
-        elif number in call_pages and back.dest_page != call_pages[number]:
+        elif number in call_links and back.dest_page != call_links[number].page:
             result.problems.append(
                 Problem(
                     f"note {number} links back to page {_label(pdf, back.dest_page)}, but its call "
-                    f"is on page {_label(pdf, call_pages[number])}",
+                    f"is on page {_label(pdf, call_links[number].page)}",
                     where,
                 )
             )
-    for number, page in call_pages.items():
-        call = call_links[number]
+    for number, call in call_links.items():
+        page = call.page
         if number not in note_pages:
-            note_page = pdf.page_of(f"note-{number}")
+            note_page = pdf.page_of(note_id(number))
             if note_page is not None and (at_foot or note_page >= annexe):
                 problem = Problem(
                     f"note {number} does not link back to its call", _label(pdf, note_page)
@@ -475,7 +471,7 @@ def _notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
                     _label(pdf, page),
                 )
             )
-    for number in sorted(set(note_pages) - set(call_pages)):
+    for number in sorted(set(note_pages) - set(call_links)):
         result.problems.append(
             Problem(f"note {number} of the Annexe is never called", _label(pdf, note_pages[number]))
         )
@@ -689,7 +685,7 @@ def _web(pdf: PdfReadback) -> CheckResult:
     return result
 
 
-_NOT_HEADINGS = re.compile(rf"^(?:note-\d+|appel-\d+|{CONTENTS_ID}(?:-titre)?|{ANNEXE_ID})$")
+_NOT_HEADINGS = re.compile(rf"^(?:{CONTENTS_ID}(?:-titre)?|{ANNEXE_ID})$")
 
 
 def _layout(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
@@ -754,7 +750,7 @@ def _layout(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
         if not any(columns):
             previous = []
     for name, (page, _, top) in sorted(pdf.positions.items(), key=lambda item: item[1]):
-        if page == 0 or _NOT_HEADINGS.match(name):
+        if page == 0 or _NOT_HEADINGS.match(name) or NOTE_ID.match(name) or CALL_ID.match(name):
             continue
         columns, _ = by_page[page]
         for column_lines, (_, column_right) in zip(columns, geometry.columns_pt(page), strict=True):

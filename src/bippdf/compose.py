@@ -45,6 +45,7 @@ class Note:
     """A numbered note of the issue, ready for the Annexe."""
 
     number: int
+    id: str
     call_id: str
     html: Markup
 
@@ -170,24 +171,15 @@ class _Ids:
     def make(self, text: str) -> str:
         base = markdown.slugify(text)
         candidate, n = base, 1
-        while candidate in self.used or NOTE_IDS.match(candidate):  # "## Note 1"
+        while candidate in self.used or _is_note_id(candidate):  # "## Note 1"
             n += 1
             candidate = f"{base}-{n}"
         self.used.add(candidate)
         return candidate
 
 
-def call_id(number: int) -> str:
-    """The id of a note's first call, which its note links back to."""
-    return f"appel-{number}"
-
-
-def note_id(number: int) -> str:
-    """The id of a note in the Annexe."""
-    return f"note-{number}"
-
-
-NOTE_IDS = re.compile(r"^(?:appel|note)-\d+$")
+def _is_note_id(name: str) -> bool:
+    return bool(markdown.NOTE_ID.match(name) or markdown.CALL_ID.match(name))
 
 
 class NoteNumbering:
@@ -208,7 +200,10 @@ class NoteNumbering:
             if first:
                 self.numbers[key] = len(self.numbers) + 1
             number = self.numbers[key]
-            token["attrs"] = {"number": number, "call_id": call_id(number) if first else None}
+            token["attrs"] = {
+                "number": number,
+                "call_id": markdown.call_id(number) if first else None,
+            }
 
     def collect(
         self, article: Article, body: ParsedArticle, renderer: markdown.BulletinRenderer
@@ -218,7 +213,8 @@ class NoteNumbering:
         new = [
             Note(
                 number=number,
-                call_id=call_id(number),
+                id=markdown.note_id(number),
+                call_id=markdown.call_id(number),
                 html=Markup(markdown.render(renderer, body.definitions[key][0].tokens)),
             )
             for number, key in own
@@ -246,7 +242,7 @@ def _check_anchors(
             for token in markdown.walk(tokens):
                 url = token.get("attrs", {}).get("url", "") if token["type"] == "link" else ""
                 target = url[1:]
-                if url.startswith("#") and target not in ids.used and not NOTE_IDS.match(target):
+                if url.startswith("#") and target not in ids.used and not _is_note_id(target):
                     errors.append(
                         SourceError(
                             f"link to '{url}' goes to no heading of the issue",

@@ -79,6 +79,20 @@ def _dedent(text: str) -> str:
     return "\n".join(line.strip() for line in text.strip().splitlines())
 
 
+def call_id(number: int) -> str:
+    """The id of a note's first call, which its note links back to."""
+    return f"appel-{number}"
+
+
+def note_id(number: int) -> str:
+    """The id of a note, in the Annexe or at the foot of the page."""
+    return f"note-{number}"
+
+
+CALL_ID = re.compile(r"^appel-\d+$")
+NOTE_ID = re.compile(r"^note-\d+$")
+
+
 def render_note_ref(
     renderer: Any, key: str, number: int, call_id: str | None = None, footnote: str | None = None
 ) -> str:
@@ -86,13 +100,13 @@ def render_note_ref(
     note's text when notes go to the foot of the page (CSS ``float: footnote``)."""
     id_attr = f' id="{call_id}"' if call_id else ""
     call = (
-        f'<sup class="note-call"><a{id_attr} href="#note-{number}" role="doc-noteref">'
+        f'<sup class="note-call"><a{id_attr} href="#{note_id(number)}" role="doc-noteref">'
         f"{number}</a></sup>"
     )
     if footnote is None:
         return call
     return (
-        f'{call}<span class="footnote" id="note-{number}" role="doc-footnote">'
+        f'{call}<span class="footnote" id="{note_id(number)}" role="doc-footnote">'
         f'<a class="note-number" href="#{call_id}" role="doc-backlink">{number}</a> '
         f"{footnote}</span>"
     )
