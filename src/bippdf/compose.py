@@ -100,7 +100,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
     issue = _typeset_issue(issue, rules)
     for article, lead, body in sources:
         if rules is not None:
-            for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
+            for tokens in markdown.parts(body, lead):
                 typography.typeset_tokens(tokens, rules)
         title = typography.typeset_text(article.title, rules) if rules else article.title
         entry = Entry(
@@ -112,10 +112,9 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         for token in markdown.walk(body.tokens):
             if token["type"] == "heading":
                 _name_heading(token, ids, renderer, entry)
-        for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
-            for token in markdown.walk(tokens):
-                if token["type"] in {"image", "figure"}:
-                    _resolve_image(token, article, issue.root)
+        for token in markdown.article_tokens(body, lead):
+            if token["type"] in {"image", "figure"}:
+                _resolve_image(token, article, issue.root)
         for part in (lead, body):
             if part is not None:
                 numbering.number(part.tokens, article.path)
@@ -238,20 +237,19 @@ def _check_anchors(
     """Every ``#id`` link goes to a heading of the issue (ids exist once all are named)."""
     errors = []
     for article, lead, body in sources:
-        for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
-            for token in markdown.walk(tokens):
-                url = token.get("attrs", {}).get("url", "") if token["type"] == "link" else ""
-                target = url[1:]
-                if url.startswith("#") and target not in ids.used and not _is_note_id(target):
-                    errors.append(
-                        SourceError(
-                            f"link to '{url}' goes to no heading of the issue",
-                            path=article.path,
-                            line=lint.source_line(article, re.compile(re.escape(f"]({url})"))),
-                            hint="use the id of a heading: its text in lower case, accents "
-                            "folded, words joined by hyphens",
-                        )
+        for token in markdown.article_tokens(body, lead):
+            url = token.get("attrs", {}).get("url", "") if token["type"] == "link" else ""
+            target = url[1:]
+            if url.startswith("#") and target not in ids.used and not _is_note_id(target):
+                errors.append(
+                    SourceError(
+                        f"link to '{url}' goes to no heading of the issue",
+                        path=article.path,
+                        line=lint.source_line(article, re.compile(re.escape(f"]({url})"))),
+                        hint="use the id of a heading: its text in lower case, accents "
+                        "folded, words joined by hyphens",
                     )
+                )
     if errors:
         raise SourceErrors(errors) if len(errors) > 1 else errors[0]
 

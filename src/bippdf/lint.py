@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from . import markdown
 from .errors import SourceError
-from .markdown import ParsedArticle, Token
+from .markdown import ParsedArticle
 from .resources import covered_characters
 from .source import ISSUE_FILE, Article, Issue, image_problem
 
@@ -167,18 +167,11 @@ def source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True
     return None if match is None else text.count("\n", 0, match.start()) + 1
 
 
-def _tokens(article_parts: tuple[ParsedArticle | None, ParsedArticle]) -> Iterator[Token]:
-    """Every token of an article: lead, body and note texts."""
-    lead, body = article_parts
-    for tokens in ([lead.tokens] if lead else []) + list(markdown.parts(body)):
-        yield from markdown.walk(tokens)
-
-
 def _images(
     article: Article, body: ParsedArticle, lead: ParsedArticle | None, root: Path
 ) -> Iterator[SourceError]:
     """Every image is a file of the issue that exists and can be read."""
-    for token in _tokens((lead, body)):
+    for token in markdown.article_tokens(body, lead):
         if token["type"] not in {"image", "figure"}:
             continue
         src = token["attrs"]["src" if token["type"] == "figure" else "url"]
@@ -238,7 +231,7 @@ def _links(
     article: Article, body: ParsedArticle, lead: ParsedArticle | None
 ) -> Iterator[SourceError]:
     """Links go to the web (http, https), to an address (mailto) or inside the issue (#id)."""
-    for token in _tokens((lead, body)):
+    for token in markdown.article_tokens(body, lead):
         if token["type"] != "link":
             continue
         url = token["attrs"]["url"]
@@ -257,7 +250,7 @@ def _raw_html(
 ) -> Iterator[SourceError]:
     """Raw HTML is limited to the inline elements editors use, without scripts, styles
     or event attributes; a comment must be closed (an open one hides what follows)."""
-    for token in _tokens((lead, body)):
+    for token in markdown.article_tokens(body, lead):
         if token["type"] not in {"inline_html", "block_html"}:
             continue
         raw = token.get("raw", "")
@@ -306,7 +299,9 @@ def _glyphs(
     seen: set[str] = set()
     bylines = [part for a in article.authors for part in (a.name, a.role, a.affiliation) if part]
     texts = [article.title, *bylines] + [
-        token["raw"] for token in _tokens((lead, body)) if token["type"] in {"text", "codespan"}
+        token["raw"]
+        for token in markdown.article_tokens(body, lead)
+        if token["type"] in {"text", "codespan"}
     ]
     for text in texts:
         for char in text:

@@ -295,12 +295,20 @@ def parse(md: mistune.Markdown, text: str) -> ParsedArticle:
     return ParsedArticle(tokens=tokens, definitions=definitions)
 
 
-def parts(parsed: ParsedArticle) -> Iterator[list[Token]]:
-    """The token lists of an article: its body, then each note text."""
-    yield parsed.tokens
-    for versions in parsed.definitions.values():
+def parts(body: ParsedArticle, lead: ParsedArticle | None = None) -> Iterator[list[Token]]:
+    """The token lists of an article: its lead, its body, then each note text."""
+    if lead is not None:
+        yield lead.tokens
+    yield body.tokens
+    for versions in body.definitions.values():
         for definition in versions:
             yield definition.tokens
+
+
+def article_tokens(body: ParsedArticle, lead: ParsedArticle | None = None) -> Iterator[Token]:
+    """Every token of an article, depth first: lead, body and note texts."""
+    for tokens in parts(body, lead):
+        yield from walk(tokens)
 
 
 def render(renderer: BulletinRenderer, tokens: list[Token]) -> str:

@@ -154,7 +154,8 @@ def read_pdf(
         reader.root_object  # noqa: B018  (a file that is not a PDF fails here, not later)
     document = pypdfium2.PdfDocument(data)
     try:
-        destinations = _destinations(reader)
+        positions = _positions(reader)
+        destinations = {name: page for name, (page, _, _) in positions.items()}
         texts: list[str] = []
         links: list[Link] = []
         footers: list[str] = []
@@ -218,7 +219,7 @@ def read_pdf(
         images=images,
         marks=marks,
         lines=lines,
-        positions=_positions(reader),
+        positions=positions,
     )
 
 
@@ -240,15 +241,6 @@ def normalize(text: str) -> str:
     text = re.sub("\u2010\r?\n", "", text)  # hyphenation by the layout
     text = text.replace("\ufffe", "-").replace("\u00ad", "").replace("\x02", "")
     return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
-
-
-def _destinations(reader: PdfReader) -> dict[str, int]:
-    result = {}
-    for name, dest in reader.named_destinations.items():
-        page = reader.get_destination_page_number(dest)
-        if page is not None and page >= 0:
-            result[str(name)] = page
-    return result
 
 
 def _positions(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
