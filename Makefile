@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-ISSUE ?= $(sort $(wildcard issues/*/))
+ISSUE ?=
 
-.PHONY: pdf test lint format bench clean install constraints proof approve-proofs
+.PHONY: pdf test lint format bench bench-limits clean install constraints proof approve-proofs
 
+# Issues and variants are built side by side on the cores; an issue whose sources,
+# styles and options have not changed is skipped (bippdf build --no-cache to force).
 pdf: $(STAMP)
-	$(BIN)/bippdf build $(ISSUE)
+	$(BIN)/bippdf build $(or $(ISSUE),--all)
 
 # make proof: build the issues, then draw each PDF's pages and a contact sheet
 # into build/proof/<issue folder>/ (bippdf proof).
@@ -38,7 +40,12 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests scripts benchmarks
 	$(BIN)/ruff check --fix src tests scripts benchmarks
 
+# make bench: build times against raw WeasyPrint, cache, watch, cost per page (bench.py);
+# the limits (1,000 notes, 400 pages) with make bench-limits.
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+bench-limits: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_limits.py
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bippdf.cli import main
+from bippdf.cli import _parser, main
 from bippdf.errors import SourceError
 from bippdf.readback import read_pdf
 
@@ -94,11 +94,39 @@ def test_several_issues_go_on_after_a_failure(
     assert "BIP-01-2020-03-impression.pdf: " in captured.out
 
 
-def test_help_has_a_real_example(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("command", ["build", "check", "watch", "import", "proof", "impose"])
+def test_every_command_has_help_with_a_real_example(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["build", "--help"])
+        main([command, "--help"])
     assert exit_info.value.code == 0
-    assert "bippdf build issues/2019-08-numero-06" in capsys.readouterr().out
+    examples = capsys.readouterr().out.split("examples:\n", 1)[1].replace("\\\n", " ")
+    commands = [line.split() for line in examples.splitlines() if line.startswith("  bippdf ")]
+    assert commands and commands[0][:2] == ["bippdf", command]
+    for line in commands:  # each example is a command line bippdf accepts
+        words = line[: line.index(">")] if ">" in line else line  # less the shell's redirection
+        arguments = _parser().parse_args(words[1:])
+        assert arguments.command == words[1]
+
+
+def test_import_writes_an_issue_and_lists_what_to_check_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legacy = Path(__file__).parent / "fixtures" / "legacy" / "bip-06-2019-08.txt"
+    folder = tmp_path / "2019-08-numero-06"
+    assert main(["import", str(legacy), "-o", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert (
+        captured.out.splitlines()[0]
+        == f"{folder}: 11 articles, 31 notes, 6 points to check by hand"
+    )
+    warnings = captured.err.splitlines()
+    assert len(warnings) == 6 and warnings[0].startswith(f"warning: {legacy}:109: image absente")
+    assert (folder / "issue.toml").is_file()
+    assert main(["import", str(legacy), "-o", str(folder)]) == 1  # not over it, unless --force
+    assert "--force" in capsys.readouterr().err
+    assert main(["import", str(legacy), "-o", str(folder), "--force"]) == 0
 
 
 def test_unwritable_output_is_an_error_line(
@@ -121,3 +149,31 @@ def test_html_output_and_build_dir(tmp_path: Path) -> None:
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert main(["build", str(root), str(root), "-o", str(tmp_path / "x.pdf")]) == 2
     assert main(["build", str(root), "-o", str(tmp_path / "x.pdf")]) == 2  # which variant?
+
+
+def test_all_builds_every_issue_with_a_line_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in (1, 2):
+        write_issue(
+            tmp_path / "issues" / f"2020-0{number}-numero-0{number}",
+            {"01-a.md": article("A", f"Le numéro {number}.\n")},
+            number=str(number),
+            date=f"2020-0{number}-01",
+        )
+    (tmp_path / "issues" / "brouillons").mkdir()  # no issue.toml: not an issue
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    written = sorted(Path(line.split(": ")[0]) for line in lines)
+    assert written == sorted(
+        Path("build") / f"2020-0{n}-numero-0{n}" / f"BIP-0{n}-2020-0{n}-{kind}"
+        for n in (1, 2)
+        for kind in ("impression.pdf", "web.pdf", "couverture.png")
+    )
+    assert all(path.is_file() for path in written)
+    assert main(["build", "--all"]) == 0
+    assert capsys.readouterr().out.count("up to date") == 6
+    monkeypatch.chdir(tmp_path / "issues")
+    assert main(["build", "--all"]) == 2
+    assert "no issue to build" in capsys.readouterr().err

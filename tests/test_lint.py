@@ -179,3 +179,11 @@ def test_characters_without_glyph_in_bylines_and_issue_toml(tmp_path: Path) -> N
         ("issue.toml", 6, "the character ☃ (U+2603) has no glyph in the bulletin's fonts"),
         ("01-a.md", 4, "the character 漢 (U+6F22) has no glyph in the bulletin's fonts"),
     ]
+
+
+def test_the_characters_taken_as_drawable_without_reading_the_fonts_are_drawable() -> None:
+    """Lint skips the fonts' tables for these characters: every one must have a glyph."""
+    from bippdf.resources import COMMON_CHARACTERS, covered_characters
+
+    assert covered_characters() >= COMMON_CHARACTERS
+    assert {ord(c) for c in "é’«»…\u202f"} <= COMMON_CHARACTERS

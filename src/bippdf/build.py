@@ -1,7 +1,8 @@
 """The build pipeline, top to bottom: load, compose, render, verify, write.
 
-Everything is gathered and checked in memory first; the PDF replaces the
-previous one only once it exists whole.
+Everything is gathered and checked in memory first; an issue's files replace the
+previous ones only once they all exist whole. Several issues, and the print and
+web variants of each, are laid out side by side on the machine's cores.
 """
 
 from __future__ import annotations
@@ -10,21 +11,27 @@ import datetime as dt
 import io
 import multiprocessing
 import os
+import re
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
-import pypdfium2
-
-from . import compose as composer
+from . import cache as build_cache
 from . import render as renderer
 from . import source
-from .check import Expectations, Report, check_pdf
 from .errors import BippdfError, BuildError, CheckError
 from .files import write_file
+from .resources import styles_dir
+from .sandbox import ISSUE, base_url
+
+if TYPE_CHECKING:
+    from .check import Report
+    from .compose import Composition
 
 COVER_WIDTH = 600  # pixels: the cover image for the website and social media
 
@@ -41,13 +48,28 @@ class BuildResult:
     variant: str = "print"
     padding: int = 0  # blank pages added for the binding
     check: Report | None = None
+    # Seconds per stage: "load", "markdown" (to HTML), "engine" (WeasyPrint, fonts and
+    # stylesheets loaded), "layout", "write" (the PDF), "check".
+    phases: dict[str, float] = field(default_factory=dict)
+    cached: bool = False  # up to date: nothing changed since it was built
 
     def summary(self) -> str:
         """One line for the person who ran the build."""
+        if self.cached:
+            return f"{self.output}: up to date, nothing changed"
         if self.output.suffix == ".png":
             return f"{self.output}: cover image, {self.seconds:.1f} s"
         added = f" ({self.padding} blank added for the binding)" if self.padding else ""
         return f"{self.output}: {self.pages} pages{added}, {self.notes} notes, {self.seconds:.1f} s"
+
+
+@dataclass
+class IssueBuild:
+    """One issue of a build of several: its files, or why it failed."""
+
+    path: Path
+    results: list[BuildResult] = field(default_factory=list)
+    error: BippdfError | None = None
 
 
 def build(
@@ -58,6 +80,7 @@ def build(
     build_dir: Path = Path("build"),
     html_output: Path | None = None,
     check: bool = True,
+    cache: bool = False,
 ) -> BuildResult:
     """Build one variant of one issue (a folder, its issue.toml, or a Markdown file)."""
     return build_issue(
@@ -68,6 +91,7 @@ def build(
         html_output=html_output,
         check=check,
         output=output,
+        cache=cache,
     )[0]
 
 
@@ -80,45 +104,228 @@ def build_issue(
     html_output: Path | None = None,
     check: bool = True,
     output: Path | None = None,
+    cache: bool = False,
 ) -> list[BuildResult]:
     """Every output of an issue: each variant's PDF and the cover image. All are made and
     checked in memory first; then they are written, so a failure writes none of them."""
-    start = time.perf_counter()
-    issue = _load(issue_path)
+    (done,) = build_issues(
+        [issue_path],
+        variants=variants,
+        cover=cover,
+        build_dir=build_dir,
+        html_output=html_output,
+        check=check,
+        output=output,
+        cache=cache,
+    )
+    if done.error is not None:
+        raise done.error
+    return done.results
+
+
+def build_issues(
+    issue_paths: Sequence[Path],
+    *,
+    variants: tuple[str, ...] = ("print", "web"),
+    cover: bool = True,
+    build_dir: Path = Path("build"),
+    html_output: Path | None = None,
+    check: bool = True,
+    output: Path | None = None,
+    cache: bool = True,
+    on_file: Callable[[Path, BuildResult], None] | None = None,
+) -> list[IssueBuild]:
+    """Build several issues, their variants side by side on the cores; an issue that fails
+    does not stop the others. ``on_file`` is called as each file is written.
+
+    With ``cache``, an issue whose inputs and options are those of its last build, and
+    whose files are still those it wrote, is not built again. The cache is kept in the
+    build folder: a build written elsewhere (``output``) is always made."""
+    cache = cache and output is None
+    options = {
+        "variants": list(variants),
+        "cover": cover,
+        "check": check,
+        "output": str(output.resolve()) if output else None,
+        "html": str(html_output.resolve()) if html_output else None,
+        "build_dir": str(build_dir.resolve()),
+    }
+    builds = [IssueBuild(path) for path in issue_paths]
+    pending: list[_Pending] = []
+    for issue_build in builds:
+        manifest = build_cache.manifest_path(build_dir, issue_build.path, options)
+        recorded = build_cache.fresh(manifest) if cache else None
+        if recorded is not None:
+            issue_build.results = [_cached_result(result) for result in recorded]
+            for result in issue_build.results:
+                _notify(on_file, issue_build.path, result)
+            continue
+        try:
+            pending.append(_prepare(issue_build, manifest, variants, build_dir, output, check))
+        except BippdfError as error:
+            issue_build.error = error
+    jobs = [(item, index) for item in pending for index in range(len(item.jobs))]
+    for item, outcome in _run(jobs):
+        if isinstance(outcome, BippdfError):
+            item.errors.append(outcome)
+        else:
+            item.files.append(outcome)
+        if item.done:
+            try:
+                _finish(item, cover, build_dir, html_output, cache, on_file)
+            except BippdfError as error:  # a file that cannot be written
+                item.build.error = error
+    return builds
+
+
+@dataclass
+class _Pending:
+    """An issue loaded and composed, its variants being laid out."""
+
+    build: IssueBuild
+    manifest: Path
+    issue: source.Issue
+    composition: Composition
+    jobs: list[tuple[Any, ...]]  # one per variant: the arguments of _make_variant
+    started: float
+    phases: dict[str, float]
+    files: list[tuple[BuildResult, bytes]] = field(default_factory=list)
+    errors: list[BippdfError] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return len(self.files) + len(self.errors) == len(self.jobs)
+
+
+def _prepare(
+    issue_build: IssueBuild,
+    manifest: Path,
+    variants: tuple[str, ...],
+    build_dir: Path,
+    output: Path | None,
+    check: bool,
+) -> _Pending:
+    """Load and compose an issue; one job per variant to lay out."""
+    started = time.perf_counter()
+    issue = _load(issue_build.path)
+    loaded = time.perf_counter()
     composition = _compose(issue)
-    targets = [output or default_output(issue, build_dir, variant) for variant in variants]
+    phases = {"load": loaded - started, "markdown": time.perf_counter() - loaded}
     jobs = [
-        (issue, composition, variant, target, check)
-        for variant, target in zip(variants, targets, strict=True)
+        (issue, composition, variant, output or default_output(issue, build_dir, variant), check)
+        for variant in variants
     ]
-    files = _in_parallel(jobs) if len(jobs) > 1 else [_make_variant(*jobs[0])]
-    files[0][0].seconds += time.perf_counter() - start - files[0][0].seconds  # and loading
+    return _Pending(issue_build, manifest, issue, composition, jobs, started, phases)
+
+
+def _run(jobs: list[tuple[_Pending, int]]) -> Iterator[tuple[_Pending, _Outcome]]:
+    """Each variant laid out, written and checked in memory, as it is done: in this
+    process if there is one, else side by side, one process per core."""
+    if not jobs:
+        return
+    started = time.perf_counter()
+    for variant in {item.jobs[index][2] for item, index in jobs}:
+        renderer.preload(variant)
+    engine = {"engine": time.perf_counter() - started}
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(jobs) == 1 or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for item, index in jobs:
+            item.phases.update(engine)
+            yield item, _job(item.jobs[index])
+        return
+    # The workers are forked once WeasyPrint, the fonts and the stylesheets are
+    # loaded: they load nothing again.
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(min(len(jobs), cores), mp_context=context) as pool:
+            futures = {pool.submit(_job, item.jobs[index]): item for item, index in jobs}
+            for future in as_completed(futures):
+                futures[future].phases.update(engine)
+                yield futures[future], future.result()
+    except BrokenProcessPool:
+        raise BuildError(
+            "a build process died (out of memory?)",
+            hint="nothing more was written; build one issue at a time, "
+            "with --variant print and --variant web one after the other",
+        ) from None
+
+
+def _finish(
+    item: _Pending,
+    cover: bool,
+    build_dir: Path,
+    html_output: Path | None,
+    cache: bool,
+    on_file: Callable[[Path, BuildResult], None] | None,
+) -> None:
+    """An issue whose variants are all done: stop at its first error, else make the cover
+    image, write every file and record them in the cache."""
+    if item.errors:
+        item.build.error = item.errors[0]
+        return
+    order = [job[2] for job in item.jobs]
+    files = sorted(item.files, key=lambda file: order.index(file[0].variant))
+    for result, _ in files:
+        result.phases = {**item.phases, **result.phases}
+    files[0][0].seconds = time.perf_counter() - item.started  # and loading, composing
     if cover:
         start = time.perf_counter()
         image = _cover_image(files[-1][1])
-        png = build_dir / issue.name / f"{issue.file_stem}-couverture.png"
-        files.append(
-            (
-                BuildResult(
-                    output=png,
-                    pages=1,
-                    notes=0,
-                    variant="cover",
-                    seconds=time.perf_counter() - start,
-                ),
-                image,
-            )
-        )
+        png = build_dir / item.issue.name / f"{item.issue.file_stem}-couverture.png"
+        files.append((BuildResult(png, 1, 0, time.perf_counter() - start, variant="cover"), image))
     if html_output is not None:
-        write_file(html_output, composition.html.encode("utf-8"))
+        write_file(html_output, item.composition.html.encode("utf-8"))
     for result, data in files:
         write_file(result.output, data)
-    return [result for result, _ in files]
+        item.build.results.append(result)
+        _notify(on_file, item.build.path, result)
+    if cache:
+        _record(item)
+
+
+def _record(item: _Pending) -> None:
+    """The cache entry of a build just written: every file it read, and what it wrote."""
+    issue = item.issue
+    files = [issue.source, *(article.path for article in issue.articles)]
+    files += [
+        issue.root / unquote(url)
+        for url in re.findall(re.escape(base_url(ISSUE)) + r'([^"\')\s]+)', item.composition.html)
+    ]
+    build_cache.record(
+        item.manifest,
+        files=files,
+        trees=[styles_dir()],
+        listings=[issue.root / "articles"] if issue.source.name == source.ISSUE_FILE else [],
+        results=[_as_record(result) for result in item.build.results],
+    )
+
+
+def _as_record(result: BuildResult) -> dict[str, Any]:
+    """What the cache keeps of a result, to say it again when nothing changed."""
+    record = asdict(result)
+    record.pop("check")
+    record["output"] = str(result.output)
+    return record
+
+
+def _cached_result(record: dict[str, Any]) -> BuildResult:
+    fields = {key: value for key, value in record.items() if key != "sha256"}
+    return BuildResult(**{**fields, "output": Path(fields["output"]), "cached": True})
+
+
+def _notify(
+    on_file: Callable[[Path, BuildResult], None] | None, issue: Path, result: BuildResult
+) -> None:
+    if on_file is not None:
+        on_file(issue, result)
+
+
+_Outcome = tuple[BuildResult, bytes] | BippdfError
 
 
 def _make_variant(
     issue: source.Issue,
-    composition: composer.Composition,
+    composition: Composition,
     variant: str,
     target: Path,
     check: bool,
@@ -127,7 +334,9 @@ def _make_variant(
     start = time.perf_counter()
     rendered = _render(issue, composition, variant)
     _refuse_broken_images(rendered)
+    checking = time.perf_counter()
     report = _check(issue, composition, rendered, target, variant) if check else None
+    phases = {**rendered.seconds, "check": time.perf_counter() - checking if check else 0.0}
     result = BuildResult(
         output=target,
         pages=rendered.pages,
@@ -137,36 +346,12 @@ def _make_variant(
         variant=variant,
         padding=rendered.padding,
         check=report,
+        phases=phases,
     )
     return result, rendered.pdf
 
 
-def _in_parallel(jobs: list[tuple[Any, ...]]) -> list[tuple[BuildResult, bytes]]:
-    """The variants side by side, one process each, on the cores this process may use.
-    The workers are forked once WeasyPrint and the stylesheets are loaded, so they load
-    nothing again."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if "fork" not in multiprocessing.get_all_start_methods() or cores < 2:
-        return [_make_variant(*job) for job in jobs]
-    for _, _, variant, _, _ in jobs:
-        renderer.preload(variant)
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(min(len(jobs), cores), mp_context=context) as pool:
-            outcomes = list(pool.map(_job, jobs))
-    except BrokenProcessPool:
-        raise BuildError(
-            "a build process died (out of memory?)",
-            hint="nothing was written; run again with --variant print "
-            "and --variant web one after the other",
-        ) from None
-    for outcome in outcomes:
-        if isinstance(outcome, BippdfError):
-            raise outcome
-    return outcomes  # type: ignore[return-value]
-
-
-def _job(job: tuple[Any, ...]) -> tuple[BuildResult, bytes] | BippdfError:
+def _job(job: tuple[Any, ...]) -> _Outcome:
     """A worker's variant, or the error to raise in the parent (every error pickles)."""
     try:
         return _make_variant(*job)
@@ -187,6 +372,8 @@ def default_output(issue: source.Issue, build_dir: Path, variant: str = "print")
 
 def _cover_image(pdf: bytes, width: int = COVER_WIDTH) -> bytes:
     """The first page as a PNG ``width`` pixels wide, for the website and social media."""
+    import pypdfium2
+
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
@@ -205,14 +392,14 @@ def _load(issue_path: Path) -> source.Issue:
     return source.load_issue(issue_path)
 
 
-def _compose(issue: source.Issue) -> composer.Composition:
+def _compose(issue: source.Issue) -> Composition:
     """Number the issue across its articles and lay it out as one HTML document."""
-    return composer.compose(issue)
+    from .compose import compose
+
+    return compose(issue)
 
 
-def _render(
-    issue: source.Issue, composition: composer.Composition, variant: str
-) -> renderer.Rendered:
+def _render(issue: source.Issue, composition: Composition, variant: str) -> renderer.Rendered:
     """Lay out the pages and write the variant's PDF in memory."""
     midnight = dt.datetime.combine(issue.date, dt.time(), dt.UTC)
     return renderer.render_pdf(
@@ -233,12 +420,14 @@ def _refuse_broken_images(rendered: renderer.Rendered) -> None:
 
 def _check(
     issue: source.Issue,
-    composition: composer.Composition,
+    composition: Composition,
     rendered: renderer.Rendered,
     target: Path,
     variant: str,
 ) -> Report:
     """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
+    from .check import Expectations, check_pdf
+
     expected = Expectations.from_composition(composition, rendered.warnings, variant=variant)
     report = check_pdf(rendered.pdf, expected, name=str(target))
     if not report.ok:

@@ -20,7 +20,7 @@ from .errors import UnreadablePdfError
 from .layout import LETTER, PageGeometry
 from .markdown import CALL_ID, NOTE_ID, call_id, note_id
 from .readback import Line, Link, PdfReadback, normalize, read_pdf
-from .resources import project_fonts
+from .resources import can_draw, project_font_names
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
@@ -516,7 +516,7 @@ def _links(pdf: PdfReadback) -> CheckResult:
 def _fonts(pdf: PdfReadback, expected: Expectations) -> CheckResult:
     """Every font embedded and one of bippdf's own; no character without a glyph."""
     result = CheckResult("fonts", figures={"fonts": sorted(pdf.fonts)})
-    ours = project_fonts()
+    ours = project_font_names()
     for font in pdf.fonts.values():
         where = _label(pdf, min(font.pages)) if font.pages else None
         if not font.embedded:
@@ -525,7 +525,6 @@ def _fonts(pdf: PdfReadback, expected: Expectations) -> CheckResult:
             result.problems.append(
                 Problem(f"font {font.name} is not one of bippdf's fonts (styles/fonts)", where)
             )
-    covered = set().union(*ours.values()) if ours else set()
     for index, text in enumerate(pdf.texts):
         missing = sorted(
             {
@@ -533,8 +532,8 @@ def _fonts(pdf: PdfReadback, expected: Expectations) -> CheckResult:
                 for c in text
                 if ord(c) >= 0x20
                 and not c.isspace()
-                and ord(c) not in covered
                 and c not in "\ufffe\ufeff"
+                and not can_draw(c)
             }
         )
         if missing:

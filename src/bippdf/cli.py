@@ -14,21 +14,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import build_issue
-from .check import Expectations, check_pdf
-from .compose import compose
+from .build import BuildResult, IssueBuild, build_issues
 from .errors import BippdfError, SourceErrors, UnreadablePdfError
-from .impose import impose
-from .proof import CONTACT_SHEET, contact_sheet, render_pages
-from .source import load_issue
 
 BUILD_EXAMPLES = """\
 examples:
   bippdf build issues/2019-08-numero-06
       build one issue into build/2019-08-numero-06/: BIP-06-2019-08-impression.pdf
       (the printer's), BIP-06-2019-08-web.pdf (the website's), BIP-06-2019-08-couverture.png
-  bippdf build issues/*/
-      build every issue
+  bippdf build --all
+      build every issue under issues/, side by side on the machine's cores; an issue
+      whose sources, styles and options have not changed since its last build is skipped
+  bippdf build issues/2019-08-numero-06 --no-cache
+      build it again even if nothing changed
   bippdf build issues/2019-08-numero-06 --variant web -o /tmp/bip6.pdf
       only the web PDF, written elsewhere
   bippdf build notes.md --variant print -o notes.pdf
@@ -46,6 +44,26 @@ examples:
       a machine-readable report for CI (docs/check-report.schema.json)
 
 exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot be read
+"""
+
+WATCH_EXAMPLES = """\
+examples:
+  bippdf watch issues/2019-08-numero-06
+      build the issue, then build it again each time a file of the issue or of styles/
+      is saved; keep build/2019-08-numero-06/BIP-06-2019-08-web.pdf open in a PDF
+      viewer that reloads it. Ctrl-C stops.
+  bippdf watch issues/2019-08-numero-06 --variant web
+      only the web PDF: a rebuild takes half the processor time
+"""
+
+IMPORT_EXAMPLES = """\
+examples:
+  bippdf import bip-05-2019-02.txt -o issues/2019-02-numero-05
+      convert the text of an old printed BIP (as extracted from its PDF) into an issue
+      folder: issue.toml and one Markdown file per article, notes scoped to their
+      article; then build it with: bippdf build issues/2019-02-numero-05
+  bippdf import bip-05-2019-02.txt -o issues/2019-02-numero-05 --force
+      import again over a folder imported before (its articles are replaced)
 """
 
 IMPOSE_EXAMPLES = """\
@@ -89,10 +107,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "issues",
-        nargs="+",
+        nargs="*",
         type=Path,
         metavar="ISSUE",
         help="issue folder, issue.toml or Markdown file",
+    )
+    build_cmd.add_argument(
+        "--all", action="store_true", help="build every issue folder under issues/"
+    )
+    build_cmd.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="build even if nothing changed since the last build",
     )
     build_cmd.add_argument(
         "-o",
@@ -153,6 +180,57 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.set_defaults(run=_check)
 
+    watch_cmd = commands.add_parser(
+        "watch",
+        help="build an issue again each time one of its files is saved",
+        description="Build ISSUE, then watch its folder and styles/ and build it again "
+        "after every save. Errors are printed and watching goes on; the last good PDF "
+        "stays in place. WeasyPrint, the fonts and the stylesheets are loaded once.",
+        epilog=WATCH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    watch_cmd.add_argument(
+        "issue", type=Path, metavar="ISSUE", help="issue folder, issue.toml or Markdown file"
+    )
+    watch_cmd.add_argument(
+        "--variant",
+        choices=["print", "web", "all"],
+        default="all",
+        help="which PDF to rebuild (default: all, with the cover image)",
+    )
+    watch_cmd.add_argument(
+        "--build-dir",
+        type=Path,
+        default=Path("build"),
+        metavar="DIR",
+        help="folder for outputs (default: build)",
+    )
+    watch_cmd.set_defaults(run=_watch)
+
+    import_cmd = commands.add_parser(
+        "import",
+        help="convert the text of an old printed bulletin into an issue folder",
+        description="Read LEGACY, the text of a printed BIP as extracted from its PDF "
+        "(static table of contents, <sup>N</sup> note calls, an Annexe of numbered notes), "
+        "and write an issue folder in bippdf's format. What could not be settled is listed "
+        "with its line in LEGACY, to finish by hand.",
+        epilog=IMPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    import_cmd.add_argument("legacy", type=Path, metavar="LEGACY", help="the extracted text")
+    import_cmd.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the issue folder to write, e.g. issues/2019-02-numero-05 (new or empty)",
+    )
+    import_cmd.add_argument(
+        "--force", action="store_true", help="replace the articles of a folder imported before"
+    )
+    import_cmd.set_defaults(run=_import)
+
     proof_cmd = commands.add_parser(
         "proof",
         help="render a PDF's pages to PNG images and a contact sheet",
@@ -194,6 +272,8 @@ def _parser() -> argparse.ArgumentParser:
     for command in (
         build_cmd,
         check_cmd,
+        watch_cmd,
+        import_cmd,
         proof_cmd,
         impose_cmd,
     ):  # --debug after the command name works too
@@ -234,38 +314,82 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    if len(args.issues) > 1 and (args.output or args.html):
+    issues: list[Path] = list(args.issues)
+    if args.all:
+        issues += sorted(path.parent for path in Path("issues").glob("*/issue.toml"))
+    if not issues:
+        print("error: no issue to build: name an ISSUE folder, or use --all", file=sys.stderr)
+        return 2
+    if len(issues) > 1 and (args.output or args.html):
         print("error: -o and --html take a single ISSUE", file=sys.stderr)
         return 2
     if args.output and args.variant == "all":
         print("error: -o writes one PDF: choose --variant print or --variant web", file=sys.stderr)
         return 2
-    variants = ("print", "web") if args.variant == "all" else (args.variant,)
-    failed = 0
-    for issue in args.issues:
-        try:
-            results = build_issue(
-                issue,
-                variants=variants,
-                cover=args.variant == "all",
-                output=args.output,
-                build_dir=args.build_dir,
-                html_output=args.html,
-                check=args.check,
-            )
-        except BippdfError as exc:
-            if args.debug or len(args.issues) == 1:
-                raise
-            _print_error(exc)
-            failed += 1
-            continue
-        for result in results:
-            for warning in result.warnings:
-                print(f"warning: {issue}: {warning}", file=sys.stderr)
-            for problem in result.check.warnings if result.check else []:
-                print(f"warning: {result.output}: {problem}", file=sys.stderr)
-            print(result.summary())
+    builds = build_issues(
+        issues,
+        variants=("print", "web") if args.variant == "all" else (args.variant,),
+        cover=args.variant == "all",
+        output=args.output,
+        build_dir=args.build_dir,
+        html_output=args.html,
+        check=args.check,
+        cache=args.cache,
+        on_file=_progress,
+    )
+    failed = [build.error for build in builds if build.error is not None]
+    if failed and (args.debug or len(builds) == 1):
+        raise failed[0]
+    for error in failed:
+        _print_error(error)
     return 1 if failed else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .watch import Watcher
+
+    watcher = Watcher(
+        args.issue,
+        variants=("print", "web") if args.variant == "all" else (args.variant,),
+        cover=args.variant == "all",
+        build_dir=args.build_dir,
+        on_file=_progress,
+    )
+    if not args.issue.exists():
+        print(f"error: {args.issue}: no such file or folder", file=sys.stderr)
+        return 2
+
+    def report(done: IssueBuild) -> None:
+        if done.error is not None:
+            _print_error(done.error)
+        print(f"watching {args.issue} and the styles for changes (Ctrl-C to stop)", flush=True)
+
+    watcher.run(report)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_legacy
+
+    report = import_legacy(args.legacy, args.output, force=args.force)
+    for problem in report.problems:
+        print(f"warning: {args.legacy}:{problem.line}: {problem.message}", file=sys.stderr)
+    print(
+        f"{report.folder}: {len(report.articles)} articles, {report.notes} notes, "
+        f"{len(report.problems)} points to check by hand"
+    )
+    print(f"next: bippdf build {report.folder}")
+    return 0
+
+
+def _progress(issue: Path, result: BuildResult) -> None:
+    """A line as each file is written, after what its build had to say."""
+    if not result.cached:
+        for warning in result.warnings:
+            print(f"warning: {issue}: {warning}", file=sys.stderr)
+        for problem in result.check.warnings if result.check else []:
+            print(f"warning: {result.output}: {problem}", file=sys.stderr)
+    print(result.summary(), flush=True)
 
 
 def _print_error(exc: BippdfError) -> None:
@@ -275,6 +399,10 @@ def _print_error(exc: BippdfError) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .check import Expectations, check_pdf
+    from .compose import compose
+    from .source import load_issue
+
     expected = None
     if args.issue is not None:
         issue = load_issue(args.issue)
@@ -292,6 +420,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _impose(args: argparse.Namespace) -> int:
+    from .impose import impose
+
     output = args.output or args.pdf.with_name(
         args.pdf.stem.removesuffix("-impression") + "-livret.pdf"
     )
@@ -301,6 +431,8 @@ def _impose(args: argparse.Namespace) -> int:
 
 
 def _proof(args: argparse.Namespace) -> int:
+    from .proof import CONTACT_SHEET, contact_sheet, render_pages
+
     out_dir = args.output or Path("build") / "proof" / args.pdf.stem
     pages = render_pages(args.pdf, out_dir, dpi=args.dpi)
     sheet = contact_sheet(pages, out_dir / CONTACT_SHEET)

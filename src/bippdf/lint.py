@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from . import markdown
 from .errors import SourceError
 from .markdown import ParsedArticle
-from .resources import covered_characters
+from .resources import can_draw
 from .source import ISSUE_FILE, Article, Issue, image_problem
 
 ALLOWED_ELEMENTS = ("sup", "sub", "b", "i", "em", "strong", "br", "span", "abbr", "small")
@@ -295,7 +295,6 @@ def _glyphs(
     article: Article, body: ParsedArticle, lead: ParsedArticle | None
 ) -> Iterator[SourceError]:
     """Every character of the text can be drawn with the bulletin's own fonts."""
-    covered = covered_characters()
     seen: set[str] = set()
     bylines = [part for a in article.authors for part in (a.name, a.role, a.affiliation) if part]
     texts = [article.title, *bylines] + [
@@ -305,7 +304,7 @@ def _glyphs(
     ]
     for text in texts:
         for char in text:
-            if char in seen or ord(char) in covered or char in "\n\t\r":
+            if char in seen or char in "\n\t\r" or can_draw(char):
                 continue
             seen.add(char)
             yield _no_glyph(char, article.path, article.path.read_text(encoding="utf-8"))
@@ -313,7 +312,6 @@ def _glyphs(
 
 def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:
     """The strings of issue.toml that get printed can be drawn with the bulletin's fonts."""
-    covered = covered_characters()
     values = [
         issue.title,
         issue.theme,
@@ -328,7 +326,7 @@ def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:
     ]
     seen: set[str] = set()
     for char in "".join(v for v in values if v):
-        if char not in seen and ord(char) not in covered and char not in "\n\t\r":
+        if char not in seen and char not in "\n\t\r" and not can_draw(char):
             seen.add(char)
             yield _no_glyph(char, issue.source, issue.source.read_text(encoding="utf-8"))
 

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import re
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ class Rendered:
     pages: int
     warnings: list[str] = field(default_factory=list)
     padding: int = 0  # blank pages added for the binding
+    seconds: dict[str, float] = field(default_factory=dict)  # "layout" and "write"
 
 
 class _Engine:
@@ -120,6 +122,13 @@ def preload(variant: str) -> None:
         engine.stylesheet(name, variant)
 
 
+def forget_stylesheets() -> None:
+    """Parse the stylesheets again at the next render (styles/ changed on disk)."""
+    engine = _engine()
+    engine.stylesheets.clear()
+    engine.color_profiles.clear()
+
+
 def render_pdf(
     html: str,
     *,
@@ -141,6 +150,7 @@ def render_pdf(
     )
     from weasyprint.urls import FatalURLFetchingError
 
+    start = time.perf_counter()
     with _captured_warnings() as warnings:
         try:
             document = engine.weasyprint.HTML(
@@ -153,6 +163,7 @@ def render_pdf(
             )
             laid_out = len(document.pages)
             document = _pad(document, kind, css, geometry, fetcher)
+            laid_out_at = time.perf_counter()
             identity = hashlib.sha256(f"{variant}\n{html}".encode()).hexdigest()
             with _source_date(epoch):
                 pdf = document.write_pdf(
@@ -170,6 +181,7 @@ def render_pdf(
         pages=len(document.pages),
         warnings=warnings,
         padding=len(document.pages) - laid_out,
+        seconds={"layout": laid_out_at - start, "write": time.perf_counter() - laid_out_at},
     )
 
 

@@ -28,17 +28,38 @@ def font_files() -> list[Path]:
 
 
 @cache
-def project_fonts() -> dict[str, frozenset[int]]:
-    """The fonts shipped in ``styles/fonts``: PostScript name and the characters covered."""
+def project_font_names() -> frozenset[str]:
+    """The PostScript names of the fonts shipped in ``styles/fonts``."""
     from fontTools.ttLib import TTFont
 
-    fonts = {}
+    names = set()
     for path in font_files():
         with TTFont(path, lazy=True) as font:
-            fonts[str(font["name"].getDebugName(6))] = frozenset(font.getBestCmap())
-    return fonts
+            names.add(str(font["name"].getDebugName(6)))
+    return frozenset(names)
 
 
+@cache
 def covered_characters() -> frozenset[int]:
     """Every character some font of bippdf can draw."""
-    return frozenset().union(*project_fonts().values())
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for path in font_files():
+        with TTFont(path, lazy=True) as font:
+            covered.update(font.getBestCmap())
+    return frozenset(covered)
+
+
+# What a French text is typed with: printable ASCII, Latin-1, and the typographic
+# marks the typography pass writes. The fonts cover them all (a test proves it), so
+# most issues are checked without reading the fonts' tables, a tenth of a second.
+COMMON_CHARACTERS = frozenset(
+    [*range(0x20, 0x7F), *range(0xA0, 0x100)] + [ord(c) for c in "œŒ’‘“”‚„«»…–—\u202f\u2009•€"]
+)
+
+
+def can_draw(char: str) -> bool:
+    """Whether some font of bippdf has a glyph for ``char``."""
+    code = ord(char)
+    return code in COMMON_CHARACTERS or code in covered_characters()

@@ -1,0 +1,285 @@
+"""How fast bippdf builds, side by side with raw WeasyPrint on the very same HTML and CSS.
+
+Usage: python benchmarks/bench.py [--repeat 3] [--scales 1 4 16]
+
+Every cold build runs in a process of its own, timed from process start to the
+PDF on disk (for bippdf: verified), with its peak memory (ru_maxrss). "Raw
+WeasyPrint" is a process that imports WeasyPrint, loads the same stylesheets and
+fonts, and lays out and writes the HTML that ``bippdf build --html`` wrote, with
+the variant's options: the engine's own cost, with nothing of bippdf's. Printed:
+
+1. No. 6, per variant: bippdf by phase, raw WeasyPrint by phase, and the ratio;
+2. both variants and the cover together against one variant alone;
+3. a rebuild with nothing changed (the build cache);
+4. a rebuild in ``bippdf watch`` after a one-word edit, against layout and PDF
+   write alone in the same warm process;
+5. issues 4 and 16 times longer: seconds, seconds per page, peak memory;
+6. ``bippdf check`` on No. 6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"
+PHASES = ("load", "markdown", "engine", "layout", "write", "check")
+
+
+# The children: each runs in a fresh process and prints one JSON line.
+
+
+def _child_bippdf(issue: str, variant: str, output: str, html: str) -> dict[str, Any]:
+    """A cold bippdf build of one variant, checked, as ``bippdf build`` makes it."""
+    from bippdf.build import build
+
+    result = build(
+        Path(issue), Path(output), variant=variant, html_output=Path(html) if html else None
+    )
+    return {"phases": result.phases, "pages": result.pages}
+
+
+def _child_raw(html: str, issue: str, virtual: str, variant: str, output: str) -> dict[str, Any]:
+    """WeasyPrint alone on bippdf's HTML: same stylesheets, fonts and options, no bippdf."""
+    start = time.perf_counter()
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    options = json.loads(variant)
+    fonts = FontConfiguration()
+    profiles: dict[str, Any] = {}
+    styles = [
+        weasyprint.CSS(filename=str(ROOT / "styles" / name), font_config=fonts,
+                       color_profiles=profiles)
+        for name in options.pop("stylesheets")
+    ]  # fmt: skip
+    text = Path(html).read_text(encoding="utf-8").replace(virtual, Path(issue).as_uri() + "/")
+    engine = time.perf_counter()
+    document = weasyprint.HTML(string=text, base_url=issue + "/").render(
+        stylesheets=styles, font_config=fonts, color_profiles=profiles, **options
+    )
+    laid_out = time.perf_counter()
+    document.write_pdf(output, **options)
+    return {
+        "phases": {
+            "engine": engine - start,
+            "layout": laid_out - engine,
+            "write": time.perf_counter() - laid_out,
+        },
+        "pages": len(document.pages),
+    }
+
+
+def _child_watch(issue: str, variant: str, output: str) -> dict[str, Any]:
+    """In one warm process: bippdf watch's rebuild after a one-word edit, then WeasyPrint's
+    layout and write alone of the same HTML, with the same loaded fonts and stylesheets."""
+    from bippdf.watch import Watcher
+
+    watcher = Watcher(
+        Path(issue), variants=(variant,), cover=False, output=Path(output),
+        build_dir=Path(output).parent,
+    )  # fmt: skip
+    watcher.rebuild()  # the first build, which a session of watch starts with
+    article = sorted((Path(issue) / "articles").glob("*.md"))[2]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace(" la ", " cette ", 1), encoding="utf-8")
+    start = time.perf_counter()
+    watcher.rebuild()
+    rebuild = time.perf_counter() - start
+
+    from bippdf import compose, render, source
+
+    html = compose.compose(source.load_issue(Path(issue))).html
+    engine = render._engine()
+    kind = render.VARIANTS[variant]
+    css = [engine.stylesheet(name, variant) for name in kind.stylesheets]
+    sandbox = render.sandbox
+    fetcher = sandbox.make_fetcher(
+        engine.weasyprint, {sandbox.ISSUE: Path(issue), sandbox.STYLES: ROOT / "styles"}
+    )
+    start = time.perf_counter()
+    document = engine.weasyprint.HTML(
+        string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
+    ).render(
+        stylesheets=css,
+        font_config=engine.font_config,
+        color_profiles=engine.color_profiles.setdefault(variant, {}),
+        **kind.options,
+    )
+    document.write_pdf(**kind.options)
+    return {"phases": {"rebuild": rebuild, "raw": time.perf_counter() - start}, "pages": 0}
+
+
+CHILDREN = {"bippdf": _child_bippdf, "raw": _child_raw, "watch": _child_watch}
+
+
+# The parent: runs the children and prints the tables.
+
+
+def run(kind: str, *args: str) -> dict[str, Any]:
+    """A child process: its wall time from start to exit, its phases and peak memory."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    if done.returncode:
+        sys.exit(f"{kind} {' '.join(args)} failed:\n{done.stderr}")
+    figures: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    figures["wall"] = wall
+    return figures
+
+
+def median_run(repeat: int, kind: str, *args: str) -> dict[str, Any]:
+    """The run of median wall time among ``repeat``."""
+    runs = sorted((run(kind, *args) for _ in range(repeat)), key=lambda r: r["wall"])
+    return runs[len(runs) // 2]
+
+
+def cli(*args: str) -> float:
+    """Seconds of a ``bippdf`` command, process included."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "bippdf", *args], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def raw_options(variant: str) -> str:
+    """The variant's stylesheets and WeasyPrint options, as bippdf passes them."""
+    from bippdf.render import VARIANTS
+
+    kind = VARIANTS[variant]
+    return json.dumps({"stylesheets": list(kind.stylesheets), **kind.options})
+
+
+def compare(issue: Path, variant: str, work: Path, repeat: int) -> tuple[dict[str, Any], ...]:
+    """bippdf and raw WeasyPrint on one issue and variant, medians of ``repeat`` runs."""
+    from bippdf.sandbox import ISSUE, base_url
+
+    html = work / f"{issue.name}-{variant}.html"
+    pdf = str(work / f"{issue.name}-{variant}.pdf")
+    run("bippdf", str(issue), variant, pdf, str(html))  # writes the HTML; warms the disk
+    ours = median_run(repeat, "bippdf", str(issue), variant, pdf, "")
+    raw = median_run(
+        repeat, "raw", str(html), str(issue), base_url(ISSUE), raw_options(variant), pdf + ".raw"
+    )
+    return ours, raw
+
+
+def phases(figures: dict[str, Any]) -> str:
+    return "  ".join(
+        f"{name} {figures['phases'][name]:.2f}" for name in PHASES if name in figures["phases"]
+    )
+
+
+def mb(figures: dict[str, Any]) -> float:
+    return float(figures["peak_kb"]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of No. 6, median kept")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        figures = CHILDREN[args.child[0]](*args.child[1:])
+        figures["peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(json.dumps(figures))
+        return
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_check import scaled_issue
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        issue6 = work / ISSUE_6.name
+        shutil.copytree(ISSUE_6, issue6)
+
+        print(f"1. No. 6, cold builds, one process each (median of {args.repeat})\n")
+        singles = {}
+        for variant in ("print", "web"):
+            ours, raw = compare(issue6, variant, work, args.repeat)
+            singles[variant] = (ours, raw)
+            print(f"  {variant}: bippdf {ours['wall']:.2f} s, {ours['pages']} pages, "
+                  f"{mb(ours):.0f} MB  [{phases(ours)}]")  # fmt: skip
+            print(f"  {variant}: raw    {raw['wall']:.2f} s, {raw['pages']} pages, "
+                  f"{mb(raw):.0f} MB  [{phases(raw)}]")  # fmt: skip
+            ratio = ours["wall"] / raw["wall"]
+            print(f"  {variant}: bippdf / raw = {ratio:.2f} (target ≤ 1.10)\n")
+
+        print("2. Both variants and the cover together (bippdf build, default)\n")
+        build_dir = work / "build"
+        together = statistics.median(
+            cli("build", str(issue6), "--build-dir", str(build_dir), "--no-cache")
+            for _ in range(args.repeat)
+        )
+        one = singles["print"][0]["wall"]
+        print(f"  print + web + cover: {together:.2f} s; print alone {one:.2f} s; "
+              f"ratio {together / one:.2f} (target ≤ 1.3)\n")  # fmt: skip
+
+        print("3. Rebuild with nothing changed (build cache)\n")
+        cli("build", str(issue6), "--build-dir", str(build_dir))
+        cached = statistics.median(
+            cli("build", str(issue6), "--build-dir", str(build_dir)) for _ in range(5)
+        )
+        print(f"  bippdf build, up to date: {cached:.3f} s (target < 0.3 s)\n")
+
+        print("4. bippdf watch: rebuild after a one-word edit, against WeasyPrint's layout and")
+        print("   write alone, cold (section 1) and warm (same process, fonts and styles loaded)\n")
+        for variant in ("print", "web"):
+            figures = median_run(
+                args.repeat, "watch", str(issue6), variant, str(work / f"watch-{variant}.pdf")
+            )
+            rebuild, warm = figures["phases"]["rebuild"], figures["phases"]["raw"]
+            cold = sum(singles[variant][1]["phases"][name] for name in ("layout", "write"))
+            print(f"  {variant}: rebuild {rebuild:.2f} s; layout + write alone: cold {cold:.2f} s "
+                  f"(ratio {rebuild / cold:.2f}), warm {warm:.2f} s "
+                  f"(ratio {rebuild / warm:.2f}); target ≤ 1.0")  # fmt: skip
+        print()
+
+        print("5. Cost per page, print variant, one run per size\n")
+        print(f"  {'issue':<12} {'pages':>5} {'bippdf':>8} {'s/page':>7} {'peak':>7}   "
+              f"{'raw':>7} {'s/page':>7} {'peak':>7}   {'ratio':>5}")  # fmt: skip
+        base = None
+        for scale in args.scales:
+            if scale == 1:
+                ours, raw = singles["print"]
+            else:
+                issue = scaled_issue(work / f"x{scale}", scale)
+                ours, raw = compare(issue, "print", work, 1)
+            base = base or ours["wall"]
+            print(
+                f"  {'No. 6' + (f' × {scale}' if scale > 1 else ''):<12} {ours['pages']:>5} "
+                f"{ours['wall']:>7.2f}s {ours['wall'] / ours['pages']:>7.3f} {mb(ours):>5.0f}MB"
+                f"   {raw['wall']:>6.2f}s {raw['wall'] / raw['pages']:>7.3f} {mb(raw):>5.0f}MB"
+                f"   {ours['wall'] / raw['wall']:>5.2f}"
+            )
+            if scale > 1:
+                print(f"  {'':<12} time × {ours['wall'] / base:.1f} for {scale}× the text "
+                      f"(target ≤ {scale * 18 / 16:.1f})")  # fmt: skip
+        print()
+
+        print("6. bippdf check on No. 6, process included (median of 5)\n")
+        for variant in ("print", "web"):
+            pdf = work / f"{issue6.name}-{variant}.pdf"
+            seconds = statistics.median(cli("check", str(pdf)) for _ in range(5))
+            print(f"  {variant}: {seconds:.2f} s (target well under 1 s)")
+    print(f"\nbench: {time.perf_counter() - started:.0f} s in all")
+
+
+if __name__ == "__main__":
+    main()

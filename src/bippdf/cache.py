@@ -1,0 +1,133 @@
+"""The build cache: an issue whose inputs have not changed is not built again.
+
+After a build, a manifest in ``<build dir>/.cache/`` records the SHA-256 of every
+input: the issue's TOML, its articles and the files its pages use, the listing
+of its ``articles/`` folder, every file of ``styles/`` (stylesheets, fonts,
+profile) and of bippdf itself (code, templates), the versions of the libraries
+that shape the PDF, and the build's options; and the hash of each output. The
+next build of the same issue with the same options is skipped when every one
+still matches. Contents are compared, never timestamps: a file saved unchanged
+rebuilds nothing, and a file changed within the same second is seen.
+
+This module imports only the standard library: an up-to-date build takes no
+more than hashing the inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .files import write_file
+
+FOLDER = ".cache"
+FORMAT = 1  # of the manifest; a change invalidates every entry
+# The libraries whose version changes the bytes of the PDF or what is checked.
+LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "tinycss2",
+    "cssselect2",
+    "pyphen",
+    "mistune",
+    "jinja2",
+    "babel",
+    "pillow",
+    "pypdf",
+    "pypdfium2",
+)
+PACKAGE = Path(__file__).resolve().parent
+
+
+def manifest_path(build_dir: Path, issue_path: Path, options: dict[str, Any]) -> Path:
+    """Where the manifest of this issue built with these options is kept."""
+    key = json.dumps([str(issue_path.resolve()), options], sort_keys=True)
+    return build_dir / FOLDER / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+
+
+def fresh(manifest: Path) -> list[dict[str, Any]] | None:
+    """The results recorded in ``manifest`` if every input and output is as recorded,
+    else None (no manifest, or something changed: build again)."""
+    try:
+        entry = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if entry.get("format") != FORMAT or entry.get("environment") != _environment():
+        return None
+    for path, digest in entry["files"].items():
+        if _digest(Path(path)) != digest:
+            return None
+    for folder, digest in entry["trees"].items():
+        if _tree_digest(Path(folder)) != digest:
+            return None
+    for folder, names in entry["listings"].items():
+        if _listing(Path(folder)) != names:
+            return None
+    results: list[dict[str, Any]] = entry["results"]
+    for result in results:
+        if _digest(Path(result["output"])) != result["sha256"]:
+            return None
+    return results
+
+
+def record(
+    manifest: Path,
+    *,
+    files: Iterable[Path],
+    trees: Iterable[Path],
+    listings: Iterable[Path],
+    results: list[dict[str, Any]],
+) -> None:
+    """Write the manifest of a build that succeeded: its inputs, then its outputs."""
+    entry = {
+        "format": FORMAT,
+        "environment": _environment(),
+        "files": {str(path): _digest(path) for path in sorted(set(files))},
+        "trees": {str(folder): _tree_digest(folder) for folder in trees},
+        "listings": {str(folder): _listing(folder) for folder in listings},
+        "results": [{**result, "sha256": _digest(Path(result["output"]))} for result in results],
+    }
+    write_file(manifest, json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _environment() -> dict[str, str]:
+    """bippdf's code and the versions of Python and of the libraries it builds with."""
+    versions = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    versions["bippdf"] = _tree_digest(PACKAGE) or "absent"
+    return versions
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of a file's content; None if it cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _tree_digest(folder: Path) -> str | None:
+    """One SHA-256 over every file of a folder: their relative paths and contents."""
+    if not folder.is_dir():
+        return None
+    total = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            total.update(f"{path.relative_to(folder).as_posix()}\0{_digest(path)}\0".encode())
+    return total.hexdigest()
+
+
+def _listing(folder: Path) -> list[str]:
+    """The Markdown files of a folder (an article added or removed changes the build)."""
+    return sorted(path.name for path in folder.glob("*.md")) if folder.is_dir() else []

@@ -1,0 +1,104 @@
+"""``bippdf watch``: build an issue again each time one of its files is saved.
+
+One process stays alive: WeasyPrint is imported, the fonts loaded and the
+stylesheets parsed once, so a rebuild costs the pages' layout, the PDF's
+writing and its check. A change to ``styles/`` makes the stylesheets be parsed
+again. Errors are reported and watching goes on; the last good PDF stays.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from . import render
+from .build import BuildResult, IssueBuild, build_issues
+from .resources import styles_dir
+from .source import ISSUE_FILE
+
+DEBOUNCE_MS = 1000  # the longest changes are gathered before a rebuild
+QUIET_MS = 150  # a rebuild starts once nothing has been saved for this long
+
+
+class Watcher:
+    """An issue, rebuilt in this process whenever its sources or the styles change."""
+
+    def __init__(
+        self,
+        issue: Path,
+        *,
+        variants: tuple[str, ...] = ("print", "web"),
+        cover: bool = True,
+        build_dir: Path = Path("build"),
+        output: Path | None = None,
+        check: bool = True,
+        on_file: Callable[[Path, BuildResult], None] | None = None,
+    ) -> None:
+        self.issue = issue
+        self.variants = variants
+        self.cover = cover
+        self.build_dir = build_dir
+        self.output = output
+        self.check = check
+        self.on_file = on_file
+
+    def paths(self) -> list[Path]:
+        """What is watched: the issue's folder (for a single Markdown file, the file and
+        the images/ beside it) and the styles."""
+        if self.issue.is_dir():
+            watched = [self.issue]
+        elif self.issue.name == ISSUE_FILE:
+            watched = [self.issue.parent]
+        else:
+            images = self.issue.parent / "images"
+            watched = [self.issue, *([images] if images.is_dir() else [])]
+        return [*watched, styles_dir()]
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> IssueBuild:
+        """Build the issue now (what is up to date is not built again)."""
+        styles = styles_dir().resolve()
+        if any(styles in path.resolve().parents for path in changed):
+            render.forget_stylesheets()
+        (done,) = build_issues(
+            [self.issue],
+            variants=self.variants,
+            cover=self.cover,
+            build_dir=self.build_dir,
+            output=self.output,
+            check=self.check,
+            on_file=self.on_file,
+        )
+        return done
+
+    def run(
+        self,
+        on_build: Callable[[IssueBuild], None],
+        *,
+        stop: threading.Event | None = None,
+    ) -> None:
+        """Build, then build again after every save until ``stop`` is set or Ctrl-C."""
+        import watchfiles
+
+        on_build(self.rebuild())
+        for changes in watchfiles.watch(
+            *self.paths(),
+            watch_filter=self._wanted,
+            debounce=DEBOUNCE_MS,
+            step=QUIET_MS,
+            stop_event=stop,
+            raise_interrupt=False,
+        ):
+            on_build(self.rebuild(Path(path) for _, path in changes))
+
+    def _wanted(self, change: object, path: str) -> bool:
+        """Saves that matter: not editors' temporary files, not our own outputs."""
+        import watchfiles
+
+        if not watchfiles.DefaultFilter()(change, path):  # type: ignore[arg-type]
+            return False
+        resolved = Path(path).resolve()
+        build_dir = self.build_dir.resolve()
+        return resolved != (self.output and self.output.resolve()) and (
+            build_dir not in resolved.parents
+        )

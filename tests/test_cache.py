@@ -1,0 +1,154 @@
+"""The build cache: nothing changed, nothing built; any one input changed, built again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bippdf import cache
+from bippdf.build import build_issue
+from bippdf.cli import main
+from bippdf.errors import SourceError
+
+from .conftest import article, write_issue
+
+
+@pytest.fixture
+def issue(tmp_path: Path) -> Path:
+    root = write_issue(
+        tmp_path / "2020-03-numero-01",
+        {
+            "01-a.md": article(
+                "A", "Un texte[^n].\n\n![Un carré bleu.](../images/a.png)\n\n[^n]: Note.\n"
+            )
+        },
+    )
+    (root / "images").mkdir()
+    Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
+    return root
+
+
+def _build(issue: Path, build_dir: Path, **options: object) -> list[bool]:
+    results = build_issue(issue, variants=("web",), cover=False, build_dir=build_dir, cache=True,
+                          **options)  # type: ignore[arg-type]  # fmt: skip
+    return [result.cached for result in results]
+
+
+def test_a_second_build_with_nothing_changed_is_skipped_and_touches_nothing(
+    issue: Path, tmp_path: Path
+) -> None:
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    pdf = next((build_dir / issue.name).glob("*.pdf"))
+    before = (pdf.read_bytes(), pdf.stat().st_mtime_ns)
+    os.utime(issue / "articles" / "01-a.md")  # saved again, same content
+    assert _build(issue, build_dir) == [True]
+    assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "article",
+        "issue.toml",
+        "image",
+        "new article file",
+        "output edited",
+        "output deleted",
+        "options",
+    ],
+)
+def test_changing_any_one_input_builds_again(issue: Path, tmp_path: Path, change: str) -> None:
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    options: dict[str, object] = {}
+    pdf = next((build_dir / issue.name).glob("*.pdf"))
+    if change == "article":
+        path = issue / "articles" / "01-a.md"
+        path.write_text(path.read_text("utf-8").replace("Un texte", "Un autre texte"), "utf-8")
+    elif change == "issue.toml":
+        path = issue / "issue.toml"
+        path.write_text(path.read_text("utf-8").replace("de test", "d'essai"), "utf-8")
+    elif change == "image":
+        Image.new("RGB", (900, 600), "#1c3557").save(issue / "images" / "a.png", dpi=(300, 300))
+    elif change == "new article file":  # lint refuses an article left out of issue.toml
+        (issue / "articles" / "02-b.md").write_text(article("B", "Texte.\n"), "utf-8")
+        with pytest.raises(SourceError, match=r"02-b\.md is not listed"):
+            _build(issue, build_dir)
+        return
+    elif change == "output edited":
+        pdf.write_bytes(pdf.read_bytes() + b"\n")
+    elif change == "output deleted":
+        pdf.unlink()
+    elif change == "options":
+        options = {"check": False}
+    assert _build(issue, build_dir, **options) == [False]
+    assert pdf.is_file()
+
+
+def test_styles_code_and_libraries_are_inputs_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    styles = tmp_path / "styles"
+    (styles / "fonts").mkdir(parents=True)
+    (styles / "bulletin.css").write_text("p { color: black }", "utf-8")
+    source = tmp_path / "a.md"
+    source.write_text("# A\n", "utf-8")
+    output = tmp_path / "a.pdf"
+    output.write_bytes(b"%PDF-1.7")
+    manifest = tmp_path / ".cache" / "entry.json"
+
+    def record() -> None:
+        cache.record(
+            manifest,
+            files=[source],
+            trees=[styles],
+            listings=[tmp_path],
+            results=[{"output": str(output)}],
+        )
+
+    record()
+    assert cache.fresh(manifest) == [{"output": str(output), "sha256": cache._digest(output)}]
+    (styles / "fonts" / "new.ttf").write_bytes(b"font")  # a font added
+    assert cache.fresh(manifest) is None
+    record()
+    (styles / "bulletin.css").write_text("p { color: navy }", "utf-8")
+    assert cache.fresh(manifest) is None
+    record()
+    monkeypatch.setattr(cache, "LIBRARIES", (*cache.LIBRARIES, "a-library-not-installed"))
+    assert cache.fresh(manifest) is None  # another library version (here: now absent)
+    record()
+    monkeypatch.setattr(cache, "PACKAGE", styles)  # bippdf's own code changed
+    assert cache.fresh(manifest) is None
+    record()
+    (tmp_path / "b.md").write_text("# B\n", "utf-8")  # a listed folder's Markdown files
+    assert cache.fresh(manifest) is None
+    manifest.write_text("{not json", "utf-8")
+    assert cache.fresh(manifest) is None
+
+
+def test_cli_says_up_to_date_and_no_cache_builds_again(
+    issue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["build", str(issue), "--variant", "web", "--build-dir", str(tmp_path / "b")]
+    assert main(args) == 0
+    assert "up to date" not in capsys.readouterr().out
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip().endswith(": up to date, nothing changed")
+    assert main([*args, "--no-cache"]) == 0
+    assert "up to date" not in capsys.readouterr().out
+
+
+def test_a_failed_build_leaves_the_cache_as_it_was(issue: Path, tmp_path: Path) -> None:
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    path = issue / "articles" / "01-a.md"
+    good = path.read_text("utf-8")
+    path.write_text(good + "Un appel[^absente].\n", "utf-8")
+    with pytest.raises(Exception, match="absente"):
+        _build(issue, build_dir)
+    path.write_text(good, "utf-8")
+    assert _build(issue, build_dir) == [True]  # back to the sources of the last good build

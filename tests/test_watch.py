@@ -1,0 +1,61 @@
+"""``bippdf watch``: a save rebuilds the issue; an error is reported and watching goes on."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+from bippdf.build import IssueBuild
+from bippdf.readback import read_pdf
+from bippdf.watch import Watcher
+
+from .conftest import article, write_issue
+
+WAIT = 120  # seconds: a rebuild of a one-page issue takes one or two
+
+
+def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> None:
+    issue = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Le chat.\n")})
+    source = issue / "articles" / "01-a.md"
+    output = tmp_path / "out.pdf"
+    watcher = Watcher(issue, variants=("web",), cover=False, output=output)
+    builds: queue.Queue[IssueBuild] = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(builds.put,), kwargs={"stop": stop})
+    thread.start()
+    try:
+        first = builds.get(timeout=WAIT)
+        assert first.error is None and "Le chat." in " ".join(read_pdf(output).texts)
+
+        source.write_text(article("A", "Le chien.\n"), encoding="utf-8")
+        second = builds.get(timeout=WAIT)
+        assert second.error is None and not second.results[0].cached
+        assert "Le chien." in " ".join(read_pdf(output).texts)
+        good = output.read_bytes()
+
+        source.write_text(article("A", "Le chien[^x].\n"), encoding="utf-8")
+        third = builds.get(timeout=WAIT)
+        assert third.error is not None and "[^x]" in str(third.error)
+        assert output.read_bytes() == good  # the last good PDF stays
+
+        source.write_text(article("A", "Le loup.\n"), encoding="utf-8")
+        fourth = builds.get(timeout=WAIT)
+        assert fourth.error is None and "Le loup." in " ".join(read_pdf(output).texts)
+    finally:
+        stop.set()
+        thread.join(timeout=WAIT)
+    assert not thread.is_alive()
+
+
+def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> None:
+    issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    watcher = Watcher(issue, build_dir=issue / "build", output=issue / "a.pdf")
+    assert watcher._wanted(None, str(issue / "articles" / "01-a.md"))
+    assert not watcher._wanted(None, str(issue / "a.pdf"))
+    assert not watcher._wanted(None, str(issue / "build" / "x" / "BIP-01-web.pdf"))
+    assert not watcher._wanted(None, str(issue / "articles" / ".01-a.md.swp"))
+    assert not watcher._wanted(None, str(issue / "articles" / "01-a.md~"))
+    single = tmp_path / "notes.md"
+    single.write_text("# Notes\n", encoding="utf-8")
+    assert Watcher(single).paths()[0] == single  # not the whole folder around it
