@@ -7,12 +7,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?=
 
-.PHONY: pdf test lint format bench bench-limits clean install constraints proof approve-proofs
+.PHONY: pdf new watch test lint format bench bench-limits clean install constraints proof approve-proofs
 
 # Issues and variants are built side by side on the cores; an issue whose sources,
 # styles and options have not changed is skipped (bippdf build --no-cache to force).
 pdf: $(STAMP)
 	$(BIN)/bippdf build $(or $(ISSUE),--all)
+
+# make new: start the next issue from the latest one (asks for its date and theme).
+new: $(STAMP)
+	$(BIN)/bippdf new
+
+# make watch ISSUE=issues/<folder>: build the issue again each time a file is saved.
+watch: $(STAMP)
+	@[ -n "$(ISSUE)" ] || { echo "error: which issue? make watch ISSUE=issues/<folder>"; exit 2; }
+	$(BIN)/bippdf watch $(ISSUE)
 
 # make proof: build the issues, then draw each PDF's pages and a contact sheet
 # into build/proof/<issue folder>/ (bippdf proof).

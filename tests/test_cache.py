@@ -76,7 +76,7 @@ def test_changing_any_one_input_builds_again(issue: Path, tmp_path: Path, change
         Image.new("RGB", (900, 600), "#1c3557").save(issue / "images" / "a.png", dpi=(300, 300))
     elif change == "new article file":  # lint refuses an article left out of issue.toml
         (issue / "articles" / "02-b.md").write_text(article("B", "Texte.\n"), "utf-8")
-        with pytest.raises(SourceError, match=r"02-b\.md is not listed"):
+        with pytest.raises(SourceError, match=r"articles/02-b\.md n'est pas listé"):
             _build(issue, build_dir)
         return
     elif change == "output edited":
@@ -135,11 +135,11 @@ def test_cli_says_up_to_date_and_no_cache_builds_again(
 ) -> None:
     args = ["build", str(issue), "--variant", "web", "--build-dir", str(tmp_path / "b")]
     assert main(args) == 0
-    assert "up to date" not in capsys.readouterr().out
+    assert "à jour" not in capsys.readouterr().out
     assert main(args) == 0
-    assert capsys.readouterr().out.strip().endswith(": up to date, nothing changed")
+    assert capsys.readouterr().out.strip().endswith(": à jour, rien n'a changé")
     assert main([*args, "--no-cache"]) == 0
-    assert "up to date" not in capsys.readouterr().out
+    assert "à jour" not in capsys.readouterr().out
 
 
 def test_a_failed_build_leaves_the_cache_as_it_was(issue: Path, tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_a_failed_build_leaves_the_cache_as_it_was(issue: Path, tmp_path: Path) 
     path = issue / "articles" / "01-a.md"
     good = path.read_text("utf-8")
     path.write_text(good + "Un appel[^absente].\n", "utf-8")
-    with pytest.raises(Exception, match="absente"):
+    with pytest.raises(Exception, match=r"la note \[\^absente\] est appelée"):
         _build(issue, build_dir)
     path.write_text(good, "utf-8")
     assert _build(issue, build_dir) == [True]  # back to the sources of the last good build

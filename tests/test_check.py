@@ -330,7 +330,7 @@ def test_check_command_exit_codes(
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("pas un PDF")
     assert main(["check", str(not_pdf)]) == 2
-    assert capsys.readouterr().err.startswith(f"error: {not_pdf}: cannot read the PDF")
+    assert capsys.readouterr().err.startswith(f"erreur : {not_pdf}: cannot read the PDF")
     assert main(["check", str(tmp_path / "absent.pdf")]) == 2
 
 
@@ -366,7 +366,7 @@ def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
         build(root, output)
     assert (info.value.line, info.value.message) == (
         5,
-        "the character \U00013000 (U+13000) has no glyph in the bulletin's fonts",
+        "le caractère \U00013000 (U+13000) n'existe pas dans les polices du bulletin",
     )
     assert output.read_bytes() == b"%PDF- the last good one"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["issue", "out.pdf"]  # no temp left

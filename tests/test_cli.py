@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -24,9 +26,10 @@ def test_build_single_markdown_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["build", str(source), "--variant", "print", "-o", str(output)]) == 0
     summary = capsys.readouterr().out.strip()
     assert summary.startswith(f"{output}: ")
-    assert ", 1 notes, " in summary and summary.endswith(" s")
+    assert ", 1 note, " in summary
+    assert re.search(r", \d+,\d s$", summary), "seconds with a decimal comma"
     pdf = read_pdf(output)
-    assert f"{pdf.page_count} pages" in summary
+    assert f": {pdf.page_count} pages" in summary
     assert pdf.metadata["Title"] == "Notes de service"
     assert pdf.page_of("note-1") is not None and pdf.page_of("suite") is not None
 
@@ -60,8 +63,8 @@ def test_error_is_one_line_with_file_and_line_and_no_traceback(
     assert captured.out == ""
     lines = captured.err.strip().splitlines()
     assert lines == [
-        f"error: {root / 'articles' / '01-a.md'}:5: note [^x] is called but never defined "
-        "(add a line '[^x]: text of the note' at the end of the article)"
+        f"erreur : {root / 'articles' / '01-a.md'}:5: la note [^x] est appelée mais jamais "
+        "définie (ajoutez une ligne « [^x]: texte de la note » à la fin de l'article)"
     ]
 
 
@@ -90,11 +93,11 @@ def test_several_issues_go_on_after_a_failure(
     monkeypatch.chdir(tmp_path)
     assert main(["build", str(bad), str(good)]) == 1
     captured = capsys.readouterr()
-    assert captured.err.startswith("error: ")
+    assert captured.err.startswith(f"erreur : {Path('bad', 'articles', '01-a.md')}:5: la note ")
     assert "BIP-01-2020-03-impression.pdf: " in captured.out
 
 
-@pytest.mark.parametrize("command", ["build", "check", "watch", "import", "proof", "impose"])
+@pytest.mark.parametrize("command", ["build", "check", "new", "watch", "import", "proof", "impose"])
 def test_every_command_has_help_with_a_real_example(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -102,7 +105,7 @@ def test_every_command_has_help_with_a_real_example(
         main([command, "--help"])
     assert exit_info.value.code == 0
     examples = capsys.readouterr().out.split("examples:\n", 1)[1].replace("\\\n", " ")
-    commands = [line.split() for line in examples.splitlines() if line.startswith("  bippdf ")]
+    commands = [shlex.split(line) for line in examples.splitlines() if line.startswith("  bippdf ")]
     assert commands and commands[0][:2] == ["bippdf", command]
     for line in commands:  # each example is a command line bippdf accepts
         words = line[: line.index(">")] if ">" in line else line  # less the shell's redirection
@@ -119,10 +122,12 @@ def test_import_writes_an_issue_and_lists_what_to_check_with_its_line(
     captured = capsys.readouterr()
     assert (
         captured.out.splitlines()[0]
-        == f"{folder}: 11 articles, 31 notes, 6 points to check by hand"
+        == f"{folder}: 11 articles, 31 notes, 6 points à vérifier à la main"
     )
+    assert captured.out.splitlines()[1] == f"ensuite : bippdf build {folder}"
     warnings = captured.err.splitlines()
-    assert len(warnings) == 6 and warnings[0].startswith(f"warning: {legacy}:109: image absente")
+    assert len(warnings) == 6
+    assert warnings[0].startswith(f"avertissement : {legacy}:109: image absente")
     assert (folder / "issue.toml").is_file()
     assert main(["import", str(legacy), "-o", str(folder)]) == 1  # not over it, unless --force
     assert "--force" in capsys.readouterr().err
@@ -135,11 +140,11 @@ def test_unwritable_output_is_an_error_line(
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
     assert main(["build", str(root), "--variant", "print", "-o", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {tmp_path}: cannot write the file: ")
+    assert err.startswith(f"erreur : {tmp_path}: impossible d'écrire le fichier : ")
     assert "Traceback" not in err
 
 
-def test_html_output_and_build_dir(tmp_path: Path) -> None:
+def test_html_output_and_build_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Texte.\n")})
     html = tmp_path / "issue.html"
     assert (
@@ -147,8 +152,16 @@ def test_html_output_and_build_dir(tmp_path: Path) -> None:
     )
     assert (tmp_path / "out" / "2020-03-numero-01" / "BIP-01-2020-03-web.pdf").is_file()
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    capsys.readouterr()
     assert main(["build", str(root), str(root), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert capsys.readouterr().err == (
+        "erreur : -o et --html ne s'emploient qu'avec un seul numéro "
+        "(produisez les numéros un à la fois)\n"
+    )
     assert main(["build", str(root), "-o", str(tmp_path / "x.pdf")]) == 2  # which variant?
+    assert capsys.readouterr().err == (
+        "erreur : -o écrit un seul PDF (choisissez --variant print ou --variant web)\n"
+    )
 
 
 def test_all_builds_every_issue_with_a_line_per_file(
@@ -173,7 +186,9 @@ def test_all_builds_every_issue_with_a_line_per_file(
     )
     assert all(path.is_file() for path in written)
     assert main(["build", "--all"]) == 0
-    assert capsys.readouterr().out.count("up to date") == 6
+    assert capsys.readouterr().out.count(": à jour, rien n'a changé\n") == 6
     monkeypatch.chdir(tmp_path / "issues")
     assert main(["build", "--all"]) == 2
-    assert "no issue to build" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "erreur : aucun numéro à produire (nommez le dossier d'un numéro, ou ajoutez --all)\n"
+    )

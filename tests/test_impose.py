@@ -31,7 +31,7 @@ def test_imposed_page_order_read_back(
     assert main(["impose", str(issue6.result.output), "-o", str(booklet)]) == 0
     count = issue6.pdf.page_count
     assert capsys.readouterr().out.strip() == (
-        f"{booklet}: {count // 2} sides on {count // 4} tabloid sheets, printed both sides"
+        f"{booklet}: {count // 2} faces sur {count // 4} feuilles tabloïd, à imprimer recto verso"
     )
     # Fonts and images are shared between sides, not copied on each.
     assert booklet.stat().st_size < 1.5 * issue6.result.output.stat().st_size

@@ -24,28 +24,30 @@ def _compose_error(root: Path) -> SourceError:
 def test_note_called_but_never_defined(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "Ligne.\n\nAppel[^x] ici.\n")})
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "note [^x] is called but never defined")
+    assert (error.line, error.message) == (7, "la note [^x] est appelée mais jamais définie")
+    assert error.hint == "ajoutez une ligne « [^x]: texte de la note » à la fin de l'article"
     assert error.path == root / "articles" / "01-a.md"
 
 
 def test_note_defined_but_never_called(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n[^seule]: Orpheline.\n")})
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "note [^seule] is defined but never called")
+    assert (error.line, error.message) == (7, "la note [^seule] est définie mais jamais appelée")
 
 
 def test_note_defined_twice(tmp_path: Path) -> None:
     body = "Texte[^1].\n\n[^1]: Une.\n[^1]: Deux.\n"
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
     error = _compose_error(root)
-    assert (error.line, error.message) == (8, "note [^1] is defined 2 times")
+    assert (error.line, error.message) == (8, "la note [^1] est définie 2 fois")
 
 
 def test_heading_level_skipped(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n### Trop bas\n")})
     error = _compose_error(root)
     assert error.line == 7
-    assert error.message == "heading level 3 follows level 1: a level is skipped"
+    assert error.message == "intertitre de niveau 3 après un niveau 1 : un niveau est sauté"
+    assert error.hint == "utilisez ## pour cet intertitre"
 
 
 def test_level_one_heading_in_body(tmp_path: Path) -> None:
@@ -57,20 +59,22 @@ def test_missing_image_names_its_line(tmp_path: Path) -> None:
     body = "Texte.\n\n![Photo](../images/absente.jpg)\n"
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "image '../images/absente.jpg' does not exist")
+    assert (error.line, error.message) == (7, "l'image « ../images/absente.jpg » n'existe pas")
 
 
 def test_remote_image_is_refused(tmp_path: Path) -> None:
     body = "![Photo](https://example.org/x.jpg)\n"
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
-    assert "is not a file of the issue" in _compose_error(root).message
+    assert _compose_error(root).message == (
+        "l'image « https://example.org/x.jpg » n'est pas un fichier du numéro"
+    )
 
 
 def test_note_calling_another_note(tmp_path: Path) -> None:
     body = "Texte[^a] et[^b].\n\n[^a]: Voir aussi [^b].\n[^b]: B.\n"
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "a note cannot call another note")
+    assert (error.line, error.message) == (7, "une note ne peut pas appeler une autre note")
 
 
 def test_every_fault_is_reported_at_once(
@@ -88,15 +92,16 @@ def test_every_fault_is_reported_at_once(
         compose(load_issue(root))
     found = [(e.path.name if e.path else None, e.line, e.message) for e in info.value.errors]
     assert found == [
-        ("03-brouillon.md", 1, "articles/03-brouillon.md is not listed in issue.toml"),
-        ("01-a.md", 5, "note [^x] is called but never defined"),
-        ("01-a.md", 7, "heading level 4 follows level 1: a level is skipped"),
-        ("02-b.md", 5, "image 'absente.jpg' does not exist"),
-        ("02-b.md", 7, "note [^seule] is defined but never called"),
+        ("03-brouillon.md", 1, "articles/03-brouillon.md n'est pas listé dans issue.toml"),
+        ("01-a.md", 5, "la note [^x] est appelée mais jamais définie"),
+        ("01-a.md", 7, "intertitre de niveau 4 après un niveau 1 : un niveau est sauté"),
+        ("02-b.md", 5, "l'image « absente.jpg » n'existe pas"),
+        ("02-b.md", 7, "la note [^seule] est définie mais jamais appelée"),
     ]
     assert main(["build", str(root)]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 5 and all(line.startswith("error: ") for line in lines)
+    assert len(lines) == 5 and all(line.startswith("erreur : ") for line in lines)
+    assert lines[1].startswith(f"erreur : {root / 'articles' / '01-a.md'}:5: la note [^x] ")
 
 
 def test_image_names_with_accents_and_spaces(tmp_path: Path) -> None:
@@ -105,7 +110,10 @@ def test_image_names_with_accents_and_spaces(tmp_path: Path) -> None:
     (root / "images").mkdir()
     Image.new("RGB", (4, 3)).save(root / "images" / "équipe 1.jpg")
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "image '../images/photo absente.jpg' does not exist")
+    assert (error.line, error.message) == (
+        7,
+        "l'image « ../images/photo absente.jpg » n'existe pas",
+    )
 
 
 def test_corrupt_image(tmp_path: Path) -> None:
@@ -114,8 +122,8 @@ def test_corrupt_image(tmp_path: Path) -> None:
     (root / "images" / "x.jpg").write_text("pas une image")
     error = _compose_error(root)
     assert error.line == 5
-    assert (
-        error.message == "image '../images/x.jpg' cannot be read: not an image format bippdf knows"
+    assert error.message == (
+        "l'image « ../images/x.jpg » est illisible : ce format d'image est inconnu de bippdf"
     )
 
 
@@ -125,7 +133,8 @@ def test_link_that_is_not_web_mail_or_heading(tmp_path: Path, url: str) -> None:
     error = _compose_error(root)
     assert error.line == 7
     assert error.message == (
-        f"link to '{url}' is neither a web address, an e-mail address nor a heading"
+        f"le lien vers « {url} » ne mène ni à une adresse web, ni à une adresse courriel, "
+        "ni à un intertitre"
     )
 
 
@@ -133,7 +142,10 @@ def test_link_to_a_missing_heading(tmp_path: Path) -> None:
     body = "## Les objectifs\n\nVoir [plus haut](#les-objectifs) et [ailleurs](#absent).\n"
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "link to '#absent' goes to no heading of the issue")
+    assert (error.line, error.message) == (
+        7,
+        "le lien vers « #absent » ne mène à aucun intertitre du numéro",
+    )
 
 
 def test_image_without_alternative_text(tmp_path: Path) -> None:
@@ -141,20 +153,23 @@ def test_image_without_alternative_text(tmp_path: Path) -> None:
     (root / "images").mkdir()
     Image.new("RGB", (4, 3)).save(root / "images" / "p.jpg")
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "image '../images/p.jpg' has no alternative text")
+    assert (error.line, error.message) == (
+        7,
+        "l'image « ../images/p.jpg » n'a pas de texte de remplacement",
+    )
     assert "![décoratif](…)" in (error.hint or "")
 
 
 def test_heading_without_text(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n## \n\nSuite.\n")})
     error = _compose_error(root)
-    assert (error.line, error.message) == (7, "a heading has no text")
+    assert (error.line, error.message) == (7, "un intertitre n'a pas de texte")
 
 
 def test_raw_html_after_a_comment_is_still_linted(tmp_path: Path) -> None:
     body = "Texte.\n\n<!-- x --><style>p { color: white }</style>\n"
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
-    assert _compose_error(root).message == "raw HTML <style> is not allowed"
+    assert _compose_error(root).message == "la balise HTML <style> n'est pas permise"
 
 
 def test_decorative_image_inside_a_line(tmp_path: Path) -> None:
@@ -164,7 +179,7 @@ def test_decorative_image_inside_a_line(tmp_path: Path) -> None:
     (root / "images").mkdir()
     Image.new("RGB", (4, 3)).save(root / "images" / "p.jpg")
     error = _compose_error(root)
-    assert error.message == "the decorative image '../images/p.jpg' is in a line of text"
+    assert error.message == "l'image décorative « ../images/p.jpg » est dans une ligne de texte"
 
 
 def test_characters_without_glyph_in_bylines_and_issue_toml(tmp_path: Path) -> None:
@@ -176,8 +191,8 @@ def test_characters_without_glyph_in_bylines_and_issue_toml(tmp_path: Path) -> N
         compose(load_issue(root))
     found = [(e.path.name if e.path else None, e.line, e.message) for e in info.value.errors]
     assert found == [
-        ("issue.toml", 6, "the character ☃ (U+2603) has no glyph in the bulletin's fonts"),
-        ("01-a.md", 4, "the character 漢 (U+6F22) has no glyph in the bulletin's fonts"),
+        ("issue.toml", 6, "le caractère ☃ (U+2603) n'existe pas dans les polices du bulletin"),
+        ("01-a.md", 4, "le caractère 漢 (U+6F22) n'existe pas dans les polices du bulletin"),
     ]
 
 

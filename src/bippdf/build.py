@@ -26,6 +26,7 @@ from . import render as renderer
 from . import source
 from .errors import BippdfError, BuildError, CheckError
 from .files import write_file
+from .messages import count, seconds
 from .resources import styles_dir
 from .sandbox import ISSUE, base_url
 
@@ -54,13 +55,23 @@ class BuildResult:
     cached: bool = False  # up to date: nothing changed since it was built
 
     def summary(self) -> str:
-        """One line for the person who ran the build."""
+        """One line for the person who ran the build: ``path: details``."""
+        return f"{self.output}: {self.details()}"
+
+    def details(self) -> str:
+        """What was made, in French: ``32 pages (…), 31 notes, 4,1 s``."""
         if self.cached:
-            return f"{self.output}: up to date, nothing changed"
+            return "à jour, rien n'a changé"
         if self.output.suffix == ".png":
-            return f"{self.output}: cover image, {self.seconds:.1f} s"
-        added = f" ({self.padding} blank added for the binding)" if self.padding else ""
-        return f"{self.output}: {self.pages} pages{added}, {self.notes} notes, {self.seconds:.1f} s"
+            return f"image de couverture, {seconds(self.seconds)}"
+        added = ""
+        if self.padding:
+            blank = count(self.padding, "page blanche ajoutée", "pages blanches ajoutées")
+            added = f" (dont {blank} pour la reliure)"
+        return (
+            f"{count(self.pages, 'page')}{added}, {count(self.notes, 'note')}, "
+            f"{seconds(self.seconds)}"
+        )
 
 
 @dataclass
@@ -244,9 +255,9 @@ def _run(jobs: list[tuple[_Pending, int]]) -> Iterator[tuple[_Pending, _Outcome]
                 yield futures[future], future.result()
     except BrokenProcessPool:
         raise BuildError(
-            "a build process died (out of memory?)",
-            hint="nothing more was written; build one issue at a time, "
-            "with --variant print and --variant web one after the other",
+            "un processus de production s'est arrêté (mémoire insuffisante?)",
+            hint="rien de plus n'a été écrit; produisez un numéro à la fois, "
+            "avec --variant print puis --variant web",
         ) from None
 
 
@@ -359,8 +370,9 @@ def _job(job: tuple[Any, ...]) -> _Outcome:
         return error
     except Exception as exc:  # a bug: said in one line, like in the parent
         return BuildError(
-            f"internal error: {type(exc).__name__}: {exc}",
-            hint="run with --debug --variant print or web for the traceback",
+            f"erreur interne de bippdf : {type(exc).__name__}: {exc}",
+            hint="relancez avec --debug --variant print (ou web) pour voir la trace, "
+            "et signalez le problème",
         )
 
 
@@ -415,7 +427,10 @@ def _refuse_broken_images(rendered: renderer.Rendered) -> None:
     """An image WeasyPrint could not load would silently be missing from the page."""
     for warning in rendered.warnings:
         if warning.startswith("Failed to load image"):
-            raise BuildError(warning, hint="check the image file; nothing was written")
+            raise BuildError(
+                f"WeasyPrint n'a pas pu charger une image : {warning}",
+                hint="vérifiez le fichier de l'image; rien n'a été écrit",
+            )
 
 
 def _check(
@@ -432,10 +447,11 @@ def _check(
     report = check_pdf(rendered.pdf, expected, name=str(target))
     if not report.ok:
         problems = [str(problem) for problem in report.problems]
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        more = f" (et {len(problems) - 5} autres)" if len(problems) > 5 else ""
         raise CheckError(
-            "the PDF failed its checks: " + "; ".join(problems[:5]) + more,
+            "le PDF ne passe pas ses vérifications : " + "; ".join(problems[:5]) + more,
             path=issue.source,
-            hint="nothing was written; run bippdf check on a --no-check build for every problem",
+            hint="rien n'a été écrit; pour voir tous les problèmes, produisez-le avec "
+            "--no-check puis lancez bippdf check sur le PDF",
         )
     return report

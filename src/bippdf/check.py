@@ -9,6 +9,7 @@ the PDF with what the sources call for (headings, notes, metadata).
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -130,13 +131,20 @@ class Expectations:
 
 
 def check_pdf(
-    pdf: Path | bytes, expected: Expectations | None = None, *, name: str | None = None
+    pdf: Path | bytes,
+    expected: Expectations | None = None,
+    *,
+    name: str | None = None,
+    workers: int | None = None,
 ) -> Report:
-    """Run every check on a PDF (a file or its bytes)."""
+    """Run every check on a PDF (a file or its bytes). The pages are read by ``workers``
+    processes (default: two if this process may use two cores)."""
     expected = expected or Expectations()
     label = name or (str(pdf) if isinstance(pdf, Path) else "PDF")
+    if workers is None:
+        workers = 2 if len(os.sched_getaffinity(0)) > 1 else 1
     try:
-        data = read_pdf(pdf, geometry=expected.geometry, tolerance=TOLERANCE)
+        data = read_pdf(pdf, geometry=expected.geometry, tolerance=TOLERANCE, workers=workers)
     except Exception as exc:  # a damaged or foreign PDF: said, never a traceback
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UnreadablePdfError(

@@ -1,7 +1,8 @@
 """The ``bippdf`` command: a thin layer over ``bippdf.build``.
 
-Errors print one ``error: file:line: message`` line and exit non-zero; the
-traceback is shown only with ``--debug``.
+Errors print one ``erreur : fichier:ligne: message`` line, in French like every
+message an editor reads (``bippdf.messages``), and exit non-zero; the traceback
+is shown only with ``--debug``. The help stays in English.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, messages
 from .build import BuildResult, IssueBuild, build_issues
-from .errors import BippdfError, SourceErrors, UnreadablePdfError
+from .errors import BippdfError, UnreadablePdfError
 
 BUILD_EXAMPLES = """\
 examples:
@@ -44,6 +45,16 @@ examples:
       a machine-readable report for CI (docs/check-report.schema.json)
 
 exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot be read
+"""
+
+NEW_EXAMPLES = """\
+examples:
+  bippdf new --date 2026-12 --theme "La prévention auprès des aînés"
+      start the issue after the latest one under issues/: issues/2026-12-numero-07/,
+      its issue.toml (title, publisher, ISSN, contact, coordination carried over) and
+      articles/01-exemple.md, an article showing every construct, which builds as it is
+  bippdf new
+      the same, asking for the date and the theme
 """
 
 WATCH_EXAMPLES = """\
@@ -180,6 +191,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.set_defaults(run=_check)
 
+    new_cmd = commands.add_parser(
+        "new",
+        help="start the next issue from the latest one",
+        description="Make the folder of the next issue under issues/: the number follows "
+        "the latest issue's, what belongs to the bulletin (title, publisher, ISSN, contact, "
+        "coordination, rights) is carried over, and an example article shows every "
+        "construct. Asks for the date and the theme when they are not given.",
+        epilog=NEW_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new_cmd.add_argument("--date", metavar="YYYY-MM[-DD]", help="the issue's date")
+    new_cmd.add_argument("--theme", metavar="TEXT", help="the issue's theme, for the cover")
+    new_cmd.add_argument(
+        "--number", type=int, metavar="N", help="its number (default: the latest one's + 1)"
+    )
+    new_cmd.add_argument(
+        "--issues-dir",
+        type=Path,
+        default=Path("issues"),
+        metavar="DIR",
+        help="where the issues are (default: issues)",
+    )
+    new_cmd.set_defaults(run=_new)
+
     watch_cmd = commands.add_parser(
         "watch",
         help="build an issue again each time one of its files is saved",
@@ -272,6 +307,7 @@ def _parser() -> argparse.ArgumentParser:
     for command in (
         build_cmd,
         check_cmd,
+        new_cmd,
         watch_cmd,
         import_cmd,
         proof_cmd,
@@ -292,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BippdfError as exc:
         if args.debug:
             raise
-        _print_error(exc)
+        messages.errors(exc)
         return 2 if isinstance(exc, UnreadablePdfError) else 1
     except BrokenPipeError:  # the reader of our output went away (… | head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -300,15 +336,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         if args.debug:
             raise
-        print("error: interrupted; the previous PDF is untouched", file=sys.stderr)
+        messages.error("interrompu (Ctrl-C) : le PDF précédent n'a pas été modifié")
         return 130
     except Exception as exc:  # a bug of bippdf's: say so, in one line
         if args.debug:
             raise
-        print(
-            f"error: internal error: {type(exc).__name__}: {exc} (run with --debug "
-            "for the traceback, and report it)",
-            file=sys.stderr,
+        messages.error(
+            f"erreur interne de bippdf : {type(exc).__name__}: {exc}",
+            hint="relancez la commande avec --debug pour voir la trace, et signalez le problème",
         )
         return 3
 
@@ -318,13 +353,18 @@ def _build(args: argparse.Namespace) -> int:
     if args.all:
         issues += sorted(path.parent for path in Path("issues").glob("*/issue.toml"))
     if not issues:
-        print("error: no issue to build: name an ISSUE folder, or use --all", file=sys.stderr)
+        messages.error(
+            "aucun numéro à produire", hint="nommez le dossier d'un numéro, ou ajoutez --all"
+        )
         return 2
     if len(issues) > 1 and (args.output or args.html):
-        print("error: -o and --html take a single ISSUE", file=sys.stderr)
+        messages.error(
+            "-o et --html ne s'emploient qu'avec un seul numéro",
+            hint="produisez les numéros un à la fois",
+        )
         return 2
     if args.output and args.variant == "all":
-        print("error: -o writes one PDF: choose --variant print or --variant web", file=sys.stderr)
+        messages.error("-o écrit un seul PDF", hint="choisissez --variant print ou --variant web")
         return 2
     builds = build_issues(
         issues,
@@ -341,8 +381,33 @@ def _build(args: argparse.Namespace) -> int:
     if failed and (args.debug or len(builds) == 1):
         raise failed[0]
     for error in failed:
-        _print_error(error)
+        messages.errors(error)
     return 1 if failed else 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_issue, parse_date
+
+    date = args.date or _ask("Date du numéro (AAAA-MM ou AAAA-MM-JJ) : ", "--date")
+    theme = args.theme or _ask("Thème du numéro : ", "--theme")
+    made = new_issue(args.issues_dir, date=parse_date(date), theme=theme, number=args.number)
+    origin = f", à partir de {made.previous}" if made.previous else ""
+    messages.done(made.folder, f"numéro {made.number}{origin}")
+    print(f"ensuite : modifiez {made.example}, puis lancez bippdf build {made.folder}")
+    return 0
+
+
+def _ask(question: str, option: str) -> str:
+    """An answer typed at the terminal; without one, the option is required."""
+    if not sys.stdin.isatty():
+        raise BippdfError(
+            f"{option} est obligatoire hors d'un terminal",
+            hint=f"ajoutez {option} à la commande",
+        )
+    answer = input(question).strip()
+    if not answer:
+        raise BippdfError("aucune réponse", hint=f"répondez à la question, ou ajoutez {option}")
+    return answer
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -356,13 +421,21 @@ def _watch(args: argparse.Namespace) -> int:
         on_file=_progress,
     )
     if not args.issue.exists():
-        print(f"error: {args.issue}: no such file or folder", file=sys.stderr)
+        messages.error(
+            "fichier ou dossier introuvable",
+            location=str(args.issue),
+            hint="donnez le dossier d'un numéro, son issue.toml ou un fichier .md",
+        )
         return 2
 
     def report(done: IssueBuild) -> None:
         if done.error is not None:
-            _print_error(done.error)
-        print(f"watching {args.issue} and the styles for changes (Ctrl-C to stop)", flush=True)
+            messages.errors(done.error)
+        print(
+            f"surveillance de {args.issue} et de styles/ : chaque enregistrement relance "
+            "la production (Ctrl-C pour arrêter)",
+            flush=True,
+        )
 
     watcher.run(report)
     return 0
@@ -373,29 +446,25 @@ def _import(args: argparse.Namespace) -> int:
 
     report = import_legacy(args.legacy, args.output, force=args.force)
     for problem in report.problems:
-        print(f"warning: {args.legacy}:{problem.line}: {problem.message}", file=sys.stderr)
-    print(
-        f"{report.folder}: {len(report.articles)} articles, {report.notes} notes, "
-        f"{len(report.problems)} points to check by hand"
+        messages.warning(problem.message, location=f"{args.legacy}:{problem.line}")
+    to_check = messages.count(len(report.problems), "point")
+    messages.done(
+        report.folder,
+        f"{messages.count(len(report.articles), 'article')}, "
+        f"{messages.count(report.notes, 'note')}, {to_check} à vérifier à la main",
     )
-    print(f"next: bippdf build {report.folder}")
+    print(f"ensuite : bippdf build {report.folder}")
     return 0
 
 
 def _progress(issue: Path, result: BuildResult) -> None:
     """A line as each file is written, after what its build had to say."""
     if not result.cached:
-        for warning in result.warnings:
-            print(f"warning: {issue}: {warning}", file=sys.stderr)
+        for warning in result.warnings:  # WeasyPrint's, in its own words
+            messages.warning(f"WeasyPrint : {warning}", location=str(issue))
         for problem in result.check.warnings if result.check else []:
-            print(f"warning: {result.output}: {problem}", file=sys.stderr)
-    print(result.summary(), flush=True)
-
-
-def _print_error(exc: BippdfError) -> None:
-    """One ``error:`` line per fault."""
-    for error in exc.errors if isinstance(exc, SourceErrors) else [exc]:
-        print(f"error: {error}", file=sys.stderr)
+            messages.warning(str(problem), location=str(result.output))
+    messages.done(result.output, result.details())
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -426,7 +495,11 @@ def _impose(args: argparse.Namespace) -> int:
         args.pdf.stem.removesuffix("-impression") + "-livret.pdf"
     )
     sides = impose(args.pdf, output)
-    print(f"{output}: {sides} sides on {sides // 2} tabloid sheets, printed both sides")
+    messages.done(
+        output,
+        f"{messages.count(sides, 'face')} sur {messages.count(sides // 2, 'feuille')} "
+        "tabloïd, à imprimer recto verso",
+    )
     return 0
 
 
@@ -436,5 +509,5 @@ def _proof(args: argparse.Namespace) -> int:
     out_dir = args.output or Path("build") / "proof" / args.pdf.stem
     pages = render_pages(args.pdf, out_dir, dpi=args.dpi)
     sheet = contact_sheet(pages, out_dir / CONTACT_SHEET)
-    print(f"{out_dir}: {len(pages)} pages, contact sheet {sheet}")
+    messages.done(out_dir, f"{messages.count(len(pages), 'page')}, planche contact {sheet}")
     return 0

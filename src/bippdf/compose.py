@@ -243,11 +243,11 @@ def _check_anchors(
             if url.startswith("#") and target not in ids.used and not _is_note_id(target):
                 errors.append(
                     SourceError(
-                        f"link to '{url}' goes to no heading of the issue",
+                        f"le lien vers « {url} » ne mène à aucun intertitre du numéro",
                         path=article.path,
                         line=lint.source_line(article, re.compile(re.escape(f"]({url})"))),
-                        hint="use the id of a heading: its text in lower case, accents "
-                        "folded, words joined by hyphens",
+                        hint="donnez l'id d'un intertitre : son texte en minuscules, sans "
+                        "accents, les mots reliés par des traits d'union",
                     )
                 )
     if errors:

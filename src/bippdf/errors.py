@@ -1,7 +1,8 @@
 """The one exception hierarchy of bippdf: every failure a user sees is one of these.
 
 Each error can carry the source file and line it is about, so that the CLI prints
-``file:line: message`` and a hint on what to do, never a traceback.
+``file:line: message`` and a hint on what to do, never a traceback. Messages and
+hints are written in French, for the editors who read them.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class SourceErrors(SourceError):
 
     def __init__(self, errors: list[SourceError]) -> None:
         super().__init__(
-            f"{len(errors)} faults in the sources", path=errors[0].path, line=errors[0].line
+            f"{len(errors)} erreurs dans les sources", path=errors[0].path, line=errors[0].line
         )
         self.errors = errors
 

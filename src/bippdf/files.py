@@ -16,9 +16,9 @@ def write_file(target: Path, data: bytes) -> None:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise BuildError(
-            f"cannot write here: {exc.strerror}",
+            f"impossible d'écrire ici : {exc.strerror}",
             path=target,
-            hint="choose a folder you can write to",
+            hint="choisissez un dossier où vous avez le droit d'écrire",
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -30,9 +30,9 @@ def write_file(target: Path, data: bytes) -> None:
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise BuildError(
-            f"cannot write the file: {exc.strerror}",
+            f"impossible d'écrire le fichier : {exc.strerror}",
             path=target,
-            hint="check that it is not a folder and that you may write it",
+            hint="vérifiez que ce n'est pas un dossier et que vous avez le droit de l'écrire",
         ) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)

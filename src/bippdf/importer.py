@@ -19,7 +19,6 @@ has been converted.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 from collections import Counter
@@ -31,7 +30,7 @@ from urllib.parse import unquote
 
 from .errors import SourceError
 from .markdown import slugify
-from .source import DEFAULT_PUBLISHER, ISSUE_FILE, image_problem
+from .source import DEFAULT_PUBLISHER, ISSUE_FILE, image_problem, toml_value
 
 # ---------------------------------------------------------------------------
 # Public API
@@ -261,17 +260,6 @@ _SLUG_STOPWORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "l
 _SLUG_STOPWORDS |= {"par", "pour", "sur", "un", "une"}
 
 
-def _toml(value: object) -> str:
-    """A TOML value: JSON's string escapes are TOML's basic-string escapes."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | dt.date):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
 def _toml_multiline(text: str) -> str:
     """A multi-line TOML string, for a lead."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
@@ -280,17 +268,17 @@ def _toml_multiline(text: str) -> str:
 
 def _article_file(article: ArticleOut) -> str:
     """An article file: TOML front matter between +++ lines, then the Markdown body."""
-    front = [f"title = {_toml(article.title)}"]
+    front = [f"title = {toml_value(article.title)}"]
     if article.lead:
         front.append(f"lead = {_toml_multiline(article.lead)}")
     if article.signature:
         front.append("signature = true")
     for author in article.authors:
-        front += ["", "[[authors]]", f"name = {_toml(author.name)}"]
+        front += ["", "[[authors]]", f"name = {toml_value(author.name)}"]
         if author.role:
-            front.append(f"role = {_toml(author.role)}")
+            front.append(f"role = {toml_value(author.role)}")
         if author.affiliation:
-            front.append(f"affiliation = {_toml(author.affiliation)}")
+            front.append(f"affiliation = {toml_value(author.affiliation)}")
         if author.collaboration:
             front.append("collaboration = true")
     return "+++\n" + "\n".join(front) + "\n+++\n\n" + article.body.strip() + "\n"
@@ -298,13 +286,13 @@ def _article_file(article: ArticleOut) -> str:
 
 def _issue_file(issue: IssueOut, names: list[str]) -> str:
     """issue.toml: the issue's keys, the article list, then [contact] last."""
-    lines = [f"{key} = {_toml(value)}" for key, value in issue.fields.items()]
+    lines = [f"{key} = {toml_value(value)}" for key, value in issue.fields.items()]
     lines.append("articles = [")
-    lines += [f"  {_toml(name)}," for name in names]
+    lines += [f"  {toml_value(name)}," for name in names]
     lines.append("]")
     if issue.contact:
         lines += ["", "[contact]"]
-        lines += [f"{key} = {_toml(value)}" for key, value in issue.contact.items()]
+        lines += [f"{key} = {toml_value(value)}" for key, value in issue.contact.items()]
     return "\n".join(lines) + "\n"
 
 

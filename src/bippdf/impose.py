@@ -25,8 +25,8 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
     """The (left, right) page numbers (1-based) of each side, in printing order."""
     if pages % 4:
         raise BuildError(
-            f"{pages} pages cannot be folded into a booklet",
-            hint="build the print variant, whose pages come by fours",
+            f"{pages} pages ne se plient pas en livret (il en faut un multiple de 4)",
+            hint="donnez le PDF d'impression (-impression.pdf), dont les pages vont par quatre",
         )
     sides = []
     for sheet in range(pages // 4):
@@ -43,7 +43,9 @@ def impose(pdf: Path, output: Path) -> int:
         pages = list(reader.pages)
     except (OSError, PdfReadError) as exc:
         raise UnreadablePdfError(
-            f"cannot read the PDF: {exc}", path=pdf, hint="give the print PDF built by bippdf"
+            f"impossible de lire le PDF : {exc}",
+            path=pdf,
+            hint="donnez le PDF d'impression produit par bippdf",
         ) from None
     writer = PdfWriter()
     width, height = TABLOID

@@ -53,10 +53,10 @@ def _unlisted_articles(issue: Issue) -> Iterator[SourceError]:
     for path in sorted((issue.root / "articles").glob("*.md")):
         if path.resolve() not in listed:
             yield SourceError(
-                f"articles/{path.name} is not listed in issue.toml",
+                f"articles/{path.name} n'est pas listé dans issue.toml",
                 path=path,
                 line=1,
-                hint="add it to 'articles' in issue.toml, or move it out of articles/",
+                hint="ajoutez-le à « articles » dans issue.toml, ou sortez-le du dossier articles/",
             )
 
 
@@ -71,20 +71,25 @@ def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
         line = source_line(article, _heading_pattern(level, text))
         if level == 1:
             yield SourceError(
-                "an article's body cannot hold a level-1 heading (#)",
+                "le texte d'un article ne peut pas avoir d'intertitre de niveau 1 (#)",
                 path=article.path,
                 line=line,
-                hint="the title is in the front matter; use ## for sections",
+                hint="le titre est dans l'en-tête; commencez les sections par ##",
             )
         elif level > previous + 1:
             yield SourceError(
-                f"heading level {level} follows level {previous}: a level is skipped",
+                f"intertitre de niveau {level} après un niveau {previous} : un niveau est sauté",
                 path=article.path,
                 line=line,
-                hint="use " + "#" * (previous + 1) + " for this heading",
+                hint="utilisez " + "#" * (previous + 1) + " pour cet intertitre",
             )
         if not text:
-            yield SourceError("a heading has no text", path=article.path, line=line)
+            yield SourceError(
+                "un intertitre n'a pas de texte",
+                path=article.path,
+                line=line,
+                hint="écrivez son texte après les #, ou supprimez la ligne",
+            )
         previous = level
 
 
@@ -105,43 +110,43 @@ def _notes(
                     called.setdefault(token["raw"], token["label"])
     if lead is not None and lead.definitions:
         yield SourceError(
-            "notes cannot be defined in the lead",
+            "une note ne peut pas être définie dans le chapeau",
             path=article.path,
             line=source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
-            hint="define them at the end of the article",
+            hint="définissez-la à la fin de l'article, pas dans lead",
         )
     for key, label in called.items():
         if key not in body.definitions:
             yield SourceError(
-                f"note [^{label}] is called but never defined",
+                f"la note [^{label}] est appelée mais jamais définie",
                 path=article.path,
                 line=_call_line(article, label),
-                hint=f"add a line '[^{label}]: text of the note' at the end of the article",
+                hint=f"ajoutez une ligne « [^{label}]: texte de la note » à la fin de l'article",
             )
     for definitions in body.definitions.values():
         if any(t["type"] == "note_ref" for t in markdown.walk(definitions[0].tokens)):
             yield SourceError(
-                "a note cannot call another note",
+                "une note ne peut pas appeler une autre note",
                 path=article.path,
                 line=article.body_line + definitions[0].line,
-                hint="write the reference in words inside the note",
+                hint="écrivez le renvoi en toutes lettres dans la note",
             )
     for key, definitions in body.definitions.items():
         label = definitions[0].label
         if len(definitions) > 1:
             yield SourceError(
-                f"note [^{label}] is defined {len(definitions)} times",
+                f"la note [^{label}] est définie {len(definitions)} fois",
                 path=article.path,
                 line=article.body_line + definitions[1].line,
-                hint="keep one definition per note label",
+                hint="gardez une seule définition par note",
             )
         nested = any(t["type"] == "note_ref" for t in markdown.walk(definitions[0].tokens))
         if key not in called and not nested:
             yield SourceError(
-                f"note [^{label}] is defined but never called",
+                f"la note [^{label}] est définie mais jamais appelée",
                 path=article.path,
                 line=article.body_line + definitions[0].line,
-                hint=f"call it with [^{label}] in the text, or delete it",
+                hint=f"appelez-la avec [^{label}] dans le texte, ou supprimez-la",
             )
 
 
@@ -184,46 +189,46 @@ def _images(
         )
         if token["type"] == "image" and alt.strip().lower() == markdown.DECORATIVE:
             yield SourceError(
-                f"the decorative image '{unquote(src)}' is in a line of text",
+                f"l'image décorative « {unquote(src)} » est dans une ligne de texte",
                 path=article.path,
                 line=line,
-                hint="an image that only decorates must stand alone in its paragraph",
+                hint="une image qui ne fait que décorer doit être seule dans son paragraphe",
             )
         if not alt.strip():
             yield SourceError(
-                f"image '{unquote(src)}' has no alternative text",
+                f"l'image « {unquote(src)} » n'a pas de texte de remplacement",
                 path=article.path,
                 line=line,
-                hint="describe it between the brackets, ![Une rue de Sherbrooke](…), or write "
-                f"![{markdown.DECORATIVE}](…) for an image that only decorates",
+                hint="décrivez-la entre les crochets, ![Une rue de Sherbrooke](…), ou écrivez "
+                f"![{markdown.DECORATIVE}](…) pour une image qui ne fait que décorer",
             )
         if _URL_SCHEME.match(src):
             yield SourceError(
-                f"image '{src}' is not a file of the issue",
+                f"l'image « {src} » n'est pas un fichier du numéro",
                 path=article.path,
                 line=line,
-                hint="put the image in the issue's images/ folder and give its path",
+                hint="mettez l'image dans le dossier images/ du numéro et donnez son chemin",
             )
         elif not path.resolve().is_relative_to(root.resolve()):
             yield SourceError(
-                f"image '{unquote(src)}' is outside the issue folder",
+                f"l'image « {unquote(src)} » est hors du dossier du numéro",
                 path=article.path,
                 line=line,
-                hint="copy it into the issue's images/ folder",
+                hint="copiez-la dans le dossier images/ du numéro",
             )
         elif not path.is_file():
             yield SourceError(
-                f"image '{unquote(src)}' does not exist",
+                f"l'image « {unquote(src)} » n'existe pas",
                 path=article.path,
                 line=line or source_line(article, re.compile(re.escape(unquote(src)))),
-                hint="check the path, relative to the article file",
+                hint="vérifiez le chemin, écrit à partir du fichier de l'article : ../images/…",
             )
         elif (problem := image_problem(path)) is not None:
             yield SourceError(
-                f"image '{unquote(src)}' cannot be read: {problem}",
+                f"l'image « {unquote(src)} » est illisible : {problem}",
                 path=article.path,
                 line=line or source_line(article, re.compile(re.escape(unquote(src)))),
-                hint="save it again as JPEG or PNG",
+                hint="enregistrez-la de nouveau en JPEG ou en PNG",
             )
 
 
@@ -238,10 +243,11 @@ def _links(
         if url.startswith("#") or _WEB_OR_MAIL.match(url):
             continue
         yield SourceError(
-            f"link to '{url}' is neither a web address, an e-mail address nor a heading",
+            f"le lien vers « {url} » ne mène ni à une adresse web, ni à une adresse courriel, "
+            "ni à un intertitre",
             path=article.path,
             line=source_line(article, re.compile(re.escape(f"]({url}") + "|" + re.escape(url))),
-            hint="write https://… in full, mailto:…, or #id of a heading",
+            hint="écrivez https://… en entier, mailto:…, ou #id d'un intertitre",
         )
 
 
@@ -257,10 +263,10 @@ def _raw_html(
         line = source_line(article, re.compile(re.escape(raw.strip()[:40])))
         if raw.lstrip().startswith("<!--") and "-->" not in raw:
             yield SourceError(
-                "an HTML comment is never closed",
+                "un commentaire HTML n'est jamais fermé",
                 path=article.path,
                 line=line,
-                hint="end it with -->",
+                hint="terminez-le par -->",
             )
             continue
         raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)  # what follows a comment counts
@@ -274,20 +280,20 @@ def _raw_html(
             name = match[2].lower()
             if name not in ALLOWED_ELEMENTS:
                 yield SourceError(
-                    f"raw HTML <{name}> is not allowed",
+                    f"la balise HTML <{name}> n'est pas permise",
                     path=article.path,
                     line=line,
-                    hint="use Markdown; raw HTML may only be "
+                    hint="utilisez Markdown; seules ces balises HTML sont permises : "
                     + ", ".join(f"<{e}>" for e in ALLOWED_ELEMENTS),
                 )
                 continue
             for attribute in _ATTRIBUTE.findall(match[3]):
                 if attribute.lower() not in ALLOWED_ATTRIBUTES:
                     yield SourceError(
-                        f"the attribute {attribute} of <{name}> is not allowed",
+                        f"l'attribut {attribute} de <{name}> n'est pas permis",
                         path=article.path,
                         line=line,
-                        hint="raw HTML may only carry " + ", ".join(ALLOWED_ATTRIBUTES),
+                        hint="seuls ces attributs sont permis : " + ", ".join(ALLOWED_ATTRIBUTES),
                     )
 
 
@@ -334,8 +340,8 @@ def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:
 def _no_glyph(char: str, path: Path, text: str) -> SourceError:
     index = text.find(char)
     return SourceError(
-        f"the character {char} (U+{ord(char):04X}) has no glyph in the bulletin's fonts",
+        f"le caractère {char} (U+{ord(char):04X}) n'existe pas dans les polices du bulletin",
         path=path,
         line=None if index < 0 else text.count("\n", 0, index) + 1,
-        hint="write it another way, or leave it out",
+        hint="écrivez-le autrement, ou retirez-le",
     )

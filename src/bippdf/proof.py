@@ -33,7 +33,11 @@ SPINE = 2  # pixels between the two pages of a spread
 def render_pages(pdf: Path, out_dir: Path, *, dpi: int = 110) -> list[Path]:
     """Render every page of ``pdf`` to ``out_dir/page-001.png``…, replacing older pages."""
     if dpi < 1:
-        raise BuildError(f"the resolution must be at least 1 dpi, not {dpi}", path=pdf)
+        raise BuildError(
+            f"la résolution doit être d'au moins 1 dpi, pas {dpi}",
+            path=pdf,
+            hint="donnez par exemple --dpi 110",
+        )
     document = _open_pdf(pdf)
     try:
         _prepare(out_dir)
@@ -60,11 +64,11 @@ def contact_sheet(
     2–3, 4–5 and so on. With an odd number it is a plain grid in reading order.
     """
     if not pages:
-        raise BuildError("no pages to put on a contact sheet", path=target)
+        raise BuildError("aucune page à mettre sur la planche contact", path=target)
     if columns < 1 or thumb_width < 16:
         raise BuildError(
-            f"a contact sheet needs at least 1 column and 16 pixels a page, "
-            f"not {columns} and {thumb_width}",
+            "une planche contact demande au moins 1 colonne et 16 pixels par page, "
+            f"pas {columns} et {thumb_width}",
             path=target,
         )
     thumbs = [_thumbnail(page, thumb_width) for page in pages]
@@ -100,10 +104,10 @@ def compare(image: Path, reference: Path) -> float:
     with _open_image(image, CheckError) as ours, _open_image(reference, CheckError) as theirs:
         if ours.size != theirs.size:
             raise CheckError(
-                f"the image is {ours.width}×{ours.height} pixels but its reference "
-                f"{reference} is {theirs.width}×{theirs.height}",
+                f"l'image fait {ours.width}×{ours.height} pixels, mais sa référence "
+                f"{reference} fait {theirs.width}×{theirs.height}",
                 path=image,
-                hint="render both at the same resolution, or approve the new pages",
+                hint="rendez les deux à la même résolution, ou approuvez les nouvelles pages",
             )
         difference = ImageChops.difference(ours.convert("RGB"), theirs.convert("RGB"))
     means = ImageStat.Stat(difference).mean
@@ -123,20 +127,26 @@ def render_issue(issue: Path, out_dir: Path, *, dpi: int, pdf: Path | None = Non
 def _open_pdf(pdf: Path) -> pypdfium2.PdfDocument:
     """The PDF opened with pdfium, or an ``UnreadablePdfError`` naming it."""
     if not pdf.is_file():
-        raise UnreadablePdfError("no such PDF file", path=pdf, hint="build it first")
+        raise UnreadablePdfError(
+            "fichier PDF introuvable", path=pdf, hint="produisez-le d'abord avec bippdf build"
+        )
     try:
         return pypdfium2.PdfDocument(pdf)
     except (OSError, PdfiumError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UnreadablePdfError(
-            f"cannot read the PDF: {reason}", path=pdf, hint="give a PDF built by bippdf"
+            f"impossible de lire le PDF : {reason}",
+            path=pdf,
+            hint="donnez un PDF produit par bippdf",
         ) from None
 
 
 def _prepare(folder: Path, *, clean: bool = True) -> None:
     """Create ``folder``, and unless ``clean`` is false remove the page images left in it."""
     if folder.exists() and not folder.is_dir():
-        raise BuildError("is a file, not a folder", path=folder, hint="choose another folder")
+        raise BuildError(
+            "c'est un fichier, pas un dossier", path=folder, hint="choisissez un autre dossier"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if clean:
@@ -144,9 +154,9 @@ def _prepare(folder: Path, *, clean: bool = True) -> None:
                 stale.unlink()
     except OSError as exc:
         raise BuildError(
-            f"cannot write here: {exc.strerror}",
+            f"impossible d'écrire ici : {exc.strerror}",
             path=folder,
-            hint="choose a folder you can write to",
+            hint="choisissez un dossier où vous avez le droit d'écrire",
         ) from None
 
 
@@ -156,9 +166,9 @@ def _save(image: Image.Image, path: Path) -> Path:
         image.save(path, format="PNG", optimize=True)
     except OSError as exc:
         raise BuildError(
-            f"cannot write the image: {exc.strerror or exc}",
+            f"impossible d'écrire l'image : {exc.strerror or exc}",
             path=path,
-            hint="check that it is not a folder and that you may write it",
+            hint="vérifiez que ce n'est pas un dossier et que vous avez le droit de l'écrire",
         ) from None
     return path
 
@@ -168,14 +178,14 @@ def _open_image(path: Path, error: type[BippdfError]) -> Image.Image:
     try:
         image = Image.open(path)
     except FileNotFoundError:
-        raise error("the image does not exist", path=path) from None
+        raise error("l'image n'existe pas", path=path) from None
     except OSError as exc:  # also UnidentifiedImageError: not an image
-        raise error(f"cannot read the image: {exc}", path=path) from None
+        raise error(f"impossible de lire l'image : {exc}", path=path) from None
     try:
         image.load()
     except OSError as exc:  # a truncated or damaged file
         image.close()
-        raise error(f"cannot read the image: {exc}", path=path) from None
+        raise error(f"impossible de lire l'image : {exc}", path=path) from None
     return image
 
 
@@ -192,7 +202,11 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     try:
         return ImageFont.truetype(str(path), size)
     except OSError as exc:
-        raise BuildError(f"cannot load the font: {exc}", path=path) from None
+        raise BuildError(
+            f"impossible de charger la police : {exc}",
+            path=path,
+            hint="réinstallez bippdf depuis son dépôt (make install)",
+        ) from None
 
 
 def _column_x(column: int, thumb_width: int, *, spreads: bool) -> int:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import ctypes
 import io
 import logging
+import os
+import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pypdfium2
 from fontTools.ttLib import TTFont
@@ -24,6 +26,7 @@ from pypdf.generic import Destination, DictionaryObject, IndirectObject
 
 from .layout import LETTER, PageGeometry
 
+_T = TypeVar("_T")
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 
@@ -141,13 +144,19 @@ class PdfReadback:
 
 
 def read_pdf(
-    pdf: bytes | Path, *, geometry: PageGeometry = LETTER, tolerance: float = 0.0
+    pdf: bytes | Path,
+    *,
+    geometry: PageGeometry = LETTER,
+    tolerance: float = 0.0,
+    workers: int = 1,
 ) -> PdfReadback:
     """Read a PDF (bytes or a file) into a ``PdfReadback``.
 
     ``geometry`` says where each page's text block is: the text of the bottom
     margin is kept as the page's footer (its folio), and the text left or right of
-    the block (beyond ``tolerance`` points) as what overflows it."""
+    the block (beyond ``tolerance`` points) as what overflows it. With ``workers`` 2,
+    a forked process reads the second half of the pages meanwhile (on a core that
+    would otherwise wait)."""
     data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
     with _quiet_pypdf():
         reader = PdfReader(io.BytesIO(data))
@@ -156,46 +165,17 @@ def read_pdf(
     try:
         positions = _positions(reader)
         destinations = {name: page for name, (page, _, _) in positions.items()}
-        texts: list[str] = []
-        links: list[Link] = []
-        footers: list[str] = []
-        outside: list[str] = []
-        lines: list[list[Line]] = []
-        images: list[list[Picture]] = []
-        marks: list[list[tuple[float, float, float, float]]] = []
-        for index, page in enumerate(reader.pages):
-            pdfium_page = document[index]
-            trim = page.trimbox  # the page as printed: the MediaBox less the bleed and marks
-            dx, dy = float(trim.left), float(trim.bottom)
-            textpage = _Trimmed(pdfium_page.get_textpage(), dx, dy)
-            texts.append(textpage.get_text_range())
-            width = float(trim.width)
-            left, bottom, right, top = geometry.text_block_pt(index)
-            footers.append(normalize(textpage.get_text_bounded(0, 0, width, bottom)))
-            outside.append(
-                normalize(
-                    textpage.get_text_bounded(0, bottom, left - tolerance, top)
-                    + " "
-                    + textpage.get_text_bounded(right + tolerance, bottom, width, top)
-                )
-            )
-            links += _links(page, index, textpage, destinations, width, (dx, dy))
-            lines.append(_lines(textpage, bottom, top))
-            images.append(
-                [
-                    Picture(_shift(obj.get_bounds(), dx, dy), tuple(obj.get_px_size()))
-                    for obj in pdfium_page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE])
-                ]
-            )
-            marks.append(
-                [
-                    box
-                    for obj in pdfium_page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_PATH])
-                    if _beside(box := _shift(obj.get_bounds(), dx, dy), width, float(trim.height))
-                ]
-            )
-            textpage.close()
-            pdfium_page.close()
+        count = len(reader.pages)
+        half = count // 2 if workers > 1 and count >= _PAGES_WORTH_A_PROCESS else count
+
+        def read(indices: range) -> list[_Page]:
+            return [
+                _read_page(reader, document, index, geometry, tolerance, destinations)
+                for index in indices
+            ]
+
+        rest = _in_child(lambda: read(range(half, count))) if half < count else None
+        pages = read(range(half)) + (rest() if rest else [])
     finally:
         document.close()
     metadata = {key.lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
@@ -206,21 +186,115 @@ def read_pdf(
         boxes=[_boxes(p) for p in reader.pages],
         structure=_structure(reader),
         page_labels=list(reader.page_labels),
-        texts=texts,
-        links=links,
+        texts=[page.text for page in pages],
+        links=[link for page in pages for link in page.links],
         destinations=destinations,
         outline=_outline(reader, reader.outline),
         fonts=_fonts(reader),
         metadata=metadata,
         language=str(language) if language is not None else None,
         has_page_labels="/PageLabels" in reader.root_object,
-        footers=footers,
-        outside=outside,
-        images=images,
-        marks=marks,
-        lines=lines,
+        footers=[page.footer for page in pages],
+        outside=[page.outside for page in pages],
+        images=[page.images for page in pages],
+        marks=[page.marks for page in pages],
+        lines=[page.lines for page in pages],
         positions=positions,
     )
+
+
+_PAGES_WORTH_A_PROCESS = 8  # below, forking costs more than it saves
+
+
+@dataclass
+class _Page:
+    """What is read of one page."""
+
+    text: str
+    footer: str
+    outside: str
+    links: list[Link]
+    lines: list[Line]
+    images: list[Picture]
+    marks: list[tuple[float, float, float, float]]
+
+
+def _read_page(
+    reader: PdfReader,
+    document: Any,
+    index: int,
+    geometry: PageGeometry,
+    tolerance: float,
+    destinations: dict[str, int],
+) -> _Page:
+    """One page's text, footer, overflow, links, lines, images and marks, in trim
+    coordinates."""
+    page = reader.pages[index]
+    pdfium_page = document[index]
+    trim = page.trimbox  # the page as printed: the MediaBox less the bleed and marks
+    dx, dy = float(trim.left), float(trim.bottom)
+    textpage = _Trimmed(pdfium_page.get_textpage(), dx, dy)
+    try:
+        width, height = float(trim.width), float(trim.height)
+        left, bottom, right, top = geometry.text_block_pt(index)
+        objects = pypdfium2.raw
+        return _Page(
+            text=textpage.get_text_range(),
+            footer=normalize(textpage.get_text_bounded(0, 0, width, bottom)),
+            outside=normalize(
+                textpage.get_text_bounded(0, bottom, left - tolerance, top)
+                + " "
+                + textpage.get_text_bounded(right + tolerance, bottom, width, top)
+            ),
+            links=_links(page, index, textpage, destinations, width, (dx, dy)),
+            lines=_lines(textpage, bottom, top),
+            images=[
+                Picture(_shift(obj.get_bounds(), dx, dy), tuple(obj.get_px_size()))
+                for obj in pdfium_page.get_objects(filter=[objects.FPDF_PAGEOBJ_IMAGE])
+            ],
+            marks=[
+                box
+                for obj in pdfium_page.get_objects(filter=[objects.FPDF_PAGEOBJ_PATH])
+                if _beside(box := _shift(obj.get_bounds(), dx, dy), width, height)
+            ],
+        )
+    finally:
+        textpage.close()
+        pdfium_page.close()
+
+
+def _in_child(work: Callable[[], _T]) -> Callable[[], _T]:
+    """Start ``work`` in a forked process; the function returned waits for its result
+    (or raises its exception). Without fork, the work is done when the result is asked."""
+    if not hasattr(os, "fork"):
+        return work
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: send the result back, then leave without any clean-up
+        try:
+            os.close(read_end)
+            try:
+                payload = pickle.dumps((True, work()))
+            except BaseException as exc:
+                payload = pickle.dumps((False, exc))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+
+    def result() -> _T:
+        with os.fdopen(read_end, "rb") as stream:
+            payload = stream.read()
+        os.waitpid(pid, 0)
+        if not payload:
+            raise RuntimeError("the process reading half of the pages died")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return result
 
 
 @contextmanager
@@ -370,7 +444,10 @@ def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
     runs.sort(key=lambda run: (-run.top, run.left))
     lines: list[Line] = []
     for run in runs:
-        same = next((line for line in lines if _same_line(line, run)), None)
+        same = next(
+            (line for line in _nearby(lines, run.top) if _same_line(line, run)),
+            None,
+        )
         if same is None:
             lines.append(run)
             continue
@@ -388,6 +465,19 @@ def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
         else:
             line.baseline = line.bottom
     return lines
+
+
+_TALLEST_LINE = 72.0  # points: no line of text is taller than an inch
+
+
+def _nearby(lines: list[Line], top: float) -> Iterator[Line]:
+    """The lines a run at ``top`` may belong to, the earliest first. Runs come top to
+    bottom, so lines begun more than a tall line's height above cannot reach it: looking
+    no further keeps reading a page linear in its runs."""
+    start = len(lines)
+    while start and lines[start - 1].top - top <= _TALLEST_LINE:
+        start -= 1
+    return iter(lines[start:])
 
 
 def _font_name(textpage: Any, index: int) -> str:

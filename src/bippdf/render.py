@@ -55,8 +55,9 @@ class _Engine:
                 from weasyprint.text.fonts import FontConfiguration
             except OSError as exc:  # Pango, HarfBuzz or fontconfig missing or too old
                 raise BuildError(
-                    f"WeasyPrint cannot load its libraries: {exc}",
-                    hint="install Pango 1.44 or newer (Debian: apt install libpango-1.0-0)",
+                    f"WeasyPrint ne peut pas charger ses bibliothèques : {exc}",
+                    hint="installez Pango 1.44 ou plus récent "
+                    "(Debian : apt install libpango-1.0-0)",
                 ) from None
             self.weasyprint = weasyprint
             self.font_config = FontConfiguration()
@@ -171,10 +172,14 @@ def render_pdf(
                 )
         except FatalURLFetchingError as refusal:
             raise BuildError(
-                f"refused to read {refusal}", hint="an issue may use only its own files"
+                f"lecture refusée : {refusal}",
+                hint="un numéro ne peut utiliser que ses propres fichiers",
             ) from None
         except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
-            raise BuildError(f"WeasyPrint could not lay out the issue: {exc}") from exc
+            raise BuildError(
+                f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",
+                hint="relancez avec --debug pour voir la trace, et signalez le problème",
+            ) from exc
     assert isinstance(pdf, bytes)
     return Rendered(
         pdf=pdf,

@@ -16,8 +16,22 @@ def styles_dir() -> Path:
         if (candidate / "bulletin.css").is_file():
             return candidate
     raise BuildError(
-        "cannot find bippdf's styles/ folder",
-        hint="reinstall bippdf from its repository (make install)",
+        "le dossier styles/ de bippdf est introuvable",
+        hint="réinstallez bippdf depuis son dépôt (make install)",
+    )
+
+
+@cache
+def example_dir() -> Path:
+    """The example article (``exemple-article.md`` and its ``images/``): the checkout's
+    ``docs/``, or the copy installed with the package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent.parent / "docs", here / "exemple"):
+        if (candidate / "exemple-article.md").is_file():
+            return candidate
+    raise BuildError(
+        "l'article d'exemple de bippdf est introuvable",
+        hint="réinstallez bippdf depuis son dépôt (make install)",
     )
 
 

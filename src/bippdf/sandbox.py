@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote
 VIRTUAL = "https://bippdf.invalid/"
 ISSUE = "issue"
 STYLES = "styles"
+_FOLDERS = {ISSUE: "du dossier du numéro", STYLES: "du dossier styles/"}
 
 
 def issue_url(root: Path, path: Path) -> str:
@@ -38,16 +39,16 @@ class Refused(Exception):
 def resolve(url: str, roots: dict[str, Path]) -> Path:
     """The file a virtual URL stands for, if it stays inside its area."""
     if not url.startswith(VIRTUAL):
-        raise Refused(f"'{url}' is outside the issue (only its own files are read)")
+        raise Refused(f"« {url} » est hors du numéro (seuls ses propres fichiers sont lus)")
     area, _, rest = url[len(VIRTUAL) :].partition("/")
     root = roots.get(area)
     if root is None:
-        raise Refused(f"'{url}' is outside the issue")
+        raise Refused(f"« {url} » est hors du numéro")
     path = (root / unquote(rest.split("?")[0].split("#")[0])).resolve()
     if not path.is_relative_to(root.resolve()):
-        raise Refused(f"'{unquote(rest)}' leads out of the {area} folder")
+        raise Refused(f"« {unquote(rest)} » sort {_FOLDERS.get(area, area)}")
     if not path.is_file():
-        raise Refused(f"'{unquote(rest)}' does not exist")
+        raise Refused(f"« {unquote(rest)} » n'existe pas")
     return path
 
 

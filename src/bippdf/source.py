@@ -6,8 +6,10 @@ the sources stops the build with the file and line where it stands.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import difflib
+import json
 import os
 import re
 import tomllib
@@ -125,12 +127,12 @@ _AUTHOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "collaboration": (bool, False),
 }
 _TYPE_NAMES = {
-    str: "a string",
-    int: "a whole number",
-    bool: "true or false",
-    list: "a list",
-    dict: "a table",
-    dt.date: "a date (YYYY-MM-DD)",
+    str: 'un texte entre "guillemets"',
+    int: "un nombre entier",
+    bool: "true ou false",
+    list: "une liste",
+    dict: "une table",
+    dt.date: "une date (AAAA-MM-JJ)",
 }
 
 
@@ -141,15 +143,17 @@ def load_issue(path: Path) -> Issue:
         path = path / ISSUE_FILE
     if not path.exists():
         raise SourceError(
-            "no such issue folder or file",
+            "dossier ou fichier introuvable",
             path=path,
-            hint="give an issue folder holding issue.toml, or a Markdown file",
+            hint="donnez le dossier d'un numéro, qui contient issue.toml, ou un fichier Markdown",
         )
     if path.suffix.lower() in {".md", ".markdown"}:
         return _load_single(path)
     if path.name != ISSUE_FILE:
         raise SourceError(
-            "not an issue", path=path, hint="give an issue folder, its issue.toml, or a .md file"
+            "ce n'est pas un numéro",
+            path=path,
+            hint="donnez le dossier d'un numéro, son issue.toml ou un fichier .md",
         )
     return _load_folder(path)
 
@@ -165,10 +169,10 @@ def _load_folder(toml_path: Path) -> Issue:
     short_title = data.get("short_title")
     if short_title is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", short_title):
         raise SourceError(
-            f"short_title '{short_title}' cannot name a file",
+            f"short_title « {short_title} » ne peut pas servir de nom de fichier",
             path=toml_path,
             line=_key_line(text, "short_title"),
-            hint='use letters, digits, - and _ only, such as "BIP"',
+            hint='n\'utilisez que des lettres, des chiffres, - et _, par exemple "BIP"',
         )
     root = toml_path.parent
     names = data["articles"]
@@ -176,65 +180,72 @@ def _load_folder(toml_path: Path) -> Issue:
     for index, name in enumerate(names):
         if name in names[:index]:
             raise SourceError(
-                f"article '{name}' is listed twice",
+                f"l'article « {name} » est listé deux fois",
                 path=toml_path,
                 line=_value_line(text, name, occurrence=1),
-                hint="list each article once",
+                hint="ne listez chaque article qu'une fois",
             )
         if not isinstance(name, str):
             raise SourceError(
-                "every entry of 'articles' must be a file name in quotes",
+                "chaque élément de « articles » doit être un nom de fichier entre guillemets",
                 path=toml_path,
                 line=_key_line(text, "articles"),
+                hint='par exemple articles = ["01-editorial.md", "02-dossier.md"]',
             )
         article_path = root / "articles" / name
         if not article_path.resolve().is_relative_to((root / "articles").resolve()):
             raise SourceError(
-                f"article '{name}' is outside the issue's articles/ folder",
+                f"l'article « {name} » est hors du dossier articles/ du numéro",
                 path=toml_path,
                 line=_value_line(text, name) or _key_line(text, "articles"),
-                hint="give the name of a file in articles/",
+                hint="donnez le nom d'un fichier du dossier articles/",
             )
         if not article_path.is_file():
             raise SourceError(
-                f"article '{name}' is listed but articles/{name} does not exist",
+                f"l'article « {name} » est listé, mais articles/{name} n'existe pas",
                 path=toml_path,
                 line=_value_line(text, name) or _key_line(text, "articles"),
-                hint="create the file or remove it from 'articles'",
+                hint="créez le fichier, ou retirez-le de « articles »",
             )
         articles.append(_load_article(article_path))
     if not articles:
         raise SourceError(
-            "the issue lists no articles", path=toml_path, line=_key_line(text, "articles")
+            "le numéro ne liste aucun article",
+            path=toml_path,
+            line=_key_line(text, "articles"),
+            hint="nommez dans « articles » les fichiers du dossier articles/",
         )
     keywords = data.get("keywords", [])
     if not all(isinstance(k, str) for k in keywords):
         raise SourceError(
-            "'keywords' must be a list of strings", path=toml_path, line=_key_line(text, "keywords")
+            "« keywords » doit être une liste de textes entre guillemets",
+            path=toml_path,
+            line=_key_line(text, "keywords"),
+            hint='par exemple keywords = ["prévention", "jeunes"]',
         )
     cover = None
     if "cover_image" in data:
         cover = root / data["cover_image"]
         if not cover.resolve().is_relative_to(root.resolve()):
             raise SourceError(
-                f"cover image '{data['cover_image']}' is outside the issue folder",
+                f"l'image de couverture « {data['cover_image']} » est hors du dossier du numéro",
                 path=toml_path,
                 line=_key_line(text, "cover_image"),
-                hint="copy it into the issue's images/ folder",
+                hint="copiez-la dans le dossier images/ du numéro",
             )
         if not cover.is_file():
             raise SourceError(
-                f"cover image '{data['cover_image']}' does not exist",
+                f"l'image de couverture « {data['cover_image']} » n'existe pas",
                 path=toml_path,
                 line=_key_line(text, "cover_image"),
-                hint="check the path, relative to the issue folder",
+                hint="vérifiez le chemin, écrit à partir du dossier du numéro : images/…",
             )
         if (problem := image_problem(cover)) is not None:
             raise SourceError(
-                f"cover image '{data['cover_image']}' cannot be read: {problem}",
+                f"l'image de couverture « {data['cover_image']} » est illisible : {problem}",
                 path=toml_path,
                 line=_key_line(text, "cover_image"),
-                hint="save it again as JPEG or PNG",
+                hint="enregistrez-la de nouveau en JPEG ou en PNG",
             )
     return Issue(
         source=toml_path,
@@ -281,9 +292,10 @@ def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path
     value = data.get(key, choices[0])
     if value not in choices:
         raise SourceError(
-            f"'{key}' must be " + " or ".join(f'"{c}"' for c in choices) + f', not "{value}"',
+            f"« {key} » doit valoir " + " ou ".join(f'"{c}"' for c in choices) + f', pas "{value}"',
             path=path,
             line=_key_line(text, key),
+            hint=f'par exemple {key} = "{choices[0]}"',
         )
     return str(value)
 
@@ -296,9 +308,9 @@ def image_problem(path: Path) -> str | None:
         with Image.open(path) as image:
             image.verify()
     except UnidentifiedImageError:
-        return "not an image format bippdf knows"
+        return "ce format d'image est inconnu de bippdf"
     except Image.DecompressionBombError:
-        return "too many pixels to be a photo of the bulletin"
+        return "trop de pixels pour une photo du bulletin"
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "corrupt"
         return str(exc) or type(exc).__name__
     return None
@@ -312,10 +324,10 @@ def _check_language(language: str, path: Path, text: str) -> str:
         locale = Locale.parse(language.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         raise SourceError(
-            f"unknown language '{language}'",
+            f"langue inconnue « {language} »",
             path=path,
             line=_key_line(text, "language"),
-            hint='use a language tag such as "fr-CA" or "fr-FR"',
+            hint='donnez un code de langue comme "fr-CA" ou "fr-FR"',
         ) from None
     return "-".join(part for part in (locale.language, locale.territory) if part)
 
@@ -339,10 +351,10 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
             end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE)
         except StopIteration:
             raise SourceError(
-                "front matter opened with +++ is never closed",
+                "l'en-tête ouvert par +++ n'est jamais fermé",
                 path=path,
                 line=1,
-                hint="end the front matter with a line holding only +++",
+                hint="terminez l'en-tête par une ligne qui ne contient que +++",
             ) from None
         front = "\n".join(lines[1:end])
         meta = _parse_toml(front, path, 1)
@@ -354,28 +366,34 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
     if title is None:
         if title_required:
             raise SourceError(
-                "the article has no title",
+                "l'article n'a pas de titre",
                 path=path,
                 line=1,
-                hint='start the file with +++, title = "…", +++',
+                hint='commencez le fichier par un en-tête : +++, title = "…", +++',
             )
         title, body = _title_from_body(body, path)
     if not title.strip():
-        raise SourceError("the article's title is empty", path=path, line=_key_line(text, "title"))
+        raise SourceError(
+            "le titre de l'article est vide",
+            path=path,
+            line=_key_line(text, "title"),
+            hint='écrivez-le entre les guillemets : title = "…"',
+        )
     if not body.strip():
         raise SourceError(
-            "the article has no text",
+            "l'article n'a pas de texte",
             path=path,
             line=body_start + 1,
-            hint="write the article's Markdown after the front matter",
+            hint="écrivez le texte de l'article, en Markdown, après l'en-tête",
         )
     authors = []
     for index, entry in enumerate(meta.get("authors", [])):
         if not isinstance(entry, dict):
             raise SourceError(
-                "each author must be an [[authors]] table",
+                "chaque auteur doit être une table [[authors]]",
                 path=path,
                 line=_key_line(text, "authors"),
+                hint='écrivez une ligne [[authors]] suivie de name = "…" pour chaque auteur',
             )
         _validate(
             entry, _AUTHOR_KEYS, path, text, 0, table=f"authors[{index + 1}]", occurrence=index
@@ -411,21 +429,87 @@ def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror}", path=path) from None
+        raise SourceError(f"impossible de lire le fichier : {exc.strerror}", path=path) from None
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
         return text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on Windows
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(
-            f"the file is not UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x})",
+            f"le fichier n'est pas en UTF-8 (octet {exc.start} : 0x{data[exc.start]:02x})",
             path=path,
             line=line,
-            hint="save the file as UTF-8 in your editor",
+            hint="enregistrez le fichier en UTF-8 dans votre éditeur",
         ) from None
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+_TOML_END = " (at end of document)"
+# tomllib's messages, in French; one it does not list is shown as tomllib words it.
+_TOML_MESSAGES = {
+    "Invalid value": "valeur non valide",
+    "Invalid statement": "ligne non valide",
+    "Cannot overwrite a value": "cette clé a déjà une valeur : est-elle écrite deux fois?",
+    "Expected '=' after a key in a key/value pair": "il manque « = » après le nom de la clé",
+    "Expected newline or end of document after a statement": (
+        "la ligne continue après sa valeur : des guillemets manquent-ils?"
+    ),
+    "Invalid initial character for a key part": "caractère non valide au début d'un nom de clé",
+    "Unclosed array": "liste jamais fermée par « ] »",
+    "Unclosed inline table": "table jamais fermée par « } »",
+    "Unterminated string": "texte jamais fermé par ses guillemets",
+    "Invalid date or datetime": "date non valide",
+    "Invalid hex value": "code hexadécimal non valide",
+    "Unescaped '\\' in a string": "« \\ » seul dans un texte : écrivez « \\\\ »",
+    "Escaped character is not a Unicode scalar value": "caractère échappé non valide",
+    "Expected ']' at the end of a table declaration": "il manque « ] » au nom de la table",
+    "Expected ']]' at the end of an array declaration": "il manque « ]] » au nom de la table",
+}
+_TOML_PATTERNS = [
+    (re.compile(r"Illegal character '\\n'"), "texte jamais fermé par ses guillemets sur sa ligne"),
+    (re.compile(r"Cannot declare (.+) twice"), "la table {} est déclarée deux fois"),
+    (re.compile(r"Cannot (?:mutate immutable|redefine) namespace (.+)"), "la table {} existe déjà"),
+    (re.compile(r"Duplicate inline table key (.+)"), "la clé {} est écrite deux fois"),
+    (re.compile(r"(?:Found invalid|Illegal) character (.+)"), "caractère non valide : {}"),
+    (re.compile(r"Expected (.+)"), "il manque {}"),
+]
+
+
+def _toml_message(message: str) -> str:
+    """tomllib's English message in French."""
+    if message in _TOML_MESSAGES:
+        return _TOML_MESSAGES[message]
+    for pattern, french in _TOML_PATTERNS:
+        if match := pattern.fullmatch(message):
+            return french.format(*(_toml_token(group) for group in match.groups()))
+    return message
+
+
+def _toml_token(text: str) -> str:
+    """What tomllib writes as a Python repr (a key as a tuple, a character in quotes),
+    as an editor would read it: « contact.email », « ' », U+0001."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    if isinstance(value, tuple):
+        value = ".".join(str(part) for part in value)
+    if not isinstance(value, str):
+        return text
+    if value.isprintable():
+        return f"« {value} »"
+    return " ".join(f"U+{ord(char):04X}" for char in value)
+
+
+def toml_value(value: object) -> str:
+    """A value written in TOML: JSON's string escapes are TOML's basic-string escapes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | dt.date):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _parse_toml(text: str, path: Path, line_offset: int) -> dict[str, Any]:
@@ -439,12 +523,15 @@ def _parse_toml(text: str, path: Path, line_offset: int) -> dict[str, Any]:
         if match:
             line, column = int(match.group(1)) + line_offset, int(match.group(2))
             message = _TOML_POSITION.sub("", message)
+        elif message.endswith(_TOML_END):  # the fault shows at the last line
+            line = text.rstrip("\n").count("\n") + 1 + line_offset
+            message = message.removesuffix(_TOML_END)
         raise SourceError(
-            f"invalid TOML: {message}",
+            f"TOML non valide : {_toml_message(message)}",
             path=path,
             line=line,
             column=column,
-            hint='strings need "quotes"; see docs/format.md',
+            hint='les textes s\'écrivent entre "guillemets"; voir docs/format.md',
         ) from None
 
 
@@ -459,13 +546,17 @@ def _validate(
     occurrence: int = 0,
 ) -> None:
     """Check keys against a schema: unknown keys, missing required ones, wrong types."""
-    where = f" in [{table}]" if table else ""
+    where = f" dans [{table}]" if table else ""
     for key, value in data.items():
         if key not in schema:
             close = difflib.get_close_matches(key, list(schema), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(schema)
+            hint = (
+                f"vouliez-vous écrire « {close[0]} »?"
+                if close
+                else "clés connues : " + ", ".join(schema)
+            )
             raise SourceError(
-                f"unknown key '{key}'{where}",
+                f"clé inconnue « {key} »{where}",
                 path=path,
                 line=_offset(_key_line(text, key, occurrence), line_offset),
                 hint=hint,
@@ -480,17 +571,17 @@ def _validate(
         if wrong:
             name = _TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, type) else ""
             raise SourceError(
-                f"'{key}'{where} must be {name}",
+                f"« {key} »{where} doit être {name}",
                 path=path,
                 line=_offset(_key_line(text, key, occurrence), line_offset),
             )
     for key, (_, required) in schema.items():
         if required and key not in data:
             raise SourceError(
-                f"required key '{key}' is missing{where}",
+                f"la clé obligatoire « {key} » manque{where}",
                 path=path,
                 line=1 + line_offset if line_offset else None,
-                hint=f"add {key} = … to the file",
+                hint=f"ajoutez une ligne {key} = … au fichier",
             )
 
 

@@ -1,0 +1,90 @@
+"""What bippdf tells the person running it: errors, warnings and progress lines, in French.
+
+Every fault is one line, ``erreur : fichier:ligne: message (indice)``, so that an
+editor's tools can jump to the place. On a terminal the prefix, the location and
+a finished file's path are coloured; in a file, a pipe or a test they are plain
+text, and so they are when ``NO_COLOR`` is set (https://no-color.org) or the
+terminal is ``dumb``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from .errors import BippdfError, SourceErrors
+
+ERROR = "erreur"
+WARNING = "avertissement"
+
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+_STYLES = {ERROR: "\033[1;31m", WARNING: "\033[33m", "location": _BOLD, "done": "\033[32m"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Whether what is written to ``stream`` may be coloured."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no isatty(), or a closed stream
+        return False
+
+
+def fault_line(
+    kind: str, message: str, *, location: str = "", hint: str | None = None, colour: bool = False
+) -> str:
+    """``erreur : fichier:ligne: message (indice)``, the prefix and location coloured or not."""
+    prefix = _paint(kind, kind, colour)
+    where = _paint(f"{location}:", "location", colour) + " " if location else ""
+    tail = f" ({hint})" if hint else ""
+    return f"{prefix} : {where}{message}{tail}"
+
+
+def error(
+    message: str,
+    *,
+    location: str = "",
+    hint: str | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """One ``erreur :`` line."""
+    out = stream or sys.stderr
+    print(
+        fault_line(ERROR, message, location=location, hint=hint, colour=use_colour(out)), file=out
+    )
+
+
+def warning(message: str, *, location: str = "", stream: TextIO | None = None) -> None:
+    """One ``avertissement :`` line."""
+    out = stream or sys.stderr
+    print(fault_line(WARNING, message, location=location, colour=use_colour(out)), file=out)
+
+
+def errors(exc: BippdfError, *, stream: TextIO | None = None) -> None:
+    """One ``erreur :`` line per fault of ``exc`` (several when the sources hold several)."""
+    for fault in exc.errors if isinstance(exc, SourceErrors) else [exc]:
+        error(fault.message, location=fault.location, hint=fault.hint, stream=stream)
+
+
+def done(path: Path | str, text: str, *, stream: TextIO | None = None) -> None:
+    """A finished file's line, ``chemin: ce qui a été fait``, its path in green."""
+    out = stream or sys.stdout
+    print(f"{_paint(str(path), 'done', use_colour(out))}: {text}", file=out, flush=True)
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{_STYLES[style]}{text}{_RESET}" if colour else text
+
+
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 note``, ``31 notes``; in French 0 takes the singular too."""
+    return f"{number} {singular if number < 2 else plural or singular + 's'}"
+
+
+def seconds(value: float) -> str:
+    """A duration as French writes it, with a decimal comma: ``4,1 s``."""
+    return f"{value:.1f}".replace(".", ",") + " s"

@@ -1,0 +1,138 @@
+"""``bippdf new``: the folder of the next issue, started from the latest one.
+
+What stays from one issue to the next (the bulletin's title, the publisher,
+the ISSN, the contact, the coordination, the rights) is carried over from the
+latest issue's ``issue.toml``; the number follows it; the date and the theme are
+the new issue's. An example article shows every construct of the format and
+builds as it is, to be rewritten or replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SourceError
+from .resources import example_dir
+from .source import DEFAULT_PUBLISHER, ISSUE_FILE, toml_value
+
+EXAMPLE = "01-exemple.md"
+# Kept from the latest issue: the bulletin's, not the issue's.
+CARRIED = (
+    "title",
+    "short_title",
+    "language",
+    "publisher",
+    "coordination",
+    "issn",
+    "rights",
+    "punctuation_space",
+    "notes",
+)
+_FOLDER = re.compile(r"^\d{4}-\d{2}-numero-(\d+)$")
+
+
+@dataclass
+class NewIssue:
+    """The folder made, and the issue it was started from."""
+
+    folder: Path
+    number: int
+    previous: Path | None
+    example: Path
+
+
+def latest_issue(issues_dir: Path) -> Path | None:
+    """The issue.toml of the issue of highest number (then latest date) under ``issues_dir``."""
+    found = []
+    for path in issues_dir.glob(f"*/{ISSUE_FILE}"):
+        data = _read(path)
+        number, date = data.get("number"), data.get("date")
+        if isinstance(number, int):
+            found.append((number, str(date), path))
+    return max(found)[2] if found else None
+
+
+def new_issue(
+    issues_dir: Path, *, date: dt.date, theme: str, number: int | None = None
+) -> NewIssue:
+    """Write ``issues_dir/<YYYY-MM>-numero-<NN>/`` with its issue.toml and an example article."""
+    previous = latest_issue(issues_dir)
+    carried = _read(previous) if previous else {}
+    if number is None:
+        number = int(carried.get("number", 0)) + 1
+    folder = issues_dir / f"{date:%Y-%m}-numero-{number:02d}"
+    if folder.exists():
+        raise SourceError(
+            "ce numéro existe déjà",
+            path=folder,
+            hint="choisissez une autre date ou un autre numéro (--number)",
+        )
+    articles = folder / "articles"
+    example = articles / EXAMPLE
+    text = (example_dir() / "exemple-article.md").read_text(encoding="utf-8")
+    articles.mkdir(parents=True)
+    example.write_text(text.replace("](images/", "](../images/"), encoding="utf-8")
+    shutil.copytree(example_dir() / "images", folder / "images")
+    (folder / ISSUE_FILE).write_text(
+        _issue_toml(carried, number=number, date=date, theme=theme), encoding="utf-8"
+    )
+    return NewIssue(folder, number, previous.parent if previous else None, example)
+
+
+def parse_date(text: str) -> dt.date:
+    """``AAAA-MM-JJ``, or ``AAAA-MM`` for the first of the month."""
+    try:
+        return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
+    except ValueError:
+        raise SourceError(
+            f"date illisible : « {text} »",
+            hint="écrivez-la AAAA-MM-JJ ou AAAA-MM, par exemple 2026-12-01 ou 2026-12",
+        ) from None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SourceError(
+            f"le numéro précédent est illisible : {exc}",
+            path=path,
+            hint="corrigez-le (bippdf build le vérifie), ou créez le numéro avec --number",
+        ) from None
+
+
+def _issue_toml(carried: dict[str, Any], *, number: int, date: dt.date, theme: str) -> str:
+    """The new issue.toml, each key with a word on what it is for."""
+    fields = {key: carried[key] for key in CARRIED if key in carried}
+    # The first issue of all: the bulletin's own values.
+    fields.setdefault("title", "Bulletin d'information en prévention")
+    fields.setdefault("short_title", "BIP")
+    fields.setdefault("language", "fr-CA")
+    fields.setdefault("publisher", DEFAULT_PUBLISHER)
+    previous_copyright = str(carried.get("copyright", "© Gouvernement du Québec, 2000"))
+    copyright_ = re.sub(r"\b(19|20)\d\d\b", str(date.year), previous_copyright)
+    lines = [
+        "# Le numéro : ce qui change d'un numéro à l'autre est en tête.",
+        f"number = {number}",
+        f"date = {date.isoformat()}",
+        f"theme = {toml_value(theme)}",
+        'keywords = []  # mots-clés du PDF, par exemple ["prévention", "jeunes"]',
+        "",
+        "# Les articles, dans l'ordre du bulletin (fichiers du dossier articles/).",
+        f"articles = [{toml_value(EXAMPLE)}]",
+        "",
+        "# Le bulletin : repris du numéro précédent.",
+        *(f"{key} = {toml_value(value)}" for key, value in fields.items()),
+        f"legal_deposit_year = {date.year}",
+        f"copyright = {toml_value(copyright_)}",
+    ]
+    contact = carried.get("contact")
+    if isinstance(contact, dict) and contact:
+        lines += ["", "[contact]", *(f"{k} = {toml_value(v)}" for k, v in contact.items())]
+    return "\n".join(lines) + "\n"

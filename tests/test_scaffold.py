@@ -1,0 +1,104 @@
+"""``bippdf new``: the next issue, from the latest one, with an example article that builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bippdf import source
+from bippdf.build import build
+from bippdf.cli import main
+from bippdf.compose import compose
+from bippdf.errors import SourceError
+from bippdf.scaffold import new_issue
+
+from .conftest import ISSUE_6
+
+
+@pytest.fixture
+def issues(tmp_path: Path) -> Path:
+    """An issues/ folder holding No. 6's issue.toml and an older issue's."""
+    folder = tmp_path / "issues"
+    (folder / ISSUE_6.name).mkdir(parents=True)
+    shutil.copy(ISSUE_6 / "issue.toml", folder / ISSUE_6.name / "issue.toml")
+    (folder / "2019-02-numero-05").mkdir()
+    (folder / "2019-02-numero-05" / "issue.toml").write_text(
+        'title = "Ancien titre"\nnumber = 5\ndate = 2019-02-01\n', encoding="utf-8"
+    )
+    return folder
+
+
+def test_the_next_issue_carries_the_bulletin_over_and_builds_as_it_is(
+    issues: Path, tmp_path: Path
+) -> None:
+    made = new_issue(issues, date=dt.date(2026, 12, 1), theme="La prévention auprès des aînés")
+    assert made.folder == issues / "2026-12-numero-07"
+    assert made.previous == issues / ISSUE_6.name
+    old = tomllib.loads((ISSUE_6 / "issue.toml").read_text(encoding="utf-8"))
+    new = tomllib.loads((made.folder / "issue.toml").read_text(encoding="utf-8"))
+    for key in ("title", "short_title", "language", "publisher", "coordination", "issn", "rights"):
+        assert new[key] == old[key], key
+    assert new["contact"] == old["contact"]
+    assert (new["number"], new["date"]) == (7, dt.date(2026, 12, 1))
+    assert new["theme"] == "La prévention auprès des aînés"
+    assert (new["copyright"], new["legal_deposit_year"]) == ("© Gouvernement du Québec, 2026", 2026)
+    assert new["articles"] == ["01-exemple.md"] and new["keywords"] == []
+
+    html = compose(source.load_issue(made.folder)).html
+    for construct in (
+        'class="byline"',  # byline
+        'class="lead"',  # lead
+        "<h2",  # sub-sections
+        "<blockquote",  # quote
+        "<table",  # table
+        'class="credit"',  # figure with its credit
+        'alt="Photo d',  # and its alternative text
+        'class="note"',  # a note
+    ):
+        assert construct in html, construct
+    result = build(made.folder, tmp_path / "new.pdf", variant="web")  # checked as it builds
+    assert result.pages >= 4 and result.notes == 2
+
+
+def test_an_existing_issue_is_never_overwritten(issues: Path) -> None:
+    new_issue(issues, date=dt.date(2026, 12, 1), theme="Un thème")
+    toml = (issues / "2026-12-numero-07" / "issue.toml").read_bytes()
+    with pytest.raises(SourceError, match="existe déjà"):
+        new_issue(issues, date=dt.date(2026, 12, 1), theme="Un autre", number=7)
+    assert (issues / "2026-12-numero-07" / "issue.toml").read_bytes() == toml
+    # the latest is now No. 7: the next one is No. 8
+    assert new_issue(issues, date=dt.date(2027, 3, 1), theme="T").number == 8
+
+
+def test_cli_takes_or_asks_for_the_date_and_theme(
+    issues: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["new", "--issues-dir", str(issues)]
+    assert main([*args, "--date", "2026-12", "--theme", "Les aînés"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    folder = issues / "2026-12-numero-07"
+    assert out[0].startswith(f"{folder}: numéro 7, à partir de ")
+    assert out[1] == (
+        f"ensuite : modifiez {folder / 'articles' / '01-exemple.md'}, "
+        f"puis lancez bippdf build {folder}"
+    )
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: no question asked
+    assert main(args) == 1
+    assert capsys.readouterr().err == (
+        "erreur : --date est obligatoire hors d'un terminal (ajoutez --date à la commande)\n"
+    )
+
+    assert main([*args, "--date", "décembre", "--theme", "T"]) == 1
+    assert capsys.readouterr().err.startswith("erreur : date illisible : « décembre » (")
+
+
+def test_the_first_issue_of_all_builds_too(tmp_path: Path) -> None:
+    made = new_issue(tmp_path / "issues", date=dt.date(2026, 12, 1), theme="Premier numéro")
+    assert made.folder.name == "2026-12-numero-01" and made.previous is None
+    assert build(made.folder, tmp_path / "first.pdf", variant="web").notes == 2
