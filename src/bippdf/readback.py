@@ -175,22 +175,28 @@ def read_pdf(
             ]
 
         rest = _in_child(lambda: read(range(half, count))) if half < count else None
-        pages = read(range(half)) + (rest() if rest else [])
+        pages = read(range(half))
+        # What is read of the whole document, while the other process reads its pages.
+        metadata = {key.lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
+        language = reader.root_object.get("/Lang")
+        structure = _structure(reader)
+        outline = _outline(reader, reader.outline)
+        fonts = _fonts(reader)
+        boxes = [_boxes(p) for p in reader.pages]
+        pages += rest() if rest else []
     finally:
         document.close()
-    metadata = {key.lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
-    language = reader.root_object.get("/Lang")
     return PdfReadback(
-        page_count=len(reader.pages),
+        page_count=count,
         page_sizes=[(float(p.trimbox.width), float(p.trimbox.height)) for p in reader.pages],
-        boxes=[_boxes(p) for p in reader.pages],
-        structure=_structure(reader),
+        boxes=boxes,
+        structure=structure,
         page_labels=list(reader.page_labels),
         texts=[page.text for page in pages],
         links=[link for page in pages for link in page.links],
         destinations=destinations,
-        outline=_outline(reader, reader.outline),
-        fonts=_fonts(reader),
+        outline=outline,
+        fonts=fonts,
         metadata=metadata,
         language=str(language) if language is not None else None,
         has_page_labels="/PageLabels" in reader.root_object,
