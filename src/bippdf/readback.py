@@ -439,14 +439,14 @@ def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
 
     pdfium gives runs of text (a line is cut where the font changes, at a note
     call for instance); runs at the same height with no more than a word space
-    between them are one line. Two columns' lines at the same height stay apart."""
+    between them are one line. Two columns' lines at the same height stay apart.
+    A line's text is read once its extent is known, in the order pdfium reads it
+    (a superscript stays where it stands)."""
     runs = []
     for index in range(textpage.count_rects()):
         left, low, right, high = textpage.get_rect(index)
         if low >= bottom - 1 and high <= top + 1:
-            runs.append(
-                Line(left, low, right, high, textpage.get_text_bounded(left, low, right, high))
-            )
+            runs.append(Line(left, low, right, high, ""))
     runs.sort(key=lambda run: (-run.top, run.left))
     lines: list[Line] = []
     for run in runs:
@@ -457,10 +457,10 @@ def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
         if same is None:
             lines.append(run)
             continue
-        text = same.text + run.text if run.left >= same.left else run.text + same.text
         same.left, same.right = min(same.left, run.left), max(same.right, run.right)
         same.bottom, same.top = min(same.bottom, run.bottom), max(same.top, run.top)
-        same.text = text
+    for line in lines:
+        line.text = textpage.get_text_bounded(line.left, line.bottom, line.right, line.top)
     lines.sort(key=lambda line: (-line.top, line.left))
     for line in lines:
         index = textpage.get_index(line.left + 1, line.middle, 2, 2)
