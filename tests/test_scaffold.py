@@ -102,3 +102,18 @@ def test_the_first_issue_of_all_builds_too(tmp_path: Path) -> None:
     made = new_issue(tmp_path / "issues", date=dt.date(2026, 12, 1), theme="Premier numéro")
     assert made.folder.name == "2026-12-numero-01" and made.previous is None
     assert build(made.folder, tmp_path / "first.pdf", variant="web").notes == 2
+
+
+def test_cli_asks_at_a_terminal(
+    issues: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal("2027-03\nLa sécurité à vélo\n"))
+    assert main(["new", "--issues-dir", str(issues)]) == 0
+    out = capsys.readouterr().out
+    assert "Date du numéro" in out and "Thème du numéro" in out
+    toml = tomllib.loads((issues / "2027-03-numero-07" / "issue.toml").read_text("utf-8"))
+    assert (toml["date"], toml["theme"]) == (dt.date(2027, 3, 1), "La sécurité à vélo")

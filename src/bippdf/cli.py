@@ -11,8 +11,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__, messages
 from .build import BuildResult, IssueBuild, build_issues
@@ -95,6 +96,31 @@ examples:
 """
 
 
+def _command(
+    commands: Any, name: str, *, run: Callable[[argparse.Namespace], int], **texts: str
+) -> argparse.ArgumentParser:
+    """A subcommand with its help, description and examples; ``--debug`` is accepted
+    after its name too."""
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, formatter_class=argparse.RawDescriptionHelpFormatter, **texts
+    )
+    command.set_defaults(run=run)
+    command.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    return command
+
+
+def _build_dir_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--build-dir",
+        type=Path,
+        default=Path("build"),
+        metavar="DIR",
+        help="folder for outputs (default: build)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bippdf",
@@ -108,13 +134,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    build_cmd = commands.add_parser(
+    build_cmd = _command(
+        commands,
         "build",
+        run=_build,
         help="build issues into PDFs",
         description="Build each ISSUE (a folder holding issue.toml, or a Markdown file) into "
         "a PDF, check it, and print one summary line per PDF.",
         epilog=BUILD_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build_cmd.add_argument(
         "issues",
@@ -139,13 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PDF",
         help="where to write the PDF (one ISSUE only); default build/<issue>/<BIP-NN-YYYY-MM>.pdf",
     )
-    build_cmd.add_argument(
-        "--build-dir",
-        type=Path,
-        default=Path("build"),
-        metavar="DIR",
-        help="folder for outputs (default: build)",
-    )
+    _build_dir_option(build_cmd)
     build_cmd.add_argument(
         "--html", type=Path, metavar="FILE", help="also write the composed HTML (one ISSUE only)"
     )
@@ -162,16 +183,16 @@ def _parser() -> argparse.ArgumentParser:
         help="print: PDF/X-4 with bleed and crop marks, for the printer; web: tagged PDF/UA-1 "
         "for the website; all (default): both, and the cover image",
     )
-    build_cmd.set_defaults(run=_build)
 
-    check_cmd = commands.add_parser(
+    check_cmd = _command(
+        commands,
         "check",
+        run=_check,
         help="check a built PDF's pages, contents, notes, links and fonts",
         description="Read a PDF back and report every problem as one line naming the page: "
         "pages and folios, table of contents and bookmarks, notes and their links, links, "
         "fonts, text outside the text block, metadata.",
         epilog=CHECK_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to check")
     check_cmd.add_argument(
@@ -189,17 +210,17 @@ def _parser() -> argparse.ArgumentParser:
         help="check it as this variant (default: as the PDF shows itself: a bleed or a PDF/X "
         "output intent for print, a structure tree for web)",
     )
-    check_cmd.set_defaults(run=_check)
 
-    new_cmd = commands.add_parser(
+    new_cmd = _command(
+        commands,
         "new",
+        run=_new,
         help="start the next issue from the latest one",
         description="Make the folder of the next issue under issues/: the number follows "
         "the latest issue's, what belongs to the bulletin (title, publisher, ISSN, contact, "
         "coordination, rights) is carried over, and an example article shows every "
         "construct. Asks for the date and the theme when they are not given.",
         epilog=NEW_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     new_cmd.add_argument("--date", metavar="YYYY-MM[-DD]", help="the issue's date")
     new_cmd.add_argument("--theme", metavar="TEXT", help="the issue's theme, for the cover")
@@ -213,16 +234,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the issues are (default: issues)",
     )
-    new_cmd.set_defaults(run=_new)
 
-    watch_cmd = commands.add_parser(
+    watch_cmd = _command(
+        commands,
         "watch",
+        run=_watch,
         help="build an issue again each time one of its files is saved",
         description="Build ISSUE, then watch its folder and styles/ and build it again "
         "after every save. Errors are printed and watching goes on; the last good PDF "
         "stays in place. WeasyPrint, the fonts and the stylesheets are loaded once.",
         epilog=WATCH_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     watch_cmd.add_argument(
         "issue", type=Path, metavar="ISSUE", help="issue folder, issue.toml or Markdown file"
@@ -233,24 +254,18 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="which PDF to rebuild (default: all, with the cover image)",
     )
-    watch_cmd.add_argument(
-        "--build-dir",
-        type=Path,
-        default=Path("build"),
-        metavar="DIR",
-        help="folder for outputs (default: build)",
-    )
-    watch_cmd.set_defaults(run=_watch)
+    _build_dir_option(watch_cmd)
 
-    import_cmd = commands.add_parser(
+    import_cmd = _command(
+        commands,
         "import",
+        run=_import,
         help="convert the text of an old printed bulletin into an issue folder",
         description="Read LEGACY, the text of a printed BIP as extracted from its PDF "
         "(static table of contents, <sup>N</sup> note calls, an Annexe of numbered notes), "
         "and write an issue folder in bippdf's format. What could not be settled is listed "
         "with its line in LEGACY, to finish by hand.",
         epilog=IMPORT_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     import_cmd.add_argument("legacy", type=Path, metavar="LEGACY", help="the extracted text")
     import_cmd.add_argument(
@@ -264,15 +279,15 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument(
         "--force", action="store_true", help="replace the articles of a folder imported before"
     )
-    import_cmd.set_defaults(run=_import)
 
-    proof_cmd = commands.add_parser(
+    proof_cmd = _command(
+        commands,
         "proof",
+        run=_proof,
         help="render a PDF's pages to PNG images and a contact sheet",
         description="Render every page of PDF to DIR/page-001.png… and lay them out as "
         "spreads on DIR/contact-sheet.png, to look the whole issue over at a glance.",
         epilog=PROOF_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     proof_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to render")
     proof_cmd.add_argument(
@@ -285,15 +300,15 @@ def _parser() -> argparse.ArgumentParser:
     proof_cmd.add_argument(
         "--dpi", type=int, default=110, metavar="N", help="resolution of the pages (default: 110)"
     )
-    proof_cmd.set_defaults(run=_proof)
-    impose_cmd = commands.add_parser(
+    impose_cmd = _command(
+        commands,
         "impose",
+        run=_impose,
         help="make a booklet of a print PDF: two pages a side on tabloid sheets",
         description="Put the pages of a print PDF two by two on 11 × 17 in landscape "
         "sides, in the order that, printed on both sides and folded, gives back the "
         "bulletin (saddle stitching on a desktop printer). Bleed and marks are trimmed.",
         epilog=IMPOSE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     impose_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the print PDF")
     impose_cmd.add_argument(
@@ -303,19 +318,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PDF",
         help="where to write the booklet (default: beside it, <name>-livret.pdf)",
     )
-    impose_cmd.set_defaults(run=_impose)
-    for command in (
-        build_cmd,
-        check_cmd,
-        new_cmd,
-        watch_cmd,
-        import_cmd,
-        proof_cmd,
-        impose_cmd,
-    ):  # --debug after the command name works too
-        command.add_argument(
-            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-        )
     return parser
 
 

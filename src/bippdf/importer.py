@@ -23,14 +23,14 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import unquote
 
 from .errors import SourceError
 from .markdown import slugify
-from .source import DEFAULT_PUBLISHER, ISSUE_FILE, image_problem, toml_value
+from .source import DEFAULT_PUBLISHER, ISSUE_FILE, Author, image_problem, toml_value
 
 # ---------------------------------------------------------------------------
 # Public API
@@ -133,16 +133,6 @@ class TocEntry:
     title: str
     level: int  # 1: an article (bold), 2: a section (italic)
     line: int
-
-
-@dataclass
-class Author:
-    """A person of a byline or a signature."""
-
-    name: str
-    role: str | None = None
-    affiliation: str | None = None
-    collaboration: bool = False
 
 
 @dataclass
@@ -977,9 +967,7 @@ def _front(blocks: list[Block], article: ArticleOut, forms: dict[str, str]) -> l
             )
             if collaboration:
                 helpers = _byline(collaboration.group(1), forms, any_case=True)
-                for helper in helpers:
-                    helper.collaboration = True
-                article.authors += helpers
+                article.authors += [replace(helper, collaboration=True) for helper in helpers]
                 del blocks[index]
     index = _skip_comments(blocks, 0)
     lead = []
