@@ -174,16 +174,21 @@ def read_pdf(
                 for index in indices
             ]
 
-        rest = _in_child(lambda: read(range(half, count))) if half < count else None
-        pages = read(range(half))
-        # What is read of the whole document, while the other process reads its pages.
+        if half < count:  # the other process also walks the structure tree
+            rest = _in_child(lambda: (read(range(half, count)), _structure(reader)))
+            pages = read(range(half))
+        else:
+            pages = read(range(count))
         metadata = {key.lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
         language = reader.root_object.get("/Lang")
-        structure = _structure(reader)
         outline = _outline(reader, reader.outline)
         fonts = _fonts(reader)
         boxes = [_boxes(p) for p in reader.pages]
-        pages += rest() if rest else []
+        if half < count:
+            other_pages, structure = rest()
+            pages += other_pages
+        else:
+            structure = _structure(reader)
     finally:
         document.close()
     return PdfReadback(
