@@ -12,6 +12,7 @@ from bippdf import cache
 from bippdf.build import build_issue
 from bippdf.cli import main
 from bippdf.errors import SourceError
+from bippdf.readback import read_pdf
 
 from .conftest import article, write_issue
 
@@ -104,7 +105,7 @@ def test_styles_code_and_libraries_are_inputs_too(
     def record() -> None:
         cache.record(
             manifest,
-            files=[source],
+            files={source: None},
             trees=[styles],
             listings=[tmp_path],
             results=[{"output": str(output)}],
@@ -152,3 +153,48 @@ def test_a_failed_build_leaves_the_cache_as_it_was(issue: Path, tmp_path: Path) 
         _build(issue, build_dir)
     path.write_text(good, "utf-8")
     assert _build(issue, build_dir) == [True]  # back to the sources of the last good build
+
+
+def test_a_save_during_the_build_is_built_next_time(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    pipeline = importlib.import_module("bippdf.build")
+    path = issue / "articles" / "01-a.md"
+    compose = pipeline._compose
+
+    def saved_meanwhile(loaded: object) -> object:
+        path.write_text(path.read_text("utf-8").replace("Un texte", "Un texte revu"), "utf-8")
+        return compose(loaded)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_compose", saved_meanwhile)
+    assert _build(issue, tmp_path / "build") == [False]
+    monkeypatch.setattr(pipeline, "_compose", compose)
+    assert _build(issue, tmp_path / "build") == [False]  # not "up to date"
+    pdf = next((tmp_path / "build" / issue.name).glob("*.pdf"))
+    assert "Un texte revu" in " ".join(read_pdf(pdf).texts)
+
+
+def test_html_output_a_linked_folder_and_a_markdown_file_s_date(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_dir = tmp_path / "build"
+    html = tmp_path / "issue.html"
+    assert _build(issue, build_dir, html_output=html) == [False]
+    html.unlink()
+    assert _build(issue, build_dir, html_output=html) == [False] and html.is_file()
+
+    assert _build(issue, build_dir) == [False]
+    linked = tmp_path / "2020-04-numero-02"
+    linked.symlink_to(issue)
+    assert _build(linked, build_dir) == [False]  # its own outputs, not the other's
+    assert (build_dir / linked.name).is_dir()
+
+    single = tmp_path / "notes.md"
+    single.write_text("# Notes\n\nTexte.\n", "utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577836800")  # 2020-01-01: printed in the PDF
+    assert _build(single, build_dir) == [False]
+    assert _build(single, build_dir) == [True]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")  # 2021-01-01
+    assert _build(single, build_dir) == [False]

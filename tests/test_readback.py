@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bippdf.readback import _in_child, read_pdf
@@ -18,7 +20,16 @@ def test_two_processes_read_the_same_as_one(issue6: BuiltIssue) -> None:
 
 
 def test_an_error_in_the_other_process_is_raised_here() -> None:
-    result = _in_child(lambda: 1 // 0)
-    with pytest.raises(ZeroDivisionError):
+    with _in_child(lambda: 1 // 0) as result, pytest.raises(ZeroDivisionError):
         result()
-    assert _in_child(lambda: [1, 2])() == [1, 2]
+    with _in_child(lambda: [1, 2]) as result:
+        assert result() == [1, 2]
+
+
+def test_a_process_no_longer_wanted_is_stopped() -> None:
+    """The parent fails before asking: the child, blocked writing more than a pipe holds,
+    is stopped and waited for, not left behind."""
+    with pytest.raises(RuntimeError), _in_child(lambda: b"x" * 1_000_000):
+        raise RuntimeError("the parent fails first")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child process left

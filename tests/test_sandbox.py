@@ -176,3 +176,20 @@ def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
         assert process.returncode == 0
     assert output.read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bip.pdf"]
+
+
+def test_a_stylesheet_naming_a_missing_font_is_a_build_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bippdf import render
+    from bippdf.errors import BuildError
+
+    (tmp_path / "bulletin.css").write_text(
+        '@font-face { font-family: "X"; src: url(fonts/absente.ttf); }', encoding="utf-8"
+    )
+    monkeypatch.setattr(render, "styles_dir", lambda: tmp_path)
+    engine = render._engine()
+    with pytest.raises(BuildError) as error:
+        engine.stylesheet("bulletin.css", "a variant of this test only")
+    assert error.value.path == tmp_path / "bulletin.css"
+    assert ("bulletin.css", "a variant of this test only") not in engine.stylesheets

@@ -117,3 +117,11 @@ def test_cli_asks_at_a_terminal(
     assert "Date du numéro" in out and "Thème du numéro" in out
     toml = tomllib.loads((issues / "2027-03-numero-07" / "issue.toml").read_text("utf-8"))
     assert (toml["date"], toml["theme"]) == (dt.date(2027, 3, 1), "La sécurité à vélo")
+
+
+def test_only_the_last_year_of_the_copyright_moves() -> None:
+    from bippdf.scaffold import _issue_toml
+
+    carried = {"copyright": "© Gouvernement du Québec, 2000-2019", "number": 6}
+    toml = tomllib.loads(_issue_toml(carried, number=7, date=dt.date(2026, 12, 1), theme="T"))
+    assert toml["copyright"] == "© Gouvernement du Québec, 2000-2026"

@@ -6,7 +6,10 @@ import queue
 import threading
 from pathlib import Path
 
+import pytest
+
 from bippdf.build import IssueBuild
+from bippdf.errors import BuildError
 from bippdf.readback import read_pdf
 from bippdf.watch import Watcher
 
@@ -59,4 +62,48 @@ def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> No
     assert not watcher._wanted(None, str(issue / "articles" / "01-a.md~"))
     single = tmp_path / "notes.md"
     single.write_text("# Notes\n", encoding="utf-8")
-    assert Watcher(single).paths()[0] == single  # not the whole folder around it
+    alone = Watcher(single)
+    # its folder is watched (a save that writes a new file over the old one is seen) ...
+    assert alone.paths()[0] == tmp_path
+    # ... but only the file itself and its images count
+    assert alone._wanted(None, str(single))
+    assert alone._wanted(None, str(tmp_path / "images" / "photo.jpg"))
+    assert not alone._wanted(None, str(tmp_path / "autre.md"))
+
+
+def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
+    """Editors save by writing a new file and renaming it over the old one."""
+    single = tmp_path / "notes.md"
+    single.write_text("# Notes\n\nPremier jet.\n", encoding="utf-8")
+    output = tmp_path / "out" / "notes.pdf"
+    watcher = Watcher(single, variants=("web",), cover=False, output=output)
+    builds: queue.Queue[IssueBuild] = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(builds.put,), kwargs={"stop": stop})
+    thread.start()
+    try:
+        assert builds.get(timeout=WAIT).error is None
+        for text in ("Deuxième jet.", "Troisième jet."):
+            draft = tmp_path / ".notes.md.tmp"
+            draft.write_text(f"# Notes\n\n{text}\n", encoding="utf-8")
+            draft.replace(single)
+            assert builds.get(timeout=WAIT).error is None
+            assert text in " ".join(read_pdf(output).texts)
+    finally:
+        stop.set()
+        thread.join(timeout=WAIT)
+
+
+def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bippdf import render
+
+    def broken() -> None:
+        raise BuildError("la feuille de style bulletin.css ne peut pas être chargée")
+
+    issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    watcher = Watcher(issue, variants=("web",), cover=False, output=tmp_path / "a.pdf")
+    monkeypatch.setattr(render, "preload", lambda variant: broken())
+    done = watcher._rebuild_or_say_why()
+    assert done.error is not None and "bulletin.css" in str(done.error)

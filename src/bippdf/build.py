@@ -118,7 +118,8 @@ def build_issue(
     cache: bool = False,
 ) -> list[BuildResult]:
     """Every output of an issue: each variant's PDF and the cover image. All are made and
-    checked in memory first; then they are written, so a failure writes none of them."""
+    checked in memory first, then written: a failed build or check writes none of them (and
+    each file is replaced whole, by a rename)."""
     (done,) = build_issues(
         [issue_path],
         variants=variants,
@@ -151,9 +152,9 @@ def build_issues(
 
     With ``cache``, an issue whose inputs and options are those of its last build, and
     whose files are still those it wrote, is not built again. The cache is kept in the
-    build folder: a build written elsewhere (``output``) is always made."""
-    cache = cache and output is None
-    options = {
+    build folder: a build written elsewhere (``output``, ``html_output``) is always made."""
+    cache = cache and output is None and html_output is None
+    options: dict[str, Any] = {
         "variants": list(variants),
         "cover": cover,
         "check": check,
@@ -161,10 +162,12 @@ def build_issues(
         "html": str(html_output.resolve()) if html_output else None,
         "build_dir": str(build_dir.resolve()),
     }
-    builds = [IssueBuild(path) for path in issue_paths]
+    builds = [IssueBuild(path) for path in dict.fromkeys(issue_paths)]
     pending: list[_Pending] = []
     for issue_build in builds:
-        manifest = build_cache.manifest_path(build_dir, issue_build.path, options)
+        manifest = build_cache.manifest_path(
+            build_dir, issue_build.path, _key(issue_build, options)
+        )
         recorded = build_cache.fresh(manifest) if cache else None
         if recorded is not None:
             issue_build.results = [_cached_result(result) for result in recorded]
@@ -189,6 +192,15 @@ def build_issues(
     return builds
 
 
+def _key(issue_build: IssueBuild, options: dict[str, Any]) -> dict[str, Any]:
+    """The options, and for a single Markdown file the date it takes (today's, or
+    SOURCE_DATE_EPOCH's), which is printed in its PDF."""
+    path = issue_build.path
+    if path.suffix.lower() == ".md":
+        return {**options, "date": source.default_date().isoformat()}
+    return options
+
+
 @dataclass
 class _Pending:
     """An issue loaded and composed, its variants being laid out."""
@@ -200,6 +212,7 @@ class _Pending:
     jobs: list[tuple[Any, ...]]  # one per variant: the arguments of _make_variant
     started: float
     phases: dict[str, float]
+    snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)  # see _record
     files: list[tuple[BuildResult, bytes]] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
 
@@ -226,7 +239,9 @@ def _prepare(
         (issue, composition, variant, output or default_output(issue, build_dir, variant), check)
         for variant in variants
     ]
-    return _Pending(issue_build, manifest, issue, composition, jobs, started, phases)
+    pending = _Pending(issue_build, manifest, issue, composition, jobs, started, phases)
+    pending.snapshot = build_cache.snapshot(_used_files(pending), [styles_dir()])
+    return pending
 
 
 def _run(jobs: list[tuple[_Pending, int]]) -> Iterator[tuple[_Pending, _Outcome]]:
@@ -295,13 +310,15 @@ def _finish(
 
 
 def _record(item: _Pending) -> None:
-    """The cache entry of a build just written: every file it read, and what it wrote."""
+    """The cache entry of a build just written: every file it read, and what it wrote.
+    The sources are entered with the digest of the bytes read; if a file the pages use, or
+    a style, changed while the build ran, no entry is written (the next build runs)."""
+    if build_cache.snapshot(_used_files(item), [styles_dir()]) != item.snapshot:
+        return
     issue = item.issue
-    files = [issue.source, *(article.path for article in issue.articles)]
-    files += [
-        issue.root / unquote(url)
-        for url in re.findall(re.escape(base_url(ISSUE)) + r'([^"\')\s]+)', item.composition.html)
-    ]
+    files: dict[Path, str | None] = {path: None for path in _used_files(item)}
+    files[issue.source] = issue.digest or None
+    files.update({article.path: article.digest or None for article in issue.articles})
     build_cache.record(
         item.manifest,
         files=files,
@@ -309,6 +326,14 @@ def _record(item: _Pending) -> None:
         listings=[issue.root / "articles"] if issue.source.name == source.ISSUE_FILE else [],
         results=[_as_record(result) for result in item.build.results],
     )
+
+
+def _used_files(item: _Pending) -> list[Path]:
+    """The issue's files its pages use: images, the cover image."""
+    return [
+        item.issue.root / unquote(url)
+        for url in re.findall(re.escape(base_url(ISSUE)) + r'([^"\')\s]+)', item.composition.html)
+    ]
 
 
 def _as_record(result: BuildResult) -> dict[str, Any]:

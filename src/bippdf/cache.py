@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,8 @@ PACKAGE = Path(__file__).resolve().parent
 
 def manifest_path(build_dir: Path, issue_path: Path, options: dict[str, Any]) -> Path:
     """Where the manifest of this issue built with these options is kept."""
-    key = json.dumps([str(issue_path.resolve()), options], sort_keys=True)
+    # Not resolved: a folder linked to another is another issue, with its own outputs.
+    key = json.dumps([str(issue_path.absolute()), options], sort_keys=True)
     return build_dir / FOLDER / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 
@@ -79,21 +80,39 @@ def fresh(manifest: Path) -> list[dict[str, Any]] | None:
 def record(
     manifest: Path,
     *,
-    files: Iterable[Path],
+    files: Mapping[Path, str | None],
     trees: Iterable[Path],
     listings: Iterable[Path],
     results: list[dict[str, Any]],
 ) -> None:
-    """Write the manifest of a build that succeeded: its inputs, then its outputs."""
+    """Write the manifest of a build that succeeded: its inputs (``files``: the digest of
+    what the build read, or None to hash the file now), then its outputs."""
     entry = {
         "format": FORMAT,
         "environment": _environment(),
-        "files": {str(path): _digest(path) for path in sorted(set(files))},
+        "files": {
+            str(path): digest or _digest(path)
+            for path, digest in sorted(files.items(), key=lambda item: str(item[0]))
+        },
         "trees": {str(folder): _tree_digest(folder) for folder in trees},
         "listings": {str(folder): _listing(folder) for folder in listings},
         "results": [{**result, "sha256": _digest(Path(result["output"]))} for result in results],
     }
     write_file(manifest, json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def snapshot(files: Iterable[Path], trees: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of files and of every file of folders: compared before
+    and after a build, to leave out of the cache a build whose inputs moved meanwhile."""
+    paths = [*files, *(p for tree in trees for p in tree.rglob("*") if p.is_file())]
+    found = {}
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        found[str(path)] = (status.st_size, status.st_mtime_ns)
+    return found
 
 
 def _environment() -> dict[str, str]:

@@ -13,8 +13,10 @@ import logging
 import os
 import pickle
 import re
+import signal
+import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -174,21 +176,19 @@ def read_pdf(
                 for index in indices
             ]
 
-        if half < count:  # the other process also walks the structure tree
-            rest = _in_child(lambda: (read(range(half, count)), _structure(reader)))
+        def other() -> tuple[list[_Page], Structure]:
+            """The second half of the pages and the structure tree, for the other process."""
+            return read(range(half, count)), _structure(reader)
+
+        with _in_child(other, fork=half < count) as rest:
             pages = read(range(half))
-        else:
-            pages = read(range(count))
-        metadata = {key.lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
-        language = reader.root_object.get("/Lang")
-        outline = _outline(reader, reader.outline)
-        fonts = _fonts(reader)
-        boxes = [_boxes(p) for p in reader.pages]
-        if half < count:
+            metadata = {k.lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
+            language = reader.root_object.get("/Lang")
+            outline = _outline(reader, reader.outline)
+            fonts = _fonts(reader)
+            boxes = [_boxes(p) for p in reader.pages]
             other_pages, structure = rest()
-            pages += other_pages
-        else:
-            structure = _structure(reader)
+        pages += other_pages
     finally:
         document.close()
     return PdfReadback(
@@ -274,13 +274,20 @@ def _read_page(
         pdfium_page.close()
 
 
-def _in_child(work: Callable[[], _T]) -> Callable[[], _T]:
-    """Start ``work`` in a forked process; the function returned waits for its result
-    (or raises its exception). Without fork, the work is done when the result is asked."""
-    if not hasattr(os, "fork"):
-        return work
+@contextmanager
+def _in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable[[], _T]]:
+    """Start ``work`` in a forked process; the function given waits for its result (or
+    raises its exception). A child whose result is not asked for is killed on leaving.
+    Without ``fork`` (or on a system without it), the work is done when asked for."""
+    if not fork or not hasattr(os, "fork"):
+        yield work
+        return
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12 warns of forking a process that has threads (watch has one): the
+        # child only computes, sends its result and leaves, taking no lock.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: send the result back, then leave without any clean-up
         try:
             os.close(read_end)
@@ -293,11 +300,10 @@ def _in_child(work: Callable[[], _T]) -> Callable[[], _T]:
         finally:
             os._exit(0)
     os.close(write_end)
+    stream = os.fdopen(read_end, "rb")
 
     def result() -> _T:
-        with os.fdopen(read_end, "rb") as stream:
-            payload = stream.read()
-        os.waitpid(pid, 0)
+        payload = stream.read()
         if not payload:
             raise RuntimeError("the process reading half of the pages died")
         ok, value = pickle.loads(payload)
@@ -305,7 +311,13 @@ def _in_child(work: Callable[[], _T]) -> Callable[[], _T]:
             raise value
         return value  # type: ignore[no-any-return]
 
-    return result
+    try:
+        yield result
+    finally:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # done already, or no longer wanted
+        stream.close()
+        os.waitpid(pid, 0)
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from . import sandbox
 from .errors import BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
-from .resources import styles_dir
+from .resources import covered_characters, project_font_names, styles_dir
 
 _T = TypeVar("_T")
 STYLESHEET = "bulletin.css"
@@ -71,14 +71,23 @@ class _Engine:
         """A stylesheet of styles/, parsed once per process and variant, fonts loaded;
         what it refers to (fonts, profile) is read through the sandbox."""
         if (name, variant) not in self.stylesheets:
+            from weasyprint.urls import FatalURLFetchingError
+
             styles = styles_dir()
-            self.stylesheets[name, variant] = self.weasyprint.CSS(
-                string=(styles / name).read_text(encoding="utf-8"),
-                base_url=sandbox.base_url(sandbox.STYLES) + name,
-                url_fetcher=sandbox.make_fetcher(self.weasyprint, {sandbox.STYLES: styles}),
-                font_config=self.font_config,
-                color_profiles=self.color_profiles.setdefault(variant, {}),
-            )
+            try:
+                self.stylesheets[name, variant] = self.weasyprint.CSS(
+                    string=(styles / name).read_text(encoding="utf-8"),
+                    base_url=sandbox.base_url(sandbox.STYLES) + name,
+                    url_fetcher=sandbox.make_fetcher(self.weasyprint, {sandbox.STYLES: styles}),
+                    font_config=self.font_config,
+                    color_profiles=self.color_profiles.setdefault(variant, {}),
+                )
+            except (OSError, FatalURLFetchingError) as exc:
+                raise BuildError(
+                    f"la feuille de style {name} ne peut pas être chargée : {exc}",
+                    path=styles / name,
+                    hint="vérifiez les chemins de ses url(…), relatifs au dossier styles/",
+                ) from None
         return self.stylesheets[name, variant]
 
 
@@ -139,10 +148,16 @@ def preload(variant: str) -> None:
 
 
 def forget_stylesheets() -> None:
-    """Parse the stylesheets again at the next render (styles/ changed on disk)."""
+    """Parse the stylesheets and load the fonts again at the next render (styles/ changed
+    on disk): a font file replaced under the same name must not keep its old face."""
+    from weasyprint.text.fonts import FontConfiguration
+
     engine = _engine()
     engine.stylesheets.clear()
     engine.color_profiles.clear()
+    engine.font_config = FontConfiguration()
+    project_font_names.cache_clear()
+    covered_characters.cache_clear()
 
 
 def render_pdf(

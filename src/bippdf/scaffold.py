@@ -116,7 +116,10 @@ def _issue_toml(carried: dict[str, Any], *, number: int, date: dt.date, theme: s
     fields.setdefault("language", "fr-CA")
     fields.setdefault("publisher", DEFAULT_PUBLISHER)
     previous_copyright = str(carried.get("copyright", "© Gouvernement du Québec, 2000"))
-    copyright_ = re.sub(r"\b(19|20)\d\d\b", str(date.year), previous_copyright)
+    # The last year only: "© Gouvernement du Québec, 2000-2019" becomes "…, 2000-2026".
+    copyright_ = re.sub(
+        r"\b(?:19|20)\d\d\b(?!.*\b(?:19|20)\d\d\b)", str(date.year), previous_copyright
+    )
     lines = [
         "# Le numéro : ce qui change d'un numéro à l'autre est en tête.",
         f"number = {number}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -45,6 +46,7 @@ class Article:
     lead: str | None = None
     authors: list[Author] = field(default_factory=list)
     signature: bool = False
+    digest: str = ""  # SHA-256 of the bytes the article was read from (the build cache)
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Issue:
     cover_image_alt: str | None = None
     punctuation_space: str = "fine"  # before ; ! ?: "fine" (U+202F) or "none"
     notes: str = "annexe"  # where notes go: "annexe" (at the end) or "page" (at the foot)
+    digest: str = ""  # SHA-256 of the bytes issue.toml was read from (the build cache)
 
     @property
     def name(self) -> str:
@@ -160,7 +163,7 @@ def load_issue(path: Path) -> Issue:
 
 def _load_folder(toml_path: Path) -> Issue:
     """An issue folder: ``issue.toml`` plus the articles it lists."""
-    text = _read_text(toml_path)
+    text, digest = _read_source(toml_path)
     data = _parse_toml(text, toml_path, 0)
     _validate(data, _ISSUE_KEYS, toml_path, text, 0)
     contact = data.get("contact", {})
@@ -270,6 +273,7 @@ def _load_folder(toml_path: Path) -> Issue:
         punctuation_space=_choice(data, "punctuation_space", ("fine", "none"), toml_path, text),
         notes=_choice(data, "notes", ("annexe", "page"), toml_path, text),
         articles=articles,
+        digest=digest,
     )
 
 
@@ -280,10 +284,11 @@ def _load_single(md_path: Path) -> Issue:
         source=md_path,
         root=md_path.parent,
         title=article.title,
-        date=_default_date(),
+        date=default_date(),
         language="fr-CA",
         publisher=DEFAULT_PUBLISHER,
         articles=[article],
+        digest=article.digest,
     )
 
 
@@ -332,7 +337,7 @@ def _check_language(language: str, path: Path, text: str) -> str:
     return "-".join(part for part in (locale.language, locale.territory) if part)
 
 
-def _default_date() -> dt.date:
+def default_date() -> dt.date:
     """Today, or the day ``SOURCE_DATE_EPOCH`` names, so that builds can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -342,7 +347,7 @@ def _default_date() -> dt.date:
 
 def _load_article(path: Path, *, title_required: bool = True) -> Article:
     """An article file: TOML front matter between ``+++`` lines, then Markdown."""
-    text = _read_text(path)
+    text, digest = _read_source(path)
     lines = text.split("\n")
     meta: dict[str, Any] = {}
     body_start = 0
@@ -408,6 +413,7 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
         lead=lead.strip() if lead and lead.strip() else None,
         authors=authors,
         signature=meta.get("signature", False),
+        digest=digest,
     )
 
 
@@ -426,13 +432,20 @@ def _title_from_body(body: str, path: Path) -> tuple[str, str]:
 
 def _read_text(path: Path) -> str:
     """A source file as text, with a clear error when it is not UTF-8."""
+    return _read_source(path)[0]
+
+
+def _read_source(path: Path) -> tuple[str, str]:
+    """A source file as text, and the SHA-256 of the very bytes read: a file saved again
+    during the build is then seen as changed by the next one."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"impossible de lire le fichier : {exc.strerror}", path=path) from None
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
-        return text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on Windows
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on Windows
+        return text, hashlib.sha256(data).hexdigest()
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import render
 from .build import BuildResult, IssueBuild, build_issues
+from .errors import BippdfError, BuildError
 from .resources import styles_dir
 from .source import ISSUE_FILE
 
@@ -44,16 +45,11 @@ class Watcher:
         self.on_file = on_file
 
     def paths(self) -> list[Path]:
-        """What is watched: the issue's folder (for a single Markdown file, the file and
-        the images/ beside it) and the styles."""
-        if self.issue.is_dir():
-            watched = [self.issue]
-        elif self.issue.name == ISSUE_FILE:
-            watched = [self.issue.parent]
-        else:
-            images = self.issue.parent / "images"
-            watched = [self.issue, *([images] if images.is_dir() else [])]
-        return [*watched, styles_dir()]
+        """What is watched: the issue's folder and the styles. For a single Markdown file,
+        its folder too (editors save by writing a new file over the old one, which a watch
+        on the file itself would lose), of which only the file and images/ count."""
+        folder = self.issue if self.issue.is_dir() else self.issue.parent
+        return [folder, styles_dir()]
 
     def rebuild(self, changed: Iterable[Path] = ()) -> IssueBuild:
         """Build the issue now (what is up to date is not built again)."""
@@ -80,7 +76,7 @@ class Watcher:
         """Build, then build again after every save until ``stop`` is set or Ctrl-C."""
         import watchfiles
 
-        on_build(self.rebuild())
+        on_build(self._rebuild_or_say_why())
         for changes in watchfiles.watch(
             *self.paths(),
             watch_filter=self._wanted,
@@ -89,7 +85,22 @@ class Watcher:
             stop_event=stop,
             raise_interrupt=False,
         ):
-            on_build(self.rebuild(Path(path) for _, path in changes))
+            on_build(self._rebuild_or_say_why(Path(path) for _, path in changes))
+
+    def _rebuild_or_say_why(self, changed: Iterable[Path] = ()) -> IssueBuild:
+        """A rebuild whose failure, whatever it is, is reported and does not end watching."""
+        try:
+            return self.rebuild(changed)
+        except BippdfError as error:  # the engine or a build process failed
+            return IssueBuild(self.issue, error=error)
+        except Exception as exc:  # a bug of bippdf's: said in one line, watching goes on
+            return IssueBuild(
+                self.issue,
+                error=BuildError(
+                    f"erreur interne : {type(exc).__name__}: {exc}",
+                    hint="relancez avec --debug pour la trace, et signalez-la",
+                ),
+            )
 
     def _wanted(self, change: object, path: str) -> bool:
         """Saves that matter: not editors' temporary files, not our own outputs."""
@@ -98,7 +109,12 @@ class Watcher:
         if not watchfiles.DefaultFilter()(change, path):  # type: ignore[arg-type]
             return False
         resolved = Path(path).resolve()
-        build_dir = self.build_dir.resolve()
-        return resolved != (self.output and self.output.resolve()) and (
-            build_dir not in resolved.parents
-        )
+        if resolved == (self.output and self.output.resolve()):
+            return False
+        if self.build_dir.resolve() in resolved.parents:
+            return False
+        if self.issue.is_file() and self.issue.name != ISSUE_FILE:  # a single Markdown file
+            images = self.issue.parent.resolve() / "images"
+            in_styles = styles_dir().resolve() in resolved.parents
+            return resolved == self.issue.resolve() or images in resolved.parents or in_styles
+        return True
