@@ -198,3 +198,15 @@ def test_html_output_a_linked_folder_and_a_markdown_file_s_date(
     assert _build(single, build_dir) == [True]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")  # 2021-01-01
     assert _build(single, build_dir) == [False]
+
+
+def test_an_up_to_date_build_says_its_warnings_again(
+    issue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["build", str(issue), "--variant", "print", "--build-dir", str(tmp_path / "b")]
+    assert main(args) == 0
+    first = capsys.readouterr()
+    assert "278 ppi" in first.err  # 900 px across a column
+    assert main(args) == 0
+    again = capsys.readouterr()
+    assert "à jour" in again.out and again.err == first.err

@@ -107,3 +107,26 @@ def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
     monkeypatch.setattr(render, "preload", lambda variant: broken())
     done = watcher._rebuild_or_say_why()
     assert done.error is not None and "bulletin.css" in str(done.error)
+
+
+def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> None:
+    issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le chat.\n")})
+    source = issue / "articles" / "01-a.md"
+    output = tmp_path / "out.pdf"
+
+    def saved_meanwhile(*_: object) -> None:  # while the first build writes its PDF
+        if "chat" in source.read_text(encoding="utf-8"):
+            source.write_text(article("A", "Le renard.\n"), encoding="utf-8")
+
+    watcher = Watcher(issue, variants=("web",), cover=False, output=output, on_file=saved_meanwhile)
+    builds: queue.Queue[IssueBuild] = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(builds.put,), kwargs={"stop": stop})
+    thread.start()
+    try:
+        assert builds.get(timeout=WAIT).error is None
+        assert builds.get(timeout=WAIT).error is None  # no other save: this one was seen
+        assert "Le renard." in " ".join(read_pdf(output).texts)
+    finally:
+        stop.set()
+        thread.join(timeout=WAIT)

@@ -53,6 +53,7 @@ class BuildResult:
     # stylesheets loaded), "layout", "write" (the PDF), "check".
     phases: dict[str, float] = field(default_factory=dict)
     cached: bool = False  # up to date: nothing changed since it was built
+    check_warnings: list[str] = field(default_factory=list)  # kept by the cache, said again
 
     def summary(self) -> str:
         """One line for the person who ran the build: ``path: details``."""
@@ -383,6 +384,7 @@ def _make_variant(
         padding=rendered.padding,
         check=report,
         phases=phases,
+        check_warnings=[str(problem) for problem in report.warnings] if report else [],
     )
     return result, rendered.pdf
 

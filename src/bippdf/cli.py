@@ -461,11 +461,10 @@ def _import(args: argparse.Namespace) -> int:
 
 def _progress(issue: Path, result: BuildResult) -> None:
     """A line as each file is written, after what its build had to say."""
-    if not result.cached:
-        for warning in result.warnings:  # WeasyPrint's, in its own words
-            messages.warning(f"WeasyPrint : {warning}", location=str(issue))
-        for problem in result.check.warnings if result.check else []:
-            messages.warning(str(problem), location=str(result.output))
+    for warning in result.warnings:  # WeasyPrint's, in its own words
+        messages.warning(f"WeasyPrint : {warning}", location=str(issue))
+    for problem in result.check_warnings:  # said again when the file is up to date
+        messages.warning(problem, location=str(result.output))
     messages.done(result.output, result.details())
 
 

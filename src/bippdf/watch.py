@@ -20,6 +20,7 @@ from .source import ISSUE_FILE
 
 DEBOUNCE_MS = 1000  # the longest changes are gathered before a rebuild
 QUIET_MS = 150  # a rebuild starts once nothing has been saved for this long
+IDLE_MS = 250  # how often the watch wakes up when nothing is saved
 
 
 class Watcher:
@@ -76,7 +77,9 @@ class Watcher:
         """Build, then build again after every save until ``stop`` is set or Ctrl-C."""
         import watchfiles
 
-        on_build(self._rebuild_or_say_why())
+        # Watching starts before the first build, so that a save made while it runs is
+        # built next; the watch wakes up every IDLE_MS with nothing, the first time to build.
+        first = True
         for changes in watchfiles.watch(
             *self.paths(),
             watch_filter=self._wanted,
@@ -84,8 +87,12 @@ class Watcher:
             step=QUIET_MS,
             stop_event=stop,
             raise_interrupt=False,
+            rust_timeout=IDLE_MS,
+            yield_on_timeout=True,
         ):
-            on_build(self._rebuild_or_say_why(Path(path) for _, path in changes))
+            if first or changes:
+                on_build(self._rebuild_or_say_why(Path(path) for _, path in changes))
+            first = False
 
     def _rebuild_or_say_why(self, changed: Iterable[Path] = ()) -> IssueBuild:
         """A rebuild whose failure, whatever it is, is reported and does not end watching."""
