@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import multiprocessing
-import os
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +26,7 @@ from . import source
 from .errors import BippdfError, BuildError, CheckError
 from .files import write_file
 from .messages import count, seconds
-from .resources import styles_dir
+from .resources import styles_dir, usable_cores
 from .sandbox import ISSUE, base_url
 
 if TYPE_CHECKING:
@@ -213,6 +212,7 @@ class _Pending:
     jobs: list[tuple[Any, ...]]  # one per variant: the arguments of _make_variant
     started: float
     phases: dict[str, float]
+    used: list[Path] = field(default_factory=list)  # the files its pages use: images
     snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)  # see _record
     files: list[tuple[BuildResult, bytes]] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
@@ -240,9 +240,11 @@ def _prepare(
         (issue, composition, variant, output or default_output(issue, build_dir, variant), check)
         for variant in variants
     ]
-    pending = _Pending(issue_build, manifest, issue, composition, jobs, started, phases)
-    pending.snapshot = build_cache.snapshot(_used_files(pending), [styles_dir()])
-    return pending
+    used = _used_files(issue, composition)
+    return _Pending(
+        issue_build, manifest, issue, composition, jobs, started, phases,
+        used=used, snapshot=build_cache.snapshot(used, [styles_dir()]),
+    )  # fmt: skip
 
 
 def _run(jobs: list[tuple[_Pending, int]]) -> Iterator[tuple[_Pending, _Outcome]]:
@@ -254,7 +256,7 @@ def _run(jobs: list[tuple[_Pending, int]]) -> Iterator[tuple[_Pending, _Outcome]
     for variant in {item.jobs[index][2] for item, index in jobs}:
         renderer.preload(variant)
     engine = {"engine": time.perf_counter() - started}
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    cores = usable_cores()
     if len(jobs) == 1 or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for item, index in jobs:
             item.phases.update(engine)
@@ -314,10 +316,10 @@ def _record(item: _Pending) -> None:
     """The cache entry of a build just written: every file it read, and what it wrote.
     The sources are entered with the digest of the bytes read; if a file the pages use, or
     a style, changed while the build ran, no entry is written (the next build runs)."""
-    if build_cache.snapshot(_used_files(item), [styles_dir()]) != item.snapshot:
+    if build_cache.snapshot(item.used, [styles_dir()]) != item.snapshot:
         return
     issue = item.issue
-    files: dict[Path, str | None] = {path: None for path in _used_files(item)}
+    files: dict[Path, str | None] = {path: None for path in item.used}
     files[issue.source] = issue.digest or None
     files.update({article.path: article.digest or None for article in issue.articles})
     build_cache.record(
@@ -329,11 +331,11 @@ def _record(item: _Pending) -> None:
     )
 
 
-def _used_files(item: _Pending) -> list[Path]:
+def _used_files(issue: source.Issue, composition: Composition) -> list[Path]:
     """The issue's files its pages use: images, the cover image."""
     return [
-        item.issue.root / unquote(url)
-        for url in re.findall(re.escape(base_url(ISSUE)) + r'([^"\')\s]+)', item.composition.html)
+        issue.root / unquote(url)
+        for url in re.findall(re.escape(base_url(ISSUE)) + r'([^"\')\s]+)', composition.html)
     ]
 
 

@@ -430,14 +430,10 @@ def _title_from_body(body: str, path: Path) -> tuple[str, str]:
     return path.stem.replace("-", " ").replace("_", " ").capitalize(), body
 
 
-def _read_text(path: Path) -> str:
-    """A source file as text, with a clear error when it is not UTF-8."""
-    return _read_source(path)[0]
-
-
 def _read_source(path: Path) -> tuple[str, str]:
-    """A source file as text, and the SHA-256 of the very bytes read: a file saved again
-    during the build is then seen as changed by the next one."""
+    """A source file as text, with a clear error when it is not UTF-8, and the SHA-256 of
+    the very bytes read: a file saved again during the build is then seen as changed by the
+    next one."""
     try:
         data = path.read_bytes()
     except OSError as exc:
