@@ -9,7 +9,6 @@ the PDF with what the sources call for (headings, notes, metadata).
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from .errors import UnreadablePdfError
 from .layout import LETTER, PageGeometry
 from .markdown import CALL_ID, NOTE_ID, call_id, note_id
 from .readback import Line, Link, PdfReadback, normalize, read_pdf
-from .resources import can_draw, project_font_names
+from .resources import can_draw, project_font_names, usable_cores
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
@@ -142,7 +141,7 @@ def check_pdf(
     expected = expected or Expectations()
     label = name or (str(pdf) if isinstance(pdf, Path) else "PDF")
     if workers is None:
-        workers = 2 if len(os.sched_getaffinity(0)) > 1 else 1
+        workers = min(2, usable_cores())
     try:
         data = read_pdf(pdf, geometry=expected.geometry, tolerance=TOLERANCE, workers=workers)
     except Exception as exc:  # a damaged or foreign PDF: said, never a traceback

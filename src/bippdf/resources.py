@@ -1,7 +1,9 @@
-"""Where bippdf's own files are: the print styles and the fonts they name."""
+"""Where bippdf's own files are (the print styles and the fonts they name), and how many
+cores it may use."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -77,3 +79,9 @@ def can_draw(char: str) -> bool:
     """Whether some font of bippdf has a glyph for ``char``."""
     code = ord(char)
     return code in COMMON_CHARACTERS or code in covered_characters()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on; one where the system does not say (work is then
+    done in this process, as it is without fork)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
