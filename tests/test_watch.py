@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,38 +20,46 @@ from .conftest import article, write_issue
 WAIT = 120  # seconds: a rebuild of a one-page issue takes one or two
 
 
-def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> None:
-    issue = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Le chat.\n")})
-    source = issue / "articles" / "01-a.md"
-    output = tmp_path / "out.pdf"
-    watcher = Watcher(issue, variants=("web",), cover=False, output=output)
+@contextmanager
+def watching(watcher: Watcher) -> Iterator[Callable[[], IssueBuild]]:
+    """Run ``watcher`` in a thread; the function given waits for its next build. On
+    leaving, watching stops and the thread ends."""
     builds: queue.Queue[IssueBuild] = queue.Queue()
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(builds.put,), kwargs={"stop": stop})
     thread.start()
     try:
-        first = builds.get(timeout=WAIT)
+        yield lambda: builds.get(timeout=WAIT)
+    finally:
+        stop.set()
+        thread.join(timeout=WAIT)
+    assert not thread.is_alive()
+
+
+def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> None:
+    issue = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Le chat.\n")})
+    source = issue / "articles" / "01-a.md"
+    output = tmp_path / "out.pdf"
+    watcher = Watcher(issue, variants=("web",), cover=False, output=output)
+    with watching(watcher) as next_build:
+        first = next_build()
         assert first.error is None and "Le chat." in " ".join(read_pdf(output).texts)
 
         source.write_text(article("A", "Le chien.\n"), encoding="utf-8")
-        second = builds.get(timeout=WAIT)
+        second = next_build()
         assert second.error is None and not second.results[0].cached
         assert "Le chien." in " ".join(read_pdf(output).texts)
         good = output.read_bytes()
 
         source.write_text(article("A", "Le chien[^x].\n"), encoding="utf-8")
-        third = builds.get(timeout=WAIT)
+        third = next_build()
         assert third.error is not None
         assert "la note [^x] est appelée mais jamais définie" in str(third.error)
         assert output.read_bytes() == good  # the last good PDF stays
 
         source.write_text(article("A", "Le loup.\n"), encoding="utf-8")
-        fourth = builds.get(timeout=WAIT)
+        fourth = next_build()
         assert fourth.error is None and "Le loup." in " ".join(read_pdf(output).texts)
-    finally:
-        stop.set()
-        thread.join(timeout=WAIT)
-    assert not thread.is_alive()
 
 
 def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> None:
@@ -77,21 +87,14 @@ def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
     single.write_text("# Notes\n\nPremier jet.\n", encoding="utf-8")
     output = tmp_path / "out" / "notes.pdf"
     watcher = Watcher(single, variants=("web",), cover=False, output=output)
-    builds: queue.Queue[IssueBuild] = queue.Queue()
-    stop = threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(builds.put,), kwargs={"stop": stop})
-    thread.start()
-    try:
-        assert builds.get(timeout=WAIT).error is None
+    with watching(watcher) as next_build:
+        assert next_build().error is None
         for text in ("Deuxième jet.", "Troisième jet."):
             draft = tmp_path / ".notes.md.tmp"
             draft.write_text(f"# Notes\n\n{text}\n", encoding="utf-8")
             draft.replace(single)
-            assert builds.get(timeout=WAIT).error is None
+            assert next_build().error is None
             assert text in " ".join(read_pdf(output).texts)
-    finally:
-        stop.set()
-        thread.join(timeout=WAIT)
 
 
 def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
@@ -119,14 +122,7 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
             source.write_text(article("A", "Le renard.\n"), encoding="utf-8")
 
     watcher = Watcher(issue, variants=("web",), cover=False, output=output, on_file=saved_meanwhile)
-    builds: queue.Queue[IssueBuild] = queue.Queue()
-    stop = threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(builds.put,), kwargs={"stop": stop})
-    thread.start()
-    try:
-        assert builds.get(timeout=WAIT).error is None
-        assert builds.get(timeout=WAIT).error is None  # no other save: this one was seen
+    with watching(watcher) as next_build:
+        assert next_build().error is None
+        assert next_build().error is None  # no other save: this one was seen
         assert "Le renard." in " ".join(read_pdf(output).texts)
-    finally:
-        stop.set()
-        thread.join(timeout=WAIT)
