@@ -41,9 +41,9 @@ PHASES = ("load", "markdown", "engine", "layout", "write", "check")
 
 def _child_bippdf(issue: str, variant: str, output: str, html: str) -> dict[str, Any]:
     """A cold bippdf build of one variant, checked, as ``bippdf build`` makes it."""
-    from bippdf.build import build
+    from bippdf.pipeline import build_pdf
 
-    result = build(
+    result = build_pdf(
         Path(issue), Path(output), variant=variant, html_output=Path(html) if html else None
     )
     return {"phases": result.phases, "pages": result.pages}
@@ -85,12 +85,14 @@ def _child_watch(issue: str, variant: str, output: str) -> dict[str, Any]:
     layout and write alone of the same HTML, with the same loaded fonts and stylesheets
     (the faster of two of each)."""
     from bippdf import compose, render, source
+    from bippdf.pipeline import Options
+    from bippdf.variants import VARIANTS
     from bippdf.watch import Watcher
 
-    watcher = Watcher(
-        Path(issue), variants=(variant,), cover=False, output=Path(output),
-        build_dir=Path(output).parent,
-    )  # fmt: skip
+    options = Options(
+        variants=(variant,), cover=False, output=Path(output), build_dir=Path(output).parent
+    )
+    watcher = Watcher(Path(issue), options)
     watcher.rebuild()  # the first build, which a session of watch starts with
     article = sorted((Path(issue) / "articles").glob("*.md"))[2]
     rebuilds = []
@@ -103,8 +105,8 @@ def _child_watch(issue: str, variant: str, output: str) -> dict[str, Any]:
         assert done.error is None and not done.results[0].cached, done.error
 
     html = compose.compose(source.load_issue(Path(issue))).html
-    engine = render._engine()
-    kind = render.VARIANTS[variant]
+    engine = watcher.engine
+    kind = VARIANTS[variant]
     css = [engine.stylesheet(name, variant) for name in kind.stylesheets]
     sandbox = render.sandbox
     fetcher = sandbox.make_fetcher(
@@ -164,7 +166,7 @@ def cli(*args: str) -> float:
 
 def raw_options(variant: str) -> str:
     """The variant's stylesheets and WeasyPrint options, as bippdf passes them."""
-    from bippdf.render import VARIANTS
+    from bippdf.variants import VARIANTS
 
     kind = VARIANTS[variant]
     return json.dumps({"stylesheets": list(kind.stylesheets), **kind.options})

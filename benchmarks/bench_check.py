@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bippdf import build
+from bippdf import build_pdf
 from bippdf.check import check_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +63,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        cases = [("No. 6", build(ISSUE_6, work / "no6.pdf", check=False))]
+        cases = [("No. 6", build_pdf(ISSUE_6, work / "no6.pdf", check=False))]
         big = scaled_issue(work / "scaled", args.scale)
-        cases.append((f"No. 6 × {args.scale}", build(big, work / "big.pdf", check=False)))
+        cases.append((f"No. 6 × {args.scale}", build_pdf(big, work / "big.pdf", check=False)))
         print(f"{'issue':<14} {'pages':>6} {'check median':>13} {'min–max':>15} {'per page':>10}")
         for name, result in cases:
             times = time_check(result.output, args.repeat)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bippdf import build, source
-from bippdf.build import BuildResult
+from bippdf import build_pdf, source
 from bippdf.check import Expectations
 from bippdf.compose import Composition, compose
+from bippdf.pipeline import BuildResult
 from bippdf.readback import PdfReadback, read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
     """BIP No. 6 built by the real pipeline into a temporary folder."""
     out = tmp_path_factory.mktemp("build")
     html = out / "issue.html"
-    result = build(ISSUE_6, out / "BIP-06.pdf", html_output=html)
+    result = build_pdf(ISSUE_6, out / "BIP-06.pdf", html_output=html)
     issue = source.load_issue(ISSUE_6)
     composition = compose(issue)
     return BuiltIssue(
@@ -77,7 +77,8 @@ class WebIssue:
 @pytest.fixture(scope="session")
 def issue6_web(tmp_path_factory: pytest.TempPathFactory) -> WebIssue:
     """BIP No. 6's web PDF and cover image, as make pdf writes them."""
-    from bippdf.build import build_issue
+    from bippdf.pipeline import Options, build
 
-    results = build_issue(ISSUE_6, variants=("web",), build_dir=tmp_path_factory.mktemp("web"))
+    options = Options(variants=("web",), build_dir=tmp_path_factory.mktemp("web"))
+    results = build(ISSUE_6, options)
     return WebIssue(results=results, pdf=read_pdf(results[0].output))

@@ -9,10 +9,11 @@ import pytest
 from PIL import Image
 
 from bippdf import cache
-from bippdf.build import build_issue
 from bippdf.cli import main
 from bippdf.errors import SourceError
+from bippdf.pipeline import Options
 from bippdf.readback import read_pdf
+from bippdf.schedule import build_issues
 
 from .conftest import article, write_issue
 
@@ -33,9 +34,11 @@ def issue(tmp_path: Path) -> Path:
 
 
 def _build(issue: Path, build_dir: Path, **options: object) -> list[bool]:
-    results = build_issue(issue, variants=("web",), cover=False, build_dir=build_dir, cache=True,
-                          **options)  # type: ignore[arg-type]  # fmt: skip
-    return [result.cached for result in results]
+    settings = Options(variants=("web",), cover=False, build_dir=build_dir, **options)  # type: ignore[arg-type]
+    (done,) = build_issues([issue], settings)
+    if done.error is not None:
+        raise done.error
+    return [result.cached for result in done.results]
 
 
 def test_a_second_build_with_nothing_changed_is_skipped_and_touches_nothing(
@@ -160,17 +163,17 @@ def test_a_save_during_the_build_is_built_next_time(
 ) -> None:
     import importlib
 
-    pipeline = importlib.import_module("bippdf.build")
+    composer = importlib.import_module("bippdf.compose")
     path = issue / "articles" / "01-a.md"
-    compose = pipeline._compose
+    compose = composer.compose
 
     def saved_meanwhile(loaded: object) -> object:
         path.write_text(path.read_text("utf-8").replace("Un texte", "Un texte revu"), "utf-8")
         return compose(loaded)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "_compose", saved_meanwhile)
+    monkeypatch.setattr(composer, "compose", saved_meanwhile)
     assert _build(issue, tmp_path / "build") == [False]
-    monkeypatch.setattr(pipeline, "_compose", compose)
+    monkeypatch.setattr(composer, "compose", compose)
     assert _build(issue, tmp_path / "build") == [False]  # not "up to date"
     pdf = next((tmp_path / "build" / issue.name).glob("*.pdf"))
     assert "Un texte revu" in " ".join(read_pdf(pdf).texts)

@@ -25,7 +25,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from bippdf import build
+from bippdf import build_pdf
 from bippdf.check import Expectations, Report, _layout, check_pdf
 from bippdf.cli import main
 from bippdf.compose import compose
@@ -363,7 +363,7 @@ def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
     output = tmp_path / "out.pdf"
     output.write_bytes(b"%PDF- the last good one")
     with pytest.raises(SourceError) as info:
-        build(root, output)
+        build_pdf(root, output)
     assert (info.value.line, info.value.message) == (
         5,
         "le caractère \U00013000 (U+13000) n'existe pas dans les polices du bulletin",
@@ -385,7 +385,7 @@ def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:
     title = "Les interventions auprès des jeunes en Abitibi-Témiscamingue et au Centre-du-Québec"
     body = "Texte.\n\n## Regards croisés sur Centre-du-Québec\n\nTexte.\n"
     root = write_issue(tmp_path, {"01-a.md": article(title, body)})
-    build(root, tmp_path / "out.pdf")  # raises if the contents check cannot find the headings
+    build_pdf(root, tmp_path / "out.pdf")  # raises if the contents check cannot find the headings
 
 
 @pytest.fixture(scope="module")
@@ -439,7 +439,7 @@ def test_footnote_deferred_to_the_next_page(tmp_path: Path) -> None:
 def test_note_call_after_an_accented_letter_in_italics(tmp_path: Path) -> None:
     lead = 'lead = "Un bilan présenté à la municipalité[^a]."\n'
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n[^a]: Note.\n", lead)})
-    result = build(root, tmp_path / "out.pdf")  # the check reads the call as 1, not « é1 »
+    result = build_pdf(root, tmp_path / "out.pdf")  # the check reads the call as 1, not « é1 »
     assert result.notes == 1
 
 
@@ -500,5 +500,5 @@ def test_ordinals_in_headings_and_a_table_with_notes_at_the_foot(tmp_path: Path)
         "| 14 ans | 3 |\n| 15 ans | 3 |\n\n[^a]: Une note.\n"
     )
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)}, notes='"page"')
-    result = build(root, tmp_path / "x.pdf")  # raises if a check fails
+    result = build_pdf(root, tmp_path / "x.pdf")  # raises if a check fails
     assert read_pdf(result.output).page_of("le-2e-volet-avec-mme-gagnon") is not None

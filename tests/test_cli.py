@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bippdf.cli import _parser, main
+from bippdf.arguments import parser
+from bippdf.cli import main
 from bippdf.errors import SourceError
 from bippdf.readback import read_pdf
 
@@ -109,7 +110,7 @@ def test_every_command_has_help_with_a_real_example(
     assert commands and commands[0][:2] == ["bippdf", command]
     for line in commands:  # each example is a command line bippdf accepts
         words = line[: line.index(">")] if ">" in line else line  # less the shell's redirection
-        arguments = _parser().parse_args(words[1:])
+        arguments = parser().parse_args(words[1:])
         assert arguments.command == words[1]
 
 

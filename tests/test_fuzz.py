@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bippdf import build
+from bippdf import build_pdf
 from bippdf.check import check_pdf
 from bippdf.errors import SourceError
 
@@ -57,7 +57,7 @@ def test_random_markdown_builds_or_stops_with_a_bippdf_error(body: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = write_issue(Path(folder) / "issue", {"01-a.md": article("Un titre", body)})
         try:
-            result = build(root, Path(folder) / "out.pdf", variant="web")
+            result = build_pdf(root, Path(folder) / "out.pdf", variant="web")
         except SourceError as error:  # the sources refused, with file and line: fine
             event(f"refused: {error.message.split(':')[0][:60]}")
             return

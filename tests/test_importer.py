@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 
 from bippdf import markdown, source
-from bippdf.build import BuildResult, build
 from bippdf.check import Expectations, check_pdf
 from bippdf.compose import Composition, compose
 from bippdf.errors import SourceError
 from bippdf.importer import ImportReport, import_legacy
+from bippdf.pipeline import BuildResult, build_pdf
 
 from .conftest import FIXTURES, ISSUE_6
 
@@ -35,7 +35,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Imported:
     """The seed imported into a temporary folder, then built by the real pipeline."""
     folder = tmp_path_factory.mktemp("import") / "2019-08-numero-06"
     report = import_legacy(SEED, folder)
-    built = build(folder, folder.parent / "BIP-06-web.pdf", variant="web")
+    built = build_pdf(folder, folder.parent / "BIP-06-web.pdf", variant="web")
     return Imported(report, compose(source.load_issue(folder)), built)
 
 

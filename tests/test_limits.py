@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from bippdf import build
+from bippdf import build_pdf
 from bippdf.readback import read_pdf
 
 from .conftest import ROOT
@@ -25,7 +25,7 @@ def _bench_limits():  # type: ignore[no-untyped-def]
 
 def test_a_thousand_notes(tmp_path: Path) -> None:
     issue = _bench_limits().notes_issue(tmp_path / "issue", 1000)
-    result = build(issue, tmp_path / "notes.pdf")  # raises if a check fails
+    result = build_pdf(issue, tmp_path / "notes.pdf")  # raises if a check fails
     assert result.notes == 1000
     pdf = read_pdf(result.output)
     assert pdf.page_of("note-1000") is not None and pdf.page_of("note-1001") is None

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bippdf import messages
-from bippdf.build import BuildResult
 from bippdf.errors import SourceError, SourceErrors
+from bippdf.pipeline import BuildResult
 
 
 class _Terminal(io.StringIO):
@@ -111,12 +111,14 @@ def test_counts_and_durations_in_french() -> None:
 
 def test_the_summary_of_each_kind_of_file() -> None:
     pdf = BuildResult(Path("b/BIP.pdf"), pages=32, notes=31, seconds=4.1, padding=3)
-    assert pdf.summary() == (
-        "b/BIP.pdf: 32 pages (dont 3 pages blanches ajoutées pour la reliure), 31 notes, 4,1 s"
+    assert messages.made(pdf) == (
+        "32 pages (dont 3 pages blanches ajoutées pour la reliure), 31 notes, 4,1 s"
     )
     one = BuildResult(Path("b/x.pdf"), pages=4, notes=1, seconds=0.5, padding=1)
-    assert one.details() == "4 pages (dont 1 page blanche ajoutée pour la reliure), 1 note, 0,5 s"
+    assert (
+        messages.made(one) == "4 pages (dont 1 page blanche ajoutée pour la reliure), 1 note, 0,5 s"
+    )
     cover = BuildResult(Path("b/c.png"), pages=1, notes=0, seconds=0.31)
-    assert cover.details() == "image de couverture, 0,3 s"
+    assert messages.made(cover) == "image de couverture, 0,3 s"
     cached = BuildResult(Path("b/BIP.pdf"), pages=32, notes=31, seconds=4.1, cached=True)
-    assert cached.summary() == "b/BIP.pdf: à jour, rien n'a changé"
+    assert messages.made(cached) == "à jour, rien n'a changé"

@@ -188,7 +188,7 @@ def test_a_stylesheet_naming_a_missing_font_is_a_build_error(
         '@font-face { font-family: "X"; src: url(fonts/absente.ttf); }', encoding="utf-8"
     )
     monkeypatch.setattr(render, "styles_dir", lambda: tmp_path)
-    engine = render._engine()
+    engine = render.Engine()
     with pytest.raises(BuildError) as error:
         engine.stylesheet("bulletin.css", "a variant of this test only")
     assert error.value.path == tmp_path / "bulletin.css"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bippdf import source
-from bippdf.build import build
 from bippdf.cli import main
 from bippdf.compose import compose
 from bippdf.errors import SourceError
+from bippdf.pipeline import build_pdf
 from bippdf.scaffold import new_issue
 
 from .conftest import ISSUE_6
@@ -61,7 +61,7 @@ def test_the_next_issue_carries_the_bulletin_over_and_builds_as_it_is(
         'class="note"',  # a note
     ):
         assert construct in html, construct
-    result = build(made.folder, tmp_path / "new.pdf", variant="web")  # checked as it builds
+    result = build_pdf(made.folder, tmp_path / "new.pdf", variant="web")  # checked as it builds
     assert result.pages >= 4 and result.notes == 2
 
 
@@ -101,7 +101,7 @@ def test_cli_takes_or_asks_for_the_date_and_theme(
 def test_the_first_issue_of_all_builds_too(tmp_path: Path) -> None:
     made = new_issue(tmp_path / "issues", date=dt.date(2026, 12, 1), theme="Premier numéro")
     assert made.folder.name == "2026-12-numero-01" and made.previous is None
-    assert build(made.folder, tmp_path / "first.pdf", variant="web").notes == 2
+    assert build_pdf(made.folder, tmp_path / "first.pdf", variant="web").notes == 2
 
 
 def test_cli_asks_at_a_terminal(

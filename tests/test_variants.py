@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, NumberObject
 
-from bippdf import build
+from bippdf import build_pdf, messages
 from bippdf.check import check_pdf
 from bippdf.errors import CheckError
 from bippdf.readback import read_pdf
@@ -52,7 +52,7 @@ def test_print_boxes_bleed_and_marks(issue6: BuiltIssue) -> None:
 
 def test_print_padding_reported(issue6: BuiltIssue) -> None:
     assert issue6.result.padding == issue6.pdf.page_count - 29 == 3
-    assert "(dont 3 pages blanches ajoutées pour la reliure)" in issue6.result.summary()
+    assert "(dont 3 pages blanches ajoutées pour la reliure)" in messages.made(issue6.result)
 
 
 def test_cover_band_runs_into_the_bleed(issue6: BuiltIssue) -> None:
@@ -104,11 +104,11 @@ def test_low_resolution_image_is_an_error_and_a_medium_one_a_warning(
     photo_issue: Path, tmp_path: Path
 ) -> None:
     with pytest.raises(CheckError) as info:
-        build(photo_issue, tmp_path / "x.pdf")
+        build_pdf(photo_issue, tmp_path / "x.pdf")
     assert "an image of 600 × 400 px is printed at 185 ppi; it needs 200 at least" in str(
         info.value
     )
-    result = build(photo_issue, tmp_path / "x.pdf", check=False)
+    result = build_pdf(photo_issue, tmp_path / "x.pdf", check=False)
     report = check_pdf(result.output)
     printing = next(c for c in report.checks if c.name == "print")
     assert [str(w) for w in printing.warnings] == [
@@ -119,14 +119,14 @@ def test_low_resolution_image_is_an_error_and_a_medium_one_a_warning(
 
 def test_page_count_padded_before_the_colophon(tmp_path: Path) -> None:
     root = write_issue(tmp_path / "i", {"01-a.md": article("A", "Texte.\n")})
-    result = build(root, tmp_path / "x.pdf")
+    result = build_pdf(root, tmp_path / "x.pdf")
     pdf = check_pdf(result.output)
     assert pdf.ok
     assert (result.pages, result.padding) == (4, 0)
     two = write_issue(
         tmp_path / "j", {"01-a.md": article("A", "Texte.\n"), "02-b.md": article("B", "Texte.\n")}
     )
-    result = build(two, tmp_path / "y.pdf")
+    result = build_pdf(two, tmp_path / "y.pdf")
     assert (result.pages, result.padding) == (8, 3)
 
 
@@ -176,7 +176,7 @@ def test_decorative_image_is_left_out_of_the_tags(tmp_path: Path) -> None:
     )
     (root / "images").mkdir()
     Image.new("RGB", (1500, 1000), (90, 120, 160)).save(root / "images" / "d.jpg")
-    result = build(root, tmp_path / "x.pdf", variant="web")
+    result = build_pdf(root, tmp_path / "x.pdf", variant="web")
     report = check_pdf(result.output)
     assert report.ok
     assert read_pdf(result.output).structure.figures == []
@@ -186,11 +186,13 @@ def test_variants_built_side_by_side_report_a_failure_whole(
     photo_issue: Path, tmp_path: Path
 ) -> None:
     """Print and web are made in parallel processes; an error comes back with its file."""
-    from bippdf.build import build_issue
+    from bippdf.pipeline import Options
+    from bippdf.schedule import build_issues
 
-    with pytest.raises(CheckError) as info:
-        build_issue(photo_issue, build_dir=tmp_path / "build")
-    assert info.value.path == photo_issue / "issue.toml"
-    assert info.value.message.startswith("le PDF ne passe pas ses vérifications : ")
-    assert "printed at 185 ppi" in info.value.message
+    (done,) = build_issues([photo_issue], Options(build_dir=tmp_path / "build", cache=False))
+    error = done.error
+    assert isinstance(error, CheckError)
+    assert error.path == photo_issue / "issue.toml"
+    assert error.message.startswith("le PDF ne passe pas ses vérifications : ")
+    assert "printed at 185 ppi" in error.message
     assert not (tmp_path / "build").exists(), "nothing is written when one variant fails"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bippdf.build import IssueBuild
 from bippdf.errors import BuildError
+from bippdf.pipeline import Options
 from bippdf.readback import read_pdf
+from bippdf.schedule import IssueBuild
 from bippdf.watch import Watcher
 
 from .conftest import article, write_issue
@@ -40,7 +41,7 @@ def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> 
     issue = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Le chat.\n")})
     source = issue / "articles" / "01-a.md"
     output = tmp_path / "out.pdf"
-    watcher = Watcher(issue, variants=("web",), cover=False, output=output)
+    watcher = Watcher(issue, Options(variants=("web",), cover=False, output=output))
     with watching(watcher) as next_build:
         first = next_build()
         assert first.error is None and "Le chat." in " ".join(read_pdf(output).texts)
@@ -64,7 +65,7 @@ def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> 
 
 def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> None:
     issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
-    watcher = Watcher(issue, build_dir=issue / "build", output=issue / "a.pdf")
+    watcher = Watcher(issue, Options(build_dir=issue / "build", output=issue / "a.pdf"))
     assert watcher._wanted(None, str(issue / "articles" / "01-a.md"))
     assert not watcher._wanted(None, str(issue / "a.pdf"))
     assert not watcher._wanted(None, str(issue / "build" / "x" / "BIP-01-web.pdf"))
@@ -86,7 +87,7 @@ def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
     single = tmp_path / "notes.md"
     single.write_text("# Notes\n\nPremier jet.\n", encoding="utf-8")
     output = tmp_path / "out" / "notes.pdf"
-    watcher = Watcher(single, variants=("web",), cover=False, output=output)
+    watcher = Watcher(single, Options(variants=("web",), cover=False, output=output))
     with watching(watcher) as next_build:
         assert next_build().error is None
         for text in ("Deuxième jet.", "Troisième jet."):
@@ -100,14 +101,14 @@ def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
 def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bippdf import render
+    from bippdf.render import Engine
 
     def broken() -> None:
         raise BuildError("la feuille de style bulletin.css ne peut pas être chargée")
 
     issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
-    watcher = Watcher(issue, variants=("web",), cover=False, output=tmp_path / "a.pdf")
-    monkeypatch.setattr(render, "preload", lambda variant: broken())
+    watcher = Watcher(issue, Options(variants=("web",), cover=False, output=tmp_path / "a.pdf"))
+    monkeypatch.setattr(Engine, "preload", lambda engine, variants: broken())
     done = watcher._rebuild_or_say_why()
     assert done.error is not None and "bulletin.css" in str(done.error)
 
@@ -121,7 +122,9 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
         if "chat" in source.read_text(encoding="utf-8"):
             source.write_text(article("A", "Le renard.\n"), encoding="utf-8")
 
-    watcher = Watcher(issue, variants=("web",), cover=False, output=output, on_file=saved_meanwhile)
+    watcher = Watcher(
+        issue, Options(variants=("web",), cover=False, output=output), on_file=saved_meanwhile
+    )
     with watching(watcher) as next_build:
         assert next_build().error is None
         assert next_build().error is None  # no other save: this one was seen

@@ -1,7 +1,7 @@
 """bippdf: print-ready PDFs of the Bulletin d'information en prévention from Markdown."""
 
-from .build import BuildResult, build
 from .errors import BippdfError, BuildError, CheckError, SourceError
+from .pipeline import BuildResult, Options, build, build_pdf
 
 __version__ = "0.1.0"
 
@@ -10,7 +10,9 @@ __all__ = [
     "BuildError",
     "BuildResult",
     "CheckError",
+    "Options",
     "SourceError",
     "__version__",
     "build",
+    "build_pdf",
 ]

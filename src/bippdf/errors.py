@@ -82,6 +82,15 @@ class UnreadablePdfError(CheckError):
     """The file to check is missing or is not a PDF that can be read."""
 
 
+def internal(exc: Exception) -> BuildError:
+    """A bug of bippdf's, said in one line like any other error; ``--debug`` shows its
+    traceback."""
+    return BuildError(
+        f"erreur interne de bippdf : {type(exc).__name__}: {exc}",
+        hint="relancez avec --debug pour voir la trace, et signalez le problème",
+    )
+
+
 def _restore(cls: type[BippdfError], state: dict[str, Any]) -> BippdfError:
     error = cls.__new__(cls)
     Exception.__init__(error, state.get("message", ""))

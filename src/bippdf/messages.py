@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import BippdfError, SourceErrors
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
 
 ERROR = "erreur"
 WARNING = "avertissement"
@@ -88,3 +91,19 @@ def count(number: int, singular: str, plural: str | None = None) -> str:
 def seconds(value: float) -> str:
     """A duration as French writes it, with a decimal comma: ``4,1 s``."""
     return f"{value:.1f}".replace(".", ",") + " s"
+
+
+def made(result: BuildResult) -> str:
+    """What a build made, for the person who ran it: ``32 pages (…), 31 notes, 4,1 s``."""
+    if result.cached:
+        return "à jour, rien n'a changé"
+    if result.output.suffix == ".png":
+        return f"image de couverture, {seconds(result.seconds)}"
+    added = ""
+    if result.padding:
+        blank = count(result.padding, "page blanche ajoutée", "pages blanches ajoutées")
+        added = f" (dont {blank} pour la reliure)"
+    return (
+        f"{count(result.pages, 'page')}{added}, {count(result.notes, 'note')}, "
+        f"{seconds(result.seconds)}"
+    )

@@ -17,8 +17,8 @@ import pypdfium2
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 from pypdfium2 import PdfiumError
 
-from .build import build
 from .errors import BippdfError, BuildError, CheckError, UnreadablePdfError
+from .pipeline import build_pdf
 from .resources import styles_dir
 
 PAGE_GLOB = "page-*.png"
@@ -118,9 +118,9 @@ def render_issue(issue: Path, out_dir: Path, *, dpi: int, pdf: Path | None = Non
     """Build ``issue``'s web PDF (the pages as designed, without bleed and marks) into
     ``pdf``, else a temporary file, and render its pages to ``out_dir``."""
     if pdf is not None:
-        return render_pages(build(issue, pdf, variant="web").output, out_dir, dpi=dpi)
+        return render_pages(build_pdf(issue, pdf, variant="web").output, out_dir, dpi=dpi)
     with tempfile.TemporaryDirectory(prefix="bippdf-proof-") as temp:
-        built = build(issue, Path(temp) / "issue.pdf", variant="web")
+        built = build_pdf(issue, Path(temp) / "issue.pdf", variant="web")
         return render_pages(built.output, out_dir, dpi=dpi)
 
 

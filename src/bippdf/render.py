@@ -1,7 +1,7 @@
 """Layout and PDF writing with WeasyPrint, and the finisher at the PDF boundary.
 
-One ``FontConfiguration`` and one parsed stylesheet serve every render of the
-process; the finisher adds what WeasyPrint does not write itself (page labels,
+An ``Engine`` (one ``FontConfiguration``, the parsed stylesheets) serves every render
+of its owner; the finisher adds what WeasyPrint does not write itself (page labels,
 document language) while the PDF is being written, not by patching it after.
 """
 
@@ -14,10 +14,9 @@ import re
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,9 +24,9 @@ from . import sandbox
 from .errors import BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 from .resources import covered_characters, project_font_names, styles_dir
+from .variants import VARIANTS, Variant
 
 _T = TypeVar("_T")
-STYLESHEET = "bulletin.css"
 COVER_LABEL = "Couverture"
 BACK_LABEL = "Colophon"
 
@@ -43,8 +42,14 @@ class Rendered:
     seconds: dict[str, float] = field(default_factory=dict)  # "layout" and "write"
 
 
-class _Engine:
-    """WeasyPrint, imported and configured once per process (the import alone costs ~0.6 s)."""
+class Engine:
+    """WeasyPrint imported and configured, the fonts loaded and the stylesheets parsed.
+
+    One per process that renders (the import alone costs ~0.6 s), owned by its caller:
+    a build makes one and its workers inherit it when they are forked; ``watch`` keeps
+    one alive and reloads it when ``styles/`` changes. It also owns what a render
+    changes in the process while it runs: the weasyprint logger (its warnings are
+    collected, not printed) and ``SOURCE_DATE_EPOCH`` (read by fontTools)."""
 
     def __init__(self) -> None:
         with warnings.catch_warnings():
@@ -67,9 +72,27 @@ class _Engine:
         # web PDF must not get.
         self.color_profiles: dict[str, dict[str, Any]] = {}
 
+    def preload(self, variants: Iterable[str]) -> None:
+        """Parse the variants' stylesheets now (and load the fonts they name)."""
+        for variant in variants:
+            for name in VARIANTS[variant].stylesheets:
+                self.stylesheet(name, variant)
+
+    def reload(self) -> None:
+        """Parse the stylesheets and load the fonts again at the next render (styles/
+        changed on disk): a font file replaced under the same name must not keep its
+        old face."""
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.stylesheets.clear()
+        self.color_profiles.clear()
+        self.font_config = FontConfiguration()
+        project_font_names.cache_clear()
+        covered_characters.cache_clear()
+
     def stylesheet(self, name: str, variant: str) -> Any:
-        """A stylesheet of styles/, parsed once per process and variant, fonts loaded;
-        what it refers to (fonts, profile) is read through the sandbox."""
+        """A stylesheet of styles/, parsed once per variant, fonts loaded; what it refers
+        to (fonts, profile) is read through the sandbox."""
         if (name, variant) not in self.stylesheets:
             from weasyprint.urls import FatalURLFetchingError
 
@@ -90,40 +113,108 @@ class _Engine:
                 ) from None
         return self.stylesheets[name, variant]
 
+    def render(
+        self,
+        html: str,
+        *,
+        base_url: Path,
+        language: str,
+        variant: str = "print",
+        geometry: PageGeometry = LETTER,
+        epoch: int | None = None,
+    ) -> Rendered:
+        """Lay out the HTML with the variant's stylesheets and write its PDF.
+
+        ``epoch`` (seconds) is the moment written into the fonts' and the PDF's
+        metadata, so that the same sources give the same bytes (the issue's date)."""
+        job = _Job(html, base_url, language, VARIANTS[variant], geometry, epoch)
+        return with_room(self._render, job)
+
+    def _render(self, job: _Job) -> Rendered:
+        """Layout and write, WeasyPrint's failures said as bippdf's errors."""
+        from weasyprint.urls import FatalURLFetchingError
+
+        with _captured_warnings() as warnings:
+            try:
+                return self._layout_and_write(job, warnings)
+            except FatalURLFetchingError as refusal:
+                raise BuildError(
+                    f"lecture refusée : {refusal}",
+                    hint="un numéro ne peut utiliser que ses propres fichiers",
+                ) from None
+            except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
+                raise BuildError(
+                    f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",
+                    hint="relancez avec --debug pour voir la trace, et signalez le problème",
+                ) from exc
+
+    def _layout_and_write(self, job: _Job, warnings: list[str]) -> Rendered:
+        """The pages laid out, padded for the binding, then written as a PDF."""
+        kind = job.variant
+        css = [self.stylesheet(name, kind.name) for name in kind.stylesheets]
+        fetcher = sandbox.make_fetcher(
+            self.weasyprint, {sandbox.ISSUE: job.base_url, sandbox.STYLES: styles_dir()}
+        )
+        start = time.perf_counter()
+        document = self.weasyprint.HTML(
+            string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
+        ).render(
+            stylesheets=css,
+            font_config=self.font_config,
+            color_profiles=self.color_profiles.setdefault(kind.name, {}),
+            **kind.options,
+        )
+        laid_out = len(document.pages)
+        document = self._pad(document, kind, css, job.geometry, fetcher)
+        laid_out_at = time.perf_counter()
+        identity = hashlib.sha256(f"{kind.name}\n{job.html}".encode()).hexdigest()
+        with _source_date(job.epoch):
+            pdf = document.write_pdf(
+                finisher=_finisher(job.language, kind, job.geometry, identity), **kind.options
+            )
+        assert isinstance(pdf, bytes)
+        return Rendered(
+            pdf=pdf,
+            pages=len(document.pages),
+            warnings=warnings,
+            padding=len(document.pages) - laid_out,
+            seconds={"layout": laid_out_at - start, "write": time.perf_counter() - laid_out_at},
+        )
+
+    def _pad(
+        self, document: Any, kind: Variant, css: list[Any], geometry: PageGeometry, fetcher: Any
+    ) -> Any:
+        """Blank pages before the last one (the colophon, on the back cover), so that the
+        page count divides by ``kind.pad_to``."""
+        missing = -len(document.pages) % kind.pad_to
+        if not missing:
+            return document
+        blank_html = (
+            f"<html><head><style>{geometry.css()}</style></head>"
+            '<body><div class="blank-page"></div></body></html>'
+        )
+        blank = (
+            self.weasyprint.HTML(string=blank_html, url_fetcher=fetcher)
+            .render(stylesheets=css, font_config=self.font_config)
+            .pages[0]
+        )
+        pages = document.pages
+        return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
+
 
 _NO_SYSTEM_FONTS = r"(No fonts configured in FontConfig|FontConfig cannot load default config)"
 
 
-@cache
-def _engine() -> _Engine:
-    return _Engine()
-
-
 @dataclass(frozen=True)
-class Variant:
-    """One kind of PDF made from an issue, and what WeasyPrint is asked for it."""
+class _Job:
+    """What one render is asked for."""
 
-    name: str
-    suffix: str  # of the file name: BIP-06-2019-08-<suffix>.pdf
-    stylesheets: tuple[str, ...]
-    options: dict[str, Any]
-    pad_to: int = 1  # pages added before the last page until the count divides by this
-
-
-VARIANTS = {
-    # For the printer: PDF/X-4 with a CMYK output intent (print.css), bleed and crop
-    # marks, images as they are, pages in multiples of 4 for saddle stitching.
-    "print": Variant(
-        "print", "impression", (STYLESHEET, "print.css"), {"pdf_variant": "pdf/x-4"}, pad_to=4
-    ),
-    # For the website: tagged PDF/UA-1, images downsampled and recompressed.
-    "web": Variant(
-        "web",
-        "web",
-        (STYLESHEET,),
-        {"pdf_variant": "pdf/ua-1", "optimize_images": True, "jpeg_quality": 80, "dpi": 150},
-    ),
-}
+    html: str
+    base_url: Path
+    language: str
+    variant: Variant
+    geometry: PageGeometry
+    epoch: int | None
 
 
 def with_room(function: Callable[..., _T], *args: Any) -> _T:
@@ -140,115 +231,9 @@ def with_room(function: Callable[..., _T], *args: Any) -> _T:
 with_room.__code__ = with_room.__code__.replace(co_stacksize=1 << 16)
 
 
-def preload(variant: str) -> None:
-    """Import WeasyPrint, load the fonts and parse the variant's stylesheets now."""
-    engine = _engine()
-    for name in VARIANTS[variant].stylesheets:
-        engine.stylesheet(name, variant)
-
-
-def forget_stylesheets() -> None:
-    """Parse the stylesheets and load the fonts again at the next render (styles/ changed
-    on disk): a font file replaced under the same name must not keep its old face."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    engine = _engine()
-    engine.stylesheets.clear()
-    engine.color_profiles.clear()
-    engine.font_config = FontConfiguration()
-    project_font_names.cache_clear()
-    covered_characters.cache_clear()
-
-
-def render_pdf(
-    html: str,
-    *,
-    base_url: Path,
-    language: str,
-    variant: str = "print",
-    geometry: PageGeometry = LETTER,
-    epoch: int | None = None,
-) -> Rendered:
-    """Lay out the HTML with the variant's stylesheets and write its PDF.
-
-    ``epoch`` (seconds) is the moment written into the fonts' and the PDF's metadata,
-    so that the same sources give the same bytes (the issue's date)."""
-    return with_room(_render_pdf, html, base_url, language, variant, geometry, epoch)
-
-
-def _render_pdf(
-    html: str,
-    base_url: Path,
-    language: str,
-    variant: str,
-    geometry: PageGeometry,
-    epoch: int | None,
-) -> Rendered:
-    engine = _engine()
-    kind = VARIANTS[variant]
-    css = [engine.stylesheet(name, variant) for name in kind.stylesheets]
-    fetcher = sandbox.make_fetcher(
-        engine.weasyprint, {sandbox.ISSUE: base_url, sandbox.STYLES: styles_dir()}
-    )
-    from weasyprint.urls import FatalURLFetchingError
-
-    start = time.perf_counter()
-    with _captured_warnings() as warnings:
-        try:
-            document = engine.weasyprint.HTML(
-                string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
-            ).render(
-                stylesheets=css,
-                font_config=engine.font_config,
-                color_profiles=engine.color_profiles.setdefault(variant, {}),
-                **kind.options,
-            )
-            laid_out = len(document.pages)
-            document = _pad(document, kind, css, geometry, fetcher)
-            laid_out_at = time.perf_counter()
-            identity = hashlib.sha256(f"{variant}\n{html}".encode()).hexdigest()
-            with _source_date(epoch):
-                pdf = document.write_pdf(
-                    finisher=_finisher(language, kind, geometry, identity), **kind.options
-                )
-        except FatalURLFetchingError as refusal:
-            raise BuildError(
-                f"lecture refusée : {refusal}",
-                hint="un numéro ne peut utiliser que ses propres fichiers",
-            ) from None
-        except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
-            raise BuildError(
-                f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",
-                hint="relancez avec --debug pour voir la trace, et signalez le problème",
-            ) from exc
-    assert isinstance(pdf, bytes)
-    return Rendered(
-        pdf=pdf,
-        pages=len(document.pages),
-        warnings=warnings,
-        padding=len(document.pages) - laid_out,
-        seconds={"layout": laid_out_at - start, "write": time.perf_counter() - laid_out_at},
-    )
-
-
-def _pad(document: Any, kind: Variant, css: list[Any], geometry: PageGeometry, fetcher: Any) -> Any:
-    """Blank pages before the last one (the colophon, on the back cover), so that the
-    page count divides by ``kind.pad_to``."""
-    missing = -len(document.pages) % kind.pad_to
-    if not missing:
-        return document
-    engine = _engine()
-    blank_html = (
-        f"<html><head><style>{geometry.css()}</style></head>"
-        '<body><div class="blank-page"></div></body></html>'
-    )
-    blank = (
-        engine.weasyprint.HTML(string=blank_html, url_fetcher=fetcher)
-        .render(stylesheets=css, font_config=engine.font_config)
-        .pages[0]
-    )
-    pages = document.pages
-    return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
+def render_pdf(html: str, *, engine: Engine | None = None, **options: Any) -> Rendered:
+    """``Engine.render`` for a one-off render: with a new engine unless one is given."""
+    return (engine or Engine()).render(html, **options)
 
 
 @contextmanager

@@ -12,10 +12,11 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import render
-from .build import BuildResult, IssueBuild, build_issues
-from .errors import BippdfError, BuildError
+from .errors import BippdfError, internal
+from .pipeline import Options
+from .render import Engine
 from .resources import styles_dir
+from .schedule import IssueBuild, OnFile, build_issues
 from .source import ISSUE_FILE
 
 DEBOUNCE_MS = 1000  # the longest changes are gathered before a rebuild
@@ -29,21 +30,22 @@ class Watcher:
     def __init__(
         self,
         issue: Path,
+        options: Options = Options(),
         *,
-        variants: tuple[str, ...] = ("print", "web"),
-        cover: bool = True,
-        build_dir: Path = Path("build"),
-        output: Path | None = None,
-        check: bool = True,
-        on_file: Callable[[Path, BuildResult], None] | None = None,
+        on_file: OnFile | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.issue = issue
-        self.variants = variants
-        self.cover = cover
-        self.build_dir = build_dir
-        self.output = output
-        self.check = check
+        self.options = options
         self.on_file = on_file
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        """The engine every rebuild renders with, made at the first build."""
+        if self._engine is None:
+            self._engine = Engine()
+        return self._engine
 
     def paths(self) -> list[Path]:
         """What is watched: the issue's folder and the styles. For a single Markdown file,
@@ -56,16 +58,8 @@ class Watcher:
         """Build the issue now (what is up to date is not built again)."""
         styles = styles_dir().resolve()
         if any(styles in path.resolve().parents for path in changed):
-            render.forget_stylesheets()
-        (done,) = build_issues(
-            [self.issue],
-            variants=self.variants,
-            cover=self.cover,
-            build_dir=self.build_dir,
-            output=self.output,
-            check=self.check,
-            on_file=self.on_file,
-        )
+            self.engine.reload()
+        (done,) = build_issues([self.issue], self.options, engine=self.engine, on_file=self.on_file)
         return done
 
     def run(
@@ -101,13 +95,7 @@ class Watcher:
         except BippdfError as error:  # the engine or a build process failed
             return IssueBuild(self.issue, error=error)
         except Exception as exc:  # a bug of bippdf's: said in one line, watching goes on
-            return IssueBuild(
-                self.issue,
-                error=BuildError(
-                    f"erreur interne : {type(exc).__name__}: {exc}",
-                    hint="relancez avec --debug pour la trace, et signalez-la",
-                ),
-            )
+            return IssueBuild(self.issue, error=internal(exc))
 
     def _wanted(self, change: object, path: str) -> bool:
         """Saves that matter: not editors' temporary files, not our own outputs."""
@@ -116,9 +104,10 @@ class Watcher:
         if not watchfiles.DefaultFilter()(change, path):  # type: ignore[arg-type]
             return False
         resolved = Path(path).resolve()
-        if resolved == (self.output and self.output.resolve()):
+        output = self.options.output
+        if resolved == (output and output.resolve()):
             return False
-        if self.build_dir.resolve() in resolved.parents:
+        if self.options.build_dir.resolve() in resolved.parents:
             return False
         if self.issue.is_file() and self.issue.name != ISSUE_FILE:  # a single Markdown file
             images = self.issue.parent.resolve() / "images"

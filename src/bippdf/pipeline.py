@@ -1,0 +1,232 @@
+"""Build one issue, top to bottom: load, compose, render, verify, write.
+
+``build`` reads as the pipeline. Everything is made and checked in memory first;
+the issue's files replace the previous ones only once they all exist whole, each by
+a rename. ``schedule`` runs the same steps for several issues, laying out the
+variants side by side on the cores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import source
+from .errors import BippdfError, BuildError, CheckError, internal
+from .files import write_file
+from .render import Engine, Rendered
+from .variants import VARIANTS, Selection
+
+if TYPE_CHECKING:
+    from .check import Report
+    from .compose import Composition
+
+COVER_WIDTH = 600  # pixels: the cover image for the website and social media
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a build is asked for; the same for every issue of a build."""
+
+    variants: tuple[str, ...] = ("print", "web")
+    cover: bool = True  # the cover image, made from the last variant's first page
+    build_dir: Path = Path("build")
+    output: Path | None = None  # where the one variant's PDF goes, instead of build_dir
+    html_output: Path | None = None  # where the composed HTML is written too
+    check: bool = True  # read each PDF back before writing it
+    cache: bool = True  # skip an issue whose inputs have not changed (see schedule)
+
+    @classmethod
+    def choose(cls, choice: str, **options: Any) -> Options:
+        """The options for ``--variant print|web|all``."""
+        selection = Selection.parse(choice)
+        return cls(variants=selection.variants, cover=selection.cover, **options)
+
+
+@dataclass
+class BuildResult:
+    """What one build wrote and what it measured."""
+
+    output: Path
+    pages: int
+    notes: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    variant: str = "print"  # or "web", "cover"
+    padding: int = 0  # blank pages added for the binding
+    check: Report | None = None
+    # Seconds per stage: "load", "markdown" (to HTML), "engine" (WeasyPrint, fonts and
+    # stylesheets loaded), "layout", "write" (the PDF), "check".
+    phases: dict[str, float] = field(default_factory=dict)
+    cached: bool = False  # up to date: nothing changed since it was built
+    check_warnings: list[str] = field(default_factory=list)  # kept by the cache, said again
+
+
+@dataclass
+class Composed:
+    """An issue loaded and composed: what each variant is laid out from."""
+
+    issue: source.Issue
+    composition: Composition
+    started: float
+    phases: dict[str, float]
+
+
+Made = tuple[BuildResult, bytes]  # a file made in memory, not yet written
+
+
+def build(
+    path: Path, options: Options = Options(), engine: Engine | None = None
+) -> list[BuildResult]:
+    """Every file of one issue, in this process: each variant's PDF, then the cover."""
+    composed = compose(path)
+    engine = engine or Engine()
+    made = [make_variant(composed, variant, options, engine) for variant in options.variants]
+    return write(composed, made, options)
+
+
+def build_pdf(
+    path: Path,
+    output: Path,
+    *,
+    variant: str = "print",
+    check: bool = True,
+    html_output: Path | None = None,
+) -> BuildResult:
+    """One variant's PDF of one issue, written to ``output`` (no cover, no cache)."""
+    options = Options(
+        variants=(variant,), cover=False, output=output, html_output=html_output, check=check
+    )
+    (result,) = build(path, options)
+    return result
+
+
+def compose(path: Path) -> Composed:
+    """Load the issue, lint its Markdown and compose it as one HTML document."""
+    from .compose import compose as compose_html
+
+    started = time.perf_counter()
+    issue = source.load_issue(path)
+    loaded = time.perf_counter()
+    composition = compose_html(issue)
+    phases = {"load": loaded - started, "markdown": time.perf_counter() - loaded}
+    return Composed(issue, composition, started, phases)
+
+
+def make_variant(composed: Composed, variant: str, options: Options, engine: Engine) -> Made:
+    """One variant's PDF, laid out and verified in memory."""
+    start = time.perf_counter()
+    target = options.output or default_output(composed.issue, options.build_dir, variant)
+    rendered = _render(composed, variant, engine)
+    _refuse_broken_images(rendered)
+    checking = time.perf_counter()
+    report = _verify(composed, rendered, target, variant) if options.check else None
+    result = BuildResult(
+        output=target,
+        pages=rendered.pages,
+        notes=len(composed.composition.notes),
+        seconds=time.perf_counter() - start,
+        warnings=rendered.warnings,
+        variant=variant,
+        padding=rendered.padding,
+        check=report,
+        phases={**rendered.seconds, "check": time.perf_counter() - checking if report else 0.0},
+        check_warnings=[str(problem) for problem in report.warnings] if report else [],
+    )
+    return result, rendered.pdf
+
+
+def write(composed: Composed, made: list[Made], options: Options) -> list[BuildResult]:
+    """Make the cover image, then write every file, each replacing its previous copy whole."""
+    files = sorted(made, key=lambda file: options.variants.index(file[0].variant))
+    for result, _ in files:
+        result.phases = {**composed.phases, **result.phases}
+    files[0][0].seconds = time.perf_counter() - composed.started  # and loading, composing
+    if options.cover:
+        files.append(_cover(composed.issue, files[-1][1], options.build_dir))
+    if options.html_output is not None:
+        write_file(options.html_output, composed.composition.html.encode("utf-8"))
+    for result, data in files:
+        write_file(result.output, data)
+    return [result for result, _ in files]
+
+
+def default_output(issue: source.Issue, build_dir: Path, variant: str = "print") -> Path:
+    """``build/<issue folder>/<BIP-NN-YYYY-MM>-<impression|web>.pdf``."""
+    return build_dir / issue.name / f"{issue.file_stem}-{VARIANTS[variant].suffix}.pdf"
+
+
+def attempt(work: Callable[..., Made], *args: Any) -> Made | BippdfError:
+    """``work(*args)``, or the error it raised, as a value (every error pickles)."""
+    try:
+        return work(*args)
+    except BippdfError as error:
+        return error
+    except Exception as exc:  # a bug: said in one line, like in the parent
+        return internal(exc)
+
+
+def _render(composed: Composed, variant: str, engine: Engine) -> Rendered:
+    """Lay out the pages and write the variant's PDF in memory."""
+    issue = composed.issue
+    midnight = dt.datetime.combine(issue.date, dt.time(), dt.UTC)
+    return engine.render(
+        composed.composition.html,
+        base_url=issue.root,
+        language=issue.language,
+        variant=variant,
+        epoch=int(midnight.timestamp()),
+    )
+
+
+def _refuse_broken_images(rendered: Rendered) -> None:
+    """An image WeasyPrint could not load would silently be missing from the page."""
+    for warning in rendered.warnings:
+        if warning.startswith("Failed to load image"):
+            raise BuildError(
+                f"WeasyPrint n'a pas pu charger une image : {warning}",
+                hint="vérifiez le fichier de l'image; rien n'a été écrit",
+            )
+
+
+def _verify(composed: Composed, rendered: Rendered, target: Path, variant: str) -> Report:
+    """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
+    from .check import Expectations, check_pdf
+
+    expected = Expectations.from_composition(
+        composed.composition, rendered.warnings, variant=variant
+    )
+    report = check_pdf(rendered.pdf, expected, name=str(target))
+    if not report.ok:
+        problems = [str(problem) for problem in report.problems]
+        more = f" (et {len(problems) - 5} autres)" if len(problems) > 5 else ""
+        raise CheckError(
+            "le PDF ne passe pas ses vérifications : " + "; ".join(problems[:5]) + more,
+            path=composed.issue.source,
+            hint="rien n'a été écrit; pour voir tous les problèmes, produisez-le avec "
+            "--no-check puis lancez bippdf check sur le PDF",
+        )
+    return report
+
+
+def _cover(issue: source.Issue, pdf: bytes, build_dir: Path) -> Made:
+    """The first page as a PNG ``COVER_WIDTH`` pixels wide, for the website and social media."""
+    import pypdfium2
+
+    start = time.perf_counter()
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        bitmap = page.render(scale=COVER_WIDTH / page.get_width(), crop=(0, 0, 0, 0))
+        out = io.BytesIO()
+        bitmap.to_pil().save(out, format="PNG", optimize=True)
+        page.close()
+    finally:
+        document.close()
+    png = build_dir / issue.name / f"{issue.file_stem}-couverture.png"
+    return BuildResult(png, 1, 0, time.perf_counter() - start, variant="cover"), out.getvalue()

@@ -1,0 +1,252 @@
+"""Many issues and their variants: the cache looked up, the layout spread over the cores.
+
+Each issue goes through ``pipeline``'s steps: composed here, its variants laid out
+and verified side by side in processes forked once WeasyPrint, the fonts and the
+stylesheets are loaded, then its files written and recorded in the cache. An issue
+that fails does not stop the others; ``on_file`` is told as each file is written.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from . import cache as build_cache
+from . import pipeline, source
+from .errors import BippdfError, BuildError
+from .pipeline import BuildResult, Composed, Made, Options
+from .render import Engine
+from .resources import styles_dir, usable_cores
+from .sandbox import ISSUE, base_url
+
+OnFile = Callable[[Path, BuildResult], None]
+
+
+@dataclass
+class IssueBuild:
+    """One issue of a build of several: its files, or why it failed."""
+
+    path: Path
+    results: list[BuildResult] = field(default_factory=list)
+    error: BippdfError | None = None
+
+
+@dataclass
+class _Pending:
+    """An issue composed, its variants being laid out."""
+
+    build: IssueBuild
+    manifest: Path
+    composed: Composed
+    used: list[Path]  # the files its pages use: images
+    snapshot: dict[str, tuple[int, int]]  # of those files and styles/, see _record
+    made: list[Made] = field(default_factory=list)
+    errors: list[BippdfError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One variant of one issue to lay out."""
+
+    pending: _Pending
+    variant: str
+
+
+def find_issues(root: Path = Path("issues")) -> list[Path]:
+    """Every issue folder under ``root`` (a folder holding an issue.toml), in order."""
+    return sorted(path.parent for path in root.glob(f"*/{source.ISSUE_FILE}"))
+
+
+def build_issues(
+    paths: Sequence[Path],
+    options: Options = Options(),
+    *,
+    engine: Engine | None = None,
+    on_file: OnFile | None = None,
+) -> list[IssueBuild]:
+    """Build several issues. With ``options.cache``, an issue whose inputs and options
+    are those of its last build, and whose files are still those it wrote, is not built
+    again; the cache is kept in the build folder, so a build written elsewhere
+    (``output``, ``html_output``) is always made."""
+    use_cache = options.cache and options.output is None and options.html_output is None
+    builds = [IssueBuild(path) for path in dict.fromkeys(paths)]
+    pending: list[_Pending] = []
+    for issue_build in builds:
+        manifest = build_cache.manifest_path(
+            options.build_dir, issue_build.path, _key(issue_build.path, options)
+        )
+        recorded = build_cache.fresh(manifest) if use_cache else None
+        if recorded is not None:
+            issue_build.results = [_cached_result(result) for result in recorded]
+            for result in issue_build.results:
+                _notify(on_file, issue_build.path, result)
+            continue
+        try:
+            pending.append(_compose(issue_build, manifest))
+        except BippdfError as error:
+            issue_build.error = error
+    jobs = [_Job(item, variant) for item in pending for variant in options.variants]
+    for job, outcome in _run(jobs, options, engine):
+        item = job.pending
+        if isinstance(outcome, BippdfError):
+            item.errors.append(outcome)
+        else:
+            item.made.append(outcome)
+        if len(item.made) + len(item.errors) == len(options.variants):
+            _finish(item, options, use_cache, on_file)
+    return builds
+
+
+def _key(path: Path, options: Options) -> dict[str, Any]:
+    """The options, as the cache keys them; for a single Markdown file, the date it
+    takes too (today's, or SOURCE_DATE_EPOCH's), which is printed in its PDF."""
+    key: dict[str, Any] = {
+        "variants": list(options.variants),
+        "cover": options.cover,
+        "check": options.check,
+        "output": str(options.output.resolve()) if options.output else None,
+        "html": str(options.html_output.resolve()) if options.html_output else None,
+        "build_dir": str(options.build_dir.resolve()),
+    }
+    if path.suffix.lower() == ".md":
+        key["date"] = source.default_date().isoformat()
+    return key
+
+
+def _compose(issue_build: IssueBuild, manifest: Path) -> _Pending:
+    """The issue composed, and the files its pages use noted for the cache."""
+    composed = pipeline.compose(issue_build.path)
+    used = _used_files(composed)
+    snapshot = build_cache.snapshot(used, [styles_dir()])
+    return _Pending(issue_build, manifest, composed, used, snapshot)
+
+
+def _run(
+    jobs: list[_Job], options: Options, engine: Engine | None
+) -> Iterator[tuple[_Job, Made | BippdfError]]:
+    """Each variant laid out, written and checked in memory, as it is done: in this
+    process if there is one, else side by side, one process per core."""
+    if not jobs:
+        return
+    started = time.perf_counter()
+    engine = engine or Engine()
+    engine.preload({job.variant for job in jobs})
+    loaded = {"engine": time.perf_counter() - started}
+    for job in jobs:
+        job.pending.composed.phases.update(loaded)
+    cores = usable_cores()
+    if len(jobs) == 1 or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            composed = job.pending.composed
+            yield (
+                job,
+                pipeline.attempt(pipeline.make_variant, composed, job.variant, options, engine),
+            )
+        return
+    # The workers are forked once WeasyPrint, the fonts and the stylesheets are loaded:
+    # they inherit the engine and load nothing again.
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(
+            min(len(jobs), cores), mp_context=context, initializer=_adopt, initargs=(engine,)
+        ) as pool:
+            futures = {
+                pool.submit(_in_worker, job.pending.composed, job.variant, options): job
+                for job in jobs
+            }
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+    except BrokenProcessPool:
+        raise BuildError(
+            "un processus de production s'est arrêté (mémoire insuffisante?)",
+            hint="rien de plus n'a été écrit; produisez un numéro à la fois, "
+            "avec --variant print puis --variant web",
+        ) from None
+
+
+_worker_engine: Engine | None = None  # in a forked worker: the parent's, inherited
+
+
+def _adopt(engine: Engine) -> None:
+    """A forked worker's start: the engine it inherited is the one it renders with."""
+    global _worker_engine
+    _worker_engine = engine
+
+
+def _in_worker(composed: Composed, variant: str, options: Options) -> Made | BippdfError:
+    """A worker's variant, or the error to raise in the parent."""
+    assert _worker_engine is not None
+    return pipeline.attempt(pipeline.make_variant, composed, variant, options, _worker_engine)
+
+
+def _finish(item: _Pending, options: Options, use_cache: bool, on_file: OnFile | None) -> None:
+    """An issue whose variants are all done: stop at its first error, else write every
+    file and record them in the cache."""
+    if item.errors:
+        item.build.error = item.errors[0]
+        return
+    try:
+        item.build.results = pipeline.write(item.composed, item.made, options)
+    except BippdfError as error:  # a file that cannot be written
+        item.build.error = error
+        return
+    for result in item.build.results:
+        _notify(on_file, item.build.path, result)
+    if use_cache:
+        _record(item)
+
+
+def _record(item: _Pending) -> None:
+    """The cache entry of a build just written: every file it read, and what it wrote.
+    The sources are entered with the digest of the bytes read; if a file the pages use, or
+    a style, changed while the build ran, no entry is written (the next build runs)."""
+    if build_cache.snapshot(item.used, [styles_dir()]) != item.snapshot:
+        return
+    issue = item.composed.issue
+    files: dict[Path, str | None] = {path: None for path in item.used}
+    files[issue.source] = issue.digest or None
+    files.update({article.path: article.digest or None for article in issue.articles})
+    build_cache.record(
+        item.manifest,
+        files=files,
+        trees=[styles_dir()],
+        listings=[issue.root / "articles"] if issue.source.name == source.ISSUE_FILE else [],
+        results=[_as_record(result) for result in item.build.results],
+    )
+
+
+def _used_files(composed: Composed) -> list[Path]:
+    """The issue's files its pages use: images, the cover image."""
+    html = composed.composition.html
+    return [
+        composed.issue.root / unquote(url)
+        for url in re.findall(re.escape(base_url(ISSUE)) + r'([^"\')\s]+)', html)
+    ]
+
+
+def _as_record(result: BuildResult) -> dict[str, Any]:
+    """What the cache keeps of a result, to say it again when nothing changed."""
+    record = asdict(result)
+    record.pop("check")
+    record["output"] = str(result.output)
+    return record
+
+
+def _cached_result(record: dict[str, Any]) -> BuildResult:
+    """A result said again from the cache."""
+    fields = {key: value for key, value in record.items() if key != "sha256"}
+    return BuildResult(**{**fields, "output": Path(fields["output"]), "cached": True})
+
+
+def _notify(on_file: OnFile | None, issue: Path, result: BuildResult) -> None:
+    """Tell the caller a file is written (or up to date)."""
+    if on_file is not None:
+        on_file(issue, result)

@@ -1,0 +1,61 @@
+"""The kinds of file made from an issue: the printer's PDF, the website's PDF, the cover.
+
+A ``Variant`` says what WeasyPrint is asked for (stylesheets, PDF options), how the
+file is named and how many pages a copy must have. A ``Selection`` is what a
+command asks for (``--variant print|web|all``), parsed here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+STYLESHEET = "bulletin.css"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One kind of PDF made from an issue, and what WeasyPrint is asked for it."""
+
+    name: str
+    suffix: str  # of the file name: BIP-06-2019-08-<suffix>.pdf
+    stylesheets: tuple[str, ...]
+    options: dict[str, Any]
+    pad_to: int = 1  # pages added before the last page until the count divides by this
+
+
+PRINT = Variant(
+    # For the printer: PDF/X-4 with a CMYK output intent (print.css), bleed and crop
+    # marks, images as they are, pages in multiples of 4 for saddle stitching.
+    "print",
+    "impression",
+    (STYLESHEET, "print.css"),
+    {"pdf_variant": "pdf/x-4"},
+    pad_to=4,
+)
+WEB = Variant(
+    # For the website: tagged PDF/UA-1, images downsampled and recompressed.
+    "web",
+    "web",
+    (STYLESHEET,),
+    {"pdf_variant": "pdf/ua-1", "optimize_images": True, "jpeg_quality": 80, "dpi": 150},
+)
+VARIANTS = {variant.name: variant for variant in (PRINT, WEB)}
+CHOICES = ("print", "web", "all")  # what --variant accepts
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The files a command makes: some variants' PDFs, and with both the cover image."""
+
+    variants: tuple[str, ...]
+    cover: bool
+
+    @classmethod
+    def parse(cls, choice: str) -> Selection:
+        """``print``, ``web`` or ``all`` (both PDFs and the cover image)."""
+        if choice == "all":
+            return cls(tuple(VARIANTS), cover=True)
+        if choice not in VARIANTS:
+            raise ValueError(f"unknown variant {choice!r}")
+        return cls((choice,), cover=False)
