@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..lint import ALLOWED_ELEMENTS
 from .model import Block, Problem
-
-_ALLOWED_TAGS = {"sup", "sub", "b", "i", "em", "strong", "br", "span", "abbr", "small"}
-
 
 _LINK = re.compile(r"(?<!!)\[(?P<text>(?:\\.|[^\[\]\\])*)\]\((?P<url>[^()\s]*)\)")
 
@@ -18,7 +16,7 @@ def clean_text(text: str, block: Block, problems: list[Problem]) -> str:
 
     def tag(match: re.Match[str]) -> str:
         """Keep an allowed tag; drop another and report it."""
-        if match.group(1).lower() in _ALLOWED_TAGS:
+        if match.group(1).lower() in ALLOWED_ELEMENTS:
             return match.group(0)
         problems.append(
             Problem(
