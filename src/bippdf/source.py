@@ -6,22 +6,18 @@ the sources stops the build with the file and line where it stands.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import difflib
-import hashlib
-import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .sourcefile import ISSUE_FILE as ISSUE_FILE
+from .sourcefile import parse_toml, read_source, split_front_matter
 
-ISSUE_FILE = "issue.toml"
-FRONT_MATTER_FENCE = "+++"
 DEFAULT_PUBLISHER = "Ministère de la Sécurité publique"  # of a single Markdown file
 
 
@@ -163,8 +159,8 @@ def load_issue(path: Path) -> Issue:
 
 def _load_folder(toml_path: Path) -> Issue:
     """An issue folder: ``issue.toml`` plus the articles it lists."""
-    text, digest = _read_source(toml_path)
-    data = _parse_toml(text, toml_path, 0)
+    text, digest = read_source(toml_path)
+    data = parse_toml(text, toml_path, 0)
     _validate(data, _ISSUE_KEYS, toml_path, text, 0)
     contact = data.get("contact", {})
     _validate(contact, _CONTACT_KEYS, toml_path, text, 0, table="contact")
@@ -347,26 +343,14 @@ def default_date() -> dt.date:
 
 def _load_article(path: Path, *, title_required: bool = True) -> Article:
     """An article file: TOML front matter between ``+++`` lines, then Markdown."""
-    text, digest = _read_source(path)
-    lines = text.split("\n")
+    text, digest = read_source(path)
+    front, body_start = split_front_matter(text, path)
     meta: dict[str, Any] = {}
-    body_start = 0
-    if lines and lines[0].strip() == FRONT_MATTER_FENCE:
-        try:
-            end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE)
-        except StopIteration:
-            raise SourceError(
-                "l'en-tête ouvert par +++ n'est jamais fermé",
-                path=path,
-                line=1,
-                hint="terminez l'en-tête par une ligne qui ne contient que +++",
-            ) from None
-        front = "\n".join(lines[1:end])
-        meta = _parse_toml(front, path, 1)
+    if front is not None:
+        meta = parse_toml(front, path, 1)
         schema = _ARTICLE_KEYS if title_required else {**_ARTICLE_KEYS, "title": (str, False)}
         _validate(meta, schema, path, front, 1)
-        body_start = end + 1
-    body = "\n".join(lines[body_start:])
+    body = "\n".join(text.split("\n")[body_start:])
     title = meta.get("title")
     if title is None:
         if title_required:
@@ -428,120 +412,6 @@ def _title_from_body(body: str, path: Path) -> tuple[str, str]:
             return match.group(1), "\n".join([""] * (i + 1) + lines[i + 1 :])
         break
     return path.stem.replace("-", " ").replace("_", " ").capitalize(), body
-
-
-def _read_source(path: Path) -> tuple[str, str]:
-    """A source file as text, with a clear error when it is not UTF-8, and the SHA-256 of
-    the very bytes read: a file saved again during the build is then seen as changed by the
-    next one."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"impossible de lire le fichier : {exc.strerror}", path=path) from None
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on Windows
-        return text, hashlib.sha256(data).hexdigest()
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(
-            f"le fichier n'est pas en UTF-8 (octet {exc.start} : 0x{data[exc.start]:02x})",
-            path=path,
-            line=line,
-            hint="enregistrez le fichier en UTF-8 dans votre éditeur",
-        ) from None
-
-
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
-_TOML_END = " (at end of document)"
-# tomllib's messages, in French; one it does not list is shown as tomllib words it.
-_TOML_MESSAGES = {
-    "Invalid value": "valeur non valide",
-    "Invalid statement": "ligne non valide",
-    "Cannot overwrite a value": "cette clé a déjà une valeur : est-elle écrite deux fois?",
-    "Expected '=' after a key in a key/value pair": "il manque « = » après le nom de la clé",
-    "Expected newline or end of document after a statement": (
-        "la ligne continue après sa valeur : des guillemets manquent-ils?"
-    ),
-    "Invalid initial character for a key part": "caractère non valide au début d'un nom de clé",
-    "Unclosed array": "liste jamais fermée par « ] »",
-    "Unclosed inline table": "table jamais fermée par « } »",
-    "Unterminated string": "texte jamais fermé par ses guillemets",
-    "Invalid date or datetime": "date non valide",
-    "Invalid hex value": "code hexadécimal non valide",
-    "Unescaped '\\' in a string": "« \\ » seul dans un texte : écrivez « \\\\ »",
-    "Escaped character is not a Unicode scalar value": "caractère échappé non valide",
-    "Expected ']' at the end of a table declaration": "il manque « ] » au nom de la table",
-    "Expected ']]' at the end of an array declaration": "il manque « ]] » au nom de la table",
-}
-_TOML_PATTERNS = [
-    (re.compile(r"Illegal character '\\n'"), "texte jamais fermé par ses guillemets sur sa ligne"),
-    (re.compile(r"Cannot declare (.+) twice"), "la table {} est déclarée deux fois"),
-    (re.compile(r"Cannot (?:mutate immutable|redefine) namespace (.+)"), "la table {} existe déjà"),
-    (re.compile(r"Duplicate inline table key (.+)"), "la clé {} est écrite deux fois"),
-    (re.compile(r"(?:Found invalid|Illegal) character (.+)"), "caractère non valide : {}"),
-    (re.compile(r"Expected (.+)"), "il manque {}"),
-]
-
-
-def _toml_message(message: str) -> str:
-    """tomllib's English message in French."""
-    if message in _TOML_MESSAGES:
-        return _TOML_MESSAGES[message]
-    for pattern, french in _TOML_PATTERNS:
-        if match := pattern.fullmatch(message):
-            return french.format(*(_toml_token(group) for group in match.groups()))
-    return message
-
-
-def _toml_token(text: str) -> str:
-    """What tomllib writes as a Python repr (a key as a tuple, a character in quotes),
-    as an editor would read it: « contact.email », « ' », U+0001."""
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-    if isinstance(value, tuple):
-        value = ".".join(str(part) for part in value)
-    if not isinstance(value, str):
-        return text
-    if value.isprintable():
-        return f"« {value} »"
-    return " ".join(f"U+{ord(char):04X}" for char in value)
-
-
-def toml_value(value: object) -> str:
-    """A value written in TOML: JSON's string escapes are TOML's basic-string escapes."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | dt.date):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _parse_toml(text: str, path: Path, line_offset: int) -> dict[str, Any]:
-    """Parse TOML, turning tomllib's message into one with our file and line."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = column = None
-        if match:
-            line, column = int(match.group(1)) + line_offset, int(match.group(2))
-            message = _TOML_POSITION.sub("", message)
-        elif message.endswith(_TOML_END):  # the fault shows at the last line
-            line = text.rstrip("\n").count("\n") + 1 + line_offset
-            message = message.removesuffix(_TOML_END)
-        raise SourceError(
-            f"TOML non valide : {_toml_message(message)}",
-            path=path,
-            line=line,
-            column=column,
-            hint='les textes s\'écrivent entre "guillemets"; voir docs/format.md',
-        ) from None
 
 
 def _validate(

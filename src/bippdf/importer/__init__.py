@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import SourceError
+from ..sourcefile import read_source
 from .convert import convert
 from .folder import check_output, write_folder
 from .model import ImportReport, Line, Problem
@@ -54,24 +55,11 @@ def import_legacy(legacy: Path, output: Path, *, force: bool = False) -> ImportR
 
 def _read_legacy(path: Path) -> list[Line]:
     """The legacy text as numbered lines; a clear error when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(
-            f"impossible de lire le fichier : {exc.strerror}",
-            path=path,
-            hint="donnez le fichier texte extrait du PDF imprimé",
-        ) from None
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"le fichier n'est pas en UTF-8 (octet {exc.start} : 0x{data[exc.start]:02x})",
-            path=path,
-            line=data.count(b"\n", 0, exc.start) + 1,
-            hint="enregistrez le texte en UTF-8 avant de l'importer",
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, _ = read_source(
+        path,
+        read_hint="donnez le fichier texte extrait du PDF imprimé",
+        encoding_hint="enregistrez le texte en UTF-8 avant de l'importer",
+    )
     if not text.strip():
         raise SourceError(
             "le fichier est vide", path=path, line=1, hint="donnez le texte extrait du PDF"

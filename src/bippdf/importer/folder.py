@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..markdown import slugify
-from ..source import ISSUE_FILE, toml_value
+from ..sourcefile import ISSUE_FILE, article_text, issue_text, write_source
 from .model import ArticleOut, IssueOut
 
 
@@ -41,13 +41,13 @@ def write_folder(issue: IssueOut, output: Path, *, force: bool) -> list[Path]:
     paths = []
     for article, name in zip(issue.articles, names, strict=True):
         path = articles_dir / name
-        path.write_text(_article_file(article), encoding="utf-8")
+        write_source(path, _article_file(article))
         paths.append(path)
         for legacy_image, new_name in article.images:
             (output / "images").mkdir(exist_ok=True)
             shutil.copyfile(legacy_image, output / "images" / new_name)
-    toml = _issue_file(issue, names)
-    (output / ISSUE_FILE).write_text(toml, encoding="utf-8")
+    fields = {"keywords": [], **issue.fields}  # an empty slot shows the editor the key
+    write_source(output / ISSUE_FILE, issue_text(fields, names, issue.contact, bulletin_note=_READ))
     return paths
 
 
@@ -70,42 +70,17 @@ def _file_names(articles: list[ArticleOut]) -> list[str]:
 
 
 _SLUG_STOPWORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les"}
-
-
 _SLUG_STOPWORDS |= {"par", "pour", "sur", "un", "une"}
 
-
-def _toml_multiline(text: str) -> str:
-    """A multi-line TOML string, for a lead."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"""\n{escaped}\n"""'
+_READ = "# Le bulletin : relevé sur la couverture et au colophon du numéro imprimé."
 
 
 def _article_file(article: ArticleOut) -> str:
-    """An article file: TOML front matter between +++ lines, then the Markdown body."""
-    front = [f"title = {toml_value(article.title)}"]
-    if article.lead:
-        front.append(f"lead = {_toml_multiline(article.lead)}")
-    if article.signature:
-        front.append("signature = true")
-    for author in article.authors:
-        front += ["", "[[authors]]", f"name = {toml_value(author.name)}"]
-        if author.role:
-            front.append(f"role = {toml_value(author.role)}")
-        if author.affiliation:
-            front.append(f"affiliation = {toml_value(author.affiliation)}")
-        if author.collaboration:
-            front.append("collaboration = true")
-    return "+++\n" + "\n".join(front) + "\n+++\n\n" + article.body.strip() + "\n"
-
-
-def _issue_file(issue: IssueOut, names: list[str]) -> str:
-    """issue.toml: the issue's keys, the article list, then [contact] last."""
-    lines = [f"{key} = {toml_value(value)}" for key, value in issue.fields.items()]
-    lines.append("articles = [")
-    lines += [f"  {toml_value(name)}," for name in names]
-    lines.append("]")
-    if issue.contact:
-        lines += ["", "[contact]"]
-        lines += [f"{key} = {toml_value(value)}" for key, value in issue.contact.items()]
-    return "\n".join(lines) + "\n"
+    """An article file, written as every article file is."""
+    return article_text(
+        article.title,
+        article.body,
+        lead=article.lead,
+        authors=article.authors,
+        signature=article.signature,
+    )
