@@ -1,16 +1,18 @@
 """The source files of an issue, read and written in one place: ``issue.toml`` and the
 article files (TOML front matter between ``+++`` lines, then Markdown).
 
-Reading gives the text with the SHA-256 of the very bytes read, or an error in French
-with the file and line. Writing lays the keys out the same way whoever writes them
-(``bippdf new``, ``bippdf import``) and goes through ``files.write_file``: a failure
-never leaves half a file, and the previous one stays as it was.
+Reading gives the text with the SHA-256 of the very bytes read, the TOML's keys checked
+against a schema, or an error in French with the file and line. Writing lays the keys
+out the same way whoever writes them (``bippdf new``, ``bippdf import``) and goes
+through ``files.write_file``: a failure never leaves half a file, and the previous one
+stays as it was.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import difflib
 import hashlib
 import json
 import re
@@ -173,6 +175,91 @@ def toml_value(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)
+
+
+_TYPE_NAMES = {
+    str: 'un texte entre "guillemets"',
+    int: "un nombre entier",
+    bool: "true ou false",
+    list: "une liste",
+    dict: "une table",
+    dt.date: "une date (AAAA-MM-JJ)",
+}
+
+
+def validate(
+    data: dict[str, Any],
+    schema: dict[str, tuple[type | tuple[type, ...], bool]],
+    path: Path,
+    text: str,
+    line_offset: int,
+    *,
+    table: str | None = None,
+    occurrence: int = 0,
+) -> None:
+    """Check keys against a schema: unknown keys, missing required ones, wrong types."""
+    where = f" dans [{table}]" if table else ""
+    for key, value in data.items():
+        if key not in schema:
+            close = difflib.get_close_matches(key, list(schema), n=1)
+            hint = (
+                f"vouliez-vous écrire « {close[0]} »?"
+                if close
+                else "clés connues : " + ", ".join(schema)
+            )
+            raise SourceError(
+                f"clé inconnue « {key} »{where}",
+                path=path,
+                line=_offset(key_line(text, key, occurrence), line_offset),
+                hint=hint,
+            )
+        expected, _ = schema[key]
+        # bool is an int in Python, and a datetime a date: refuse both where they do not belong.
+        wrong = (
+            not isinstance(value, expected)
+            or (expected is int and isinstance(value, bool))
+            or (expected is dt.date and isinstance(value, dt.datetime))
+        )
+        if wrong:
+            name = _TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, type) else ""
+            raise SourceError(
+                f"« {key} »{where} doit être {name}",
+                path=path,
+                line=_offset(key_line(text, key, occurrence), line_offset),
+            )
+    for key, (_, required) in schema.items():
+        if required and key not in data:
+            raise SourceError(
+                f"la clé obligatoire « {key} » manque{where}",
+                path=path,
+                line=1 + line_offset if line_offset else None,
+                hint=f"ajoutez une ligne {key} = … au fichier",
+            )
+
+
+def _offset(line: int | None, offset: int) -> int | None:
+    """A line of a front matter as a line of its file."""
+    return None if line is None else line + offset
+
+
+def key_line(text: str, key: str, occurrence: int = 0) -> int | None:
+    """The line where ``key =`` is written (its n-th time), for error messages."""
+    pattern = re.compile(rf"^\s*(?:\"{re.escape(key)}\"|{re.escape(key)})\s*=", re.M)
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return None
+    match = matches[min(occurrence, len(matches) - 1)]
+    return text.count("\n", 0, match.start()) + 1
+
+
+def value_line(text: str, value: str, occurrence: int = 0) -> int | None:
+    """The line where a quoted value is written (its n-th time), for error messages."""
+    index = -1
+    for _ in range(occurrence + 1):
+        index = text.find(f'"{value}"', index + 1)
+        if index < 0:
+            return None
+    return text.count("\n", 0, index) + 1
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str | None, int]:
