@@ -11,8 +11,6 @@ from .model import Block, Line
 from .text import fold
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-
-
 _ITEM = re.compile(r"^\s*(?P<marker>[-*+•]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 
 
@@ -84,8 +82,6 @@ def _is_page_furniture(text: str, fields: dict[str, object]) -> bool:
 
 
 _CLOSED_END = re.compile(r"[.!?:…]$")
-
-
 _CONTINUATION = re.compile(r"^(?:\*{1,2}|_{1,2})?[a-zàâäçéèêëîïôöùûüÿœæ]")
 
 

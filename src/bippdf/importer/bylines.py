@@ -11,8 +11,6 @@ from .model import Line
 from .text import strip_emphasis
 
 NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){1,3}"
-
-
 _PARTICLES = {"de", "du", "des", "la", "le", "d'", "van", "von", "di", "da"}
 
 
@@ -39,8 +37,6 @@ _ORGANISATIONS = (
     "calacs",
     "cavac",
 )
-
-
 _MINOR_ORGANISATIONS = ("école", "ville", "municipalité", "conseil", "maison", "corps")
 
 

@@ -9,8 +9,6 @@ from .model import Line, TocEntry
 from .text import strip_emphasis
 
 CONTENTS_HEADING = re.compile(r"^\s*#*\s*(?:\*\*)?\s*(?:table des mati[èe]res|sommaire)\b", re.I)
-
-
 _ANNEXE_HEADING = re.compile(r"^\s*#{1,6}\s*(?:\*\*)?\s*annexes?\s*(?:\*\*)?\s*$", re.I)
 
 

@@ -16,8 +16,6 @@ from .text import strip_emphasis
 _CREDIT = re.compile(
     r"^(?:photos?|illustrations?|images?|cr[ée]dits? photos?|source)\s*:\s*\S.{0,80}$", re.I
 )
-
-
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
 
 
