@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?=
 
-.PHONY: pdf new watch test lint format bench bench-limits clean install constraints proof approve-proofs
+.PHONY: pdf new watch test lint format bench bench-limits clean install constraints proof approve-proofs approve-html
 
 # Issues and variants are built side by side on the cores; an issue whose sources,
 # styles and options have not changed is skipped (bippdf build --no-cache to force).
@@ -36,6 +36,11 @@ proof: pdf
 # test's reference pages in tests/fixtures/visual/reference/ (commit them).
 approve-proofs: $(STAMP)
 	$(BIN)/python scripts/approve_proofs.py
+
+# make approve-html: accept the current composition; rewrites the HTML the golden test
+# compares with, tests/fixtures/golden/visual.html, and prints the diff (commit it).
+approve-html: $(STAMP)
+	$(BIN)/python scripts/approve_html.py
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -125,3 +125,16 @@ def test_only_the_last_year_of_the_copyright_moves() -> None:
     carried = {"copyright": "© Gouvernement du Québec, 2000-2019", "number": 6}
     toml = tomllib.loads(_issue_toml(carried, number=7, date=dt.date(2026, 12, 1), theme="T"))
     assert toml["copyright"] == "© Gouvernement du Québec, 2000-2026"
+
+
+def test_an_unreadable_previous_issue_is_named_with_its_line(issues: Path) -> None:
+    broken = issues / "2019-02-numero-05" / "issue.toml"
+    broken.write_text('title = "Ancien titre"\nnumber = 5\ndate = février\n', encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        new_issue(issues, date=dt.date(2026, 12, 1), theme="Un thème")
+    assert (error.value.path, error.value.line) == (broken, 3)
+    assert error.value.message == (
+        "le numéro précédent est illisible : TOML non valide : valeur non valide"
+    )
+    assert error.value.hint and "--number" in error.value.hint
+    assert not (issues / "2026-12-numero-07").exists()

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
 from .resources import example_dir
-from .source import DEFAULT_PUBLISHER, ISSUE_FILE, toml_value
+from .source import DEFAULT_PUBLISHER
+from .sourcefile import ISSUE_FILE, issue_text, parse_toml, read_source, write_source
 
 EXAMPLE = "01-exemple.md"
 # Kept from the latest issue: the bulletin's, not the issue's.
@@ -77,11 +77,9 @@ def new_issue(
     example = articles / EXAMPLE
     text = (example_dir() / "exemple-article.md").read_text(encoding="utf-8")
     articles.mkdir(parents=True)
-    example.write_text(text.replace("](images/", "](../images/"), encoding="utf-8")
+    write_source(example, text.replace("](images/", "](../images/"))
     shutil.copytree(example_dir() / "images", folder / "images")
-    (folder / ISSUE_FILE).write_text(
-        _issue_toml(carried, number=number, date=date, theme=theme), encoding="utf-8"
-    )
+    write_source(folder / ISSUE_FILE, _issue_toml(carried, number=number, date=date, theme=theme))
     return NewIssue(folder, number, previous.parent if previous else None, example)
 
 
@@ -97,18 +95,22 @@ def parse_date(text: str) -> dt.date:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The keys of an issue.toml, read as every source is read."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text, _ = read_source(path)
+        return parse_toml(text, path, 0)
+    except SourceError as exc:
         raise SourceError(
-            f"le numéro précédent est illisible : {exc}",
+            f"le numéro précédent est illisible : {exc.message}",
             path=path,
+            line=exc.line,
+            column=exc.column,
             hint="corrigez-le (bippdf build le vérifie), ou créez le numéro avec --number",
         ) from None
 
 
 def _issue_toml(carried: dict[str, Any], *, number: int, date: dt.date, theme: str) -> str:
-    """The new issue.toml, each key with a word on what it is for."""
+    """The new issue.toml: the issue's own keys first, then the bulletin's, carried over."""
     fields = {key: carried[key] for key in CARRIED if key in carried}
     # The first issue of all: the bulletin's own values.
     fields.setdefault("title", "Bulletin d'information en prévention")
@@ -120,22 +122,7 @@ def _issue_toml(carried: dict[str, Any], *, number: int, date: dt.date, theme: s
     copyright_ = re.sub(
         r"\b(?:19|20)\d\d\b(?!.*\b(?:19|20)\d\d\b)", str(date.year), previous_copyright
     )
-    lines = [
-        "# Le numéro : ce qui change d'un numéro à l'autre est en tête.",
-        f"number = {number}",
-        f"date = {date.isoformat()}",
-        f"theme = {toml_value(theme)}",
-        'keywords = []  # mots-clés du PDF, par exemple ["prévention", "jeunes"]',
-        "",
-        "# Les articles, dans l'ordre du bulletin (fichiers du dossier articles/).",
-        f"articles = [{toml_value(EXAMPLE)}]",
-        "",
-        "# Le bulletin : repris du numéro précédent.",
-        *(f"{key} = {toml_value(value)}" for key, value in fields.items()),
-        f"legal_deposit_year = {date.year}",
-        f"copyright = {toml_value(copyright_)}",
-    ]
+    fields = {"number": number, "date": date, "theme": theme, "keywords": [], **fields}
+    fields |= {"legal_deposit_year": date.year, "copyright": copyright_}
     contact = carried.get("contact")
-    if isinstance(contact, dict) and contact:
-        lines += ["", "[contact]", *(f"{k} = {toml_value(v)}" for k, v in contact.items())]
-    return "\n".join(lines) + "\n"
+    return issue_text(fields, [EXAMPLE], contact if isinstance(contact, dict) else None)

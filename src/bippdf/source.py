@@ -6,22 +6,24 @@ the sources stops the build with the file and line where it stands.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import difflib
-import hashlib
-import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .sourcefile import ISSUE_FILE as ISSUE_FILE
+from .sourcefile import (
+    key_line,
+    parse_toml,
+    read_source,
+    split_front_matter,
+    validate,
+    value_line,
+)
 
-ISSUE_FILE = "issue.toml"
-FRONT_MATTER_FENCE = "+++"
 DEFAULT_PUBLISHER = "Ministère de la Sécurité publique"  # of a single Markdown file
 
 
@@ -129,14 +131,6 @@ _AUTHOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "affiliation": (str, False),
     "collaboration": (bool, False),
 }
-_TYPE_NAMES = {
-    str: 'un texte entre "guillemets"',
-    int: "un nombre entier",
-    bool: "true ou false",
-    list: "une liste",
-    dict: "une table",
-    dt.date: "une date (AAAA-MM-JJ)",
-}
 
 
 def load_issue(path: Path) -> Issue:
@@ -163,93 +157,10 @@ def load_issue(path: Path) -> Issue:
 
 def _load_folder(toml_path: Path) -> Issue:
     """An issue folder: ``issue.toml`` plus the articles it lists."""
-    text, digest = _read_source(toml_path)
-    data = _parse_toml(text, toml_path, 0)
-    _validate(data, _ISSUE_KEYS, toml_path, text, 0)
+    data, text, digest = _read_issue_toml(toml_path)
     contact = data.get("contact", {})
-    _validate(contact, _CONTACT_KEYS, toml_path, text, 0, table="contact")
-    data["language"] = _check_language(data["language"], toml_path, text)
-    short_title = data.get("short_title")
-    if short_title is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", short_title):
-        raise SourceError(
-            f"short_title « {short_title} » ne peut pas servir de nom de fichier",
-            path=toml_path,
-            line=_key_line(text, "short_title"),
-            hint='n\'utilisez que des lettres, des chiffres, - et _, par exemple "BIP"',
-        )
     root = toml_path.parent
-    names = data["articles"]
-    articles = []
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            raise SourceError(
-                f"l'article « {name} » est listé deux fois",
-                path=toml_path,
-                line=_value_line(text, name, occurrence=1),
-                hint="ne listez chaque article qu'une fois",
-            )
-        if not isinstance(name, str):
-            raise SourceError(
-                "chaque élément de « articles » doit être un nom de fichier entre guillemets",
-                path=toml_path,
-                line=_key_line(text, "articles"),
-                hint='par exemple articles = ["01-editorial.md", "02-dossier.md"]',
-            )
-        article_path = root / "articles" / name
-        if not article_path.resolve().is_relative_to((root / "articles").resolve()):
-            raise SourceError(
-                f"l'article « {name} » est hors du dossier articles/ du numéro",
-                path=toml_path,
-                line=_value_line(text, name) or _key_line(text, "articles"),
-                hint="donnez le nom d'un fichier du dossier articles/",
-            )
-        if not article_path.is_file():
-            raise SourceError(
-                f"l'article « {name} » est listé, mais articles/{name} n'existe pas",
-                path=toml_path,
-                line=_value_line(text, name) or _key_line(text, "articles"),
-                hint="créez le fichier, ou retirez-le de « articles »",
-            )
-        articles.append(_load_article(article_path))
-    if not articles:
-        raise SourceError(
-            "le numéro ne liste aucun article",
-            path=toml_path,
-            line=_key_line(text, "articles"),
-            hint="nommez dans « articles » les fichiers du dossier articles/",
-        )
-    keywords = data.get("keywords", [])
-    if not all(isinstance(k, str) for k in keywords):
-        raise SourceError(
-            "« keywords » doit être une liste de textes entre guillemets",
-            path=toml_path,
-            line=_key_line(text, "keywords"),
-            hint='par exemple keywords = ["prévention", "jeunes"]',
-        )
-    cover = None
-    if "cover_image" in data:
-        cover = root / data["cover_image"]
-        if not cover.resolve().is_relative_to(root.resolve()):
-            raise SourceError(
-                f"l'image de couverture « {data['cover_image']} » est hors du dossier du numéro",
-                path=toml_path,
-                line=_key_line(text, "cover_image"),
-                hint="copiez-la dans le dossier images/ du numéro",
-            )
-        if not cover.is_file():
-            raise SourceError(
-                f"l'image de couverture « {data['cover_image']} » n'existe pas",
-                path=toml_path,
-                line=_key_line(text, "cover_image"),
-                hint="vérifiez le chemin, écrit à partir du dossier du numéro : images/…",
-            )
-        if (problem := image_problem(cover)) is not None:
-            raise SourceError(
-                f"l'image de couverture « {data['cover_image']} » est illisible : {problem}",
-                path=toml_path,
-                line=_key_line(text, "cover_image"),
-                hint="enregistrez-la de nouveau en JPEG ou en PNG",
-            )
+    articles = _load_articles(data["articles"], root, toml_path, text)
     return Issue(
         source=toml_path,
         root=root,
@@ -267,14 +178,125 @@ def _load_folder(toml_path: Path) -> Issue:
         legal_deposit_year=data.get("legal_deposit_year"),
         copyright=data.get("copyright"),
         rights=data.get("rights"),
-        keywords=keywords,
-        cover_image=cover,
+        keywords=_keywords(data, toml_path, text),
+        cover_image=_cover_image(data, root, toml_path, text),
         cover_image_alt=data.get("cover_image_alt"),
         punctuation_space=_choice(data, "punctuation_space", ("fine", "none"), toml_path, text),
         notes=_choice(data, "notes", ("annexe", "page"), toml_path, text),
         articles=articles,
         digest=digest,
     )
+
+
+def _read_issue_toml(toml_path: Path) -> tuple[dict[str, Any], str, str]:
+    """issue.toml's keys, checked, with its text and digest."""
+    text, digest = read_source(toml_path)
+    data = parse_toml(text, toml_path, 0)
+    validate(data, _ISSUE_KEYS, toml_path, text, 0)
+    validate(data.get("contact", {}), _CONTACT_KEYS, toml_path, text, 0, table="contact")
+    data["language"] = _check_language(data["language"], toml_path, text)
+    short_title = data.get("short_title")
+    if short_title is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", short_title):
+        raise SourceError(
+            f"short_title « {short_title} » ne peut pas servir de nom de fichier",
+            path=toml_path,
+            line=key_line(text, "short_title"),
+            hint='n\'utilisez que des lettres, des chiffres, - et _, par exemple "BIP"',
+        )
+    return data, text, digest
+
+
+def _load_articles(names: list[Any], root: Path, toml_path: Path, text: str) -> list[Article]:
+    """The articles issue.toml lists, in its order; at least one."""
+    articles = [
+        _load_article(_article_path(names, index, root, toml_path, text))
+        for index in range(len(names))
+    ]
+    if not articles:
+        raise SourceError(
+            "le numéro ne liste aucun article",
+            path=toml_path,
+            line=key_line(text, "articles"),
+            hint="nommez dans « articles » les fichiers du dossier articles/",
+        )
+    return articles
+
+
+def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, text: str) -> Path:
+    """The file of the ``index``-th listed article: listed once, in articles/, existing."""
+    name = names[index]
+    if name in names[:index]:
+        raise SourceError(
+            f"l'article « {name} » est listé deux fois",
+            path=toml_path,
+            line=value_line(text, name, occurrence=1),
+            hint="ne listez chaque article qu'une fois",
+        )
+    if not isinstance(name, str):
+        raise SourceError(
+            "chaque élément de « articles » doit être un nom de fichier entre guillemets",
+            path=toml_path,
+            line=key_line(text, "articles"),
+            hint='par exemple articles = ["01-editorial.md", "02-dossier.md"]',
+        )
+    article_path = root / "articles" / name
+    if not article_path.resolve().is_relative_to((root / "articles").resolve()):
+        raise SourceError(
+            f"l'article « {name} » est hors du dossier articles/ du numéro",
+            path=toml_path,
+            line=value_line(text, name) or key_line(text, "articles"),
+            hint="donnez le nom d'un fichier du dossier articles/",
+        )
+    if not article_path.is_file():
+        raise SourceError(
+            f"l'article « {name} » est listé, mais articles/{name} n'existe pas",
+            path=toml_path,
+            line=value_line(text, name) or key_line(text, "articles"),
+            hint="créez le fichier, ou retirez-le de « articles »",
+        )
+    return article_path
+
+
+def _keywords(data: dict[str, Any], toml_path: Path, text: str) -> list[str]:
+    """The PDF's keywords: a list of texts."""
+    keywords = data.get("keywords", [])
+    if not all(isinstance(k, str) for k in keywords):
+        raise SourceError(
+            "« keywords » doit être une liste de textes entre guillemets",
+            path=toml_path,
+            line=key_line(text, "keywords"),
+            hint='par exemple keywords = ["prévention", "jeunes"]',
+        )
+    return list(keywords)
+
+
+def _cover_image(data: dict[str, Any], root: Path, toml_path: Path, text: str) -> Path | None:
+    """The cover image, inside the issue folder and readable, if issue.toml names one."""
+    if "cover_image" not in data:
+        return None
+    cover: Path = root / data["cover_image"]
+    if not cover.resolve().is_relative_to(root.resolve()):
+        raise SourceError(
+            f"l'image de couverture « {data['cover_image']} » est hors du dossier du numéro",
+            path=toml_path,
+            line=key_line(text, "cover_image"),
+            hint="copiez-la dans le dossier images/ du numéro",
+        )
+    if not cover.is_file():
+        raise SourceError(
+            f"l'image de couverture « {data['cover_image']} » n'existe pas",
+            path=toml_path,
+            line=key_line(text, "cover_image"),
+            hint="vérifiez le chemin, écrit à partir du dossier du numéro : images/…",
+        )
+    if (problem := image_problem(cover)) is not None:
+        raise SourceError(
+            f"l'image de couverture « {data['cover_image']} » est illisible : {problem}",
+            path=toml_path,
+            line=key_line(text, "cover_image"),
+            hint="enregistrez-la de nouveau en JPEG ou en PNG",
+        )
+    return cover
 
 
 def _load_single(md_path: Path) -> Issue:
@@ -299,7 +321,7 @@ def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path
         raise SourceError(
             f"« {key} » doit valoir " + " ou ".join(f'"{c}"' for c in choices) + f', pas "{value}"',
             path=path,
-            line=_key_line(text, key),
+            line=key_line(text, key),
             hint=f'par exemple {key} = "{choices[0]}"',
         )
     return str(value)
@@ -331,7 +353,7 @@ def _check_language(language: str, path: Path, text: str) -> str:
         raise SourceError(
             f"langue inconnue « {language} »",
             path=path,
-            line=_key_line(text, "language"),
+            line=key_line(text, "language"),
             hint='donnez un code de langue comme "fr-CA" ou "fr-FR"',
         ) from None
     return "-".join(part for part in (locale.language, locale.territory) if part)
@@ -347,26 +369,14 @@ def default_date() -> dt.date:
 
 def _load_article(path: Path, *, title_required: bool = True) -> Article:
     """An article file: TOML front matter between ``+++`` lines, then Markdown."""
-    text, digest = _read_source(path)
-    lines = text.split("\n")
+    text, digest = read_source(path)
+    front, body_start = split_front_matter(text, path)
     meta: dict[str, Any] = {}
-    body_start = 0
-    if lines and lines[0].strip() == FRONT_MATTER_FENCE:
-        try:
-            end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE)
-        except StopIteration:
-            raise SourceError(
-                "l'en-tête ouvert par +++ n'est jamais fermé",
-                path=path,
-                line=1,
-                hint="terminez l'en-tête par une ligne qui ne contient que +++",
-            ) from None
-        front = "\n".join(lines[1:end])
-        meta = _parse_toml(front, path, 1)
+    if front is not None:
+        meta = parse_toml(front, path, 1)
         schema = _ARTICLE_KEYS if title_required else {**_ARTICLE_KEYS, "title": (str, False)}
-        _validate(meta, schema, path, front, 1)
-        body_start = end + 1
-    body = "\n".join(lines[body_start:])
+        validate(meta, schema, path, front, 1)
+    body = "\n".join(text.split("\n")[body_start:])
     title = meta.get("title")
     if title is None:
         if title_required:
@@ -381,7 +391,7 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
         raise SourceError(
             "le titre de l'article est vide",
             path=path,
-            line=_key_line(text, "title"),
+            line=key_line(text, "title"),
             hint='écrivez-le entre les guillemets : title = "…"',
         )
     if not body.strip():
@@ -391,19 +401,7 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
             line=body_start + 1,
             hint="écrivez le texte de l'article, en Markdown, après l'en-tête",
         )
-    authors = []
-    for index, entry in enumerate(meta.get("authors", [])):
-        if not isinstance(entry, dict):
-            raise SourceError(
-                "chaque auteur doit être une table [[authors]]",
-                path=path,
-                line=_key_line(text, "authors"),
-                hint='écrivez une ligne [[authors]] suivie de name = "…" pour chaque auteur',
-            )
-        _validate(
-            entry, _AUTHOR_KEYS, path, text, 0, table=f"authors[{index + 1}]", occurrence=index
-        )
-        authors.append(Author(**entry))
+    authors = _authors(meta, path, text)
     lead = meta.get("lead")
     return Article(
         path=path,
@@ -417,6 +415,24 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
     )
 
 
+def _authors(meta: dict[str, Any], path: Path, text: str) -> list[Author]:
+    """The byline of a front matter: one [[authors]] table per person."""
+    authors = []
+    for index, entry in enumerate(meta.get("authors", [])):
+        if not isinstance(entry, dict):
+            raise SourceError(
+                "chaque auteur doit être une table [[authors]]",
+                path=path,
+                line=key_line(text, "authors"),
+                hint='écrivez une ligne [[authors]] suivie de name = "…" pour chaque auteur',
+            )
+        validate(
+            entry, _AUTHOR_KEYS, path, text, 0, table=f"authors[{index + 1}]", occurrence=index
+        )
+        authors.append(Author(**entry))
+    return authors
+
+
 def _title_from_body(body: str, path: Path) -> tuple[str, str]:
     """Take a leading ``# Title`` as the title of a single Markdown file, else its name."""
     lines = body.split("\n")
@@ -428,191 +444,3 @@ def _title_from_body(body: str, path: Path) -> tuple[str, str]:
             return match.group(1), "\n".join([""] * (i + 1) + lines[i + 1 :])
         break
     return path.stem.replace("-", " ").replace("_", " ").capitalize(), body
-
-
-def _read_source(path: Path) -> tuple[str, str]:
-    """A source file as text, with a clear error when it is not UTF-8, and the SHA-256 of
-    the very bytes read: a file saved again during the build is then seen as changed by the
-    next one."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"impossible de lire le fichier : {exc.strerror}", path=path) from None
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on Windows
-        return text, hashlib.sha256(data).hexdigest()
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(
-            f"le fichier n'est pas en UTF-8 (octet {exc.start} : 0x{data[exc.start]:02x})",
-            path=path,
-            line=line,
-            hint="enregistrez le fichier en UTF-8 dans votre éditeur",
-        ) from None
-
-
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
-_TOML_END = " (at end of document)"
-# tomllib's messages, in French; one it does not list is shown as tomllib words it.
-_TOML_MESSAGES = {
-    "Invalid value": "valeur non valide",
-    "Invalid statement": "ligne non valide",
-    "Cannot overwrite a value": "cette clé a déjà une valeur : est-elle écrite deux fois?",
-    "Expected '=' after a key in a key/value pair": "il manque « = » après le nom de la clé",
-    "Expected newline or end of document after a statement": (
-        "la ligne continue après sa valeur : des guillemets manquent-ils?"
-    ),
-    "Invalid initial character for a key part": "caractère non valide au début d'un nom de clé",
-    "Unclosed array": "liste jamais fermée par « ] »",
-    "Unclosed inline table": "table jamais fermée par « } »",
-    "Unterminated string": "texte jamais fermé par ses guillemets",
-    "Invalid date or datetime": "date non valide",
-    "Invalid hex value": "code hexadécimal non valide",
-    "Unescaped '\\' in a string": "« \\ » seul dans un texte : écrivez « \\\\ »",
-    "Escaped character is not a Unicode scalar value": "caractère échappé non valide",
-    "Expected ']' at the end of a table declaration": "il manque « ] » au nom de la table",
-    "Expected ']]' at the end of an array declaration": "il manque « ]] » au nom de la table",
-}
-_TOML_PATTERNS = [
-    (re.compile(r"Illegal character '\\n'"), "texte jamais fermé par ses guillemets sur sa ligne"),
-    (re.compile(r"Cannot declare (.+) twice"), "la table {} est déclarée deux fois"),
-    (re.compile(r"Cannot (?:mutate immutable|redefine) namespace (.+)"), "la table {} existe déjà"),
-    (re.compile(r"Duplicate inline table key (.+)"), "la clé {} est écrite deux fois"),
-    (re.compile(r"(?:Found invalid|Illegal) character (.+)"), "caractère non valide : {}"),
-    (re.compile(r"Expected (.+)"), "il manque {}"),
-]
-
-
-def _toml_message(message: str) -> str:
-    """tomllib's English message in French."""
-    if message in _TOML_MESSAGES:
-        return _TOML_MESSAGES[message]
-    for pattern, french in _TOML_PATTERNS:
-        if match := pattern.fullmatch(message):
-            return french.format(*(_toml_token(group) for group in match.groups()))
-    return message
-
-
-def _toml_token(text: str) -> str:
-    """What tomllib writes as a Python repr (a key as a tuple, a character in quotes),
-    as an editor would read it: « contact.email », « ' », U+0001."""
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-    if isinstance(value, tuple):
-        value = ".".join(str(part) for part in value)
-    if not isinstance(value, str):
-        return text
-    if value.isprintable():
-        return f"« {value} »"
-    return " ".join(f"U+{ord(char):04X}" for char in value)
-
-
-def toml_value(value: object) -> str:
-    """A value written in TOML: JSON's string escapes are TOML's basic-string escapes."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | dt.date):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _parse_toml(text: str, path: Path, line_offset: int) -> dict[str, Any]:
-    """Parse TOML, turning tomllib's message into one with our file and line."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = column = None
-        if match:
-            line, column = int(match.group(1)) + line_offset, int(match.group(2))
-            message = _TOML_POSITION.sub("", message)
-        elif message.endswith(_TOML_END):  # the fault shows at the last line
-            line = text.rstrip("\n").count("\n") + 1 + line_offset
-            message = message.removesuffix(_TOML_END)
-        raise SourceError(
-            f"TOML non valide : {_toml_message(message)}",
-            path=path,
-            line=line,
-            column=column,
-            hint='les textes s\'écrivent entre "guillemets"; voir docs/format.md',
-        ) from None
-
-
-def _validate(
-    data: dict[str, Any],
-    schema: dict[str, tuple[type | tuple[type, ...], bool]],
-    path: Path,
-    text: str,
-    line_offset: int,
-    *,
-    table: str | None = None,
-    occurrence: int = 0,
-) -> None:
-    """Check keys against a schema: unknown keys, missing required ones, wrong types."""
-    where = f" dans [{table}]" if table else ""
-    for key, value in data.items():
-        if key not in schema:
-            close = difflib.get_close_matches(key, list(schema), n=1)
-            hint = (
-                f"vouliez-vous écrire « {close[0]} »?"
-                if close
-                else "clés connues : " + ", ".join(schema)
-            )
-            raise SourceError(
-                f"clé inconnue « {key} »{where}",
-                path=path,
-                line=_offset(_key_line(text, key, occurrence), line_offset),
-                hint=hint,
-            )
-        expected, _ = schema[key]
-        # bool is an int in Python, and a datetime a date: refuse both where they do not belong.
-        wrong = (
-            not isinstance(value, expected)
-            or (expected is int and isinstance(value, bool))
-            or (expected is dt.date and isinstance(value, dt.datetime))
-        )
-        if wrong:
-            name = _TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, type) else ""
-            raise SourceError(
-                f"« {key} »{where} doit être {name}",
-                path=path,
-                line=_offset(_key_line(text, key, occurrence), line_offset),
-            )
-    for key, (_, required) in schema.items():
-        if required and key not in data:
-            raise SourceError(
-                f"la clé obligatoire « {key} » manque{where}",
-                path=path,
-                line=1 + line_offset if line_offset else None,
-                hint=f"ajoutez une ligne {key} = … au fichier",
-            )
-
-
-def _offset(line: int | None, offset: int) -> int | None:
-    return None if line is None else line + offset
-
-
-def _key_line(text: str, key: str, occurrence: int = 0) -> int | None:
-    """The line where ``key =`` is written (its n-th time), for error messages."""
-    pattern = re.compile(rf"^\s*(?:\"{re.escape(key)}\"|{re.escape(key)})\s*=", re.M)
-    matches = list(pattern.finditer(text))
-    if not matches:
-        return None
-    match = matches[min(occurrence, len(matches) - 1)]
-    return text.count("\n", 0, match.start()) + 1
-
-
-def _value_line(text: str, value: str, occurrence: int = 0) -> int | None:
-    """The line where a quoted value is written (its n-th time), for error messages."""
-    index = -1
-    for _ in range(occurrence + 1):
-        index = text.find(f'"{value}"', index + 1)
-        if index < 0:
-            return None
-    return text.count("\n", 0, index) + 1
