@@ -502,3 +502,16 @@ def test_ordinals_in_headings_and_a_table_with_notes_at_the_foot(tmp_path: Path)
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)}, notes='"page"')
     result = build(root, tmp_path / "x.pdf")  # raises if a check fails
     assert read_pdf(result.output).page_of("le-2e-volet-avec-mme-gagnon") is not None
+
+
+def test_a_web_address_in_capitals_passes_lint_and_the_check(tmp_path: Path) -> None:
+    """Lint and the check share one link pattern: what lint lets through, the check
+    does not refuse once it is in the PDF (a URI's scheme is case-insensitive)."""
+    body = "Voir [le site](HTTPS://WWW.QUEBEC.CA/) du gouvernement.\n"
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)})
+    result = build(root, tmp_path / "out.pdf")  # raises if a check fails
+    uris = [link.uri for link in read_pdf(result.output).links if link.action == "URI"]
+    assert uris == ["HTTPS://WWW.QUEBEC.CA/"]
+    assert result.check is not None
+    links = next(c for c in result.check.checks if c.name == "links")
+    assert links.figures["external"] == 1 and not links.problems

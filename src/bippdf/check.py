@@ -15,16 +15,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compose import ANNEXE_ID, CONTENTS_ID, Composition
+from .compose import Composition
+from .contract import (
+    ANNEXE_ID,
+    CALL_ID,
+    CONTENTS_ID,
+    LETTER,
+    NOTE_ID,
+    TEXT_FONT,
+    TITLE_FONT,
+    TITLE_SUFFIX,
+    WEB_OR_MAIL,
+    PageGeometry,
+    call_id,
+    note_id,
+)
 from .errors import UnreadablePdfError
-from .layout import LETTER, PageGeometry
-from .markdown import CALL_ID, NOTE_ID, call_id, note_id
 from .readback import Line, Link, PdfReadback, normalize, read_pdf
 from .resources import can_draw, project_font_names, usable_cores
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
-_WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$")
 
 
 @dataclass
@@ -497,7 +508,7 @@ def _links(pdf: PdfReadback) -> CheckResult:
         where = _label(pdf, link.page)
         if link.action == "URI":
             external += 1
-            if not _WEB_OR_MAIL.match(link.uri or ""):
+            if not WEB_OR_MAIL.match(link.uri or ""):
                 result.problems.append(
                     Problem(
                         f"link to '{link.uri}' is not a well-formed http, https or mailto URI",
@@ -691,7 +702,9 @@ def _web(pdf: PdfReadback) -> CheckResult:
     return result
 
 
-_NOT_HEADINGS = re.compile(rf"^(?:{CONTENTS_ID}(?:-titre)?|{ANNEXE_ID})$")
+_NOT_HEADINGS = re.compile(
+    rf"^(?:{re.escape(CONTENTS_ID)}(?:{re.escape(TITLE_SUFFIX)})?|{re.escape(ANNEXE_ID)})$"
+)
 
 
 def _layout(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
@@ -699,8 +712,10 @@ def _layout(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     alone at the foot of a column (orphan) or its last line alone at the top (widow), a
     line running over its column, more than three hyphenated lines in a row."""
     result = CheckResult("layout")
-    # The running text's size: the most common size of Noto Serif lines.
-    sizes = Counter(line.size for page in pdf.lines for line in page if line.font == "Noto-Serif")
+    # The running text's size: the most common size of the text font's lines.
+    sizes = Counter(
+        line.size for page in pdf.lines for line in page if line.font == TEXT_FONT.pdf_name
+    )
     size = sizes.most_common(1)[0][0] if sizes else 0.0
     previous: list[Line] = []  # the last column's body lines, for widows across pages
     counts = {"orphans": 0, "widows": 0, "headings": 0, "hyphens": 0, "overruns": 0}
@@ -812,13 +827,14 @@ def _columns(
 
 
 def _is_body(line: Line, size: float) -> bool:
-    """A line of running text (Noto Serif roman at the text size), not a heading, a
+    """A line of running text (the text font's roman at the text size), not a heading, a
     byline, a lead, a caption, a quotation or a table."""
-    return line.font == "Noto-Serif" and abs(line.size - size) < 0.3
+    return line.font == TEXT_FONT.pdf_name and abs(line.size - size) < 0.3
 
 
 def _is_heading(line: Line) -> bool:
-    return line.font.startswith("Inter") and line.font != "Inter"
+    """A line in a face of the title font other than its regular: a heading."""
+    return line.font.startswith(TITLE_FONT.pdf_name) and line.font != TITLE_FONT.pdf_name
 
 
 def _is_full(line: Line, right: float) -> bool:
