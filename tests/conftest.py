@@ -10,8 +10,8 @@ import pytest
 from bippdf import build, source
 from bippdf.build import BuildResult
 from bippdf.check import Expectations
+from bippdf.check.readback import PdfReadback, read_pdf
 from bippdf.compose import Composition, compose
-from bippdf.readback import PdfReadback, read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"

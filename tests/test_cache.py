@@ -10,9 +10,9 @@ from PIL import Image
 
 from bippdf import cache
 from bippdf.build import build_issue
+from bippdf.check.readback import read_pdf
 from bippdf.cli import main
 from bippdf.errors import SourceError
-from bippdf.readback import read_pdf
 
 from .conftest import article, write_issue
 

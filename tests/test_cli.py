@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bippdf.check.readback import read_pdf
 from bippdf.cli import _parser, main
 from bippdf.errors import SourceError
-from bippdf.readback import read_pdf
 
 from .conftest import article, write_issue
 

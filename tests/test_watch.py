@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bippdf.build import IssueBuild
+from bippdf.check.readback import read_pdf
 from bippdf.errors import BuildError
-from bippdf.readback import read_pdf
 from bippdf.watch import Watcher
 
 from .conftest import article, write_issue

@@ -26,7 +26,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject
 
-from .layout import LETTER, PageGeometry
+from ..layout import LETTER, PageGeometry
 
 _T = TypeVar("_T")
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")

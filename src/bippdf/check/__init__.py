@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compose import Composition
-from .contract import (
+from ..compose import Composition
+from ..contract import (
     ANNEXE_ID,
     CALL_ID,
     CONTENTS_ID,
@@ -30,9 +30,9 @@ from .contract import (
     call_id,
     note_id,
 )
-from .errors import UnreadablePdfError
+from ..errors import UnreadablePdfError
+from ..resources import can_draw, project_font_names, usable_cores
 from .readback import Line, Link, PdfReadback, normalize, read_pdf
-from .resources import can_draw, project_font_names, usable_cores
 
 TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")

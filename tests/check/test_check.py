@@ -27,14 +27,14 @@ from pypdf.generic import (
 
 from bippdf import build
 from bippdf.check import Expectations, Report, _layout, check_pdf
+from bippdf.check.readback import read_pdf
 from bippdf.cli import main
 from bippdf.compose import compose
 from bippdf.errors import SourceError
-from bippdf.readback import read_pdf
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
-from .conftest import ISSUE_6, BuiltIssue, article, write_issue
+from ..conftest import ISSUE_6, BuiltIssue, article, write_issue
 
 
 def _edit(issue6: BuiltIssue, change: Callable[[PdfWriter], None]) -> Report:
@@ -304,7 +304,7 @@ def test_missing_heading_in_contents(small_issue: Path) -> None:
 
 # ---- the command ------------------------------------------------------------------
 
-SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "check-report.schema.json"
+SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "check-report.schema.json"
 
 
 def test_check_command_json_validates_against_the_schema(
