@@ -11,7 +11,7 @@ from bippdf import build, source
 from bippdf.build import BuildResult
 from bippdf.check import Expectations
 from bippdf.check.readback import PdfReadback, read_pdf
-from bippdf.compose import Composition, compose
+from bippdf.compose import Composition, compose, expectations
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"
@@ -40,7 +40,7 @@ def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
         pdf=read_pdf(result.output),
         composition=composition,
         html=html.read_text(encoding="utf-8"),
-        expected=Expectations.from_composition(composition),
+        expected=expectations(composition),
     )
 
 

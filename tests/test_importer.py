@@ -13,8 +13,8 @@ from PIL import Image
 
 from bippdf import markdown, source
 from bippdf.build import BuildResult, build
-from bippdf.check import Expectations, check_pdf
-from bippdf.compose import Composition, compose
+from bippdf.check import check_pdf
+from bippdf.compose import Composition, compose, expectations
 from bippdf.errors import SourceError
 from bippdf.importer import ImportReport, import_legacy
 
@@ -95,7 +95,7 @@ def body_of(report: ImportReport, index: int = 0) -> str:
 
 def test_seed_builds_and_passes_the_pdf_checks(imported: Imported) -> None:
     assert imported.built.notes == 31
-    expected = Expectations.from_composition(imported.composition, variant="web")
+    expected = expectations(imported.composition, variant="web")
     report = check_pdf(imported.built.output, expected)
     assert report.ok, report.summary()
 

@@ -470,9 +470,10 @@ def _check(
     variant: str,
 ) -> Report:
     """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
-    from .check import Expectations, check_pdf
+    from .check import check_pdf
+    from .compose import expectations
 
-    expected = Expectations.from_composition(composition, rendered.warnings, variant=variant)
+    expected = expectations(composition, rendered.warnings, variant=variant)
     report = check_pdf(rendered.pdf, expected, name=str(target))
     if not report.ok:
         problems = [str(problem) for problem in report.problems]

@@ -131,19 +131,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         if issue.notes == "page":  # each note goes with its first call, to the foot of the page
             _attach_footnotes([lead, body], {note.number: note for note in new_notes})
         contents.append(entry)
-        articles.append(
-            ComposedArticle(
-                id=entry.id,
-                title=entry.title,
-                lead=Markup(markdown.render(renderer, lead.tokens)) if lead else None,
-                body=Markup(markdown.render(renderer, body.tokens)),
-                authors=[_typeset_author(a, rules) for a in article.authors if not a.collaboration],
-                collaborators=[
-                    _typeset_author(a, rules) for a in article.authors if a.collaboration
-                ],
-                signature=article.signature,
-            )
-        )
+        articles.append(_composed_article(article, entry, (lead, body), renderer, rules))
     _check_anchors(sources, ids)
     notes = numbering.notes
     if notes and issue.notes == "annexe":
@@ -192,6 +180,26 @@ def expectations(
         metadata=dict(composition.metadata),
         warnings=list(warnings or []),
         variant=variant,
+    )
+
+
+def _composed_article(
+    article: Article,
+    entry: Entry,
+    parts: tuple[ParsedArticle | None, ParsedArticle],
+    renderer: markdown.BulletinRenderer,
+    rules: typography.Rules | None,
+) -> ComposedArticle:
+    """An article numbered and named, its lead and body rendered, for its template."""
+    lead, body = parts
+    return ComposedArticle(
+        id=entry.id,
+        title=entry.title,
+        lead=Markup(markdown.render(renderer, lead.tokens)) if lead else None,
+        body=Markup(markdown.render(renderer, body.tokens)),
+        authors=[_typeset_author(a, rules) for a in article.authors if not a.collaboration],
+        collaborators=[_typeset_author(a, rules) for a in article.authors if a.collaboration],
+        signature=article.signature,
     )
 
 
