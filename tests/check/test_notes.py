@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
-from pypdf.generic import (
-    NameObject,
-    TextStringObject,
-)
+from pypdf.generic import NameObject, TextStringObject
 
 from bippdf import build
 from bippdf.check import Expectations, check_pdf

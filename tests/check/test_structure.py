@@ -10,13 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypdf import PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from bippdf import build
 from bippdf.check import check_pdf

@@ -37,7 +37,7 @@ class CheckResult:
 
     @property
     def status(self) -> str:
-        """ "fail" when it found a problem, else "pass"."""
+        """Whether it found a problem: "fail", or "pass"."""
         return "fail" if self.problems else "pass"
 
 
