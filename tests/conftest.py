@@ -9,9 +9,9 @@ import pytest
 
 from bippdf import build_pdf, source
 from bippdf.check import Expectations
-from bippdf.compose import Composition, compose
+from bippdf.check.readback import PdfReadback, read_pdf
+from bippdf.compose import Composition, compose, expectations
 from bippdf.pipeline import BuildResult
-from bippdf.readback import PdfReadback, read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"
@@ -40,7 +40,7 @@ def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
         pdf=read_pdf(result.output),
         composition=composition,
         html=html.read_text(encoding="utf-8"),
-        expected=Expectations.from_composition(composition),
+        expected=expectations(composition),
     )
 
 

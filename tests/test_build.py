@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2
 from fontTools.ttLib import TTFont
 
-from bippdf.readback import normalize
+from bippdf.check.readback import normalize
 
 from .conftest import FIXTURES, ISSUE_6, ROOT, BuiltIssue
 

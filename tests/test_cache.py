@@ -9,10 +9,10 @@ import pytest
 from PIL import Image
 
 from bippdf import cache
+from bippdf.check.readback import read_pdf
 from bippdf.cli import main
 from bippdf.errors import SourceError
 from bippdf.pipeline import Options
-from bippdf.readback import read_pdf
 from bippdf.schedule import build_issues
 
 from .conftest import article, write_issue

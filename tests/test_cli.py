@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from bippdf.arguments import parser
+from bippdf.check.readback import read_pdf
 from bippdf.cli import main
 from bippdf.errors import SourceError
-from bippdf.readback import read_pdf
 
 from .conftest import article, write_issue
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bippdf import build_pdf
-from bippdf.readback import read_pdf
+from bippdf.check.readback import read_pdf
 
 from .conftest import ROOT
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bippdf import build_pdf
-from bippdf.readback import read_pdf
+from bippdf.check.readback import read_pdf
 
 from .conftest import ROOT
 

@@ -12,8 +12,8 @@ from pypdf.generic import NameObject, NumberObject
 
 from bippdf import build_pdf, messages
 from bippdf.check import check_pdf
+from bippdf.check.readback import read_pdf
 from bippdf.errors import CheckError
-from bippdf.readback import read_pdf
 
 from .conftest import BuiltIssue, WebIssue, article, write_issue
 

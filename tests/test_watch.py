@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bippdf.check.readback import read_pdf
 from bippdf.errors import BuildError
 from bippdf.pipeline import Options
-from bippdf.readback import read_pdf
 from bippdf.schedule import IssueBuild
 from bippdf.watch import Watcher
 

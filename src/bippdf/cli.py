@@ -160,13 +160,13 @@ def _progress(issue: Path, result: BuildResult) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import Expectations, check_pdf
-    from .compose import compose
     from .source import load_issue
 
     expected = None
     if args.issue is not None:
-        issue = load_issue(args.issue)
-        expected = Expectations.from_composition(compose(issue), variant=args.variant)
+        from .compose import compose, expectations  # jinja2, babel, PIL: only with the sources
+
+        expected = expectations(compose(load_issue(args.issue)), variant=args.variant)
     elif args.variant:
         expected = Expectations(variant=args.variant)
     report = check_pdf(args.pdf, expected)

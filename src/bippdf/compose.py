@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import jinja2
@@ -23,10 +23,23 @@ from markupsafe import Markup
 from PIL import Image
 
 from . import lint, markdown, sandbox, typography
+from .contract import (
+    ANNEXE_ID,
+    CALL_ID,
+    CONTENTS_ID,
+    CONTENTS_TITLE_ID,
+    LETTER,
+    NOTE_ID,
+    PageGeometry,
+    call_id,
+    note_id,
+)
 from .errors import SourceError, SourceErrors
-from .layout import LETTER, PageGeometry
 from .markdown import ParsedArticle, Token
 from .source import Article, Author, Issue
+
+if TYPE_CHECKING:
+    from .check import Expectations
 
 
 @dataclass
@@ -71,10 +84,6 @@ class Composition:
     contents: list[Entry]
     notes: list[Note]
     metadata: dict[str, str]  # Title, Author, Subject, Lang, as written into the PDF
-
-
-ANNEXE_ID = "annexe"
-CONTENTS_ID = "table-des-matieres"
 
 
 def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
@@ -122,19 +131,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         if issue.notes == "page":  # each note goes with its first call, to the foot of the page
             _attach_footnotes([lead, body], {note.number: note for note in new_notes})
         contents.append(entry)
-        articles.append(
-            ComposedArticle(
-                id=entry.id,
-                title=entry.title,
-                lead=Markup(markdown.render(renderer, lead.tokens)) if lead else None,
-                body=Markup(markdown.render(renderer, body.tokens)),
-                authors=[_typeset_author(a, rules) for a in article.authors if not a.collaboration],
-                collaborators=[
-                    _typeset_author(a, rules) for a in article.authors if a.collaboration
-                ],
-                signature=article.signature,
-            )
-        )
+        articles.append(_composed_article(article, entry, (lead, body), renderer, rules))
     _check_anchors(sources, ids)
     notes = numbering.notes
     if notes and issue.notes == "annexe":
@@ -148,6 +145,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         notes=notes if issue.notes == "annexe" else [],
         annexe_id=ANNEXE_ID,
         contents_id=CONTENTS_ID,
+        contents_title_id=CONTENTS_TITLE_ID,
         cover_image=sandbox.issue_url(issue.root, issue.cover_image) if issue.cover_image else None,
         byline=_byline,
         page_css=Markup(geometry.css()),
@@ -159,6 +157,50 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         "Lang": issue.language,
     }
     return Composition(html=html, contents=contents, notes=notes, metadata=metadata)
+
+
+def expectations(
+    composition: Composition,
+    warnings: list[str] | None = None,
+    *,
+    variant: str | None = None,
+) -> Expectations:
+    """What the PDF of this composition must hold, for ``check``: the headings in reading
+    order, the number of notes, the metadata, and what WeasyPrint said while rendering."""
+    from .check import Expectations  # the PDF reader's libraries: loaded only to check
+
+    headings = [
+        (level, entry.text)
+        for article in composition.contents
+        for level, entry in [(1, article)] + [(2, child) for child in article.children]
+    ]
+    return Expectations(
+        headings=headings,
+        notes=len(composition.notes),
+        metadata=dict(composition.metadata),
+        warnings=list(warnings or []),
+        variant=variant,
+    )
+
+
+def _composed_article(
+    article: Article,
+    entry: Entry,
+    parts: tuple[ParsedArticle | None, ParsedArticle],
+    renderer: markdown.BulletinRenderer,
+    rules: typography.Rules | None,
+) -> ComposedArticle:
+    """An article numbered and named, its lead and body rendered, for its template."""
+    lead, body = parts
+    return ComposedArticle(
+        id=entry.id,
+        title=entry.title,
+        lead=Markup(markdown.render(renderer, lead.tokens)) if lead else None,
+        body=Markup(markdown.render(renderer, body.tokens)),
+        authors=[_typeset_author(a, rules) for a in article.authors if not a.collaboration],
+        collaborators=[_typeset_author(a, rules) for a in article.authors if a.collaboration],
+        signature=article.signature,
+    )
 
 
 class _Ids:
@@ -178,7 +220,7 @@ class _Ids:
 
 
 def _is_note_id(name: str) -> bool:
-    return bool(markdown.NOTE_ID.match(name) or markdown.CALL_ID.match(name))
+    return bool(NOTE_ID.match(name) or CALL_ID.match(name))
 
 
 class NoteNumbering:
@@ -201,7 +243,7 @@ class NoteNumbering:
             number = self.numbers[key]
             token["attrs"] = {
                 "number": number,
-                "call_id": markdown.call_id(number) if first else None,
+                "call_id": call_id(number) if first else None,
             }
 
     def collect(
@@ -212,8 +254,8 @@ class NoteNumbering:
         new = [
             Note(
                 number=number,
-                id=markdown.note_id(number),
-                call_id=markdown.call_id(number),
+                id=note_id(number),
+                call_id=call_id(number),
                 html=Markup(markdown.render(renderer, body.definitions[key][0].tokens)),
             )
             for number, key in own

@@ -12,17 +12,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import markdown
+from .contract import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, WEB_OR_MAIL
 from .errors import SourceError
 from .markdown import ParsedArticle
 from .resources import can_draw
 from .source import ISSUE_FILE, Article, Issue, image_problem
 
-ALLOWED_ELEMENTS = ("sup", "sub", "b", "i", "em", "strong", "br", "span", "abbr", "small")
-ALLOWED_ATTRIBUTES = ("title", "lang", "dir")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-_WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$", re.I)
 
 
 def lint(
@@ -240,7 +238,7 @@ def _links(
         if token["type"] != "link":
             continue
         url = token["attrs"]["url"]
-        if url.startswith("#") or _WEB_OR_MAIL.match(url):
+        if url.startswith("#") or WEB_OR_MAIL.match(url):
             continue
         yield SourceError(
             f"le lien vers « {url} » ne mène ni à une adresse web, ni à une adresse courriel, "

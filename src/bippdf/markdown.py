@@ -22,6 +22,8 @@ from mistune.plugins.table import table
 from mistune.plugins.url import url
 from mistune.util import unikey
 
+from .contract import note_id
+
 if TYPE_CHECKING:
     from mistune.block_parser import BlockParser
     from mistune.core import InlineState
@@ -77,20 +79,6 @@ def parse_note_definition(block: BlockParser, m: Match[str], state: BlockState) 
 def _dedent(text: str) -> str:
     """A note's continuation lines without their indentation."""
     return "\n".join(line.strip() for line in text.strip().splitlines())
-
-
-def call_id(number: int) -> str:
-    """The id of a note's first call, which its note links back to."""
-    return f"appel-{number}"
-
-
-def note_id(number: int) -> str:
-    """The id of a note, in the Annexe or at the foot of the page."""
-    return f"note-{number}"
-
-
-CALL_ID = re.compile(r"^appel-\d+$")
-NOTE_ID = re.compile(r"^note-\d+$")
 
 
 def render_note_ref(

@@ -196,11 +196,10 @@ def _refuse_broken_images(rendered: Rendered) -> None:
 
 def _verify(composed: Composed, rendered: Rendered, target: Path, variant: str) -> Report:
     """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
-    from .check import Expectations, check_pdf
+    from .check import check_pdf
+    from .compose import expectations
 
-    expected = Expectations.from_composition(
-        composed.composition, rendered.warnings, variant=variant
-    )
+    expected = expectations(composed.composition, rendered.warnings, variant=variant)
     report = check_pdf(rendered.pdf, expected, name=str(target))
     if not report.ok:
         problems = [str(problem) for problem in report.problems]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bippdf import markdown, source
-from bippdf.check import Expectations, check_pdf
-from bippdf.compose import Composition, compose
+from bippdf.check import check_pdf
+from bippdf.compose import Composition, compose, expectations
 from bippdf.importer import ImportReport, import_legacy
 from bippdf.pipeline import BuildResult, build_pdf
 
@@ -67,7 +67,7 @@ def words_before_calls(composition: Composition, count: int = 4) -> dict[int, li
 
 def test_seed_builds_and_passes_the_pdf_checks(imported: Imported) -> None:
     assert imported.built.notes == 31
-    expected = Expectations.from_composition(imported.composition, variant="web")
+    expected = expectations(imported.composition, variant="web")
     report = check_pdf(imported.built.output, expected)
     assert report.ok, report.summary()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..lint import ALLOWED_ELEMENTS
+from ..contract import ALLOWED_ELEMENTS
 from .model import Block, Problem
 
 _LINK = re.compile(r"(?<!!)\[(?P<text>(?:\\.|[^\[\]\\])*)\]\((?P<url>[^()\s]*)\)")

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from bippdf.readback import _in_child, read_pdf
+from bippdf.check.readback import _in_child, read_pdf
 
-from .conftest import BuiltIssue
+from ..conftest import BuiltIssue
 
 
 def test_two_processes_read_the_same_as_one(issue6: BuiltIssue) -> None:

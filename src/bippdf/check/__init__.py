@@ -1,0 +1,81 @@
+"""Checking a built PDF: pages, contents, notes, links, fonts, overflow, metadata.
+
+Everything is read back from the PDF itself (see ``readback``). Each problem is
+one line naming the printed page and what is wrong, so that CI and the printer's
+last look can point at it. With the issue's sources (``compose.expectations``),
+the checks also compare the PDF with what the sources call for (headings, notes,
+metadata). The checks come in families, one module each: ``structure``,
+``notes``, ``typesetting``, ``prepress`` (the print variant) and
+``accessibility`` (the web variant).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UnreadablePdfError
+from ..resources import usable_cores
+from .accessibility import check_web
+from .notes import check_notes
+from .prepress import check_print
+from .readback import PdfReadback, read_pdf
+from .report import TOLERANCE, CheckResult, Expectations, Problem, Report
+from .structure import check_contents, check_links, check_metadata, check_pages
+from .typesetting import check_fonts, check_layout, check_overflow
+
+__all__ = [
+    "CheckResult",
+    "Expectations",
+    "Problem",
+    "Report",
+    "check_pdf",
+    "detect_variant",
+]
+
+
+def check_pdf(
+    pdf: Path | bytes,
+    expected: Expectations | None = None,
+    *,
+    name: str | None = None,
+    workers: int | None = None,
+) -> Report:
+    """Run every check on a PDF (a file or its bytes). The pages are read by ``workers``
+    processes (default: two if this process may use two cores)."""
+    expected = expected or Expectations()
+    label = name or (str(pdf) if isinstance(pdf, Path) else "PDF")
+    if workers is None:
+        workers = min(2, usable_cores())
+    try:
+        data = read_pdf(pdf, geometry=expected.geometry, tolerance=TOLERANCE, workers=workers)
+    except Exception as exc:  # a damaged or foreign PDF: said, never a traceback
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UnreadablePdfError(
+            f"cannot read the PDF: {reason}",
+            path=pdf if isinstance(pdf, Path) else None,
+            hint="give a PDF built by bippdf",
+        ) from None
+    checks = [
+        check_pages(data, expected),
+        check_contents(data, expected),
+        check_notes(data, expected),
+        check_links(data),
+        check_fonts(data, expected),
+        check_overflow(data, expected.geometry),
+        check_layout(data, expected.geometry),
+        check_metadata(data, expected),
+    ]
+    variant = expected.variant or detect_variant(data)
+    if variant == "print":
+        checks.append(check_print(data, expected.geometry))
+    elif variant == "web":
+        checks.append(check_web(data))
+    return Report(pdf=label, checks=checks)
+
+
+def detect_variant(pdf: PdfReadback) -> str | None:
+    """ "print" for a PDF with a bleed or a PDF/X output intent, "web" for a tagged one."""
+    bled = any(boxes["MediaBox"] != boxes["TrimBox"] for boxes in pdf.boxes)
+    if bled or "GTS_PDFX" in pdf.structure.output_intents:
+        return "print"
+    return "web" if pdf.structure.tagged else None

@@ -1,0 +1,29 @@
+"""The accessibility checks of the web variant: what PDF/UA-1 asks that a program can
+verify (the Matterhorn protocol's automatic checkpoints)."""
+
+from __future__ import annotations
+
+from .readback import PdfReadback
+from .report import CheckResult, Problem
+
+
+def check_web(pdf: PdfReadback) -> CheckResult:
+    """The automatically testable checkpoints of PDF/UA-1 (Matterhorn protocol)."""
+    found = pdf.structure
+    result = CheckResult("web", figures={"figures": len(found.figures)})
+    needs = [
+        (found.marked, "/MarkInfo /Marked true (Matterhorn 01-001)"),
+        (found.tagged, "a structure tree (01-002)"),
+        (bool(pdf.language), "a document language, /Lang (11-001)"),
+        (found.display_title, "/ViewerPreferences /DisplayDocTitle true (07-001)"),
+        ("<dc:title" in found.xmp, "an XMP metadata stream with dc:title (06-003)"),
+        ("pdfuaid:part" in found.xmp, "pdfuaid:part in its XMP metadata (06-002)"),
+        (not found.encrypted, "no encryption that locks out assistive technology (26-001)"),
+    ]
+    for holds, what in needs:
+        if not holds:
+            result.problems.append(Problem(f"the PDF lacks {what}"))
+    for alt in found.figures:
+        if not alt:
+            result.problems.append(Problem("a Figure has no alternative text, /Alt (13-004)"))
+    return result

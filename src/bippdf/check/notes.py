@@ -1,0 +1,169 @@
+"""The check of the notes: calls numbered in reading order, each linking to its note and
+each note back to its call, in the Annexe or at the foot of the call's page."""
+
+from __future__ import annotations
+
+import re
+
+from ..contract import ANNEXE_ID, CALL_ID, NOTE_ID, call_id, note_id
+from .readback import Link, PdfReadback
+from .report import CheckResult, Expectations, Problem, page_label
+
+
+def check_notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+    """Calls numbered 1..N in reading order, each linking to its note, each note linking
+    back to its call; the notes stand in the Annexe, or (without one) at the foot of
+    their call's page; the PDF holds exactly N notes."""
+    result = CheckResult("notes")
+    annexe = pdf.page_of(ANNEXE_ID)
+    at_foot = annexe is None
+    calls = sorted(
+        (
+            link
+            for link in pdf.links
+            if link.dest and NOTE_ID.match(link.dest) and (annexe is None or link.page < annexe)
+        ),
+        key=_reading_key,
+    )
+    backs = [link for link in pdf.links if link.dest and CALL_ID.match(link.dest)]
+    result.figures.update(calls=len(calls), notes=len(backs))
+    if at_foot and calls and not backs:
+        result.problems.append(
+            Problem(
+                f"the PDF has note calls but no notes: no Annexe (destination '{ANNEXE_ID}') "
+                "and no notes at the foot of the pages"
+            )
+        )
+        return result
+    call_links = _number_calls(pdf, calls, result)
+    note_pages = _read_notes(pdf, backs, call_links, result)
+    last = pdf.page_count if annexe is None else annexe
+    _match_calls(pdf, call_links, note_pages, (at_foot, last), result)
+    for number in sorted(set(note_pages) - set(call_links)):
+        result.problems.append(
+            Problem(
+                f"note {number} of the Annexe is never called",
+                page_label(pdf, note_pages[number]),
+            )
+        )
+    if expected.notes is not None and len(note_pages) != expected.notes:
+        result.problems.append(
+            Problem(f"the Annexe holds {len(note_pages)} notes, the sources {expected.notes}")
+        )
+    return result
+
+
+def _number(text: str) -> int | None:
+    """The number a note call or note shows. The text under a call's rectangle may take
+    in the slanted end of the letter before it (« municipalité¹ » reads « é1 »)."""
+    match = re.fullmatch(r"\D?(\d+)", text, re.ASCII)
+    return int(match[1]) if match else None
+
+
+def _reading_key(link: Link) -> tuple[int, int, float]:
+    """Page, then the order in which the page's text is read (columns included)."""
+    return link.page, link.order, -link.rect[3]
+
+
+def _number_calls(pdf: PdfReadback, calls: list[Link], result: CheckResult) -> dict[int, Link]:
+    """Each note's first call, by number: calls come 1..N in reading order (a note called
+    again takes no new number) and link to their note."""
+    call_links: dict[int, Link] = {}
+    expected_number = 1
+    for call in calls:
+        where = page_label(pdf, call.page)
+        digits = _number(call.text)
+        if digits is None:
+            result.problems.append(Problem(f"a note call reads '{call.text}', not a number", where))
+            continue
+        number = digits
+        if number in call_links:  # a note called again: no new number
+            continue
+        if number != expected_number:
+            result.problems.append(
+                Problem(f"call of note {number} comes where note {expected_number} is due", where)
+            )
+        expected_number = max(expected_number, number) + 1
+        call_links[number] = call
+        if call.dest != note_id(number):
+            result.problems.append(
+                Problem(
+                    f"call of note {number} links to {(call.dest or '').replace('-', ' ')}", where
+                )
+            )
+    return call_links
+
+
+def _read_notes(
+    pdf: PdfReadback, backs: list[Link], call_links: dict[int, Link], result: CheckResult
+) -> dict[int, int]:
+    """Each note's page, by number: a note is numbered, stands once, has a text, and
+    links back to its call."""
+    note_pages: dict[int, int] = {}
+    for back in backs:
+        where = page_label(pdf, back.page)
+        if not back.text.isdigit():
+            result.problems.append(
+                Problem(f"a note of the Annexe is numbered '{back.text}'", where)
+            )
+            continue
+        number = int(back.text)
+        if number in note_pages:
+            result.problems.append(Problem(f"note {number} stands twice in the Annexe", where))
+        note_pages[number] = back.page
+        if not back.line.removeprefix(back.text).strip():
+            result.problems.append(Problem(f"note {number} is empty", where))
+        if back.dest != call_id(number):
+            result.problems.append(
+                Problem(f"note {number} links back to {(back.dest or '').replace('-', ' ')}", where)
+            )
+        elif number in call_links and back.dest_page != call_links[number].page:
+            result.problems.append(
+                Problem(
+                    f"note {number} links back to page {page_label(pdf, back.dest_page)}, but "
+                    f"its call is on page {page_label(pdf, call_links[number].page)}",
+                    where,
+                )
+            )
+    return note_pages
+
+
+def _match_calls(
+    pdf: PdfReadback,
+    call_links: dict[int, Link],
+    note_pages: dict[int, int],
+    where_notes: tuple[bool, int],
+    result: CheckResult,
+) -> None:
+    """Every call has its note, where the call links: at the foot of the call's page, or
+    in the Annexe, from the page given on (``where_notes``: at the foot, Annexe page)."""
+    at_foot, annexe = where_notes
+    for number, call in call_links.items():
+        page = call.page
+        if number not in note_pages:
+            note_page = pdf.page_of(note_id(number))
+            if note_page is not None and (at_foot or note_page >= annexe):
+                problem = Problem(
+                    f"note {number} does not link back to its call", page_label(pdf, note_page)
+                )
+            else:
+                where = "at the foot of its page" if at_foot else "in the Annexe"
+                problem = Problem(f"note {number} is called but not {where}", page_label(pdf, page))
+            result.problems.append(problem)
+        elif at_foot and note_pages[number] != page:
+            result.problems.append(
+                Problem(
+                    f"note {number} stands at the foot of page "
+                    f"{page_label(pdf, note_pages[number])}, but its call is on page "
+                    f"{page_label(pdf, page)}",
+                    page_label(pdf, page),
+                )
+            )
+        elif call.dest_page != note_pages[number]:
+            result.problems.append(
+                Problem(
+                    f"call of note {number} links to page {page_label(pdf, call.dest_page)}, "
+                    f"but note {number} is on page {page_label(pdf, note_pages[number])}",
+                    page_label(pdf, page),
+                )
+            )

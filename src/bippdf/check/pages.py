@@ -1,0 +1,349 @@
+"""Reading one page of a PDF back: its text, footer, overflow, lines, links, images, marks.
+
+pypdfium2 reads the text (also inside a rectangle, such as the page number at
+the end of a contents entry), its fonts and baselines; pypdf the annotations.
+Everything is in the coordinates of the trimmed page, whatever the bleed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
+
+from ..contract import PageGeometry
+
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass
+class Link:
+    """A link annotation: where it stands and where it goes."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+    text: str
+    line: str = ""  # the text from the link to the end of its line
+    order: int = -1  # where its text comes in the page's reading order (pdfium's text index)
+    action: str | None = None  # the PDF action: URI, GoTo, Launch, GoToR…
+    uri: str | None = None
+    dest: str | None = None
+    dest_page: int | None = None
+
+
+@dataclass
+class Line:
+    """A line of text as drawn: its box in points and its text."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+    text: str
+    font: str = ""  # the font of its first character, as the PDF names it
+    baseline: float = 0.0  # the baseline of its first character
+    size: float = 0.0  # the font size of its first character, in points
+
+    @property
+    def middle(self) -> float:
+        """Halfway between its bottom and its top."""
+        return (self.bottom + self.top) / 2
+
+
+@dataclass
+class Picture:
+    """An image drawn on a page: where (points, from the trim corner) and its pixels."""
+
+    box: tuple[float, float, float, float]
+    pixels: tuple[int, int]
+
+    @property
+    def ppi(self) -> float:
+        """Its effective resolution at the size it is printed (the lower of the two axes)."""
+        left, bottom, right, top = self.box
+        width, height = max(right - left, 0.01) / 72, max(top - bottom, 0.01) / 72
+        return min(self.pixels[0] / width, self.pixels[1] / height)
+
+
+@dataclass
+class Page:
+    """What is read of one page."""
+
+    text: str
+    footer: str
+    outside: str
+    links: list[Link]
+    lines: list[Line]
+    images: list[Picture]
+    marks: list[tuple[float, float, float, float]]
+
+
+def read_page(
+    reader: PdfReader,
+    document: Any,
+    index: int,
+    geometry: PageGeometry,
+    tolerance: float,
+    destinations: dict[str, int],
+) -> Page:
+    """One page's text, footer, overflow, links, lines, images and marks, in trim
+    coordinates."""
+    page = reader.pages[index]
+    pdfium_page = document[index]
+    trim = page.trimbox  # the page as printed: the MediaBox less the bleed and marks
+    dx, dy = float(trim.left), float(trim.bottom)
+    textpage = _Trimmed(pdfium_page.get_textpage(), dx, dy)
+    try:
+        width, height = float(trim.width), float(trim.height)
+        left, bottom, right, top = geometry.text_block_pt(index)
+        objects = pypdfium2.raw
+        return Page(
+            text=textpage.get_text_range(),
+            footer=normalize(textpage.get_text_bounded(0, 0, width, bottom)),
+            outside=normalize(
+                textpage.get_text_bounded(0, bottom, left - tolerance, top)
+                + " "
+                + textpage.get_text_bounded(right + tolerance, bottom, width, top)
+            ),
+            links=_links(page, index, textpage, destinations, width, (dx, dy)),
+            lines=_lines(textpage, bottom, top),
+            images=[
+                Picture(_shift(obj.get_bounds(), dx, dy), tuple(obj.get_px_size()))
+                for obj in pdfium_page.get_objects(filter=[objects.FPDF_PAGEOBJ_IMAGE])
+            ],
+            marks=[
+                box
+                for obj in pdfium_page.get_objects(filter=[objects.FPDF_PAGEOBJ_PATH])
+                if _beside(box := _shift(obj.get_bounds(), dx, dy), width, height)
+            ],
+        )
+    finally:
+        textpage.close()
+        pdfium_page.close()
+
+
+def normalize(text: str) -> str:
+    """Text as compared by checks: hyphens added at line ends dropped, a hyphen that
+    stood at a line end restored (pdfium reads it as U+FFFE), all white space one space."""
+    text = re.sub("\u2010\r?\n", "", text)  # hyphenation by the layout
+    text = text.replace("\ufffe", "-").replace("\u00ad", "").replace("\x02", "")
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def _beside(box: tuple[float, float, float, float], width: float, height: float) -> bool:
+    """Whether a box lies wholly outside the trimmed page (as crop marks do)."""
+    left, bottom, right, top = box
+    return right <= 0 or left >= width or top <= 0 or bottom >= height
+
+
+def _shift(box: Any, dx: float, dy: float) -> tuple[float, float, float, float]:
+    """A box moved by the trim corner's offset."""
+    left, bottom, right, top = box
+    return left - dx, bottom - dy, right - dx, top - dy
+
+
+class _Trimmed:
+    """A pdfium text page in the coordinates of the trimmed page: with a bleed, the
+    MediaBox's origin is the corner of the bleed and marks, not of the page."""
+
+    def __init__(self, textpage: Any, dx: float, dy: float) -> None:
+        self.textpage, self.dx, self.dy = textpage, dx, dy
+        self._as_parameter_ = textpage._as_parameter_  # for pdfium's raw functions
+
+    def get_text_range(self) -> str:
+        """The page's whole text."""
+        return str(self.textpage.get_text_range())
+
+    def get_text_bounded(self, left: float, bottom: float, right: float, top: float) -> str:
+        """The text inside a rectangle of the trimmed page."""
+        return str(
+            self.textpage.get_text_bounded(
+                left + self.dx, bottom + self.dy, right + self.dx, top + self.dy
+            )
+        )
+
+    def count_rects(self) -> int:
+        """How many runs of text pdfium finds on the page."""
+        return int(self.textpage.count_rects())
+
+    def get_rect(self, index: int) -> tuple[float, float, float, float]:
+        """A run's box on the trimmed page."""
+        return _shift(self.textpage.get_rect(index), self.dx, self.dy)
+
+    def get_index(self, x: float, y: float, x_tol: float, y_tol: float) -> int | None:
+        """The character at a point of the trimmed page, if any."""
+        index = self.textpage.get_index(x + self.dx, y + self.dy, x_tol, y_tol)
+        return None if index is None else int(index)
+
+    def origin(self, index: int) -> float:
+        """The baseline of a character."""
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pypdfium2.raw.FPDFText_GetCharOrigin(self, index, ctypes.byref(x), ctypes.byref(y))
+        return y.value - self.dy
+
+    def close(self) -> None:
+        """Free pdfium's text page."""
+        self.textpage.close()
+
+
+def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
+    """The page's lines between ``bottom`` and ``top``, top to bottom, left to right.
+
+    pdfium gives runs of text (a line is cut where the font changes, at a note
+    call for instance); runs at the same height with no more than a word space
+    between them are one line. Two columns' lines at the same height stay apart.
+    A line's text is read once its extent is known, in the order pdfium reads it
+    (a superscript stays where it stands)."""
+    runs = []
+    for index in range(textpage.count_rects()):
+        left, low, right, high = textpage.get_rect(index)
+        if low >= bottom - 1 and high <= top + 1:
+            runs.append(Line(left, low, right, high, ""))
+    runs.sort(key=lambda run: (-run.top, run.left))
+    lines: list[Line] = []
+    for run in runs:
+        same = next(
+            (line for line in _nearby(lines, run.top) if _same_line(line, run)),
+            None,
+        )
+        if same is None:
+            lines.append(run)
+            continue
+        same.left, same.right = min(same.left, run.left), max(same.right, run.right)
+        same.bottom, same.top = min(same.bottom, run.bottom), max(same.top, run.top)
+    for line in lines:
+        line.text = textpage.get_text_bounded(line.left, line.bottom, line.right, line.top)
+    lines.sort(key=lambda line: (-line.top, line.left))
+    for line in lines:
+        index = textpage.get_index(line.left + 1, line.middle, 2, 2)
+        if index is not None:
+            line.font = SUBSET_PREFIX.sub("", _font_name(textpage, index))
+            line.baseline = textpage.origin(index)
+            line.size = round(pypdfium2.raw.FPDFText_GetFontSize(textpage, index), 2)
+        else:
+            line.baseline = line.bottom
+    return lines
+
+
+_TALLEST_LINE = 72.0  # points: no line of text is taller than an inch
+
+
+def _nearby(lines: list[Line], top: float) -> Iterator[Line]:
+    """The lines a run at ``top`` may belong to, the earliest first. Runs come top to
+    bottom, so lines begun more than a tall line's height above cannot reach it: looking
+    no further keeps reading a page linear in its runs."""
+    start = len(lines)
+    while start and lines[start - 1].top - top <= _TALLEST_LINE:
+        start -= 1
+    return iter(lines[start:])
+
+
+def _font_name(textpage: Any, index: int) -> str:
+    """The name of the font a character is drawn in (pdfium's FPDFText_GetFontInfo)."""
+    size = pypdfium2.raw.FPDFText_GetFontInfo(textpage, index, None, 0, None)
+    buffer = ctypes.create_string_buffer(size)
+    pypdfium2.raw.FPDFText_GetFontInfo(textpage, index, buffer, size, None)
+    return buffer.value.decode("utf-8", "replace")
+
+
+def _same_line(line: Line, run: Line) -> bool:
+    """Whether a run continues a line: overlapping heights, at most a word space apart
+    (a superscript note call sits higher but overlaps its line)."""
+    overlap = min(line.top, run.top) - max(line.bottom, run.bottom)
+    gap = max(run.left - line.right, line.left - run.right)
+    return overlap > 0.5 and gap <= 8
+
+
+def _links(
+    page: Any,
+    index: int,
+    textpage: Any,
+    destinations: dict[str, int],
+    width: float,
+    offset: tuple[float, float],
+) -> list[Link]:
+    """The page's links, one per target and line: WeasyPrint writes one annotation per
+    box of a link (text, leader, page number), which are merged here."""
+    links: list[Link] = []
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        if annot.get("/Subtype") == "/Link":
+            _merge(links, _link(annot, index, destinations, offset))
+    for link in links:
+        _read_text(link, textpage, width)
+    return links
+
+
+def _link(
+    annot: Any, index: int, destinations: dict[str, int], offset: tuple[float, float]
+) -> Link:
+    """A link annotation: its rectangle from the trim corner, its action and its target."""
+    rect = [float(v) - offset[i % 2] for i, v in enumerate(annot["/Rect"])]
+    link = Link(
+        page=index,
+        text="",
+        rect=(
+            min(rect[0], rect[2]),
+            min(rect[1], rect[3]),
+            max(rect[0], rect[2]),
+            max(rect[1], rect[3]),
+        ),
+    )
+    action = annot.get("/A")
+    action = action.get_object() if isinstance(action, IndirectObject) else action
+    target = annot.get("/Dest")
+    if isinstance(action, DictionaryObject):
+        link.action = str(action.get("/S", "")).lstrip("/") or None
+        if link.action == "URI":
+            link.uri = str(action.get("/URI"))
+        elif link.action == "GoTo":
+            target = action.get("/D")
+    if target is not None:
+        target = target.get_object() if isinstance(target, IndirectObject) else target
+        if isinstance(target, str):
+            link.dest = str(target)
+            link.dest_page = destinations.get(link.dest)
+    return link
+
+
+def _merge(links: list[Link], link: Link) -> None:
+    """Add a link, or widen the link to the same target whose rectangle it touches."""
+    same = next(
+        (
+            other
+            for other in links
+            if (other.dest, other.uri) == (link.dest, link.uri) and _overlap(other.rect, link.rect)
+        ),
+        None,
+    )
+    if same is None:
+        links.append(link)
+    else:
+        same.rect = (
+            min(same.rect[0], link.rect[0]),
+            min(same.rect[1], link.rect[1]),
+            max(same.rect[2], link.rect[2]),
+            max(same.rect[3], link.rect[3]),
+        )
+
+
+def _read_text(link: Link, textpage: Any, width: float) -> None:
+    """The text under a link, the rest of its line, and its place in reading order."""
+    left, bottom, right, top = link.rect
+    link.text = normalize(textpage.get_text_bounded(*link.rect))
+    if link.text.replace(" ", "").isdigit():  # pdfium may split a number's digits
+        link.text = link.text.replace(" ", "")
+    link.line = normalize(textpage.get_text_bounded(left, bottom, width, top))
+    index = textpage.get_index((left + right) / 2, (bottom + top) / 2, 2, 2)
+    link.order = -1 if index is None else index
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two rectangles share some area (or touch), as boxes of one link do."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]

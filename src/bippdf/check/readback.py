@@ -1,0 +1,402 @@
+"""Reading a PDF back: pages, labels, links, destinations, outline, fonts, text.
+
+Structure comes from pypdf; the text under a link (for instance the page
+number printed at the end of a contents entry) from pypdfium2, which can read
+the text inside a rectangle (see ``pages``). Everything that verifies a PDF
+starts here.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import pickle
+import re
+import signal
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pypdfium2
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.generic import Destination, DictionaryObject, IndirectObject
+
+from ..contract import LETTER, PageGeometry
+from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
+
+__all__ = [
+    "Font",
+    "Line",
+    "Link",
+    "OutlineItem",
+    "PdfReadback",
+    "Picture",
+    "Structure",
+    "normalize",
+    "read_pdf",
+]
+
+_T = TypeVar("_T")
+
+
+@dataclass
+class Structure:
+    """What a PDF says about its tagging (PDF/UA) and its print conformance (PDF/X)."""
+
+    tagged: bool = False  # a structure tree
+    marked: bool = False  # /MarkInfo /Marked true
+    display_title: bool = False  # /ViewerPreferences /DisplayDocTitle true
+    encrypted: bool = False
+    xmp: str = ""  # the XMP metadata packet, as text
+    figures: list[str | None] = field(default_factory=list)  # each Figure's /Alt
+    output_intents: list[str] = field(default_factory=list)  # their subtypes, e.g. GTS_PDFX
+    conformance: str = ""  # GTS_PDFXVersion, or the XMP's pdfxid:GTS_PDFXVersion
+
+
+@dataclass
+class OutlineItem:
+    """A bookmark and the bookmarks below it."""
+
+    title: str
+    page: int | None
+    children: list[OutlineItem] = field(default_factory=list)
+
+
+@dataclass
+class Font:
+    """A font the PDF uses, by its name without the subset prefix."""
+
+    name: str
+    embedded: bool
+    pages: set[int] = field(default_factory=set)
+
+
+@dataclass
+class PdfReadback:
+    """What a PDF holds, in terms a check can compare with expectations."""
+
+    page_count: int
+    page_sizes: list[tuple[float, float]]
+    page_labels: list[str]
+    texts: list[str]
+    links: list[Link]
+    destinations: dict[str, int]
+    outline: list[OutlineItem]
+    fonts: dict[str, Font]
+    metadata: dict[str, str]
+    language: str | None
+    has_page_labels: bool
+    footers: list[str]  # the text of each page's bottom margin, where folios stand
+    outside: list[str]  # text beside each page's text block, between its top and bottom
+    images: list[list[Picture]]  # each page's images
+    marks: list[list[tuple[float, float, float, float]]]  # paths drawn wholly outside the trim
+    lines: list[list[Line]]  # each page's lines of text between its header and footer
+    positions: dict[str, tuple[int, float, float]]  # destination: (page, left, top)
+    boxes: list[dict[str, tuple[float, float, float, float]]]  # MediaBox, BleedBox, TrimBox
+    structure: Structure  # tagging and conformance, for the web and print variants
+
+    def page_of(self, dest: str) -> int | None:
+        """The page index of a named destination, if it exists."""
+        return self.destinations.get(dest)
+
+    def links_to(self, dest: str) -> list[Link]:
+        """Every internal link pointing at a named destination."""
+        return [link for link in self.links if link.dest == dest]
+
+
+def read_pdf(
+    pdf: bytes | Path,
+    *,
+    geometry: PageGeometry = LETTER,
+    tolerance: float = 0.0,
+    workers: int = 1,
+) -> PdfReadback:
+    """Read a PDF (bytes or a file) into a ``PdfReadback``.
+
+    ``geometry`` says where each page's text block is: the text of the bottom
+    margin is kept as the page's footer (its folio), and the text left or right of
+    the block (beyond ``tolerance`` points) as what overflows it. With ``workers`` 2,
+    a forked process reads the second half of the pages meanwhile (on a core that
+    would otherwise wait)."""
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    with _quiet_pypdf():
+        reader = PdfReader(io.BytesIO(data))
+        reader.root_object  # noqa: B018  (a file that is not a PDF fails here, not later)
+    document = pypdfium2.PdfDocument(data)
+    try:
+        positions = _positions(reader)
+        pages, whole, structure = _read(reader, document, positions, geometry, tolerance, workers)
+    finally:
+        document.close()
+    return PdfReadback(
+        page_count=len(reader.pages),
+        page_sizes=[(float(p.trimbox.width), float(p.trimbox.height)) for p in reader.pages],
+        boxes=whole.boxes,
+        structure=structure,
+        page_labels=list(reader.page_labels),
+        texts=[page.text for page in pages],
+        links=[link for page in pages for link in page.links],
+        destinations={name: page for name, (page, _, _) in positions.items()},
+        outline=whole.outline,
+        fonts=whole.fonts,
+        metadata=whole.metadata,
+        language=whole.language,
+        has_page_labels="/PageLabels" in reader.root_object,
+        footers=[page.footer for page in pages],
+        outside=[page.outside for page in pages],
+        images=[page.images for page in pages],
+        marks=[page.marks for page in pages],
+        lines=[page.lines for page in pages],
+        positions=positions,
+    )
+
+
+_PAGES_WORTH_A_PROCESS = 8  # below, forking costs more than it saves
+
+
+@dataclass
+class _Whole:
+    """What is read of the document as a whole, besides its structure tree."""
+
+    metadata: dict[str, str]
+    language: str | None
+    outline: list[OutlineItem]
+    fonts: dict[str, Font]
+    boxes: list[dict[str, tuple[float, float, float, float]]]
+
+
+def _read(
+    reader: PdfReader,
+    document: Any,
+    positions: dict[str, tuple[int, float, float]],
+    geometry: PageGeometry,
+    tolerance: float,
+    workers: int,
+) -> tuple[list[Page], _Whole, Structure]:
+    """Every page, the document's parts and its structure tree; with two ``workers``,
+    the second half of the pages and the structure tree are read in another process."""
+    destinations = {name: page for name, (page, _, _) in positions.items()}
+    count = len(reader.pages)
+    half = count // 2 if workers > 1 and count >= _PAGES_WORTH_A_PROCESS else count
+
+    def read(indices: range) -> list[Page]:
+        """These pages, read in this process."""
+        return [
+            read_page(reader, document, index, geometry, tolerance, destinations)
+            for index in indices
+        ]
+
+    def other() -> tuple[list[Page], Structure]:
+        """The second half of the pages and the structure tree, for the other process."""
+        return read(range(half, count)), _structure(reader)
+
+    with _in_child(other, fork=half < count) as rest:
+        pages = read(range(half))
+        whole = _whole(reader)
+        other_pages, structure = rest()
+    return pages + other_pages, whole, structure
+
+
+def _whole(reader: PdfReader) -> _Whole:
+    """The metadata, language, outline, fonts and page boxes of the document."""
+    language = reader.root_object.get("/Lang")
+    return _Whole(
+        metadata={k.lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()},
+        language=str(language) if language is not None else None,
+        outline=_outline(reader, reader.outline),
+        fonts=_fonts(reader),
+        boxes=[_boxes(p) for p in reader.pages],
+    )
+
+
+@contextmanager
+def _in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable[[], _T]]:
+    """Start ``work`` in a forked process; the function given waits for its result (or
+    raises its exception). A child whose result is not asked for is killed on leaving.
+    Without ``fork`` (or on a system without it), the work is done when asked for."""
+    if not fork or not hasattr(os, "fork"):
+        yield work
+        return
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12 warns of forking a process that has threads (watch has one): the
+        # child only computes, sends its result and leaves, taking no lock.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: send the result back, then leave without any clean-up
+        try:
+            os.close(read_end)
+            try:
+                payload = pickle.dumps((True, work()))
+            except BaseException as exc:
+                payload = pickle.dumps((False, exc))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    stream = os.fdopen(read_end, "rb")
+
+    def result() -> _T:
+        """Wait for the child's result; raise its exception if it failed."""
+        payload = stream.read()
+        if not payload:
+            raise RuntimeError("the process reading half of the pages died")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    try:
+        yield result
+    finally:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # done already, or no longer wanted
+        stream.close()
+        os.waitpid(pid, 0)
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs in a damaged file; the checks report it instead."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _positions(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
+    """Where each named destination points: page, left and top (from the trim corner)."""
+    result = {}
+    for name, dest in reader.named_destinations.items():
+        page = reader.get_destination_page_number(dest)
+        if page is not None and page >= 0:
+            trim = reader.pages[page].trimbox
+            left = float(dest.left or 0) - float(trim.left)
+            top = float(dest.top or 0) - float(trim.bottom)
+            result[str(name)] = (page, left, top)
+    return result
+
+
+def _structure(reader: PdfReader) -> Structure:
+    """Tagging, viewer preferences, XMP, figures' alternative texts, output intents."""
+    root = reader.root_object
+    found = Structure(encrypted=reader.is_encrypted)
+    tree = root.get("/StructTreeRoot")
+    found.tagged = tree is not None
+    found.marked = bool((root.get("/MarkInfo") or {}).get("/Marked", False))
+    found.display_title = bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"))
+    metadata = root.get("/Metadata")
+    if metadata is not None:
+        found.xmp = metadata.get_object().get_data().decode("utf-8", "replace")
+    if tree is not None:
+        found.figures = list(_figures(tree.get_object().get("/K")))
+    for intent in root.get("/OutputIntents") or []:
+        found.output_intents.append(str(intent.get_object().get("/S", "")).lstrip("/"))
+    info = reader.trailer.get("/Info")
+    version = info.get_object().get("/GTS_PDFXVersion") if info is not None else None
+    match = re.search(r"<pdfxid:GTS_PDFXVersion>([^<]+)<", found.xmp)
+    found.conformance = str(version) if version else (match[1] if match else "")
+    return found
+
+
+def _figures(node: Any) -> Iterator[str | None]:
+    """The /Alt of every Figure element under a structure node."""
+    node = node.get_object() if isinstance(node, IndirectObject) else node
+    if isinstance(node, list):
+        for child in node:
+            yield from _figures(child)
+    elif isinstance(node, DictionaryObject):
+        if node.get("/S") == "/Figure":
+            alt = node.get("/Alt")
+            yield None if alt is None else str(alt)
+        kids = node.get("/K")
+        if kids is not None:
+            yield from _figures(kids)
+
+
+def _boxes(page: Any) -> dict[str, tuple[float, float, float, float]]:
+    """The page's boxes as written (a missing box reads as the MediaBox)."""
+    return {
+        name: tuple(float(v) for v in getattr(page, attribute))  # type: ignore[misc]
+        for name, attribute in (
+            ("MediaBox", "mediabox"),
+            ("BleedBox", "bleedbox"),
+            ("TrimBox", "trimbox"),
+        )
+    }
+
+
+def _outline(reader: PdfReader, items: list[Any]) -> list[OutlineItem]:
+    """The bookmarks as pypdf gives them (a list after an item holds its children)."""
+    result: list[OutlineItem] = []
+    for item in items:
+        if isinstance(item, list):
+            if result:
+                result[-1].children = _outline(reader, item)
+            continue
+        assert isinstance(item, Destination)
+        page = reader.get_destination_page_number(item)
+        result.append(
+            OutlineItem(
+                title=str(item.title), page=page if page is not None and page >= 0 else None
+            )
+        )
+    return result
+
+
+def _fonts(reader: PdfReader) -> dict[str, Font]:
+    """Every font the pages use, by name: embedded or not, and on which pages."""
+    fonts: dict[str, Font] = {}
+    names: dict[int, tuple[str, bool]] = {}  # pages share font objects: read each once
+    for index, page in enumerate(reader.pages):
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        for ref in (resources.get("/Font") or {}).values():
+            key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
+            if key in names:
+                name, embedded = names[key]
+                fonts[name].pages.add(index)
+                continue
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type0":
+                descendant = font["/DescendantFonts"][0].get_object()
+                descriptor = descendant.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else None
+            embedded = descriptor is not None and any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            name = _embedded_name(descriptor) or SUBSET_PREFIX.sub(
+                "", str(font.get("/BaseFont", "")).lstrip("/")
+            )
+            names[key] = (name, embedded)
+            entry = fonts.setdefault(name, Font(name=name, embedded=embedded))
+            entry.embedded = entry.embedded and embedded
+            entry.pages.add(index)
+    return fonts
+
+
+def _embedded_name(descriptor: Any) -> str | None:
+    """The PostScript name inside an embedded font program (WeasyPrint's /BaseFont
+    is made from the family and style, not from the file)."""
+    if descriptor is None:
+        return None
+    for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+        if key in descriptor:
+            data = descriptor[key].get_object().get_data()
+            try:
+                font = TTFont(io.BytesIO(data), lazy=True)
+                name = font["name"].getDebugName(6)
+            except Exception:  # a bare CFF or Type 1 program has no name table
+                return None
+            return str(name) if name else None
+    return None

@@ -1,0 +1,107 @@
+"""What checking a PDF finds: its problems, each check's result, the report of a PDF,
+and what the sources expect of it (``compose.expectations`` fills those in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..contract import LETTER, PageGeometry
+
+if TYPE_CHECKING:
+    from .readback import PdfReadback
+
+TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
+
+
+@dataclass
+class Problem:
+    """One thing wrong, on a page (its printed label) when there is one."""
+
+    message: str
+    page: str | None = None
+
+    def __str__(self) -> str:
+        """``page 7: what is wrong``, as printed."""
+        return f"page {self.page}: {self.message}" if self.page else self.message
+
+
+@dataclass
+class CheckResult:
+    """One check: its problems and the figures it measured."""
+
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, not a failure
+
+    @property
+    def status(self) -> str:
+        """Whether it found a problem: "fail", or "pass"."""
+        return "fail" if self.problems else "pass"
+
+
+@dataclass
+class Report:
+    """Every check of one PDF."""
+
+    pdf: str
+    checks: list[CheckResult]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every check passed."""
+        return all(check.status == "pass" for check in self.checks)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every check's problems, in the order of the checks."""
+        return [problem for check in self.checks for problem in check.problems]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Every check's warnings, in the order of the checks."""
+        return [warning for check in self.checks for warning in check.warnings]
+
+    def summary(self) -> str:
+        """One line: what was checked and how it went."""
+        pages = self.checks[0].figures.get("pages", "?")
+        failed = [c.name for c in self.checks if c.status == "fail"]
+        verdict = f"{len(self.problems)} problems in {', '.join(failed)}" if failed else "all hold"
+        return f"{self.pdf}: {pages} pages, {len(self.checks)} checks, {verdict}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as documented in docs/check-report.schema.json."""
+        return {
+            "pdf": self.pdf,
+            "ok": self.ok,
+            "checks": [
+                {
+                    "name": check.name,
+                    "status": check.status,
+                    "figures": check.figures,
+                    "problems": [{"page": p.page, "message": p.message} for p in check.problems],
+                    "warnings": [{"page": p.page, "message": p.message} for p in check.warnings],
+                }
+                for check in self.checks
+            ],
+        }
+
+
+@dataclass
+class Expectations:
+    """What the sources call for, when they are known."""
+
+    headings: list[tuple[int, str]] | None = None  # (level, text) in reading order
+    notes: int | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # Title, Author, Subject, Lang
+    geometry: PageGeometry = LETTER
+    warnings: list[str] = field(default_factory=list)  # what WeasyPrint said while rendering
+    variant: str | None = None  # "print" or "web"; None: as the PDF shows itself
+
+
+def page_label(pdf: PdfReadback, page: int | None) -> str | None:
+    """The label printed on a page (its number when the PDF labels fewer pages)."""
+    if page is None:
+        return None
+    return pdf.page_labels[page] if page < len(pdf.page_labels) else str(page + 1)

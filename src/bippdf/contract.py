@@ -1,0 +1,86 @@
+"""What the HTML and the PDF agree on: ids, fonts, links, raw HTML and page geometry.
+
+The composer writes these into the HTML, the stylesheets and templates name
+them, and ``check`` looks for them when it reads the PDF back. Each value is
+written here once, so that a change on one side cannot silently leave the other
+looking for what is no longer there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .layout import LETTER, POINTS_PER_INCH, PageGeometry
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_ELEMENTS",
+    "ANNEXE_ID",
+    "CALL_ID",
+    "CONTENTS_ID",
+    "CONTENTS_TITLE_ID",
+    "LETTER",
+    "NOTE_ID",
+    "POINTS_PER_INCH",
+    "TEXT_FONT",
+    "TITLE_FONT",
+    "TITLE_SUFFIX",
+    "WEB_OR_MAIL",
+    "FontRole",
+    "PageGeometry",
+    "call_id",
+    "note_id",
+]
+
+# ---- ids: destinations of the PDF --------------------------------------------------
+
+ANNEXE_ID = "annexe"
+CONTENTS_ID = "table-des-matieres"
+TITLE_SUFFIX = "-titre"  # the id of the heading that names a landmark: its id and this
+CONTENTS_TITLE_ID = CONTENTS_ID + TITLE_SUFFIX
+
+
+def call_id(number: int) -> str:
+    """The id of a note's first call, which its note links back to."""
+    return f"appel-{number}"
+
+
+def note_id(number: int) -> str:
+    """The id of a note, in the Annexe or at the foot of the page."""
+    return f"note-{number}"
+
+
+CALL_ID = re.compile(r"^appel-\d+$")
+NOTE_ID = re.compile(r"^note-\d+$")
+
+# ---- fonts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FontRole:
+    """A typeface and the part it plays, by the family name the stylesheets give it."""
+
+    family: str
+
+    @property
+    def pdf_name(self) -> str:
+        """Its regular face as the PDF names it (WeasyPrint hyphenates the family); the
+        other faces add their style: ``Inter-Semi-Bold``, ``Noto-Serif-Italic``."""
+        return self.family.replace(" ", "-")
+
+
+# The layout checks find running text and headings by these fonts: a font changed in
+# styles/bulletin.css and not here would switch them off (a test compares the two).
+TEXT_FONT = FontRole("Noto Serif")  # running text
+TITLE_FONT = FontRole("Inter")  # titles, headings and apparatus
+
+# ---- links and raw HTML ------------------------------------------------------------
+
+# An http(s) address with a host, or a mail address. A URI's scheme is case-insensitive
+# (RFC 3986): lint lets HTTPS://… through, so the check must accept it in the PDF too.
+WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$", re.I)
+
+# The inline elements and attributes an article may write as raw HTML.
+ALLOWED_ELEMENTS = ("sup", "sub", "b", "i", "em", "strong", "br", "span", "abbr", "small")
+ALLOWED_ATTRIBUTES = ("title", "lang", "dir")

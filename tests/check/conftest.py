@@ -1,0 +1,72 @@
+"""Shared helpers of the check tests: No. 6 edited with pypdf, and a small issue rendered
+from deliberately broken HTML."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject
+
+from bippdf.check import Report, check_pdf
+from bippdf.compose import compose, expectations
+from bippdf.render import render_pdf
+from bippdf.source import load_issue
+
+from ..conftest import BuiltIssue, article, write_issue
+
+
+def edit_pdf(issue6: BuiltIssue, change: Callable[[PdfWriter], None]) -> Report:
+    """Check a copy of No. 6 changed by ``change``."""
+    writer = PdfWriter(clone_from=io.BytesIO(issue6.result.output.read_bytes()))
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return check_pdf(out.getvalue(), issue6.expected)
+
+
+def annotations_to(writer: PdfWriter, dest: str) -> list[tuple[int, DictionaryObject]]:
+    """The link annotations going to ``dest``, with their page index."""
+    found = []
+    for index, page in enumerate(writer.pages):
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot.get("/Dest") == dest:
+                found.append((index, annot))
+    return found
+
+
+def problems_in(report: Report, check: str) -> list[str]:
+    """The problems one check of the report found, as printed."""
+    return [str(p) for c in report.checks if c.name == check for p in c.problems]
+
+
+LONG_URL = "https://www.example.org/" + "tres-long-chemin/" * 12 + "fin.html"
+
+
+@pytest.fixture(scope="module")
+def small_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two short articles, two notes and a long web address."""
+    body = (
+        "## Première section\n\n"
+        + "Un paragraphe de texte assez long pour remplir une ligne de la colonne. " * 6
+        + "Un appel[^a] et un autre[^b].\n\n"
+        + f"Une adresse : <{LONG_URL}>\n\n"
+        + "[^a]: Première note.\n[^b]: Seconde note.\n"
+    )
+    return write_issue(
+        tmp_path_factory.mktemp("petit"),
+        {"01-a.md": article("Un article", body), "02-b.md": article("Un autre", "Texte.\n")},
+    )
+
+
+def render_broken(root: Path, html_change: Callable[[str], str]) -> Report:
+    """Check the PDF of an issue whose composed HTML ``html_change`` has changed."""
+    issue = load_issue(root)
+    composition = compose(issue)
+    html = html_change(composition.html)
+    rendered = render_pdf(html, base_url=root, language=issue.language)
+    return check_pdf(rendered.pdf, expectations(composition))

@@ -1,0 +1,181 @@
+"""The structure checks catch broken pages, contents, bookmarks, links and metadata, each
+with the right kind and page.
+
+Broken PDFs are made two ways: by editing the good No. 6 with pypdf, and by
+rendering deliberately broken HTML of a small issue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+from bippdf import build_pdf
+from bippdf.check import check_pdf
+from bippdf.check.readback import read_pdf
+from bippdf.compose import compose, expectations
+from bippdf.render import render_pdf
+from bippdf.source import load_issue
+
+from ..conftest import BuiltIssue, article, write_issue
+from .conftest import edit_pdf, problems_in, render_broken
+
+
+def test_swapped_destinations(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        names = writer.root_object["/Names"]["/Dests"]["/Names"]
+        spots = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        first, second = spots["mot-du-directeur"], spots["mot-de-la-redaction"]
+        first[0], second[0] = second[0], first[0]
+
+    problems = problems_in(edit_pdf(issue6, change), "contents")
+    assert (
+        "page 2: the entry 'Mot du directeur' prints page 3, but its link lands on page 4"
+        in problems
+    )
+    assert "page 2: the heading 'Mot du directeur' is not on page 4, where its entry links" in (
+        problems
+    )
+
+
+def test_outline_deleted(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        del writer.root_object["/Outlines"]
+
+    assert problems_in(edit_pdf(issue6, change), "contents") == [
+        "the PDF has no bookmarks (outline)"
+    ]
+
+
+def test_page_labels_removed(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        del writer.root_object["/PageLabels"]
+
+    problems = problems_in(edit_pdf(issue6, change), "pages")
+    assert "the PDF has no page labels (/PageLabels)" in problems
+
+
+def test_page_labels_off_by_one(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        writer.root_object["/PageLabels"]["/Nums"][3][NameObject("/St")] = NumberObject(3)
+
+    problems = problems_in(edit_pdf(issue6, change), "pages")
+    assert problems[0] == "page 3: prints 2, but its page label is 3"
+
+
+def test_wrong_trim_size(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        writer.pages[4].trimbox.upper_right = (595, 842)  # A4
+
+    assert problems_in(edit_pdf(issue6, change), "pages") == [
+        "page 5: size is 595 × 842 pt, expected 612 × 792 pt"
+    ]
+
+
+def test_local_file_link(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        for page in writer.pages:
+            for ref in page.get("/Annots") or []:
+                action = ref.get_object().get("/A")
+                if action is not None and action.get_object().get("/S") == "/URI":
+                    action = action.get_object()
+                    action[NameObject("/URI")] = TextStringObject("file:///etc/passwd")
+                    return
+
+    problems = problems_in(edit_pdf(issue6, change), "links")
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        "link to 'file:///etc/passwd' is not a well-formed http, https or mailto URI"
+    )
+
+
+def test_launch_action(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        page = writer.pages[5]
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("x.exe")}
+        )
+        annot = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (60, 60, 100, 80)]),
+                NameObject("/A"): action,
+            }
+        )
+        page[NameObject("/Annots")].append(writer._add_object(annot))
+
+    assert problems_in(edit_pdf(issue6, change), "links") == [
+        "page 6: a link opens a Launch action (a local file or another document)"
+    ]
+
+
+def test_metadata_removed(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        writer.add_metadata({"/Title": "", "/Subject": "Autre sujet"})
+
+    problems = problems_in(edit_pdf(issue6, change), "metadata")
+    assert problems[0] == "the PDF has no title"
+    assert problems[1].startswith("the PDF's subject is 'Autre sujet', the sources say 'Le MSP")
+
+
+def test_wrong_page_number_in_contents(small_issue: Path) -> None:
+    style = '<style>a[href="#annexe"]::after { content: leader(". ") "9" }</style></head>'
+    report = render_broken(small_issue, lambda html: html.replace("</head>", style))
+    assert problems_in(report, "contents") == [
+        "page 2: the entry 'Annexe' prints page 9, but its link lands on page 5"
+    ]
+
+
+def test_missing_heading_in_contents(small_issue: Path) -> None:
+    report = render_broken(
+        small_issue,
+        lambda html: html.replace(
+            '<li class="contents-section"><a href="#premiere-section">Première section</a></li>', ""
+        ),
+    )
+    problems = problems_in(report, "contents")
+    assert "the section 'Première section' is missing from the contents" in problems
+
+
+def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
+    """Contents over several pages (left and right margins differ) and notes past 99."""
+    sections = "".join(
+        f"## Section {n}\n\nTexte de la section{'[^' + str(n) + ']' if n < 3 else ''}.\n\n"
+        for n in range(4)
+    )
+    notes = "".join(f"[^{n}]: Note {n} de l'article.\n" for n in range(3))
+    articles = {f"{i:02d}-a.md": article(f"Article {i}", sections + notes) for i in range(1, 41)}
+    root = write_issue(tmp_path, articles)
+    issue = load_issue(root)
+    composition = compose(issue)
+    rendered = render_pdf(composition.html, base_url=root, language=issue.language)
+    report = check_pdf(rendered.pdf, expectations(composition))
+    assert report.ok, [str(p) for p in report.problems][:5]
+    figures = {c.name: c.figures for c in report.checks}
+    assert figures["notes"] == {"calls": 120, "notes": 120}
+    assert figures["contents"]["entries"] == 40 * 5 + 1
+    contents_pages = {link.page for link in read_pdf(rendered.pdf).links_to("article-40")}
+    assert contents_pages and min(contents_pages) > 1, "the contents spans several pages"
+
+
+def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:
+    title = "Les interventions auprès des jeunes en Abitibi-Témiscamingue et au Centre-du-Québec"
+    body = "Texte.\n\n## Regards croisés sur Centre-du-Québec\n\nTexte.\n"
+    root = write_issue(tmp_path, {"01-a.md": article(title, body)})
+    build_pdf(root, tmp_path / "out.pdf")  # raises if the contents check cannot find the headings
+
+
+def test_a_web_address_in_capitals_passes_lint_and_the_check(tmp_path: Path) -> None:
+    """Lint and the check share one link pattern: what lint lets through, the check
+    does not refuse once it is in the PDF (a URI's scheme is case-insensitive)."""
+    body = "Voir [le site](HTTPS://WWW.QUEBEC.CA/) du gouvernement.\n"
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)})
+    result = build_pdf(root, tmp_path / "out.pdf")  # raises if a check fails
+    uris = [link.uri for link in read_pdf(result.output).links if link.action == "URI"]
+    assert uris == ["HTTPS://WWW.QUEBEC.CA/"]
+    assert result.check is not None
+    links = next(c for c in result.check.checks if c.name == "links")
+    assert links.figures["external"] == 1 and not links.problems

@@ -1,0 +1,132 @@
+"""The typesetting checks: fonts and glyphs, overflow, and the layout of the columns."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from bippdf import build_pdf
+from bippdf.check import check_pdf
+from bippdf.check.readback import read_pdf
+from bippdf.check.typesetting import check_layout
+from bippdf.compose import compose, expectations
+from bippdf.errors import SourceError
+from bippdf.render import render_pdf
+from bippdf.source import load_issue
+
+from ..conftest import ISSUE_6, BuiltIssue, article, write_issue
+from .conftest import LONG_URL, edit_pdf, problems_in, render_broken
+
+
+def test_font_stripped(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        for font in writer.pages[5]["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font.get("/Subtype") == "/Type0":
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            else:
+                descriptor = font["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    del descriptor[key]
+                    return
+
+    problems = problems_in(edit_pdf(issue6, change), "fonts")
+    assert any("is not embedded" in p for p in problems), problems
+
+
+def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
+    """Lint names the line; the check catches it too in a PDF made without lint."""
+    root = write_issue(
+        tmp_path / "issue", {"01-a.md": article("A", "Un signe \U00013000 inconnu.\n")}
+    )
+    output = tmp_path / "out.pdf"
+    output.write_bytes(b"%PDF- the last good one")
+    with pytest.raises(SourceError) as info:
+        build_pdf(root, output)
+    assert (info.value.line, info.value.message) == (
+        5,
+        "le caractère \U00013000 (U+13000) n'existe pas dans les polices du bulletin",
+    )
+    assert output.read_bytes() == b"%PDF- the last good one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["issue", "out.pdf"]  # no temp left
+    html = compose(load_issue(write_issue(tmp_path / "b", {"01-a.md": article("A", "x\n")}))).html
+    rendered = render_pdf(
+        html.replace("</body>", "<p>\U00013000</p></body>"),
+        base_url=tmp_path / "b",
+        language="fr-CA",
+    )
+    assert "no glyph in bippdf's fonts for U+13000" in " ".join(
+        problems_in(check_pdf(rendered.pdf), "fonts")
+    )
+
+
+def test_url_wider_than_the_page(small_issue: Path) -> None:
+    style = "<style>a.external { overflow-wrap: normal; white-space: nowrap }</style></head>"
+    report = render_broken(small_issue, lambda html: html.replace("</head>", style))
+    problems = problems_in(report, "overflow")
+    assert len(problems) == 1
+    assert problems[0].startswith("page 3: text drawn outside the text block: '")
+
+
+LOOSE = (
+    "<style>p, li { widows: 1 !important; orphans: 1 !important; }"
+    " html { hyphenate-limit-zone: 0 !important }</style></head>"
+)
+
+
+def test_layout_faults_of_a_loosely_set_issue(tmp_path: Path) -> None:
+    """No. 6 set without widow, orphan and hyphenation limits: the faults are found."""
+    issue = load_issue(ISSUE_6)
+    composition = compose(issue)
+    html = composition.html.replace("</head>", LOOSE)
+    rendered = render_pdf(html, base_url=ISSUE_6, language=issue.language)
+    report = check_pdf(rendered.pdf, expectations(composition))
+    layout = next(c for c in report.checks if c.name == "layout")
+    kinds = {p.message.split(":")[0].split(" a ")[0] for p in layout.problems}
+    assert {"widow", "orphan"} <= kinds, layout.problems
+    assert layout.figures["hyphens"] >= 1
+    assert all(p.page and p.page.isdigit() for p in layout.problems)
+    others = [p for c in report.checks if c.name != "layout" for p in c.problems]
+    assert others == []
+
+
+def test_line_running_over_its_column(tmp_path: Path) -> None:
+    body = f"Une adresse : <{LONG_URL}>\n\n" + "Du texte courant pour remplir les colonnes. " * 60
+    root = write_issue(tmp_path, {"01-a.md": article("A", body + "\n")})
+    style = "<style>a.external { overflow-wrap: normal; white-space: nowrap }</style></head>"
+    report = render_broken(root, lambda html: html.replace("</head>", style))
+    problems = problems_in(report, "layout")
+    assert any(
+        p.startswith("page 3: a line runs over its column: 'https://www.example.org/")
+        for p in problems
+    ), problems
+
+
+def test_heading_left_alone_at_the_foot_of_its_column(issue6: BuiltIssue) -> None:
+    pdf = copy.deepcopy(issue6.pdf)
+    page, left, top = pdf.positions["prostitution"]
+    column = [line for line in pdf.lines[page] if abs(line.left - left) < 30]
+    heading = next(line for line in column if line.top <= top + 1)
+    pdf.lines[page] = [
+        line for line in pdf.lines[page] if line not in column or line.top >= heading.top
+    ]
+    problems = [str(p) for p in check_layout(pdf, issue6.expected.geometry).problems]
+    label = pdf.page_labels[page]
+    assert problems == [
+        f"page {label}: the heading 'Prostitution' ends its column, with 0 line(s) after it"
+    ]
+
+
+def test_ordinals_in_headings_and_a_table_with_notes_at_the_foot(tmp_path: Path) -> None:
+    body = (
+        "## Le 2e volet avec Mme Gagnon\n\nTexte[^a].\n\n| Âge | Nombre |\n|---|--:|\n"
+        "| 14 ans | 3 |\n| 15 ans | 3 |\n\n[^a]: Une note.\n"
+    )
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)}, notes='"page"')
+    result = build_pdf(root, tmp_path / "x.pdf")  # raises if a check fails
+    assert read_pdf(result.output).page_of("le-2e-volet-avec-mme-gagnon") is not None
