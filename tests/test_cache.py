@@ -165,15 +165,15 @@ def test_a_save_during_the_build_is_built_next_time(
 
     composer = importlib.import_module("bippdf.compose")
     path = issue / "articles" / "01-a.md"
-    compose = composer.compose
+    lay_out = composer.lay_out
 
-    def saved_meanwhile(loaded: object) -> object:
+    def saved_meanwhile(loaded: object, parsed: object) -> object:
         path.write_text(path.read_text("utf-8").replace("Un texte", "Un texte revu"), "utf-8")
-        return compose(loaded)  # type: ignore[arg-type]
+        return lay_out(loaded, parsed)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(composer, "compose", saved_meanwhile)
+    monkeypatch.setattr(composer, "lay_out", saved_meanwhile)
     assert _build(issue, tmp_path / "build") == [False]
-    monkeypatch.setattr(composer, "compose", compose)
+    monkeypatch.setattr(composer, "lay_out", lay_out)
     assert _build(issue, tmp_path / "build") == [False]  # not "up to date"
     pdf = next((tmp_path / "build" / issue.name).glob("*.pdf"))
     assert "Un texte revu" in " ".join(read_pdf(pdf).texts)

@@ -84,17 +84,23 @@ class Composition:
     contents: list[Entry]
     notes: list[Note]
     metadata: dict[str, str]  # Title, Author, Subject, Lang, as written into the PDF
+    resources: list[Path] = field(default_factory=list)  # the issue's files its pages show
+
+
+Parsed = list[tuple[Article, ParsedArticle | None, ParsedArticle]]  # each article's lead, body
 
 
 def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
-    """Parse, number and lay out the whole issue as HTML."""
+    """The whole issue as HTML: its articles parsed, linted, then numbered and laid out."""
+    parsed = parse(issue)
+    refuse_faults(issue, parsed)
+    return lay_out(issue, parsed, geometry)
+
+
+def parse(issue: Issue) -> Parsed:
+    """Each article's lead and body, parsed to Markdown tokens."""
     md = markdown.create_markdown()
-    renderer = markdown.create_renderer()
-    ids = _Ids({ANNEXE_ID, CONTENTS_ID})
-    numbering = NoteNumbering()
-    contents: list[Entry] = []
-    articles: list[ComposedArticle] = []
-    sources = [
+    return [
         (
             article,
             markdown.parse(md, article.lead) if article.lead else None,
@@ -102,9 +108,23 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         )
         for article in issue.articles
     ]
-    errors = lint.lint(issue, sources)
+
+
+def refuse_faults(issue: Issue, parsed: Parsed) -> None:
+    """Stop on the faults lint finds in the articles, all of them at once."""
+    errors = lint.lint(issue, parsed)
     if errors:
         raise SourceErrors(errors) if len(errors) > 1 else errors[0]
+
+
+def lay_out(issue: Issue, sources: Parsed, geometry: PageGeometry = LETTER) -> Composition:
+    """Number the linted articles across the issue and lay them out as one HTML document."""
+    renderer = markdown.create_renderer()
+    ids = _Ids({ANNEXE_ID, CONTENTS_ID, CONTENTS_TITLE_ID})
+    numbering = NoteNumbering()
+    contents: list[Entry] = []
+    articles: list[ComposedArticle] = []
+    resources = [issue.cover_image] if issue.cover_image else []
     rules = typography.rules_for(issue.language, issue.punctuation_space)
     issue = _typeset_issue(issue, rules)
     for article, lead, body in sources:
@@ -123,7 +143,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
                 _name_heading(token, ids, renderer, entry)
         for token in markdown.article_tokens(body, lead):
             if token["type"] in {"image", "figure"}:
-                _resolve_image(token, article, issue.root)
+                resources.append(_resolve_image(token, article, issue.root))
         for part in (lead, body):
             if part is not None:
                 numbering.number(part.tokens, article.path)
@@ -156,7 +176,7 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
         "Subject": meta["subject"],
         "Lang": issue.language,
     }
-    return Composition(html=html, contents=contents, notes=notes, metadata=metadata)
+    return Composition(html, contents, notes, metadata, list(dict.fromkeys(resources)))
 
 
 def expectations(
@@ -326,9 +346,9 @@ def _name_heading(
         )
 
 
-def _resolve_image(token: Token, article: Article, root: Path) -> None:
+def _resolve_image(token: Token, article: Article, root: Path) -> Path:
     """Point an image at its file next to the article, through the sandbox's address
-    (lint has checked that it exists inside the issue)."""
+    (lint has checked that it exists inside the issue); the file is returned."""
     attrs = token["attrs"]
     key = "src" if token["type"] == "figure" else "url"
     path = (article.path.parent / unquote(attrs[key])).resolve()
@@ -336,6 +356,7 @@ def _resolve_image(token: Token, article: Article, root: Path) -> None:
     if token["type"] == "figure" and attrs["alt"].strip().lower() == markdown.DECORATIVE:
         with Image.open(path) as image:  # a background keeps its shape through its ratio
             attrs["ratio"] = image.height / image.width
+    return path
 
 
 def _typeset_issue(issue: Issue, rules: typography.Rules | None) -> Issue:

@@ -83,7 +83,8 @@ Made = tuple[BuildResult, bytes]  # a file made in memory, not yet written
 def build(
     path: Path, options: Options = Options(), engine: Engine | None = None
 ) -> list[BuildResult]:
-    """Every file of one issue, in this process: each variant's PDF, then the cover."""
+    """Every file of one issue, in this process: load, lint and compose; then lay out and
+    verify each variant's PDF in memory; then make the cover and write them all."""
     composed = compose(path)
     engine = engine or Engine()
     made = [make_variant(composed, variant, options, engine) for variant in options.variants]
@@ -107,25 +108,34 @@ def build_pdf(
 
 
 def compose(path: Path) -> Composed:
-    """Load the issue, lint its Markdown and compose it as one HTML document."""
-    from .compose import compose as compose_html
+    """Load the issue, parse and lint its Markdown, compose it as one HTML document."""
+    from . import compose as composer  # jinja2, babel, mistune: not needed to check a PDF
 
     started = time.perf_counter()
     issue = source.load_issue(path)
     loaded = time.perf_counter()
-    composition = compose_html(issue)
+    parsed = composer.parse(issue)
+    composer.refuse_faults(issue, parsed)
+    composition = composer.lay_out(issue, parsed)
     phases = {"load": loaded - started, "markdown": time.perf_counter() - loaded}
     return Composed(issue, composition, started, phases)
 
 
-def make_variant(composed: Composed, variant: str, options: Options, engine: Engine) -> Made:
-    """One variant's PDF, laid out and verified in memory."""
+def make_variant(
+    composed: Composed,
+    variant: str,
+    options: Options,
+    engine: Engine,
+    readers: int | None = None,
+) -> Made:
+    """One variant's PDF, laid out and verified in memory (its pages read back by
+    ``readers`` processes: by default, two if this process may use two cores)."""
     start = time.perf_counter()
     target = options.output or default_output(composed.issue, options.build_dir, variant)
     rendered = _render(composed, variant, engine)
     _refuse_broken_images(rendered)
     checking = time.perf_counter()
-    report = _verify(composed, rendered, target, variant) if options.check else None
+    report = _verify(composed, rendered, target, variant, readers) if options.check else None
     result = BuildResult(
         output=target,
         pages=rendered.pages,
@@ -194,13 +204,15 @@ def _refuse_broken_images(rendered: Rendered) -> None:
             )
 
 
-def _verify(composed: Composed, rendered: Rendered, target: Path, variant: str) -> Report:
+def _verify(
+    composed: Composed, rendered: Rendered, target: Path, variant: str, readers: int | None
+) -> Report:
     """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
     from .check import check_pdf
     from .compose import expectations
 
     expected = expectations(composed.composition, rendered.warnings, variant=variant)
-    report = check_pdf(rendered.pdf, expected, name=str(target))
+    report = check_pdf(rendered.pdf, expected, name=str(target), workers=readers)
     if not report.ok:
         problems = [str(problem) for problem in report.problems]
         more = f" (et {len(problems) - 5} autres)" if len(problems) > 5 else ""

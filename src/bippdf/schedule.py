@@ -9,7 +9,6 @@ that fails does not stop the others; ``on_file`` is told as each file is written
 from __future__ import annotations
 
 import multiprocessing
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,7 +16,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from . import cache as build_cache
 from . import pipeline, source
@@ -25,7 +23,6 @@ from .errors import BippdfError, BuildError
 from .pipeline import BuildResult, Composed, Made, Options
 from .render import Engine
 from .resources import styles_dir, usable_cores
-from .sandbox import ISSUE, base_url
 
 OnFile = Callable[[Path, BuildResult], None]
 
@@ -124,7 +121,7 @@ def _key(path: Path, options: Options) -> dict[str, Any]:
 def _compose(issue_build: IssueBuild, manifest: Path) -> _Pending:
     """The issue composed, and the files its pages use noted for the cache."""
     composed = pipeline.compose(issue_build.path)
-    used = _used_files(composed)
+    used = composed.composition.resources
     snapshot = build_cache.snapshot(used, [styles_dir()])
     return _Pending(issue_build, manifest, composed, used, snapshot)
 
@@ -152,14 +149,17 @@ def _run(
             )
         return
     # The workers are forked once WeasyPrint, the fonts and the stylesheets are loaded:
-    # they inherit the engine and load nothing again.
+    # they inherit the engine and load nothing again. The cores are theirs: each reads
+    # its PDF back with the cores left to it, not forking again onto a busy one.
     context = multiprocessing.get_context("fork")
+    workers = min(len(jobs), cores)
+    readers = max(1, cores // workers)
     try:
         with ProcessPoolExecutor(
-            min(len(jobs), cores), mp_context=context, initializer=_adopt, initargs=(engine,)
+            workers, mp_context=context, initializer=_adopt, initargs=(engine,)
         ) as pool:
             futures = {
-                pool.submit(_in_worker, job.pending.composed, job.variant, options): job
+                pool.submit(_in_worker, job.pending.composed, job.variant, options, readers): job
                 for job in jobs
             }
             for future in as_completed(futures):
@@ -181,10 +181,14 @@ def _adopt(engine: Engine) -> None:
     _worker_engine = engine
 
 
-def _in_worker(composed: Composed, variant: str, options: Options) -> Made | BippdfError:
+def _in_worker(
+    composed: Composed, variant: str, options: Options, readers: int
+) -> Made | BippdfError:
     """A worker's variant, or the error to raise in the parent."""
     assert _worker_engine is not None
-    return pipeline.attempt(pipeline.make_variant, composed, variant, options, _worker_engine)
+    return pipeline.attempt(
+        pipeline.make_variant, composed, variant, options, _worker_engine, readers
+    )
 
 
 def _finish(item: _Pending, options: Options, use_cache: bool, on_file: OnFile | None) -> None:
@@ -221,15 +225,6 @@ def _record(item: _Pending) -> None:
         listings=[issue.root / "articles"] if issue.source.name == source.ISSUE_FILE else [],
         results=[_as_record(result) for result in item.build.results],
     )
-
-
-def _used_files(composed: Composed) -> list[Path]:
-    """The issue's files its pages use: images, the cover image."""
-    html = composed.composition.html
-    return [
-        composed.issue.root / unquote(url)
-        for url in re.findall(re.escape(base_url(ISSUE)) + r'([^"\')\s]+)', html)
-    ]
 
 
 def _as_record(result: BuildResult) -> dict[str, Any]:

@@ -179,3 +179,16 @@ def test_a_web_address_in_capitals_passes_lint_and_the_check(tmp_path: Path) -> 
     assert result.check is not None
     links = next(c for c in result.check.checks if c.name == "links")
     assert links.figures["external"] == 1 and not links.problems
+
+
+def test_a_heading_typed_with_a_ligature_character_passes_the_contents_check(
+    tmp_path: Path,
+) -> None:
+    """« ﬁ » (U+FB01) pasted from a PDF: the contents read back give « fi », the bookmark
+    keeps « ﬁ »; both are the same heading (found by fuzzing)."""
+    body = "Texte.\n\n## La ﬁnale\n\nSuite.\n"
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("Un titre", body)})
+    result = build_pdf(root, tmp_path / "out.pdf", variant="web")  # raises if a check fails
+    assert result.check is not None and result.check.ok
+    outline = read_pdf(result.output).outline
+    assert [child.title for child in outline[0].children] == ["La ﬁnale"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -130,10 +131,15 @@ def read_page(
 
 def normalize(text: str) -> str:
     """Text as compared by checks: hyphens added at line ends dropped, a hyphen that
-    stood at a line end restored (pdfium reads it as U+FFFE), all white space one space."""
+    stood at a line end restored (pdfium reads it as U+FFFE), ligature characters spelt
+    out (a typed « ﬁ » reads back as « fi »), all white space one space."""
     text = re.sub("\u2010\r?\n", "", text)  # hyphenation by the layout
+    text = text.translate(_LIGATURES)
     text = text.replace("\ufffe", "-").replace("\u00ad", "").replace("\x02", "")
     return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 
 
 def _beside(box: tuple[float, float, float, float], width: float, height: float) -> bool:
