@@ -19,21 +19,9 @@ from typing import Any
 from .errors import SourceError
 from .resources import example_dir
 from .source import DEFAULT_PUBLISHER
-from .sourcefile import ISSUE_FILE, issue_text, parse_toml, read_source, write_source
+from .sourcefile import CARRIED, ISSUE_FILE, issue_text, parse_toml, read_source, write_source
 
 EXAMPLE = "01-exemple.md"
-# Kept from the latest issue: the bulletin's, not the issue's.
-CARRIED = (
-    "title",
-    "short_title",
-    "language",
-    "publisher",
-    "coordination",
-    "issn",
-    "rights",
-    "punctuation_space",
-    "notes",
-)
 _FOLDER = re.compile(r"^\d{4}-\d{2}-numero-(\d+)$")
 
 

@@ -37,7 +37,8 @@ _ISSUE_KEYS = "# Le numéro : ce qui change d'un numéro à l'autre est en tête
 _ISSUE_GROUP = ("number", "date", "theme", "keywords", "cover_image", "cover_image_alt")
 _ARTICLES_NOTE = "# Les articles, dans l'ordre du bulletin (fichiers du dossier articles/)."
 BULLETIN_CARRIED = "# Le bulletin : repris du numéro précédent."
-_BULLETIN_GROUP = (
+# The bulletin's keys that the next issue keeps as they are (``bippdf new``).
+CARRIED = (
     "title",
     "short_title",
     "language",
@@ -47,9 +48,8 @@ _BULLETIN_GROUP = (
     "rights",
     "punctuation_space",
     "notes",
-    "legal_deposit_year",
-    "copyright",
 )
+_BULLETIN_GROUP = (*CARRIED, "legal_deposit_year", "copyright")
 _KEY_NOTES = {"keywords": 'mots-clés du PDF, par exemple ["prévention", "jeunes"]'}
 
 
