@@ -19,13 +19,24 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .errors import SourceError
 from .files import write_file
 
-if TYPE_CHECKING:
-    from .source import Author
+
+class Byline(Protocol):
+    """What an article file says of one author (``source.Author`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def affiliation(self) -> str | None: ...
+    @property
+    def collaboration(self) -> bool: ...
+
 
 ISSUE_FILE = "issue.toml"
 FRONT_MATTER_FENCE = "+++"
@@ -318,7 +329,7 @@ def article_text(
     body: str,
     *,
     lead: str | None = None,
-    authors: Sequence[Author] = (),
+    authors: Sequence[Byline] = (),
     signature: bool = False,
 ) -> str:
     """An article file: TOML front matter between +++ lines, then the Markdown body."""
