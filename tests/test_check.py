@@ -30,7 +30,7 @@ from bippdf.check import Expectations, Report, _layout, check_pdf
 from bippdf.cli import main
 from bippdf.compose import compose
 from bippdf.errors import SourceError
-from bippdf.readback import read_pdf
+from bippdf.readback import normalize, read_pdf
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
@@ -382,10 +382,29 @@ def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
 
 
 def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:
+    """A title and a section heading broken after a hyphen of a compound name: the lines
+    read back break there, and the contents check still finds both headings whole."""
     title = "Les interventions auprès des jeunes en Abitibi-Témiscamingue et au Centre-du-Québec"
     body = "Texte.\n\n## Regards croisés sur Centre-du-Québec\n\nTexte.\n"
     root = write_issue(tmp_path, {"01-a.md": article(title, body)})
-    build(root, tmp_path / "out.pdf")  # raises if the contents check cannot find the headings
+    result = build(root, tmp_path / "out.pdf")  # raises if the contents check fails
+    pdf = read_pdf(result.output)
+    page = next(n for n, lines in enumerate(pdf.lines) if "Texte." in [x.text for x in lines])
+    headings = [line.text for line in pdf.lines[page] if line.font == "Inter-Bold"]
+    # pdfium reads a hyphen drawn at the end of a line as U+0002 (U+FFFE in a page's text)
+    hyphen = ("-", "\x02", "\ufffe")
+    assert len(headings) == 4 and headings[0][-1] in hyphen and headings[2][-1] in hyphen, headings
+    # each breaks after its hyphen, which ends the line: nothing added or lost
+    assert [headings[0][:-1], headings[1], headings[2][:-1], headings[3]] == [
+        "Les interventions auprès des jeunes en Abitibi",
+        "Témiscamingue et au Centre-du-Québec",
+        "Regards croisés sur Centre-du",
+        "Québec",
+    ]
+    text = normalize(pdf.texts[page])
+    assert title in text and "Regards croisés sur Centre-du-Québec" in text
+    contents = normalize(pdf.texts[page - 1])
+    assert title in contents and "Regards croisés sur Centre-du-Québec" in contents
 
 
 @pytest.fixture(scope="module")
