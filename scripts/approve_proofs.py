@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2
+from PIL import Image
 
-from bippdf.build import build
 from bippdf.errors import BippdfError, CheckError
-from bippdf.proof import render_pages
+from bippdf.proof import render_issue
 
 ROOT = Path(__file__).resolve().parent.parent
 VISUAL = ROOT / "tests" / "fixtures" / "visual"
@@ -64,31 +64,28 @@ PLACES = (
 
 def render_fixture(out_dir: Path, pdf: Path | None = None) -> list[Path]:
     """Build the visual fixture issue and render its pages to ``out_dir`` at ``DPI``."""
-    if pdf is not None:
-        return render_pages(_build(pdf), out_dir, dpi=DPI)
-    with tempfile.TemporaryDirectory(prefix="bippdf-proof-") as temp:
-        return render_pages(_build(Path(temp) / "visual.pdf"), out_dir, dpi=DPI)
-
-
-def _build(pdf: Path) -> Path:
-    """The fixture issue's web PDF (the pages as designed, without bleed and marks)."""
-    return build(ISSUE, pdf, variant="web").output
+    return render_issue(ISSUE, out_dir, dpi=DPI, pdf=pdf)
 
 
 def render_crops(pdf: Path, out_dir: Path) -> dict[str, tuple[int, list[float]]]:
     """Draw each of ``PLACES`` at ``CROP_DPI`` into ``out_dir/<name>.png``; return where each
     was taken: its page index and box in points (also written to ``out_dir/boxes.json``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("*.png"):  # a place renamed or gone leaves no crop behind
+        stale.unlink()
     scale = CROP_DPI / 72
     boxes: dict[str, tuple[int, list[float]]] = {}
     document = pypdfium2.PdfDocument(pdf)
     try:
         texts = [_page_text(document[index]) for index in range(len(document))]
+        images: dict[int, Image.Image] = {}  # each page drawn once
         for place in PLACES:
             index, box = _locate(pdf, document, texts, place)
             page = document[index]
             left, _, _, top = page.get_cropbox()  # the rendered area
-            image = page.render(scale=scale).to_pil().convert("RGB")
+            if index not in images:
+                images[index] = page.render(scale=scale).to_pil().convert("RGB")
+            image = images[index]
             pixels = (
                 round((box[0] - left) * scale),
                 round((top - box[3]) * scale),
@@ -145,8 +142,8 @@ def main() -> int:
     before = {path.name for path in REFERENCE.glob("page-*.png")}
     try:
         with tempfile.TemporaryDirectory(prefix="bippdf-proof-") as temp:
-            pdf = _build(Path(temp) / "visual.pdf")
-            pages = render_pages(pdf, REFERENCE, dpi=DPI)  # removes the old page-*.png first
+            pdf = Path(temp) / "visual.pdf"
+            pages = render_fixture(REFERENCE, pdf)  # removes the old page-*.png first
             boxes = render_crops(pdf, CROPS)
     except BippdfError as exc:
         print(f"error: {exc}", file=sys.stderr)
