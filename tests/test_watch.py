@@ -150,7 +150,9 @@ def own_styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     shutil.copytree(resources.styles_dir(), styles)
     original = resources.styles_dir
     for module in list(sys.modules.values()):  # each module that imported it by name
-        if module.__name__.startswith("bippdf") and vars(module).get("styles_dir") is original:
+        if str(getattr(module, "__name__", "")).startswith("bippdf") and (
+            vars(module).get("styles_dir") is original
+        ):
             monkeypatch.setattr(module, "styles_dir", lambda: styles)
     render.forget_stylesheets()
     try:
