@@ -187,9 +187,9 @@ def _render_pdf(
     engine = _engine()
     kind = VARIANTS[variant]
     css = [engine.stylesheet(name, variant) for name in kind.stylesheets]
-    fetcher = sandbox.make_fetcher(
-        engine.weasyprint, {sandbox.ISSUE: base_url, sandbox.STYLES: styles_dir()}
-    )
+    # The stylesheets have read their fonts and profile already: a document reads
+    # only the issue's files, never styles/ (../styles/… or its virtual address).
+    fetcher = sandbox.make_fetcher(engine.weasyprint, {sandbox.ISSUE: base_url})
     from weasyprint.urls import FatalURLFetchingError
 
     start = time.perf_counter()
