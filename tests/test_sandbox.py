@@ -6,12 +6,12 @@ import hashlib
 import http.server
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +20,10 @@ from PIL import Image
 
 from bippdf import sandbox
 from bippdf.build import build
+from bippdf.check import check_pdf
 from bippdf.compose import compose
 from bippdf.errors import BuildError, SourceError
+from bippdf.readback import read_pdf
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
@@ -290,15 +292,88 @@ def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(tmp_pat
     assert len(one) == 3 and one == two
 
 
-def test_a_killed_build_leaves_the_previous_pdf_intact(tmp_path: Path) -> None:
-    output = tmp_path / "bip.pdf"
+# Run as a script: bippdf's command line, but the process kills itself (SIGKILL: no
+# cleanup, as a power cut or the OOM killer) once it has written the first 4 KiB of a
+# PDF, whichever way the file is opened (open, Path.write_bytes, os.fdopen).
+_KILLED_WHILE_WRITING = """
+import builtins, io, os, signal, sys
+
+_open = io.open
+
+
+class _Dying:
+    def __init__(self, handle):
+        self._handle = handle
+
+    def write(self, data):
+        if isinstance(data, (bytes, bytearray, memoryview)) and bytes(data[:5]) == b"%PDF-":
+            self._handle.write(data[:4096])
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            sys.stderr.write("killed while writing a PDF\\n")
+            sys.stderr.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return self._handle.write(data)
+
+    def __enter__(self):
+        self._handle.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._handle.__exit__(*exc)
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+
+def _opening(file, mode="r", *args, **kwargs):
+    handle = _open(file, mode, *args, **kwargs)
+    return _Dying(handle) if any(m in mode for m in "wax+") and "b" in mode else handle
+
+
+io.open = builtins.open = _opening
+from bippdf.cli import main
+
+sys.exit(main())
+"""
+
+
+def test_a_build_killed_while_writing_leaves_the_previous_pdf_intact(tmp_path: Path) -> None:
+    """Killed half-way through writing the new PDF's bytes, a build leaves the last good
+    PDF whole; what it leaves besides is a hidden temporary file the next build ignores."""
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    (tmp_path / "dying.py").write_text(_KILLED_WHILE_WRITING, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    output = out / "bip.pdf"
     output.write_bytes(b"%PDF- the last good one")
-    process = _bippdf("build", str(ISSUE_6), "--variant", "print", "-o", str(output), cwd=tmp_path)
-    time.sleep(2.5)  # it is laying out the pages by now
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=30)
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    killed = subprocess.run(
+        [
+            sys.executable,
+            str(tmp_path / "dying.py"),
+            "build",
+            str(root),
+            "--variant",
+            "web",
+            "-o",
+            str(output),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=240,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert killed.stderr.decode().endswith("killed while writing a PDF\n")
     assert output.read_bytes() == b"%PDF- the last good one"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bip.pdf"]
+    strays = [p.name for p in out.iterdir() if p != output]
+    assert all(re.fullmatch(r"\.bip\.pdf\.\w+\.tmp", name) for name in strays), strays
+    again = _bippdf("build", str(root), "--variant", "web", "-o", str(output), cwd=tmp_path)
+    _, err = again.communicate(timeout=240)
+    assert again.returncode == 0, err.decode()
+    assert check_pdf(output, workers=1).ok
+    assert sorted(p.name for p in out.iterdir() if p.name not in strays) == ["bip.pdf"]
 
 
 def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
@@ -308,9 +383,11 @@ def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     for process in processes:
-        process.communicate(timeout=240)
-        assert process.returncode == 0
-    assert output.read_bytes().startswith(b"%PDF-")
+        _, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err.decode()
+    report = check_pdf(output, workers=1)
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert read_pdf(output).page_count == 29
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bip.pdf"]
 
 
