@@ -117,7 +117,7 @@ GOOD = [
     "Ⅻ", "|", "[^1]",
 ]  # fmt: skip
 BAD = [
-    "[^x]", "漢字", "😀", "<script>x</script>", "<!--", "-->", '<span onclick="x()">mot</span>',
+    "[^x]", "漢字", "😀", "<script>x</script>", "<!--", "-->",
 ]  # fmt: skip
 HOSTILE_WORDS = st.sampled_from(GOOD * 6 + BAD)
 LINE = st.lists(HOSTILE_WORDS, min_size=1, max_size=14).map(" ".join)
@@ -151,8 +151,9 @@ _CONSTRUCTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\[\^(.+?)\]"), lambda match: "[^" + match[1] + "]"),
     (re.compile(r"^le caractère (.) "), lambda match: match[1]),
 ]
-# Share of hostile examples that build: 0.25 (5 of 20) with the "ci" profile.
-HOSTILE_BUILD_FLOOR = 0.2
+# Share of hostile examples that build with the "ci" profile: 0.5 (10 of 20) alone, 0.4
+# when the other tests have built in the same process first.
+HOSTILE_BUILD_FLOOR = 0.3
 
 
 def _assert_names_file_line_and_construct(error: SourceError, path: Path, text: str) -> None:
