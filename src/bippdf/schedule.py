@@ -9,7 +9,6 @@ that fails does not stop the others; ``on_file`` is told as each file is written
 from __future__ import annotations
 
 import multiprocessing
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -133,12 +132,9 @@ def _run(
     process if there is one, else side by side, one process per core."""
     if not jobs:
         return
-    started = time.perf_counter()
-    engine = engine or Engine()
-    engine.preload({job.variant for job in jobs})
-    loaded = {"engine": time.perf_counter() - started}
-    for job in jobs:
-        job.pending.composed.phases.update(loaded)
+    engine = pipeline.ready(
+        engine, {job.variant for job in jobs}, [j.pending.composed for j in jobs]
+    )
     cores = usable_cores()
     if len(jobs) == 1 or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
