@@ -33,7 +33,8 @@ proof: pdf
 	done
 
 # make approve-proofs: accept the current look of the PDF; rewrites the visual
-# test's reference pages in tests/fixtures/visual/reference/ (commit them).
+# test's reference pages in tests/fixtures/visual/reference/ and its glyph-sized
+# crops in tests/fixtures/visual/crops/ (look at them, then commit them).
 approve-proofs: $(STAMP)
 	$(BIN)/python scripts/approve_proofs.py
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from bippdf import lint
 from bippdf.cli import main
 from bippdf.compose import compose
 from bippdf.errors import SourceError, SourceErrors
 from bippdf.source import load_issue
 
-from .conftest import article, write_issue
+from .conftest import FIXTURES, article, write_issue
+
+ALL_FAULTS = FIXTURES / "lint" / "issue"  # an issue that commits every fault lint.py knows
 
 
 def _compose_error(root: Path) -> SourceError:
@@ -202,3 +207,86 @@ def test_the_characters_taken_as_drawable_without_reading_the_fonts_are_drawable
 
     assert covered_characters() >= COMMON_CHARACTERS
     assert {ord(c) for c in "é’«»…\u202f"} <= COMMON_CHARACTERS
+
+
+# ---- every fault lint.py knows, in one fixture issue -----------------------------------
+
+
+def _pattern(message: ast.expr) -> str:
+    """A message as lint.py builds it, as a pattern: what it formats in matches anything."""
+    if isinstance(message, ast.Constant) and isinstance(message.value, str):
+        return re.escape(message.value)
+    if isinstance(message, ast.JoinedStr):
+        return "".join(_pattern(part) for part in message.values)
+    if isinstance(message, ast.FormattedValue):
+        return ".+?"
+    if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Add):
+        return _pattern(message.left) + _pattern(message.right)
+    raise AssertionError(f"a message this test cannot read: {ast.unparse(message)}")
+
+
+def _faults_in_the_code() -> list[tuple[int, str]]:
+    """Every fault lint.py can report, read from its code: the line of each
+    ``SourceError(…)`` and its message as a pattern."""
+    tree = ast.parse(Path(lint.__file__).read_text(encoding="utf-8"))
+    return [
+        (node.lineno, _pattern(node.args[0]))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "SourceError"
+    ]
+
+
+def test_the_faults_are_read_from_the_code() -> None:
+    faults = _faults_in_the_code()
+    assert len(faults) >= 20
+    assert any(re.fullmatch(p, "la note [^x] est définie 2 fois") for _, p in faults)
+
+
+def test_every_fault_lint_knows_is_in_the_fixture_and_reported_with_its_line() -> None:
+    with pytest.raises(SourceErrors) as info:
+        compose(load_issue(ALL_FAULTS))
+    errors = info.value.errors
+    assert all(error.hint for error in errors), "every fault says what to do"
+    fautes = "articles/01-fautes.md"
+    found = [
+        (str(error.path.relative_to(ALL_FAULTS)) if error.path else None, error.line, error.message)
+        for error in errors
+    ]
+    assert found == [
+        ("articles/02-oublie.md", 1, "articles/02-oublie.md n'est pas listé dans issue.toml"),
+        ("issue.toml", 6, "le caractère 𓀀 (U+13000) n'existe pas dans les polices du bulletin"),
+        (fautes, 3, "une note ne peut pas être définie dans le chapeau"),
+        (fautes, 4, "la note [^chapeau] est appelée mais jamais définie"),
+        (fautes, 10, "le texte d'un article ne peut pas avoir d'intertitre de niveau 1 (#)"),
+        (fautes, 12, "intertitre de niveau 4 après un niveau 1 : un niveau est sauté"),
+        (fautes, 14, "un intertitre n'a pas de texte"),
+        (fautes, 16, "la note [^absente] est appelée mais jamais définie"),
+        (fautes, 19, "une note ne peut pas appeler une autre note"),
+        (fautes, 21, "la note [^double] est définie 2 fois"),
+        (fautes, 22, "la note [^orpheline] est définie mais jamais appelée"),
+        (fautes, 24, "l'image décorative « ../images/photo.png » est dans une ligne de texte"),
+        (fautes, 26, "l'image « ../images/carte.png » n'a pas de texte de remplacement"),
+        (fautes, 28, "l'image « https://exemple.org/photo.jpg » n'est pas un fichier du numéro"),
+        (fautes, 30, "l'image « ../../photo.jpg » est hors du dossier du numéro"),
+        (fautes, 32, "l'image « ../images/absente.jpg » n'existe pas"),
+        (
+            fautes,
+            34,
+            "l'image « ../images/illisible.jpg » est illisible : "
+            "ce format d'image est inconnu de bippdf",
+        ),
+        (
+            fautes,
+            36,
+            "le lien vers « ftp://exemple.org/fichier » ne mène ni à une adresse web, "
+            "ni à une adresse courriel, ni à un intertitre",
+        ),
+        (fautes, 38, "l'attribut onclick de <span> n'est pas permis"),
+        (fautes, 38, "la balise HTML <script> n'est pas permise"),
+        (fautes, 40, "le caractère 𓀀 (U+13000) n'existe pas dans les polices du bulletin"),
+        (fautes, 42, "un commentaire HTML n'est jamais fermé"),
+    ]
+    for line, pattern in _faults_in_the_code():
+        assert any(re.fullmatch(pattern, message) for _, _, message in found), (
+            f"the fixture {ALL_FAULTS} commits no fault of lint.py line {line}: {pattern}"
+        )

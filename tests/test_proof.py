@@ -2,19 +2,25 @@
 
 The visual test builds the small issue in tests/fixtures/visual/issue/, renders
 its pages at a low resolution and compares each with the approved image in
-tests/fixtures/visual/reference/. After a deliberate change of the look, run
-``make approve-proofs`` and commit the new reference pages with the change.
+tests/fixtures/visual/reference/. Then it finds, in the text the PDF gives back,
+the places where a glyph matters (a note call, an ordinal, a contents leader and
+its page number, the folios), draws them at 300 dpi and compares them with the
+approved crops in tests/fixtures/visual/crops/, where they stand and how they
+look. After a deliberate change of the look, run ``make approve-proofs`` and
+commit the new reference pages and crops with the change.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageChops, ImageStat
 
 from bippdf.cli import main
 from bippdf.errors import CheckError
@@ -34,12 +40,28 @@ from .conftest import ROOT
 # changed letter is below it: the words themselves are the other tests' business.
 TOLERANCE = 0.05
 
+# A page at 40 dpi cannot see a superscript dropped to the baseline (0.0065 and 0.0037 on
+# its pages): the crops can. Measured at 300 dpi on this fixture's crops, as the worst
+# 8×8-pixel square (its mean absolute difference per channel, 0–255):
+#   two builds and renders of the same sources: exactly 0.0;
+#   pdfium's anti-aliasing of text and paths turned off, a stand-in for another
+#     rasteriser: 18–31;
+#   what the crop shows one pixel (0.24 pt) across or down: 46–73; two pixels: 84–112;
+#   `sup { vertical-align: baseline }`: 95 on the note call, 129 on the ordinal.
+# 40 lets another rasteriser's edges through and fails on a glyph moved by a pixel.
+CROP_TOLERANCE = 40.0
+SQUARE = 8  # pixels: about 2 points, a stroke and the paper on either side of it
+# Where a crop is taken (its character's baseline origin) may move this far, in points:
+# a pixel at 300 dpi. A folio or a page number moved on its page fails here.
+POSITION_TOLERANCE = 0.25
+
 
 def _load_script(name: str) -> ModuleType:
     """A script of scripts/ imported as a module (scripts/ is not a package)."""
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # where its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -86,6 +108,81 @@ def test_pages_match_the_approved_references(visual: Rendered) -> None:
             )
     if failures:
         pytest.fail("\n".join([*failures, again]), pytrace=False)
+
+
+@dataclass
+class Crops:
+    folder: Path
+    boxes: dict[str, tuple[int, list[float]]]  # name: page index, box in points
+
+
+@pytest.fixture(scope="module")
+def crops(visual: Rendered, tmp_path_factory: pytest.TempPathFactory) -> Crops:
+    """The places of ``approve_proofs.PLACES`` in the visual PDF, drawn as their references."""
+    folder = tmp_path_factory.mktemp("crops")
+    return Crops(folder, approve_proofs.render_crops(visual.pdf, folder))
+
+
+def _worst_square(image: Path, reference: Path) -> float:
+    """The largest mean difference (0–255) over the ``SQUARE``-pixel squares of two images of
+    one size, each square overlapping the next by half: a glyph moved by a pixel shows in
+    the squares along its edges, where the mean of a whole crop drowns it in paper."""
+    with Image.open(image) as ours, Image.open(reference) as theirs:
+        difference = ImageChops.difference(ours.convert("RGB"), theirs.convert("RGB"))
+    step = SQUARE // 2
+    worst = 0.0
+    for top in range(0, max(difference.height - SQUARE, 0) + 1, step):
+        for left in range(0, max(difference.width - SQUARE, 0) + 1, step):
+            square = difference.crop((left, top, left + SQUARE, top + SQUARE))
+            worst = max(worst, sum(means := ImageStat.Stat(square).mean) / len(means))
+    return worst
+
+
+def test_the_approved_crops_are_those_of_the_places() -> None:
+    names = sorted(place.name for place in approve_proofs.PLACES)
+    assert sorted(path.stem for path in approve_proofs.CROPS.glob("*.png")) == names
+    approved = json.loads((approve_proofs.CROPS / approve_proofs.BOXES).read_text("utf-8"))
+    assert sorted(approved) == names
+
+
+@pytest.mark.parametrize("name", [place.name for place in approve_proofs.PLACES])
+def test_glyphs_match_the_approved_crops(crops: Crops, name: str) -> None:
+    again = "run `make approve-proofs` if the change is deliberate, and commit the new crops"
+    approved = json.loads((approve_proofs.CROPS / approve_proofs.BOXES).read_text("utf-8"))
+    page, box = crops.boxes[name]
+    approved_page, approved_box = approved[name]
+    moved = max(abs(a - b) for a, b in zip(box, approved_box, strict=True))
+    if page != approved_page or moved > POSITION_TOLERANCE:
+        pytest.fail(
+            f"{name} stands on page {page + 1} at {box}, approved on page "
+            f"{approved_page + 1} at {approved_box} (moved {moved:.2f} pt, tolerance "
+            f"{POSITION_TOLERANCE}); {again}",
+            pytrace=False,
+        )
+    crop, reference = crops.folder / f"{name}.png", approve_proofs.CROPS / f"{name}.png"
+    try:
+        compare(crop, reference)  # the same size, or says which
+    except CheckError as exc:
+        pytest.fail(f"{name}: {exc}; {again}", pytrace=False)
+    worst = _worst_square(crop, reference)
+    if worst > CROP_TOLERANCE:
+        pytest.fail(
+            f"{name} differs from its approved crop by {worst:.1f} in its worst "
+            f"{SQUARE}×{SQUARE}-pixel square (tolerance {CROP_TOLERANCE}): see {crop} "
+            f"and {reference}; {again}",
+            pytrace=False,
+        )
+
+
+def test_worst_square_sees_a_moved_dot(tmp_path: Path) -> None:
+    """One dark pixel moved on a white crop: small in the crop's mean, whole in a square."""
+    for x, name in ((10, "a.png"), (30, "b.png")):
+        image = Image.new("RGB", (64, 64), (255, 255, 255))
+        image.putpixel((x, 10), (0, 0, 0))
+        image.save(tmp_path / name)
+    assert compare(tmp_path / "a.png", tmp_path / "b.png") == pytest.approx(2 * 255 / 64**2)
+    assert _worst_square(tmp_path / "a.png", tmp_path / "b.png") == pytest.approx(255 / 64)
+    assert _worst_square(tmp_path / "a.png", tmp_path / "a.png") == 0.0
 
 
 def test_render_pages_numbers_pages_and_removes_stale_ones(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import copy
+import inspect
 import re
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,8 +63,153 @@ def test_twice_changes_nothing(source: str, expected: str, rules: typography.Rul
     assert twice == once
 
 
-def test_every_rule_has_a_fixture() -> None:
-    assert len(_examples()) >= 20
+# ---- every rule of the code has an example that fails without it ----------------------
+
+
+def _rewritten(node: ast.AST, name: str) -> ast.expr | None:
+    """For a call that takes the text ``name`` and gives it back changed (``re.sub(…, text)``,
+    ``text.replace(…)``, ``_dashes(text)``), the text it takes; else None."""
+    if not isinstance(node, ast.Call):
+        return None
+    candidates = [node.func.value] if isinstance(node.func, ast.Attribute) else []
+    for candidate in [*candidates, *node.args]:
+        if (isinstance(candidate, ast.Name) and candidate.id == name) or _rewritten(
+            candidate, name
+        ):
+            return candidate
+    return None
+
+
+def _function(name: str) -> ast.FunctionDef:
+    """A function of typography.py parsed, with its line numbers in the file."""
+    lines, first = inspect.getsourcelines(getattr(typography, name))
+    tree = ast.parse(textwrap.dedent("".join(lines)))
+    ast.increment_lineno(tree, first - 1)
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    return function
+
+
+def _rule_nodes(function: ast.FunctionDef) -> list[ast.AST]:
+    """The rules in a function's code: in ``_segment``, each call that rewrites the text; in
+    ``_inline``, for a text token, each ``if`` that changes it and the split of ordinals and
+    civilities into superscripts."""
+    if function.name == "_segment":
+        return [node for node in ast.walk(function) if _rewritten(node, "text") is not None]
+    (branch,) = [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "kind == 'text'"
+    ]
+    found: list[ast.AST] = [node for node in branch.body if isinstance(node, ast.If)]
+    return found + [
+        node
+        for node in ast.walk(branch)
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "_split_superscripts"
+    ]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule found in the code of typography.py."""
+
+    function: str
+    line: int
+    column: int
+    end: tuple[int, int]  # line and column where its code ends
+    code: str
+
+
+def _rules() -> list[Rule]:
+    """Every rule of typography.py, read from the code of ``_segment`` and ``_inline``."""
+    return [
+        Rule(
+            name,
+            node.lineno,  # type: ignore[attr-defined]
+            node.col_offset,  # type: ignore[attr-defined]
+            (node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]
+            ast.unparse(node).splitlines()[0],
+        )
+        for name in ("_segment", "_inline")
+        for node in _rule_nodes(_function(name))
+    ]
+
+
+_PLACE = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
+class _Without(ast.NodeTransformer):
+    """A function's code with one rule taken out: what it would change goes through as is."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+
+    def visit(self, node: ast.AST) -> Any:
+        where = [getattr(node, key, None) for key in _PLACE]
+        if where != [self.rule.line, self.rule.column, *self.rule.end]:
+            return self.generic_visit(node)
+        if isinstance(node, ast.If):
+            return ast.Pass()
+        text = _rewritten(node, "text")
+        if text is not None:
+            return text
+        assert isinstance(node, ast.Call)  # _split_superscripts(…): one plain text token
+        token = ast.Dict(
+            [ast.Constant("type"), ast.Constant("raw")], [ast.Constant("text"), node.args[0]]
+        )
+        return ast.List([token], ast.Load())
+
+
+def _without(rule: Rule) -> Any:
+    """The function of ``rule``, compiled again without it."""
+    function = _Without(rule).visit(_function(rule.function))
+    module = ast.fix_missing_locations(ast.Module([function], type_ignores=[]))
+    namespace = dict(vars(typography))
+    exec(compile(module, typography.__file__, "exec"), namespace)
+    return namespace[rule.function]
+
+
+def _failing_examples() -> list[str]:
+    """The ids of the fixture examples whose output is not the expected one."""
+    failing = []
+    for example in _examples():
+        source, expected, rules = example.values  # type: ignore[attr-defined]
+        try:
+            tokens = _typeset(source, rules)
+            NoteNumbering().number(tokens, Path("article.md"))
+            output = markdown.render(markdown.create_renderer(), tokens)
+        except Exception:  # a rule taken out may break what follows it: that shows too
+            output = None
+        if output != expected:
+            failing.append(example.id)  # type: ignore[attr-defined]
+    return failing
+
+
+def test_rules_are_read_from_the_code() -> None:
+    codes = [rule.code for rule in _rules()]
+    assert len({(rule.line, rule.column, rule.end) for rule in _rules()}) == len(codes)
+    for known in ("_dashes(text)", "_straight_quotes(text, rules, quotes)", "_split_superscripts("):
+        assert any(code.startswith(known) for code in codes), known
+    assert sum(code.startswith("re.sub(") for code in codes) >= 8
+    assert sum(code.startswith("if ") for code in codes) == 2
+    assert _failing_examples() == []  # and with every rule in, every example passes
+
+
+@pytest.mark.parametrize(
+    "rule", _rules(), ids=lambda r: f"{r.function}-{r.line}-{r.end[0]}:{r.end[1]}"
+)
+def test_every_rule_has_a_fixture(rule: Rule, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rule taken out of the code in turn: some example of the fixtures fails."""
+    monkeypatch.setattr(typography, rule.function, _without(rule))
+    assert _failing_examples(), (
+        f"no example in {FIXTURES} shows the rule of typography.py line {rule.line}: {rule.code}"
+    )
+
+
+def test_every_language_has_a_fixture() -> None:
+    languages = {language for language, _ in CASES.values()}
+    assert set(typography.RULES) <= languages
+    assert {space for _, space in CASES.values()} == {"fine", "none"}
 
 
 def test_plain_strings() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bippdf import build_pdf, messages
 from bippdf.check import check_pdf
 from bippdf.check.readback import read_pdf
 from bippdf.errors import CheckError
+from bippdf.resources import styles_dir
 
 from .conftest import BuiltIssue, WebIssue, article, write_issue
 
@@ -55,21 +57,66 @@ def test_print_padding_reported(issue6: BuiltIssue) -> None:
     assert "(dont 3 pages blanches ajoutées pour la reliure)" in messages.made(issue6.result)
 
 
+def _css_colour(selector: str) -> tuple[int, int, int]:
+    """The background colour styles/ give ``selector``, a ``var(--name)`` followed to its
+    value in ``:root``, as RGB."""
+    css = "\n".join(
+        (styles_dir() / name).read_text(encoding="utf-8") for name in ("bulletin.css", "print.css")
+    )
+    rules = re.findall(rf"^{re.escape(selector)}\s*{{([^}}]*)}}", css, re.M)
+    (value,) = [m for rule in rules for m in re.findall(r"background:\s*([^;]+);", rule)]
+    if variable := re.fullmatch(r"var\((--[\w-]+)\)", value.strip()):
+        value = re.findall(rf"{variable[1]}:\s*([^;]+);", css)[0]
+    digits = re.fullmatch(r"#([0-9a-fA-F]{6})", value.strip())
+    assert digits, f"{selector}: background {value!r} is not a #rrggbb colour"
+    return tuple(int(digits[1][i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
 def test_cover_band_runs_into_the_bleed(issue6: BuiltIssue) -> None:
+    """The band's colour fills the bleed above the cover and beside the band on both
+    sides, up to the BleedBox, and no further: the crop marks stand in white."""
     import pypdfium2
 
+    navy = _css_colour(".cover-band")
+    scale = 4  # 4 pixels a point: the 9-point bleed is 36 pixels wide
     document = pypdfium2.PdfDocument(issue6.result.output)
     try:
-        page = document[0]
-        bitmap = page.render(scale=1, crop=(0, 0, 0, 0)).to_pil().convert("RGB")
-        media = issue6.pdf.boxes[0]["MediaBox"]
-        x = round(-media[0] - BLEED / 2)  # halfway into the left bleed, level with the band
-        y = round(media[3] - 792 - BLEED / 2)
-        assert (
-            bitmap.getpixel((x, y + 20)) == (28, 53, 87) or sum(bitmap.getpixel((x, y + 20))) < 250
-        )
+        image = document[0].render(scale=scale, crop=(0, 0, 0, 0)).to_pil().convert("RGB")
     finally:
         document.close()
+    media = issue6.pdf.boxes[0]["MediaBox"]
+    band = 1.25 * 72  # points: its height below the trim (bulletin.css)
+
+    def pixels(left: float, top: float, right: float, bottom: float) -> list[tuple[int, int]]:
+        """The extrema of each channel inside a box in trim points (y upwards), a pixel in
+        from its edges (anti-aliased)."""
+        box = (
+            round((left - media[0]) * scale) + 1,
+            round((media[3] - top) * scale) + 1,
+            round((right - media[0]) * scale) - 1,
+            round((media[3] - bottom) * scale) - 1,
+        )
+        return list(image.crop(box).getextrema())  # type: ignore[arg-type]
+
+    near = [(c - 3, c + 3) for c in navy]
+    bleed = {
+        "top": (-BLEED, 792 + BLEED, 612 + BLEED, 792),
+        "left": (-BLEED, 792, 0, 792 - band),
+        "right": (612, 792, 612 + BLEED, 792 - band),
+    }
+    for side, box in bleed.items():
+        extrema = pixels(*box)
+        assert all(
+            low >= a and high <= b for (low, high), (a, b) in zip(extrema, near, strict=True)
+        ), f"the {side} bleed is not the band's colour {navy}: {extrema}"
+    beyond = {
+        "top": (-BLEED, 792 + BLEED + 4, 612 + BLEED, 792 + BLEED),
+        "left": (-BLEED - 4, 792, -BLEED, 792 - band),
+        "right": (612 + BLEED, 792, 612 + BLEED + 4, 792 - band),
+        "left, below the band": (-BLEED, 792 - band - 1, 0, 792 - band - 10),
+    }
+    for side, box in beyond.items():
+        assert pixels(*box) == [(255, 255)] * 3, f"{side}: the band runs past the bleed"
 
 
 def test_print_check_catches_faults(issue6: BuiltIssue) -> None:

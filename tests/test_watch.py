@@ -1,17 +1,25 @@
-"""``bippdf watch``: a save rebuilds the issue; an error is reported and watching goes on."""
+"""``bippdf watch``: a save rebuilds the issue; an error is reported and watching goes on.
+
+Each test runs the watcher's own loop in a thread and saves real files; every wait
+for a build is bounded.
+"""
 
 from __future__ import annotations
 
 import queue
+import shutil
+import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PIL import Image
 
+from bippdf import resources
 from bippdf.check.readback import read_pdf
-from bippdf.errors import BuildError
 from bippdf.pipeline import Options
 from bippdf.schedule import IssueBuild
 from bippdf.watch import Watcher
@@ -63,23 +71,61 @@ def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> 
         assert fourth.error is None and "Le loup." in " ".join(read_pdf(output).texts)
 
 
+class Recording(Watcher):
+    """A watcher that keeps, for each of its builds, the files whose saves started it."""
+
+    def __init__(self, issue: Path, options: Options, **keywords: Any) -> None:
+        super().__init__(issue, options, **keywords)
+        self.started_by: list[set[Path]] = []
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> IssueBuild:
+        changed = list(changed)
+        self.started_by.append({path.resolve() for path in changed})
+        return super().rebuild(changed)
+
+
 def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> None:
-    issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
-    watcher = Watcher(issue, Options(build_dir=issue / "build", output=issue / "a.pdf"))
-    assert watcher._wanted(None, str(issue / "articles" / "01-a.md"))
-    assert not watcher._wanted(None, str(issue / "a.pdf"))
-    assert not watcher._wanted(None, str(issue / "build" / "x" / "BIP-01-web.pdf"))
-    assert not watcher._wanted(None, str(issue / "articles" / ".01-a.md.swp"))
-    assert not watcher._wanted(None, str(issue / "articles" / "01-a.md~"))
+    """The PDF and the build folder inside the issue's folder, an editor's swap and backup
+    files: saved before an article, none of them starts a build, alone or with it."""
+    issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le chat.\n")})
+    source = issue / "articles" / "01-a.md"
+    output = issue / "a.pdf"
+    watcher = Recording(
+        issue, Options(variants=("web",), cover=False, build_dir=issue / "build", output=output)
+    )
+    with watching(watcher) as next_build:
+        assert next_build().error is None  # it wrote a.pdf in the watched folder
+        (issue / "build" / "x").mkdir(parents=True)
+        (issue / "build" / "x" / "BIP-01-web.pdf").write_bytes(b"%PDF-")
+        (issue / "articles" / ".01-a.md.swp").write_bytes(b"swap")
+        (issue / "articles" / "01-a.md~").write_text("sauvegarde", encoding="utf-8")
+        output.touch()
+        source.write_text(article("A", "Le chien.\n"), encoding="utf-8")
+        assert next_build().error is None
+    assert watcher.started_by == [set(), {source.resolve()}]
+    assert "Le chien." in " ".join(read_pdf(output).texts)
+
+
+def test_a_single_file_rebuilds_for_itself_and_its_images_only(tmp_path: Path) -> None:
+    """Its folder is watched (a save that writes a new file over the old one is seen), but
+    another Markdown file saved there does not start a build; an image does."""
     single = tmp_path / "notes.md"
-    single.write_text("# Notes\n", encoding="utf-8")
-    alone = Watcher(single)
-    # its folder is watched (a save that writes a new file over the old one is seen) ...
-    assert alone.paths()[0] == tmp_path
-    # ... but only the file itself and its images count
-    assert alone._wanted(None, str(single))
-    assert alone._wanted(None, str(tmp_path / "images" / "photo.jpg"))
-    assert not alone._wanted(None, str(tmp_path / "autre.md"))
+    single.write_text("# Notes\n\nPremier jet.\n", encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    output = tmp_path / "out" / "notes.pdf"
+    watcher = Recording(
+        single, Options(variants=("web",), cover=False, build_dir=tmp_path / "build", output=output)
+    )
+    with watching(watcher) as next_build:
+        assert next_build().error is None
+        (tmp_path / "autre.md").write_text("# Autre\n", encoding="utf-8")
+        photo = tmp_path / "images" / "photo.jpg"
+        Image.new("RGB", (40, 30), (90, 120, 160)).save(photo)
+        assert next_build().error is None
+        single.write_text("# Notes\n\nDeuxième jet.\n", encoding="utf-8")
+        assert next_build().error is None
+    assert watcher.started_by == [set(), {photo.resolve()}, {single.resolve()}]
+    assert "Deuxième jet." in " ".join(read_pdf(output).texts)
 
 
 def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
@@ -98,19 +144,45 @@ def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
             assert text in " ".join(read_pdf(output).texts)
 
 
+@pytest.fixture
+def own_styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of styles/ that bippdf uses instead of its own, for a test to break."""
+    styles = tmp_path / "styles"
+    shutil.copytree(resources.styles_dir(), styles)
+    original = resources.styles_dir
+    for module in list(sys.modules.values()):  # each module that imported it by name
+        if str(getattr(module, "__name__", "")).startswith("bippdf") and (
+            vars(module).get("styles_dir") is original
+        ):
+            monkeypatch.setattr(module, "styles_dir", lambda: styles)
+    # Each watcher has an engine of its own: nothing parsed from the real styles is kept.
+    yield styles
+
+
 def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, own_styles: Path
 ) -> None:
-    from bippdf.render import Engine
-
-    def broken() -> None:
-        raise BuildError("la feuille de style bulletin.css ne peut pas être chargée")
-
     issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
-    watcher = Watcher(issue, Options(variants=("web",), cover=False, output=tmp_path / "a.pdf"))
-    monkeypatch.setattr(Engine, "preload", lambda engine, variants: broken())
-    done = watcher._rebuild_or_say_why()
-    assert done.error is not None and "bulletin.css" in str(done.error)
+    output = tmp_path / "a.pdf"
+    stylesheet = own_styles / "bulletin.css"
+    good = stylesheet.read_text(encoding="utf-8")
+    watcher = Recording(issue, Options(variants=("web",), cover=False, output=output))
+    with watching(watcher) as next_build:
+        assert next_build().error is None
+        pdf = output.read_bytes()
+
+        stylesheet.write_text("@import url(absente.css);\n" + good, encoding="utf-8")
+        broken = next_build()
+        assert broken.error is not None
+        assert "la feuille de style bulletin.css ne peut pas être chargée" in str(broken.error)
+        assert "absente.css" in str(broken.error)
+        assert output.read_bytes() == pdf  # the last good PDF stays
+
+        stylesheet.write_text(good.replace("--navy: #1c3557", "--navy: #000000"), "utf-8")
+        mended = next_build()
+        assert mended.error is None and not mended.results[0].cached
+    assert watcher.started_by == [set(), {stylesheet.resolve()}, {stylesheet.resolve()}]
+    assert output.read_bytes() != pdf  # the styles were parsed again: the navy is black
 
 
 def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> None:

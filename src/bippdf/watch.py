@@ -105,12 +105,20 @@ class Watcher:
             return False
         resolved = Path(path).resolve()
         output = self.options.output
-        if resolved == (output and output.resolve()):
+        if output is not None and _is_written_as(resolved, output.resolve()):
             return False
-        if self.options.build_dir.resolve() in resolved.parents:
+        build_dir = self.options.build_dir.resolve()
+        if resolved == build_dir or build_dir in resolved.parents:
             return False
         if self.issue.is_file() and self.issue.name != ISSUE_FILE:  # a single Markdown file
             images = self.issue.parent.resolve() / "images"
             in_styles = styles_dir().resolve() in resolved.parents
             return resolved == self.issue.resolve() or images in resolved.parents or in_styles
         return True
+
+
+def _is_written_as(path: Path, output: Path) -> bool:
+    """Whether ``path`` is ``output`` or the temporary file it is written through
+    (files.write_file): a build must not start the next one, over and over."""
+    temporary = path.name.startswith(f".{output.name}.") and path.suffix == ".tmp"
+    return path == output or (path.parent == output.parent and temporary)

@@ -3,25 +3,71 @@
 from __future__ import annotations
 
 import os
+import select
+from pathlib import Path
 
 import pytest
 
+from bippdf.check import readback
 from bippdf.check.readback import _in_child, read_pdf
 
 from ..conftest import BuiltIssue
 
+WAIT = 60  # seconds: the longest a child is waited for to say it started
 
-def test_two_processes_read_the_same_as_one(issue6: BuiltIssue) -> None:
+
+def test_two_processes_read_the_same_as_one(
+    issue6: BuiltIssue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two workers, another process reads the second half of the pages: each page
+    says which process read it."""
+    log = tmp_path / "readers.txt"
+    read_page = readback.read_page
+
+    def logged(reader: object, document: object, index: int, *args: object) -> object:
+        with log.open("a", encoding="utf-8") as out:  # appends of a line do not interleave
+            out.write(f"{index} {os.getpid()}\n")
+        return read_page(reader, document, index, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(readback, "read_page", logged)
+
+    def readers() -> dict[int, int]:
+        """Page index: the process that read it, from the log, which is then emptied."""
+        lines = log.read_text(encoding="utf-8").split()
+        log.unlink()
+        return {int(page): int(pid) for page, pid in zip(lines[::2], lines[1::2], strict=True)}
+
     data = issue6.result.output.read_bytes()
-    one, two = read_pdf(data, workers=1), read_pdf(data, workers=2)
+    one = read_pdf(data, workers=1)
+    assert readers() == dict.fromkeys(range(32), os.getpid())
+    two = read_pdf(data, workers=2)
+    by = readers()
+    assert sorted(by) == list(range(32))
+    assert {by[page] for page in range(16)} == {os.getpid()}
+    (child,) = {by[page] for page in range(16, 32)}
+    assert child != os.getpid()
     assert one.page_count == two.page_count == 32
     assert two == one
     assert len(two.lines[-5]) > 10 and two.links  # the half read in the other process
 
 
+def test_the_work_runs_in_another_process() -> None:
+    with _in_child(os.getpid) as result:
+        pid = result()
+    assert pid != os.getpid()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # ended and waited for
+    with _in_child(os.getpid, fork=False) as result:
+        assert result() == os.getpid()
+
+
 def test_an_error_in_the_other_process_is_raised_here() -> None:
-    with _in_child(lambda: 1 // 0) as result, pytest.raises(ZeroDivisionError):
+    def fails() -> None:
+        raise ZeroDivisionError(os.getpid())
+
+    with _in_child(fails) as result, pytest.raises(ZeroDivisionError) as info:
         result()
+    assert info.value.args[0] != os.getpid()  # raised there, not here
     with _in_child(lambda: [1, 2]) as result:
         assert result() == [1, 2]
 
@@ -29,7 +75,24 @@ def test_an_error_in_the_other_process_is_raised_here() -> None:
 def test_a_process_no_longer_wanted_is_stopped() -> None:
     """The parent fails before asking: the child, blocked writing more than a pipe holds,
     is stopped and waited for, not left behind."""
-    with pytest.raises(RuntimeError), _in_child(lambda: b"x" * 1_000_000):
-        raise RuntimeError("the parent fails first")
+    read_end, write_end = os.pipe()
+
+    def started_then_sends_a_lot() -> bytes:
+        os.write(write_end, str(os.getpid()).encode())
+        return b"x" * 1_000_000
+
+    try:
+        with pytest.raises(RuntimeError), _in_child(started_then_sends_a_lot):
+            ready, _, _ = select.select([read_end], [], [], WAIT)
+            assert ready, f"the child did not start within {WAIT} s"
+            pid = int(os.read(read_end, 32))
+            assert pid != os.getpid()
+            os.kill(pid, 0)  # it is alive, blocked on its pipe
+            raise RuntimeError("the parent fails first")
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone: killed and waited for
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child process left

@@ -14,7 +14,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 
 from bippdf import build_pdf
 from bippdf.check import check_pdf
-from bippdf.check.readback import read_pdf
+from bippdf.check.readback import normalize, read_pdf
 from bippdf.compose import compose, expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
@@ -162,10 +162,29 @@ def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
 
 
 def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:
+    """A title and a section heading broken after a hyphen of a compound name: the lines
+    read back break there, and the contents check still finds both headings whole."""
     title = "Les interventions auprès des jeunes en Abitibi-Témiscamingue et au Centre-du-Québec"
     body = "Texte.\n\n## Regards croisés sur Centre-du-Québec\n\nTexte.\n"
     root = write_issue(tmp_path, {"01-a.md": article(title, body)})
-    build_pdf(root, tmp_path / "out.pdf")  # raises if the contents check cannot find the headings
+    result = build_pdf(root, tmp_path / "out.pdf")  # raises if the contents check fails
+    pdf = read_pdf(result.output)
+    page = next(n for n, lines in enumerate(pdf.lines) if "Texte." in [x.text for x in lines])
+    headings = [line.text for line in pdf.lines[page] if line.font == "Inter-Bold"]
+    # pdfium reads a hyphen drawn at the end of a line as U+0002 (U+FFFE in a page's text)
+    hyphen = ("-", "\x02", "\ufffe")
+    assert len(headings) == 4 and headings[0][-1] in hyphen and headings[2][-1] in hyphen, headings
+    # each breaks after its hyphen, which ends the line: nothing added or lost
+    assert [headings[0][:-1], headings[1], headings[2][:-1], headings[3]] == [
+        "Les interventions auprès des jeunes en Abitibi",
+        "Témiscamingue et au Centre-du-Québec",
+        "Regards croisés sur Centre-du",
+        "Québec",
+    ]
+    text = normalize(pdf.texts[page])
+    assert title in text and "Regards croisés sur Centre-du-Québec" in text
+    contents = normalize(pdf.texts[page - 1])
+    assert title in contents and "Regards croisés sur Centre-du-Québec" in contents
 
 
 def test_a_web_address_in_capitals_passes_lint_and_the_check(tmp_path: Path) -> None:
