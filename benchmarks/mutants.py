@@ -411,11 +411,12 @@ def check_isolation() -> str:
         return found
 
 
-def run(fault: Fault, timeout: float) -> tuple[str, float]:
-    """Apply one fault to a fresh copy and run its tests: the outcome and the seconds."""
+def run(fault: Fault, timeout: float) -> tuple[str, float, str]:
+    """Apply one fault to a fresh copy and run its tests: the outcome, the seconds, and
+    the first test that failed."""
     start = time.monotonic()
     if problems(fault):
-        return "broken fault", 0.0
+        return "broken fault", 0.0, "; ".join(problems(fault))
     with tempfile.TemporaryDirectory(prefix="bippdf-mutant-") as folder:
         copy = _copy(Path(folder) / "repo")
         path = copy / fault.file
@@ -429,17 +430,26 @@ def run(fault: Fault, timeout: float) -> tuple[str, float]:
                 cwd=copy,
                 env=_environment(copy),
                 capture_output=True,
+                text=True,
                 timeout=timeout,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return "timeout", time.monotonic() - start
+            return "timeout", time.monotonic() - start, ""
     seconds = time.monotonic() - start
     if done.returncode == 0:
-        return "MISSED", seconds
+        return "MISSED", seconds, ""
     if done.returncode == 5:  # pytest collected nothing: the -k matches no test
-        return "no tests", seconds
-    return "caught", seconds
+        return "no tests", seconds, ""
+    return "caught", seconds, _first_failure(done.stdout + done.stderr)
+
+
+def _first_failure(output: str) -> str:
+    """The test that failed (or the error that stopped pytest), from its summary."""
+    for line in output.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):
+            return line.split(" - ")[0]
+    return output.strip().splitlines()[-1] if output.strip() else ""
 
 
 def main() -> int:
@@ -462,8 +472,8 @@ def main() -> int:
 
     def one(fault: Fault) -> tuple[Fault, str]:
         """Run one fault and print its line as soon as it is known."""
-        outcome, seconds = run(fault, args.timeout)
-        print(f"{fault.name:28} {outcome:12} {seconds:6.0f} s  {fault.breaks}", flush=True)
+        outcome, seconds, why = run(fault, args.timeout)
+        print(f"{fault.name:28} {outcome:12} {seconds:6.0f} s  {why or fault.breaks}", flush=True)
         return fault, outcome
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
