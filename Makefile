@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?=
 
-.PHONY: pdf new watch test lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html
+.PHONY: pdf new watch test test-fast lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html
 
 # Issues and variants are built side by side on the cores; an issue whose sources,
 # styles and options have not changed is skipped (bippdf build --no-cache to force).
@@ -45,6 +45,10 @@ approve-html: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# make test-fast: the tests that lay out no PDF (marked pdf otherwise), in seconds.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not pdf"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks

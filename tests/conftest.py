@@ -1,7 +1,12 @@
-"""Shared fixtures: No. 6 is built once per test session and read back."""
+"""Shared fixtures: No. 6 is built once per test session and read back.
+
+A test that lays out a PDF is marked ``pdf`` (those using No. 6's fixtures are marked
+here), so that ``make test-fast`` can leave it out. The mark is enforced: a test
+without it that starts WeasyPrint in this process fails, saying to mark it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +17,43 @@ from bippdf.check import Expectations
 from bippdf.check.readback import PdfReadback, read_pdf
 from bippdf.compose import Composition, compose, expectations
 from bippdf.pipeline import BuildResult
+from bippdf.render import Engine
+
+_BUILT_ONCE = {"issue6", "issue6_web"}  # fixtures that build No. 6 for the session
+_lays_out = False  # whether the test being run is marked pdf
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use a built No. 6 lay out PDFs."""
+    for item in items:
+        if _BUILT_ONCE & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pdf)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test is made: may it lay out a PDF?"""
+    global _lays_out
+    _lays_out = item.get_closest_marker("pdf") is not None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _only_pdf_tests_lay_out_pdfs() -> Iterator[None]:
+    """Holds the ``pdf`` mark true, ``make test-fast`` trusting it: a test without it
+    that starts WeasyPrint in this process, or whose fixtures do, fails. (A build in a
+    child process is not seen: such a test is marked by hand.)"""
+    start = Engine.__init__
+
+    def guarded(engine: Engine) -> None:
+        if not _lays_out:
+            # pytest.fail: a BaseException, which no ``except Exception`` of bippdf's hides.
+            pytest.fail("ce test met un PDF en pages : marquez-le @pytest.mark.pdf")
+        start(engine)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Engine, "__init__", guarded)
+        yield
+
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"

@@ -41,6 +41,7 @@ def _build(issue: Path, build_dir: Path, **options: object) -> list[bool]:
     return [result.cached for result in done.results]
 
 
+@pytest.mark.pdf
 def test_a_second_build_with_nothing_changed_is_skipped_and_touches_nothing(
     issue: Path, tmp_path: Path
 ) -> None:
@@ -65,6 +66,7 @@ def test_a_second_build_with_nothing_changed_is_skipped_and_touches_nothing(
         "options",
     ],
 )
+@pytest.mark.pdf
 def test_changing_any_one_input_builds_again(issue: Path, tmp_path: Path, change: str) -> None:
     build_dir = tmp_path / "build"
     assert _build(issue, build_dir) == [False]
@@ -134,6 +136,7 @@ def test_styles_code_and_libraries_are_inputs_too(
     assert cache.fresh(manifest) is None
 
 
+@pytest.mark.pdf
 def test_cli_says_up_to_date_and_no_cache_builds_again(
     issue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -146,6 +149,7 @@ def test_cli_says_up_to_date_and_no_cache_builds_again(
     assert "à jour" not in capsys.readouterr().out
 
 
+@pytest.mark.pdf
 def test_a_failed_build_leaves_the_cache_as_it_was(issue: Path, tmp_path: Path) -> None:
     build_dir = tmp_path / "build"
     assert _build(issue, build_dir) == [False]
@@ -158,6 +162,7 @@ def test_a_failed_build_leaves_the_cache_as_it_was(issue: Path, tmp_path: Path) 
     assert _build(issue, build_dir) == [True]  # back to the sources of the last good build
 
 
+@pytest.mark.pdf
 def test_a_save_during_the_build_is_built_next_time(
     issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,6 +184,7 @@ def test_a_save_during_the_build_is_built_next_time(
     assert "Un texte revu" in " ".join(read_pdf(pdf).texts)
 
 
+@pytest.mark.pdf
 def test_html_output_a_linked_folder_and_a_markdown_file_s_date(
     issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -203,6 +209,7 @@ def test_html_output_a_linked_folder_and_a_markdown_file_s_date(
     assert _build(single, build_dir) == [False]
 
 
+@pytest.mark.pdf
 def test_an_up_to_date_build_says_its_warnings_again(
     issue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

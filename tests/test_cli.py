@@ -17,6 +17,7 @@ from bippdf.errors import SourceError
 from .conftest import article, write_issue
 
 
+@pytest.mark.pdf
 def test_build_single_markdown_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "notes.md"
     source.write_text(
@@ -35,6 +36,7 @@ def test_build_single_markdown_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert pdf.page_of("note-1") is not None and pdf.page_of("suite") is not None
 
 
+@pytest.mark.pdf
 def test_default_output_in_build_dir(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -75,6 +77,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
         main(["--debug", "build", str(root)])
 
 
+@pytest.mark.pdf
 def test_failed_build_keeps_the_last_good_pdf(tmp_path: Path) -> None:
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
     output = tmp_path / "out.pdf"
@@ -86,6 +89,7 @@ def test_failed_build_keeps_the_last_good_pdf(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.pdf
 def test_several_issues_go_on_after_a_failure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -135,6 +139,7 @@ def test_import_writes_an_issue_and_lists_what_to_check_with_its_line(
     assert main(["import", str(legacy), "-o", str(folder), "--force"]) == 0
 
 
+@pytest.mark.pdf
 def test_unwritable_output_is_an_error_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -145,6 +150,7 @@ def test_unwritable_output_is_an_error_line(
     assert "Traceback" not in err
 
 
+@pytest.mark.pdf
 def test_html_output_and_build_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Texte.\n")})
     html = tmp_path / "issue.html"
@@ -165,6 +171,7 @@ def test_html_output_and_build_dir(tmp_path: Path, capsys: pytest.CaptureFixture
     )
 
 
+@pytest.mark.pdf
 def test_all_builds_every_issue_with_a_line_per_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

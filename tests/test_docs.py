@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bippdf import build_pdf
 from bippdf.check.readback import read_pdf
 
 from .conftest import ROOT
 
 
+@pytest.mark.pdf
 def test_example_article_builds_with_its_notes_and_sections(tmp_path: Path) -> None:
     result = build_pdf(ROOT / "docs" / "exemple-article.md", tmp_path / "exemple.pdf")
     pdf = read_pdf(result.output)

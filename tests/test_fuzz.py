@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,7 @@ BODY = st.lists(BLOCK, min_size=1, max_size=8).map(lambda blocks: "\n\n".join(bl
 @settings(
     max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
+@pytest.mark.pdf
 @given(body=BODY)
 def test_random_markdown_builds_or_stops_with_a_bippdf_error(body: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -6,6 +6,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 from bippdf import build_pdf
 from bippdf.check.readback import read_pdf
 
@@ -23,6 +25,7 @@ def _bench_limits():  # type: ignore[no-untyped-def]
     return module
 
 
+@pytest.mark.pdf
 def test_a_thousand_notes(tmp_path: Path) -> None:
     issue = _bench_limits().notes_issue(tmp_path / "issue", 1000)
     result = build_pdf(issue, tmp_path / "notes.pdf")  # raises if a check fails

@@ -28,6 +28,8 @@ from bippdf.proof import GAP, SPINE, compare, contact_sheet, render_pages
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.pdf  # every test here lays out PDFs
+
 # Measured with this fixture at 40 dpi (mean absolute difference per channel, 0–255):
 #   two builds and renders of the same sources on one machine: exactly 0.0 on every page
 #     (pypdfium2 ships its own pdfium and FreeType, so rendering is deterministic);

@@ -108,6 +108,7 @@ def test_parent_path_and_symlink_out_of_the_folder_are_refused(tmp_path: Path) -
     ]
 
 
+@pytest.mark.pdf
 def test_the_fetcher_refuses_what_slips_past_lint(tmp_path: Path, server: _Server) -> None:
     """The renderer itself reads nothing outside the issue and styles, nor the web."""
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n")})
@@ -178,6 +179,7 @@ def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bip.pdf"]
 
 
+@pytest.mark.pdf
 def test_a_stylesheet_naming_a_missing_font_is_a_build_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

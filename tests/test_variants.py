@@ -147,6 +147,7 @@ def photo_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.pdf
 def test_low_resolution_image_is_an_error_and_a_medium_one_a_warning(
     photo_issue: Path, tmp_path: Path
 ) -> None:
@@ -164,6 +165,7 @@ def test_low_resolution_image_is_an_error_and_a_medium_one_a_warning(
     assert len(printing.problems) == 1
 
 
+@pytest.mark.pdf
 def test_page_count_padded_before_the_colophon(tmp_path: Path) -> None:
     root = write_issue(tmp_path / "i", {"01-a.md": article("A", "Texte.\n")})
     result = build_pdf(root, tmp_path / "x.pdf")
@@ -217,6 +219,7 @@ def test_web_check_catches_faults(issue6_web: WebIssue) -> None:
     ]
 
 
+@pytest.mark.pdf
 def test_decorative_image_is_left_out_of_the_tags(tmp_path: Path) -> None:
     root = write_issue(
         tmp_path / "i", {"01-a.md": article("A", "![décoratif](../images/d.jpg)\n\nTexte.\n")}
@@ -229,6 +232,7 @@ def test_decorative_image_is_left_out_of_the_tags(tmp_path: Path) -> None:
     assert read_pdf(result.output).structure.figures == []
 
 
+@pytest.mark.pdf
 def test_variants_built_side_by_side_report_a_failure_whole(
     photo_issue: Path, tmp_path: Path
 ) -> None:

@@ -26,6 +26,8 @@ from bippdf.watch import Watcher
 
 from .conftest import article, write_issue
 
+pytestmark = pytest.mark.pdf  # every test here lays out PDFs
+
 WAIT = 120  # seconds: a rebuild of a one-page issue takes one or two
 
 

@@ -101,6 +101,13 @@ def _command(commands: Any, name: str, **texts: str) -> argparse.ArgumentParser:
     return command
 
 
+def _output_option(
+    command: argparse.ArgumentParser, metavar: str, help: str, *, required: bool = False
+) -> None:
+    """``-o``/``--output``: where the command writes what it makes."""
+    command.add_argument("-o", "--output", type=Path, metavar=metavar, required=required, help=help)
+
+
 def _build_dir_option(command: argparse.ArgumentParser) -> None:
     """``--build-dir``, shared by build and watch."""
     command.add_argument(
@@ -161,12 +168,10 @@ def _build_command(commands: Any) -> None:
         action="store_false",
         help="build even if nothing changed since the last build",
     )
-    build_cmd.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="PDF",
-        help="where to write the PDF (one ISSUE only); default build/<issue>/<BIP-NN-YYYY-MM>.pdf",
+    _output_option(
+        build_cmd,
+        "PDF",
+        "where to write the PDF (one ISSUE only); default build/<issue>/<BIP-NN-YYYY-MM>.pdf",
     )
     _build_dir_option(build_cmd)
     build_cmd.add_argument(
@@ -278,13 +283,11 @@ def _import_command(commands: Any) -> None:
         epilog=IMPORT_EXAMPLES,
     )
     import_cmd.add_argument("legacy", type=Path, metavar="LEGACY", help="the extracted text")
-    import_cmd.add_argument(
-        "-o",
-        "--output",
-        type=Path,
+    _output_option(
+        import_cmd,
+        "DIR",
+        "the issue folder to write, e.g. issues/2019-02-numero-05 (new or empty)",
         required=True,
-        metavar="DIR",
-        help="the issue folder to write, e.g. issues/2019-02-numero-05 (new or empty)",
     )
     import_cmd.add_argument(
         "--force", action="store_true", help="replace the articles of a folder imported before"
@@ -302,12 +305,10 @@ def _proof_command(commands: Any) -> None:
         epilog=PROOF_EXAMPLES,
     )
     proof_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to render")
-    proof_cmd.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="DIR",
-        help="folder for the images, emptied of older pages (default: build/proof/<PDF name>)",
+    _output_option(
+        proof_cmd,
+        "DIR",
+        "folder for the images, emptied of older pages (default: build/proof/<PDF name>)",
     )
     proof_cmd.add_argument(
         "--dpi", type=int, default=110, metavar="N", help="resolution of the pages (default: 110)"
@@ -326,10 +327,6 @@ def _impose_command(commands: Any) -> None:
         epilog=IMPOSE_EXAMPLES,
     )
     impose_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the print PDF")
-    impose_cmd.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="PDF",
-        help="where to write the booklet (default: beside it, <name>-livret.pdf)",
+    _output_option(
+        impose_cmd, "PDF", "where to write the booklet (default: beside it, <name>-livret.pdf)"
     )

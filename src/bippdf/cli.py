@@ -159,17 +159,10 @@ def _progress(issue: Path, result: BuildResult) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import Expectations, check_pdf
-    from .source import load_issue
+    from .check import check_pdf
+    from .pipeline import expected_of
 
-    expected = None
-    if args.issue is not None:
-        from .compose import compose, expectations  # jinja2, babel, PIL: only with the sources
-
-        expected = expectations(compose(load_issue(args.issue)), variant=args.variant)
-    elif args.variant:
-        expected = Expectations(variant=args.variant)
-    report = check_pdf(args.pdf, expected)
+    report = check_pdf(args.pdf, expected_of(args.issue, args.variant))
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -23,7 +23,7 @@ from .render import Engine, Rendered
 from .variants import VARIANTS, Selection
 
 if TYPE_CHECKING:
-    from .check import Report
+    from .check import Expectations, Report
     from .compose import Composition
 
 COVER_WIDTH = 600  # pixels: the cover image for the website and social media
@@ -119,6 +119,18 @@ def compose(path: Path) -> Composed:
     composition = composer.lay_out(issue, parsed)
     phases = {"load": loaded - started, "markdown": time.perf_counter() - loaded}
     return Composed(issue, composition, started, phases)
+
+
+def expected_of(path: Path | None, variant: str | None = None) -> Expectations:
+    """What a PDF must hold for ``bippdf check``: with the issue's sources (composed
+    here), its headings, notes and metadata too; without, what any bippdf PDF holds."""
+    from .check import Expectations
+
+    if path is None:
+        return Expectations(variant=variant)
+    from .compose import expectations
+
+    return expectations(compose(path).composition, variant=variant)
 
 
 def make_variant(

@@ -40,6 +40,7 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
     assert figures["contents"]["entries"] == figures["contents"]["bookmarks"] == 31
 
 
+@pytest.mark.pdf
 def test_small_issue_passes_as_composed(small_issue: Path) -> None:
     report = render_broken(small_issue, lambda html: html)
     assert report.ok, [str(p) for p in report.problems]

@@ -56,6 +56,7 @@ def test_annexe_last_page_dropped(issue6: BuiltIssue) -> None:
     assert problems_in(report, "pages"), "the following page now prints the wrong folio"
 
 
+@pytest.mark.pdf
 def test_note_without_back_link(small_issue: Path) -> None:
     report = render_broken(
         small_issue,
@@ -84,6 +85,7 @@ def footnoted(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Expectat
     return rendered.pdf, expectations(composition)
 
 
+@pytest.mark.pdf
 def test_notes_at_the_foot_of_the_page_pass(footnoted: tuple[bytes, Expectations]) -> None:
     pdf, expected = footnoted
     report = check_pdf(pdf, expected)
@@ -94,6 +96,7 @@ def test_notes_at_the_foot_of_the_page_pass(footnoted: tuple[bytes, Expectations
         assert data.page_of(f"note-{number}") == data.page_of(f"appel-{number}")
 
 
+@pytest.mark.pdf
 def test_footnote_deferred_to_the_next_page(tmp_path: Path) -> None:
     """WeasyPrint defers footnotes called from a second column: the check sees it."""
     root = tmp_path / "issue"
@@ -115,6 +118,7 @@ def test_footnote_deferred_to_the_next_page(tmp_path: Path) -> None:
     ), problems
 
 
+@pytest.mark.pdf
 def test_note_call_after_an_accented_letter_in_italics(tmp_path: Path) -> None:
     lead = 'lead = "Un bilan présenté à la municipalité[^a]."\n'
     root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n\n[^a]: Note.\n", lead)})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
@@ -121,6 +122,7 @@ def test_metadata_removed(issue6: BuiltIssue) -> None:
     assert problems[1].startswith("the PDF's subject is 'Autre sujet', the sources say 'Le MSP")
 
 
+@pytest.mark.pdf
 def test_wrong_page_number_in_contents(small_issue: Path) -> None:
     style = '<style>a[href="#annexe"]::after { content: leader(". ") "9" }</style></head>'
     report = render_broken(small_issue, lambda html: html.replace("</head>", style))
@@ -129,6 +131,7 @@ def test_wrong_page_number_in_contents(small_issue: Path) -> None:
     ]
 
 
+@pytest.mark.pdf
 def test_missing_heading_in_contents(small_issue: Path) -> None:
     report = render_broken(
         small_issue,
@@ -140,6 +143,7 @@ def test_missing_heading_in_contents(small_issue: Path) -> None:
     assert "the section 'Première section' is missing from the contents" in problems
 
 
+@pytest.mark.pdf
 def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
     """Contents over several pages (left and right margins differ) and notes past 99."""
     sections = "".join(
@@ -161,6 +165,7 @@ def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
     assert contents_pages and min(contents_pages) > 1, "the contents spans several pages"
 
 
+@pytest.mark.pdf
 def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:
     """A title and a section heading broken after a hyphen of a compound name: the lines
     read back break there, and the contents check still finds both headings whole."""
@@ -187,6 +192,7 @@ def test_hyphenated_heading_that_wraps_at_its_hyphen(tmp_path: Path) -> None:
     assert title in contents and "Regards croisés sur Centre-du-Québec" in contents
 
 
+@pytest.mark.pdf
 def test_a_web_address_in_capitals_passes_lint_and_the_check(tmp_path: Path) -> None:
     """Lint and the check share one link pattern: what lint lets through, the check
     does not refuse once it is in the PDF (a URI's scheme is case-insensitive)."""
@@ -200,6 +206,7 @@ def test_a_web_address_in_capitals_passes_lint_and_the_check(tmp_path: Path) -> 
     assert links.figures["external"] == 1 and not links.problems
 
 
+@pytest.mark.pdf
 def test_a_heading_typed_with_a_ligature_character_passes_the_contents_check(
     tmp_path: Path,
 ) -> None:

@@ -39,6 +39,7 @@ def test_font_stripped(issue6: BuiltIssue) -> None:
     assert any("is not embedded" in p for p in problems), problems
 
 
+@pytest.mark.pdf
 def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
     """Lint names the line; the check catches it too in a PDF made without lint."""
     root = write_issue(
@@ -65,6 +66,7 @@ def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.pdf
 def test_url_wider_than_the_page(small_issue: Path) -> None:
     style = "<style>a.external { overflow-wrap: normal; white-space: nowrap }</style></head>"
     report = render_broken(small_issue, lambda html: html.replace("</head>", style))
@@ -79,6 +81,7 @@ LOOSE = (
 )
 
 
+@pytest.mark.pdf
 def test_layout_faults_of_a_loosely_set_issue(tmp_path: Path) -> None:
     """No. 6 set without widow, orphan and hyphenation limits: the faults are found."""
     issue = load_issue(ISSUE_6)
@@ -95,6 +98,7 @@ def test_layout_faults_of_a_loosely_set_issue(tmp_path: Path) -> None:
     assert others == []
 
 
+@pytest.mark.pdf
 def test_line_running_over_its_column(tmp_path: Path) -> None:
     body = f"Une adresse : <{LONG_URL}>\n\n" + "Du texte courant pour remplir les colonnes. " * 60
     root = write_issue(tmp_path, {"01-a.md": article("A", body + "\n")})
@@ -122,6 +126,7 @@ def test_heading_left_alone_at_the_foot_of_its_column(issue6: BuiltIssue) -> Non
     ]
 
 
+@pytest.mark.pdf
 def test_ordinals_in_headings_and_a_table_with_notes_at_the_foot(tmp_path: Path) -> None:
     body = (
         "## Le 2e volet avec Mme Gagnon\n\nTexte[^a].\n\n| Âge | Nombre |\n|---|--:|\n"

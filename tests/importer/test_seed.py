@@ -20,6 +20,8 @@ from bippdf.pipeline import BuildResult, build_pdf
 from ..conftest import ISSUE_6
 from .texts import SEED
 
+pytestmark = pytest.mark.pdf  # every test here lays out PDFs
+
 
 @dataclass
 class Imported:
