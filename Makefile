@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?=
 
-.PHONY: pdf new watch test test-fast lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html
+.PHONY: pdf new watch test test-fast fuzz lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html
 
 # Issues and variants are built side by side on the cores; an issue whose sources,
 # styles and options have not changed is skipped (bippdf build --no-cache to force).
@@ -49,6 +49,14 @@ test: $(STAMP)
 # make test-fast: the tests that lay out no PDF (marked pdf otherwise), in seconds.
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not pdf"
+
+# make fuzz: the random-Markdown tests with many more examples than CI runs, from a
+# random seed printed first; SEED=<n> runs a printed seed again.
+fuzz: $(STAMP)
+	@seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	  echo "graine : $$seed (make fuzz SEED=$$seed pour la rejouer)"; \
+	  BIPPDF_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py \
+	    --hypothesis-seed=$$seed --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks

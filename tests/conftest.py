@@ -6,11 +6,13 @@ without it that starts WeasyPrint in this process fails, saying to mark it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from bippdf import build_pdf, source
 from bippdf.check import Expectations
@@ -58,6 +60,16 @@ def _only_pdf_tests_lay_out_pdfs() -> Iterator[None]:
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Random tests: in CI few examples, always the same ones, so that a run is short and
+# repeatable; make fuzz chooses "fuzz" (many examples from the seed it prints).
+_RANDOM = {"deadline": None, "database": None, "suppress_health_check": [HealthCheck.too_slow]}
+# CI reports the failing example as found: shrinking it can take minutes.
+settings.register_profile(
+    "ci", max_examples=20, derandomize=True, phases=set(Phase) - {Phase.shrink}, **_RANDOM
+)
+settings.register_profile("fuzz", max_examples=200, print_blob=True, **_RANDOM)
+settings.load_profile(os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import io
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from bippdf import sandbox
+from bippdf.check import check_pdf
+from bippdf.check.readback import read_pdf
 from bippdf.compose import compose
 from bippdf.errors import BuildError, SourceError
+from bippdf.pipeline import build_pdf
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
@@ -126,6 +131,141 @@ def test_the_fetcher_refuses_what_slips_past_lint(tmp_path: Path, server: _Serve
     assert server.hits == []
 
 
+# What an image address of the issue (its virtual URL, below .../issue/) resolves to once
+# the fetcher has decoded it once; the secret lies next to the issue, outside it.
+_TRAVERSALS = {
+    "images/..%2F..%2Fsecret.png": "« images/../../secret.png » sort du dossier du numéro",
+    "images/%2E%2E/%2E%2E/secret.png": "« images/../../secret.png » sort du dossier du numéro",
+    "images/%2e%2e%2f%2e%2e%2fsecret.png": "« images/../../secret.png » sort du dossier du numéro",
+    "..%2Fsecret.png": "« ../secret.png » sort du dossier du numéro",
+    "images/lien.png": "« images/lien.png » sort du dossier du numéro",
+    # Not a separator on POSIX, and decoded once it is a plain name: no such file.
+    "images/..%5C..%5Csecret.png": "« images/..\\..\\secret.png » n'existe pas",
+    "images/%252E%252E%252F%252E%252E%252Fsecret.png": (
+        "« images/%2E%2E%2F%2E%2E%2Fsecret.png » n'existe pas"
+    ),
+}
+# Addresses that leave the issue before any file is looked for.
+_ELSEWHERE = {
+    "/etc/hostname": "« https://bippdf.invalid/etc/hostname » est hors du numéro",
+    "file:///etc/hostname": (
+        "« file:///etc/hostname » est hors du numéro (seuls ses propres fichiers sont lus)"
+    ),
+    # An article reads the issue's files only, not bippdf's styles/ (fonts, profile).
+    "../styles/print.css": "« https://bippdf.invalid/styles/print.css » est hors du numéro",
+    "https://bippdf.invalid/styles/icc/coated-fogra39-bippdf.icc": (
+        "« https://bippdf.invalid/styles/icc/coated-fogra39-bippdf.icc » est hors du numéro"
+    ),
+}
+
+_REFUSALS = {**_TRAVERSALS, **_ELSEWHERE}
+
+
+@pytest.fixture
+def walled_issue(tmp_path: Path) -> Path:
+    """A tiny issue with one image of its own, a PNG beside it (outside) and a symbolic
+    link in its images/ pointing at that PNG."""
+    Image.new("RGB", (40, 30), "red").save(tmp_path / "secret.png")
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    (root / "images").mkdir()
+    Image.new("RGB", (40, 30), "blue").save(root / "images" / "dedans.png")
+    (root / "images" / "lien.png").symlink_to(tmp_path / "secret.png")
+    return root
+
+
+def _fetcher(root: Path) -> object:
+    """The fetcher a document of the issue is rendered with, on the real WeasyPrint."""
+    import weasyprint
+
+    return sandbox.make_fetcher(weasyprint, {sandbox.ISSUE: root})
+
+
+def test_the_real_fetcher_serves_a_file_of_the_issue(walled_issue: Path) -> None:
+    url = sandbox.base_url(sandbox.ISSUE) + "images/dedans.png"
+    response = _fetcher(walled_issue).fetch(url)  # type: ignore[attr-defined]
+    assert response.read() == (walled_issue / "images" / "dedans.png").read_bytes()
+
+
+@pytest.mark.parametrize("src", _REFUSALS)
+def test_the_real_fetcher_refuses_what_leaves_the_issue(walled_issue: Path, src: str) -> None:
+    from weasyprint.urls import FatalURLFetchingError, url_join
+
+    url = url_join(sandbox.base_url(sandbox.ISSUE), src, allow_relative=False, context=src)
+    with pytest.raises(FatalURLFetchingError) as info:
+        _fetcher(walled_issue).fetch(url)  # type: ignore[attr-defined]
+    assert str(info.value) == _REFUSALS[src]
+
+
+def _render_with_image(root: Path, src: str) -> bytes:
+    """The tiny issue rendered with one more image, as if it had slipped past lint."""
+    html = compose(load_issue(root)).html
+    html = html.replace("</body>", f'<img src="{src}" alt="x"></body>')
+    return render_pdf(html, base_url=root, language="fr-CA", variant="web").pdf
+
+
+@pytest.mark.pdf
+def test_a_render_draws_an_image_of_the_issue(walled_issue: Path) -> None:
+    import pypdf
+
+    pdf = pypdf.PdfReader(io.BytesIO(_render_with_image(walled_issue, "images/dedans.png")))
+    drawn = {
+        (image.image.size, image.image.convert("RGB").getpixel((0, 0)))
+        for page in pdf.pages
+        for image in page.images
+        if image.image is not None
+    }
+    assert drawn == {((40, 30), (0, 0, 255))}
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("src", _REFUSALS)
+def test_a_render_stops_at_an_image_leaving_the_issue(walled_issue: Path, src: str) -> None:
+    with pytest.raises(BuildError) as info:
+        _render_with_image(walled_issue, src)
+    assert info.value.message == f"lecture refusée : {_REFUSALS[src]}"
+    assert info.value.hint == "un numéro ne peut utiliser que ses propres fichiers"
+
+
+def _hors(src: str) -> str:
+    """Lint's refusal of an image whose file lies outside the issue."""
+    return f"l'image « {src} » est hors du dossier du numéro"
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("../images/lien.png", _hors("../images/lien.png")),
+        ("../images/..%2F..%2Fsecret.png", _hors("../images/../../secret.png")),
+        ("../images/%2E%2E/%2E%2E/secret.png", _hors("../images/../../secret.png")),
+        ("../images/%2e%2e%2f%2e%2e%2fsecret.png", _hors("../images/../../secret.png")),
+        ("../images/..%5C..%5Csecret.png", "l'image « ../images/..\\..\\secret.png » n'existe pas"),
+        (
+            "../images/%252E%252E%252Fsecret.png",
+            "l'image « ../images/%2E%2E%2Fsecret.png » n'existe pas",
+        ),
+        ("/etc/hostname", _hors("/etc/hostname")),
+        ("file:///etc/hostname", "l'image « file:///etc/hostname » n'est pas un fichier du numéro"),
+        ("../../../styles/print.css", _hors("../../../styles/print.css")),
+        (
+            "https://bippdf.invalid/styles/icc/coated-fogra39-bippdf.icc",
+            "l'image « https://bippdf.invalid/styles/icc/coated-fogra39-bippdf.icc » "
+            "n'est pas un fichier du numéro",
+        ),
+    ],
+)
+def test_a_build_refuses_an_image_leaving_the_issue_with_its_line(
+    walled_issue: Path, src: str, message: str
+) -> None:
+    articles = walled_issue / "articles"
+    (articles / "01-a.md").write_text(article("A", f"Texte.\n\n![Photo]({src})\n"), "utf-8")
+    output = walled_issue.parent / "out.pdf"
+    with pytest.raises(SourceError) as info:
+        build_pdf(walled_issue, output, variant="web")
+    [error] = getattr(info.value, "errors", [info.value])
+    assert (error.path, error.line, error.message) == (articles / "01-a.md", 7, message)
+    assert not output.exists()
+
+
 def _sha256s(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
@@ -141,6 +281,7 @@ def _bippdf(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.pdf
 def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(tmp_path: Path) -> None:
     """Same sources, same bytes, for every variant: dates come from the issue and
     identifiers from the content, not from the clock, a random generator or a path."""
@@ -155,17 +296,92 @@ def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(tmp_pat
     assert len(one) == 3 and one == two
 
 
-def test_a_killed_build_leaves_the_previous_pdf_intact(tmp_path: Path) -> None:
-    output = tmp_path / "bip.pdf"
+# Run as a script: bippdf's command line, but the process kills itself (SIGKILL: no
+# cleanup, as a power cut or the OOM killer) once it has written the first 4 KiB of a
+# PDF, whichever way the file is opened (open, Path.write_bytes, os.fdopen).
+_KILLED_WHILE_WRITING = """
+import builtins, io, os, signal, sys
+
+_open = io.open
+
+
+class _Dying:
+    def __init__(self, handle):
+        self._handle = handle
+
+    def write(self, data):
+        if isinstance(data, (bytes, bytearray, memoryview)) and bytes(data[:5]) == b"%PDF-":
+            self._handle.write(data[:4096])
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            sys.stderr.write("killed while writing a PDF\\n")
+            sys.stderr.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return self._handle.write(data)
+
+    def __enter__(self):
+        self._handle.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._handle.__exit__(*exc)
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+
+def _opening(file, mode="r", *args, **kwargs):
+    handle = _open(file, mode, *args, **kwargs)
+    return _Dying(handle) if any(m in mode for m in "wax+") and "b" in mode else handle
+
+
+io.open = builtins.open = _opening
+from bippdf.cli import main
+
+sys.exit(main())
+"""
+
+
+@pytest.mark.pdf
+def test_a_build_killed_while_writing_leaves_the_previous_pdf_intact(tmp_path: Path) -> None:
+    """Killed half-way through writing the new PDF's bytes, a build leaves the last good
+    PDF whole; what it leaves besides is a hidden temporary file the next build ignores."""
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    (tmp_path / "dying.py").write_text(_KILLED_WHILE_WRITING, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    output = out / "bip.pdf"
     output.write_bytes(b"%PDF- the last good one")
-    process = _bippdf("build", str(ISSUE_6), "--variant", "print", "-o", str(output), cwd=tmp_path)
-    time.sleep(2.5)  # it is laying out the pages by now
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=30)
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    killed = subprocess.run(
+        [
+            sys.executable,
+            str(tmp_path / "dying.py"),
+            "build",
+            str(root),
+            "--variant",
+            "web",
+            "-o",
+            str(output),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=240,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert killed.stderr.decode().endswith("killed while writing a PDF\n")
     assert output.read_bytes() == b"%PDF- the last good one"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bip.pdf"]
+    strays = [p.name for p in out.iterdir() if p != output]
+    assert all(re.fullmatch(r"\.bip\.pdf\.\w+\.tmp", name) for name in strays), strays
+    again = _bippdf("build", str(root), "--variant", "web", "-o", str(output), cwd=tmp_path)
+    _, err = again.communicate(timeout=240)
+    assert again.returncode == 0, err.decode()
+    assert check_pdf(output, workers=1).ok
+    assert sorted(p.name for p in out.iterdir() if p.name not in strays) == ["bip.pdf"]
 
 
+@pytest.mark.pdf
 def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
     output = tmp_path / "bip.pdf"
     processes = [
@@ -173,9 +389,11 @@ def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     for process in processes:
-        process.communicate(timeout=240)
-        assert process.returncode == 0
-    assert output.read_bytes().startswith(b"%PDF-")
+        _, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err.decode()
+    report = check_pdf(output, workers=1)
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert read_pdf(output).page_count == 29
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bip.pdf"]
 
 

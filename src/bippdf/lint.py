@@ -93,8 +93,9 @@ def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
 
 def _heading_pattern(level: int, text: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in text.split()[:2]]
-    if not words:  # a heading without text: its hashes alone, or closed by more
-        return re.compile(rf"^ {{0,3}}#{{{level}}}(?:[ \t]+#*)?[ \t]*$", re.M)
+    if not words:  # a heading without text: its hashes alone, or closed by more, or
+        # followed by white space only, which may be any space of Unicode (U+202F)
+        return re.compile(rf"^ {{0,3}}#{{{level}}}(?:[ \t]+#*)?[^\S\n]*$", re.M)
     return re.compile(rf"^ {{0,3}}#{{{level}}}[ \t]+.*{'.*'.join(words)}", re.M)
 
 

@@ -152,9 +152,9 @@ class Engine:
         """The pages laid out, padded for the binding, then written as a PDF."""
         kind = job.variant
         css = [self.stylesheet(name, kind.name) for name in kind.stylesheets]
-        fetcher = sandbox.make_fetcher(
-            self.weasyprint, {sandbox.ISSUE: job.base_url, sandbox.STYLES: styles_dir()}
-        )
+        # The stylesheets have read their fonts and profile already: a document reads
+        # only the issue's files, never styles/ (../styles/… or its virtual address).
+        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: job.base_url})
         start = time.perf_counter()
         document = self.weasyprint.HTML(
             string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher

@@ -135,3 +135,21 @@ def test_ordinals_in_headings_and_a_table_with_notes_at_the_foot(tmp_path: Path)
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)}, notes='"page"')
     result = build_pdf(root, tmp_path / "x.pdf")  # raises if a check fails
     assert read_pdf(result.output).page_of("le-2e-volet-avec-mme-gagnon") is not None
+
+
+@pytest.mark.pdf
+def test_a_word_too_long_for_its_heading_is_hyphenated_there_and_only_there(
+    tmp_path: Path,
+) -> None:
+    """A word wider than the column would stick out of a title, which is otherwise never
+    hyphenated: the long word is broken, and the check finds the heading whole (found by
+    fuzzing: it failed the contents and overflow checks)."""
+    long_word = "anticonstitutionnellement" * 3
+    body = f"Texte.\n\n## Un {long_word} et anticonstitutionnellement\n\nSuite.\n"
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)})
+    result = build_pdf(root, tmp_path / "out.pdf", variant="web")  # raises if a check fails
+    pdf = read_pdf(result.output)
+    page = next(n for n, lines in enumerate(pdf.lines) if "Suite." in [x.text for x in lines])
+    heading = [line.text for line in pdf.lines[page] if line.font == "Inter-Bold"]
+    assert len(heading) > 2, heading  # the long word takes several lines
+    assert heading[-1].endswith("anticonstitutionnellement"), "an ordinary word stays whole"
