@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?=
 
-.PHONY: pdf new watch test test-fast fuzz lint format bench bench-limits clean install constraints proof approve-proofs approve-html
+.PHONY: pdf new watch test test-fast fuzz lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html
 
 # Issues and variants are built side by side on the cores; an issue whose sources,
 # styles and options have not changed is skipped (bippdf build --no-cache to force).
@@ -75,6 +75,12 @@ bench: $(STAMP)
 bench-limits: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_limits.py
+
+# make mutants: plant each deliberate fault of benchmarks/mutants.py in a copy of the
+# repository and run the tests that should catch it (long; not part of make test or CI).
+# MUTANTS_ARGS="--only typo-colon --jobs 2" passes options through.
+mutants: $(STAMP)
+	$(BIN)/python benchmarks/mutants.py $(MUTANTS_ARGS)
 
 install: $(STAMP)
 

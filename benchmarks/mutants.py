@@ -1,0 +1,491 @@
+"""Does the test suite catch a broken product? Deliberate faults, one per guarantee.
+
+Usage: python benchmarks/mutants.py [--only NAME]... [--list] [--jobs N] [--timeout S]
+
+Each fault breaks one guarantee of the README (or of docs/checks.md, docs/format.md)
+by replacing an exact piece of text in one file. For each fault, the repository is
+copied to a temporary folder, the fault applied there, and the tests that should
+notice it run in the copy (``python -m pytest -x -q -p no:cacheprovider …`` with this
+checkout's interpreter, the copy's ``src/`` first on ``sys.path``). The working tree
+is never modified. One line per fault: ``caught``, ``MISSED``, ``broken fault`` (its
+``old`` text is not found exactly once: the list is behind the code) or ``timeout``;
+then the score and the faults that got through.
+
+``tests/test_mutants.py`` keeps the list in step with the code without running it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Not copied: they are not the product, and the first two are large.
+_SKIPPED = (".venv", "build", ".git", "__pycache__", ".hypothesis", ".mypy_cache", ".ruff_cache")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One deliberate fault: where it goes, what it breaks, and which tests should see it."""
+
+    name: str
+    breaks: str  # the guarantee, in one line
+    file: str  # relative to the repository
+    old: str  # must occur exactly once in ``file``
+    new: str
+    tests: tuple[str, ...]  # test files (or folders), relative to the repository
+    keyword: str = ""  # a pytest -k expression, if only some tests of those files apply
+
+    def pytest_args(self) -> list[str]:
+        """The arguments pytest runs this fault's tests with."""
+        return [*self.tests, *(["-k", self.keyword] if self.keyword else [])]
+
+
+_SANDBOX = "src/bippdf/sandbox.py"
+_TYPO = "src/bippdf/typography.py"
+_CHECK = "src/bippdf/check/__init__.py"
+_CHECK_TESTS = ("tests/check",)
+
+FAULTS: list[Fault] = [
+    # The sandbox: only the issue's own files are read.
+    Fault(
+        "sandbox-containment",
+        "the fetcher serves only files inside the issue folder and styles/",
+        _SANDBOX,
+        "if not path.is_relative_to(root.resolve()):",
+        "if False:",
+        ("tests/test_sandbox.py",),
+    ),
+    Fault(
+        "sandbox-symlinks",
+        "a symbolic link leading out of the issue folder is refused",
+        _SANDBOX,
+        'path = (root / unquote(rest.split("?")[0].split("#")[0])).resolve()',
+        'path = Path(__import__("os").path.normpath(root / unquote(rest.split("?")[0])))',
+        ("tests/test_sandbox.py",),
+    ),
+    Fault(
+        "sandbox-encoded-dotdot",
+        "a percent-encoded .. climbing out of the issue folder is refused",
+        _SANDBOX,
+        "if not path.is_relative_to(root.resolve()):",
+        'if ".." in rest.split("/"):',
+        ("tests/test_sandbox.py",),
+    ),
+    Fault(
+        "raw-html-any-element",
+        "raw HTML is limited to the inline elements the bulletin allows",
+        "src/bippdf/lint.py",
+        "if name not in ALLOWED_ELEMENTS:",
+        "if False:",
+        ("tests/test_sandbox.py", "tests/test_lint.py"),
+    ),
+    # Nothing is lost.
+    Fault(
+        "write-in-place",
+        "outputs are written to a temporary file and renamed into place",
+        "src/bippdf/files.py",
+        'fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)',
+        "fd, temp = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), str(target)",
+        ("tests/test_sandbox.py", "tests/test_build.py", "tests/test_cache.py"),
+    ),
+    # Same sources, same bytes.
+    Fault(
+        "random-document-id",
+        "identifiers come from the content: two builds give the same bytes",
+        "src/bippdf/render.py",
+        'document_id = f"xmp.did:{uuid.UUID(identity[:32])}".encode()',
+        'document_id = f"xmp.did:{uuid.uuid4()}".encode()',
+        ("tests/test_sandbox.py",),
+        "same_bytes",
+    ),
+    Fault(
+        "current-time-in-fonts",
+        "dates come from the issue, never from the clock",
+        "src/bippdf/pipeline.py",
+        "epoch=int(midnight.timestamp()),",
+        "epoch=int(time.time()),",
+        ("tests/test_sandbox.py",),
+        "same_bytes",
+    ),
+    # Typography (docs/format.md, 6).
+    Fault(
+        "typo-colon",
+        "a no-break space before :",
+        _TYPO,
+        'rules.colon + ":"',
+        '" :"',
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "typo-guillemets",
+        "a no-break space inside « »",
+        _TYPO,
+        'text = re.sub(rf"«[{SPACES}]*", "«" + rules.guillemets, text)',
+        'text = re.sub(rf"«[{SPACES}]*", "«", text)',
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "typo-tight-punctuation",
+        "a narrow no-break space before ; ! ?",
+        _TYPO,
+        'rules.tight + r"\\1"',
+        'NBSP + r"\\1"',
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "typo-apostrophe",
+        "the typewriter apostrophe becomes ’",
+        _TYPO,
+        """.replace("'", "’")""",
+        """.replace("'", "'")""",
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "typo-ellipsis",
+        "three dots become an ellipsis …",
+        _TYPO,
+        'text.replace("...", "…")',
+        'text.replace("...", "...")',
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "typo-en-dash",
+        "a spaced hyphen becomes an en dash",
+        _TYPO,
+        'out.append(NBSP + "– ")',
+        'out.append(NBSP + "- ")',
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "typo-digit-grouping",
+        "digits grouped by three with the language's no-break space",
+        _TYPO,
+        "_group(m[1], rules.thousands)",
+        '_group(m[1], " ")',
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "typo-ordinals",
+        "ordinals (1er, 6e) set with superscript letters",
+        _TYPO,
+        '"raw": f"<sup>{letters}</sup>"',
+        '"raw": letters',
+        ("tests/test_typography.py",),
+    ),
+    Fault(
+        "note-calls-on-baseline",
+        "note calls and ordinals are raised as superscripts",
+        "styles/bulletin.css",
+        "sup { vertical-align: 0.55em; }",
+        "sup { vertical-align: baseline; }",
+        ("tests/test_proof.py", "tests/test_typography.py", "tests/check/test_notes.py"),
+    ),
+    # Notes.
+    Fault(
+        "notes-restart-per-article",
+        "notes are numbered 1..N across the whole issue",
+        "src/bippdf/compose.py",
+        "self.numbers[key] = len(self.numbers) + 1",
+        "self.numbers[key] = len([k for k in self.numbers if k[0] == scope]) + 1",
+        ("tests/test_compose.py", "tests/test_build.py"),
+    ),
+    Fault(
+        "notes-off-by-one",
+        "the first note is number 1",
+        "src/bippdf/compose.py",
+        "self.numbers[key] = len(self.numbers) + 1",
+        "self.numbers[key] = len(self.numbers) + 2",
+        ("tests/test_compose.py", "tests/test_build.py"),
+    ),
+    # The contents and the folios.
+    Fault(
+        "contents-wrong-page",
+        "the page number of a contents entry is the page its heading stands on",
+        "styles/bulletin.css",
+        'content: leader(". ") target-counter(attr(href), page);',
+        'content: leader(". ") target-counter(attr(href), page) "0";',
+        ("tests/test_build.py",),
+        "contents",
+    ),
+    Fault(
+        "page-labels-off-by-one",
+        "page labels match the printed folios",
+        "src/bippdf/render.py",
+        'pydyf.Dictionary({"S": "/D", "St": 2})',
+        'pydyf.Dictionary({"S": "/D", "St": 3})',
+        ("tests/test_build.py",),
+        "labels",
+    ),
+    # Every check of bippdf check, made to find nothing.
+    *(
+        Fault(
+            f"check-{name}-silent",
+            f"bippdf check reports what the {name} check looks for",
+            _CHECK,
+            call,
+            # Its figures kept, its problems and warnings dropped.
+            f'CheckResult("{name}", figures={call.removesuffix(",")}.figures),',
+            _CHECK_TESTS,
+        )
+        for name, call in [
+            ("pages", "check_pages(data, expected),"),
+            ("contents", "check_contents(data, expected),"),
+            ("notes", "check_notes(data, expected),"),
+            ("links", "check_links(data),"),
+            ("fonts", "check_fonts(data, expected),"),
+            ("overflow", "check_overflow(data, expected.geometry),"),
+            ("layout", "check_layout(data, expected.geometry),"),
+            ("metadata", "check_metadata(data, expected),"),
+        ]
+    ),
+    Fault(
+        "check-print-silent",
+        "bippdf check reports the print variant's faults (PDF/X, boxes, marks, fours, ppi)",
+        _CHECK,
+        "checks.append(check_print(data, expected.geometry))",
+        'checks.append(CheckResult("print", figures=check_print(data, expected.geometry).figures))',
+        ("tests/test_variants.py",),
+        "print",
+    ),
+    Fault(
+        "check-web-silent",
+        "bippdf check reports the web variant's PDF/UA faults",
+        _CHECK,
+        "checks.append(check_web(data))",
+        'checks.append(CheckResult("web", figures=check_web(data).figures))',
+        ("tests/test_variants.py",),
+        "web",
+    ),
+    Fault(
+        "check-widows",
+        "the layout check finds a paragraph's last line alone at the top of a column",
+        "src/bippdf/check/typesetting.py",
+        "return len(lines) == 1 or _breaks_before(lines, lines[1], size)",
+        "return False",
+        _CHECK_TESTS,
+    ),
+    Fault(
+        "check-bleed-box",
+        "the print check finds a BleedBox that is not the trim plus 0.125 in",
+        "src/bippdf/check/prepress.py",
+        "if any(abs(a - b) > 0.5 for a, b in zip(bleed_box, wanted, strict=True)):",
+        "if False:",
+        ("tests/test_variants.py",),
+        "print",
+    ),
+    Fault(
+        "check-pages-by-fours",
+        "the print check finds a page count not divisible by 4",
+        "src/bippdf/check/prepress.py",
+        "if pdf.page_count % 4:",
+        "if False:",
+        ("tests/test_variants.py",),
+        "print",
+    ),
+    Fault(
+        "check-image-resolution",
+        "an image below 200 ppi at its printed size is an error",
+        "src/bippdf/check/prepress.py",
+        "if ppi < MIN_PPI:",
+        "if ppi < MIN_PPI / 2:",
+        ("tests/test_variants.py",),
+        "resolution",
+    ),
+    # The print PDF itself.
+    Fault(
+        "bleed-box-at-trim",
+        "BleedBox = trim + 0.125 in on every page of the print PDF",
+        "src/bippdf/render.py",
+        "[left - bleed, low - bleed, right + bleed, high + bleed]",
+        "[left, low, right, high]",
+        ("tests/test_variants.py",),
+        "print",
+    ),
+    Fault(
+        "cover-band-short-of-bleed",
+        "the cover's band is printed into the bleed",
+        "styles/print.css",
+        "margin: -0.125in -0.125in 0;",
+        "margin: 0;",
+        ("tests/test_variants.py",),
+        "cover_band",
+    ),
+    # Lint.
+    Fault(
+        "lint-refuses-everything",
+        "a correct issue passes lint",
+        "src/bippdf/lint.py",
+        "errors = list(_unlisted_articles(issue))",
+        'errors = [SourceError("refusé", path=issue.source, line=1)]',
+        ("tests/test_lint.py",),
+    ),
+    Fault(
+        "lint-accepts-everything",
+        "every fault of the Markdown is a source error with its line",
+        "src/bippdf/lint.py",
+        "        errors += sorted(found, key=lambda error: error.line or 0)\n    return errors",
+        "        errors += sorted(found, key=lambda error: error.line or 0)\n    return []",
+        ("tests/test_lint.py",),
+    ),
+    Fault(
+        "lint-skipped-heading-level",
+        "headings in order with none skipped",
+        "src/bippdf/lint.py",
+        "*_headings(article, body),",
+        "",
+        ("tests/test_lint.py",),
+    ),
+    # The build cache.
+    Fault(
+        "cache-never-invalidated",
+        "a changed input builds the issue again",
+        "src/bippdf/cache.py",
+        "if _digest(Path(path)) != digest:",
+        "if False:",
+        ("tests/test_cache.py",),
+    ),
+    Fault(
+        "cache-ignores-code",
+        "bippdf's own code is an input of the cache",
+        "src/bippdf/cache.py",
+        'versions["bippdf"] = _tree_digest(PACKAGE) or "absent"',
+        'versions["bippdf"] = "absent"',
+        ("tests/test_cache.py",),
+    ),
+    # Fuzzed: long web addresses must wrap inside their column.
+    Fault(
+        "fuzz-long-urls-unbroken",
+        "random Markdown gives PDFs that pass every check, or source errors",
+        "styles/bulletin.css",
+        "a { color: inherit; text-decoration: none; overflow-wrap: anywhere; hyphens: manual; }",
+        "a { color: inherit; text-decoration: none; hyphens: manual; }",
+        ("tests/test_fuzz.py",),
+    ),
+]
+
+
+def problems(fault: Fault, root: Path = ROOT) -> list[str]:
+    """What is wrong with a fault against the tree at ``root`` (nothing: it can run)."""
+    path = root / fault.file
+    if not path.is_file():
+        return [f"{fault.file} does not exist"]
+    found = path.read_text(encoding="utf-8").count(fault.old)
+    wrong = [] if found == 1 else [f"its old text occurs {found} times in {fault.file}"]
+    wrong += [f"{test} does not exist" for test in fault.tests if not (root / test).exists()]
+    return wrong
+
+
+def _copy(target: Path) -> Path:
+    """A copy of the repository without its virtual environment, builds and caches."""
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(*_SKIPPED), symlinks=True)
+    return target
+
+
+def _environment(copy: Path) -> dict[str, str]:
+    """The environment a copy's tests run in: its own ``src/`` first."""
+    return {**os.environ, "PYTHONPATH": str(copy / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def check_isolation() -> str:
+    """Where a copy imports bippdf from; fails unless it is the copy's own ``src/``."""
+    with tempfile.TemporaryDirectory(prefix="bippdf-mutant-") as folder:
+        copy = _copy(Path(folder) / "repo")
+        found = subprocess.run(
+            [sys.executable, "-c", "import bippdf; print(bippdf.__file__)"],
+            cwd=copy,
+            env=_environment(copy),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if not Path(found).is_relative_to(copy):
+            raise SystemExit(f"a copy imports bippdf from {found}, not from its own src/")
+        return found
+
+
+def run(fault: Fault, timeout: float) -> tuple[str, float, str]:
+    """Apply one fault to a fresh copy and run its tests: the outcome, the seconds, and
+    the first test that failed."""
+    start = time.monotonic()
+    if problems(fault):
+        return "broken fault", 0.0, "; ".join(problems(fault))
+    with tempfile.TemporaryDirectory(prefix="bippdf-mutant-") as folder:
+        copy = _copy(Path(folder) / "repo")
+        path = copy / fault.file
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(fault.old, fault.new), encoding="utf-8"
+        )
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+        try:
+            done = subprocess.run(
+                [*command, *fault.pytest_args()],
+                cwd=copy,
+                env=_environment(copy),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return "timeout", time.monotonic() - start, ""
+    seconds = time.monotonic() - start
+    if done.returncode == 0:
+        return "MISSED", seconds, ""
+    if done.returncode == 5:  # pytest collected nothing: the -k matches no test
+        return "no tests", seconds, ""
+    return "caught", seconds, _first_failure(done.stdout + done.stderr)
+
+
+def _first_failure(output: str) -> str:
+    """The test that failed (or the error that stopped pytest), from its summary."""
+    for line in output.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):
+            return line.split(" - ")[0]
+    return output.strip().splitlines()[-1] if output.strip() else ""
+
+
+def main() -> int:
+    """Run the faults asked for and print one line each, then the score."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", default=[], metavar="NAME")
+    parser.add_argument("--list", action="store_true", help="list the faults and stop")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per fault")
+    args = parser.parse_args()
+    unknown = set(args.only) - {fault.name for fault in FAULTS}
+    if unknown:
+        parser.error("unknown fault: " + ", ".join(sorted(unknown)))
+    chosen = [fault for fault in FAULTS if not args.only or fault.name in args.only]
+    if args.list:
+        for fault in chosen:
+            print(f"{fault.name:28} {fault.file:34} {fault.breaks}")
+        return 0
+    print(f"bippdf imported from the copy: {check_isolation()}", flush=True)
+
+    def one(fault: Fault) -> tuple[Fault, str]:
+        """Run one fault and print its line as soon as it is known."""
+        outcome, seconds, why = run(fault, args.timeout)
+        print(f"{fault.name:28} {outcome:12} {seconds:6.0f} s  {why or fault.breaks}", flush=True)
+        return fault, outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        outcomes = list(pool.map(one, chosen))
+    caught = [fault.name for fault, outcome in outcomes if outcome == "caught"]
+    others = [(fault.name, outcome) for fault, outcome in outcomes if outcome != "caught"]
+    print(f"\ncaught {len(caught)} of {len(outcomes)}")
+    for name, outcome in others:
+        print(f"  {outcome}: {name}")
+    return 0 if not others else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
