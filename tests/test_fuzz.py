@@ -112,6 +112,7 @@ GOOD = [
     "prévention", "l'exploitation", "«", "»", "2 600 000", "17 h 15", "M. Tremblay", "Mme",
     "6e", "...", "—", "-", ":", "?", "!", ";", "œuvre", "naïveté", "Québec", "%", "$",
     "https://www.quebec.ca/securite-publique/" + "tres/long/chemin/" * 6,
+    "<https://www.quebec.ca/" + "documentsdelaprevention" * 4 + ">",  # breaks only as a link
     "anticonstitutionnellement" * 3, "&", "<b>gras</b>", "<sup>e</sup>", "`code`", "*", "_",
     "[lien](https://example.org)", "<https://example.org/a?b=1>", "\u00a0", "\u202f", "ﬁ",
     "Ⅻ", "|", "[^1]",

@@ -55,6 +55,15 @@ def test_heading_level_skipped(tmp_path: Path) -> None:
     assert error.hint == "utilisez ## pour cet intertitre"
 
 
+def test_a_heading_of_white_space_only_names_its_line(tmp_path: Path) -> None:
+    """« ## » followed by a narrow no-break space (pasted): no text, and its line is
+    given, found by fuzzing."""
+    body = "Texte.\n\n## \u202f\n\nSuite.\n"
+    error = _compose_error(write_issue(tmp_path, {"01-a.md": article("A", body)}))
+    assert error.message == "un intertitre n'a pas de texte"
+    assert error.line == 7  # the front matter's three lines, a blank line, Texte., a blank
+
+
 def test_level_one_heading_in_body(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "# Titre bis\n\nTexte.\n")})
     assert _compose_error(root).line == 5

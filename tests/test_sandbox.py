@@ -413,3 +413,33 @@ def test_a_stylesheet_naming_a_missing_font_is_a_build_error(
         engine.stylesheet("bulletin.css", "a variant of this test only")
     assert error.value.path == tmp_path / "bulletin.css"
     assert ("bulletin.css", "a variant of this test only") not in engine.stylesheets
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("variant", ["print", "web"])
+def test_fonts_and_metadata_are_dated_by_the_issue_not_the_clock(
+    tmp_path: Path, variant: str
+) -> None:
+    """Every embedded font subset is stamped as modified on the issue's date (midnight
+    UTC), not at the moment of the build (its creation date stays the font's own); so
+    are the PDF's dates. Two builds in the same second could not tell."""
+    import datetime as dt
+
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le texte.\n")})
+    pdf = build_pdf(root, tmp_path / "out.pdf", variant=variant).output
+    issue_day = dt.datetime(2020, 3, 1, tzinfo=dt.UTC)  # write_issue's date
+    since_1904 = int((issue_day - dt.datetime(1904, 1, 1, tzinfo=dt.UTC)).total_seconds())
+    stamps = set()
+    reader = PdfReader(pdf)
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            for descendant in font.get_object().get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                face = TTFont(io.BytesIO(stream.get_object().get_data()))
+                stamps.add(face["head"].modified)
+    assert stamps == {since_1904}, stamps
+    assert str(reader.metadata["/CreationDate"]).startswith("D:20200301")
