@@ -5,12 +5,14 @@ enough to print."""
 from __future__ import annotations
 
 from ..contract import PageGeometry
-from .readback import PdfReadback
+from .readback import OutputIntent, PdfReadback
 from .report import CheckResult, Problem, page_label
 
 MIN_PPI, GOOD_PPI = 200, 300  # an image's resolution at its printed size: error, warning
 
 _Box = tuple[float, float, float, float]
+# The colour spaces of an ICC profile's header (bytes 16–19), and their components.
+_COMPONENTS = {"GRAY": 1, "RGB": 3, "Lab": 3, "CMYK": 4}
 
 
 def check_print(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
@@ -46,9 +48,37 @@ def _check_conformance(pdf: PdfReadback, result: CheckResult) -> None:
         )
     if "GTS_PDFX" not in pdf.structure.output_intents:
         result.problems.append(Problem("the PDF has no PDF/X output intent (CMYK profile)"))
+    for intent in pdf.structure.intents:
+        _check_intent(intent, result)
     if pdf.page_count % 4:
         result.problems.append(
             Problem(f"{pdf.page_count} pages: a saddle-stitched bulletin needs a multiple of 4")
+        )
+
+
+def _check_intent(intent: OutputIntent, result: CheckResult) -> None:
+    """A PDF/X output intent, naming its printing condition, with a profile whose /N is the
+    number of components of the colour space its header declares."""
+    if intent.subtype != "GTS_PDFX":
+        result.problems.append(Problem(f"an output intent is {intent.subtype}, not GTS_PDFX"))
+    if not intent.condition.strip():
+        result.problems.append(
+            Problem("the output intent names no printing condition (/OutputConditionIdentifier)")
+        )
+    if intent.components is None:
+        result.problems.append(Problem("the output intent has no profile (/DestOutputProfile)"))
+        return
+    wanted = _COMPONENTS.get(intent.profile_space)
+    if wanted is None:
+        result.problems.append(
+            Problem(f"the output intent's profile has colour space '{intent.profile_space}'")
+        )
+    elif intent.components != wanted:
+        result.problems.append(
+            Problem(
+                f"the output intent's profile is {intent.profile_space} ({wanted} components), "
+                f"but its /N says {intent.components}"
+            )
         )
 
 

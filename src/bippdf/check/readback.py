@@ -34,6 +34,7 @@ __all__ = [
     "Line",
     "Link",
     "OutlineItem",
+    "OutputIntent",
     "PdfReadback",
     "Picture",
     "Structure",
@@ -42,6 +43,16 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+
+@dataclass
+class OutputIntent:
+    """An output intent: its subtype, and the profile it gives with what it says of it."""
+
+    subtype: str  # e.g. GTS_PDFX
+    condition: str  # /OutputConditionIdentifier
+    components: int | None  # the /N of the DestOutputProfile stream; None without a profile
+    profile_space: str  # the colour space in the profile's header (CMYK, RGB, GRAY), or ""
 
 
 @dataclass
@@ -55,6 +66,7 @@ class Structure:
     xmp: str = ""  # the XMP metadata packet, as text
     figures: list[str | None] = field(default_factory=list)  # each Figure's /Alt
     output_intents: list[str] = field(default_factory=list)  # their subtypes, e.g. GTS_PDFX
+    intents: list[OutputIntent] = field(default_factory=list)
     conformance: str = ""  # GTS_PDFXVersion, or the XMP's pdfxid:GTS_PDFXVersion
 
 
@@ -300,12 +312,29 @@ def _structure(reader: PdfReader) -> Structure:
     if tree is not None:
         found.figures = list(_figures(tree.get_object().get("/K")))
     for intent in root.get("/OutputIntents") or []:
-        found.output_intents.append(str(intent.get_object().get("/S", "")).lstrip("/"))
+        found.intents.append(_output_intent(intent.get_object()))
+    found.output_intents = [intent.subtype for intent in found.intents]
     info = reader.trailer.get("/Info")
     version = info.get_object().get("/GTS_PDFXVersion") if info is not None else None
     match = re.search(r"<pdfxid:GTS_PDFXVersion>([^<]+)<", found.xmp)
     found.conformance = str(version) if version else (match[1] if match else "")
     return found
+
+
+def _output_intent(intent: DictionaryObject) -> OutputIntent:
+    """An output intent as read, its profile's colour space from bytes 16–19 of its header."""
+    profile = intent.get("/DestOutputProfile")
+    components = space = None
+    if profile is not None:
+        stream = profile.get_object()
+        components = int(stream["/N"]) if "/N" in stream else 0
+        space = stream.get_data()[16:20].decode("latin-1").strip()
+    return OutputIntent(
+        subtype=str(intent.get("/S", "")).lstrip("/"),
+        condition=str(intent.get("/OutputConditionIdentifier", "")),
+        components=components,
+        profile_space=space or "",
+    )
 
 
 def _figures(node: Any) -> Iterator[str | None]:
