@@ -4,7 +4,7 @@ made in a copy of the good print PDF of No. 6 with pypdf, and must be caught, on
 from __future__ import annotations
 
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, NumberObject
+from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from ..conftest import BuiltIssue
 from .conftest import edit_pdf, problems_in
@@ -69,3 +69,60 @@ def test_output_intent_without_profile(issue6: BuiltIssue) -> None:
     assert problems_in(edit_pdf(issue6, change), "print") == [
         "the output intent has no profile (/DestOutputProfile)"
     ]
+
+
+def _edit_xmp(writer: PdfWriter, old: bytes, new: bytes) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in the XMP metadata."""
+    stream = writer.root_object["/Metadata"].get_object()
+    data = stream.get_data()
+    assert old in data
+    stream.set_data(data.replace(old, new))
+
+
+_XMP_VERSION = b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"
+
+
+def _set_info_version(writer: PdfWriter, version: str) -> None:
+    """Declare ``version`` in the Info dictionary, as PDF/X-3 and older do."""
+    writer.add_metadata({"/GTS_PDFXVersion": TextStringObject(version)})
+
+
+def test_pdfx_version_declared_in_the_xmp(issue6: BuiltIssue) -> None:
+    assert issue6.pdf.structure.pdfx_versions == {
+        "XMP pdfxid:GTS_PDFXVersion": "PDF/X-4",
+        "XMP pdfx:GTS_PDFXVersion": "PDF/X-4",
+    }
+
+
+def test_xmp_version_removed(issue6: BuiltIssue) -> None:
+    assert problems_in(
+        edit_pdf(issue6, lambda writer: _edit_xmp(writer, _XMP_VERSION, b"")), "print"
+    ) == ["the XMP metadata declares no PDF/X version (pdfxid:GTS_PDFXVersion)"]
+
+
+def test_xmp_version_not_pdfx4(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        _edit_xmp(writer, _XMP_VERSION, _XMP_VERSION.replace(b"X-4", b"X-1a:2001"))
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "the PDF declares 'PDF/X-1a:2001' conformance, not PDF/X-4",
+        "the XMP metadata's pdfx:GTS_PDFXVersion says 'PDF/X-4', "
+        "the XMP metadata's pdfxid:GTS_PDFXVersion 'PDF/X-1a:2001'",
+    ]
+
+
+def test_info_version_contradicting_the_xmp(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        _set_info_version(writer, "PDF/X-3:2003")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "the Info dictionary's GTS_PDFXVersion says 'PDF/X-3:2003', "
+        "the XMP metadata's pdfxid:GTS_PDFXVersion 'PDF/X-4'"
+    ]
+
+
+def test_info_version_agreeing_with_the_xmp(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        _set_info_version(writer, "PDF/X-4")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == []

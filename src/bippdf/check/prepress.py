@@ -12,6 +12,12 @@ MIN_PPI, GOOD_PPI = 200, 300  # an image's resolution at its printed size: error
 
 _Box = tuple[float, float, float, float]
 # The colour spaces of an ICC profile's header (bytes 16–19), and their components.
+_XMP_VERSION = "XMP pdfxid:GTS_PDFXVersion"  # where PDF/X-4 declares itself
+_WHERE = {  # each declaration of the PDF/X version, as a problem names it
+    _XMP_VERSION: "XMP metadata's pdfxid:GTS_PDFXVersion",
+    "XMP pdfx:GTS_PDFXVersion": "XMP metadata's pdfx:GTS_PDFXVersion",
+    "Info GTS_PDFXVersion": "Info dictionary's GTS_PDFXVersion",
+}
 _COMPONENTS = {"GRAY": 1, "RGB": 3, "Lab": 3, "CMYK": 4}
 
 
@@ -40,12 +46,7 @@ def check_print(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
 
 def _check_conformance(pdf: PdfReadback, result: CheckResult) -> None:
     """PDF/X-4 declared, with its output intent, on a multiple of four pages."""
-    if pdf.structure.conformance != "PDF/X-4":
-        result.problems.append(
-            Problem(
-                f"the PDF declares '{pdf.structure.conformance or 'no'}' conformance, not PDF/X-4"
-            )
-        )
+    _check_version(pdf.structure.pdfx_versions, result)
     if "GTS_PDFX" not in pdf.structure.output_intents:
         result.problems.append(Problem("the PDF has no PDF/X output intent (CMYK profile)"))
     for intent in pdf.structure.intents:
@@ -54,6 +55,28 @@ def _check_conformance(pdf: PdfReadback, result: CheckResult) -> None:
         result.problems.append(
             Problem(f"{pdf.page_count} pages: a saddle-stitched bulletin needs a multiple of 4")
         )
+
+
+def _check_version(versions: dict[str, str], result: CheckResult) -> None:
+    """PDF/X-4 declared in the XMP (pdfxid:GTS_PDFXVersion), and every other declaration
+    of the version (the XMP's pdfx:, the Info dictionary) saying the same."""
+    declared = versions.get(_XMP_VERSION)
+    if declared is None:
+        result.problems.append(
+            Problem("the XMP metadata declares no PDF/X version (pdfxid:GTS_PDFXVersion)")
+        )
+        return
+    if declared != "PDF/X-4":
+        result.problems.append(
+            Problem(f"the PDF declares '{declared or 'no'}' conformance, not PDF/X-4")
+        )
+    for where, version in versions.items():
+        if version != declared:
+            result.problems.append(
+                Problem(
+                    f"the {_WHERE[where]} says '{version}', the {_WHERE[_XMP_VERSION]} '{declared}'"
+                )
+            )
 
 
 def _check_intent(intent: OutputIntent, result: CheckResult) -> None:

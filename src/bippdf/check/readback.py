@@ -67,7 +67,9 @@ class Structure:
     figures: list[str | None] = field(default_factory=list)  # each Figure's /Alt
     output_intents: list[str] = field(default_factory=list)  # their subtypes, e.g. GTS_PDFX
     intents: list[OutputIntent] = field(default_factory=list)
-    conformance: str = ""  # GTS_PDFXVersion, or the XMP's pdfxid:GTS_PDFXVersion
+    conformance: str = ""  # the XMP's pdfxid:GTS_PDFXVersion, else the Info's GTS_PDFXVersion
+    # Every declaration of the PDF/X version, by where it stands ("XMP pdfxid:…", "Info …")
+    pdfx_versions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -314,10 +316,28 @@ def _structure(reader: PdfReader) -> Structure:
     for intent in root.get("/OutputIntents") or []:
         found.intents.append(_output_intent(intent.get_object()))
     found.output_intents = [intent.subtype for intent in found.intents]
-    info = reader.trailer.get("/Info")
+    found.pdfx_versions = _pdfx_versions(found.xmp, reader.trailer.get("/Info"))
+    found.conformance = found.pdfx_versions.get(
+        _XMP_VERSION, found.pdfx_versions.get(_INFO_VERSION, "")
+    )
+    return found
+
+
+_XMP_VERSION, _INFO_VERSION = "XMP pdfxid:GTS_PDFXVersion", "Info GTS_PDFXVersion"
+
+
+def _pdfx_versions(xmp: str, info: Any) -> dict[str, str]:
+    """The PDF/X version as the XMP (element or attribute) and the Info dictionary say it."""
+    found = {}
+    for prefix in ("pdfxid", "pdfx"):
+        match = re.search(
+            rf'<{prefix}:GTS_PDFXVersion>([^<]*)<|{prefix}:GTS_PDFXVersion="([^"]*)"', xmp
+        )
+        if match:
+            found[f"XMP {prefix}:GTS_PDFXVersion"] = (match[1] or match[2] or "").strip()
     version = info.get_object().get("/GTS_PDFXVersion") if info is not None else None
-    match = re.search(r"<pdfxid:GTS_PDFXVersion>([^<]+)<", found.xmp)
-    found.conformance = str(version) if version else (match[1] if match else "")
+    if version is not None:
+        found[_INFO_VERSION] = str(version)
     return found
 
 
