@@ -166,6 +166,11 @@ class Engine:
         )
         laid_out = len(document.pages)
         document = self._pad(document, kind, css, job.geometry, fetcher)
+        if not kind.links:
+            # WeasyPrint writes a page's links (Page.links) as annotations, its anchors
+            # as named destinations: without the first, the second stay.
+            for page in document.pages:
+                page.links = []
         laid_out_at = time.perf_counter()
         identity = hashlib.sha256(f"{kind.name}\n{job.html}".encode()).hexdigest()
         with _source_date(job.epoch):

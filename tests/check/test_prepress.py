@@ -4,6 +4,7 @@ made in a copy of the good print PDF of No. 6 with pypdf, and must be caught, on
 from __future__ import annotations
 
 from pypdf import PdfWriter
+from pypdf.annotations import Link
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from ..conftest import BuiltIssue
@@ -22,6 +23,8 @@ def test_good_print_pdf_passes_the_preflight(issue6: BuiltIssue) -> None:
     intent = issue6.pdf.structure.intents[0]
     assert (intent.subtype, intent.components, intent.profile_space) == ("GTS_PDFX", 4, "CMYK")
     assert intent.condition == "FOGRA39"
+    assert issue6.pdf.structure.annotations == []
+    assert issue6.pdf.outline and issue6.pdf.destinations and issue6.pdf.has_page_labels
 
 
 def test_profile_components_contradicting_its_header(issue6: BuiltIssue) -> None:
@@ -126,3 +129,55 @@ def test_info_version_agreeing_with_the_xmp(issue6: BuiltIssue) -> None:
         _set_info_version(writer, "PDF/X-4")
 
     assert problems_in(edit_pdf(issue6, change), "print") == []
+
+
+def test_link_annotation_added(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        for index in (3, 3, 8):
+            writer.add_annotation(index, Link(rect=(72, 72, 144, 90), target_page_index=2))
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 4: annotations (2 Link): PDF/X allows only PrinterMark and TrapNet",
+        "page 9: annotations (1 Link): PDF/X allows only PrinterMark and TrapNet",
+    ]
+
+
+def test_printer_mark_allowed(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        mark = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/PrinterMark"),
+                NameObject("/Rect"): Link(rect=(0, 0, 1, 1), target_page_index=0)["/Rect"],
+            }
+        )
+        writer.add_annotation(4, mark)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == []
+
+
+def test_print_contents_read_against_the_bookmarks(issue6: BuiltIssue) -> None:
+    """Without links, a contents entry is checked where its bookmark goes."""
+
+    def change(writer: PdfWriter) -> None:
+        first = writer.root_object["/Outlines"]["/First"].get_object()
+        first["/Dest"][0] = writer.pages[3].indirect_reference
+
+    assert problems_in(edit_pdf(issue6, change), "contents") == [
+        "page 2: the entry 'Mot du directeur' prints page 3, but its bookmark goes on page 4",
+        "page 2: the heading 'Mot du directeur' is not on page 4, where its bookmark goes",
+    ]
+
+
+def test_print_note_call_lost(issue6: BuiltIssue) -> None:
+    """Without links, calls and notes are found by their destinations."""
+
+    def change(writer: PdfWriter) -> None:
+        names = writer.root_object["/Names"]["/Dests"]["/Names"]
+        at = [str(name) for name in names[::2]].index("appel-5") * 2
+        del names[at : at + 2]
+
+    note_5 = issue6.pdf.page_labels[issue6.pdf.page_of("note-5")]
+    assert problems_in(edit_pdf(issue6, change), "notes") == [
+        f"page {note_5}: note 5 is never called"
+    ]

@@ -1,8 +1,10 @@
-"""The prepress checks of the print variant: PDF/X-4 and its output intent, the page
-boxes with the bleed, crop marks outside the bleed, pages by fours, images sharp
-enough to print."""
+"""The prepress checks of the print variant: PDF/X-4 and its output intent, no
+annotation in the printed area, the page boxes with the bleed, crop marks outside the
+bleed, pages by fours, images sharp enough to print."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 from ..contract import PageGeometry
 from .readback import OutputIntent, PdfReadback
@@ -18,6 +20,7 @@ _WHERE = {  # each declaration of the PDF/X version, as a problem names it
     "XMP pdfx:GTS_PDFXVersion": "XMP metadata's pdfx:GTS_PDFXVersion",
     "Info GTS_PDFXVersion": "Info dictionary's GTS_PDFXVersion",
 }
+_PRINTABLE_ANNOTATIONS = {"PrinterMark", "TrapNet"}
 _COMPONENTS = {"GRAY": 1, "RGB": 3, "Lab": 3, "CMYK": 4}
 
 
@@ -33,6 +36,7 @@ def check_print(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
         },
     )
     _check_conformance(pdf, result)
+    _check_annotations(pdf, result)
     for index in range(len(pdf.boxes)):
         _check_boxes(pdf, index, geometry, result)
         _check_marks(pdf, index, geometry.bleed * 72, result)
@@ -103,6 +107,23 @@ def _check_intent(intent: OutputIntent, result: CheckResult) -> None:
                 f"but its /N says {intent.components}"
             )
         )
+
+
+def _check_annotations(pdf: PdfReadback, result: CheckResult) -> None:
+    """No annotation but printer's marks and trap networks (PDF/X): one line a page."""
+    by_page: dict[int, Counter[str]] = {}
+    for index, subtype in pdf.structure.annotations:
+        if subtype not in _PRINTABLE_ANNOTATIONS:
+            by_page.setdefault(index, Counter())[subtype] += 1
+    for index, subtypes in sorted(by_page.items()):
+        found = ", ".join(f"{count} {subtype}" for subtype, count in sorted(subtypes.items()))
+        result.problems.append(
+            Problem(
+                f"annotations ({found}): PDF/X allows only PrinterMark and TrapNet",
+                page_label(pdf, index),
+            )
+        )
+    result.figures["annotations"] = len(pdf.structure.annotations)
 
 
 def _check_boxes(pdf: PdfReadback, index: int, geometry: PageGeometry, result: CheckResult) -> None:

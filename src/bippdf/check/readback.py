@@ -68,6 +68,7 @@ class Structure:
     output_intents: list[str] = field(default_factory=list)  # their subtypes, e.g. GTS_PDFX
     intents: list[OutputIntent] = field(default_factory=list)
     conformance: str = ""  # the XMP's pdfxid:GTS_PDFXVersion, else the Info's GTS_PDFXVersion
+    annotations: list[tuple[int, str]] = field(default_factory=list)  # (page, subtype)
     # Every declaration of the PDF/X version, by where it stands ("XMP pdfxid:…", "Info …")
     pdfx_versions: dict[str, str] = field(default_factory=dict)
 
@@ -316,6 +317,11 @@ def _structure(reader: PdfReader) -> Structure:
     for intent in root.get("/OutputIntents") or []:
         found.intents.append(_output_intent(intent.get_object()))
     found.output_intents = [intent.subtype for intent in found.intents]
+    found.annotations = [
+        (index, str(annotation.get_object().get("/Subtype", "")).lstrip("/"))
+        for index, page in enumerate(reader.pages)
+        for annotation in page.get("/Annots") or []
+    ]
     found.pdfx_versions = _pdfx_versions(found.xmp, reader.trailer.get("/Info"))
     found.conformance = found.pdfx_versions.get(
         _XMP_VERSION, found.pdfx_versions.get(_INFO_VERSION, "")
