@@ -132,12 +132,26 @@ def test_wrong_page_number_in_contents(small_issue: Path) -> None:
 
 
 @pytest.mark.pdf
-def test_missing_heading_in_contents(small_issue: Path) -> None:
+def test_wrong_page_number_in_the_print_contents(small_issue: Path) -> None:
+    """Without links, the printed number is checked against the bookmark's page."""
+    style = '<style>a[href="#annexe"]::after { content: leader(". ") "9" }</style></head>'
+    report = render_broken(
+        small_issue, lambda html: html.replace("</head>", style), variant="print"
+    )
+    assert problems_in(report, "contents") == [
+        "page 2: the entry 'Annexe' prints page 9, but its bookmark goes on page 5"
+    ]
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("variant", ["web", "print"])
+def test_missing_heading_in_contents(small_issue: Path, variant: str) -> None:
     report = render_broken(
         small_issue,
         lambda html: html.replace(
             '<li class="contents-section"><a href="#premiere-section">Première section</a></li>', ""
         ),
+        variant=variant,
     )
     problems = problems_in(report, "contents")
     assert "the section 'Première section' is missing from the contents" in problems

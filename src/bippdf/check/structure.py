@@ -115,7 +115,8 @@ def _title(text: str) -> str:
 
 def _printed_entries(pdf: PdfReadback, first: int) -> list[_Entry]:
     """The contents of a PDF without links, read from its text: each bookmark's title,
-    in order, and the page number printed after it, its page the bookmark's."""
+    in order, and the page number printed after it, its page the bookmark's. A title
+    not found there is no entry (the contents misses it)."""
     after = [item.page for item in pdf.outline if item.page is not None and item.page > first]
     end = min(after, default=first + 1)
     text = " ".join(normalize(pdf.texts[index]) for index in range(first, end))
@@ -123,12 +124,13 @@ def _printed_entries(pdf: PdfReadback, first: int) -> list[_Entry]:
     for level, item in _bookmarks(pdf):
         title = _title(item.title)
         found = re.compile(re.escape(title) + r"[\s.]*?(\d+)\b").search(text, start)
-        if found:
-            start = found.end()
+        if not found:
+            continue
+        start = found.end()
         entries.append(
             _Entry(
                 title=title,
-                printed=found[1] if found else None,
+                printed=found[1],
                 dest=None,
                 page=item.page,
                 level=level,
