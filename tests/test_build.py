@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 
 from bippdf.check.readback import normalize
 
-from .conftest import FIXTURES, ISSUE_6, ROOT, BuiltIssue
+from .conftest import FIXTURES, ISSUE_6, ROOT, BuiltIssue, WebIssue
 
 LETTER = (612.0, 792.0)
 
@@ -87,8 +87,8 @@ def test_running_header_on_inner_pages_not_on_cover(issue6: BuiltIssue) -> None:
         assert "Bulletin d'information en prévention" in fold(text)
 
 
-def test_contents_lists_every_article_and_section_in_order(issue6: BuiltIssue) -> None:
-    pdf = issue6.pdf
+def test_contents_lists_every_article_and_section_in_order(issue6_web: WebIssue) -> None:
+    pdf = issue6_web.pdf  # the web PDF: the print PDF has no links
     first_page = pdf.page_of("table-des-matieres")
     first_article = pdf.page_of("mot-du-directeur")
     assert first_page is not None and first_article is not None
@@ -140,8 +140,8 @@ def test_annexe_holds_notes_1_to_31_in_order_with_the_printed_text(issue6: Built
     assert pdf.page_of("note-32") is None
 
 
-def test_every_call_links_to_its_note_and_back(issue6: BuiltIssue) -> None:
-    pdf = issue6.pdf
+def test_every_call_links_to_its_note_and_back(issue6_web: WebIssue) -> None:
+    pdf = issue6_web.pdf  # the web PDF: the print PDF has no links
     annexe_page = pdf.page_of("annexe")
     assert annexe_page is not None
     for number in range(1, 32):
@@ -192,8 +192,8 @@ def test_metadata(issue6: BuiltIssue) -> None:
     assert issue6.pdf.language == "fr-CA"
 
 
-def test_external_links_are_web_or_mail_and_cover_every_note_url(issue6: BuiltIssue) -> None:
-    uris = {link.uri for link in issue6.pdf.links if link.uri}
+def test_external_links_are_web_or_mail_and_cover_every_note_url(issue6_web: WebIssue) -> None:
+    uris = {link.uri for link in issue6_web.pdf.links if link.uri}  # the web PDF has them
     assert all(re.match(r"^(https?://|mailto:)", uri) for uri in uris)
     assert "mailto:prevention.criminalite@msp.gouv.qc.ca" in uris
     legacy = (FIXTURES / "legacy" / "bip-06-2019-08.txt").read_text("utf-8")

@@ -166,6 +166,11 @@ class Engine:
         )
         laid_out = len(document.pages)
         document = self._pad(document, kind, css, job.geometry, fetcher)
+        if not kind.links:
+            # WeasyPrint writes a page's links (Page.links) as annotations, its anchors
+            # as named destinations: without the first, the second stay.
+            for page in document.pages:
+                page.links = []
         laid_out_at = time.perf_counter()
         identity = hashlib.sha256(f"{kind.name}\n{job.html}".encode()).hexdigest()
         with _source_date(job.epoch):
@@ -276,6 +281,7 @@ def _finisher(language: str, kind: Variant, geometry: PageGeometry, identity: st
                 re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, chunk) for chunk in stream.stream
             ]
         if kind.name == "print":
+            _name_printing_condition(pdf)
             bleed = geometry.bleed * POINTS_PER_INCH
             for number in pdf.pages["Kids"][::3]:
                 page = pdf.objects[number]
@@ -286,6 +292,23 @@ def _finisher(language: str, kind: Variant, geometry: PageGeometry, identity: st
                 )
 
     return finish
+
+
+# The printing condition of styles/icc/ (offset, coated paper, ISO 12647-2), as the ICC
+# registry of characterizations names it: WeasyPrint writes the profile's description,
+# which no printer's preflight recognises.
+PRINTING_CONDITION = "FOGRA39"
+_ICC_REGISTRY = "http://www.color.org"
+
+
+def _name_printing_condition(pdf: Any) -> None:
+    """The PDF/X output intent names its condition as registered, the profile's
+    description staying its /Info."""
+    import pydyf
+
+    for intent in pdf.catalog.get("OutputIntents", ()):
+        intent["OutputConditionIdentifier"] = pydyf.String(PRINTING_CONDITION)
+        intent["RegistryName"] = pydyf.String(_ICC_REGISTRY)
 
 
 class _ListHandler(logging.Handler):

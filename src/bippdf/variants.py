@@ -22,16 +22,19 @@ class Variant:
     stylesheets: tuple[str, ...]
     options: dict[str, Any]
     pad_to: int = 1  # pages added before the last page until the count divides by this
+    links: bool = True  # link annotations written (PDF/X allows none in the printed area)
 
 
 PRINT = Variant(
     # For the printer: PDF/X-4 with a CMYK output intent (print.css), bleed and crop
-    # marks, images as they are, pages in multiples of 4 for saddle stitching.
+    # marks, images as they are, pages in multiples of 4 for saddle stitching, no links
+    # (bookmarks, page labels and named destinations stay).
     "print",
     "impression",
     (STYLESHEET, "print.css"),
     {"pdf_variant": "pdf/x-4"},
     pad_to=4,
+    links=False,
 )
 WEB = Variant(
     # For the website: tagged PDF/UA-1, images downsampled and recompressed.

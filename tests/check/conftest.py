@@ -16,7 +16,7 @@ from bippdf.compose import compose, expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
-from ..conftest import BuiltIssue, article, write_issue
+from ..conftest import BuiltIssue, WebIssue, article, write_issue
 
 
 def edit_pdf(issue6: BuiltIssue, change: Callable[[PdfWriter], None]) -> Report:
@@ -26,6 +26,18 @@ def edit_pdf(issue6: BuiltIssue, change: Callable[[PdfWriter], None]) -> Report:
     out = io.BytesIO()
     writer.write(out)
     return check_pdf(out.getvalue(), issue6.expected)
+
+
+@pytest.fixture(scope="session")
+def issue6_linked(issue6: BuiltIssue, issue6_web: WebIssue) -> BuiltIssue:
+    """No. 6 as its web PDF, the one with links (the print PDF has none)."""
+    return BuiltIssue(
+        result=issue6_web.results[0],
+        pdf=issue6_web.pdf,
+        composition=issue6.composition,
+        html=issue6.html,
+        expected=issue6.expected,
+    )
 
 
 def annotations_to(writer: PdfWriter, dest: str) -> list[tuple[int, DictionaryObject]]:
@@ -63,10 +75,11 @@ def small_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-def render_broken(root: Path, html_change: Callable[[str], str]) -> Report:
-    """Check the PDF of an issue whose composed HTML ``html_change`` has changed."""
+def render_broken(root: Path, html_change: Callable[[str], str], variant: str = "web") -> Report:
+    """Check the PDF of an issue whose composed HTML ``html_change`` has changed: the web
+    variant by default, the one with links."""
     issue = load_issue(root)
     composition = compose(issue)
     html = html_change(composition.html)
-    rendered = render_pdf(html, base_url=root, language=issue.language)
+    rendered = render_pdf(html, base_url=root, language=issue.language, variant=variant)
     return check_pdf(rendered.pdf, expectations(composition))

@@ -36,7 +36,11 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
     ]
     figures = {c.name: c.figures for c in report.checks}
     assert figures["pages"]["pages"] == issue6.pdf.page_count
-    assert figures["notes"] == {"calls": 31, "notes": 31}
+    assert figures["notes"]["calls"] == figures["notes"]["notes"] == 31
+    # The print PDF has no links: what needs them is said, not silently passed.
+    assert figures["notes"]["links"].startswith("none (print)")
+    assert figures["contents"]["links"].startswith("none (print)")
+    assert figures["print"]["annotations"] == 0
     assert figures["contents"]["entries"] == figures["contents"]["bookmarks"] == 31
 
 

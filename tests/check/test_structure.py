@@ -24,14 +24,14 @@ from ..conftest import BuiltIssue, article, write_issue
 from .conftest import edit_pdf, problems_in, render_broken
 
 
-def test_swapped_destinations(issue6: BuiltIssue) -> None:
+def test_swapped_destinations(issue6_linked: BuiltIssue) -> None:
     def change(writer: PdfWriter) -> None:
         names = writer.root_object["/Names"]["/Dests"]["/Names"]
         spots = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
         first, second = spots["mot-du-directeur"], spots["mot-de-la-redaction"]
         first[0], second[0] = second[0], first[0]
 
-    problems = problems_in(edit_pdf(issue6, change), "contents")
+    problems = problems_in(edit_pdf(issue6_linked, change), "contents")
     assert (
         "page 2: the entry 'Mot du directeur' prints page 3, but its link lands on page 4"
         in problems
@@ -75,7 +75,7 @@ def test_wrong_trim_size(issue6: BuiltIssue) -> None:
     ]
 
 
-def test_local_file_link(issue6: BuiltIssue) -> None:
+def test_local_file_link(issue6_linked: BuiltIssue) -> None:
     def change(writer: PdfWriter) -> None:
         for page in writer.pages:
             for ref in page.get("/Annots") or []:
@@ -85,14 +85,14 @@ def test_local_file_link(issue6: BuiltIssue) -> None:
                     action[NameObject("/URI")] = TextStringObject("file:///etc/passwd")
                     return
 
-    problems = problems_in(edit_pdf(issue6, change), "links")
+    problems = problems_in(edit_pdf(issue6_linked, change), "links")
     assert len(problems) == 1
     assert problems[0].endswith(
         "link to 'file:///etc/passwd' is not a well-formed http, https or mailto URI"
     )
 
 
-def test_launch_action(issue6: BuiltIssue) -> None:
+def test_launch_action(issue6_linked: BuiltIssue) -> None:
     def change(writer: PdfWriter) -> None:
         page = writer.pages[5]
         action = DictionaryObject(
@@ -108,7 +108,7 @@ def test_launch_action(issue6: BuiltIssue) -> None:
         )
         page[NameObject("/Annots")].append(writer._add_object(annot))
 
-    assert problems_in(edit_pdf(issue6, change), "links") == [
+    assert problems_in(edit_pdf(issue6_linked, change), "links") == [
         "page 6: a link opens a Launch action (a local file or another document)"
     ]
 
@@ -132,12 +132,26 @@ def test_wrong_page_number_in_contents(small_issue: Path) -> None:
 
 
 @pytest.mark.pdf
-def test_missing_heading_in_contents(small_issue: Path) -> None:
+def test_wrong_page_number_in_the_print_contents(small_issue: Path) -> None:
+    """Without links, the printed number is checked against the bookmark's page."""
+    style = '<style>a[href="#annexe"]::after { content: leader(". ") "9" }</style></head>'
+    report = render_broken(
+        small_issue, lambda html: html.replace("</head>", style), variant="print"
+    )
+    assert problems_in(report, "contents") == [
+        "page 2: the entry 'Annexe' prints page 9, but its bookmark goes on page 5"
+    ]
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("variant", ["web", "print"])
+def test_missing_heading_in_contents(small_issue: Path, variant: str) -> None:
     report = render_broken(
         small_issue,
         lambda html: html.replace(
             '<li class="contents-section"><a href="#premiere-section">Première section</a></li>', ""
         ),
+        variant=variant,
     )
     problems = problems_in(report, "contents")
     assert "the section 'Première section' is missing from the contents" in problems
@@ -155,7 +169,9 @@ def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
     root = write_issue(tmp_path, articles)
     issue = load_issue(root)
     composition = compose(issue)
-    rendered = render_pdf(composition.html, base_url=root, language=issue.language)
+    rendered = render_pdf(
+        composition.html, base_url=root, language=issue.language, variant="web"
+    )  # the one with links, which the check follows
     report = check_pdf(rendered.pdf, expectations(composition))
     assert report.ok, [str(p) for p in report.problems][:5]
     figures = {c.name: c.figures for c in report.checks}
@@ -198,7 +214,7 @@ def test_a_web_address_in_capitals_passes_lint_and_the_check(tmp_path: Path) -> 
     does not refuse once it is in the PDF (a URI's scheme is case-insensitive)."""
     body = "Voir [le site](HTTPS://WWW.QUEBEC.CA/) du gouvernement.\n"
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)})
-    result = build_pdf(root, tmp_path / "out.pdf")  # raises if a check fails
+    result = build_pdf(root, tmp_path / "out.pdf", variant="web")  # raises if a check fails
     uris = [link.uri for link in read_pdf(result.output).links if link.action == "URI"]
     assert uris == ["HTTPS://WWW.QUEBEC.CA/"]
     assert result.check is not None

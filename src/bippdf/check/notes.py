@@ -10,10 +10,13 @@ from .readback import Link, PdfReadback
 from .report import CheckResult, Expectations, Problem, page_label
 
 
-def check_notes(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+def check_notes(pdf: PdfReadback, expected: Expectations, *, linked: bool = True) -> CheckResult:
     """Calls numbered 1..N in reading order, each linking to its note, each note linking
     back to its call; the notes stand in the Annexe, or (without one) at the foot of
-    their call's page; the PDF holds exactly N notes."""
+    their call's page; the PDF holds exactly N notes. Without links (``linked`` false:
+    the print variant), calls and notes are found by their destinations instead."""
+    if not linked:
+        return _check_destinations(pdf, expected)
     result = CheckResult("notes")
     annexe = pdf.page_of(ANNEXE_ID)
     at_foot = annexe is None
@@ -167,3 +170,54 @@ def _match_calls(
                     page_label(pdf, page),
                 )
             )
+
+
+def _numbered(pdf: PdfReadback, pattern: re.Pattern[str]) -> dict[int, int]:
+    """The page of each destination matching ``pattern`` (``note-7``), by its number."""
+    return {
+        int(name.rsplit("-", 1)[1]): page
+        for name, page in pdf.destinations.items()
+        if pattern.match(name)
+    }
+
+
+def _check_destinations(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+    """Without links: calls 1..N page after page, each with its note, in the Annexe or at
+    the foot of the call's page. The numbers printed at the calls are not read."""
+    result = CheckResult("notes")
+    calls, notes = _numbered(pdf, CALL_ID), _numbered(pdf, NOTE_ID)
+    result.figures.update(
+        calls=len(calls),
+        notes=len(notes),
+        links="none (print): calls and notes found by their destinations, numbers not read",
+    )
+    annexe = pdf.page_of(ANNEXE_ID)
+    previous = 0
+    for number in range(1, max([*calls, *notes], default=0) + 1):
+        call, note = calls.get(number), notes.get(number)
+        if call is None:
+            where = page_label(pdf, note)
+            result.problems.append(Problem(f"note {number} is never called", where))
+            continue
+        where = page_label(pdf, call)
+        if call < previous:
+            result.problems.append(
+                Problem(f"the call of note {number} comes after that of note {number - 1}", where)
+            )
+        previous = call
+        if note is None or (annexe is not None and note < annexe):
+            place = "at the foot of its page" if annexe is None else "in the Annexe"
+            result.problems.append(Problem(f"note {number} is called but not {place}", where))
+        elif annexe is None and note != call:
+            result.problems.append(
+                Problem(
+                    f"note {number} stands at the foot of page {page_label(pdf, note)}, but "
+                    f"its call is on page {where}",
+                    where,
+                )
+            )
+    if expected.notes is not None and len(notes) != expected.notes:
+        result.problems.append(
+            Problem(f"the Annexe holds {len(notes)} notes, the sources {expected.notes}")
+        )
+    return result

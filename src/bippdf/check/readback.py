@@ -34,6 +34,7 @@ __all__ = [
     "Line",
     "Link",
     "OutlineItem",
+    "OutputIntent",
     "PdfReadback",
     "Picture",
     "Structure",
@@ -42,6 +43,16 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+
+@dataclass
+class OutputIntent:
+    """An output intent: its subtype, and the profile it gives with what it says of it."""
+
+    subtype: str  # e.g. GTS_PDFX
+    condition: str  # /OutputConditionIdentifier
+    components: int | None  # the /N of the DestOutputProfile stream; None without a profile
+    profile_space: str  # the colour space in the profile's header (CMYK, RGB, GRAY), or ""
 
 
 @dataclass
@@ -55,7 +66,11 @@ class Structure:
     xmp: str = ""  # the XMP metadata packet, as text
     figures: list[str | None] = field(default_factory=list)  # each Figure's /Alt
     output_intents: list[str] = field(default_factory=list)  # their subtypes, e.g. GTS_PDFX
-    conformance: str = ""  # GTS_PDFXVersion, or the XMP's pdfxid:GTS_PDFXVersion
+    intents: list[OutputIntent] = field(default_factory=list)
+    conformance: str = ""  # the XMP's pdfxid:GTS_PDFXVersion, else the Info's GTS_PDFXVersion
+    annotations: list[tuple[int, str]] = field(default_factory=list)  # (page, subtype)
+    # Every declaration of the PDF/X version, by where it stands ("XMP pdfxid:…", "Info …")
+    pdfx_versions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -300,12 +315,52 @@ def _structure(reader: PdfReader) -> Structure:
     if tree is not None:
         found.figures = list(_figures(tree.get_object().get("/K")))
     for intent in root.get("/OutputIntents") or []:
-        found.output_intents.append(str(intent.get_object().get("/S", "")).lstrip("/"))
-    info = reader.trailer.get("/Info")
-    version = info.get_object().get("/GTS_PDFXVersion") if info is not None else None
-    match = re.search(r"<pdfxid:GTS_PDFXVersion>([^<]+)<", found.xmp)
-    found.conformance = str(version) if version else (match[1] if match else "")
+        found.intents.append(_output_intent(intent.get_object()))
+    found.output_intents = [intent.subtype for intent in found.intents]
+    found.annotations = [
+        (index, str(annotation.get_object().get("/Subtype", "")).lstrip("/"))
+        for index, page in enumerate(reader.pages)
+        for annotation in page.get("/Annots") or []
+    ]
+    found.pdfx_versions = _pdfx_versions(found.xmp, reader.trailer.get("/Info"))
+    found.conformance = found.pdfx_versions.get(
+        _XMP_VERSION, found.pdfx_versions.get(_INFO_VERSION, "")
+    )
     return found
+
+
+_XMP_VERSION, _INFO_VERSION = "XMP pdfxid:GTS_PDFXVersion", "Info GTS_PDFXVersion"
+
+
+def _pdfx_versions(xmp: str, info: Any) -> dict[str, str]:
+    """The PDF/X version as the XMP (element or attribute) and the Info dictionary say it."""
+    found = {}
+    for prefix in ("pdfxid", "pdfx"):
+        match = re.search(
+            rf'<{prefix}:GTS_PDFXVersion>([^<]*)<|{prefix}:GTS_PDFXVersion="([^"]*)"', xmp
+        )
+        if match:
+            found[f"XMP {prefix}:GTS_PDFXVersion"] = (match[1] or match[2] or "").strip()
+    version = info.get_object().get("/GTS_PDFXVersion") if info is not None else None
+    if version is not None:
+        found[_INFO_VERSION] = str(version)
+    return found
+
+
+def _output_intent(intent: DictionaryObject) -> OutputIntent:
+    """An output intent as read, its profile's colour space from bytes 16–19 of its header."""
+    profile = intent.get("/DestOutputProfile")
+    components = space = None
+    if profile is not None:
+        stream = profile.get_object()
+        components = int(stream["/N"]) if "/N" in stream else 0
+        space = stream.get_data()[16:20].decode("latin-1").strip()
+    return OutputIntent(
+        subtype=str(intent.get("/S", "")).lstrip("/"),
+        condition=str(intent.get("/OutputConditionIdentifier", "")),
+        components=components,
+        profile_space=space or "",
+    )
 
 
 def _figures(node: Any) -> Iterator[str | None]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..contract import CONTENTS_ID, WEB_OR_MAIL
-from .readback import Link, PdfReadback, normalize
+from .readback import Link, OutlineItem, PdfReadback, normalize
 from .report import CheckResult, Expectations, Problem, page_label
 
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
@@ -113,17 +113,58 @@ def _title(text: str) -> str:
     return normalize(text).rstrip(". ")
 
 
-def check_contents(pdf: PdfReadback, expected: Expectations) -> CheckResult:
+def _printed_entries(pdf: PdfReadback, first: int) -> list[_Entry]:
+    """The contents of a PDF without links, read from its text: each bookmark's title,
+    in order, and the page number printed after it, its page the bookmark's. A title
+    not found there is no entry (the contents misses it)."""
+    after = [item.page for item in pdf.outline if item.page is not None and item.page > first]
+    end = min(after, default=first + 1)
+    text = " ".join(normalize(pdf.texts[index]) for index in range(first, end))
+    entries, start = [], 0
+    for level, item in _bookmarks(pdf):
+        title = _title(item.title)
+        found = re.compile(re.escape(title) + r"[\s.]*?(\d+)\b").search(text, start)
+        if not found:
+            continue
+        start = found.end()
+        entries.append(
+            _Entry(
+                title=title,
+                printed=found[1],
+                dest=None,
+                page=item.page,
+                level=level,
+                at=first,
+            )
+        )
+    return entries
+
+
+def _bookmarks(pdf: PdfReadback) -> list[tuple[int, OutlineItem]]:
+    """The bookmarks in order, with their level."""
+    return [row for item in pdf.outline for row in [(1, item)] + [(2, c) for c in item.children]]
+
+
+def check_contents(pdf: PdfReadback, expected: Expectations, *, linked: bool = True) -> CheckResult:
     """Entries link to their heading's page, print its folio, follow reading order,
-    list every heading, and match the bookmarks."""
+    list every heading, and match the bookmarks. Without links (``linked`` false: the
+    print variant), the entries are the bookmarks, found in the contents' text."""
     result = CheckResult("contents")
-    entries = _contents_entries(pdf)
-    if entries is None:
+    first = pdf.page_of(CONTENTS_ID)
+    if first is None:
         result.problems.append(
             Problem(f"the PDF has no table of contents (no destination '{CONTENTS_ID}')")
         )
         return result
+    if not linked and not pdf.outline:
+        # Without links, the bookmarks are what the contents is read against.
+        result.problems.append(Problem("the PDF has no bookmarks (outline)"))
+        return result
+    entries = _contents_entries(pdf) if linked else _printed_entries(pdf, first)
+    assert entries is not None
     result.figures["entries"] = len(entries)
+    if not linked:
+        result.figures["links"] = "none (print): entries read from the text, by the bookmarks"
     _check_entries(pdf, entries, result)
     if expected.headings is not None:
         _check_headings(entries, expected.headings, result)
@@ -145,6 +186,8 @@ def _check_entries(pdf: PdfReadback, entries: list[_Entry], result: CheckResult)
             )
             continue
         landed = page_label(pdf, entry.page)
+        # Without links (print), an entry is a bookmark: it lands where the bookmark does.
+        lands = "its link lands" if entry.dest else "its bookmark goes"
         if entry.printed is None:
             result.problems.append(
                 Problem(f"the entry '{entry.title}' prints no page number", where)
@@ -153,16 +196,14 @@ def _check_entries(pdf: PdfReadback, entries: list[_Entry], result: CheckResult)
             result.problems.append(
                 Problem(
                     f"the entry '{entry.title}' prints page "
-                    f"{entry.printed}, but its link lands on page {landed}",
+                    f"{entry.printed}, but {lands} on page {landed}",
                     where,
                 )
             )
         if _title(entry.title) not in normalize(pdf.texts[entry.page]):
+            where_to = "where its entry links" if entry.dest else "where its bookmark goes"
             result.problems.append(
-                Problem(
-                    f"the heading '{entry.title}' is not on page {landed}, where its entry links",
-                    where,
-                )
+                Problem(f"the heading '{entry.title}' is not on page {landed}, {where_to}", where)
             )
         if entry.page < previous:
             result.problems.append(
@@ -221,9 +262,12 @@ def _check_bookmarks(pdf: PdfReadback, entries: list[_Entry], result: CheckResul
         )
 
 
-def check_links(pdf: PdfReadback) -> CheckResult:
-    """Internal links resolve; external ones are well-formed http(s) or mailto URIs."""
+def check_links(pdf: PdfReadback, *, linked: bool = True) -> CheckResult:
+    """Internal links resolve; external ones are well-formed http(s) or mailto URIs.
+    A PDF made without links (``linked`` false: print) says so in its figures."""
     result = CheckResult("links")
+    if not linked:
+        result.figures["links"] = "none (print): the preflight refuses any annotation"
     internal = external = 0
     for link in pdf.links:
         where = page_label(pdf, link.page)
