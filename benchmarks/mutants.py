@@ -238,9 +238,9 @@ FAULTS: list[Fault] = [
         )
         for name, call in [
             ("pages", "check_pages(data, expected),"),
-            ("contents", "check_contents(data, expected),"),
-            ("notes", "check_notes(data, expected),"),
-            ("links", "check_links(data),"),
+            ("contents", "check_contents(data, expected, linked=linked),"),
+            ("notes", "check_notes(data, expected, linked=linked),"),
+            ("links", "check_links(data, linked=linked),"),
             ("fonts", "check_fonts(data, expected),"),
             ("overflow", "check_overflow(data, expected.geometry),"),
             ("layout", "check_layout(data, expected.geometry),"),
@@ -369,6 +369,39 @@ FAULTS: list[Fault] = [
         "a { color: inherit; text-decoration: none; overflow-wrap: anywhere; hyphens: manual; }",
         "a { color: inherit; text-decoration: none; hyphens: manual; }",
         ("tests/test_fuzz.py",),
+    ),
+    # The printer's preflight (PDF/X-4).
+    Fault(
+        "print-keeps-links",
+        "the print PDF has no annotation in its printed area (PDF/X)",
+        "src/bippdf/variants.py",
+        "    links=False,\n",
+        "",
+        ("tests/check/test_prepress.py",),
+    ),
+    Fault(
+        "output-intent-one-component",
+        "the output intent's /N matches its CMYK profile",
+        "styles/print.css",
+        "components: cyan, magenta, yellow, black;",
+        "components: cyan magenta yellow black;",
+        ("tests/check/test_prepress.py",),
+    ),
+    Fault(
+        "preflight-ignores-annotations",
+        "bippdf check reports an annotation in a print PDF",
+        "src/bippdf/check/prepress.py",
+        "    _check_annotations(pdf, result)\n",
+        "",
+        ("tests/check/test_prepress.py",),
+    ),
+    Fault(
+        "preflight-ignores-profile-components",
+        "bippdf check reports an output intent whose /N contradicts its profile",
+        "src/bippdf/check/prepress.py",
+        "    elif intent.components != wanted:",
+        "    elif False:",
+        ("tests/check/test_prepress.py",),
     ),
     Fault(
         "heading-long-word-unbroken",
