@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from bippdf.check.columns import HEADER_SPACE
 from bippdf.contract import (
     ANNEXE_ID,
     CONTENTS_ID,
@@ -63,3 +64,13 @@ def test_one_link_pattern_for_lint_and_check() -> None:
         assert WEB_OR_MAIL.match(good), good
     for bad in ("file:///etc/passwd", "https://", "mailto:personne", "www.quebec.ca"):
         assert not WEB_OR_MAIL.match(bad), bad
+
+
+def test_the_space_under_an_article_header_is_what_the_column_check_expects() -> None:
+    """The layout check tells the header from the columns by the space under it: a
+    smaller space in the stylesheet would put a header's lines into a column."""
+    css = (ROOT / "styles" / "bulletin.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.article-header\s*\{([^}]*)\}", css)
+    assert rule is not None
+    space = re.search(r"margin-bottom:\s*([\d.]+)pt", rule.group(1))
+    assert space is not None and float(space.group(1)) >= HEADER_SPACE

@@ -18,6 +18,7 @@ from bippdf.pipeline import build_pdf
 from bippdf.scaffold import new_issue
 
 from .conftest import ISSUE_6
+from .test_source import WRONG_DATES
 
 
 @pytest.fixture
@@ -136,7 +137,27 @@ def test_an_unreadable_previous_issue_is_named_with_its_line(issues: Path) -> No
         new_issue(issues, date=dt.date(2026, 12, 1), theme="Un thème")
     assert (error.value.path, error.value.line) == (broken, 3)
     assert error.value.message == (
-        "le numéro précédent est illisible : TOML non valide : valeur non valide"
+        "le numéro précédent est illisible : « date » : date illisible : « février » "
+        "(AAAA-MM-JJ ou AAAA-MM)"
     )
     assert error.value.hint and "--number" in error.value.hint
     assert not (issues / "2026-12-numero-07").exists()
+
+
+@pytest.mark.parametrize(("written", "message", "hint"), WRONG_DATES)
+def test_new_takes_and_refuses_the_dates_issue_toml_does(
+    issues: Path, capsys: pytest.CaptureFixture[str], written: str, message: str, hint: str
+) -> None:
+    """``--date`` and issue.toml agree: the same message, the hint in the option's words."""
+    args = ["new", "--issues-dir", str(issues), "--theme", "T", "--date", written.strip('"')]
+    assert main(args) == 1
+    expected = message.removeprefix("« date » : ") + " (" + hint.replace("date = ", "--date ")
+    assert capsys.readouterr().err == f"erreur : {expected})\n"
+    assert not (issues / "2026-12-numero-07").exists()
+
+
+@pytest.mark.parametrize("written", ["2026-12-01", "2026-12"])
+def test_new_takes_a_day_or_a_month(issues: Path, written: str) -> None:
+    assert main(["new", "--issues-dir", str(issues), "--theme", "T", "--date", written]) == 0
+    made = issues / "2026-12-numero-07" / "issue.toml"
+    assert tomllib.loads(made.read_text(encoding="utf-8"))["date"] == dt.date(2026, 12, 1)

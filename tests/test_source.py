@@ -230,3 +230,74 @@ def test_a_toml_fault_at_the_end_of_the_file_names_its_last_line(tmp_path: Path)
     error = _error(root)
     assert error.message == "TOML non valide : liste jamais fermée par « ] »"
     assert str(error).startswith(f"{root / 'issue.toml'}:7: TOML non valide")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2026-12-01", '"2026-12-01"', "2026-12", '"2026-12"', "2026-12-01  # le premier"],
+)
+def test_a_date_is_a_day_or_a_month_with_or_without_quotes(tmp_path: Path, written: str) -> None:
+    """What an editor writes for December 2026 is taken, the month for its first day."""
+    assert load_issue(write_issue(tmp_path, GOOD, date=written)).date == dt.date(2026, 12, 1)
+
+
+# The date as written, then the message and the hint: what to write instead.
+WRONG_DATES = [
+    (
+        "2026/12/01",
+        "« date » : date mal écrite : « 2026/12/01 » (séparez par des tirets)",
+        "écrivez date = 2026-12-01",
+    ),
+    (
+        '"2026/12/01"',
+        "« date » : date mal écrite : « 2026/12/01 » (séparez par des tirets)",
+        "écrivez date = 2026-12-01",
+    ),
+    (
+        "2026-12-1",
+        "« date » : date mal écrite : « 2026-12-1 » (écrivez le mois et le jour sur deux chiffres)",
+        "écrivez date = 2026-12-01",
+    ),
+    (
+        "2026-13-01",
+        "« date » : date impossible : « 2026-13-01 » (le mois va de 01 à 12)",
+        "écrivez par exemple date = 2026-12-01",
+    ),
+    (
+        '"2026-02-30"',
+        "« date » : date impossible : « 2026-02-30 » (février 2026 a 28 jours)",
+        "écrivez un jour de 01 à 28, par exemple date = 2026-02-28",
+    ),
+    (
+        "2026-12-01T09:00:00",
+        "« date » : le jour seul, sans heure",
+        "écrivez date = 2026-12-01",
+    ),
+    (
+        '"décembre 2026"',
+        "« date » : date illisible : « décembre 2026 » (AAAA-MM-JJ ou AAAA-MM)",
+        "écrivez par exemple date = 2026-12-01 ou date = 2026-12",
+    ),
+    (
+        "12",
+        "« date » : date illisible : « 12 » (AAAA-MM-JJ ou AAAA-MM)",
+        "écrivez par exemple date = 2026-12-01 ou date = 2026-12",
+    ),
+]
+
+
+@pytest.mark.parametrize(("written", "message", "hint"), WRONG_DATES)
+def test_a_wrong_date_says_what_to_write(
+    tmp_path: Path, written: str, message: str, hint: str
+) -> None:
+    root = write_issue(tmp_path, GOOD, date=written)
+    error = _error(root)
+    assert (error.path, error.line, error.message, error.hint) == (
+        root / "issue.toml",
+        3,
+        message,
+        hint,
+    )
+    # What the hint says to write is taken.
+    fixed = hint.split("date = ")[1].split(" ")[0]
+    assert load_issue(write_issue(tmp_path, GOOD, date=fixed)).date.isoformat()[:7] == fixed[:7]

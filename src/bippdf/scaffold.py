@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import dates
 from .errors import SourceError
 from .resources import example_dir
-from .source import DEFAULT_PUBLISHER
+from .source import DEFAULT_PUBLISHER, issue_date
 from .sourcefile import CARRIED, ISSUE_FILE, issue_text, parse_toml, read_source, write_source
 
 EXAMPLE = "01-exemple.md"
@@ -72,21 +73,18 @@ def new_issue(
 
 
 def parse_date(text: str) -> dt.date:
-    """``AAAA-MM-JJ``, or ``AAAA-MM`` for the first of the month."""
-    try:
-        return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
-    except ValueError:
-        raise SourceError(
-            f"date illisible : « {text} »",
-            hint="écrivez-la AAAA-MM-JJ ou AAAA-MM, par exemple 2026-12-01 ou 2026-12",
-        ) from None
+    """``AAAA-MM-JJ``, or ``AAAA-MM`` for the first of the month, as issue.toml takes it."""
+    return dates.parse_date(text, lambda value: f"--date {value}")
 
 
 def _read(path: Path) -> dict[str, Any]:
     """The keys of an issue.toml, read as every source is read."""
     try:
         text, _ = read_source(path)
-        return parse_toml(text, path, 0)
+        data = parse_toml(text, path, 0)
+        if "date" in data:
+            data["date"] = issue_date(data["date"], path, text)
+        return data
     except SourceError as exc:
         raise SourceError(
             f"le numéro précédent est illisible : {exc.message}",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dates import parse_date
 from .errors import SourceError
 from .sourcefile import ISSUE_FILE as ISSUE_FILE
 from .sourcefile import (
@@ -188,10 +189,29 @@ def _load_folder(toml_path: Path) -> Issue:
     )
 
 
+def issue_date(value: object, path: Path, text: str) -> object:
+    """issue.toml's date as a day: written as TOML writes one, or between quotes, or a
+    month for its first day; anything else refused with what to write."""
+    line = key_line(text, "date")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return parse_date(
+            value.isoformat() if isinstance(value, dt.date) else str(value),
+            lambda fixed: f"date = {fixed}",
+        )
+    except SourceError as exc:
+        raise SourceError(
+            f"« date » : {exc.message}", path=path, line=line, hint=exc.hint
+        ) from None
+
+
 def _read_issue_toml(toml_path: Path) -> tuple[dict[str, Any], str, str]:
     """issue.toml's keys, checked, with its text and digest."""
     text, digest = read_source(toml_path)
     data = parse_toml(text, toml_path, 0)
+    if "date" in data:
+        data["date"] = issue_date(data["date"], toml_path, text)
     validate(data, _ISSUE_KEYS, toml_path, text, 0)
     validate(data.get("contact", {}), _CONTACT_KEYS, toml_path, text, 0, table="contact")
     data["language"] = _check_language(data["language"], toml_path, text)

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from .dates import repair_toml
 from .errors import SourceError
 from .files import write_file
 
@@ -163,6 +164,11 @@ def parse_toml(text: str, path: Path, line_offset: int) -> dict[str, Any]:
         match = _TOML_POSITION.search(message)
         line = column = None
         if match:
+            # A date TOML cannot read (2026-12, 2026/12/01) is read as text, to be told
+            # what to write instead, or taken if it is a month.
+            repaired = repair_toml(text, int(match.group(1)))
+            if repaired is not None:
+                return parse_toml(repaired, path, line_offset)
             line, column = int(match.group(1)) + line_offset, int(match.group(2))
             message = _TOML_POSITION.sub("", message)
         elif message.endswith(_TOML_END):  # the fault shows at the last line

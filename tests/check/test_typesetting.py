@@ -10,9 +10,12 @@ from pypdf import PdfWriter
 
 from bippdf import build_pdf
 from bippdf.check import check_pdf
+from bippdf.check.columns import split_columns
 from bippdf.check.readback import read_pdf
+from bippdf.check.report import TOLERANCE
 from bippdf.check.typesetting import check_layout
 from bippdf.compose import compose, expectations
+from bippdf.contract import LETTER
 from bippdf.errors import SourceError
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
@@ -109,6 +112,36 @@ def test_line_running_over_its_column(tmp_path: Path) -> None:
         p.startswith("page 3: a line runs over its column: 'https://www.example.org/")
         for p in problems
     ), problems
+
+
+# A lead whose last line ends in the gutter, a little past where the left column ends
+# (the words were chosen for that, and the test says so before it trusts the build).
+NEAR_THE_GUTTER = (
+    "Une enquête menée auprès des corps de police du Québec. Les questionnaires ont "
+    "envoyés au ministère, avec le consentement des participants."
+)
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("variant", ["print", "web"])
+def test_a_lead_ending_near_the_gutter_spans_the_page(tmp_path: Path, variant: str) -> None:
+    """The lead is a full-width block: its last line, short of the gutter or in it, is
+    not a line of the left column, let alone one running over it."""
+    body = "Du texte courant pour remplir les colonnes de la page. " * 80 + "\n"
+    lead = f'lead = "{NEAR_THE_GUTTER}"\n'
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("Un article", body, lead)})
+    result = build_pdf(root, tmp_path / "out.pdf", variant=variant)  # raises if refused
+    pdf = read_pdf(result.output)
+    page = pdf.page_of("un-article")
+    assert page is not None
+    (_, left_end), (right_start, _) = LETTER.columns_pt(page)
+    last = next(line for line in pdf.lines[page] if line.text.endswith("participants."))
+    assert left_end + TOLERANCE < last.right < (left_end + right_start) / 2  # in the gutter
+    columns, overruns = split_columns(pdf.lines[page], LETTER.columns_pt(page))
+    assert overruns == []
+    assert all(last is not line for column in columns for line in column)
+    assert all(line.top < last.bottom for column in columns for line in column)
+    assert len(columns[0]) > 10 and len(columns[1]) > 10
 
 
 def test_heading_left_alone_at_the_foot_of_its_column(issue6: BuiltIssue) -> None:

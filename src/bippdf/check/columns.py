@@ -1,10 +1,20 @@
 """The text columns of a page as read back: which lines stand in the left and the right
-column of a two-column page, and which run over their column."""
+column of a two-column page, and which run over their column.
+
+A line belongs to a box before it belongs to a side of the page: an article's header
+(its title, byline and lead) spans the page above its columns, so a line of the header
+that happens to end short of the middle is still a full-width line, not a line of the
+left column, and never one running over it.
+"""
 
 from __future__ import annotations
 
 from .readback import Line
 from .report import TOLERANCE
+
+# The space under an article's header (``.article-header`` in styles/bulletin.css): no
+# two lines of a column stand this far apart above where the columns pair up.
+HEADER_SPACE = 14.0  # points
 
 
 def split_columns(
@@ -12,7 +22,7 @@ def split_columns(
 ) -> tuple[list[list[Line]], list[Line]]:
     """A page's lines in its two columns (both empty on a one-column page), and the lines
     that run over a column. The columns start at the first height where both hold a
-    line; what stands above (an article's title, byline and lead) spans the page."""
+    line; what stands above them (an article's title, byline and lead) spans the page."""
     (_, left_end), (right_start, _) = columns
     middle = (left_end + right_start) / 2
     left = [line for line in lines if line.right <= middle]
@@ -26,12 +36,32 @@ def split_columns(
         return [[], []], []
     first = max(line.top for pair in pairs for line in pair)
     end = min(line.bottom for pair in pairs for line in pair)
+    header = _header(left, right, lines, first)
+    left = [line for line in left if id(line) not in header]
+    right = [line for line in right if id(line) not in header]
     sided = {id(line) for line in left + right}
     spanning = [line for line in lines if id(line) not in sided]
-    header = [line.bottom for line in spanning if line.middle > first]  # title, lead
-    start = min(header, default=float("inf"))
-    left = [line for line in left if line.top <= start]
-    right = [line for line in right if line.top <= start]
     overruns = [line for line in left if line.right > left_end + TOLERANCE]
     overruns += [line for line in spanning if end <= line.middle <= first]
     return [left, right], overruns
+
+
+def _header(left: list[Line], right: list[Line], lines: list[Line], first: float) -> set[int]:
+    """The ids of the lines of the full-width box above the columns, whichever side of
+    the page they end on."""
+    sided = {id(line) for line in left + right}
+    above = sorted((line for line in lines if line.middle > first), key=lambda line: line.top)
+    # What crosses the middle above the columns is the header, and so is all above it.
+    spanning = [line.bottom for line in above if id(line) not in sided]
+    start = min(spanning, default=float("inf"))
+    header = {id(line) for line in above if id(line) not in sided or line.top > start}
+    # A column may begin higher than the other (beside an image, or when the other opens
+    # with a quotation's space): its lines go up from the columns line after line, while
+    # the header stands above the space that closes it.
+    top = first
+    for at, line in enumerate(above):
+        if line.bottom - top >= HEADER_SPACE:
+            header |= {id(line) for line in above[at:]}
+            break
+        top = max(top, line.top)
+    return header
