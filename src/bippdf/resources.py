@@ -13,27 +13,25 @@ from .errors import BuildError
 @cache
 def styles_dir() -> Path:
     """The ``styles/`` folder: the checkout's, or the copy installed with the package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "styles", here / "styles"):
-        if (candidate / "bulletin.css").is_file():
-            return candidate
-    raise BuildError(
-        "le dossier styles/ de bippdf est introuvable",
-        hint="réinstallez bippdf depuis son dépôt (make install)",
-    )
+    return _shipped("styles", "styles", "bulletin.css", "le dossier styles/ de bippdf")
 
 
 @cache
 def example_dir() -> Path:
     """The example article (``exemple-article.md`` and its ``images/``): the checkout's
     ``docs/``, or the copy installed with the package."""
+    return _shipped("docs", "exemple", "exemple-article.md", "l'article d'exemple de bippdf")
+
+
+def _shipped(checkout: str, installed: str, marker: str, what: str) -> Path:
+    """A folder of bippdf's own files: in the checkout, else installed with the package;
+    the one holding ``marker``."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "docs", here / "exemple"):
-        if (candidate / "exemple-article.md").is_file():
+    for candidate in (here.parent.parent / checkout, here / installed):
+        if (candidate / marker).is_file():
             return candidate
     raise BuildError(
-        "l'article d'exemple de bippdf est introuvable",
-        hint="réinstallez bippdf depuis son dépôt (make install)",
+        f"{what} est introuvable", hint="réinstallez bippdf depuis son dépôt (make install)"
     )
 
 
