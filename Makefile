@@ -18,10 +18,12 @@ pdf: $(STAMP)
 new: $(STAMP)
 	$(BIN)/bippdf new
 
-# make watch ISSUE=issues/<folder>: build the issue again each time a file is saved.
+# make watch ISSUE=issues/<folder> [VARIANT=web]: build the issue again each time a file
+# is saved; VARIANT=web (or print) rebuilds that PDF alone, in half the time.
+VARIANT ?= all
 watch: $(STAMP)
-	@[ -n "$(ISSUE)" ] || { echo "error: which issue? make watch ISSUE=issues/<folder>"; exit 2; }
-	$(BIN)/bippdf watch $(ISSUE)
+	@[ -n "$(ISSUE)" ] || { echo "erreur : quel numéro? make watch ISSUE=issues/<dossier>"; exit 2; }
+	$(BIN)/bippdf watch $(ISSUE) --variant $(VARIANT)
 
 # make proof: build the issues, then draw each PDF's pages and a contact sheet
 # into build/proof/<issue folder>/ (bippdf proof).
