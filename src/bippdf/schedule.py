@@ -42,8 +42,7 @@ class _Pending:
     build: IssueBuild
     manifest: Path
     composed: Composed
-    used: list[Path]  # the files its pages use: images
-    snapshot: dict[str, tuple[int, int]]  # of those files and styles/, see _record
+    snapshot: dict[str, tuple[int, int]]  # of the files its pages use and styles/ (_record)
     made: list[Made] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
 
@@ -120,9 +119,8 @@ def _key(path: Path, options: Options) -> dict[str, Any]:
 def _compose(issue_build: IssueBuild, manifest: Path) -> _Pending:
     """The issue composed, and the files its pages use noted for the cache."""
     composed = pipeline.compose(issue_build.path)
-    used = composed.composition.resources
-    snapshot = build_cache.snapshot(used, [styles_dir()])
-    return _Pending(issue_build, manifest, composed, used, snapshot)
+    snapshot = build_cache.snapshot(composed.composition.resources, [styles_dir()])
+    return _Pending(issue_build, manifest, composed, snapshot)
 
 
 def _run(
@@ -208,10 +206,11 @@ def _record(item: _Pending) -> None:
     """The cache entry of a build just written: every file it read, and what it wrote.
     The sources are entered with the digest of the bytes read; if a file the pages use, or
     a style, changed while the build ran, no entry is written (the next build runs)."""
-    if build_cache.snapshot(item.used, [styles_dir()]) != item.snapshot:
+    used = item.composed.composition.resources
+    if build_cache.snapshot(used, [styles_dir()]) != item.snapshot:
         return
     issue = item.composed.issue
-    files: dict[Path, str | None] = {path: None for path in item.used}
+    files: dict[Path, str | None] = {path: None for path in used}
     files[issue.source] = issue.digest or None
     files.update({article.path: article.digest or None for article in issue.articles})
     build_cache.record(
