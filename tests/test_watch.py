@@ -180,11 +180,11 @@ def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
         assert "absente.css" in str(broken.error)
         assert output.read_bytes() == pdf  # the last good PDF stays
 
-        stylesheet.write_text(good.replace("--navy: #1c3557", "--navy: #000000"), "utf-8")
+        stylesheet.write_text(good.replace("color: var(--navy)", "color: var(--accent)"), "utf-8")
         mended = next_build()
         assert mended.error is None and not mended.results[0].cached
     assert watcher.started_by == [set(), {stylesheet.resolve()}, {stylesheet.resolve()}]
-    assert output.read_bytes() != pdf  # the styles were parsed again: the navy is black
+    assert output.read_bytes() != pdf  # the styles were parsed again: titles in the accent
 
 
 def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "CALL_ID",
     "CONTENTS_ID",
     "CONTENTS_TITLE_ID",
+    "INK_LIMIT",
     "LETTER",
     "NOTE_ID",
     "POINTS_PER_INCH",
@@ -84,3 +85,11 @@ WEB_OR_MAIL = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.
 # The inline elements and attributes an article may write as raw HTML.
 ALLOWED_ELEMENTS = ("sup", "sub", "b", "i", "em", "strong", "br", "span", "abbr", "small")
 ALLOWED_ATTRIBUTES = ("title", "lang", "dir")
+
+
+# ---- inks: what the print variant separates to and the preflight holds it to --------
+
+# The most ink (C+M+Y+K, in %) anything on a print page may lay down: what printers of
+# offset on coated paper ask for a magazine (the FOGRA39 condition itself allows 330).
+# The photos are separated under it; the preflight measures every colour and pixel.
+INK_LIMIT = 300

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import sandbox
+from .colour import Separator, load_palette, palette_css
 from .errors import BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
+from .marks import draw_crop_marks
 from .resources import covered_characters, project_font_names, styles_dir
 from .variants import VARIANTS, Variant
 
@@ -71,12 +73,21 @@ class Engine:
         # Per variant: an @color-profile (print.css) makes an output intent, which the
         # web PDF must not get.
         self.color_profiles: dict[str, dict[str, Any]] = {}
+        self.separator = Separator()  # pictures in CMYK for the print variant
 
     def preload(self, variants: Iterable[str]) -> None:
         """Parse the variants' stylesheets now (and load the fonts they name)."""
         for variant in variants:
-            for name in VARIANTS[variant].stylesheets:
-                self.stylesheet(name, variant)
+            self.stylesheets_of(VARIANTS[variant])
+
+    def stylesheets_of(self, kind: Variant) -> list[Any]:
+        """A variant's stylesheets: its palette (sRGB or CMYK), then its files."""
+        if ("palette", kind.name) not in self.stylesheets:
+            self.stylesheets["palette", kind.name] = self.weasyprint.CSS(
+                string=palette_css(kind.inks), font_config=self.font_config
+            )
+        palette = self.stylesheets["palette", kind.name]
+        return [palette] + [self.stylesheet(name, kind.name) for name in kind.stylesheets]
 
     def reload(self) -> None:
         """Parse the stylesheets and load the fonts again at the next render (styles/
@@ -86,6 +97,7 @@ class Engine:
 
         self.stylesheets.clear()
         self.color_profiles.clear()
+        load_palette.cache_clear()
         self.font_config = FontConfiguration()
         project_font_names.cache_clear()
         covered_characters.cache_clear()
@@ -151,10 +163,11 @@ class Engine:
     def _layout_and_write(self, job: _Job, warnings: list[str]) -> Rendered:
         """The pages laid out, padded for the binding, then written as a PDF."""
         kind = job.variant
-        css = [self.stylesheet(name, kind.name) for name in kind.stylesheets]
+        css = self.stylesheets_of(kind)
         # The stylesheets have read their fonts and profile already: a document reads
         # only the issue's files, never styles/ (../styles/… or its virtual address).
-        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: job.base_url})
+        pictures = self.separator.separate if kind.inks == "cmyk" else None
+        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: job.base_url}, pictures)
         start = time.perf_counter()
         document = self.weasyprint.HTML(
             string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
@@ -283,6 +296,7 @@ def _finisher(language: str, kind: Variant, geometry: PageGeometry, identity: st
         if kind.name == "print":
             _name_printing_condition(pdf)
             bleed = geometry.bleed * POINTS_PER_INCH
+            draw_crop_marks(pdf, bleed)
             for number in pdf.pages["Kids"][::3]:
                 page = pdf.objects[number]
                 left, bottom, right, top = (float(v) for v in page["TrimBox"])

@@ -11,6 +11,7 @@ sources give the same PDF wherever they are checked out.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -52,19 +53,30 @@ def resolve(url: str, roots: dict[str, Path]) -> Path:
     return path
 
 
-def make_fetcher(weasyprint: Any, roots: dict[str, Path]) -> Any:
-    """A WeasyPrint URL fetcher that serves ``data:`` URLs and the files of ``roots``."""
+def make_fetcher(
+    weasyprint: Any, roots: dict[str, Path], pictures: Callable[[bytes], bytes] | None = None
+) -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs and the files of ``roots``;
+    ``pictures`` changes every image it serves (the print variant separates them)."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
-                return super().fetch(url, headers)
+                response = super().fetch(url, headers)
+                kind = response.headers.get_content_type()
+                if pictures is None or not kind.startswith("image/"):
+                    return response
+                data = pictures(response.read())
+                return URLFetcherResponse(url, data, {"Content-Type": "image/jpeg"})
             try:
                 path = resolve(url, roots)
             except Refused as refusal:
                 raise FatalURLFetchingError(str(refusal)) from None
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+            data = path.read_bytes()
+            if pictures is not None and kind.startswith("image/"):
+                data, kind = pictures(data), "image/jpeg"
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
 
     return SandboxFetcher(allowed_protocols={"data", "https"}, fail_on_errors=True)

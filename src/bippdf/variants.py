@@ -23,18 +23,23 @@ class Variant:
     options: dict[str, Any]
     pad_to: int = 1  # pages added before the last page until the count divides by this
     links: bool = True  # link annotations written (PDF/X allows none in the printed area)
+    # the palette's values and what pictures become: "srgb" as they are, or "cmyk" (the
+    # palette's inks, pictures separated through the output profile, crop marks drawn
+    # in registration colour)
+    inks: str = "srgb"
 
 
 PRINT = Variant(
-    # For the printer: PDF/X-4 with a CMYK output intent (print.css), bleed and crop
-    # marks, images as they are, pages in multiples of 4 for saddle stitching, no links
-    # (bookmarks, page labels and named destinations stay).
+    # For the printer: PDF/X-4 with a CMYK output intent (print.css), everything in
+    # CMYK (colour.py), bleed and crop marks (marks.py), pages in multiples of 4 for
+    # saddle stitching, no links (bookmarks, page labels and named destinations stay).
     "print",
     "impression",
     (STYLESHEET, "print.css"),
     {"pdf_variant": "pdf/x-4"},
     pad_to=4,
     links=False,
+    inks="cmyk",
 )
 WEB = Variant(
     # For the website: tagged PDF/UA-1, images downsampled and recompressed.

@@ -3,9 +3,21 @@ made in a copy of the good print PDF of No. 6 with pypdf, and must be caught, on
 
 from __future__ import annotations
 
+import zlib
+
+from PIL import ImageCms
 from pypdf import PdfWriter
 from pypdf.annotations import Link
-from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from ..conftest import BuiltIssue
 from .conftest import edit_pdf, problems_in
@@ -180,4 +192,321 @@ def test_print_note_call_lost(issue6: BuiltIssue) -> None:
     note_5 = issue6.pdf.page_labels[issue6.pdf.page_of("note-5")]
     assert problems_in(edit_pdf(issue6, change), "notes") == [
         f"page {note_5}: note 5 is never called"
+    ]
+
+
+# ---- inks: each fault drawn into one page of the good print PDF ----------------------
+
+_PAGE = 5  # index of a page of body text (printed page 6)
+_RGB_REFUSED = "PDF/X-4 n'admet le RVB non géré que sous une intention de sortie RVB"
+
+
+def _draw(writer: PdfWriter, index: int, content: bytes, **resources: DictionaryObject) -> None:
+    """Draw ``content`` on a page, after what it holds, with extra named resources
+    (``XObject={"/Im": ref}``) added to the page's resources."""
+    page = writer.pages[index]
+    stream = DecodedStreamObject()
+    stream.set_data(b"q\n" + content + b"\nQ")
+    contents = page["/Contents"]
+    contents = contents.get_object() if isinstance(contents, IndirectObject) else contents
+    parts = list(contents) if isinstance(contents, ArrayObject) else [page["/Contents"]]
+    page[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(stream)])
+    shared = page["/Resources"].get_object()
+    for category, entries in resources.items():
+        found = shared.setdefault(NameObject(f"/{category}"), DictionaryObject())
+        found.get_object().update(entries)
+
+
+def _image(writer: PdfWriter, space: str, samples: bytes) -> DictionaryObject:
+    """A 2 × 2 image of ``space`` (DeviceRGB, DeviceCMYK) whose pixels are ``samples``."""
+    image = StreamObject()
+    image._data = zlib.compress(samples)
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(2),
+            NameObject("/Height"): NumberObject(2),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/ColorSpace"): NameObject(f"/{space}"),
+            NameObject("/Filter"): NameObject("/FlateDecode"),
+        }
+    )
+    return DictionaryObject({NameObject("/Fault"): writer._add_object(image)})
+
+
+def _font(writer: PdfWriter, index: int) -> str:
+    """The name of a font of the page's resources."""
+    fonts = writer.pages[index]["/Resources"]["/Font"].get_object()
+    return str(next(iter(fonts)))
+
+
+def test_good_print_pdf_is_all_cmyk(issue6: BuiltIssue) -> None:
+    """No. 6 separates to four plates: no RGB, black text on the black plate alone, every
+    colour and pixel under 300 % of ink, the marks in registration colour."""
+    spaces = {space for page in issue6.pdf.inks for _, space in page.uses}
+    assert spaces == {"DeviceCMYK", "Separation All"}
+    assert sum(len(page.rich_black) for page in issue6.pdf.inks) == 0
+    assert max(page.highest_ink for page in issue6.pdf.inks) <= 300
+    assert 150 < max(page.heaviest_image for page in issue6.pdf.inks) <= 300
+    assert all(set(page.marks) == {"Separation All"} for page in issue6.pdf.inks)
+    assert all(sum(page.marks.values()) == 8 for page in issue6.pdf.inks)
+
+
+def test_rgb_path_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        _draw(writer, _PAGE, b"0.2 0.3 0.4 rg 100 100 50 50 re f 1 0 0 RG 100 200 m 200 200 l S")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        f"page 6: DeviceRGB (2 tracés) : {_RGB_REFUSED}"
+    ]
+
+
+def test_rgb_set_by_name_caught(issue6: BuiltIssue) -> None:
+    """``/DeviceRGB cs … sc`` is as much RGB as ``rg``."""
+
+    def change(writer: PdfWriter) -> None:
+        _draw(writer, _PAGE, b"/DeviceRGB cs 0.2 0.3 0.4 sc 100 100 50 50 re f")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        f"page 6: DeviceRGB (1 tracé) : {_RGB_REFUSED}"
+    ]
+
+
+def test_rgb_under_default_rgb_allowed(issue6: BuiltIssue) -> None:
+    """A DefaultRGB colour space (an ICC-based sRGB) makes DeviceRGB colour-managed, which
+    PDF/X-4 allows."""
+
+    def change(writer: PdfWriter) -> None:
+        profile = StreamObject()
+        profile._data = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        profile[NameObject("/N")] = NumberObject(3)
+        default = ArrayObject([NameObject("/ICCBased"), writer._add_object(profile)])
+        _draw(
+            writer,
+            _PAGE,
+            b"0.2 0.3 0.4 rg 100 100 50 50 re f",
+            ColorSpace=DictionaryObject({NameObject("/DefaultRGB"): default}),
+        )
+
+    assert problems_in(edit_pdf(issue6, change), "print") == []
+
+
+def test_rgb_image_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        image = _image(writer, "DeviceRGB", bytes([200, 30, 30] * 4))
+        _draw(writer, _PAGE, b"0.4 0 0 0.4 100 100 cm /Fault Do", XObject=image)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        f"page 6: DeviceRGB (1 image) : {_RGB_REFUSED}"
+    ]
+
+
+def test_rgb_transparency_group_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        group = {NameObject("/S"): NameObject("/Transparency")}
+        group[NameObject("/CS")] = NameObject("/DeviceRGB")
+        writer.pages[_PAGE][NameObject("/Group")] = DictionaryObject(group)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        f"page 6: DeviceRGB (1 groupe de transparence) : {_RGB_REFUSED}"
+    ]
+
+
+def test_spot_colour_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        tint = DictionaryObject(
+            {
+                NameObject("/FunctionType"): NumberObject(2),
+                NameObject("/Domain"): ArrayObject([NumberObject(0), NumberObject(1)]),
+                NameObject("/C0"): ArrayObject([NumberObject(0)] * 4),
+                NameObject("/C1"): ArrayObject([NumberObject(1), *[NumberObject(0)] * 3]),
+                NameObject("/N"): NumberObject(1),
+            }
+        )
+        spot = ArrayObject(
+            [
+                NameObject("/Separation"),
+                NameObject("/PANTONE 286 C"),
+                NameObject("/DeviceCMYK"),
+                tint,
+            ]
+        )
+        _draw(
+            writer,
+            _PAGE,
+            b"/Spot cs 1 scn 100 100 50 50 re f",
+            ColorSpace=DictionaryObject({NameObject("/Spot"): spot}),
+        )
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: Separation PANTONE 286 C (1 tracé) : une couleur d'accompagnement demande "
+        "une plaque de plus que la quadrichromie"
+    ]
+
+
+def test_rich_black_text_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        font = _font(writer, _PAGE).encode()
+        _draw(writer, _PAGE, b"0.6 0.4 0.3 1 k BT " + font + b" 8 Tf 100 100 Td <0041> Tj ET")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: 1 texte en noir quadri (C60 M40 Y30 K100, dès 8 pt) : le texte noir "
+        "s'imprime en noir seul (K100)"
+    ]
+
+
+def test_rich_black_rgb_text_caught_through_the_profile(issue6: BuiltIssue) -> None:
+    """RGB near-black text separates, through the output profile, to four inks."""
+
+    def change(writer: PdfWriter) -> None:
+        font = _font(writer, _PAGE).encode()
+        _draw(writer, _PAGE, b"0.106 0.122 0.141 rg BT " + font + b" 9 Tf 100 100 Td <0041> Tj ET")
+
+    problems = problems_in(edit_pdf(issue6, change), "print")
+    assert problems[0] == f"page 6: DeviceRGB (1 texte) : {_RGB_REFUSED}"
+    assert problems[1].startswith("page 6: 1 texte en noir quadri (C5")
+    assert len(problems) == 2
+
+
+def test_black_text_in_black_ink_allowed(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        font = _font(writer, _PAGE).encode()
+        _draw(writer, _PAGE, b"0 0 0 1 k BT " + font + b" 8 Tf 100 100 Td <0041> Tj ET 0 g")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == []
+
+
+def test_heavy_colour_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        _draw(writer, _PAGE, b"0.9 0.8 0.7 0.95 k 100 100 50 50 re f")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: une couleur porte 335 % d'encre; la limite est 300 %"
+    ]
+
+
+def test_heavy_image_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        pixels = bytes([0, 0, 0, 0] * 3 + [230, 204, 204, 255])  # one pixel at 350 %
+        image = _image(writer, "DeviceCMYK", pixels)
+        _draw(writer, _PAGE, b"0.4 0 0 0.4 100 100 cm /Fault Do", XObject=image)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: une image porte jusqu'à 350 % d'encre; la limite est 300 %"
+    ]
+
+
+def test_heavy_image_found_through_a_form(issue6: BuiltIssue) -> None:
+    """An image drawn by a form XObject is weighed as well."""
+
+    def change(writer: PdfWriter) -> None:
+        image = _image(writer, "DeviceCMYK", bytes([255] * 16))
+        form = StreamObject()
+        form._data = b"0.4 0 0 0.4 0 0 cm /Fault Do"
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject([NumberObject(v) for v in (0, 0, 50, 50)]),
+                NameObject("/Resources"): DictionaryObject({NameObject("/XObject"): image}),
+            }
+        )
+        forms = DictionaryObject({NameObject("/FaultForm"): writer._add_object(form)})
+        _draw(writer, _PAGE, b"1 0 0 1 100 100 cm /FaultForm Do", XObject=forms)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: une image porte jusqu'à 400 % d'encre; la limite est 300 %"
+    ]
+
+
+def test_rgb_marks_caught(issue6: BuiltIssue) -> None:
+    """A mark outside the bleed (here, beyond the left edge of the trim) drawn in RGB."""
+
+    def change(writer: PdfWriter) -> None:
+        _draw(writer, _PAGE, b"0 0 0 RG 0.25 w -30 400 m -12 400 l S")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        f"page 6: DeviceRGB (1 tracé) : {_RGB_REFUSED}",
+        "page 6: 1 repère en DeviceRGB hors du fond perdu : les repères s'impriment en "
+        "couleur de repérage (/Separation /All)",
+    ]
+
+
+def test_cmyk_black_marks_caught(issue6: BuiltIssue) -> None:
+    """Black ink alone is not registration colour: the mark would miss three plates."""
+
+    def change(writer: PdfWriter) -> None:
+        _draw(writer, _PAGE, b"0 0 0 1 K 0.25 w -30 400 m -12 400 l S")
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: 1 repère en DeviceCMYK hors du fond perdu : les repères s'impriment en "
+        "couleur de repérage (/Separation /All)",
+    ]
+
+
+# ---- what else PDF/X-4 asks of the file ----------------------------------------------
+
+
+def test_trapped_key_removed(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        del writer._info.get_object()["/Trapped"]  # type: ignore[union-attr]
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "le dictionnaire Info ne dit pas si le PDF est trappé (/Trapped True ou False)"
+    ]
+
+
+def test_pdf_version_above_1_6(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        writer.pdf_header = b"%PDF-1.7"
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "en-tête %PDF-1.7 : un PDF/X-4 est un PDF 1.6 au plus"
+    ]
+
+
+def test_missing_title_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        del writer._info.get_object()["/Title"]  # type: ignore[union-attr]
+
+    problems = problems_in(edit_pdf(issue6, change), "print")
+    assert problems == ["le dictionnaire Info n'a pas de /Title, que PDF/X exige"]
+
+
+def test_javascript_opening_the_document_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        action = {NameObject("/S"): NameObject("/JavaScript")}
+        action[NameObject("/JS")] = TextStringObject("app.alert('bonjour');")
+        writer.root_object[NameObject("/OpenAction")] = DictionaryObject(action)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "le PDF lance une action à l'ouverture (JavaScript) : PDF/X l'interdit"
+    ]
+
+
+def test_output_profile_of_a_monitor_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        profile = _intent(writer)["/DestOutputProfile"].get_object()
+        data = profile.get_data()
+        profile.set_data(data[:12] + b"mntr" + data[16:])
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "le profil de l'intention de sortie est de classe « mntr », pas « prtr » "
+        "(un profil d'imprimante)"
+    ]
+
+
+def test_transfer_function_caught(issue6: BuiltIssue) -> None:
+    def change(writer: PdfWriter) -> None:
+        state = DictionaryObject({NameObject("/TR"): NameObject("/Identity")})
+        _draw(
+            writer,
+            _PAGE,
+            b"/FaultState gs",
+            ExtGState=DictionaryObject({NameObject("/FaultState"): state}),
+        )
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: fonction de transfert (/TR) (1) : PDF/X l'interdit"
     ]

@@ -27,6 +27,7 @@ from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject
 
 from ..contract import LETTER, PageGeometry
+from .inks import PageInks, read_inks
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Link",
     "OutlineItem",
     "OutputIntent",
+    "PageInks",
     "PdfReadback",
     "Picture",
     "Structure",
@@ -53,6 +55,7 @@ class OutputIntent:
     condition: str  # /OutputConditionIdentifier
     components: int | None  # the /N of the DestOutputProfile stream; None without a profile
     profile_space: str  # the colour space in the profile's header (CMYK, RGB, GRAY), or ""
+    profile_class: str = ""  # the device class in its header: prtr for a printer's profile
 
 
 @dataclass
@@ -71,6 +74,10 @@ class Structure:
     annotations: list[tuple[int, str]] = field(default_factory=list)  # (page, subtype)
     # Every declaration of the PDF/X version, by where it stands ("XMP pdfxid:…", "Info …")
     pdfx_versions: dict[str, str] = field(default_factory=dict)
+    header: str = ""  # the version of the file's header: "1.6"
+    identified: bool = False  # an /ID in the trailer
+    info: dict[str, str] = field(default_factory=dict)  # the Info dictionary, as text
+    actions: list[str] = field(default_factory=list)  # document-level actions (JavaScript…)
 
 
 @dataclass
@@ -114,6 +121,9 @@ class PdfReadback:
     positions: dict[str, tuple[int, float, float]]  # destination: (page, left, top)
     boxes: list[dict[str, tuple[float, float, float, float]]]  # MediaBox, BleedBox, TrimBox
     structure: Structure  # tagging and conformance, for the web and print variants
+    # each page's colour spaces, inks and marks: read for a PDF meant for print (one
+    # with an output intent or a bleed), empty otherwise
+    inks: list[PageInks] = field(default_factory=list)
 
     def page_of(self, dest: str) -> int | None:
         """The page index of a named destination, if it exists."""
@@ -145,7 +155,7 @@ def read_pdf(
     document = pypdfium2.PdfDocument(data)
     try:
         positions = _positions(reader)
-        pages, whole, structure = _read(reader, document, positions, geometry, tolerance, workers)
+        pages, whole, structure = _read(reader, document, positions, (geometry, tolerance), workers)
     finally:
         document.close()
     return PdfReadback(
@@ -154,20 +164,21 @@ def read_pdf(
         boxes=whole.boxes,
         structure=structure,
         page_labels=list(reader.page_labels),
-        texts=[page.text for page in pages],
-        links=[link for page in pages for link in page.links],
+        texts=[page.text for page, _ in pages],
+        links=[link for page, _ in pages for link in page.links],
         destinations={name: page for name, (page, _, _) in positions.items()},
         outline=whole.outline,
         fonts=whole.fonts,
         metadata=whole.metadata,
         language=whole.language,
         has_page_labels="/PageLabels" in reader.root_object,
-        footers=[page.footer for page in pages],
-        outside=[page.outside for page in pages],
-        images=[page.images for page in pages],
-        marks=[page.marks for page in pages],
-        lines=[page.lines for page in pages],
+        footers=[page.footer for page, _ in pages],
+        outside=[page.outside for page, _ in pages],
+        images=[page.images for page, _ in pages],
+        marks=[page.marks for page, _ in pages],
+        lines=[page.lines for page, _ in pages],
         positions=positions,
+        inks=[inks for _, inks in pages if inks is not None],
     )
 
 
@@ -185,28 +196,36 @@ class _Whole:
     boxes: list[dict[str, tuple[float, float, float, float]]]
 
 
+_Read = tuple[Page, PageInks | None]
+
+
 def _read(
     reader: PdfReader,
     document: Any,
     positions: dict[str, tuple[int, float, float]],
-    geometry: PageGeometry,
-    tolerance: float,
+    block: tuple[PageGeometry, float],
     workers: int,
-) -> tuple[list[Page], _Whole, Structure]:
-    """Every page, the document's parts and its structure tree; with two ``workers``,
-    the second half of the pages and the structure tree are read in another process."""
+) -> tuple[list[_Read], _Whole, Structure]:
+    """Every page (and its inks, for print), the document's parts and its structure tree;
+    with two ``workers``, the second half of the pages and the structure tree are read in
+    another process. ``block``: the page geometry, and the tolerance around its text."""
+    geometry, tolerance = block
     destinations = {name: page for name, (page, _, _) in positions.items()}
     count = len(reader.pages)
     half = count // 2 if workers > 1 and count >= _PAGES_WORTH_A_PROCESS else count
+    printing, profile = _for_print(reader)
 
-    def read(indices: range) -> list[Page]:
+    def read(indices: range) -> list[_Read]:
         """These pages, read in this process."""
         return [
-            read_page(reader, document, index, geometry, tolerance, destinations)
+            (
+                read_page(reader, document, index, geometry, tolerance, destinations),
+                read_inks(reader.pages[index], profile) if printing else None,
+            )
             for index in indices
         ]
 
-    def other() -> tuple[list[Page], Structure]:
+    def other() -> tuple[list[_Read], Structure]:
         """The second half of the pages and the structure tree, for the other process."""
         return read(range(half, count)), _structure(reader)
 
@@ -215,6 +234,18 @@ def _read(
         whole = _whole(reader)
         other_pages, structure = rest()
     return pages + other_pages, whole, structure
+
+
+def _for_print(reader: PdfReader) -> tuple[bool, bytes | None]:
+    """Whether the PDF is meant for print (an output intent, or a bleed around its pages),
+    and the ICC profile of its first output intent, through which its RGB would print."""
+    intents = reader.root_object.get("/OutputIntents") or []
+    bled = any(page.mediabox != page.trimbox for page in reader.pages)
+    for intent in intents:
+        profile = intent.get_object().get("/DestOutputProfile")
+        if profile is not None:
+            return True, profile.get_object().get_data()
+    return bool(intents) or bled, None
 
 
 def _whole(reader: PdfReader) -> _Whole:
@@ -322,7 +353,15 @@ def _structure(reader: PdfReader) -> Structure:
         for index, page in enumerate(reader.pages)
         for annotation in page.get("/Annots") or []
     ]
-    found.pdfx_versions = _pdfx_versions(found.xmp, reader.trailer.get("/Info"))
+    info = reader.trailer.get("/Info")
+    found.pdfx_versions = _pdfx_versions(found.xmp, info)
+    found.header = reader.pdf_header.removeprefix("%PDF-")
+    found.identified = "/ID" in reader.trailer
+    found.info = {
+        str(key).lstrip("/"): str(value)
+        for key, value in (info.get_object() if info else {}).items()
+    }
+    found.actions = _document_actions(root)
     found.conformance = found.pdfx_versions.get(
         _XMP_VERSION, found.pdfx_versions.get(_INFO_VERSION, "")
     )
@@ -347,19 +386,37 @@ def _pdfx_versions(xmp: str, info: Any) -> dict[str, str]:
     return found
 
 
+def _document_actions(root: Any) -> list[str]:
+    """What the document does by itself: an /OpenAction or additional actions (/AA) of
+    the catalog, by their action type, and named JavaScript."""
+    found = []
+    opening = root.get("/OpenAction")
+    opening = opening.get_object() if opening is not None else None
+    if isinstance(opening, DictionaryObject):  # (an array is a destination: harmless)
+        found.append(str(opening.get("/S", "?")).lstrip("/"))
+    for action in (root.get("/AA") or {}).values():
+        found.append(str(action.get_object().get("/S", "?")).lstrip("/"))
+    if "/JavaScript" in (root.get("/Names") or {}):
+        found.append("JavaScript")
+    return found
+
+
 def _output_intent(intent: DictionaryObject) -> OutputIntent:
     """An output intent as read, its profile's colour space from bytes 16–19 of its header."""
     profile = intent.get("/DestOutputProfile")
-    components = space = None
+    components = space = device = None
     if profile is not None:
         stream = profile.get_object()
         components = int(stream["/N"]) if "/N" in stream else 0
-        space = stream.get_data()[16:20].decode("latin-1").strip()
+        header = stream.get_data()[:20]
+        space = header[16:20].decode("latin-1").strip()
+        device = header[12:16].decode("latin-1").strip()
     return OutputIntent(
         subtype=str(intent.get("/S", "")).lstrip("/"),
         condition=str(intent.get("/OutputConditionIdentifier", "")),
         components=components,
         profile_space=space or "",
+        profile_class=device or "",
     )
 
 

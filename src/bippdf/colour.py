@@ -1,0 +1,291 @@
+"""Colour for screen and press: the bulletin's palette, and photos separated to CMYK.
+
+The palette (``styles/palette.toml``) is written once, in sRGB; the print variant gets
+each colour in CMYK as the palette says: through the output intent's profile
+(``styles/icc/``, FOGRA39), black ink alone, or by hand. Photos and other pictures are
+separated to CMYK through the same profile when the print PDF is made, so that nothing
+in it is RGB. Both conversions use littleCMS (Pillow's ``ImageCms``) with relative
+colorimetric rendering: a flat colour of the palette as close as the press can print
+it; pictures with black-point compensation as well (what Acrobat's and Photoshop's
+"convert to profile" do by default), so that their shadows keep their detail. (The
+profile's perceptual table was built without a source gamut, so perceptual rendering
+would give the same colours.) A pixel whose inks add up to more than ``INK_LIMIT`` then
+has its cyan, magenta and yellow lowered in proportion, its black kept: the darkest
+tones stay dark and print dry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .check.inks import heaviest_pixel
+from .contract import INK_LIMIT
+from .errors import BuildError
+from .resources import styles_dir
+from .sourcefile import key_line
+
+PALETTE = "palette.toml"
+PROFILE = "icc/coated-fogra39-bippdf.icc"
+JPEG_QUALITY = 92  # of the separated pictures: no visible loss at 300 ppi
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class Colour:
+    """One colour of the palette: on screen, and its four inks (fractions) in print."""
+
+    name: str
+    srgb: str  # "#1c3557"
+    cmyk: tuple[float, float, float, float]
+
+
+def palette_css(inks: str) -> str:
+    """The palette as CSS custom properties: ``:root { --navy: #1c3557; … }`` for
+    ``"srgb"``, with ``device-cmyk(…)`` values for ``"cmyk"``."""
+    lines = []
+    for colour in load_palette():
+        if inks == "cmyk":
+            value = "device-cmyk({})".format(" ".join(f"{v:.2f}" for v in colour.cmyk))
+        else:
+            value = colour.srgb
+        lines.append(f"  --{colour.name}: {value};")
+    return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+
+@cache
+def load_palette() -> tuple[Colour, ...]:
+    """``styles/palette.toml``, read once per process (``Engine.reload`` forgets it)."""
+    return read_palette(styles_dir() / PALETTE)
+
+
+def read_palette(path: Path) -> tuple[Colour, ...]:
+    """A palette file, each colour's CMYK worked out; a fault names its line."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        entries = tomllib.loads(text).get("colours", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildError(f"la palette est mal écrite : {exc}", path=path) from None
+    return tuple(_colour(name, entry, path, text) for name, entry in entries.items())
+
+
+def _colour(name: str, entry: Any, path: Path, text: str) -> Colour:
+    """One entry of the palette, checked, with its CMYK."""
+    line = key_line(text, name)
+    srgb = entry.get("srgb", "") if isinstance(entry, dict) else ""
+    way = entry.get("print", "profile") if isinstance(entry, dict) else ""
+    if not _HEX.fullmatch(srgb):
+        raise BuildError(
+            f"la couleur « {name} » n'a pas de valeur sRGB lisible",
+            path=path,
+            line=line,
+            hint=f'écrivez par exemple {name} = {{ srgb = "#1c3557", print = "profile" }}',
+        )
+    rgb = tuple(int(srgb[i : i + 2], 16) for i in (1, 3, 5))
+    if way == "profile":
+        cmyk = _through_profile(rgb)
+    elif way == "black":
+        cmyk = (0.0, 0.0, 0.0, _matching_black(rgb))
+    elif re.fullmatch(r"\s*(\d{1,3}(\.\d+)?\s+){3}\d{1,3}(\.\d+)?\s*", str(way)) and all(
+        float(v) <= 100 for v in str(way).split()
+    ):
+        c, m, y, k = (float(v) / 100 for v in str(way).split())
+        cmyk = (c, m, y, k)
+    else:
+        raise BuildError(
+            f"la couleur « {name} » dit print = « {way} »",
+            path=path,
+            line=line,
+            hint='écrivez "profile", "black" ou quatre pourcentages, par exemple "0 0 0 100"',
+        )
+    if 100 * sum(cmyk) > INK_LIMIT:
+        raise BuildError(
+            f"la couleur « {name} » porterait {100 * sum(cmyk):.0f} % d'encre",
+            path=path,
+            line=line,
+            hint=f"la presse en prend {INK_LIMIT} % au plus : donnez une couleur plus légère",
+        )
+    return Colour(name, srgb.lower(), cmyk)
+
+
+def _through_profile(rgb: tuple[int, ...]) -> tuple[float, float, float, float]:
+    """An sRGB colour separated through the output profile, in whole percents."""
+    from PIL import Image, ImageCms
+
+    separated = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _to_cmyk(compensated=False))
+    assert separated is not None
+    pixel = separated.getpixel((0, 0))
+    assert isinstance(pixel, tuple)
+    c, m, y, k = (round(v * 100 / 255) / 100 for v in pixel)
+    return (c, m, y, k)
+
+
+def _matching_black(rgb: tuple[int, ...]) -> float:
+    """The black tint (a fraction, whole percents) as light as an sRGB colour, both
+    measured in L* through the output profile."""
+    from PIL import Image, ImageCms
+
+    wanted = _lightness(ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _to_lab("RGB")))
+    tints = Image.new("CMYK", (101, 1))
+    tints.putdata([(0, 0, 0, round(k * 2.55)) for k in range(101)])
+    lab = ImageCms.applyTransform(tints, _to_lab("CMYK"))
+    assert lab is not None
+    distance = [abs(_lightness(lab, k) - wanted) for k in range(101)]
+    return distance.index(min(distance)) / 100
+
+
+def _lightness(lab: Any, x: int = 0) -> float:
+    value = lab.getpixel((x, 0))
+    return float(value[0]) * 100 / 255
+
+
+@cache
+def _to_cmyk(*, compensated: bool = True) -> Any:
+    """sRGB to the output profile's CMYK: relative colorimetric, with black-point
+    compensation for pictures (``compensated``), without for the palette."""
+    from PIL import ImageCms
+
+    return ImageCms.buildTransform(
+        ImageCms.createProfile("sRGB"),
+        ImageCms.getOpenProfile(str(styles_dir() / PROFILE)),
+        "RGB",
+        "CMYK",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION if compensated else ImageCms.Flags.NONE,
+    )
+
+
+@cache
+def _to_lab(mode: str) -> Any:
+    """sRGB (``"RGB"``) or the output profile's CMYK (``"CMYK"``) to CIE L*a*b*."""
+    from PIL import ImageCms
+
+    source = (
+        ImageCms.createProfile("sRGB")
+        if mode == "RGB"
+        else ImageCms.getOpenProfile(str(styles_dir() / PROFILE))
+    )
+    return ImageCms.buildTransform(
+        source,
+        ImageCms.createProfile("LAB"),
+        mode,
+        "LAB",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    )
+
+
+def output_profile() -> bytes:
+    """The output intent's ICC profile."""
+    return (styles_dir() / PROFILE).read_bytes()
+
+
+class Separator:
+    """Pictures separated to CMYK for the press, each once per process (``watch`` and
+    a build's variants reuse them): a picture is known by its bytes' digest."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, bytes] = {}
+
+    def separate(self, data: bytes) -> bytes:
+        """A picture file (JPEG, PNG, …) as a CMYK JPEG under the ink limit; a gray
+        picture stays gray (it prints on the black plate alone)."""
+        key = hashlib.sha256(data).hexdigest()
+        if key not in self._done:
+            self._done[key] = separate(data)
+        return self._done[key]
+
+
+def separate(data: bytes) -> bytes:
+    """A picture as a JPEG in CMYK (or gray) for the press; see ``Separator``."""
+    from PIL import Image, ImageCms
+
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.load()
+        picture = _flattened(opened)
+        icc = opened.info.get("icc_profile")
+    if picture.mode == "L":
+        return _jpeg(picture)
+    if picture.mode != "CMYK":
+        transform = _to_cmyk()
+        if icc:
+            # The picture's own RGB profile (Adobe RGB, Display P3…) when it has one; a
+            # profile littleCMS cannot use leaves the picture taken as sRGB.
+            with contextlib.suppress(ImageCms.PyCMSError):
+                transform = ImageCms.buildTransform(
+                    ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                    ImageCms.getOpenProfile(str(styles_dir() / PROFILE)),
+                    "RGB",
+                    "CMYK",
+                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+                )
+        picture = ImageCms.applyTransform(picture, transform)
+    return _limited_jpeg(picture)
+
+
+def _limited_jpeg(picture: Any) -> bytes:
+    """A CMYK picture as a JPEG under the ink limit once decoded: JPEG's ringing at sharp
+    edges can lift a pixel a few percent over what was encoded, so the picture is
+    limited again, lower by the overshoot, until the file itself holds."""
+    from PIL import Image
+
+    target = float(INK_LIMIT)
+    while True:
+        data = _jpeg(limit_ink(picture, target))
+        heaviest = heaviest_pixel(Image.open(io.BytesIO(data)))
+        if heaviest <= INK_LIMIT or target < INK_LIMIT - 60:
+            return data
+        target -= heaviest - INK_LIMIT + 1
+
+
+def _flattened(picture: Any) -> Any:
+    """RGB, gray or CMYK, on white paper where the picture was transparent."""
+    from PIL import Image
+
+    if picture.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit gray: scaled to 8 bits (a plain conversion clips it to black)
+        return picture.point(lambda v: v / 256).convert("L")
+    if picture.mode in ("CMYK", "L", "RGB"):
+        return picture.copy()
+    if picture.mode in ("1",):
+        return picture.convert("L")
+    rgba = picture.convert("LA" if picture.mode in ("LA", "La") else "RGBA")
+    paper = Image.new(rgba.mode, rgba.size, (255,) * len(rgba.mode))
+    paper.alpha_composite(rgba)
+    return paper.convert(rgba.mode[:-1])
+
+
+def limit_ink(picture: Any, percent: float = INK_LIMIT) -> Any:
+    """A CMYK picture with no pixel above ``percent`` of ink: where the inks add up to
+    more, cyan, magenta and yellow are lowered in proportion and black kept."""
+    from PIL import Image, ImageMath
+
+    c, m, y, k = picture.split()
+    limit = percent * 255 / 100
+
+    def scaled(band: Any) -> Any:
+        return ImageMath.lambda_eval(
+            lambda e: e["band"] * e["min"]((limit - e["k"]) / e["max"](e["cmy"], 1.0), 1.0),
+            band=band.convert("F"),
+            k=k.convert("F"),
+            cmy=ImageMath.lambda_eval(lambda e: e["c"] + e["m"] + e["y"], c=c, m=m, y=y).convert(
+                "F"
+            ),
+        ).convert("L")
+
+    return Image.merge("CMYK", [scaled(c), scaled(m), scaled(y), k])
+
+
+def _jpeg(picture: Any) -> bytes:
+    """A picture as JPEG bytes (Pillow writes CMYK the Adobe way, which WeasyPrint
+    reads with its /Decode inversion)."""
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
+    return out.getvalue()

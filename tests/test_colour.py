@@ -1,0 +1,175 @@
+"""The palette in sRGB and CMYK, and pictures separated for the press (colour.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+from pypdf import PdfReader
+
+from bippdf.check.inks import heaviest_pixel, read_inks
+from bippdf.colour import PROFILE, palette_css, read_palette, separate
+from bippdf.errors import BuildError
+from bippdf.resources import styles_dir
+
+from .conftest import WebIssue
+
+
+def _lab(mode: str, pixel: tuple[int, ...]) -> tuple[float, float, float]:
+    """A colour (sRGB, or CMYK of the output profile) in CIE L*a*b*."""
+    source = (
+        ImageCms.createProfile("sRGB")
+        if mode == "RGB"
+        else ImageCms.getOpenProfile(str(styles_dir() / PROFILE))
+    )
+    transform = ImageCms.buildTransform(
+        source, ImageCms.createProfile("LAB"), mode, "LAB", renderingIntent=1
+    )
+    lab = ImageCms.applyTransform(Image.new(mode, (1, 1), pixel), transform)
+    assert lab is not None
+    value = lab.getpixel((0, 0))
+    assert isinstance(value, tuple)
+    lightness, a, b = value
+    return lightness * 100 / 255, a - 128, b - 128  # Pillow stores a* and b* offset by 128
+
+
+def _delta_e(one: tuple[float, ...], other: tuple[float, ...]) -> float:
+    return float(sum((x - y) ** 2 for x, y in zip(one, other, strict=True)) ** 0.5)
+
+
+def test_print_palette_matches_the_screen_through_the_profile() -> None:
+    """Each colour separated "through the profile" looks, printed on FOGRA39, like its sRGB
+    (ΔE76 under 3, about what an eye tells apart side by side); text is black ink alone;
+    "black" greys are as light as their sRGB."""
+    colours = {colour.name: colour for colour in read_palette(styles_dir() / "palette.toml")}
+    assert colours["ink"].cmyk == (0, 0, 0, 1)
+    assert colours["paper"].cmyk == (0, 0, 0, 0)
+    for name in ("navy", "accent", "rule", "tint"):
+        colour = colours[name]
+        rgb = tuple(int(colour.srgb[i : i + 2], 16) for i in (1, 3, 5))
+        cmyk = tuple(round(v * 255) for v in colour.cmyk)
+        assert _delta_e(_lab("RGB", rgb), _lab("CMYK", cmyk)) < 3, name
+    muted = colours["muted"]
+    assert muted.cmyk[:3] == (0, 0, 0) and 0.5 < muted.cmyk[3] < 0.9
+    rgb = tuple(int(muted.srgb[i : i + 2], 16) for i in (1, 3, 5))
+    k = round(muted.cmyk[3] * 255)
+    assert abs(_lab("RGB", rgb)[0] - _lab("CMYK", (0, 0, 0, k))[0]) < 1.5
+
+
+def test_palette_css_of_each_variant() -> None:
+    srgb, cmyk = palette_css("srgb"), palette_css("cmyk")
+    assert "  --navy: #1c3557;" in srgb and "device-cmyk" not in srgb
+    assert "  --ink: device-cmyk(0.00 0.00 0.00 1.00);" in cmyk and "#" not in cmyk
+
+
+def test_every_colour_of_the_stylesheets_is_the_palette() -> None:
+    """A colour written in a stylesheet would stay RGB in the print PDF."""
+    written = re.compile(
+        r"(?:color|background|border[a-z-]*|outline|fill|stroke)\s*:[^;}]*"
+        r"(?:#[0-9a-f]{3}|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(|"
+        r"(?<![-\w])(?:white|black|gray|grey|red|blue|navy|silver)\b)",
+        re.I,
+    )
+    for name in ("bulletin.css", "print.css", "fonts.css"):
+        text = (styles_dir() / name).read_text(encoding="utf-8")
+        assert written.findall(text) == [], name
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "hint"),
+    [
+        (
+            'navy = { srgb = "1c3557" }',
+            "la couleur « navy » n'a pas de valeur sRGB lisible",
+            "srgb",
+        ),
+        (
+            'navy = { srgb = "#1c3557", print = "cmjn" }',
+            "la couleur « navy » dit print = « cmjn »",
+            "quatre pourcentages",
+        ),
+        (
+            'navy = { srgb = "#000000", print = "100 100 100 100" }',
+            "la couleur « navy » porterait 400 % d'encre",
+            "300 %",
+        ),
+    ],
+)
+def test_palette_fault_names_its_line(tmp_path: Path, line: str, message: str, hint: str) -> None:
+    path = tmp_path / "palette.toml"
+    path.write_text(f'[colours]\nink = {{ srgb = "#000000", print = "0 0 0 100" }}\n{line}\n')
+    with pytest.raises(BuildError) as caught:
+        read_palette(path)
+    assert caught.value.message == message
+    assert caught.value.line == 3 and caught.value.path == path
+    assert hint in (caught.value.hint or "")
+
+
+def _picture(mode: str, colour: tuple[int, ...] | int, kind: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (40, 30), colour).save(out, format=kind)
+    return out.getvalue()
+
+
+def test_rgb_black_is_separated_under_the_ink_limit() -> None:
+    """Pure RGB black through FOGRA39 is 320 % of ink: limited to 300, black kept."""
+    separated = Image.open(io.BytesIO(separate(_picture("RGB", (0, 0, 0)))))
+    assert separated.mode == "CMYK" and separated.size == (40, 30)
+    assert 295 <= heaviest_pixel(separated) <= 300
+    pixel = separated.getpixel((10, 10))
+    assert isinstance(pixel, tuple) and pixel[3] >= 245
+
+
+def test_coloured_picture_keeps_its_colour() -> None:
+    """A mid blue separates close to its sRGB look (the ink limit does not touch it)."""
+    rgb = (47, 111, 159)
+    separated = Image.open(io.BytesIO(separate(_picture("RGB", rgb, "JPEG"))))
+    cmyk = separated.getpixel((20, 15))
+    assert isinstance(cmyk, tuple)
+    assert _delta_e(_lab("RGB", rgb), _lab("CMYK", cmyk)) < 4
+
+
+def test_transparency_prints_as_paper() -> None:
+    separated = Image.open(io.BytesIO(separate(_picture("RGBA", (200, 0, 0, 0)))))
+    assert heaviest_pixel(separated) == 0
+
+
+def test_gray_picture_stays_on_the_black_plate() -> None:
+    separated = Image.open(io.BytesIO(separate(_picture("L", 100))))
+    assert separated.mode == "L"
+    pixel = separated.getpixel((5, 5))
+    assert isinstance(pixel, int) and abs(pixel - 100) <= 2
+
+
+def test_sixteen_bit_gray_is_not_printed_black() -> None:
+    """A 16-bit grey PNG (mode I;16) at mid grey stays mid grey: a plain 8-bit
+    conversion would clip it to white or black."""
+    out = io.BytesIO()
+    Image.new("I;16", (8, 8), 32768).save(out, format="PNG")
+    separated = Image.open(io.BytesIO(separate(out.getvalue())))
+    pixel = separated.getpixel((2, 2))
+    assert isinstance(pixel, int) and 120 <= pixel <= 136
+
+
+def test_web_pdf_stays_srgb(issue6_web: WebIssue) -> None:
+    """The palette's CMYK and the separated photos are for print only."""
+    reader = PdfReader(issue6_web.results[0].output)
+    spaces = {space for page in reader.pages for _, space in read_inks(page, None).uses}
+    assert "DeviceRGB" in spaces
+    assert not any("CMYK" in space or "Separation" in space for space in spaces)
+
+
+def test_sharp_edges_stay_under_the_limit_once_compressed() -> None:
+    """JPEG rings at a sharp edge between black and white: the file itself, decoded, holds
+    the limit (a first encoding of these stripes reaches 307 %)."""
+    picture = Image.new("RGB", (120, 120), "white")
+    for x in range(0, 120, 4):
+        for y in range(120):
+            picture.putpixel((x, y), (0, 0, 0))
+            picture.putpixel((x + 1, y), (0, 0, 0))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    assert heaviest_pixel(Image.open(io.BytesIO(separate(out.getvalue())))) <= 300
