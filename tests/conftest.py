@@ -72,6 +72,21 @@ settings.register_profile("fuzz", max_examples=200, print_blob=True, **_RANDOM)
 settings.load_profile(os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci"))
 
 
+def _without_local_constants() -> None:
+    """Hypothesis draws some values from the literals of every project module loaded so
+    far: CI's examples would then depend on which tests ran before (and change with any
+    literal added to the code). In CI they must depend on the test alone, so that pool
+    is kept empty. (A private hook of Hypothesis: without it, nothing is changed.)"""
+    from hypothesis.internal.conjecture import providers
+
+    if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
+        providers._get_local_constants = providers.Constants  # type: ignore[attr-defined]
+
+
+if os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci") == "ci":
+    _without_local_constants()
+
+
 @dataclass
 class BuiltIssue:
     result: BuildResult

