@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import source
+from .cache import FOLDER
 from .errors import BippdfError, BuildError, CheckError, internal
 from .files import write_file
 from .render import Engine, Rendered
@@ -25,6 +26,7 @@ from .variants import VARIANTS, Selection
 if TYPE_CHECKING:
     from .check import Expectations, Report
     from .compose import Composition
+    from .copyfit import Fit
 
 COVER_WIDTH = 600  # pixels: the cover image for the website and social media
 
@@ -75,6 +77,8 @@ class Composed:
     composition: Composition
     started: float
     phases: dict[str, float]
+    fit: Fit | None = None  # how the pages were fitted (copyfit.py), once they are
+    fit_key: str = ""  # what the fit is kept under, with the build's files
 
 
 Made = tuple[BuildResult, bytes]  # a file made in memory, not yet written
@@ -87,6 +91,7 @@ def build(
     verify each variant's PDF in memory; then make the cover and write them all."""
     composed = compose(path)
     engine = ready(engine, options.variants, [composed])
+    fit(composed, engine, options)
     made = [make_variant(composed, variant, options, engine) for variant in options.variants]
     return write(composed, made, options)
 
@@ -100,6 +105,35 @@ def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]
     for composed in issues:
         composed.phases["engine"] = time.perf_counter() - started
     return engine
+
+
+def fit(composed: Composed, engine: Engine, options: Options) -> None:
+    """Copyfit the composed issue (which articles start a page, how tight the text is
+    set) by trial layouts, or as fitted before for the same HTML (copyfit.py)."""
+    from . import copyfit
+
+    started = time.perf_counter()
+    html = composed.composition.html
+    key = engine.styles_key()
+    fitted = copyfit.fit(
+        html,
+        lambda trial: engine.lay_out(trial, base_url=composed.issue.root),
+        _fit_cache(options),
+        key=key,
+        hint=copyfit.last(str(composed.issue.root)),
+    )
+    composed.composition.html = copyfit.apply(html, fitted)
+    composed.fit = fitted
+    composed.fit_key = copyfit.digest_of(html, key)
+    composed.phases["copyfit"] = time.perf_counter() - started
+
+
+def _fit_cache(options: Options) -> Path | None:
+    """Where fits are kept between builds: with the build cache, in build/.cache/; not
+    for a build told where to write its file (-o, --html), which writes nothing else."""
+    if options.output is not None or options.html_output is not None:
+        return None
+    return options.build_dir / FOLDER / "copyfit"
 
 
 def build_pdf(
@@ -186,6 +220,10 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
         write_file(options.html_output, composed.composition.html.encode("utf-8"))
     for result, data in files:
         write_file(result.output, data)
+    if composed.fit is not None:
+        from .copyfit import keep
+
+        keep(_fit_cache(options), composed.fit_key, composed.fit, str(composed.issue.root))
     return [result for result, _ in files]
 
 

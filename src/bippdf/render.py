@@ -7,6 +7,7 @@ document language) while the PDF is being written, not by patching it after.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -141,6 +142,50 @@ class Engine:
         metadata, so that the same sources give the same bytes (the issue's date)."""
         job = _Job(html, base_url, language, VARIANTS[variant], geometry, epoch)
         return with_room(self._render, job)
+
+    def styles_key(self) -> str:
+        """What a layout depends on besides its HTML: every file of styles/ (stylesheets,
+        palette, fonts, profile) and bippdf's version, as one digest."""
+        from . import __version__
+
+        digest = hashlib.sha256(__version__.encode())
+        styles = styles_dir()
+        for path in sorted(styles.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(styles).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def lay_out(self, html: str, *, base_url: Path, variant: str = "web") -> Any:
+        """The pages of the HTML laid out with the variant's stylesheets, not written:
+        a trial layout for copyfitting (the web variant's: the same text block as
+        print's, without separating its pictures)."""
+        from weasyprint.urls import FatalURLFetchingError
+
+        kind = VARIANTS[variant]
+        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
+        with _captured_warnings():
+            try:
+                document = self.weasyprint.HTML(
+                    string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
+                )
+                render = functools.partial(
+                    document.render,
+                    stylesheets=self.stylesheets_of(kind),
+                    font_config=self.font_config,
+                    color_profiles=self.color_profiles.setdefault(kind.name, {}),
+                )
+                return with_room(render)
+            except FatalURLFetchingError as refusal:
+                raise BuildError(
+                    f"lecture refusée : {refusal}",
+                    hint="un numéro ne peut utiliser que ses propres fichiers",
+                ) from None
+            except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
+                raise BuildError(
+                    f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",
+                    hint="relancez avec --debug pour voir la trace, et signalez le problème",
+                ) from exc
 
     def _render(self, job: _Job) -> Rendered:
         """Layout and write, WeasyPrint's failures said as bippdf's errors."""

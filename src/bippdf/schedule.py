@@ -133,6 +133,8 @@ def _run(
     engine = pipeline.ready(
         engine, {job.variant for job in jobs}, [j.pending.composed for j in jobs]
     )
+    jobs, failed = _fitted(jobs, options, engine)
+    yield from failed
     cores = usable_cores()
     if len(jobs) == 1 or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
@@ -164,6 +166,27 @@ def _run(
             hint="rien de plus n'a été écrit; produisez un numéro à la fois, "
             "avec --variant print puis --variant web",
         ) from None
+
+
+def _fitted(
+    jobs: list[_Job], options: Options, engine: Engine
+) -> tuple[list[_Job], list[tuple[_Job, BippdfError]]]:
+    """Each issue copyfitted once, before its variants are laid out side by side; the
+    jobs of an issue whose fit failed come back with the error."""
+    errors: dict[int, BippdfError] = {}
+    for job in jobs:
+        composed = job.pending.composed
+        if composed.fit is None and id(composed) not in errors:
+            try:
+                pipeline.fit(composed, engine, options)
+            except BippdfError as error:
+                errors[id(composed)] = error
+    failed = [
+        (job, errors[id(job.pending.composed)])
+        for job in jobs
+        if id(job.pending.composed) in errors
+    ]
+    return [job for job in jobs if id(job.pending.composed) not in errors], failed
 
 
 _worker_engine: Engine | None = None  # in a forked worker: the parent's, inherited

@@ -31,6 +31,7 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
         "fonts",
         "overflow",
         "layout",
+        "fill",
         "metadata",
         "print",
     ]
@@ -72,7 +73,7 @@ def test_check_command_exit_codes(
     assert main(["check", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{broken}: the PDF has no bookmarks (outline)"
-    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 9 checks, 1 problems in contents"
+    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 10 checks, 1 problems in contents"
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("pas un PDF")
     assert main(["check", str(not_pdf)]) == 2

@@ -23,21 +23,29 @@ from bippdf.source import load_issue
 from ..conftest import BuiltIssue, article, write_issue
 from .conftest import edit_pdf, problems_in, render_broken
 
+_OTHER = "exploitation-sexuelle-de-quoi-parle-t-on"  # an article on another page
+
 
 def test_swapped_destinations(issue6_linked: BuiltIssue) -> None:
     def change(writer: PdfWriter) -> None:
         names = writer.root_object["/Names"]["/Dests"]["/Names"]
         spots = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
-        first, second = spots["mot-du-directeur"], spots["mot-de-la-redaction"]
+        first, second = spots["mot-du-directeur"], spots[_OTHER]
         first[0], second[0] = second[0], first[0]
 
+    # The two articles' pages as built (the second one a page or more further on).
+    labels = issue6_linked.pdf.page_labels
+    here = labels[issue6_linked.pdf.page_of("mot-du-directeur") or 0]
+    there = labels[issue6_linked.pdf.page_of(_OTHER) or 0]
+    assert here != there
     problems = problems_in(edit_pdf(issue6_linked, change), "contents")
     assert (
-        "page 2: the entry 'Mot du directeur' prints page 3, but its link lands on page 4"
-        in problems
+        f"page 2: the entry 'Mot du directeur' prints page {here}, but its link lands on "
+        f"page {there}" in problems
     )
-    assert "page 2: the heading 'Mot du directeur' is not on page 4, where its entry links" in (
-        problems
+    assert (
+        f"page 2: the heading 'Mot du directeur' is not on page {there}, where its entry links"
+        in problems
     )
 
 

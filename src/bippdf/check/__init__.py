@@ -5,8 +5,8 @@ one line naming the printed page and what is wrong, so that CI and the printer's
 last look can point at it. With the issue's sources (``compose.expectations``),
 the checks also compare the PDF with what the sources call for (headings, notes,
 metadata). The checks come in families, one module each: ``structure``,
-``notes``, ``typesetting``, ``prepress`` (the print variant) and
-``accessibility`` (the web variant).
+``notes``, ``typesetting``, ``fill`` (pages and columns filled), ``prepress``
+(the print variant) and ``accessibility`` (the web variant).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import UnreadablePdfError
 from ..resources import usable_cores
 from .accessibility import check_web
+from .fill import check_fill
 from .notes import check_notes
 from .prepress import check_print
 from .readback import PdfReadback, read_pdf
@@ -65,6 +66,7 @@ def check_pdf(
         check_fonts(data, expected),
         check_overflow(data, expected.geometry),
         check_layout(data, expected.geometry),
+        check_fill(data, expected.geometry),
         check_metadata(data, expected),
     ]
     if variant == "print":

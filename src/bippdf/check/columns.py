@@ -4,7 +4,10 @@ column of a two-column page, and which run over their column.
 A line belongs to a box before it belongs to a side of the page: an article's header
 (its title, byline and lead) spans the page above its columns, so a line of the header
 that happens to end short of the middle is still a full-width line, not a line of the
-left column, and never one running over it.
+left column, and never one running over it. A page may hold several runs of columns,
+one under the other (an article ending in two columns, the next one's header across
+the page, then its columns): each run is a band of lines paired side by side, and
+what stands between two bands spans the page.
 """
 
 from __future__ import annotations
@@ -34,16 +37,47 @@ def split_columns(
     wide = [(a, b) for a, b in pairs if min(a.right - a.left, b.right - b.left) > 0.8 * width]
     if len(wide) < 3:  # a one-column page: contents, Annexe, or notes at the foot of the page
         return [[], []], []
-    first = max(line.top for pair in pairs for line in pair)
-    end = min(line.bottom for pair in pairs for line in pair)
-    header = _header(left, right, lines, first)
+    header: set[int] = set()
+    ceiling = float("inf")
+    bands = _bands(pairs)
+    for top, bottom in bands:
+        # What stands above this band and below the previous one: the header of an
+        # article that begins here (or the end of a column beside an image).
+        region = [line for line in lines if top < line.middle < ceiling]
+        sides = [line for line in left + right if top - 1 < line.middle < ceiling]
+        header |= _header(
+            [line for line in sides if line in left],
+            [line for line in sides if line in right],
+            region + sides,
+            top,
+        )
+        ceiling = bottom
     left = [line for line in left if id(line) not in header]
     right = [line for line in right if id(line) not in header]
     sided = {id(line) for line in left + right}
     spanning = [line for line in lines if id(line) not in sided]
     overruns = [line for line in left if line.right > left_end + TOLERANCE]
-    overruns += [line for line in spanning if end <= line.middle <= first]
+    overruns += [
+        line for line in spanning if any(bottom <= line.middle <= top for top, bottom in bands)
+    ]
     return [left, right], overruns
+
+
+# Lines paired side by side further apart than this belong to two runs of columns.
+BAND_GAP = 36.0  # points: more than two lines of running text
+
+
+def _bands(pairs: list[tuple[Line, Line]]) -> list[tuple[float, float]]:
+    """The runs of columns of a page, from the top: (top, bottom) of each band of lines
+    standing side by side."""
+    spans = sorted(((max(a.top, b.top), min(a.bottom, b.bottom)) for a, b in pairs), reverse=True)
+    bands: list[list[float]] = []
+    for top, bottom in spans:
+        if bands and top >= bands[-1][1] - BAND_GAP:
+            bands[-1][1] = min(bands[-1][1], bottom)
+        else:
+            bands.append([top, bottom])
+    return [(top, bottom) for top, bottom in bands]
 
 
 def _header(left: list[Line], right: list[Line], lines: list[Line], first: float) -> set[int]:

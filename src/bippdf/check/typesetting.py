@@ -242,7 +242,10 @@ def _breaks_before(lines: list[Line], line: Line, size: float) -> bool:
         if _is_body(a, size) and _is_body(b, size) and a.baseline - b.baseline > 5
     )
     pitch = steps[len(steps) // 2] if steps else 14.0
-    return not _is_body(above, size) or above.baseline - line.baseline > pitch * 1.2
+    # A line that begins in bold or italics (a phrase set off in the paragraph) is still
+    # running text: only another size or face (a heading, a quotation) ends a paragraph.
+    running = above.font.startswith(TEXT_FONT.pdf_name) and abs(above.size - size) < 0.3
+    return not running or above.baseline - line.baseline > pitch * 1.2
 
 
 def _is_orphan(body: list[Line], lines: list[Line], right: float, size: float) -> bool:

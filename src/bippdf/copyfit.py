@@ -1,0 +1,257 @@
+"""Copyfitting: which articles start a page, and how tight the text is set.
+
+An article follows the previous one on its page when its header (title, bylines,
+lead: never split) and at least ``MIN_LINES`` lines of running text fit below it;
+otherwise it starts the next page (the first article always does). The rule is
+applied on trial layouts until it holds (an article moved to a new page moves the
+ones after it).
+
+Then the page count: the print PDF is stitched in fours, and blank pages before the
+back cover are the worst use of paper. Candidates are laid out (the text set at its
+usual spacing or slightly tighter, within ``TIGHTER``'s bounds; one more article
+starting a page, where the page it leaves is at least half full) and the best kept by
+``score``: fewest blank pages added for the binding, then the usual spacing, then
+fewest pages.
+
+The composed HTML, before a fit, has every article start a page (what it is laid
+out as when no fit is made, as by the tests of the checks). A fit costs a few
+layouts: it is kept in ``build/.cache/copyfit/``, keyed by the composed HTML and the
+stylesheets, so that a build of unchanged sources lays out once; it is written with
+the build's files, never by a build that fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+MIN_LINES = 5  # lines of running text under an article's header, or it starts a page
+LINE = 9.75 * 1.5 * 4 / 3  # CSS px: the pitch of running text (bulletin.css: 9.75pt/1.5)
+HALF = 0.5  # a page an article leaves must be at least this full
+PAD_TO = 4  # pages of a saddle-stitched copy
+MAX_LAYOUTS = 5  # trial layouts at most, per fit
+SETTLE = 2  # rounds of the page-start rule
+TIGHTER = "fit-tight"  # the class of <html> setting the text tighter (bulletin.css)
+
+_ARTICLE = re.compile(r'<article class="article( [^"]*)?" aria-labelledby="([^"]+)"')
+_HTML = re.compile(r"<html\b([^>]*)>")
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What copyfitting chose, and what it measured of the result."""
+
+    starts: tuple[str, ...]  # ids of the articles that start a page, in order
+    tight: bool = False  # the text set tighter
+    pages: int = 0  # of the fitted layout (the web PDF's count; print adds its padding)
+    padding: int = 0  # blank pages the print PDF still needs
+    layouts: int = 0  # trial layouts it took (0: from the cache)
+    fills: tuple[float, ...] = field(default_factory=tuple)  # each page's filled share
+
+
+def apply(html: str, fit: Fit) -> str:
+    """The composed HTML with the fit written in: classes on the articles that start
+    a page, and on <html> when the text is set tighter."""
+
+    def article(match: re.Match[str]) -> str:
+        classes = (match[1] or "").replace(" starts-page", "")
+        if match[2] in fit.starts:
+            classes += " starts-page"
+        return f'<article class="article{classes}" aria-labelledby="{match[2]}"'
+
+    html = _ARTICLE.sub(article, html)
+    if fit.tight:
+        html = _HTML.sub(lambda m: f'<html class="{TIGHTER}"{m[1]}>', html, count=1)
+    return html
+
+
+def fit(
+    html: str,
+    layout: Callable[[str], Any],
+    cache: Path | None,
+    key: str = "",
+    hint: Fit | None = None,
+) -> Fit:
+    """The best fit of the composed HTML, by trial layouts (``layout(html)`` returns a
+    laid-out WeasyPrint document), or the one kept for the same HTML and ``key`` (what
+    else the layout depends on: the stylesheets) in this process or in ``cache``.
+    ``hint``, the fit of the issue's previous version (``watch``), is tried first: if
+    the rules still hold with it and it needs no blank page, one layout suffices."""
+    digest = digest_of(html, key)
+    kept = _MEMORY.get(digest) or _read(cache, digest)
+    if kept is not None:
+        return kept
+    trials = _Trials(html, layout)
+    articles = [match[2] for match in _ARTICLE.finditer(html)]
+    if not articles:
+        return Fit(starts=())
+    if hint is not None and set(hint.starts) <= set(articles):
+        trial, _, under = trials.measure(hint.starts, hint.tight)
+        cramped = [n for n in articles if n not in hint.starts and under.get(n, 9) < MIN_LINES]
+        if not cramped and trial.padding == 0 and articles[0] in hint.starts:
+            return Fit(**{**asdict(trial), "layouts": trials.count})
+    best, rooms = trials.settle(articles, tight=False)
+    if best.padding:  # a tighter set may save the page that would need padding
+        tight, tight_rooms = trials.settle(articles, tight=True)
+        if score(tight) < score(best):
+            best, rooms = tight, tight_rooms
+    if best.padding:
+        more = trials.one_more_start(best, rooms)
+        if more is not None and score(more) < score(best):
+            best = more
+    return Fit(**{**asdict(best), "layouts": trials.count})
+
+
+def digest_of(html: str, key: str = "") -> str:
+    """What a fit is kept under: the composed HTML and what else its layout depends on."""
+    return hashlib.sha256(f"{key}\n{html}".encode()).hexdigest()
+
+
+def score(fit: Fit) -> tuple[int, bool, int]:
+    """Lower is better: blank pages for the binding, then tighter text, then pages."""
+    return (fit.padding, fit.tight, fit.pages)
+
+
+class _Trials:
+    """Trial layouts of one composed HTML, counted."""
+
+    def __init__(self, html: str, layout: Callable[[str], Any]) -> None:
+        self.html = html
+        self.layout = layout
+        self.count = 0
+
+    def measure(
+        self, starts: tuple[str, ...], tight: bool
+    ) -> tuple[Fit, dict[str, float], dict[str, float]]:
+        """Lay out with these page starts; the fit, the room left where each article
+        begins (a share of the text block; 1 for one that starts a page), and how many
+        lines of running text fit under its header."""
+        trial = Fit(starts=starts, tight=tight)
+        document = self.layout(apply(self.html, trial))
+        self.count += 1
+        rooms, under, fills = _measure(document)
+        pages = len(document.pages)
+        padding = -pages % PAD_TO
+        return Fit(starts, tight, pages, padding, 0, tuple(fills)), rooms, under
+
+    def settle(self, articles: list[str], *, tight: bool) -> tuple[Fit, dict[str, float]]:
+        """The first article starts a page; so does any other that would begin with
+        less than ``MIN_ROOM`` left: all those of a trial at once, then again on the
+        new trial (moving one moves those after it), at most ``SETTLE`` times."""
+        starts: tuple[str, ...] = (articles[0],)
+        for _ in range(SETTLE):
+            trial, rooms, under = self.measure(starts, tight)
+            cramped = {
+                name
+                for name in articles
+                if name not in starts and under.get(name, MIN_LINES) < MIN_LINES
+            }
+            if not cramped:
+                break
+            starts = tuple(name for name in articles if name in {*starts, *cramped})
+        else:
+            trial, rooms, _ = self.measure(starts, tight)
+        return trial, rooms
+
+    def one_more_start(self, best: Fit, rooms: dict[str, float]) -> Fit | None:
+        """With blank pages left to add, the fit where one more article starts a page:
+        of those whose previous page would stay at least half full, the best."""
+        found = None
+        candidates = sorted(
+            (room, name) for name, room in rooms.items() if name not in best.starts and room <= HALF
+        )
+        for _, name in candidates:
+            if self.count >= MAX_LAYOUTS:
+                break
+            starts = tuple(sorted({*best.starts, name}, key=list(rooms).index))
+            trial, _, _ = self.measure(starts, best.tight)
+            if found is None or score(trial) < score(found):
+                found = trial
+            if trial.padding == 0:
+                break
+        return found
+
+
+def _measure(document: Any) -> tuple[dict[str, float], dict[str, float], list[float]]:
+    """Where each article begins (the share of its page's text block left below its
+    header's top), the lines of running text that fit under its header, and how full
+    each page is (the share of the text block its paragraphs reach)."""
+    rooms: dict[str, float] = {}
+    under: dict[str, float] = {}
+    fills: list[float] = []
+    for page in document.pages:
+        box = page._page_box
+        top, height = box.content_box_y(), box.height
+        bottom = top + height
+        lowest = top
+        article = None
+        for child in _descendants(box):
+            element = getattr(child, "element", None)
+            if child.element_tag == "article" and element is not None:
+                article = element.get("aria-labelledby")
+            # Where the article's header is (it never breaks: bulletin.css), not where
+            # its box begins: a header that did not fit went to the next page.
+            header = element is not None and "article-header" in (element.get("class") or "")
+            if header and article and article not in rooms:
+                rooms[article] = round((bottom - child.position_y) / height, 3)
+                below = bottom - child.position_y - child.margin_height()
+                under[article] = round(below / LINE, 1)
+            if child.element_tag == "p":
+                lowest = max(lowest, child.position_y + child.margin_height())
+        fills.append(round((lowest - top) / height, 3) if height else 0.0)
+    return rooms, under, fills
+
+
+def _descendants(box: Any) -> Any:
+    """Every box under a box, depth first."""
+    for child in getattr(box, "children", None) or ():
+        yield child
+        yield from _descendants(child)
+
+
+def _read(cache: Path | None, digest: str) -> Fit | None:
+    """The fit kept for this HTML, if any."""
+    if cache is None:
+        return None
+    try:
+        data = json.loads((cache / f"{digest}.json").read_text(encoding="utf-8"))
+        return Fit(
+            starts=tuple(data["starts"]),
+            tight=bool(data["tight"]),
+            pages=int(data["pages"]),
+            padding=int(data["padding"]),
+            fills=tuple(float(v) for v in data.get("fills", ())),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+_MEMORY: dict[str, Fit] = {}  # the fits of this process (watch), by digest
+_LAST: dict[str, Fit] = {}  # the last fit of each issue of this process, by its folder
+
+
+def last(issue: str) -> Fit | None:
+    """The last fit kept for an issue in this process: the hint of its next one."""
+    return _LAST.get(issue)
+
+
+def keep(cache: Path | None, digest: str, fit: Fit, issue: str = "") -> None:
+    """Keep a fit, in this process and in ``cache`` (a cache that cannot be written only
+    costs time), once the build that used it has written its files."""
+    if len(_MEMORY) > 64:
+        _MEMORY.clear()
+    _MEMORY[digest] = fit
+    if issue:
+        _LAST[issue] = fit
+    if cache is None or fit.layouts == 0:  # none, or read from the cache already
+        return
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / f"{digest}.json").write_text(json.dumps(asdict(fit)), encoding="utf-8")
+    except OSError:
+        pass

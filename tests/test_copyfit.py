@@ -1,0 +1,130 @@
+"""Copyfitting (copyfit.py): which articles start a page, how tight the text is set,
+measured on real layouts."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bippdf import copyfit
+from bippdf.pipeline import compose
+from bippdf.render import Engine
+
+from .conftest import BuiltIssue, WebIssue, article, write_issue
+
+SENTENCE = "Un paragraphe de texte courant, assez long pour remplir quelques lignes. "
+
+
+@pytest.fixture(autouse=True)
+def _no_fit_kept_in_memory() -> None:
+    """Each test fits from scratch: nothing kept by an earlier build of this process."""
+    copyfit._MEMORY.clear()
+    copyfit._LAST.clear()
+
+
+def test_apply_marks_page_starts_and_the_tighter_set() -> None:
+    html = (
+        '<html lang="fr-CA"><body>'
+        '<article class="article" aria-labelledby="a"></article>'
+        '<article class="article starts-page" aria-labelledby="b"></article>'
+        '<article class="article notes-page" aria-labelledby="c"></article></body></html>'
+    )
+    fitted = copyfit.apply(html, copyfit.Fit(starts=("a", "c"), tight=True))
+    assert '<html class="fit-tight" lang="fr-CA">' in fitted
+    assert '<article class="article starts-page" aria-labelledby="a">' in fitted
+    assert '<article class="article" aria-labelledby="b">' in fitted  # no longer chosen
+    assert '<article class="article notes-page starts-page" aria-labelledby="c">' in fitted
+
+
+def _fit(root: Path, cache: Path | None = None) -> tuple[copyfit.Fit, list[int]]:
+    """The fit of an issue, and the page count of each trial layout."""
+    composed = compose(root)
+    engine = Engine()
+    pages: list[int] = []
+
+    def layout(html: str) -> Any:
+        document = engine.lay_out(html, base_url=root)
+        pages.append(len(document.pages))
+        return document
+
+    return copyfit.fit(composed.composition.html, layout, cache), pages
+
+
+@pytest.mark.pdf
+def test_a_short_article_follows_the_previous_one(tmp_path: Path) -> None:
+    """Two short articles share the page: only the first starts one."""
+    root = write_issue(
+        tmp_path / "issue",
+        {"01-a.md": article("Premier", SENTENCE * 8), "02-b.md": article("Second", SENTENCE * 8)},
+    )
+    fit, pages = _fit(root)
+    assert fit.starts == ("premier",)
+    assert len(pages) == 1  # the rule held on the first trial
+
+
+@pytest.mark.pdf
+def test_an_article_with_no_room_under_its_header_starts_a_page(tmp_path: Path) -> None:
+    """A first article filling its page down to a few lines: the second starts the
+    next page rather than print its header over less than five lines."""
+    filler = "\n\n".join([SENTENCE * 5] * 16) + "\n"
+    root = write_issue(
+        tmp_path / "issue",
+        {"01-a.md": article("Premier", filler), "02-b.md": article("Second", SENTENCE * 8)},
+    )
+    fit, pages = _fit(root)
+    assert "second" in fit.starts, (fit, pages)
+    assert len(pages) >= 2  # the rule was applied, then verified on a new layout
+
+
+@pytest.mark.pdf
+def test_a_fit_is_kept_and_reused(tmp_path: Path) -> None:
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("Premier", SENTENCE * 8)})
+    cache = tmp_path / "cache"
+    first, pages = _fit(root, cache)
+    assert pages and not cache.exists()  # kept only with the build's files
+    html = compose(root).composition.html
+    copyfit.keep(cache, copyfit.digest_of(html), first)
+    assert list(cache.glob("*.json"))
+    copyfit._MEMORY.clear()  # read back from the file, as the next build would
+
+    def no_layout(html: str) -> Any:
+        raise AssertionError("a kept fit needs no layout")
+
+    kept = copyfit.fit(html, no_layout, cache)
+    assert kept == dataclasses.replace(first, layouts=0)  # 0: no trial layout this time
+
+
+@pytest.mark.pdf
+def test_the_previous_fit_is_tried_first(tmp_path: Path) -> None:
+    """After an edit (``watch``), the issue's previous fit is laid out first: when the
+    rules still hold with it, that one layout is all the fit costs."""
+    texts = {
+        "01-a.md": article("Premier", SENTENCE * 8),
+        "02-b.md": article("Second", SENTENCE * 8),
+    }
+    root = write_issue(tmp_path / "issue", texts)
+    first, _ = _fit(root)
+    (root / "articles" / "02-b.md").write_text(article("Second", SENTENCE * 9), encoding="utf-8")
+    html = compose(root).composition.html
+    pages: list[int] = []
+
+    def layout(trial: str) -> Any:
+        document = Engine().lay_out(trial, base_url=root)
+        pages.append(len(document.pages))
+        return document
+
+    again = copyfit.fit(html, layout, None, hint=first)
+    assert (again.starts, again.tight, again.layouts) == (first.starts, first.tight, 1)
+    assert len(pages) == 1
+
+
+def test_no6_fits_in_whole_sheets(issue6: BuiltIssue, issue6_web: WebIssue) -> None:
+    """No. 6 on 24 pages, print and web alike: no blank page before the back cover, no
+    page of articles under half full (the check's figures)."""
+    assert issue6.result.pages == issue6_web.results[0].pages == 24
+    assert issue6.result.padding == 0
+    (fill,) = [check for check in issue6.result.check.checks if check.name == "fill"]  # type: ignore[union-attr]
+    assert fill.figures["least_filled"] >= copyfit.HALF
