@@ -160,50 +160,24 @@ class Engine:
         """The pages of the HTML laid out with the variant's stylesheets, not written:
         a trial layout for copyfitting (the web variant's: the same text block as
         print's, without separating its pictures)."""
-        from weasyprint.urls import FatalURLFetchingError
-
         kind = VARIANTS[variant]
         fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
-        with _captured_warnings():
-            try:
-                document = self.weasyprint.HTML(
-                    string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
-                )
-                render = functools.partial(
-                    document.render,
-                    stylesheets=self.stylesheets_of(kind),
-                    font_config=self.font_config,
-                    color_profiles=self.color_profiles.setdefault(kind.name, {}),
-                )
-                return with_room(render)
-            except FatalURLFetchingError as refusal:
-                raise BuildError(
-                    f"lecture refusée : {refusal}",
-                    hint="un numéro ne peut utiliser que ses propres fichiers",
-                ) from None
-            except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
-                raise BuildError(
-                    f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",
-                    hint="relancez avec --debug pour voir la trace, et signalez le problème",
-                ) from exc
+        with _captured_warnings(), _weasyprint_failures():
+            document = self.weasyprint.HTML(
+                string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
+            )
+            render = functools.partial(
+                document.render,
+                stylesheets=self.stylesheets_of(kind),
+                font_config=self.font_config,
+                color_profiles=self.color_profiles.setdefault(kind.name, {}),
+            )
+            return with_room(render)
 
     def _render(self, job: _Job) -> Rendered:
         """Layout and write, WeasyPrint's failures said as bippdf's errors."""
-        from weasyprint.urls import FatalURLFetchingError
-
-        with _captured_warnings() as warnings:
-            try:
-                return self._layout_and_write(job, warnings)
-            except FatalURLFetchingError as refusal:
-                raise BuildError(
-                    f"lecture refusée : {refusal}",
-                    hint="un numéro ne peut utiliser que ses propres fichiers",
-                ) from None
-            except Exception as exc:  # WeasyPrint raises plain exceptions on internal failures
-                raise BuildError(
-                    f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",
-                    hint="relancez avec --debug pour voir la trace, et signalez le problème",
-                ) from exc
+        with _captured_warnings() as warnings, _weasyprint_failures():
+            return self._layout_and_write(job, warnings)
 
     def _layout_and_write(self, job: _Job, warnings: list[str]) -> Rendered:
         """The pages laid out, padded for the binding, then written as a PDF."""
@@ -380,6 +354,26 @@ class _ListHandler(logging.Handler):
         # About the machine's HarfBuzz, not the document: the fallback subsets as well.
         if not message.startswith("Using fontTools instead of HarfBuzz-Subset"):
             self.sink.append(message)
+
+
+@contextmanager
+def _weasyprint_failures() -> Iterator[None]:
+    """WeasyPrint's failures said as bippdf's errors: a read the sandbox refused, or a
+    failure inside WeasyPrint (it raises plain exceptions)."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        yield
+    except FatalURLFetchingError as refusal:
+        raise BuildError(
+            f"lecture refusée : {refusal}",
+            hint="un numéro ne peut utiliser que ses propres fichiers",
+        ) from None
+    except Exception as exc:
+        raise BuildError(
+            f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",
+            hint="relancez avec --debug pour voir la trace, et signalez le problème",
+        ) from exc
 
 
 @contextmanager
