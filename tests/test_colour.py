@@ -10,7 +10,8 @@ import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 
-from bippdf.check.inks import heaviest_pixel, read_inks
+from bippdf.check.inks import read_inks
+from bippdf.check.separation import heaviest_pixel
 from bippdf.colour import PROFILE, palette_css, read_palette, separate
 from bippdf.errors import BuildError
 from bippdf.resources import styles_dir

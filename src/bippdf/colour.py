@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .check.inks import heaviest_pixel
+from .check.separation import heaviest_pixel
 from .contract import INK_LIMIT
 from .errors import BuildError
 from .resources import styles_dir

@@ -12,15 +12,14 @@ outside the bleed are drawn in.
 
 from __future__ import annotations
 
-import io
-import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+from .contentstream import operations
+from .separation import image_ink, rgb_to_cmyk
 
 # A colour is rich black when its black is at least this and the other three inks add up
 # to more than RICH_BLACK_OTHERS (both as fractions): text in it prints on four plates,
@@ -211,7 +210,7 @@ class _Walker:
         if space is not None:
             self._use("image" if context == "page" else context, space)
             self.inks.heaviest_image = max(
-                self.inks.heaviest_image, _image_ink(x_object, space, self.profile)
+                self.inks.heaviest_image, image_ink(x_object, self.profile)
             )
 
     def _forbidden_in(self, x_object: Any) -> None:
@@ -411,90 +410,8 @@ def _as_cmyk(
     if space.family == "gray" and len(values) == 1:
         return (0.0, 0.0, 0.0, 1 - values[0])
     if space.family == "rgb" and len(values) == 3 and profile is not None:
-        return _rgb_to_cmyk(tuple(round(v * 255) for v in values), profile)
+        return rgb_to_cmyk(tuple(round(v * 255) for v in values), profile)
     return None
-
-
-@lru_cache(maxsize=256)
-def _rgb_to_cmyk(rgb: tuple[int, ...], profile: bytes) -> tuple[float, ...]:
-    from PIL import Image
-
-    pixel = _separate(Image.new("RGB", (1, 1), rgb), profile).getpixel((0, 0))
-    assert isinstance(pixel, tuple)
-    return tuple(v / 255 for v in pixel)
-
-
-def _separate(image: Any, profile: bytes) -> Any:
-    """An RGB or gray image separated to CMYK through ``profile`` (from sRGB)."""
-    from PIL import ImageCms
-
-    transform = _transform(profile, image.mode)
-    return ImageCms.applyTransform(image, transform)
-
-
-@lru_cache(maxsize=4)
-def _transform(profile: bytes, mode: str) -> Any:
-    from PIL import ImageCms
-
-    source = ImageCms.createProfile("sRGB")
-    target = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-    return ImageCms.buildTransform(
-        source,
-        target,
-        "RGB",
-        "CMYK",
-        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
-    )
-
-
-def _image_ink(image: Any, space: Space, profile: bytes | None) -> float:
-    """The total ink of an image's heaviest pixel, in %: CMYK as decoded (with its
-    /Decode), gray as black, RGB through the output profile; 0 when it cannot be read."""
-    try:
-        picture = _decode(image)
-    except Exception:  # an image pypdf cannot decode: the fonts-and-images checks say so
-        return 0.0
-    if picture.mode == "CMYK":
-        return heaviest_pixel(picture)
-    if picture.mode in ("L", "1"):
-        return (255 - float(picture.convert("L").getextrema()[0])) * 100 / 255
-    if profile is None:
-        return 0.0
-    return heaviest_pixel(_separate(picture.convert("RGB"), profile))
-
-
-def heaviest_pixel(picture: Any) -> float:
-    """The total ink of a CMYK image's heaviest pixel, in %."""
-    from PIL import ImageMath
-
-    c, m, y, k = picture.split()
-    total = ImageMath.lambda_eval(lambda b: b["c"] + b["m"] + b["y"] + b["k"], c=c, m=m, y=y, k=k)
-    highest = total.getextrema()[1]
-    assert isinstance(highest, (int, float))
-    return float(highest) * 100 / 255
-
-
-def _decode(image: Any) -> Any:
-    """An image XObject as a Pillow image whose CMYK values are inks, as a viewer shows
-    them (a JPEG's Adobe inversion and the PDF's /Decode both applied)."""
-    from PIL import Image, ImageChops
-
-    filters = image.get("/Filter")
-    filters = [filters] if isinstance(filters, str) else list(filters or [])
-    picture: Image.Image
-    if filters and filters[-1] == "/DCTDecode":
-        picture = Image.open(io.BytesIO(image._data))
-        picture.load()
-        if picture.mode == "CMYK" and "adobe" in picture.info:
-            # Pillow reads an Adobe CMYK JPEG as inverted: get back the raw samples.
-            picture = ImageChops.invert(picture)
-    else:
-        picture = image.decode_as_image()
-    decode = image.get("/Decode")
-    if decode is not None and len(decode) >= 2 and float(decode[0]) > float(decode[1]):
-        picture = ImageChops.invert(picture) if picture.mode != "1" else picture
-    return picture
 
 
 _PATH = {b"m", b"l", b"c", b"v", b"y", b"re"}
@@ -538,118 +455,3 @@ def _bounds(points: list[tuple[float, float]]) -> _Box:
 def _scale(m: tuple[float, ...]) -> float:
     """How much the matrix enlarges (its area's square root)."""
     return float(abs(m[0] * m[3] - m[1] * m[2]) ** 0.5)
-
-
-def pages_with(inks: list[PageInks], kind: str) -> Iterator[int]:
-    """Indexes of the pages using colour for ``kind``."""
-    for index, page in enumerate(inks):
-        if any(k == kind for k, _ in page.uses):
-            yield index
-
-
-# The tokens of a content stream. Only numbers and names are kept as operands (the
-# operators that set colours, matrices and resources take nothing else); strings,
-# arrays and dictionaries are skipped whole, which is what makes this several times
-# faster than a general parser on text-heavy pages.
-_TOKEN = re.compile(
-    rb"""(?:\s+|%[^\r\n]*)
-    | (?P<name>/[^\s/\[\]()<>{}%]*)
-    | (?P<number>[-+]?(?:\d+\.?\d*|\.\d+))
-    | (?P<hex><[0-9A-Fa-f\s]*>)
-    | (?P<open><<|\[)
-    | (?P<close>>>|\])
-    | (?P<string>\()
-    | (?P<word>[^\s/\[\]()<>{}%]+)""",
-    re.X,
-)
-_END_OF_INLINE_IMAGE = re.compile(rb"\sEI(?=[\s]|$)")
-_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-
-
-def operations(data: bytes) -> Iterator[tuple[list[Any], bytes]]:
-    """A content stream's operators with their number and name operands (others are
-    None); an inline image comes as ``([settings], b"INLINE IMAGE")``."""
-    operands: list[Any] = []
-    depth, position, end = 0, 0, len(data)
-    while position < end:
-        match = _TOKEN.match(data, position)
-        if match is None:  # a stray delimiter: skipped, as viewers do
-            position += 1
-            continue
-        position, kind = match.end(), match.lastgroup
-        if kind is None:
-            continue
-        if kind == "string":
-            position = _after_string(data, match.start())
-        elif kind == "open":
-            depth += 1
-            continue
-        elif kind == "close":
-            depth = max(0, depth - 1)
-        if depth:
-            continue
-        if kind == "number":
-            operands.append(float(match[kind]))
-        elif kind == "name":
-            operands.append(_name(match[kind]))
-        elif kind == "word" and match[kind] == b"BI":
-            settings, position = _inline_image(data, position)
-            yield [settings], b"INLINE IMAGE"
-            operands = []
-        elif kind == "word" and match[kind] not in (b"true", b"false", b"null"):
-            yield operands, match[kind]
-            operands = []
-        else:
-            operands.append(None)
-
-
-def _after_string(data: bytes, start: int) -> int:
-    """The position after the literal string opening at ``start`` (parentheses nest)."""
-    depth, position = 0, start
-    while position < len(data):
-        byte = data[position]
-        if byte == 0x5C:  # a backslash escapes the next byte
-            position += 2
-            continue
-        if byte == 0x28:
-            depth += 1
-        elif byte == 0x29:
-            depth -= 1
-            if depth == 0:
-                return position + 1
-        position += 1
-    return position
-
-
-def _name(token: bytes) -> str:
-    return _NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), token).decode("latin-1")
-
-
-def _inline_image(data: bytes, position: int) -> tuple[dict[str, Any], int]:
-    """An inline image's settings (names and numbers) and the position after its EI."""
-    settings: dict[str, Any] = {}
-    key: str | None = None
-    depth = 0
-    while position < len(data):
-        match = _TOKEN.match(data, position)
-        if match is None:
-            position += 1
-            continue
-        position, kind = match.end(), match.lastgroup
-        if kind == "word" and match[kind] == b"ID" and not depth:
-            break
-        if kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        if depth or kind in (None, "open", "close"):
-            if kind == "close" and not depth and key is not None:
-                settings[key], key = None, None
-            continue
-        value = _name(match[kind]) if kind == "name" else match[kind].decode("latin-1")
-        if key is None:
-            key = value
-        else:
-            settings[key], key = value, None
-    found = _END_OF_INLINE_IMAGE.search(data, position + 1)
-    return settings, (found.end() if found else len(data))

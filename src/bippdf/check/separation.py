@@ -1,0 +1,95 @@
+"""How colours and images separate to the four process inks, as a preflight weighs them.
+
+A CMYK image is measured as a viewer decodes it (a JPEG's Adobe inversion and the
+PDF's /Decode both applied), a gray one as black ink, an RGB one through the output
+profile with littleCMS (Pillow's ImageCms), as a RIP would separate it.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=256)
+def rgb_to_cmyk(rgb: tuple[int, ...], profile: bytes) -> tuple[float, ...]:
+    """An sRGB colour (0–255) as the four inks (fractions) the profile separates it to."""
+    from PIL import Image
+
+    pixel = _separate(Image.new("RGB", (1, 1), rgb), profile).getpixel((0, 0))
+    assert isinstance(pixel, tuple)
+    return tuple(v / 255 for v in pixel)
+
+
+def _separate(image: Any, profile: bytes) -> Any:
+    """An RGB or gray image separated to CMYK through ``profile`` (from sRGB)."""
+    from PIL import ImageCms
+
+    transform = _transform(profile, image.mode)
+    return ImageCms.applyTransform(image, transform)
+
+
+@lru_cache(maxsize=4)
+def _transform(profile: bytes, mode: str) -> Any:
+    from PIL import ImageCms
+
+    source = ImageCms.createProfile("sRGB")
+    target = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+    return ImageCms.buildTransform(
+        source,
+        target,
+        "RGB",
+        "CMYK",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+    )
+
+
+def image_ink(image: Any, profile: bytes | None) -> float:
+    """The total ink of an image's heaviest pixel, in %: CMYK as decoded (with its
+    /Decode), gray as black, RGB through the output profile; 0 when it cannot be read."""
+    try:
+        picture = _decode(image)
+    except Exception:  # an image pypdf cannot decode: the fonts-and-images checks say so
+        return 0.0
+    if picture.mode == "CMYK":
+        return heaviest_pixel(picture)
+    if picture.mode in ("L", "1"):
+        return (255 - float(picture.convert("L").getextrema()[0])) * 100 / 255
+    if profile is None:
+        return 0.0
+    return heaviest_pixel(_separate(picture.convert("RGB"), profile))
+
+
+def heaviest_pixel(picture: Any) -> float:
+    """The total ink of a CMYK image's heaviest pixel, in %."""
+    from PIL import ImageMath
+
+    c, m, y, k = picture.split()
+    total = ImageMath.lambda_eval(lambda b: b["c"] + b["m"] + b["y"] + b["k"], c=c, m=m, y=y, k=k)
+    highest = total.getextrema()[1]
+    assert isinstance(highest, (int, float))
+    return float(highest) * 100 / 255
+
+
+def _decode(image: Any) -> Any:
+    """An image XObject as a Pillow image whose CMYK values are inks, as a viewer shows
+    them (a JPEG's Adobe inversion and the PDF's /Decode both applied)."""
+    from PIL import Image, ImageChops
+
+    filters = image.get("/Filter")
+    filters = [filters] if isinstance(filters, str) else list(filters or [])
+    picture: Image.Image
+    if filters and filters[-1] == "/DCTDecode":
+        picture = Image.open(io.BytesIO(image._data))
+        picture.load()
+        if picture.mode == "CMYK" and "adobe" in picture.info:
+            # Pillow reads an Adobe CMYK JPEG as inverted: get back the raw samples.
+            picture = ImageChops.invert(picture)
+    else:
+        picture = image.decode_as_image()
+    decode = image.get("/Decode")
+    if decode is not None and len(decode) >= 2 and float(decode[0]) > float(decode[1]):
+        picture = ImageChops.invert(picture) if picture.mode != "1" else picture
+    return picture
