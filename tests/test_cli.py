@@ -109,7 +109,7 @@ def test_every_command_has_help_with_a_real_example(
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
     assert exit_info.value.code == 0
-    examples = capsys.readouterr().out.split("examples:\n", 1)[1].replace("\\\n", " ")
+    examples = capsys.readouterr().out.split("exemples :\n", 1)[1].replace("\\\n", " ")
     commands = [shlex.split(line) for line in examples.splitlines() if line.startswith("  bippdf ")]
     assert commands and commands[0][:2] == ["bippdf", command]
     for line in commands:  # each example is a command line bippdf accepts

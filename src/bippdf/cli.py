@@ -2,7 +2,8 @@
 
 Errors print one ``erreur : fichier:ligne: message`` line, in French like every
 message an editor reads (``bippdf.messages``), and exit non-zero; the traceback
-is shown only with ``--debug``. The help stays in English.
+is shown only with ``--debug``. The help is French too (``arguments``), and so are the
+sentences of its own (``catalogue``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import messages
+from . import catalogue, messages
 from .arguments import parser
 from .errors import BippdfError, UnreadablePdfError, internal
 from .pipeline import BuildResult, Options
@@ -123,13 +124,12 @@ def _watch(args: argparse.Namespace) -> int:
     def report(done: IssueBuild) -> None:
         if done.error is not None:
             messages.errors(done.error)
-        print(
-            f"surveillance de {args.issue} et de styles/ : chaque enregistrement relance "
-            "la production (Ctrl-C pour arrêter)",
-            flush=True,
-        )
+        print(catalogue.WATCHING.format(issue=args.issue), flush=True)
 
-    watcher.run(report)
+    try:
+        watcher.run(report)
+    except KeyboardInterrupt:  # how watching is meant to end
+        print(catalogue.WATCH_STOPPED, flush=True)
     return 0
 
 

@@ -71,12 +71,15 @@ def test_check_command_exit_codes(
     writer.write(broken)
     assert main(["check", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"{broken}: the PDF has no bookmarks (outline)"
-    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 9 checks, 1 problems in contents"
+    assert out[0] == f"{broken}: le PDF n'a pas de signets"
+    assert (
+        out[-1]
+        == f"{broken}: {issue6.pdf.page_count} pages, 9 vérifications, 1 problème dans sommaire"
+    )
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("pas un PDF")
     assert main(["check", str(not_pdf)]) == 2
-    assert capsys.readouterr().err.startswith(f"erreur : {not_pdf}: cannot read the PDF")
+    assert capsys.readouterr().err.startswith(f"erreur : {not_pdf}: PDF illisible")
     assert main(["check", str(tmp_path / "absent.pdf")]) == 2
 
 

@@ -51,9 +51,9 @@ def check_pdf(
     except Exception as exc:  # a damaged or foreign PDF: said, never a traceback
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UnreadablePdfError(
-            f"cannot read the PDF: {reason}",
+            f"PDF illisible : {reason}",
             path=pdf if isinstance(pdf, Path) else None,
-            hint="give a PDF built by bippdf",
+            hint="donnez un PDF produit par bippdf",
         ) from None
     variant = expected.variant or detect_variant(data)
     linked = variant != "print"  # the print PDF has no links, by design (PDF/X)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..catalogue import CHECK_NAMES, CHECKS_FAIL, CHECKS_HOLD
 from ..contract import LETTER, PageGeometry
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class Problem:
     page: str | None = None
 
     def __str__(self) -> str:
-        """``page 7: what is wrong``, as printed."""
+        """``page 7: ce qui ne va pas``, as printed."""
         return f"page {self.page}: {self.message}" if self.page else self.message
 
 
@@ -66,9 +67,15 @@ class Report:
     def summary(self) -> str:
         """One line: what was checked and how it went."""
         pages = self.checks[0].figures.get("pages", "?")
-        failed = [c.name for c in self.checks if c.status == "fail"]
-        verdict = f"{len(self.problems)} problems in {', '.join(failed)}" if failed else "all hold"
-        return f"{self.pdf}: {pages} pages, {len(self.checks)} checks, {verdict}"
+        failed = [CHECK_NAMES.get(c.name, c.name) for c in self.checks if c.status == "fail"]
+        line = CHECKS_FAIL if failed else CHECKS_HOLD
+        verdict = line.format(
+            pages=pages,
+            checks=_count(len(self.checks), "vérification"),
+            problems=_count(len(self.problems), "problème"),
+            failed=", ".join(failed),
+        )
+        return f"{self.pdf}: {verdict}"
 
     def to_json(self) -> dict[str, Any]:
         """The report as documented in docs/check-report.schema.json."""
@@ -86,6 +93,11 @@ class Report:
                 for check in self.checks
             ],
         }
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 problème``, ``3 problèmes``: French takes the singular below 2."""
+    return f"{number} {noun}{'s' if number > 1 else ''}"
 
 
 @dataclass
