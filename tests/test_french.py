@@ -39,7 +39,7 @@ _CODE = re.compile(
 
 def _words(text: str) -> set[str]:
     """The words of a sentence, less what is code, in lower case."""
-    return {word.lower() for word in re.findall(r"[A-Za-z']+", _CODE.sub(" ", text))}
+    return {word.lower() for word in re.findall(r"[^\W\d_]+", _CODE.sub(" ", text))}
 
 
 def _english(text: str) -> set[str]:
@@ -98,6 +98,7 @@ def test_the_test_finds_english() -> None:
     assert _english("9 checks, all hold") == {"checks", "hold"}
     assert _english("a line runs over its column") == {"line", "runs", "over", "its", "column"}
     assert not _english("le PDF n'a pas de signets (/Outlines) : --variant print")
+    assert not _english("au début, l'un a cette tâche")  # accented words are words
 
 
 def test_the_catalogue_is_french() -> None:

@@ -9,17 +9,22 @@ sentences of its own (``catalogue``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import catalogue, messages
 from .arguments import parser
 from .errors import BippdfError, UnreadablePdfError, internal
 from .pipeline import BuildResult, Options
 from .schedule import IssueBuild, build_issues, find_issues
+
+if TYPE_CHECKING:
+    from .check import Problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -163,13 +168,28 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import expected_of
 
     report = check_pdf(args.pdf, expected_of(args.issue, args.variant))
+    if args.issue is not None and not report.ok:
+        from .pipeline import locate_problems
+
+        locate_problems(report, args.issue)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
+        root = args.issue if args.issue is None or args.issue.is_dir() else args.issue.parent
         for problem in report.problems:
-            print(f"{args.pdf}: {problem}")
+            print(_at_issue(problem, root, args.pdf))
+        for problem in report.warnings:
+            print(f"{messages.WARNING} : {_at_issue(problem, root, args.pdf)}")
         print(report.summary())
     return 0 if report.ok else 1
+
+
+def _at_issue(problem: Problem, root: Path | None, pdf: Path) -> str:
+    """A problem's line: at its article's file and line (named from where the command
+    was run) when it is known, else at the PDF."""
+    if root is None or problem.source is None:
+        return f"{pdf}: {problem}"
+    return str(dataclasses.replace(problem, source=str(root / problem.source)))
 
 
 def _impose(args: argparse.Namespace) -> int:

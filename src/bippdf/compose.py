@@ -151,7 +151,10 @@ def lay_out(issue: Issue, sources: Parsed, geometry: PageGeometry = LETTER) -> C
         if issue.notes == "page":  # each note goes with its first call, to the foot of the page
             _attach_footnotes([lead, body], {note.number: note for note in new_notes})
         contents.append(entry)
-        articles.append(_composed_article(article, entry, (lead, body), renderer, rules))
+        renderer.source = None  # the contents' titles and the notes name no block
+        articles.append(
+            _composed_article(article, entry, (lead, body), renderer, rules, issue.root)
+        )
     _check_anchors(sources, ids)
     notes = numbering.notes
     if notes and issue.notes == "annexe":
@@ -209,18 +212,43 @@ def _composed_article(
     parts: tuple[ParsedArticle | None, ParsedArticle],
     renderer: markdown.BulletinRenderer,
     rules: typography.Rules | None,
+    root: Path,
 ) -> ComposedArticle:
-    """An article numbered and named, its lead and body rendered, for its template."""
+    """An article numbered and named, its lead and body rendered, for its template; each
+    block names its file and line (``data-source``)."""
     lead, body = parts
+    try:
+        file = article.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        file = article.path.name
+    lead_html = None
+    if lead:
+        renderer.source = (file, _lead_line(article))
+        lead_html = Markup(markdown.render(renderer, lead.tokens))
+    renderer.source = (file, article.body_line + 1)
+    body_html = Markup(markdown.render(renderer, body.tokens))
+    renderer.source = None
     return ComposedArticle(
         id=entry.id,
         title=entry.title,
-        lead=Markup(markdown.render(renderer, lead.tokens)) if lead else None,
-        body=Markup(markdown.render(renderer, body.tokens)),
+        lead=lead_html,
+        body=body_html,
         authors=[_typeset_author(a, rules) for a in article.authors if not a.collaboration],
         collaborators=[_typeset_author(a, rules) for a in article.authors if a.collaboration],
         signature=article.signature,
     )
+
+
+_LEAD = re.compile(r"^\s*lead\s*=", re.M)
+
+
+def _lead_line(article: Article) -> int:
+    """The file line of the lead's first line: that of ``lead =``, or the next one when
+    the lead opens a multi-line string there."""
+    line = lint.source_line(article, _LEAD, body=False) or 1
+    opening = article.path.read_text(encoding="utf-8").splitlines()[line - 1 : line]
+    multiline = opening and opening[0].split("=", 1)[-1].strip() in {'"""', "'''"}
+    return line + 1 if multiline else line
 
 
 class _Ids:
@@ -335,6 +363,7 @@ def _name_heading(
     text = markdown.plain_text(token["children"])
     token["attrs"]["id"] = ids.make(text)
     if token["attrs"]["level"] == 2:
+        token["attrs"]["title"] = text  # the bookmark's label: without its note calls
         visible = list(_contents_title(token["children"]))
         entry.children.append(
             Entry(

@@ -23,7 +23,7 @@ from .render import Engine, Rendered
 from .variants import VARIANTS, Selection
 
 if TYPE_CHECKING:
-    from .check import Expectations, Report
+    from .check import Expectations, Problem, Report
     from .compose import Composition
 
 COVER_WIDTH = 600  # pixels: the cover image for the website and social media
@@ -144,6 +144,19 @@ def expected_of(path: Path | None, variant: str | None = None) -> Expectations:
     return expectations(compose(path).composition, variant=variant)
 
 
+def locate_problems(report: Report, path: Path) -> None:
+    """Name the article's file and line of each problem of a checked PDF found at a point,
+    by laying the issue's sources out again as that PDF's variant (only when there is a
+    problem to place: a layout costs seconds)."""
+    from .check.sources import locate
+
+    if not any(p.at for check in report.checks for p in check.problems + check.warnings):
+        return
+    variant = report.checks[-1].name if report.checks[-1].name in VARIANTS else "web"
+    rendered = _render(compose(path), variant, Engine())
+    locate(report.checks, rendered.sources)
+
+
 def make_variant(
     composed: Composed,
     variant: str,
@@ -235,17 +248,47 @@ def _verify(
     from .compose import expectations
 
     expected = expectations(composed.composition, rendered.warnings, variant=variant)
+    expected.sources = rendered.sources
     report = check_pdf(rendered.pdf, expected, name=str(target), workers=readers)
     if not report.ok:
         problems = [str(problem) for problem in report.problems]
         more = f" (et {len(problems) - 5} autres)" if len(problems) > 5 else ""
+        # Said one by one, each where it comes from, the same line once, then in short.
+        faults = list({str(f): f for f in map(_fault_of(composed.issue), report.problems)}.values())
+        hint = (
+            "rien n'a été écrit; pour voir tous les problèmes, produisez-le avec "
+            "--no-check puis lancez bippdf check sur le PDF"
+        )
+        verdict = f"le PDF ne passe pas ses vérifications : {len(problems)} problème" + (
+            "s" if len(problems) > 1 else ""
+        )
         raise CheckError(
             "le PDF ne passe pas ses vérifications : " + "; ".join(problems[:5]) + more,
             path=composed.issue.source,
-            hint="rien n'a été écrit; pour voir tous les problèmes, produisez-le avec "
-            "--no-check puis lancez bippdf check sur le PDF",
+            hint=hint,
+            faults=[
+                *faults[:MAX_FAULTS],
+                CheckError(verdict, path=composed.issue.source, hint=hint),
+            ],
         )
     return report
+
+
+MAX_FAULTS = 20  # the problems of a refused PDF said one by one; bippdf check says all
+
+
+def _fault_of(issue: source.Issue) -> Callable[[Problem], CheckError]:
+    """A problem of the PDF as an error at its article's file and line when the layout
+    told it, else at the issue's file."""
+
+    def fault(problem: Problem) -> CheckError:
+        message = f"page {problem.page}: {problem.message}" if problem.page else problem.message
+        if problem.source:
+            file, _, line = problem.source.rpartition(":")
+            return CheckError(message, path=issue.root / file, line=int(line), hint=problem.hint)
+        return CheckError(message, path=issue.source, hint=problem.hint)
+
+    return fault
 
 
 def _cover(issue: source.Issue, pdf: bytes, build_dir: Path) -> Made:

@@ -38,8 +38,8 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
     assert figures["pages"]["pages"] == issue6.pdf.page_count
     assert figures["notes"]["calls"] == figures["notes"]["notes"] == 31
     # The print PDF has no links: what needs them is said, not silently passed.
-    assert figures["notes"]["links"].startswith("none (print)")
-    assert figures["contents"]["links"].startswith("none (print)")
+    assert figures["notes"]["links"].startswith("aucun (impression)")
+    assert figures["contents"]["links"].startswith("aucun (impression)")
     assert figures["print"]["annotations"] == 0
     assert figures["contents"]["entries"] == figures["contents"]["bookmarks"] == 31
 

@@ -52,7 +52,7 @@ def test_annexe_last_page_dropped(issue6: BuiltIssue) -> None:
     problems = problems_in(report, "notes")
     call_31 = issue6.pdf.page_labels[issue6.pdf.page_of("appel-31")]
     assert f"page {call_31}: la note 31 est appelée mais n'est pas dans l'Annexe" in problems
-    assert any(p.endswith("the sources 31") for p in problems)
+    assert any(p.endswith("les sources 31") for p in problems)
     assert problems_in(report, "pages"), "the following page now prints the wrong folio"
 
 
@@ -65,8 +65,8 @@ def test_note_without_back_link(small_issue: Path) -> None:
         ),
     )
     assert problems_in(report, "notes") == [
-        "page 5: note 2 does not link back to its call",
-        "l'Annexe a 1 notes, les sources 2",
+        "page 5: la note 2 ne renvoie pas à son appel",
+        "l'Annexe a 1 note, les sources 2",
     ]
 
 

@@ -382,7 +382,7 @@ def test_heavy_colour_caught(issue6: BuiltIssue) -> None:
         _draw(writer, _PAGE, b"0.9 0.8 0.7 0.95 k 100 100 50 50 re f")
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "page 6: une couleur porte 335 % d'encre; la limite est 300 %"
+        "page 6: une couleur porte 335 % d'encre ; la limite est 300 %"
     ]
 
 
@@ -393,7 +393,7 @@ def test_heavy_image_caught(issue6: BuiltIssue) -> None:
         _draw(writer, _PAGE, b"0.4 0 0 0.4 100 100 cm /Fault Do", XObject=image)
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "page 6: une image porte jusqu'à 350 % d'encre; la limite est 300 %"
+        "page 6: une image porte jusqu'à 350 % d'encre ; la limite est 300 %"
     ]
 
 
@@ -416,7 +416,7 @@ def test_heavy_image_found_through_a_form(issue6: BuiltIssue) -> None:
         _draw(writer, _PAGE, b"1 0 0 1 100 100 cm /FaultForm Do", XObject=forms)
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "page 6: une image porte jusqu'à 400 % d'encre; la limite est 300 %"
+        "page 6: une image porte jusqu'à 400 % d'encre ; la limite est 300 %"
     ]
 
 

@@ -20,6 +20,7 @@ from .notes import check_notes
 from .prepress import check_print
 from .readback import PdfReadback, read_pdf
 from .report import TOLERANCE, CheckResult, Expectations, Problem, Report
+from .sources import locate
 from .structure import check_contents, check_links, check_metadata, check_pages
 from .typesetting import check_fonts, check_layout, check_overflow
 
@@ -71,6 +72,7 @@ def check_pdf(
         checks.append(check_print(data, expected.geometry))
     elif variant == "web":
         checks.append(check_web(data))
+    locate(checks, expected.sources)
     return Report(pdf=label, checks=checks)
 
 

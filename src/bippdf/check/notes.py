@@ -50,9 +50,7 @@ def check_notes(pdf: PdfReadback, expected: Expectations, *, linked: bool = True
             )
         )
     if expected.notes is not None and len(note_pages) != expected.notes:
-        result.problems.append(
-            Problem(f"l'Annexe a {len(note_pages)} notes, les sources {expected.notes}")
-        )
+        result.problems.append(Problem(_annexe_count(len(note_pages), expected.notes)))
     return result
 
 
@@ -235,7 +233,10 @@ def _check_destinations(pdf: PdfReadback, expected: Expectations) -> CheckResult
                 )
             )
     if expected.notes is not None and len(notes) != expected.notes:
-        result.problems.append(
-            Problem(f"l'Annexe a {len(notes)} notes, les sources {expected.notes}")
-        )
+        result.problems.append(Problem(_annexe_count(len(notes), expected.notes)))
     return result
+
+
+def _annexe_count(found: int, expected: int) -> str:
+    """``l'Annexe a 1 note, les sources 2``."""
+    return f"l'Annexe a {found} note{'s' if found > 1 else ''}, les sources {expected}"

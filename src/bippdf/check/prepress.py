@@ -6,6 +6,7 @@ the limit), as a printer's PDF/X-4 preflight would refuse them."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from ..contract import INK_LIMIT, PageGeometry
@@ -255,10 +256,21 @@ def _check_images(pdf: PdfReadback, index: int, result: CheckResult) -> None:
             f"une image de {picture.pixels[0]} × "
             f"{picture.pixels[1]} px est imprimée à {ppi:.0f} ppp"
         )
+        left, bottom, right, top = picture.box
+        at = (index, (left + right) / 2, (bottom + top) / 2)
         if ppi < MIN_PPI:
-            result.problems.append(Problem(f"{message} ; il en faut {MIN_PPI} au moins", where))
+            wanted = math.ceil(picture.pixels[0] * MIN_PPI / ppi)
+            result.problems.append(
+                Problem(
+                    f"{message} ; il en faut {MIN_PPI} au moins",
+                    where,
+                    at=at,
+                    hint=f"fournissez-la en {wanted} px de large au moins, ou imprimez-la "
+                    "plus petite",
+                )
+            )
         elif ppi < GOOD_PPI - 0.5:
-            result.warnings.append(Problem(f"{message} ; {GOOD_PPI} vaut mieux", where))
+            result.warnings.append(Problem(f"{message} ; {GOOD_PPI} vaut mieux", where, at=at))
 
 
 # The colour spaces PDF/X-4 allows under a CMYK output intent that print on the four

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..catalogue import CHECK_NAMES, CHECKS_FAIL, CHECKS_HOLD
-from ..contract import LETTER, PageGeometry
+from ..contract import LETTER, PageGeometry, SourceBox
 
 if TYPE_CHECKING:
     from .readback import PdfReadback
@@ -17,14 +17,34 @@ TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 
 @dataclass
 class Problem:
-    """One thing wrong, on a page (its printed label) when there is one."""
+    """One thing wrong, on a page (its printed label) when there is one.
+
+    ``at`` is the point it was found at (page index, then x and y in points from the
+    trim corner); when the build tells where each block of the articles was laid out,
+    ``source`` names the block's file and line (``articles/x.md:12``) and ``hint``
+    what to do about it (``check.sources``)."""
 
     message: str
     page: str | None = None
+    at: tuple[int, float, float] | None = field(default=None, compare=False, repr=False)
+    source: str | None = None
+    hint: str | None = None
 
     def __str__(self) -> str:
-        """``page 7: ce qui ne va pas``, as printed."""
-        return f"page {self.page}: {self.message}" if self.page else self.message
+        """``articles/x.md:12: page 7: ce qui ne va pas (que faire)``, as far as known."""
+        text = f"page {self.page}: {self.message}" if self.page else self.message
+        if self.source:
+            text = f"{self.source}: {text}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def to_json(self) -> dict[str, Any]:
+        """As the JSON report gives it: its source and hint only when known."""
+        found: dict[str, Any] = {"page": self.page, "message": self.message}
+        if self.source:
+            found["source"] = self.source
+        if self.hint:
+            found["hint"] = self.hint
+        return found
 
 
 @dataclass
@@ -87,8 +107,8 @@ class Report:
                     "name": check.name,
                     "status": check.status,
                     "figures": check.figures,
-                    "problems": [{"page": p.page, "message": p.message} for p in check.problems],
-                    "warnings": [{"page": p.page, "message": p.message} for p in check.warnings],
+                    "problems": [p.to_json() for p in check.problems],
+                    "warnings": [p.to_json() for p in check.warnings],
                 }
                 for check in self.checks
             ],
@@ -110,6 +130,7 @@ class Expectations:
     geometry: PageGeometry = LETTER
     warnings: list[str] = field(default_factory=list)  # what WeasyPrint said while rendering
     variant: str | None = None  # "print" or "web"; None: as the PDF shows itself
+    sources: list[SourceBox] = field(default_factory=list)  # where the build laid out blocks
 
 
 def page_label(pdf: PdfReadback, page: int | None) -> str | None:

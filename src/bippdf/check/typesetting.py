@@ -78,12 +78,24 @@ def check_overflow(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
                         f"une image sort de la zone de texte ({box[0]:.0f}–{box[2]:.0f} pt "
                         f"en largeur, zone de texte {left:.0f}–{right:.0f} pt)",
                         page_label(pdf, index),
+                        at=(index, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
                     )
                 )
     for index, text in enumerate(pdf.outside):
         if index > 0 and text:
+            left, _, right, _ = geometry.text_block_pt(index)
+            out = (
+                line
+                for line in pdf.lines[index]
+                if line.left < left - TOLERANCE or line.right > right + TOLERANCE
+            )
+            line = next(out, None)
             result.problems.append(
-                Problem(f"texte hors de la zone de texte : « {text[:60]} »", page_label(pdf, index))
+                Problem(
+                    f"texte hors de la zone de texte : « {text[:60]} »",
+                    page_label(pdf, index),
+                    at=(index, line.left + 1, line.middle) if line else None,
+                )
             )
     return result
 
@@ -134,7 +146,11 @@ def _check_columns(
         for line in overruns:
             counts["overruns"] += 1
             result.problems.append(
-                Problem(f"une ligne déborde de sa colonne : « {line.text[:50]} »", where)
+                Problem(
+                    f"une ligne déborde de sa colonne : « {line.text[:50]} »",
+                    where,
+                    at=(index, line.left + 1, line.middle),
+                )
             )
         for column_lines, (_, column_right) in zip(
             columns, geometry.columns_pt(index), strict=True
@@ -150,6 +166,7 @@ def _check_columns(
                         f"ligne orpheline : la première ligne d'un paragraphe est seule en bas "
                         f"de colonne : « {body[-1].text[:40]} »",
                         where,
+                        at=(index, body[-1].left + 1, body[-1].middle),
                     )
                 )
             if previous and _is_widow(body, column_lines, column_right, previous, size):
@@ -159,6 +176,7 @@ def _check_columns(
                         f"ligne veuve : la dernière ligne d'un paragraphe est seule en haut "
                         f"de colonne : « {body[0].text[:40]} »",
                         where,
+                        at=(index, body[0].left + 1, body[0].middle),
                     )
                 )
             previous = body
@@ -212,6 +230,7 @@ def _check_headings(
                         f"l'intertitre « {title} » finit sa colonne, suivi de "
                         f"{len(after)} ligne{'s' if len(after) > 1 else ''}",
                         page_label(pdf, page),
+                        at=(page, heading[0].left + 1, heading[0].middle),
                     )
                 )
             break
