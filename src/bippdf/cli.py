@@ -156,6 +156,8 @@ def _import(args: argparse.Namespace) -> int:
 
 def _progress(issue: Path, result: BuildResult) -> None:
     """A line as each file is written, after what its build had to say."""
+    for location, text in result.source_warnings:  # what may not print as meant
+        messages.warning(text, location=location)
     for warning in result.warnings:  # WeasyPrint's, in its own words
         messages.warning(f"WeasyPrint : {warning}", location=str(issue))
     for problem in result.check_warnings:  # said again when the file is up to date
@@ -168,6 +170,11 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import expected_of
 
     report = check_pdf(args.pdf, expected_of(args.issue, args.variant))
+    said: list[list[str]] = []
+    if args.issue is not None:
+        from .pipeline import compose, said_of
+
+        said = said_of(compose(args.issue).composition.warnings)
     if args.issue is not None and not report.ok:
         from .pipeline import locate_problems
 
@@ -180,6 +187,8 @@ def _check(args: argparse.Namespace) -> int:
             print(_at_issue(problem, root, args.pdf))
         for problem in report.warnings:
             print(f"{messages.WARNING} : {_at_issue(problem, root, args.pdf)}")
+        for location, text in said:
+            print(messages.fault_line(messages.WARNING, text, location=location))
         print(report.summary())
     return 0 if report.ok else 1
 

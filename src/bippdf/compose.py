@@ -22,7 +22,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 from PIL import Image
 
-from . import lint, markdown, sandbox, typography
+from . import lint, markdown, paste, sandbox, typography
 from .contract import (
     ANNEXE_ID,
     CALL_ID,
@@ -85,6 +85,7 @@ class Composition:
     notes: list[Note]
     metadata: dict[str, str]  # Title, Author, Subject, Lang, as written into the PDF
     resources: list[Path] = field(default_factory=list)  # the issue's files its pages show
+    warnings: list[SourceError] = field(default_factory=list)  # said at every build
 
 
 Parsed = list[tuple[Article, ParsedArticle | None, ParsedArticle]]  # each article's lead, body
@@ -98,16 +99,27 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
 
 
 def parse(issue: Issue) -> Parsed:
-    """Each article's lead and body, parsed to Markdown tokens."""
+    """Each article's lead and body, parsed to Markdown tokens; what a paste from Word
+    left in them read as meant (lists) or warned of (``body.warnings``)."""
     md = markdown.create_markdown()
-    return [
-        (
-            article,
-            markdown.parse(md, article.lead) if article.lead else None,
-            markdown.parse(md, article.body),
-        )
-        for article in issue.articles
-    ]
+    parsed: Parsed = []
+    for article in issue.articles:
+        text, pasted = paste.clean(article.body)
+        body = markdown.parse(md, text)
+        lead = markdown.parse(md, article.lead) if article.lead else None
+        found = [(article.body_line + p.line, p) for p in pasted]
+        left_open = paste.unclosed_emphasis(body.tokens, text)
+        found += [(article.body_line + p.line, p) for p in left_open]
+        if lead is not None and article.lead is not None:
+            first = _lead_line(article)
+            left_open = paste.unclosed_emphasis(lead.tokens, article.lead)
+            found += [(first + p.line - 1, p) for p in left_open]
+        body.warnings = [
+            SourceError(p.message, path=article.path, line=line, hint=p.hint)
+            for line, p in sorted(found, key=lambda item: item[0])
+        ]
+        parsed.append((article, lead, body))
+    return parsed
 
 
 def refuse_faults(issue: Issue, parsed: Parsed) -> None:
@@ -179,7 +191,8 @@ def lay_out(issue: Issue, sources: Parsed, geometry: PageGeometry = LETTER) -> C
         "Subject": meta["subject"],
         "Lang": issue.language,
     }
-    return Composition(html, contents, notes, metadata, list(dict.fromkeys(resources)))
+    warnings = [warning for _, _, body in sources for warning in body.warnings]
+    return Composition(html, contents, notes, metadata, list(dict.fromkeys(resources)), warnings)
 
 
 def expectations(

@@ -60,6 +60,7 @@ class ParsedArticle:
 
     tokens: list[Token]
     definitions: dict[str, list[NoteDefinition]] = field(default_factory=dict)
+    warnings: list[Any] = field(default_factory=list)  # what compose warns of (SourceError)
 
 
 def parse_note_call(inline: InlineParser, m: Match[str], state: InlineState) -> int:

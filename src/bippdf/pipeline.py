@@ -65,6 +65,9 @@ class BuildResult:
     phases: dict[str, float] = field(default_factory=dict)
     cached: bool = False  # up to date: nothing changed since it was built
     check_warnings: list[str] = field(default_factory=list)  # kept by the cache, said again
+    # What the sources hold that may not print as meant ([location, message] pairs), on
+    # the first file of an issue only: said at every build, from the cache too.
+    source_warnings: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -193,6 +196,7 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     for result, _ in files:
         result.phases = {**composed.phases, **result.phases}
     files[0][0].seconds = time.perf_counter() - composed.started  # and loading, composing
+    files[0][0].source_warnings = said_of(composed.composition.warnings)
     if options.cover:
         files.append(_cover(composed.issue, files[-1][1], options.build_dir))
     if options.html_output is not None:
@@ -200,6 +204,12 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     for result, data in files:
         write_file(result.output, data)
     return [result for result, _ in files]
+
+
+def said_of(warnings: Iterable[BippdfError]) -> list[list[str]]:
+    """Warnings of the sources as [location, message (hint)] pairs, each said once."""
+    said = [[w.location, f"{w.message} ({w.hint})" if w.hint else w.message] for w in warnings]
+    return [list(pair) for pair in dict.fromkeys(tuple(pair) for pair in said)]
 
 
 def default_output(issue: source.Issue, build_dir: Path, variant: str = "print") -> Path:
