@@ -129,7 +129,7 @@ def test_import_writes_an_issue_and_lists_what_to_check_with_its_line(
         captured.out.splitlines()[0]
         == f"{folder}: 11 articles, 31 notes, 6 points à vérifier à la main"
     )
-    assert captured.out.splitlines()[1] == f"ensuite : bippdf build {folder}"
+    assert captured.out.splitlines()[1] == f"ensuite : make pdf ISSUE={folder}"
     warnings = captured.err.splitlines()
     assert len(warnings) == 6
     assert warnings[0].startswith(f"avertissement : {legacy}:109: image absente")

@@ -55,7 +55,8 @@ def test_an_emphasis_left_open_is_found_at_its_line() -> None:
 
 def test_the_composition_carries_the_warnings_at_the_file_s_lines(tmp_path: Path) -> None:
     body = "Les étapes :\n\n•\tPremière\n•\tDeuxième\n\nUn **gras sans fin.\n"
-    root = write_issue(tmp_path, {"01-a.md": article("A", body, 'lead = "Un *chapeau."\n')})
+    lead = 'lead = "Un *chapeau."\n'
+    root = write_issue(tmp_path, {"01-a.md": article("A", body, lead)}, issn='"1234-5678"')
     composition = compose(load_issue(root))
     assert "<ul" in composition.html and "<li>Première</li>" in composition.html
     assert [(w.path.name, w.line, w.message[:12]) for w in composition.warnings] == [
@@ -70,7 +71,7 @@ def test_warnings_are_said_at_every_build_and_by_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = "Un “rapport” de 10\u00a0\u00a0%.\n\n•\tPremière\n•\tDeuxième\n\nUn **gras sans fin.\n"
-    write_issue(tmp_path / "issue", {"01-a.md": article("A", body)})
+    write_issue(tmp_path / "issue", {"01-a.md": article("A", body)}, issn='"1234-5678"')
     monkeypatch.chdir(tmp_path)
     article_file = Path("issue", "articles", "01-a.md")
     expected = [
@@ -85,3 +86,12 @@ def test_warnings_are_said_at_every_build_and_by_check(
     assert main(["check", str(pdf), "--issue", "issue"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [line[: len(start)] for line, start in zip(out, expected, strict=False)] == expected
+
+
+def test_an_issue_without_issn_is_said(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Texte.\n")}, issn='""')
+    (warning,) = compose(load_issue(root)).warnings
+    assert (warning.location, warning.message) == (
+        f"{root / 'issue.toml'}:6",
+        "aucun ISSN : le colophon n'en porte pas",
+    )

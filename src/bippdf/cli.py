@@ -95,8 +95,10 @@ def _new(args: argparse.Namespace) -> int:
     theme = args.theme or _ask("Thème du numéro : ", "--theme")
     made = new_issue(args.issues_dir, date=parse_date(date), theme=theme, number=args.number)
     origin = f", à partir de {made.previous}" if made.previous else ""
+    for warning in made.warnings:
+        messages.warning(warning, location=str(made.folder / "issue.toml"))
     messages.done(made.folder, f"numéro {made.number}{origin}")
-    print(f"ensuite : modifiez {made.example}, puis lancez bippdf build {made.folder}")
+    print(f"ensuite : modifiez {made.example}, puis lancez make watch ISSUE={made.folder}")
     return 0
 
 
@@ -150,7 +152,7 @@ def _import(args: argparse.Namespace) -> int:
         f"{messages.count(len(report.articles), 'article')}, "
         f"{messages.count(report.notes, 'note')}, {to_check} à vérifier à la main",
     )
-    print(f"ensuite : bippdf build {report.folder}")
+    print(f"ensuite : make pdf ISSUE={report.folder}")
     return 0
 
 

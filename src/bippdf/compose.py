@@ -36,7 +36,8 @@ from .contract import (
 )
 from .errors import SourceError, SourceErrors
 from .markdown import ParsedArticle, Token
-from .source import Article, Author, Issue
+from .source import ISSUE_FILE, Article, Author, Issue
+from .sourcefile import key_line
 
 if TYPE_CHECKING:
     from .check import Expectations
@@ -111,7 +112,7 @@ def parse(issue: Issue) -> Parsed:
         left_open = paste.unclosed_emphasis(body.tokens, text)
         found += [(article.body_line + p.line, p) for p in left_open]
         if lead is not None and article.lead is not None:
-            first = _lead_line(article)
+            first = lint.lead_line(article)
             left_open = paste.unclosed_emphasis(lead.tokens, article.lead)
             found += [(first + p.line - 1, p) for p in left_open]
         body.warnings = [
@@ -124,7 +125,7 @@ def parse(issue: Issue) -> Parsed:
 
 def refuse_faults(issue: Issue, parsed: Parsed) -> None:
     """Stop on the faults lint finds in the articles, all of them at once."""
-    errors = lint.lint(issue, parsed)
+    errors = [*issue.faults, *lint.lint(issue, parsed)]
     if errors:
         raise SourceErrors(errors) if len(errors) > 1 else errors[0]
 
@@ -191,8 +192,23 @@ def lay_out(issue: Issue, sources: Parsed, geometry: PageGeometry = LETTER) -> C
         "Subject": meta["subject"],
         "Lang": issue.language,
     }
-    warnings = [warning for _, _, body in sources for warning in body.warnings]
+    warnings = _issue_warnings(issue) + [w for _, _, body in sources for w in body.warnings]
     return Composition(html, contents, notes, metadata, list(dict.fromkeys(resources)), warnings)
+
+
+def _issue_warnings(issue: Issue) -> list[SourceError]:
+    """What issue.toml holds that may not be meant: no ISSN, which the colophon omits."""
+    if issue.source.name != ISSUE_FILE or issue.issn:
+        return []
+    text = issue.source.read_text(encoding="utf-8")
+    return [
+        SourceError(
+            "aucun ISSN : le colophon n'en porte pas",
+            path=issue.source,
+            line=key_line(text, "issn"),
+            hint='écrivez-le dans issue.toml : issn = "1234-5678"',
+        )
+    ]
 
 
 def expectations(
@@ -236,7 +252,7 @@ def _composed_article(
         file = article.path.name
     lead_html = None
     if lead:
-        renderer.source = (file, _lead_line(article))
+        renderer.source = (file, lint.lead_line(article))
         lead_html = Markup(markdown.render(renderer, lead.tokens))
     renderer.source = (file, article.body_line + 1)
     body_html = Markup(markdown.render(renderer, body.tokens))
@@ -250,18 +266,6 @@ def _composed_article(
         collaborators=[_typeset_author(a, rules) for a in article.authors if a.collaboration],
         signature=article.signature,
     )
-
-
-_LEAD = re.compile(r"^\s*lead\s*=", re.M)
-
-
-def _lead_line(article: Article) -> int:
-    """The file line of the lead's first line: that of ``lead =``, or the next one when
-    the lead opens a multi-line string there."""
-    line = lint.source_line(article, _LEAD, body=False) or 1
-    opening = article.path.read_text(encoding="utf-8").splitlines()[line - 1 : line]
-    multiline = opening and opening[0].split("=", 1)[-1].strip() in {'"""', "'''"}
-    return line + 1 if multiline else line
 
 
 class _Ids:
@@ -340,6 +344,7 @@ def _check_anchors(
     """Every ``#id`` link goes to a heading of the issue (ids exist once all are named)."""
     errors = []
     for article, lead, body in sources:
+        lines = lint.Lines(article, body, lead)
         for token in markdown.article_tokens(body, lead):
             url = token.get("attrs", {}).get("url", "") if token["type"] == "link" else ""
             target = url[1:]
@@ -348,7 +353,7 @@ def _check_anchors(
                     SourceError(
                         f"le lien vers « {url} » ne mène à aucun intertitre du numéro",
                         path=article.path,
-                        line=lint.source_line(article, re.compile(re.escape(f"]({url})"))),
+                        line=lines.of(token),
                         hint="donnez l'id d'un intertitre : son texte en minuscules, sans "
                         "accents, les mots reliés par des traits d'union",
                     )

@@ -400,6 +400,29 @@ def render(renderer: BulletinRenderer, tokens: list[Token]) -> str:
     return renderer(tokens, BlockState())
 
 
+def token_lines(tokens: list[Token]) -> dict[int, int]:
+    """The line of every token (by ``id``), from the parser's: a block's own, an inline
+    token's that of its block plus the line breaks before it in the block."""
+    lines: dict[int, int] = {}
+    _lines_of(tokens, 1, lines)
+    return lines
+
+
+def _lines_of(tokens: list[Token], line: int, lines: dict[int, int]) -> int:
+    """Give these tokens their lines, from ``line``; return the line after the last."""
+    for token in tokens:
+        line = token.get("line", line)
+        lines[id(token)] = line
+        if "children" in token:
+            inner = _lines_of(token["children"], line, lines)
+            line = line if "line" in token else inner  # a block's end says nothing
+        if token["type"] in {"softbreak", "linebreak"}:
+            line += 1
+        elif token["type"] in {"inline_html", "text"}:
+            line += token.get("raw", "").count("\n")
+    return line
+
+
 def walk(tokens: list[Token]) -> Iterator[Token]:
     """Every token, depth first, in reading order."""
     for token in tokens:

@@ -126,7 +126,7 @@ def compose(path: Path) -> Composed:
     from . import compose as composer  # jinja2, babel, mistune: not needed to check a PDF
 
     started = time.perf_counter()
-    issue = source.load_issue(path)
+    issue = source.load_issue(path, keep_going=True)  # every article's faults said at once
     loaded = time.perf_counter()
     parsed = composer.parse(issue)
     composer.refuse_faults(issue, parsed)
