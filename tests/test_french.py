@@ -151,3 +151,32 @@ def test_the_report_summary_is_french() -> None:
         ],
     )
     assert failed.summary() == "x.pdf: 4 pages, 2 vérifications, 1 problème dans mise en page"
+
+
+@pytest.mark.pdf
+def test_ctrl_c_stops_watch_in_french(tmp_path: Path) -> None:
+    """watchfiles says « KeyboardInterrupt caught, stopping watch » on its own; bippdf
+    says it, in French."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from .conftest import article, write_issue
+
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    command = [sys.executable, "-m", "bippdf", "watch", str(root), "--variant", "web"]
+    command += ["--build-dir", str(tmp_path / "build")]
+    env = {**os.environ, "NO_COLOR": "1"}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as watch:
+        assert watch.stdout is not None
+        for line in watch.stdout:  # the first build is done: watching
+            if line.startswith("surveillance de "):
+                break
+        watch.send_signal(signal.SIGINT)
+        out, err = watch.communicate(timeout=60)
+    assert watch.returncode == 0
+    assert out.strip().splitlines()[-1] == "surveillance arrêtée (Ctrl-C)"
+    assert _english(err) == set(), err

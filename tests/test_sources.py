@@ -99,9 +99,11 @@ def test_the_composed_html_names_each_block_s_file_and_line(tmp_path: Path) -> N
 
 
 FILLER = "Du texte courant pour remplir les colonnes de la page. " * 30
+# Word's numbered paragraphs, indented by a tab without a bullet that says "list": a
+# code block, whose lines do not break.
 WORD_LIST = (
-    "\t•\tPremière étape d'une liste collée de Word, assez longue pour déborder de la "
-    "colonne sans aucun doute possible.\n\t•\tDeuxième étape.\n"
+    "\tÉtape 1 : première étape d'une liste collée de Word, assez longue pour déborder de "
+    "la colonne sans aucun doute possible.\n\tÉtape 2 : deuxième étape.\n"
 )
 WIDE_TABLE = (
     "| Région | Population | Superficie | Densité | Municipalités | Corps de police | Total |\n"
@@ -120,9 +122,9 @@ def faulty_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"{FILLER}\n\nLes étapes :\n\n{WORD_LIST}\n{FILLER}\n\n{WIDE_TABLE}\n{FILLER}\n\n"
         f"![Une photo](../images/petite.jpg)\n\n{FILLER}\n"
     )
-    write_issue(root, {"01-a.md": article("Un article", body)})
+    write_issue(root, {"01-a.md": article("Un article", body)}, issn='"1234-5678"')
     lines = (root / "articles" / "01-a.md").read_text(encoding="utf-8").splitlines()
-    assert (lines[8][:2], lines[13][:8], lines[19][:7]) == ("\t•", "| Région", "![Une p")
+    assert (lines[8][:2], lines[13][:8], lines[19][:7]) == ("\tÉ", "| Région", "![Une p")
     (root / "images").mkdir()
     Image.new("RGB", (300, 200), (90, 120, 160)).save(root / "images" / "petite.jpg")
     return root

@@ -72,9 +72,6 @@ WATCHING = (
 )
 WATCH_STOPPED = "surveillance arrêtée (Ctrl-C)"
 
-# What the parent of a check's second process says when that process dies.
-READER_DIED = "le processus qui lisait la moitié des pages s'est arrêté"
-
 
 def argparse_text(message: str) -> str:
     """argparse's sentence in French (as gettext would give it); unknown ones as they are."""

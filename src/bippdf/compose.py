@@ -381,7 +381,8 @@ def _name_heading(
     text = markdown.plain_text(token["children"])
     token["attrs"]["id"] = ids.make(text)
     if token["attrs"]["level"] == 2:
-        token["attrs"]["title"] = text  # the bookmark's label: without its note calls
+        if any(child["type"] == "note_ref" for child in markdown.walk(token["children"])):
+            token["attrs"]["title"] = text  # the bookmark's label: without its note calls
         visible = list(_contents_title(token["children"]))
         entry.children.append(
             Entry(

@@ -26,7 +26,6 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject
 
-from ..catalogue import READER_DIED
 from ..contract import LETTER, PageGeometry
 from .inks import PageInks, read_inks
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
@@ -293,7 +292,7 @@ def _in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable
         """Wait for the child's result; raise its exception if it failed."""
         payload = stream.read()
         if not payload:
-            raise RuntimeError(READER_DIED)
+            raise RuntimeError("le processus qui lisait la moitié des pages s'est arrêté")
         ok, value = pickle.loads(payload)
         if not ok:
             raise value
