@@ -216,7 +216,7 @@ def test_an_up_to_date_build_says_its_warnings_again(
     args = ["build", str(issue), "--variant", "print", "--build-dir", str(tmp_path / "b")]
     assert main(args) == 0
     first = capsys.readouterr()
-    assert "278 ppi" in first.err  # 900 px across a column
+    assert "278 ppp" in first.err  # 900 px across a column
     assert main(args) == 0
     again = capsys.readouterr()
     assert "à jour" in again.out and again.err == first.err

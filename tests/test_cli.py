@@ -94,7 +94,7 @@ def test_several_issues_go_on_after_a_failure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bad = write_issue(tmp_path / "bad", {"01-a.md": article("A", "Appel[^x].\n")})
-    good = write_issue(tmp_path / "good", {"01-a.md": article("A", "Texte.\n")})
+    good = write_issue(tmp_path / "good", {"01-a.md": article("A", "Texte.\n")}, issn='"1"')
     monkeypatch.chdir(tmp_path)
     assert main(["build", str(bad), str(good)]) == 1
     captured = capsys.readouterr()
@@ -109,7 +109,7 @@ def test_every_command_has_help_with_a_real_example(
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
     assert exit_info.value.code == 0
-    examples = capsys.readouterr().out.split("examples:\n", 1)[1].replace("\\\n", " ")
+    examples = capsys.readouterr().out.split("exemples :\n", 1)[1].replace("\\\n", " ")
     commands = [shlex.split(line) for line in examples.splitlines() if line.startswith("  bippdf ")]
     assert commands and commands[0][:2] == ["bippdf", command]
     for line in commands:  # each example is a command line bippdf accepts
@@ -129,7 +129,7 @@ def test_import_writes_an_issue_and_lists_what_to_check_with_its_line(
         captured.out.splitlines()[0]
         == f"{folder}: 11 articles, 31 notes, 6 points à vérifier à la main"
     )
-    assert captured.out.splitlines()[1] == f"ensuite : bippdf build {folder}"
+    assert captured.out.splitlines()[1] == f"ensuite : make pdf ISSUE={folder}"
     warnings = captured.err.splitlines()
     assert len(warnings) == 6
     assert warnings[0].startswith(f"avertissement : {legacy}:109: image absente")

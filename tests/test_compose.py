@@ -61,7 +61,7 @@ def test_contents_model_and_unique_readable_ids(tmp_path: Path) -> None:
         ("ecoutons-les", ["en-conclusion"]),
         ("deux", ["en-conclusion-2"]),
     ]
-    assert '<h3 id="detail-2">' in composition.html
+    assert '<h3 id="detail-2" data-source=' in composition.html
     assert all(e.id != "annexe" for e in entries)  # no notes, no Annexe entry
 
 

@@ -82,12 +82,24 @@ def test_cli_takes_or_asks_for_the_date_and_theme(
 ) -> None:
     args = ["new", "--issues-dir", str(issues)]
     assert main([*args, "--date", "2026-12", "--theme", "Les aînés"]) == 0
-    out = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    # Dated after No. 6, whose ISSN is empty: that alone is said.
+    assert captured.err == (
+        f"avertissement : {issues / '2026-12-numero-07' / 'issue.toml'}: aucun ISSN : le "
+        'numéro n\'en portera pas (ajoutez issn = "…" à son issue.toml)\n'
+    )
+    out = captured.out.splitlines()
     folder = issues / "2026-12-numero-07"
     assert out[0].startswith(f"{folder}: numéro 7, à partir de ")
     assert out[1] == (
         f"ensuite : modifiez {folder / 'articles' / '01-exemple.md'}, "
-        f"puis lancez bippdf build {folder}"
+        f"puis lancez make watch ISSUE={folder}"
+    )
+    assert main([*args, "--date", "2018-01", "--theme", "T"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"avertissement : {issues / '2018-01-numero-08' / 'issue.toml'}: le numéro 8 est daté "
+        "du 2018-01-01, avant le numéro 7 (2026-12-01) : est-ce voulu ?"
     )
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: no question asked

@@ -113,10 +113,10 @@ def test_print_check_catches_faults(issue6: BuiltIssue) -> None:
         writer.add_blank_page()
 
     problems = _problems(_edited(issue6.result.output, change), "print")
-    assert "the PDF has no PDF/X output intent (CMYK profile)" in problems
+    assert "le PDF n'a pas d'intention de sortie PDF/X (profil CMJN)" in problems
     pages = issue6.pdf.page_count + 1
-    assert f"{pages} pages: a saddle-stitched bulletin needs a multiple of 4" in problems
-    assert any(p.startswith("page 4: BleedBox [-20 -20") for p in problems)
+    assert f"{pages} pages : un bulletin piqué à cheval en demande un multiple de 4" in problems
+    assert any(p.startswith("page 4: la BleedBox [-20 -20") for p in problems)
 
 
 @pytest.fixture(scope="module")
@@ -141,14 +141,14 @@ def test_low_resolution_image_is_an_error_and_a_medium_one_a_warning(
 ) -> None:
     with pytest.raises(CheckError) as info:
         build_pdf(photo_issue, tmp_path / "x.pdf")
-    assert "an image of 600 × 400 px is printed at 185 ppi; it needs 200 at least" in str(
+    assert "une image de 600 × 400 px est imprimée à 185 ppp ; il en faut 200 au moins" in str(
         info.value
     )
     result = build_pdf(photo_issue, tmp_path / "x.pdf", check=False)
     report = check_pdf(result.output)
     printing = next(c for c in report.checks if c.name == "print")
     assert [str(w) for w in printing.warnings] == [
-        "page 3: an image of 900 × 600 px is printed at 278 ppi; 300 is better"
+        "page 3: une image de 900 × 600 px est imprimée à 278 ppp ; 300 vaut mieux"
     ]
     assert len(printing.problems) == 1
 
@@ -208,9 +208,9 @@ def test_web_check_catches_faults(issue6_web: WebIssue) -> None:
 
     problems = _problems(_edited(issue6_web.results[0].output, change), "web")
     assert problems == [
-        "the PDF lacks /MarkInfo /Marked true (Matterhorn 01-001)",
-        "the PDF lacks a document language, /Lang (11-001)",
-        "the PDF lacks /ViewerPreferences /DisplayDocTitle true (07-001)",
+        "il manque au PDF /MarkInfo /Marked true (Matterhorn 01-001)",
+        "il manque au PDF une langue du document, /Lang (11-001)",
+        "il manque au PDF /ViewerPreferences /DisplayDocTitle true (07-001)",
     ]
 
 
@@ -240,5 +240,5 @@ def test_variants_built_side_by_side_report_a_failure_whole(
     assert isinstance(error, CheckError)
     assert error.path == photo_issue / "issue.toml"
     assert error.message.startswith("le PDF ne passe pas ses vérifications : ")
-    assert "printed at 185 ppi" in error.message
+    assert "imprimée à 185 ppp" in error.message
     assert not (tmp_path / "build").exists(), "nothing is written when one variant fails"

@@ -1,92 +1,149 @@
-"""The arguments of the ``bippdf`` command: each subcommand's options, help and examples.
-
-The help stays in English; what the commands print is French (``bippdf.messages``).
-"""
+"""The arguments of the ``bippdf`` command: each subcommand's options, help and examples,
+all in French, argparse's own sentences included (``catalogue.ARGPARSE``)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .catalogue import DEBUG_HELP, VERSION_HELP, argparse_plural, argparse_text
 from .variants import CHOICES, VARIANTS
 
 BUILD_EXAMPLES = """\
-examples:
+exemples :
   bippdf build issues/2019-08-numero-06
-      build one issue into build/2019-08-numero-06/: BIP-06-2019-08-impression.pdf
-      (the printer's), BIP-06-2019-08-web.pdf (the website's), BIP-06-2019-08-couverture.png
+      produit un numéro dans build/2019-08-numero-06/ : BIP-06-2019-08-impression.pdf
+      (pour l'imprimeur), BIP-06-2019-08-web.pdf (pour le site), BIP-06-2019-08-couverture.png
   bippdf build --all
-      build every issue under issues/, side by side on the machine's cores; an issue
-      whose sources, styles and options have not changed since its last build is skipped
+      produit tous les numéros de issues/, côte à côte sur les cœurs de la machine ; un
+      numéro dont ni les sources, ni les styles, ni les options n'ont changé est sauté
   bippdf build issues/2019-08-numero-06 --no-cache
-      build it again even if nothing changed
-  bippdf build issues/2019-08-numero-06 --variant web -o /tmp/bip6.pdf
-      only the web PDF, written elsewhere
+      le produit de nouveau, même si rien n'a changé
+  bippdf build issues/2019-08-numero-06 --variant web -o autre/bip6.pdf
+      le PDF web seul, écrit ailleurs (-o demande --variant print ou --variant web)
   bippdf build notes.md --variant print -o notes.pdf
-      build a single Markdown file as a one-article issue
+      un seul fichier Markdown, produit comme un numéro d'un article
 """
 
 CHECK_EXAMPLES = """\
-examples:
+exemples :
   bippdf check build/2019-08-numero-06/BIP-06-2019-08-impression.pdf
-      check a built PDF on its own
+      vérifie un PDF produit, seul
   bippdf check build/2019-08-numero-06/BIP-06-2019-08-impression.pdf \\
          --issue issues/2019-08-numero-06
-      also compare it with the issue's sources (headings, notes, metadata)
-  bippdf check build/2019-08-numero-06/BIP-06-2019-08-web.pdf --json > report.json
-      a machine-readable report for CI (docs/check-report.schema.json)
+      le compare aussi aux sources du numéro (intertitres, notes, métadonnées), et nomme
+      l'article et la ligne de chaque problème
+  bippdf check build/2019-08-numero-06/BIP-06-2019-08-web.pdf --json > rapport.json
+      un rapport lisible par une machine, pour l'intégration continue
+      (docs/check-report.schema.json)
 
-exit status: 0 when every check holds, 1 when one fails, 2 when the file cannot be read
+code de sortie : 0 quand tout tient, 1 quand une vérification échoue, 2 quand le fichier
+est illisible
 """
 
 NEW_EXAMPLES = """\
-examples:
+exemples :
   bippdf new --date 2026-12 --theme "La prévention auprès des aînés"
-      start the issue after the latest one under issues/: issues/2026-12-numero-07/,
-      its issue.toml (title, publisher, ISSN, contact, coordination carried over) and
-      articles/01-exemple.md, an article showing every construct, which builds as it is
+      commence le numéro qui suit le dernier de issues/ : issues/2026-12-numero-07/, son
+      issue.toml (titre, éditeur, ISSN, contact, coordination repris) et
+      articles/01-exemple.md, un article qui montre chaque construction et se produit tel quel
   bippdf new
-      the same, asking for the date and the theme
+      la même chose, en demandant la date et le thème
 """
 
 WATCH_EXAMPLES = """\
-examples:
+exemples :
   bippdf watch issues/2019-08-numero-06
-      build the issue, then build it again each time a file of the issue or of styles/
-      is saved; keep build/2019-08-numero-06/BIP-06-2019-08-web.pdf open in a PDF
-      viewer that reloads it. Ctrl-C stops.
+      produit le numéro, puis le produit de nouveau à chaque enregistrement d'un fichier
+      du numéro ou de styles/ ; gardez build/2019-08-numero-06/BIP-06-2019-08-web.pdf
+      ouvert dans un lecteur qui le recharge. Ctrl-C arrête.
   bippdf watch issues/2019-08-numero-06 --variant web
-      only the web PDF: a rebuild takes half the processor time
+      le PDF web seul : chaque reproduction prend deux fois moins de temps
 """
 
 IMPORT_EXAMPLES = """\
-examples:
+exemples :
   bippdf import bip-05-2019-02.txt -o issues/2019-02-numero-05
-      convert the text of an old printed BIP (as extracted from its PDF) into an issue
-      folder: issue.toml and one Markdown file per article, notes scoped to their
-      article; then build it with: bippdf build issues/2019-02-numero-05
+      convertit le texte d'un ancien BIP imprimé (extrait de son PDF) en dossier de
+      numéro : issue.toml et un fichier Markdown par article, les notes rattachées à leur
+      article ; ensuite : bippdf build issues/2019-02-numero-05
   bippdf import bip-05-2019-02.txt -o issues/2019-02-numero-05 --force
-      import again over a folder imported before (its articles are replaced)
+      importe de nouveau dans un dossier déjà importé (ses articles sont remplacés)
 """
 
 IMPOSE_EXAMPLES = """\
-examples:
+exemples :
   bippdf impose build/2019-08-numero-06/BIP-06-2019-08-impression.pdf
-      writes build/2019-08-numero-06/BIP-06-2019-08-livret.pdf: print it on both sides
-      (flip on the short edge), fold the stack and staple it in the middle
+      écrit build/2019-08-numero-06/BIP-06-2019-08-livret.pdf : imprimez-le recto verso
+      (retournement sur le petit côté), pliez la pile et agrafez-la au milieu
 """
 
 PROOF_EXAMPLES = """\
-examples:
+exemples :
   bippdf proof build/2019-08-numero-06/BIP-06-2019-08-web.pdf
-      render every page to build/proof/BIP-06-2019-08-web/page-001.png… and a contact sheet
-  bippdf proof build/2019-08-numero-06/BIP-06-2019-08-web.pdf -o /tmp/proof-06 --dpi 200
-      sharper pages, in another folder
+      rend chaque page en build/proof/BIP-06-2019-08-web/page-001.png… et une planche contact
+  bippdf proof build/2019-08-numero-06/BIP-06-2019-08-web.pdf -o epreuves-06 --dpi 200
+      des pages plus nettes, dans un autre dossier
   make proof
-      build every issue and proof each PDF into build/proof/<issue folder>/
+      produit chaque numéro et les épreuves de chaque PDF dans build/proof/<dossier du numéro>/
 """
+
+
+@contextlib.contextmanager
+def _in_french() -> Iterator[None]:
+    """argparse's own sentences taken from the catalogue while it writes or parses."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = argparse_text, argparse_plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage, section titles and errors are in French; its
+    subcommands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _in_french():
+            super().__init__(*args, **kwargs)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> argparse.Namespace:
+        with _in_french():
+            parsed: argparse.Namespace = super().parse_args(args, namespace)
+            return parsed
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        with _in_french():
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _in_french():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _in_french():
+            return super().format_help()
+
+    def error(self, message: str) -> Any:
+        with _in_french():
+            super().error(message)
+
+
+def whole_number(text: str) -> int:
+    """An option's whole number; argparse names the type in its error by this name."""
+    return int(text)
+
+
+whole_number.__name__ = "nombre entier"
 
 
 def _command(commands: Any, name: str, **texts: str) -> argparse.ArgumentParser:
@@ -114,23 +171,23 @@ def _build_dir_option(command: argparse.ArgumentParser) -> None:
         "--build-dir",
         type=Path,
         default=Path("build"),
-        metavar="DIR",
-        help="folder for outputs (default: build)",
+        metavar="DOSSIER",
+        help="dossier des fichiers produits (par défaut : build)",
     )
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: ``bippdf COMMAND …``; the chosen command is ``args.command``."""
-    parser = argparse.ArgumentParser(
+    """The command line: ``bippdf COMMANDE …``; the chosen command is ``args.command``."""
+    parser = FrenchParser(
         prog="bippdf",
-        description="Print-ready PDFs of the Bulletin d'information en prévention, from Markdown.",
-        epilog="example: bippdf build issues/2019-08-numero-06",
+        description="Les PDF du Bulletin d'information en prévention, à partir de Markdown.",
+        epilog="exemple : bippdf build issues/2019-08-numero-06",
     )
-    parser.add_argument("--version", action="version", version=f"bippdf {__version__}")
     parser.add_argument(
-        "--debug", action="store_true", help="show the full traceback when something fails"
+        "--version", action="version", version=f"bippdf {__version__}", help=VERSION_HELP
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
     commands.required = True
     _build_command(commands)
     _check_command(commands)
@@ -147,48 +204,52 @@ def _build_command(commands: Any) -> None:
     build_cmd = _command(
         commands,
         "build",
-        help="build issues into PDFs",
-        description="Build each ISSUE (a folder holding issue.toml, or a Markdown file) into "
-        "a PDF, check it, and print one summary line per PDF.",
+        help="produire les PDF de numéros",
+        description="Produit chaque NUMÉRO (un dossier qui contient issue.toml, ou un fichier "
+        "Markdown) en PDF, le vérifie, et écrit une ligne par fichier produit.",
         epilog=BUILD_EXAMPLES,
     )
     build_cmd.add_argument(
         "issues",
         nargs="*",
         type=Path,
-        metavar="ISSUE",
-        help="issue folder, issue.toml or Markdown file",
+        metavar="NUMÉRO",
+        help="dossier d'un numéro, son issue.toml ou un fichier Markdown",
     )
     build_cmd.add_argument(
-        "--all", action="store_true", help="build every issue folder under issues/"
+        "--all", action="store_true", help="produire tous les numéros du dossier issues/"
     )
     build_cmd.add_argument(
         "--no-cache",
         dest="cache",
         action="store_false",
-        help="build even if nothing changed since the last build",
+        help="produire même si rien n'a changé depuis la dernière fois",
     )
     _output_option(
         build_cmd,
         "PDF",
-        "where to write the PDF (one ISSUE only); default build/<issue>/<BIP-NN-YYYY-MM>.pdf",
+        "où écrire le PDF : un seul NUMÉRO, et --variant print ou --variant web ; par défaut "
+        "build/<dossier du numéro>/BIP-<NN>-<AAAA>-<MM>-impression.pdf (ou -web.pdf)",
     )
     _build_dir_option(build_cmd)
     build_cmd.add_argument(
-        "--html", type=Path, metavar="FILE", help="also write the composed HTML (one ISSUE only)"
+        "--html",
+        type=Path,
+        metavar="FICHIER",
+        help="écrire aussi le HTML composé (un seul NUMÉRO)",
     )
     build_cmd.add_argument(
         "--no-check",
         dest="check",
         action="store_false",
-        help="write the PDF without checking it first",
+        help="écrire le PDF sans le vérifier d'abord",
     )
     build_cmd.add_argument(
         "--variant",
         choices=CHOICES,
         default="all",
-        help="print: PDF/X-4 with bleed and crop marks, for the printer; web: tagged PDF/UA-1 "
-        "for the website; all (default): both, and the cover image",
+        help="print : PDF/X-4 avec fond perdu et traits de coupe, pour l'imprimeur ; web : "
+        "PDF/UA-1 balisé, pour le site ; all (par défaut) : les deux, et l'image de couverture",
     )
 
 
@@ -197,27 +258,28 @@ def _check_command(commands: Any) -> None:
     check_cmd = _command(
         commands,
         "check",
-        help="check a built PDF's pages, contents, notes, links and fonts",
-        description="Read a PDF back and report every problem as one line naming the page: "
-        "pages and folios, table of contents and bookmarks, notes and their links, links, "
-        "fonts, text outside the text block, metadata.",
+        help="vérifier un PDF produit : pages, sommaire, notes, liens, polices",
+        description="Relit un PDF et écrit chaque problème sur une ligne qui nomme la page "
+        "(et, avec --issue, l'article et la ligne) : pages et folios, sommaire et signets, "
+        "notes et leurs liens, liens, polices, texte hors de la zone de texte, métadonnées.",
         epilog=CHECK_EXAMPLES,
     )
-    check_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to check")
+    check_cmd.add_argument("pdf", type=Path, metavar="PDF", help="le PDF à vérifier")
     check_cmd.add_argument(
         "--issue",
         type=Path,
-        metavar="ISSUE",
-        help="the issue's sources, to compare headings, notes and metadata",
+        metavar="NUMÉRO",
+        help="les sources du numéro, pour comparer intertitres, notes et métadonnées",
     )
     check_cmd.add_argument(
-        "--json", action="store_true", help="print the report as JSON instead of lines"
+        "--json", action="store_true", help="écrire le rapport en JSON plutôt qu'en lignes"
     )
     check_cmd.add_argument(
         "--variant",
         choices=list(VARIANTS),
-        help="check it as this variant (default: as the PDF shows itself: a bleed or a PDF/X "
-        "output intent for print, a structure tree for web)",
+        help="le vérifier comme cette variante (par défaut : comme le PDF se présente : un "
+        "fond perdu ou une intention de sortie PDF/X pour print, une arborescence de "
+        "balises pour web)",
     )
 
 
@@ -226,24 +288,27 @@ def _new_command(commands: Any) -> None:
     new_cmd = _command(
         commands,
         "new",
-        help="start the next issue from the latest one",
-        description="Make the folder of the next issue under issues/: the number follows "
-        "the latest issue's, what belongs to the bulletin (title, publisher, ISSN, contact, "
-        "coordination, rights) is carried over, and an example article shows every "
-        "construct. Asks for the date and the theme when they are not given.",
+        help="commencer le numéro suivant à partir du dernier",
+        description="Crée le dossier du numéro suivant dans issues/ : son numéro suit celui "
+        "du dernier, ce qui appartient au bulletin (titre, éditeur, ISSN, contact, "
+        "coordination, droits) est repris, et un article d'exemple montre chaque "
+        "construction. Demande la date et le thème s'ils ne sont pas donnés.",
         epilog=NEW_EXAMPLES,
     )
-    new_cmd.add_argument("--date", metavar="YYYY-MM[-DD]", help="the issue's date")
-    new_cmd.add_argument("--theme", metavar="TEXT", help="the issue's theme, for the cover")
+    new_cmd.add_argument("--date", metavar="AAAA-MM[-JJ]", help="la date du numéro")
+    new_cmd.add_argument("--theme", metavar="TEXTE", help="le thème du numéro, pour la couverture")
     new_cmd.add_argument(
-        "--number", type=int, metavar="N", help="its number (default: the latest one's + 1)"
+        "--number",
+        type=whole_number,
+        metavar="N",
+        help="son numéro (par défaut : celui du dernier + 1)",
     )
     new_cmd.add_argument(
         "--issues-dir",
         type=Path,
         default=Path("issues"),
-        metavar="DIR",
-        help="where the issues are (default: issues)",
+        metavar="DOSSIER",
+        help="où sont les numéros (par défaut : issues)",
     )
 
 
@@ -252,20 +317,24 @@ def _watch_command(commands: Any) -> None:
     watch_cmd = _command(
         commands,
         "watch",
-        help="build an issue again each time one of its files is saved",
-        description="Build ISSUE, then watch its folder and styles/ and build it again "
-        "after every save. Errors are printed and watching goes on; the last good PDF "
-        "stays in place. WeasyPrint, the fonts and the stylesheets are loaded once.",
+        help="produire un numéro de nouveau à chaque enregistrement d'un de ses fichiers",
+        description="Produit NUMÉRO, puis surveille son dossier et styles/ et le produit de "
+        "nouveau après chaque enregistrement. Les erreurs sont écrites et la surveillance "
+        "continue ; le dernier bon PDF reste en place. WeasyPrint, les polices et les "
+        "feuilles de style ne sont chargés qu'une fois.",
         epilog=WATCH_EXAMPLES,
     )
     watch_cmd.add_argument(
-        "issue", type=Path, metavar="ISSUE", help="issue folder, issue.toml or Markdown file"
+        "issue",
+        type=Path,
+        metavar="NUMÉRO",
+        help="dossier d'un numéro, son issue.toml ou un fichier Markdown",
     )
     watch_cmd.add_argument(
         "--variant",
         choices=CHOICES,
         default="all",
-        help="which PDF to rebuild (default: all, with the cover image)",
+        help="quel PDF reproduire (par défaut : all, les deux et l'image de couverture)",
     )
     _build_dir_option(watch_cmd)
 
@@ -275,22 +344,24 @@ def _import_command(commands: Any) -> None:
     import_cmd = _command(
         commands,
         "import",
-        help="convert the text of an old printed bulletin into an issue folder",
-        description="Read LEGACY, the text of a printed BIP as extracted from its PDF "
-        "(static table of contents, <sup>N</sup> note calls, an Annexe of numbered notes), "
-        "and write an issue folder in bippdf's format. What could not be settled is listed "
-        "with its line in LEGACY, to finish by hand.",
+        help="convertir le texte d'un ancien bulletin imprimé en dossier de numéro",
+        description="Lit ANCIEN, le texte d'un BIP imprimé tel qu'extrait de son PDF "
+        "(sommaire statique, appels de note <sup>N</sup>, une Annexe de notes numérotées), "
+        "et écrit un dossier de numéro au format de bippdf. Ce qui n'a pu être réglé est "
+        "listé avec sa ligne dans ANCIEN, à finir à la main.",
         epilog=IMPORT_EXAMPLES,
     )
-    import_cmd.add_argument("legacy", type=Path, metavar="LEGACY", help="the extracted text")
+    import_cmd.add_argument("legacy", type=Path, metavar="ANCIEN", help="le texte extrait")
     _output_option(
         import_cmd,
-        "DIR",
-        "the issue folder to write, e.g. issues/2019-02-numero-05 (new or empty)",
+        "DOSSIER",
+        "le dossier du numéro à écrire, p. ex. issues/2019-02-numero-05 (nouveau ou vide)",
         required=True,
     )
     import_cmd.add_argument(
-        "--force", action="store_true", help="replace the articles of a folder imported before"
+        "--force",
+        action="store_true",
+        help="remplacer les articles d'un dossier déjà importé",
     )
 
 
@@ -299,19 +370,24 @@ def _proof_command(commands: Any) -> None:
     proof_cmd = _command(
         commands,
         "proof",
-        help="render a PDF's pages to PNG images and a contact sheet",
-        description="Render every page of PDF to DIR/page-001.png… and lay them out as "
-        "spreads on DIR/contact-sheet.png, to look the whole issue over at a glance.",
+        help="rendre les pages d'un PDF en images PNG et en planche contact",
+        description="Rend chaque page de PDF en DOSSIER/page-001.png… et les dispose en "
+        "doubles pages sur DOSSIER/contact-sheet.png, pour voir tout le numéro d'un coup "
+        "d'œil.",
         epilog=PROOF_EXAMPLES,
     )
-    proof_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to render")
+    proof_cmd.add_argument("pdf", type=Path, metavar="PDF", help="le PDF à rendre")
     _output_option(
         proof_cmd,
-        "DIR",
-        "folder for the images, emptied of older pages (default: build/proof/<PDF name>)",
+        "DOSSIER",
+        "dossier des images, vidé des pages plus anciennes (par défaut : build/proof/<nom du PDF>)",
     )
     proof_cmd.add_argument(
-        "--dpi", type=int, default=110, metavar="N", help="resolution of the pages (default: 110)"
+        "--dpi",
+        type=whole_number,
+        default=110,
+        metavar="N",
+        help="résolution des pages (par défaut : 110)",
     )
 
 
@@ -320,13 +396,16 @@ def _impose_command(commands: Any) -> None:
     impose_cmd = _command(
         commands,
         "impose",
-        help="make a booklet of a print PDF: two pages a side on tabloid sheets",
-        description="Put the pages of a print PDF two by two on 11 × 17 in landscape "
-        "sides, in the order that, printed on both sides and folded, gives back the "
-        "bulletin (saddle stitching on a desktop printer). Bleed and marks are trimmed.",
+        help="faire un livret d'un PDF d'impression : deux pages par face sur du tabloïd",
+        description="Place les pages d'un PDF d'impression deux par deux sur des faces "
+        "11 × 17 po à l'italienne, dans l'ordre qui, imprimé recto verso et plié, redonne "
+        "le bulletin (piqûre à cheval sur une imprimante de bureau). Fond perdu et repères "
+        "sont rognés.",
         epilog=IMPOSE_EXAMPLES,
     )
-    impose_cmd.add_argument("pdf", type=Path, metavar="PDF", help="the print PDF")
+    impose_cmd.add_argument("pdf", type=Path, metavar="PDF", help="le PDF d'impression")
     _output_option(
-        impose_cmd, "PDF", "where to write the booklet (default: beside it, <name>-livret.pdf)"
+        impose_cmd,
+        "PDF",
+        "où écrire le livret (par défaut : à côté, <nom>-livret.pdf)",
     )

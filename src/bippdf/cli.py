@@ -2,23 +2,29 @@
 
 Errors print one ``erreur : fichier:ligne: message`` line, in French like every
 message an editor reads (``bippdf.messages``), and exit non-zero; the traceback
-is shown only with ``--debug``. The help stays in English.
+is shown only with ``--debug``. The help is French too (``arguments``), and so are the
+sentences of its own (``catalogue``).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import messages
+from . import catalogue, messages
 from .arguments import parser
 from .errors import BippdfError, UnreadablePdfError, internal
 from .pipeline import BuildResult, Options
 from .schedule import IssueBuild, build_issues, find_issues
+
+if TYPE_CHECKING:
+    from .check import Problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,8 +95,10 @@ def _new(args: argparse.Namespace) -> int:
     theme = args.theme or _ask("Thème du numéro : ", "--theme")
     made = new_issue(args.issues_dir, date=parse_date(date), theme=theme, number=args.number)
     origin = f", à partir de {made.previous}" if made.previous else ""
+    for warning in made.warnings:
+        messages.warning(warning, location=str(made.folder / "issue.toml"))
     messages.done(made.folder, f"numéro {made.number}{origin}")
-    print(f"ensuite : modifiez {made.example}, puis lancez bippdf build {made.folder}")
+    print(f"ensuite : modifiez {made.example}, puis lancez make watch ISSUE={made.folder}")
     return 0
 
 
@@ -123,13 +131,12 @@ def _watch(args: argparse.Namespace) -> int:
     def report(done: IssueBuild) -> None:
         if done.error is not None:
             messages.errors(done.error)
-        print(
-            f"surveillance de {args.issue} et de styles/ : chaque enregistrement relance "
-            "la production (Ctrl-C pour arrêter)",
-            flush=True,
-        )
+        print(catalogue.WATCHING.format(issue=args.issue), flush=True)
 
-    watcher.run(report)
+    try:
+        watcher.run(report)
+    except KeyboardInterrupt:  # how watching is meant to end
+        print(catalogue.WATCH_STOPPED, flush=True)
     return 0
 
 
@@ -145,12 +152,14 @@ def _import(args: argparse.Namespace) -> int:
         f"{messages.count(len(report.articles), 'article')}, "
         f"{messages.count(report.notes, 'note')}, {to_check} à vérifier à la main",
     )
-    print(f"ensuite : bippdf build {report.folder}")
+    print(f"ensuite : make pdf ISSUE={report.folder}")
     return 0
 
 
 def _progress(issue: Path, result: BuildResult) -> None:
     """A line as each file is written, after what its build had to say."""
+    for location, text in result.source_warnings:  # what may not print as meant
+        messages.warning(text, location=location)
     for warning in result.warnings:  # WeasyPrint's, in its own words
         messages.warning(f"WeasyPrint : {warning}", location=str(issue))
     for problem in result.check_warnings:  # said again when the file is up to date
@@ -163,13 +172,35 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import expected_of
 
     report = check_pdf(args.pdf, expected_of(args.issue, args.variant))
+    said: list[list[str]] = []
+    if args.issue is not None:
+        from .pipeline import compose, said_of
+
+        said = said_of(compose(args.issue).composition.warnings)
+    if args.issue is not None and not report.ok:
+        from .pipeline import locate_problems
+
+        locate_problems(report, args.issue)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
+        root = args.issue if args.issue is None or args.issue.is_dir() else args.issue.parent
         for problem in report.problems:
-            print(f"{args.pdf}: {problem}")
+            print(_at_issue(problem, root, args.pdf))
+        for problem in report.warnings:
+            print(f"{messages.WARNING} : {_at_issue(problem, root, args.pdf)}")
+        for location, text in said:
+            print(messages.fault_line(messages.WARNING, text, location=location))
         print(report.summary())
     return 0 if report.ok else 1
+
+
+def _at_issue(problem: Problem, root: Path | None, pdf: Path) -> str:
+    """A problem's line: at its article's file and line (named from where the command
+    was run) when it is known, else at the PDF."""
+    if root is None or problem.source is None:
+        return f"{pdf}: {problem}"
+    return str(dataclasses.replace(problem, source=str(root / problem.source)))
 
 
 def _impose(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 from PIL import Image
 
-from . import lint, markdown, sandbox, typography
+from . import lint, markdown, paste, sandbox, typography
 from .contract import (
     ANNEXE_ID,
     CALL_ID,
@@ -36,7 +36,8 @@ from .contract import (
 )
 from .errors import SourceError, SourceErrors
 from .markdown import ParsedArticle, Token
-from .source import Article, Author, Issue
+from .source import ISSUE_FILE, Article, Author, Issue
+from .sourcefile import key_line
 
 if TYPE_CHECKING:
     from .check import Expectations
@@ -85,6 +86,7 @@ class Composition:
     notes: list[Note]
     metadata: dict[str, str]  # Title, Author, Subject, Lang, as written into the PDF
     resources: list[Path] = field(default_factory=list)  # the issue's files its pages show
+    warnings: list[SourceError] = field(default_factory=list)  # said at every build
 
 
 Parsed = list[tuple[Article, ParsedArticle | None, ParsedArticle]]  # each article's lead, body
@@ -98,21 +100,32 @@ def compose(issue: Issue, geometry: PageGeometry = LETTER) -> Composition:
 
 
 def parse(issue: Issue) -> Parsed:
-    """Each article's lead and body, parsed to Markdown tokens."""
+    """Each article's lead and body, parsed to Markdown tokens; what a paste from Word
+    left in them read as meant (lists) or warned of (``body.warnings``)."""
     md = markdown.create_markdown()
-    return [
-        (
-            article,
-            markdown.parse(md, article.lead) if article.lead else None,
-            markdown.parse(md, article.body),
-        )
-        for article in issue.articles
-    ]
+    parsed: Parsed = []
+    for article in issue.articles:
+        text, pasted = paste.clean(article.body)
+        body = markdown.parse(md, text)
+        lead = markdown.parse(md, article.lead) if article.lead else None
+        found = [(article.body_line + p.line, p) for p in pasted]
+        left_open = paste.unclosed_emphasis(body.tokens, text)
+        found += [(article.body_line + p.line, p) for p in left_open]
+        if lead is not None and article.lead is not None:
+            first = lint.lead_line(article)
+            left_open = paste.unclosed_emphasis(lead.tokens, article.lead)
+            found += [(first + p.line - 1, p) for p in left_open]
+        body.warnings = [
+            SourceError(p.message, path=article.path, line=line, hint=p.hint)
+            for line, p in sorted(found, key=lambda item: item[0])
+        ]
+        parsed.append((article, lead, body))
+    return parsed
 
 
 def refuse_faults(issue: Issue, parsed: Parsed) -> None:
     """Stop on the faults lint finds in the articles, all of them at once."""
-    errors = lint.lint(issue, parsed)
+    errors = [*issue.faults, *lint.lint(issue, parsed)]
     if errors:
         raise SourceErrors(errors) if len(errors) > 1 else errors[0]
 
@@ -151,7 +164,10 @@ def lay_out(issue: Issue, sources: Parsed, geometry: PageGeometry = LETTER) -> C
         if issue.notes == "page":  # each note goes with its first call, to the foot of the page
             _attach_footnotes([lead, body], {note.number: note for note in new_notes})
         contents.append(entry)
-        articles.append(_composed_article(article, entry, (lead, body), renderer, rules))
+        renderer.source = None  # the contents' titles and the notes name no block
+        articles.append(
+            _composed_article(article, entry, (lead, body), renderer, rules, issue.root)
+        )
     _check_anchors(sources, ids)
     notes = numbering.notes
     if notes and issue.notes == "annexe":
@@ -176,7 +192,23 @@ def lay_out(issue: Issue, sources: Parsed, geometry: PageGeometry = LETTER) -> C
         "Subject": meta["subject"],
         "Lang": issue.language,
     }
-    return Composition(html, contents, notes, metadata, list(dict.fromkeys(resources)))
+    warnings = _issue_warnings(issue) + [w for _, _, body in sources for w in body.warnings]
+    return Composition(html, contents, notes, metadata, list(dict.fromkeys(resources)), warnings)
+
+
+def _issue_warnings(issue: Issue) -> list[SourceError]:
+    """What issue.toml holds that may not be meant: no ISSN, which the colophon omits."""
+    if issue.source.name != ISSUE_FILE or issue.issn:
+        return []
+    text = issue.source.read_text(encoding="utf-8")
+    return [
+        SourceError(
+            "aucun ISSN : le colophon n'en porte pas",
+            path=issue.source,
+            line=key_line(text, "issn"),
+            hint='écrivez-le dans issue.toml : issn = "1234-5678"',
+        )
+    ]
 
 
 def expectations(
@@ -209,14 +241,27 @@ def _composed_article(
     parts: tuple[ParsedArticle | None, ParsedArticle],
     renderer: markdown.BulletinRenderer,
     rules: typography.Rules | None,
+    root: Path,
 ) -> ComposedArticle:
-    """An article numbered and named, its lead and body rendered, for its template."""
+    """An article numbered and named, its lead and body rendered, for its template; each
+    block names its file and line (``data-source``)."""
     lead, body = parts
+    try:
+        file = article.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        file = article.path.name
+    lead_html = None
+    if lead:
+        renderer.source = (file, lint.lead_line(article))
+        lead_html = Markup(markdown.render(renderer, lead.tokens))
+    renderer.source = (file, article.body_line + 1)
+    body_html = Markup(markdown.render(renderer, body.tokens))
+    renderer.source = None
     return ComposedArticle(
         id=entry.id,
         title=entry.title,
-        lead=Markup(markdown.render(renderer, lead.tokens)) if lead else None,
-        body=Markup(markdown.render(renderer, body.tokens)),
+        lead=lead_html,
+        body=body_html,
         authors=[_typeset_author(a, rules) for a in article.authors if not a.collaboration],
         collaborators=[_typeset_author(a, rules) for a in article.authors if a.collaboration],
         signature=article.signature,
@@ -299,6 +344,7 @@ def _check_anchors(
     """Every ``#id`` link goes to a heading of the issue (ids exist once all are named)."""
     errors = []
     for article, lead, body in sources:
+        lines = lint.Lines(article, body, lead)
         for token in markdown.article_tokens(body, lead):
             url = token.get("attrs", {}).get("url", "") if token["type"] == "link" else ""
             target = url[1:]
@@ -307,7 +353,7 @@ def _check_anchors(
                     SourceError(
                         f"le lien vers « {url} » ne mène à aucun intertitre du numéro",
                         path=article.path,
-                        line=lint.source_line(article, re.compile(re.escape(f"]({url})"))),
+                        line=lines.of(token),
                         hint="donnez l'id d'un intertitre : son texte en minuscules, sans "
                         "accents, les mots reliés par des traits d'union",
                     )
@@ -335,6 +381,8 @@ def _name_heading(
     text = markdown.plain_text(token["children"])
     token["attrs"]["id"] = ids.make(text)
     if token["attrs"]["level"] == 2:
+        if any(child["type"] == "note_ref" for child in markdown.walk(token["children"])):
+            token["attrs"]["title"] = text  # the bookmark's label: without its note calls
         visible = list(_contents_title(token["children"]))
         entry.children.append(
             Entry(

@@ -24,15 +24,42 @@ __all__ = [
     "LETTER",
     "NOTE_ID",
     "POINTS_PER_INCH",
+    "SOURCE_ATTRIBUTE",
     "TEXT_FONT",
     "TITLE_FONT",
     "TITLE_SUFFIX",
     "WEB_OR_MAIL",
     "FontRole",
     "PageGeometry",
+    "SourceBox",
     "call_id",
     "note_id",
 ]
+
+# ---- where a block of an article comes from ------------------------------------------
+
+# Each block of an article carries its file and line (``articles/x.md:12``, the file
+# relative to the issue) in this attribute, which the layout reads back as SourceBoxes.
+SOURCE_ATTRIBUTE = "data-source"
+
+
+@dataclass(frozen=True)
+class SourceBox:
+    """Where a block of an article was laid out: its page (0-based), its box in points
+    from the trim corner (left, bottom, right, top: y upwards, as the PDF is read), its
+    file and line, its HTML element, and an image's file (relative to the issue)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    source: str
+    tag: str
+    file: str | None = None
+
+    def holds(self, x: float, y: float, margin: float = 1.0) -> bool:
+        """Whether a point of its page lies in its box (with a margin for rounding)."""
+        left, bottom, right, top = self.box
+        return left - margin <= x <= right + margin and bottom - margin <= y <= top + margin
+
 
 # ---- ids: destinations of the PDF --------------------------------------------------
 

@@ -75,7 +75,16 @@ class BuildError(BippdfError):
 
 
 class CheckError(BippdfError):
-    """A built PDF does not hold what it must (pages, contents, notes, links, fonts)."""
+    """A built PDF does not hold what it must (pages, contents, notes, links, fonts).
+
+    ``faults`` are its problems one by one, each at the article's file and line it
+    comes from when that is known, said before the error itself."""
+
+    def __init__(
+        self, message: str, *, faults: list[CheckError] | None = None, **where: Any
+    ) -> None:
+        super().__init__(message, **where)
+        self.faults = faults or []
 
 
 class UnreadablePdfError(CheckError):

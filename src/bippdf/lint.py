@@ -31,16 +31,52 @@ def lint(
     if issue.source.name == ISSUE_FILE:
         errors += _issue_glyphs(issue)
     for article, lead, body in parsed:
+        lines = Lines(article, body, lead)
         found = [
-            *_headings(article, body),
-            *_notes(article, body, lead),
-            *_images(article, body, lead, issue.root),
-            *_links(article, body, lead),
-            *_raw_html(article, body, lead),
-            *_glyphs(article, body, lead),
+            *_headings(article, body, lines),
+            *_notes(article, body, lead, lines),
+            *_images(article, body, lead, issue.root, lines),
+            *_links(article, body, lead, lines),
+            *_raw_html(article, body, lead, lines),
+            *_glyphs(article, body, lead, lines),
         ]
         errors += sorted(found, key=lambda error: error.line or 0)
-    return errors
+    # The same fault at the same place is said once (an image used twice on a line).
+    return list({(e.location, e.message): e for e in errors}.values())
+
+
+class Lines:
+    """The file line of every token of an article (its lead, body and note texts), from
+    the parser's positions (``markdown.token_lines``), never from searching the text."""
+
+    def __init__(self, article: Article, body: ParsedArticle, lead: ParsedArticle | None):
+        self.lines: dict[int, int] = {}
+        self._add(body.tokens, article.body_line)
+        for versions in body.definitions.values():
+            for definition in versions:
+                self._add(definition.tokens, article.body_line + definition.line - 1)
+        if lead is not None:
+            self._add(lead.tokens, lead_line(article) - 1)
+
+    def _add(self, tokens: list[markdown.Token], before: int) -> None:
+        for key, line in markdown.token_lines(tokens).items():
+            self.lines[key] = before + line
+
+    def of(self, token: markdown.Token) -> int | None:
+        """The file line of a token of the article."""
+        return self.lines.get(id(token))
+
+
+_LEAD = re.compile(r"^\s*lead\s*=", re.M)
+
+
+def lead_line(article: Article) -> int:
+    """The file line of the lead's first line: that of ``lead =``, or the next one when
+    the lead opens a multi-line string there."""
+    line = source_line(article, _LEAD, body=False) or 1
+    opening = article.path.read_text(encoding="utf-8").splitlines()[line - 1 : line]
+    multiline = opening and opening[0].split("=", 1)[-1].strip() in {'"""', "'''"}
+    return line + 1 if multiline else line
 
 
 def _unlisted_articles(issue: Issue) -> Iterator[SourceError]:
@@ -48,6 +84,7 @@ def _unlisted_articles(issue: Issue) -> Iterator[SourceError]:
     if issue.source.name != ISSUE_FILE:
         return
     listed = {article.path.resolve() for article in issue.articles}
+    listed |= {fault.path.resolve() for fault in issue.faults if fault.path}  # unreadable
     for path in sorted((issue.root / "articles").glob("*.md")):
         if path.resolve() not in listed:
             yield SourceError(
@@ -58,7 +95,7 @@ def _unlisted_articles(issue: Issue) -> Iterator[SourceError]:
             )
 
 
-def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
+def _headings(article: Article, body: ParsedArticle, lines: Lines) -> Iterator[SourceError]:
     """Sections start at ``##`` and never skip a level; none is empty."""
     previous = 1
     for token in body.tokens:
@@ -66,7 +103,7 @@ def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
             continue
         level = token["attrs"]["level"]
         text = markdown.plain_text(token["children"])
-        line = source_line(article, _heading_pattern(level, text))
+        line = lines.of(token)
         if level == 1:
             yield SourceError(
                 "le texte d'un article ne peut pas avoir d'intertitre de niveau 1 (#)",
@@ -91,37 +128,30 @@ def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
         previous = level
 
 
-def _heading_pattern(level: int, text: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in text.split()[:2]]
-    if not words:  # a heading without text: its hashes alone, or closed by more, or
-        # followed by white space only, which may be any space of Unicode (U+202F)
-        return re.compile(rf"^ {{0,3}}#{{{level}}}(?:[ \t]+#*)?[^\S\n]*$", re.M)
-    return re.compile(rf"^ {{0,3}}#{{{level}}}[ \t]+.*{'.*'.join(words)}", re.M)
-
-
 def _notes(
-    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None, lines: Lines
 ) -> Iterator[SourceError]:
     """Every call has one definition in its article, and every definition is called."""
-    called: dict[str, str] = {}  # normalised key: the label as first written
+    called: dict[str, markdown.Token] = {}  # normalised key: its first call
     for parsed in (lead, body):
         if parsed is not None:
             for token in markdown.walk(parsed.tokens):
                 if token["type"] == "note_ref":
-                    called.setdefault(token["raw"], token["label"])
+                    called.setdefault(token["raw"], token)
     if lead is not None and lead.definitions:
         yield SourceError(
             "une note ne peut pas être définie dans le chapeau",
             path=article.path,
-            line=source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
+            line=source_line(article, _LEAD, body=False),
             hint="définissez-la à la fin de l'article, pas dans lead",
         )
-    for key, label in called.items():
+    for key, call in called.items():
+        label = call["label"]
         if key not in body.definitions:
             yield SourceError(
                 f"la note [^{label}] est appelée mais jamais définie",
                 path=article.path,
-                line=_call_line(article, label),
+                line=lines.of(call),
                 hint=f"ajoutez une ligne « [^{label}]: texte de la note » à la fin de l'article",
             )
     for definitions in body.definitions.values():
@@ -151,14 +181,6 @@ def _notes(
             )
 
 
-def _call_line(article: Article, key: str) -> int | None:
-    pattern = re.compile(r"\[\^" + re.escape(key) + r"\](?!:)", re.I)
-    line = source_line(article, pattern)
-    if line is None:  # the call stands in the lead, inside the front matter
-        line = source_line(article, pattern, body=False)
-    return line
-
-
 def source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True) -> int | None:
     """The file line of the first match of ``pattern`` in the body (or the whole file)."""
     if body:
@@ -174,14 +196,14 @@ def source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True
 
 
 def _images(
-    article: Article, body: ParsedArticle, lead: ParsedArticle | None, root: Path
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None, root: Path, lines: Lines
 ) -> Iterator[SourceError]:
     """Every image is a file of the issue that exists and can be read."""
     for token in markdown.article_tokens(body, lead):
         if token["type"] not in {"image", "figure"}:
             continue
         src = token["attrs"]["src" if token["type"] == "figure" else "url"]
-        line = source_line(article, re.compile(re.escape(src)))
+        line = lines.of(token)
         path = article.path.parent / unquote(src)
         alt = (
             token["attrs"]["alt"]
@@ -221,20 +243,33 @@ def _images(
             yield SourceError(
                 f"l'image « {unquote(src)} » n'existe pas",
                 path=article.path,
-                line=line or source_line(article, re.compile(re.escape(unquote(src)))),
-                hint="vérifiez le chemin, écrit à partir du fichier de l'article : ../images/…",
+                line=line,
+                hint=_missing_image_hint(path),
             )
         elif (problem := image_problem(path)) is not None:
             yield SourceError(
                 f"l'image « {unquote(src)} » est illisible : {problem}",
                 path=article.path,
-                line=line or source_line(article, re.compile(re.escape(unquote(src)))),
+                line=line,
                 hint="enregistrez-la de nouveau en JPEG ou en PNG",
             )
 
 
+def _missing_image_hint(path: Path) -> str:
+    """What to check of a missing image: the file of its folder it was meant to be."""
+    import difflib
+
+    usual = "vérifiez le chemin, écrit à partir du fichier de l'article : ../images/…"
+    if not path.parent.is_dir():
+        return usual
+    names = [p.name for p in path.parent.iterdir() if p.is_file()]
+    same_stem = [n for n in names if Path(n).stem.lower() == path.stem.lower()]
+    close = same_stem or difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return f"vouliez-vous écrire « {close[0]} » ? {usual}" if close else usual
+
+
 def _links(
-    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None, lines: Lines
 ) -> Iterator[SourceError]:
     """Links go to the web (http, https), to an address (mailto) or inside the issue (#id)."""
     for token in markdown.article_tokens(body, lead):
@@ -247,13 +282,13 @@ def _links(
             f"le lien vers « {url} » ne mène ni à une adresse web, ni à une adresse courriel, "
             "ni à un intertitre",
             path=article.path,
-            line=source_line(article, re.compile(re.escape(f"]({url}") + "|" + re.escape(url))),
+            line=lines.of(token),
             hint="écrivez https://… en entier, mailto:…, ou #id d'un intertitre",
         )
 
 
 def _raw_html(
-    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None, lines: Lines
 ) -> Iterator[SourceError]:
     """Raw HTML is limited to the inline elements editors use, without scripts, styles
     or event attributes; a comment must be closed (an open one hides what follows)."""
@@ -261,7 +296,7 @@ def _raw_html(
         if token["type"] not in {"inline_html", "block_html"}:
             continue
         raw = token.get("raw", "")
-        line = source_line(article, re.compile(re.escape(raw.strip()[:40])))
+        line = lines.of(token)
         if raw.lstrip().startswith("<!--") and "-->" not in raw:
             yield SourceError(
                 "un commentaire HTML n'est jamais fermé",
@@ -299,22 +334,27 @@ def _raw_html(
 
 
 def _glyphs(
-    article: Article, body: ParsedArticle, lead: ParsedArticle | None
+    article: Article, body: ParsedArticle, lead: ParsedArticle | None, lines: Lines
 ) -> Iterator[SourceError]:
-    """Every character of the text can be drawn with the bulletin's own fonts."""
+    """Every character of the text can be drawn with the bulletin's own fonts: said at
+    the line of the text it first stands in (the front matter's: searched in the file)."""
     seen: set[str] = set()
     bylines = [part for a in article.authors for part in (a.name, a.role, a.affiliation) if part]
-    texts = [article.title, *bylines] + [
-        token["raw"]
+    texts: list[tuple[str, int | None]] = [(text, None) for text in [article.title, *bylines]]
+    texts += [
+        (token["raw"], lines.of(token))
         for token in markdown.article_tokens(body, lead)
         if token["type"] in {"text", "codespan"}
     ]
-    for text in texts:
-        for char in text:
+    for text, line in texts:
+        for index, char in enumerate(text):
             if char in seen or char in "\n\t\r" or can_draw(char):
                 continue
             seen.add(char)
-            yield _no_glyph(char, article.path, article.path.read_text(encoding="utf-8"))
+            fault = _no_glyph(char, article.path, article.path.read_text(encoding="utf-8"))
+            if line is not None:
+                fault.line = line + text.count("\n", 0, index)
+            yield fault
 
 
 def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:

@@ -7,6 +7,7 @@ headings get ids unique across the issue (see ``compose``).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -16,22 +17,24 @@ from re import Match
 from typing import TYPE_CHECKING, Any
 
 import mistune
+from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 from mistune.plugins import table as table_plugin
 from mistune.plugins.table import table
 from mistune.plugins.url import url
 from mistune.util import unikey
 
-from .contract import note_id
+from .contract import SOURCE_ATTRIBUTE, note_id
 
 if TYPE_CHECKING:
-    from mistune.block_parser import BlockParser
     from mistune.core import InlineState
     from mistune.inline_parser import InlineParser
 
 Token = dict[str, Any]
 DECORATIVE = "décoratif"  # the alternative text of an image that only decorates
 
+# A block's element, up to the end of its opening tag.
+_OPENING_TAG = re.compile(r"^\s*<[a-z][a-z0-9]*[^>]*?(?=\s*/?>)")
 _NOTE_LABEL = r"(?:[^\\\[\]\s]|\\.){1,100}"
 _NOTE_CALL = r"\[\^(?P<note_key>" + _NOTE_LABEL + r")\]"
 _NOTE_DEFINITION = (
@@ -57,6 +60,7 @@ class ParsedArticle:
 
     tokens: list[Token]
     definitions: dict[str, list[NoteDefinition]] = field(default_factory=dict)
+    warnings: list[Any] = field(default_factory=list)  # what compose warns of (SourceError)
 
 
 def parse_note_call(inline: InlineParser, m: Match[str], state: InlineState) -> int:
@@ -167,6 +171,7 @@ def _figures(tokens: list[Token]) -> Iterator[Token]:
             attrs = image["attrs"]
             figure: Token = {
                 "type": "figure",
+                "line": token.get("line"),
                 "attrs": {
                     "src": attrs["url"],
                     "alt": plain_text(image.get("children", [])),
@@ -234,11 +239,31 @@ def render_attribution(renderer: Any, text: str) -> str:
 
 class BulletinRenderer(mistune.HTMLRenderer):
     """HTML for print: external links are marked; images keep the file URIs that
-    composing gave them (mistune's URL sanitizer would refuse ``file:``)."""
+    composing gave them (mistune's URL sanitizer would refuse ``file:``). Each block
+    names its file and line (``data-source``) while ``source`` says which file is
+    rendered and the file line of the text's first line."""
+
+    source: tuple[str, int] | None = None
+
+    def render_token(self, token: Token, state: BlockState) -> str:
+        html: str = super().render_token(token, state)
+        if self.source is None or token.get("line") is None:
+            return html
+        file, first = self.source
+        where = f' {SOURCE_ATTRIBUTE}="{_attr(file)}:{first + token["line"] - 1}"'
+        return _OPENING_TAG.sub(lambda m: m.group(0) + where, html, count=1)
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         alt = unescape(mistune.util.striptags(text))  # the children arrive already escaped
         return _img(url, alt, title)
+
+    def heading(self, text: str, level: int, **attrs: Any) -> str:
+        """A heading; ``title``, its text without note calls, is its bookmark's label."""
+        html: str = super().heading(text, level, id=attrs.get("id"))
+        title = attrs.get("title")
+        if title is None:
+            return html
+        return html.replace(">", f' data-title="{_attr(title)}">', 1)
 
     def block_quote(self, text: str) -> str:
         """A quotation set apart from the text."""
@@ -254,6 +279,7 @@ def create_markdown() -> mistune.Markdown:
     """The parser every article goes through: tokens out, no HTML yet."""
     md = mistune.Markdown(
         renderer=None,
+        block=LinedBlockParser(),
         plugins=[table, url, notes, figures, quotes],
     )
     return md
@@ -270,14 +296,84 @@ def create_renderer() -> BulletinRenderer:
     return renderer
 
 
+class LinedState(BlockState):
+    """mistune's block state, knowing the line of the whole text each offset of its own
+    text stands on (1 for the first line of the text parsed).
+
+    A list item's or a quotation's lines are parsed again as a text of their own (a
+    child state), less their markers and indentation, one line for one: the child's
+    first line is found in its parent from where the block being parsed starts."""
+
+    first_line: int = 1
+    block_start: int = 0  # where the block being parsed starts in this state's text
+    search_from: int = 0  # where its next child's text is looked for
+
+    def process(self, src: str) -> None:
+        super().process(src)
+        self._starts = [0] + [i + 1 for i, c in enumerate(src) if c == "\n"]
+        if isinstance(self.parent, LinedState):
+            self.first_line = self.parent.line_of_child(src)
+
+    def line_at(self, offset: int) -> int:
+        """The line (of the whole text) of an offset in this state's text."""
+        return self.first_line + bisect.bisect_right(self._starts, offset) - 1
+
+    def line_of_child(self, src: str) -> int:
+        """The line, in the whole text, of the first line of a child's text: its first
+        words looked for from the start of the block (or the end of its previous item)."""
+        lines = src.split("\n")
+        index = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        words = lines[index].strip()[:40]
+        found = self.src.find(words, self.search_from) if words else -1
+        if found < 0:
+            return self.line_at(self.block_start)
+        self.search_from = found + len(words)
+        return self.line_at(found) - index
+
+    def add_paragraph(self, text: str) -> None:
+        super().add_paragraph(text)
+        self.tokens[-1].setdefault("line", self.line_at(self.cursor))
+
+
+class LinedBlockParser(BlockParser):
+    """mistune's block parser, which stamps each block token with the line it starts on
+    (``token["line"]``), from the position where the parser matched it."""
+
+    def parse_method(self, m: Match[str], state: BlockState) -> Any:
+        if not isinstance(state, LinedState):
+            return super().parse_method(m, state)
+        # A block parsed while another is (a list's items end where a quotation starts)
+        # leaves the outer one where it was.
+        outer = state.block_start, state.search_from
+        state.block_start, state.search_from, before = m.start(), m.start(), len(state.tokens)
+        try:
+            end = super().parse_method(m, state)
+        finally:
+            state.block_start, state.search_from = outer
+        _stamp(state.tokens[before:], state.line_at(m.start()))
+        return end
+
+    def _parse_indent_code_fast(self, state: BlockState) -> int | None:
+        start, before = state.cursor, len(state.tokens)
+        end: int | None = super()._parse_indent_code_fast(state)
+        if isinstance(state, LinedState):
+            _stamp(state.tokens[before:], state.line_at(start))
+        return end
+
+
+def _stamp(tokens: list[Token], line: int) -> None:
+    for token in tokens:
+        token.setdefault("line", line)
+
+
 def parse(md: mistune.Markdown, text: str) -> ParsedArticle:
     """Parse one article's Markdown into tokens, and the texts of the notes it defines."""
-    tokens, state = md.parse(text, BlockState())
+    tokens, state = md.parse(text, LinedState())
     assert isinstance(tokens, list)
     definitions: dict[str, list[NoteDefinition]] = state.env.get("note_definitions", {})
     for versions in definitions.values():
         for definition in versions:
-            parsed, _ = md.parse(definition.text, BlockState())
+            parsed, _ = md.parse(definition.text, LinedState())
             assert isinstance(parsed, list)
             definition.tokens = parsed
     return ParsedArticle(tokens=tokens, definitions=definitions)
@@ -302,6 +398,29 @@ def article_tokens(body: ParsedArticle, lead: ParsedArticle | None = None) -> It
 def render(renderer: BulletinRenderer, tokens: list[Token]) -> str:
     """Tokens (already numbered) to HTML."""
     return renderer(tokens, BlockState())
+
+
+def token_lines(tokens: list[Token]) -> dict[int, int]:
+    """The line of every token (by ``id``), from the parser's: a block's own, an inline
+    token's that of its block plus the line breaks before it in the block."""
+    lines: dict[int, int] = {}
+    _lines_of(tokens, 1, lines)
+    return lines
+
+
+def _lines_of(tokens: list[Token], line: int, lines: dict[int, int]) -> int:
+    """Give these tokens their lines, from ``line``; return the line after the last."""
+    for token in tokens:
+        line = token.get("line", line)
+        lines[id(token)] = line
+        if "children" in token:
+            inner = _lines_of(token["children"], line, lines)
+            line = line if "line" in token else inner  # a block's end says nothing
+        if token["type"] in {"softbreak", "linebreak"}:
+            line += 1
+        elif token["type"] in {"inline_html", "text"}:
+            line += token.get("raw", "").count("\n")
+    return line
 
 
 def walk(tokens: list[Token]) -> Iterator[Token]:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import BippdfError, SourceErrors
+from .errors import BippdfError, CheckError, SourceErrors
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult
@@ -69,7 +69,14 @@ def warning(message: str, *, location: str = "", stream: TextIO | None = None) -
 
 def errors(exc: BippdfError, *, stream: TextIO | None = None) -> None:
     """One ``erreur :`` line per fault of ``exc`` (several when the sources hold several)."""
-    for fault in exc.errors if isinstance(exc, SourceErrors) else [exc]:
+    faults: list[BippdfError] = (
+        list(exc.errors)
+        if isinstance(exc, SourceErrors)
+        else list(exc.faults)
+        if isinstance(exc, CheckError) and exc.faults
+        else [exc]
+    )
+    for fault in faults:
         error(fault.message, location=fault.location, hint=fault.hint, stream=stream)
 
 

@@ -24,7 +24,7 @@ from .render import Engine, Rendered
 from .variants import VARIANTS, Selection
 
 if TYPE_CHECKING:
-    from .check import Expectations, Report
+    from .check import Expectations, Problem, Report
     from .compose import Composition
     from .copyfit import Fit
 
@@ -67,6 +67,9 @@ class BuildResult:
     phases: dict[str, float] = field(default_factory=dict)
     cached: bool = False  # up to date: nothing changed since it was built
     check_warnings: list[str] = field(default_factory=list)  # kept by the cache, said again
+    # What the sources hold that may not print as meant ([location, message] pairs), on
+    # the first file of an issue only: said at every build, from the cache too.
+    source_warnings: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -157,7 +160,7 @@ def compose(path: Path) -> Composed:
     from . import compose as composer  # jinja2, babel, mistune: not needed to check a PDF
 
     started = time.perf_counter()
-    issue = source.load_issue(path)
+    issue = source.load_issue(path, keep_going=True)  # every article's faults said at once
     loaded = time.perf_counter()
     parsed = composer.parse(issue)
     composer.refuse_faults(issue, parsed)
@@ -176,6 +179,19 @@ def expected_of(path: Path | None, variant: str | None = None) -> Expectations:
     from .compose import expectations
 
     return expectations(compose(path).composition, variant=variant)
+
+
+def locate_problems(report: Report, path: Path) -> None:
+    """Name the article's file and line of each problem of a checked PDF found at a point,
+    by laying the issue's sources out again as that PDF's variant (only when there is a
+    problem to place: a layout costs seconds)."""
+    from .check.sources import locate
+
+    if not any(p.at for check in report.checks for p in check.problems + check.warnings):
+        return
+    variant = report.checks[-1].name if report.checks[-1].name in VARIANTS else "web"
+    rendered = _render(compose(path), variant, Engine())
+    locate(report.checks, rendered.sources)
 
 
 def make_variant(
@@ -214,6 +230,7 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     for result, _ in files:
         result.phases = {**composed.phases, **result.phases}
     files[0][0].seconds = time.perf_counter() - composed.started  # and loading, composing
+    files[0][0].source_warnings = said_of(composed.composition.warnings)
     if options.cover:
         files.append(_cover(composed.issue, files[-1][1], options.build_dir))
     if options.html_output is not None:
@@ -225,6 +242,12 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
 
         keep(_fit_cache(options), composed.fit_key, composed.fit, str(composed.issue.root))
     return [result for result, _ in files]
+
+
+def said_of(warnings: Iterable[BippdfError]) -> list[list[str]]:
+    """Warnings of the sources as [location, message (hint)] pairs, each said once."""
+    said = [[w.location, f"{w.message} ({w.hint})" if w.hint else w.message] for w in warnings]
+    return [list(pair) for pair in dict.fromkeys(tuple(pair) for pair in said)]
 
 
 def default_output(issue: source.Issue, build_dir: Path, variant: str = "print") -> Path:
@@ -273,17 +296,47 @@ def _verify(
     from .compose import expectations
 
     expected = expectations(composed.composition, rendered.warnings, variant=variant)
+    expected.sources = rendered.sources
     report = check_pdf(rendered.pdf, expected, name=str(target), workers=readers)
     if not report.ok:
         problems = [str(problem) for problem in report.problems]
         more = f" (et {len(problems) - 5} autres)" if len(problems) > 5 else ""
+        # Said one by one, each where it comes from, the same line once, then in short.
+        faults = list({str(f): f for f in map(_fault_of(composed.issue), report.problems)}.values())
+        hint = (
+            "rien n'a été écrit; pour voir tous les problèmes, produisez-le avec "
+            "--no-check puis lancez bippdf check sur le PDF"
+        )
+        verdict = f"le PDF ne passe pas ses vérifications : {len(problems)} problème" + (
+            "s" if len(problems) > 1 else ""
+        )
         raise CheckError(
             "le PDF ne passe pas ses vérifications : " + "; ".join(problems[:5]) + more,
             path=composed.issue.source,
-            hint="rien n'a été écrit; pour voir tous les problèmes, produisez-le avec "
-            "--no-check puis lancez bippdf check sur le PDF",
+            hint=hint,
+            faults=[
+                *faults[:MAX_FAULTS],
+                CheckError(verdict, path=composed.issue.source, hint=hint),
+            ],
         )
     return report
+
+
+MAX_FAULTS = 20  # the problems of a refused PDF said one by one; bippdf check says all
+
+
+def _fault_of(issue: source.Issue) -> Callable[[Problem], CheckError]:
+    """A problem of the PDF as an error at its article's file and line when the layout
+    told it, else at the issue's file."""
+
+    def fault(problem: Problem) -> CheckError:
+        message = f"page {problem.page}: {problem.message}" if problem.page else problem.message
+        if problem.source:
+            file, _, line = problem.source.rpartition(":")
+            return CheckError(message, path=issue.root / file, line=int(line), hint=problem.hint)
+        return CheckError(message, path=issue.source, hint=problem.hint)
+
+    return fault
 
 
 def _cover(issue: source.Issue, pdf: bytes, build_dir: Path) -> Made:

@@ -20,9 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from . import sandbox
 from .colour import Separator, load_palette, palette_css
+from .contract import SOURCE_ATTRIBUTE, SourceBox
 from .errors import BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 from .marks import draw_crop_marks
@@ -42,6 +44,7 @@ class Rendered:
     pages: int
     warnings: list[str] = field(default_factory=list)
     padding: int = 0  # blank pages added for the binding
+    sources: list[SourceBox] = field(default_factory=list)  # where the articles' blocks are
     seconds: dict[str, float] = field(default_factory=dict)  # "layout" and "write"
 
 
@@ -198,6 +201,7 @@ class Engine:
         )
         laid_out = len(document.pages)
         document = self._pad(document, kind, css, job.geometry, fetcher)
+        sources = source_boxes(document)
         if not kind.links:
             # WeasyPrint writes a page's links (Page.links) as annotations, its anchors
             # as named destinations: without the first, the second stay.
@@ -215,6 +219,7 @@ class Engine:
             pages=len(document.pages),
             warnings=warnings,
             padding=len(document.pages) - laid_out,
+            sources=sources,
             seconds={"layout": laid_out_at - start, "write": time.perf_counter() - laid_out_at},
         )
 
@@ -237,6 +242,42 @@ class Engine:
         )
         pages = document.pages
         return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
+
+
+def source_boxes(document: Any) -> list[SourceBox]:
+    """Where each block of the articles was laid out (its ``data-source``), page by page,
+    in the PDF's points from the trim corner, an image with its file; for the check to
+    say which article and line a problem comes from."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[SourceBox, None] = {}
+    to_px = POINTS_PER_INCH / 96  # CSS pixels to points
+    for index, page in enumerate(document.pages):
+        height = page.height * to_px
+        stack: list[tuple[Any, str | None]] = [(page._page_box, None)]
+        while stack:
+            box, source = stack.pop()
+            element = box.element if box.element_tag else None
+            own = element.get(SOURCE_ATTRIBUTE) if element is not None else None
+            source = own or source
+            image = box.element_tag == "img" and isinstance(box, boxes.ReplacedBox)
+            if source and ((own and isinstance(box, boxes.BlockLevelBox)) or image):
+                left, top = box.border_box_x() * to_px, height - box.border_box_y() * to_px
+                right, bottom = left + box.border_width() * to_px, top - box.border_height() * to_px
+                file = (
+                    _issue_file(element.get("src", "")) if image and element is not None else None
+                )
+                found[
+                    SourceBox(index, (left, bottom, right, top), source, box.element_tag, file)
+                ] = None
+            stack.extend((child, source) for child in getattr(box, "children", []))
+    return list(found)
+
+
+def _issue_file(url: str) -> str | None:
+    """An image's file, relative to the issue, from its address in the sandbox."""
+    prefix = sandbox.base_url(sandbox.ISSUE)
+    return unquote(url[len(prefix) :]) if url.startswith(prefix) else None
 
 
 _NO_SYSTEM_FONTS = r"(No fonts configured in FontConfig|FontConfig cannot load default config)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ class NewIssue:
     number: int
     previous: Path | None
     example: Path
+    warnings: list[str] = field(default_factory=list)  # what may not be meant
 
 
 def latest_issue(issues_dir: Path) -> Path | None:
@@ -69,7 +70,19 @@ def new_issue(
     write_source(example, text.replace("](images/", "](../images/"))
     shutil.copytree(example_dir() / "images", folder / "images")
     write_source(folder / ISSUE_FILE, _issue_toml(carried, number=number, date=date, theme=theme))
-    return NewIssue(folder, number, previous.parent if previous else None, example)
+    made = NewIssue(folder, number, previous.parent if previous else None, example)
+    before = carried.get("date")
+    if isinstance(before, dt.date) and date < before:
+        made.warnings.append(
+            f"le numéro {number} est daté du {date:%Y-%m-%d}, avant le numéro "
+            f"{carried.get('number')} ({before:%Y-%m-%d}) : est-ce voulu ? (sinon, changez "
+            "« date » dans son issue.toml)"
+        )
+    if not str(carried.get("issn") or "").strip():
+        made.warnings.append(
+            'aucun ISSN : le numéro n\'en portera pas (ajoutez issn = "…" à son issue.toml)'
+        )
+    return made
 
 
 def parse_date(text: str) -> dt.date:

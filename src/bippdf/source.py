@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import parse_date
-from .errors import SourceError
+from .errors import SourceError, SourceErrors
 from .sourcefile import ISSUE_FILE as ISSUE_FILE
 from .sourcefile import (
     key_line,
@@ -79,6 +79,9 @@ class Issue:
     punctuation_space: str = "fine"  # before ; ! ?: "fine" (U+202F) or "none"
     notes: str = "annexe"  # where notes go: "annexe" (at the end) or "page" (at the foot)
     digest: str = ""  # SHA-256 of the bytes issue.toml was read from (the build cache)
+    # The faults of articles that could not be read, when loaded to report every fault
+    # at once (``load_issue(keep_going=True)``): the issue is then never built.
+    faults: list[SourceError] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -134,8 +137,10 @@ _AUTHOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
 }
 
 
-def load_issue(path: Path) -> Issue:
-    """Load an issue folder, its ``issue.toml``, or a single Markdown file."""
+def load_issue(path: Path, *, keep_going: bool = False) -> Issue:
+    """Load an issue folder, its ``issue.toml``, or a single Markdown file. With
+    ``keep_going``, an article that cannot be read is left out and its faults kept in
+    ``Issue.faults``, so that the others' faults are found too."""
     path = Path(path)
     if path.is_dir():
         path = path / ISSUE_FILE
@@ -153,15 +158,15 @@ def load_issue(path: Path) -> Issue:
             path=path,
             hint="donnez le dossier d'un numéro, son issue.toml ou un fichier .md",
         )
-    return _load_folder(path)
+    return _load_folder(path, keep_going)
 
 
-def _load_folder(toml_path: Path) -> Issue:
+def _load_folder(toml_path: Path, keep_going: bool = False) -> Issue:
     """An issue folder: ``issue.toml`` plus the articles it lists."""
     data, text, digest = _read_issue_toml(toml_path)
     contact = data.get("contact", {})
     root = toml_path.parent
-    articles = _load_articles(data["articles"], root, toml_path, text)
+    articles, faults = _load_articles(data["articles"], root, toml_path, text, keep_going)
     return Issue(
         source=toml_path,
         root=root,
@@ -186,6 +191,7 @@ def _load_folder(toml_path: Path) -> Issue:
         notes=_choice(data, "notes", ("annexe", "page"), toml_path, text),
         articles=articles,
         digest=digest,
+        faults=faults,
     )
 
 
@@ -226,12 +232,22 @@ def _read_issue_toml(toml_path: Path) -> tuple[dict[str, Any], str, str]:
     return data, text, digest
 
 
-def _load_articles(names: list[Any], root: Path, toml_path: Path, text: str) -> list[Article]:
-    """The articles issue.toml lists, in its order; at least one."""
-    articles = [
-        _load_article(_article_path(names, index, root, toml_path, text))
-        for index in range(len(names))
-    ]
+def _load_articles(
+    names: list[Any], root: Path, toml_path: Path, text: str, keep_going: bool = False
+) -> tuple[list[Article], list[SourceError]]:
+    """The articles issue.toml lists, in its order, at least one; and the faults of
+    those that cannot be read (raised, every one, unless ``keep_going``)."""
+    articles: list[Article] = []
+    faults: list[SourceError] = []
+    for index in range(len(names)):
+        try:
+            articles.append(_load_article(_article_path(names, index, root, toml_path, text)))
+        except SourceErrors as exc:
+            faults += exc.errors
+        except SourceError as exc:
+            faults.append(exc)
+    if faults and not (keep_going and articles):
+        raise SourceErrors(faults) if len(faults) > 1 else faults[0]
     if not articles:
         raise SourceError(
             "le numéro ne liste aucun article",
@@ -239,7 +255,7 @@ def _load_articles(names: list[Any], root: Path, toml_path: Path, text: str) -> 
             line=key_line(text, "articles"),
             hint="nommez dans « articles » les fichiers du dossier articles/",
         )
-    return articles
+    return articles, faults
 
 
 def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, text: str) -> Path:

@@ -95,10 +95,12 @@ _INLINE = {
 
 
 class _Quotes:
-    """Whether a straight double quote opens or closes, across the tokens of a block."""
+    """Whether a straight double quote opens or closes, across the tokens of a block; and
+    which curly quotes pasted from Word are open (each: made guillemets or kept)."""
 
     def __init__(self) -> None:
         self.open = False
+        self.curly: list[str] = []
 
 
 def _inline(children: list[Token], rules: Rules, quotes: _Quotes) -> list[Token]:
@@ -153,6 +155,8 @@ def _split_protected(text: str) -> Iterator[tuple[str, bool]]:
 def _segment(text: str, rules: Rules, quotes: _Quotes) -> str:
     """Every rule, in an order where none undoes another."""
     text = text.replace("...", "…").replace("'", "’")
+    text = _NO_BREAK_RUN.sub(lambda m: NBSP if NBSP in m[0] else NNBSP, text)
+    text = _curly_quotes(text, quotes)
     text = _straight_quotes(text, rules, quotes)
     text = re.sub(rf"«[{SPACES}]*", "«" + rules.guillemets, text)
     text = re.sub(rf"[{SPACES}]*»", rules.guillemets + "»", text)
@@ -180,6 +184,30 @@ def _segment(text: str, rules: Rules, quotes: _Quotes) -> str:
     text = re.sub(rf"(\bM(?:mes?|lles?)){NBSP}[{SPACES}]+", r"\1" + NBSP, text)
     text = _THOUSANDS.sub(lambda m: _group(m[1], rules.thousands), text)
     return _dashes(text)
+
+
+# Spaces around a no-break space, pasted from Word ("10  %"): one no-break space.
+_NO_BREAK_RUN = re.compile(rf"[ {NBSP}{NNBSP}]*[{NBSP}{NNBSP}][ {NBSP}{NNBSP}]*")
+_CURLY = re.compile(r"[“”‘«»]|(?<!\w)’|’(?!\w)")
+
+
+def _curly_quotes(text: str, quotes: _Quotes) -> str:
+    """English quotes pasted from Word as French writes them: “ ” and ‘ ’ as « »
+    (spaced by the rules after), or as the inner “ ” inside « ». A ’ that a letter
+    follows is an apostrophe, as is one no ‘ opened."""
+
+    def one(match: re.Match[str]) -> str:
+        mark, open_ = match[0], quotes.curly
+        if mark in "«“‘":
+            made = "“" if open_ and mark != "«" else "«"
+            open_.append(made + mark)
+            return made
+        if mark in "»”" or (open_ and open_[-1][1] == "‘"):
+            closed = open_.pop()[0] if open_ else "«"
+            return "»" if closed == "«" else "”"
+        return mark  # an apostrophe, at the end of an elided word
+
+    return _CURLY.sub(one, text)
 
 
 def _straight_quotes(text: str, rules: Rules, quotes: _Quotes) -> str:

@@ -68,7 +68,8 @@ class Watcher:
         *,
         stop: threading.Event | None = None,
     ) -> None:
-        """Build, then build again after every save until ``stop`` is set or Ctrl-C."""
+        """Build, then build again after every save until ``stop`` is set; Ctrl-C raises
+        ``KeyboardInterrupt``."""
         import watchfiles
 
         # Watching starts before the first build, so that a save made while it runs is
@@ -80,7 +81,7 @@ class Watcher:
             debounce=DEBOUNCE_MS,
             step=QUIET_MS,
             stop_event=stop,
-            raise_interrupt=False,
+            raise_interrupt=True,  # watchfiles would say so in English; the caller, in French
             rust_timeout=IDLE_MS,
             yield_on_timeout=True,
         ):

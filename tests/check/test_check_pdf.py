@@ -39,8 +39,8 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
     assert figures["pages"]["pages"] == issue6.pdf.page_count
     assert figures["notes"]["calls"] == figures["notes"]["notes"] == 31
     # The print PDF has no links: what needs them is said, not silently passed.
-    assert figures["notes"]["links"].startswith("none (print)")
-    assert figures["contents"]["links"].startswith("none (print)")
+    assert figures["notes"]["links"].startswith("aucun (impression)")
+    assert figures["contents"]["links"].startswith("aucun (impression)")
     assert figures["print"]["annotations"] == 0
     assert figures["contents"]["entries"] == figures["contents"]["bookmarks"] == 31
 
@@ -72,12 +72,15 @@ def test_check_command_exit_codes(
     writer.write(broken)
     assert main(["check", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"{broken}: the PDF has no bookmarks (outline)"
-    assert out[-1] == f"{broken}: {issue6.pdf.page_count} pages, 10 checks, 1 problems in contents"
+    assert out[0] == f"{broken}: le PDF n'a pas de signets"
+    assert (
+        out[-1]
+        == f"{broken}: {issue6.pdf.page_count} pages, 10 vérifications, 1 problème dans sommaire"
+    )
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("pas un PDF")
     assert main(["check", str(not_pdf)]) == 2
-    assert capsys.readouterr().err.startswith(f"erreur : {not_pdf}: cannot read the PDF")
+    assert capsys.readouterr().err.startswith(f"erreur : {not_pdf}: PDF illisible")
     assert main(["check", str(tmp_path / "absent.pdf")]) == 2
 
 

@@ -31,8 +31,8 @@ def test_removed_call_link(issue6_linked: BuiltIssue) -> None:
     call_18 = issue6_linked.pdf.page_labels[issue6_linked.pdf.page_of("appel-18")]
     note_17 = issue6_linked.pdf.page_labels[issue6_linked.pdf.page_of("note-17")]
     assert problems_in(report, "notes") == [
-        f"page {call_18}: call of note 18 comes where note 17 is due",
-        f"page {note_17}: note 17 of the Annexe is never called",
+        f"page {call_18}: l'appel de la note 18 vient là où la note 17 est attendue",
+        f"page {note_17}: la note 17 de l'Annexe n'est jamais appelée",
     ]
 
 
@@ -43,7 +43,7 @@ def test_call_pointing_at_the_wrong_note(issue6_linked: BuiltIssue) -> None:
 
     report = edit_pdf(issue6_linked, change)
     page = issue6_linked.pdf.page_labels[issue6_linked.pdf.page_of("appel-5")]
-    assert f"page {page}: call of note 5 links to note 6" in problems_in(report, "notes")
+    assert f"page {page}: l'appel de la note 5 renvoie à note 6" in problems_in(report, "notes")
 
 
 def test_annexe_last_page_dropped(issue6: BuiltIssue) -> None:
@@ -51,8 +51,8 @@ def test_annexe_last_page_dropped(issue6: BuiltIssue) -> None:
     report = edit_pdf(issue6, lambda writer: writer.remove_page(last_note_page))
     problems = problems_in(report, "notes")
     call_31 = issue6.pdf.page_labels[issue6.pdf.page_of("appel-31")]
-    assert f"page {call_31}: note 31 is called but not in the Annexe" in problems
-    assert any(p.endswith("the sources 31") for p in problems)
+    assert f"page {call_31}: la note 31 est appelée mais n'est pas dans l'Annexe" in problems
+    assert any(p.endswith("les sources 31") for p in problems)
     assert problems_in(report, "pages"), "the following page now prints the wrong folio"
 
 
@@ -65,8 +65,8 @@ def test_note_without_back_link(small_issue: Path) -> None:
         ),
     )
     assert problems_in(report, "notes") == [
-        "page 5: note 2 does not link back to its call",
-        "the Annexe holds 1 notes, the sources 2",
+        "page 5: la note 2 ne renvoie pas à son appel",
+        "l'Annexe a 1 note, les sources 2",
     ]
 
 
@@ -112,7 +112,7 @@ def test_footnote_deferred_to_the_next_page(tmp_path: Path) -> None:
     assert problems, "two-column footnotes were expected to be deferred"
     assert all(
         re.match(
-            r"page \d+: note \d+ stands at the foot of page \d+, but its call is on page \d+$", p
+            r"page \d+: la note \d+ est en bas de la page \d+, mais son appel est à la page \d+$", p
         )
         for p in problems
     ), problems

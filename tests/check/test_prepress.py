@@ -45,7 +45,7 @@ def test_profile_components_contradicting_its_header(issue6: BuiltIssue) -> None
         profile[NameObject("/N")] = NumberObject(1)
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "the output intent's profile is CMYK (4 components), but its /N says 1"
+        "le profil de l'intention de sortie est CMYK (4 composantes), mais son /N dit 1"
     ]
 
 
@@ -54,7 +54,7 @@ def test_output_intent_removed(issue6: BuiltIssue) -> None:
         del writer.root_object["/OutputIntents"]
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "the PDF has no PDF/X output intent (CMYK profile)"
+        "le PDF n'a pas d'intention de sortie PDF/X (profil CMJN)"
     ]
 
 
@@ -63,8 +63,8 @@ def test_output_intent_not_for_pdfx(issue6: BuiltIssue) -> None:
         _intent(writer)[NameObject("/S")] = NameObject("/GTS_PDFA1")
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "the PDF has no PDF/X output intent (CMYK profile)",
-        "an output intent is GTS_PDFA1, not GTS_PDFX",
+        "le PDF n'a pas d'intention de sortie PDF/X (profil CMJN)",
+        "une intention de sortie est GTS_PDFA1, pas GTS_PDFX",
     ]
 
 
@@ -73,7 +73,7 @@ def test_output_intent_without_condition(issue6: BuiltIssue) -> None:
         del _intent(writer)["/OutputConditionIdentifier"]
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "the output intent names no printing condition (/OutputConditionIdentifier)"
+        "l'intention de sortie ne nomme aucune condition d'impression (/OutputConditionIdentifier)"
     ]
 
 
@@ -82,7 +82,7 @@ def test_output_intent_without_profile(issue6: BuiltIssue) -> None:
         del _intent(writer)["/DestOutputProfile"]
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "the output intent has no profile (/DestOutputProfile)"
+        "l'intention de sortie n'a pas de profil (/DestOutputProfile)"
     ]
 
 
@@ -112,7 +112,7 @@ def test_pdfx_version_declared_in_the_xmp(issue6: BuiltIssue) -> None:
 def test_xmp_version_removed(issue6: BuiltIssue) -> None:
     assert problems_in(
         edit_pdf(issue6, lambda writer: _edit_xmp(writer, _XMP_VERSION, b"")), "print"
-    ) == ["the XMP metadata declares no PDF/X version (pdfxid:GTS_PDFXVersion)"]
+    ) == ["les métadonnées XMP ne déclarent aucune version PDF/X (pdfxid:GTS_PDFXVersion)"]
 
 
 def test_xmp_version_not_pdfx4(issue6: BuiltIssue) -> None:
@@ -120,9 +120,9 @@ def test_xmp_version_not_pdfx4(issue6: BuiltIssue) -> None:
         _edit_xmp(writer, _XMP_VERSION, _XMP_VERSION.replace(b"X-4", b"X-1a:2001"))
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "the PDF declares 'PDF/X-1a:2001' conformance, not PDF/X-4",
-        "the XMP metadata's pdfx:GTS_PDFXVersion says 'PDF/X-4', "
-        "the XMP metadata's pdfxid:GTS_PDFXVersion 'PDF/X-1a:2001'",
+        "le PDF déclare la conformité « PDF/X-1a:2001 », pas PDF/X-4",
+        "pdfx:GTS_PDFXVersion des métadonnées XMP : « PDF/X-4 » ; "
+        "pdfxid:GTS_PDFXVersion des métadonnées XMP : « PDF/X-1a:2001 »",
     ]
 
 
@@ -131,8 +131,8 @@ def test_info_version_contradicting_the_xmp(issue6: BuiltIssue) -> None:
         _set_info_version(writer, "PDF/X-3:2003")
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "the Info dictionary's GTS_PDFXVersion says 'PDF/X-3:2003', "
-        "the XMP metadata's pdfxid:GTS_PDFXVersion 'PDF/X-4'"
+        "GTS_PDFXVersion du dictionnaire Info : « PDF/X-3:2003 » ; "
+        "pdfxid:GTS_PDFXVersion des métadonnées XMP : « PDF/X-4 »"
     ]
 
 
@@ -149,8 +149,8 @@ def test_link_annotation_added(issue6: BuiltIssue) -> None:
             writer.add_annotation(index, Link(rect=(72, 72, 144, 90), target_page_index=2))
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "page 4: annotations (2 Link): PDF/X allows only PrinterMark and TrapNet",
-        "page 9: annotations (1 Link): PDF/X allows only PrinterMark and TrapNet",
+        "page 4: annotations (2 Link) : PDF/X n'admet que PrinterMark et TrapNet",
+        "page 9: annotations (1 Link) : PDF/X n'admet que PrinterMark et TrapNet",
     ]
 
 
@@ -176,10 +176,10 @@ def test_print_contents_read_against_the_bookmarks(issue6: BuiltIssue) -> None:
         first["/Dest"][0] = writer.pages[3].indirect_reference
 
     assert problems_in(edit_pdf(issue6, change), "contents") == [
-        "page 2: the entry 'Mot du directeur' prints page 3, but its bookmark goes on page 4",
-        "page 2: the heading 'Mot du directeur' is not on page 4, where its bookmark goes",
+        "page 2: l'entrée « Mot du directeur » porte la page 3, mais son signet mène à la page 4",
+        "page 2: l'intertitre « Mot du directeur » n'est pas à la page 4, où mène son signet",
         # The next entry, on page 3 with it, now comes before it in the bookmarks' order.
-        "page 2: the entry 'Mot de la rédaction' (page 3) is out of reading order",
+        "page 2: l'entrée « Mot de la rédaction » (page 3) est hors de l'ordre de lecture",
     ]
 
 
@@ -193,7 +193,7 @@ def test_print_note_call_lost(issue6: BuiltIssue) -> None:
 
     note_5 = issue6.pdf.page_labels[issue6.pdf.page_of("note-5")]
     assert problems_in(edit_pdf(issue6, change), "notes") == [
-        f"page {note_5}: note 5 is never called"
+        f"page {note_5}: la note 5 n'est jamais appelée"
     ]
 
 
@@ -384,7 +384,7 @@ def test_heavy_colour_caught(issue6: BuiltIssue) -> None:
         _draw(writer, _PAGE, b"0.9 0.8 0.7 0.95 k 100 100 50 50 re f")
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "page 6: une couleur porte 335 % d'encre; la limite est 300 %"
+        "page 6: une couleur porte 335 % d'encre ; la limite est 300 %"
     ]
 
 
@@ -395,7 +395,7 @@ def test_heavy_image_caught(issue6: BuiltIssue) -> None:
         _draw(writer, _PAGE, b"0.4 0 0 0.4 100 100 cm /Fault Do", XObject=image)
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "page 6: une image porte jusqu'à 350 % d'encre; la limite est 300 %"
+        "page 6: une image porte jusqu'à 350 % d'encre ; la limite est 300 %"
     ]
 
 
@@ -418,7 +418,7 @@ def test_heavy_image_found_through_a_form(issue6: BuiltIssue) -> None:
         _draw(writer, _PAGE, b"1 0 0 1 100 100 cm /FaultForm Do", XObject=forms)
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
-        "page 6: une image porte jusqu'à 400 % d'encre; la limite est 300 %"
+        "page 6: une image porte jusqu'à 400 % d'encre ; la limite est 300 %"
     ]
 
 

@@ -40,12 +40,12 @@ def test_swapped_destinations(issue6_linked: BuiltIssue) -> None:
     assert here != there
     problems = problems_in(edit_pdf(issue6_linked, change), "contents")
     assert (
-        f"page 2: the entry 'Mot du directeur' prints page {here}, but its link lands on "
-        f"page {there}" in problems
+        f"page 2: l'entrée « Mot du directeur » porte la page {here}, mais son lien mène à "
+        f"la page {there}" in problems
     )
     assert (
-        f"page 2: the heading 'Mot du directeur' is not on page {there}, where its entry links"
-        in problems
+        f"page 2: l'intertitre « Mot du directeur » n'est pas à la page {there}, où mène son "
+        "entrée" in problems
     )
 
 
@@ -53,9 +53,7 @@ def test_outline_deleted(issue6: BuiltIssue) -> None:
     def change(writer: PdfWriter) -> None:
         del writer.root_object["/Outlines"]
 
-    assert problems_in(edit_pdf(issue6, change), "contents") == [
-        "the PDF has no bookmarks (outline)"
-    ]
+    assert problems_in(edit_pdf(issue6, change), "contents") == ["le PDF n'a pas de signets"]
 
 
 def test_page_labels_removed(issue6: BuiltIssue) -> None:
@@ -63,7 +61,7 @@ def test_page_labels_removed(issue6: BuiltIssue) -> None:
         del writer.root_object["/PageLabels"]
 
     problems = problems_in(edit_pdf(issue6, change), "pages")
-    assert "the PDF has no page labels (/PageLabels)" in problems
+    assert "le PDF n'a pas d'étiquettes de page (/PageLabels)" in problems
 
 
 def test_page_labels_off_by_one(issue6: BuiltIssue) -> None:
@@ -71,7 +69,7 @@ def test_page_labels_off_by_one(issue6: BuiltIssue) -> None:
         writer.root_object["/PageLabels"]["/Nums"][3][NameObject("/St")] = NumberObject(3)
 
     problems = problems_in(edit_pdf(issue6, change), "pages")
-    assert problems[0] == "page 3: prints 2, but its page label is 3"
+    assert problems[0] == "page 3: porte 2, mais son étiquette de page est 3"
 
 
 def test_wrong_trim_size(issue6: BuiltIssue) -> None:
@@ -79,7 +77,7 @@ def test_wrong_trim_size(issue6: BuiltIssue) -> None:
         writer.pages[4].trimbox.upper_right = (595, 842)  # A4
 
     assert problems_in(edit_pdf(issue6, change), "pages") == [
-        "page 5: size is 595 × 842 pt, expected 612 × 792 pt"
+        "page 5: format de 595 × 842 pt au lieu de 612 × 792 pt"
     ]
 
 
@@ -96,7 +94,8 @@ def test_local_file_link(issue6_linked: BuiltIssue) -> None:
     problems = problems_in(edit_pdf(issue6_linked, change), "links")
     assert len(problems) == 1
     assert problems[0].endswith(
-        "link to 'file:///etc/passwd' is not a well-formed http, https or mailto URI"
+        "le lien vers « file:///etc/passwd » n'est pas une adresse http, https ou mailto "
+        "bien formée"
     )
 
 
@@ -117,7 +116,7 @@ def test_launch_action(issue6_linked: BuiltIssue) -> None:
         page[NameObject("/Annots")].append(writer._add_object(annot))
 
     assert problems_in(edit_pdf(issue6_linked, change), "links") == [
-        "page 6: a link opens a Launch action (a local file or another document)"
+        "page 6: un lien ouvre une action Launch (un fichier local ou un autre document)"
     ]
 
 
@@ -126,8 +125,8 @@ def test_metadata_removed(issue6: BuiltIssue) -> None:
         writer.add_metadata({"/Title": "", "/Subject": "Autre sujet"})
 
     problems = problems_in(edit_pdf(issue6, change), "metadata")
-    assert problems[0] == "the PDF has no title"
-    assert problems[1].startswith("the PDF's subject is 'Autre sujet', the sources say 'Le MSP")
+    assert problems[0] == "le PDF n'a pas de titre"
+    assert problems[1].startswith("sujet du PDF : « Autre sujet » ; les sources disent « Le MSP")
 
 
 @pytest.mark.pdf
@@ -135,7 +134,7 @@ def test_wrong_page_number_in_contents(small_issue: Path) -> None:
     style = '<style>a[href="#annexe"]::after { content: leader(". ") "9" }</style></head>'
     report = render_broken(small_issue, lambda html: html.replace("</head>", style))
     assert problems_in(report, "contents") == [
-        "page 2: the entry 'Annexe' prints page 9, but its link lands on page 5"
+        "page 2: l'entrée « Annexe » porte la page 9, mais son lien mène à la page 5"
     ]
 
 
@@ -147,7 +146,7 @@ def test_wrong_page_number_in_the_print_contents(small_issue: Path) -> None:
         small_issue, lambda html: html.replace("</head>", style), variant="print"
     )
     assert problems_in(report, "contents") == [
-        "page 2: the entry 'Annexe' prints page 9, but its bookmark goes on page 5"
+        "page 2: l'entrée « Annexe » porte la page 9, mais son signet mène à la page 5"
     ]
 
 
@@ -162,7 +161,7 @@ def test_missing_heading_in_contents(small_issue: Path, variant: str) -> None:
         variant=variant,
     )
     problems = problems_in(report, "contents")
-    assert "the section 'Première section' is missing from the contents" in problems
+    assert "la section « Première section » manque au sommaire" in problems
 
 
 @pytest.mark.pdf

@@ -39,7 +39,7 @@ def test_font_stripped(issue6: BuiltIssue) -> None:
                     return
 
     problems = problems_in(edit_pdf(issue6, change), "fonts")
-    assert any("is not embedded" in p for p in problems), problems
+    assert any("n'est pas incorporée" in p for p in problems), problems
 
 
 @pytest.mark.pdf
@@ -64,7 +64,7 @@ def test_character_without_glyph_is_refused(tmp_path: Path) -> None:
         base_url=tmp_path / "b",
         language="fr-CA",
     )
-    assert "no glyph in bippdf's fonts for U+13000" in " ".join(
+    assert "aucun glyphe dans les polices de bippdf pour U+13000" in " ".join(
         problems_in(check_pdf(rendered.pdf), "fonts")
     )
 
@@ -75,7 +75,7 @@ def test_url_wider_than_the_page(small_issue: Path) -> None:
     report = render_broken(small_issue, lambda html: html.replace("</head>", style))
     problems = problems_in(report, "overflow")
     assert len(problems) == 1
-    assert problems[0].startswith("page 3: text drawn outside the text block: '")
+    assert problems[0].startswith("page 3: texte hors de la zone de texte : « ")
 
 
 LOOSE = (
@@ -93,8 +93,8 @@ def test_layout_faults_of_a_loosely_set_issue(tmp_path: Path) -> None:
     rendered = render_pdf(html, base_url=ISSUE_6, language=issue.language)
     report = check_pdf(rendered.pdf, expectations(composition))
     layout = next(c for c in report.checks if c.name == "layout")
-    kinds = {p.message.split(":")[0].split(" a ")[0] for p in layout.problems}
-    assert {"widow", "orphan"} <= kinds, layout.problems
+    kinds = {p.message.split(" :")[0] for p in layout.problems}
+    assert {"ligne veuve", "ligne orpheline"} <= kinds, layout.problems
     assert layout.figures["hyphens"] >= 1
     assert all(p.page and p.page.isdigit() for p in layout.problems)
     others = [p for c in report.checks if c.name != "layout" for p in c.problems]
@@ -109,7 +109,7 @@ def test_line_running_over_its_column(tmp_path: Path) -> None:
     report = render_broken(root, lambda html: html.replace("</head>", style))
     problems = problems_in(report, "layout")
     assert any(
-        p.startswith("page 3: a line runs over its column: 'https://www.example.org/")
+        p.startswith("page 3: une ligne déborde de sa colonne : « https://www.example.org/")
         for p in problems
     ), problems
 
@@ -155,7 +155,7 @@ def test_heading_left_alone_at_the_foot_of_its_column(issue6: BuiltIssue) -> Non
     problems = [str(p) for p in check_layout(pdf, issue6.expected.geometry).problems]
     label = pdf.page_labels[page]
     assert problems == [
-        f"page {label}: the heading 'Prostitution' ends its column, with 0 line(s) after it"
+        f"page {label}: l'intertitre « Prostitution » finit sa colonne, suivi de 0 ligne"
     ]
 
 

@@ -21,6 +21,7 @@ from .notes import check_notes
 from .prepress import check_print
 from .readback import PdfReadback, read_pdf
 from .report import TOLERANCE, CheckResult, Expectations, Problem, Report
+from .sources import locate
 from .structure import check_contents, check_links, check_metadata, check_pages
 from .typesetting import check_fonts, check_layout, check_overflow
 
@@ -52,9 +53,9 @@ def check_pdf(
     except Exception as exc:  # a damaged or foreign PDF: said, never a traceback
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UnreadablePdfError(
-            f"cannot read the PDF: {reason}",
+            f"PDF illisible : {reason}",
             path=pdf if isinstance(pdf, Path) else None,
-            hint="give a PDF built by bippdf",
+            hint="donnez un PDF produit par bippdf",
         ) from None
     variant = expected.variant or detect_variant(data)
     linked = variant != "print"  # the print PDF has no links, by design (PDF/X)
@@ -73,6 +74,7 @@ def check_pdf(
         checks.append(check_print(data, expected.geometry))
     elif variant == "web":
         checks.append(check_web(data))
+    locate(checks, expected.sources)
     return Report(pdf=label, checks=checks)
 
 

@@ -13,17 +13,19 @@ def check_web(pdf: PdfReadback) -> CheckResult:
     result = CheckResult("web", figures={"figures": len(found.figures)})
     needs = [
         (found.marked, "/MarkInfo /Marked true (Matterhorn 01-001)"),
-        (found.tagged, "a structure tree (01-002)"),
-        (bool(pdf.language), "a document language, /Lang (11-001)"),
+        (found.tagged, "une arborescence de balises (01-002)"),
+        (bool(pdf.language), "une langue du document, /Lang (11-001)"),
         (found.display_title, "/ViewerPreferences /DisplayDocTitle true (07-001)"),
-        ("<dc:title" in found.xmp, "an XMP metadata stream with dc:title (06-003)"),
-        ("pdfuaid:part" in found.xmp, "pdfuaid:part in its XMP metadata (06-002)"),
-        (not found.encrypted, "no encryption that locks out assistive technology (26-001)"),
+        ("<dc:title" in found.xmp, "des métadonnées XMP avec dc:title (06-003)"),
+        ("pdfuaid:part" in found.xmp, "pdfuaid:part dans ses métadonnées XMP (06-002)"),
+        (not found.encrypted, "l'absence de chiffrement qui bloque les aides techniques (26-001)"),
     ]
     for holds, what in needs:
         if not holds:
-            result.problems.append(Problem(f"the PDF lacks {what}"))
+            result.problems.append(Problem(f"il manque au PDF {what}"))
     for alt in found.figures:
         if not alt:
-            result.problems.append(Problem("a Figure has no alternative text, /Alt (13-004)"))
+            result.problems.append(
+                Problem("une Figure n'a pas de texte de remplacement, /Alt (13-004)")
+            )
     return result

@@ -63,8 +63,10 @@ def split_columns(
     return [left, right], overruns
 
 
-# Lines paired side by side further apart than this belong to two runs of columns.
-BAND_GAP = 36.0  # points: more than two lines of running text
+# Lines paired side by side further apart than this belong to two runs of columns: an
+# article's header between two runs takes more (its title alone, with its rule and the
+# space above it, about 60 pt); a few lines of code across the gutter take less.
+BAND_GAP = 60.0  # points
 
 
 def _bands(pairs: list[tuple[Line, Line]]) -> list[tuple[float, float]]:

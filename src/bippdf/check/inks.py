@@ -266,7 +266,7 @@ class _Walker:
         space = _space(NameObject(_ABBREVIATIONS.get(raw, raw)), resources) if raw else None
         self._use(
             "image" if context == "page" else context,
-            space or Space("inline image space not read", 0, "other"),
+            space or Space("espace d'image en ligne non lu", 0, "other"),
         )
 
 

@@ -33,8 +33,8 @@ def check_notes(pdf: PdfReadback, expected: Expectations, *, linked: bool = True
     if at_foot and calls and not backs:
         result.problems.append(
             Problem(
-                f"the PDF has note calls but no notes: no Annexe (destination '{ANNEXE_ID}') "
-                "and no notes at the foot of the pages"
+                f"le PDF a des appels de note mais aucune note : ni Annexe (destination "
+                f"« {ANNEXE_ID} ») ni notes en bas de page"
             )
         )
         return result
@@ -45,14 +45,12 @@ def check_notes(pdf: PdfReadback, expected: Expectations, *, linked: bool = True
     for number in sorted(set(note_pages) - set(call_links)):
         result.problems.append(
             Problem(
-                f"note {number} of the Annexe is never called",
+                f"la note {number} de l'Annexe n'est jamais appelée",
                 page_label(pdf, note_pages[number]),
             )
         )
     if expected.notes is not None and len(note_pages) != expected.notes:
-        result.problems.append(
-            Problem(f"the Annexe holds {len(note_pages)} notes, the sources {expected.notes}")
-        )
+        result.problems.append(Problem(_annexe_count(len(note_pages), expected.notes)))
     return result
 
 
@@ -77,21 +75,28 @@ def _number_calls(pdf: PdfReadback, calls: list[Link], result: CheckResult) -> d
         where = page_label(pdf, call.page)
         digits = _number(call.text)
         if digits is None:
-            result.problems.append(Problem(f"a note call reads '{call.text}', not a number", where))
+            result.problems.append(
+                Problem(f"un appel de note se lit « {call.text} », pas un nombre", where)
+            )
             continue
         number = digits
         if number in call_links:  # a note called again: no new number
             continue
         if number != expected_number:
             result.problems.append(
-                Problem(f"call of note {number} comes where note {expected_number} is due", where)
+                Problem(
+                    f"l'appel de la note {number} vient là où la note "
+                    f"{expected_number} est attendue",
+                    where,
+                )
             )
         expected_number = max(expected_number, number) + 1
         call_links[number] = call
         if call.dest != note_id(number):
             result.problems.append(
                 Problem(
-                    f"call of note {number} links to {(call.dest or '').replace('-', ' ')}", where
+                    f"l'appel de la note {number} renvoie à {(call.dest or '').replace('-', ' ')}",
+                    where,
                 )
             )
     return call_links
@@ -107,24 +112,26 @@ def _read_notes(
         where = page_label(pdf, back.page)
         if not back.text.isdigit():
             result.problems.append(
-                Problem(f"a note of the Annexe is numbered '{back.text}'", where)
+                Problem(f"une note de l'Annexe est numérotée « {back.text} »", where)
             )
             continue
         number = int(back.text)
         if number in note_pages:
-            result.problems.append(Problem(f"note {number} stands twice in the Annexe", where))
+            result.problems.append(
+                Problem(f"la note {number} figure deux fois dans l'Annexe", where)
+            )
         note_pages[number] = back.page
         if not back.line.removeprefix(back.text).strip():
-            result.problems.append(Problem(f"note {number} is empty", where))
+            result.problems.append(Problem(f"la note {number} est vide", where))
         if back.dest != call_id(number):
             result.problems.append(
-                Problem(f"note {number} links back to {(back.dest or '').replace('-', ' ')}", where)
+                Problem(f"la note {number} renvoie à {(back.dest or '').replace('-', ' ')}", where)
             )
         elif number in call_links and back.dest_page != call_links[number].page:
             result.problems.append(
                 Problem(
-                    f"note {number} links back to page {page_label(pdf, back.dest_page)}, but "
-                    f"its call is on page {page_label(pdf, call_links[number].page)}",
+                    f"la note {number} renvoie à la page {page_label(pdf, back.dest_page)}, mais "
+                    f"son appel est à la page {page_label(pdf, call_links[number].page)}",
                     where,
                 )
             )
@@ -147,17 +154,19 @@ def _match_calls(
             note_page = pdf.page_of(note_id(number))
             if note_page is not None and (at_foot or note_page >= annexe):
                 problem = Problem(
-                    f"note {number} does not link back to its call", page_label(pdf, note_page)
+                    f"la note {number} ne renvoie pas à son appel", page_label(pdf, note_page)
                 )
             else:
-                where = "at the foot of its page" if at_foot else "in the Annexe"
-                problem = Problem(f"note {number} is called but not {where}", page_label(pdf, page))
+                where = "en bas de sa page" if at_foot else "dans l'Annexe"
+                problem = Problem(
+                    f"la note {number} est appelée mais n'est pas {where}", page_label(pdf, page)
+                )
             result.problems.append(problem)
         elif at_foot and note_pages[number] != page:
             result.problems.append(
                 Problem(
-                    f"note {number} stands at the foot of page "
-                    f"{page_label(pdf, note_pages[number])}, but its call is on page "
+                    f"la note {number} est en bas de la page "
+                    f"{page_label(pdf, note_pages[number])}, mais son appel est à la page "
                     f"{page_label(pdf, page)}",
                     page_label(pdf, page),
                 )
@@ -165,8 +174,9 @@ def _match_calls(
         elif call.dest_page != note_pages[number]:
             result.problems.append(
                 Problem(
-                    f"call of note {number} links to page {page_label(pdf, call.dest_page)}, "
-                    f"but note {number} is on page {page_label(pdf, note_pages[number])}",
+                    f"l'appel de la note {number} renvoie à la page "
+                    f"{page_label(pdf, call.dest_page)}, "
+                    f"mais la note {number} est à la page {page_label(pdf, note_pages[number])}",
                     page_label(pdf, page),
                 )
             )
@@ -189,7 +199,9 @@ def _check_destinations(pdf: PdfReadback, expected: Expectations) -> CheckResult
     result.figures.update(
         calls=len(calls),
         notes=len(notes),
-        links="none (print): calls and notes found by their destinations, numbers not read",
+        links=(
+            "aucun (impression) : appels et notes trouvés par leurs destinations, numéros non lus"
+        ),
     )
     annexe = pdf.page_of(ANNEXE_ID)
     previous = 0
@@ -197,27 +209,34 @@ def _check_destinations(pdf: PdfReadback, expected: Expectations) -> CheckResult
         call, note = calls.get(number), notes.get(number)
         if call is None:
             where = page_label(pdf, note)
-            result.problems.append(Problem(f"note {number} is never called", where))
+            result.problems.append(Problem(f"la note {number} n'est jamais appelée", where))
             continue
         where = page_label(pdf, call)
         if call < previous:
             result.problems.append(
-                Problem(f"the call of note {number} comes after that of note {number - 1}", where)
+                Problem(
+                    f"l'appel de la note {number} vient après celui de la note {number - 1}", where
+                )
             )
         previous = call
         if note is None or (annexe is not None and note < annexe):
-            place = "at the foot of its page" if annexe is None else "in the Annexe"
-            result.problems.append(Problem(f"note {number} is called but not {place}", where))
+            place = "en bas de sa page" if annexe is None else "dans l'Annexe"
+            result.problems.append(
+                Problem(f"la note {number} est appelée mais n'est pas {place}", where)
+            )
         elif annexe is None and note != call:
             result.problems.append(
                 Problem(
-                    f"note {number} stands at the foot of page {page_label(pdf, note)}, but "
-                    f"its call is on page {where}",
+                    f"la note {number} est en bas de la page {page_label(pdf, note)}, mais "
+                    f"son appel est à la page {where}",
                     where,
                 )
             )
     if expected.notes is not None and len(notes) != expected.notes:
-        result.problems.append(
-            Problem(f"the Annexe holds {len(notes)} notes, the sources {expected.notes}")
-        )
+        result.problems.append(Problem(_annexe_count(len(notes), expected.notes)))
     return result
+
+
+def _annexe_count(found: int, expected: int) -> str:
+    """``l'Annexe a 1 note, les sources 2``."""
+    return f"l'Annexe a {found} note{'s' if found > 1 else ''}, les sources {expected}"

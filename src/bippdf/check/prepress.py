@@ -6,6 +6,7 @@ the limit), as a printer's PDF/X-4 preflight would refuse them."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from ..contract import INK_LIMIT, PageGeometry
@@ -19,9 +20,9 @@ _Box = tuple[float, float, float, float]
 # The colour spaces of an ICC profile's header (bytes 16–19), and their components.
 _XMP_VERSION = "XMP pdfxid:GTS_PDFXVersion"  # where PDF/X-4 declares itself
 _WHERE = {  # each declaration of the PDF/X version, as a problem names it
-    _XMP_VERSION: "XMP metadata's pdfxid:GTS_PDFXVersion",
-    "XMP pdfx:GTS_PDFXVersion": "XMP metadata's pdfx:GTS_PDFXVersion",
-    "Info GTS_PDFXVersion": "Info dictionary's GTS_PDFXVersion",
+    _XMP_VERSION: "pdfxid:GTS_PDFXVersion des métadonnées XMP",
+    "XMP pdfx:GTS_PDFXVersion": "pdfx:GTS_PDFXVersion des métadonnées XMP",
+    "Info GTS_PDFXVersion": "GTS_PDFXVersion du dictionnaire Info",
 }
 _PRINTABLE_ANNOTATIONS = {"PrinterMark", "TrapNet"}
 _COMPONENTS = {"GRAY": 1, "RGB": 3, "Lab": 3, "CMYK": 4}
@@ -64,12 +65,14 @@ def _check_conformance(pdf: PdfReadback, result: CheckResult) -> None:
     _check_version(pdf.structure.pdfx_versions, result)
     _check_document(pdf, result)
     if "GTS_PDFX" not in pdf.structure.output_intents:
-        result.problems.append(Problem("the PDF has no PDF/X output intent (CMYK profile)"))
+        result.problems.append(Problem("le PDF n'a pas d'intention de sortie PDF/X (profil CMJN)"))
     for intent in pdf.structure.intents:
         _check_intent(intent, result)
     if pdf.page_count % 4:
         result.problems.append(
-            Problem(f"{pdf.page_count} pages: a saddle-stitched bulletin needs a multiple of 4")
+            Problem(
+                f"{pdf.page_count} pages : un bulletin piqué à cheval en demande un multiple de 4"
+            )
         )
 
 
@@ -79,18 +82,20 @@ def _check_version(versions: dict[str, str], result: CheckResult) -> None:
     declared = versions.get(_XMP_VERSION)
     if declared is None:
         result.problems.append(
-            Problem("the XMP metadata declares no PDF/X version (pdfxid:GTS_PDFXVersion)")
+            Problem(
+                "les métadonnées XMP ne déclarent aucune version PDF/X (pdfxid:GTS_PDFXVersion)"
+            )
         )
         return
     if declared != "PDF/X-4":
         result.problems.append(
-            Problem(f"the PDF declares '{declared or 'no'}' conformance, not PDF/X-4")
+            Problem(f"le PDF déclare la conformité « {declared or 'aucune'} », pas PDF/X-4")
         )
     for where, version in versions.items():
         if version != declared:
             result.problems.append(
                 Problem(
-                    f"the {_WHERE[where]} says '{version}', the {_WHERE[_XMP_VERSION]} '{declared}'"
+                    f"{_WHERE[where]} : « {version} » ; {_WHERE[_XMP_VERSION]} : « {declared} »"
                 )
             )
 
@@ -143,13 +148,20 @@ def _check_intent(intent: OutputIntent, result: CheckResult) -> None:
     """A PDF/X output intent, naming its printing condition, with a profile whose /N is the
     number of components of the colour space its header declares."""
     if intent.subtype != "GTS_PDFX":
-        result.problems.append(Problem(f"an output intent is {intent.subtype}, not GTS_PDFX"))
+        result.problems.append(
+            Problem(f"une intention de sortie est {intent.subtype}, pas GTS_PDFX")
+        )
     if not intent.condition.strip():
         result.problems.append(
-            Problem("the output intent names no printing condition (/OutputConditionIdentifier)")
+            Problem(
+                "l'intention de sortie ne nomme aucune condition "
+                "d'impression (/OutputConditionIdentifier)"
+            )
         )
     if intent.components is None:
-        result.problems.append(Problem("the output intent has no profile (/DestOutputProfile)"))
+        result.problems.append(
+            Problem("l'intention de sortie n'a pas de profil (/DestOutputProfile)")
+        )
         return
     if intent.profile_class != "prtr":
         result.problems.append(
@@ -161,13 +173,17 @@ def _check_intent(intent: OutputIntent, result: CheckResult) -> None:
     wanted = _COMPONENTS.get(intent.profile_space)
     if wanted is None:
         result.problems.append(
-            Problem(f"the output intent's profile has colour space '{intent.profile_space}'")
+            Problem(
+                "le profil de l'intention de sortie a l'espace "
+                f"colorimétrique « {intent.profile_space} »"
+            )
         )
     elif intent.components != wanted:
         result.problems.append(
             Problem(
-                f"the output intent's profile is {intent.profile_space} ({wanted} components), "
-                f"but its /N says {intent.components}"
+                "le profil de l'intention de sortie est "
+                f"{intent.profile_space} ({wanted} composantes), "
+                f"mais son /N dit {intent.components}"
             )
         )
 
@@ -182,7 +198,7 @@ def _check_annotations(pdf: PdfReadback, result: CheckResult) -> None:
         found = ", ".join(f"{count} {subtype}" for subtype, count in sorted(subtypes.items()))
         result.problems.append(
             Problem(
-                f"annotations ({found}): PDF/X allows only PrinterMark and TrapNet",
+                f"annotations ({found}) : PDF/X n'admet que PrinterMark et TrapNet",
                 page_label(pdf, index),
             )
         )
@@ -199,8 +215,8 @@ def _check_boxes(pdf: PdfReadback, index: int, geometry: PageGeometry, result: C
     if any(abs(a - b) > 0.5 for a, b in zip(bleed_box, wanted, strict=True)):
         result.problems.append(
             Problem(
-                f"BleedBox {_box(bleed_box)} is not the TrimBox {_box(trim)} plus "
-                f"{geometry.bleed} in",
+                f"la BleedBox {_box(bleed_box)} n'est pas la TrimBox {_box(trim)} plus "
+                f"{geometry.bleed} po",
                 where,
             )
         )
@@ -210,7 +226,9 @@ def _check_boxes(pdf: PdfReadback, index: int, geometry: PageGeometry, result: C
         and media[2] >= bleed_box[2]
         and media[3] >= bleed_box[3]
     ):
-        result.problems.append(Problem(f"MediaBox {_box(media)} does not hold the BleedBox", where))
+        result.problems.append(
+            Problem(f"la MediaBox {_box(media)} ne contient pas la BleedBox", where)
+        )
 
 
 def _check_marks(pdf: PdfReadback, index: int, bleed: float, result: CheckResult) -> None:
@@ -224,7 +242,7 @@ def _check_marks(pdf: PdfReadback, index: int, bleed: float, result: CheckResult
             and mark[1] < height + bleed
         ):
             result.problems.append(
-                Problem("a mark is drawn inside the bleed", page_label(pdf, index))
+                Problem("un repère est tracé dans le fond perdu", page_label(pdf, index))
             )
             break
 
@@ -235,12 +253,24 @@ def _check_images(pdf: PdfReadback, index: int, result: CheckResult) -> None:
     for picture in pdf.images[index]:
         ppi = picture.ppi
         message = (
-            f"an image of {picture.pixels[0]} × {picture.pixels[1]} px is printed at {ppi:.0f} ppi"
+            f"une image de {picture.pixels[0]} × "
+            f"{picture.pixels[1]} px est imprimée à {ppi:.0f} ppp"
         )
+        left, bottom, right, top = picture.box
+        at = (index, (left + right) / 2, (bottom + top) / 2)
         if ppi < MIN_PPI:
-            result.problems.append(Problem(f"{message}; it needs {MIN_PPI} at least", where))
+            wanted = math.ceil(picture.pixels[0] * MIN_PPI / ppi)
+            result.problems.append(
+                Problem(
+                    f"{message} ; il en faut {MIN_PPI} au moins",
+                    where,
+                    at=at,
+                    hint=f"fournissez-la en {wanted} px de large au moins, ou imprimez-la "
+                    "plus petite",
+                )
+            )
         elif ppi < GOOD_PPI - 0.5:
-            result.warnings.append(Problem(f"{message}; {GOOD_PPI} is better", where))
+            result.warnings.append(Problem(f"{message} ; {GOOD_PPI} vaut mieux", where, at=at))
 
 
 # The colour spaces PDF/X-4 allows under a CMYK output intent that print on the four
@@ -326,14 +356,14 @@ def _check_ink(pdf: PdfReadback, index: int, inks: PageInks, result: CheckResult
     if inks.highest_ink > INK_LIMIT + 0.5:
         result.problems.append(
             Problem(
-                f"une couleur porte {inks.highest_ink:.0f} % d'encre; la limite est {INK_LIMIT} %",
+                f"une couleur porte {inks.highest_ink:.0f} % d'encre ; la limite est {INK_LIMIT} %",
                 where,
             )
         )
     if inks.heaviest_image > INK_LIMIT + 0.5:
         result.problems.append(
             Problem(
-                f"une image porte jusqu'à {inks.heaviest_image:.0f} % d'encre; "
+                f"une image porte jusqu'à {inks.heaviest_image:.0f} % d'encre ; "
                 f"la limite est {INK_LIMIT} %",
                 where,
             )

@@ -292,7 +292,7 @@ def _in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable
         """Wait for the child's result; raise its exception if it failed."""
         payload = stream.read()
         if not payload:
-            raise RuntimeError("the process reading half of the pages died")
+            raise RuntimeError("le processus qui lisait la moitié des pages s'est arrêté")
         ok, value = pickle.loads(payload)
         if not ok:
             raise value

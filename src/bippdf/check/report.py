@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..contract import LETTER, PageGeometry
+from ..catalogue import CHECK_NAMES, CHECKS_FAIL, CHECKS_HOLD
+from ..contract import LETTER, PageGeometry, SourceBox
 
 if TYPE_CHECKING:
     from .readback import PdfReadback
@@ -16,14 +17,34 @@ TOLERANCE = 2.0  # points: what anti-aliasing and glyph overhang may stick out
 
 @dataclass
 class Problem:
-    """One thing wrong, on a page (its printed label) when there is one."""
+    """One thing wrong, on a page (its printed label) when there is one.
+
+    ``at`` is the point it was found at (page index, then x and y in points from the
+    trim corner); when the build tells where each block of the articles was laid out,
+    ``source`` names the block's file and line (``articles/x.md:12``) and ``hint``
+    what to do about it (``check.sources``)."""
 
     message: str
     page: str | None = None
+    at: tuple[int, float, float] | None = field(default=None, compare=False, repr=False)
+    source: str | None = None
+    hint: str | None = None
 
     def __str__(self) -> str:
-        """``page 7: what is wrong``, as printed."""
-        return f"page {self.page}: {self.message}" if self.page else self.message
+        """``articles/x.md:12: page 7: ce qui ne va pas (que faire)``, as far as known."""
+        text = f"page {self.page}: {self.message}" if self.page else self.message
+        if self.source:
+            text = f"{self.source}: {text}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def to_json(self) -> dict[str, Any]:
+        """As the JSON report gives it: its source and hint only when known."""
+        found: dict[str, Any] = {"page": self.page, "message": self.message}
+        if self.source:
+            found["source"] = self.source
+        if self.hint:
+            found["hint"] = self.hint
+        return found
 
 
 @dataclass
@@ -66,9 +87,15 @@ class Report:
     def summary(self) -> str:
         """One line: what was checked and how it went."""
         pages = self.checks[0].figures.get("pages", "?")
-        failed = [c.name for c in self.checks if c.status == "fail"]
-        verdict = f"{len(self.problems)} problems in {', '.join(failed)}" if failed else "all hold"
-        return f"{self.pdf}: {pages} pages, {len(self.checks)} checks, {verdict}"
+        failed = [CHECK_NAMES.get(c.name, c.name) for c in self.checks if c.status == "fail"]
+        line = CHECKS_FAIL if failed else CHECKS_HOLD
+        verdict = line.format(
+            pages=pages,
+            checks=_count(len(self.checks), "vérification"),
+            problems=_count(len(self.problems), "problème"),
+            failed=", ".join(failed),
+        )
+        return f"{self.pdf}: {verdict}"
 
     def to_json(self) -> dict[str, Any]:
         """The report as documented in docs/check-report.schema.json."""
@@ -80,12 +107,17 @@ class Report:
                     "name": check.name,
                     "status": check.status,
                     "figures": check.figures,
-                    "problems": [{"page": p.page, "message": p.message} for p in check.problems],
-                    "warnings": [{"page": p.page, "message": p.message} for p in check.warnings],
+                    "problems": [p.to_json() for p in check.problems],
+                    "warnings": [p.to_json() for p in check.warnings],
                 }
                 for check in self.checks
             ],
         }
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 problème``, ``3 problèmes``: French takes the singular below 2."""
+    return f"{number} {noun}{'s' if number > 1 else ''}"
 
 
 @dataclass
@@ -98,6 +130,7 @@ class Expectations:
     geometry: PageGeometry = LETTER
     warnings: list[str] = field(default_factory=list)  # what WeasyPrint said while rendering
     variant: str | None = None  # "print" or "web"; None: as the PDF shows itself
+    sources: list[SourceBox] = field(default_factory=list)  # where the build laid out blocks
 
 
 def page_label(pdf: PdfReadback, page: int | None) -> str | None:

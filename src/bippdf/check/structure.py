@@ -11,6 +11,7 @@ from .readback import Link, OutlineItem, PdfReadback, normalize
 from .report import CheckResult, Expectations, Problem, page_label
 
 _NUMBER_AT_END = re.compile(r"(?:\s*\.)*\s*(\d+)$")
+_METADATA = {"Title": "titre", "Author": "auteur", "Subject": "sujet", "Lang": "langue"}
 
 
 def check_pages(pdf: PdfReadback, expected: Expectations) -> CheckResult:
@@ -21,24 +22,26 @@ def check_pages(pdf: PdfReadback, expected: Expectations) -> CheckResult:
         if abs(w - width) > 0.5 or abs(h - height) > 0.5:
             result.problems.append(
                 Problem(
-                    f"size is {w:.0f} × {h:.0f} pt, expected {width:.0f} × {height:.0f} pt",
+                    f"format de {w:.0f} × {h:.0f} pt au lieu de {width:.0f} × {height:.0f} pt",
                     page_label(pdf, index),
                 )
             )
     if not pdf.has_page_labels:
-        result.problems.append(Problem("the PDF has no page labels (/PageLabels)"))
+        result.problems.append(Problem("le PDF n'a pas d'étiquettes de page (/PageLabels)"))
     for index, footer in enumerate(pdf.footers):
         folios = re.findall(r"\d+", footer)
         label = page_label(pdf, index) or ""
         if not label.isdigit():  # the cover and the colophon on the back cover
             if folios:
                 result.problems.append(
-                    Problem(f"prints a folio ({footer}), but its page label is {label}", label)
+                    Problem(
+                        f"porte un folio ({footer}), mais son étiquette de page est {label}", label
+                    )
                 )
         elif folios != [label] and (folios or pdf.texts[index].strip()):
-            printed = ", ".join(folios) if folios else "no folio"
+            printed = ", ".join(folios) if folios else "aucun folio"
             result.problems.append(
-                Problem(f"prints {printed}, but its page label is {label}", label)
+                Problem(f"porte {printed}, mais son étiquette de page est {label}", label)
             )
     result.figures["blank"] = sum(1 for text in pdf.texts if not text.strip())
     return result
@@ -153,18 +156,20 @@ def check_contents(pdf: PdfReadback, expected: Expectations, *, linked: bool = T
     first = pdf.page_of(CONTENTS_ID)
     if first is None:
         result.problems.append(
-            Problem(f"the PDF has no table of contents (no destination '{CONTENTS_ID}')")
+            Problem(f"le PDF n'a pas de sommaire (aucune destination « {CONTENTS_ID} »)")
         )
         return result
     if not linked and not pdf.outline:
         # Without links, the bookmarks are what the contents is read against.
-        result.problems.append(Problem("the PDF has no bookmarks (outline)"))
+        result.problems.append(Problem("le PDF n'a pas de signets"))
         return result
     entries = _contents_entries(pdf) if linked else _printed_entries(pdf, first)
     assert entries is not None
     result.figures["entries"] = len(entries)
     if not linked:
-        result.figures["links"] = "none (print): entries read from the text, by the bookmarks"
+        result.figures["links"] = (
+            "aucun (impression) : entrées lues dans le texte, d'après les signets"
+        )
     _check_entries(pdf, entries, result)
     if expected.headings is not None:
         _check_headings(entries, expected.headings, result)
@@ -180,34 +185,40 @@ def _check_entries(pdf: PdfReadback, entries: list[_Entry], result: CheckResult)
         if entry.page is None:
             result.problems.append(
                 Problem(
-                    f"the entry '{entry.title}' links to '{entry.dest}', which does not exist",
+                    f"l'entrée « {entry.title} » renvoie à « {entry.dest} », qui n'existe pas",
                     where,
                 )
             )
             continue
         landed = page_label(pdf, entry.page)
         # Without links (print), an entry is a bookmark: it lands where the bookmark does.
-        lands = "its link lands" if entry.dest else "its bookmark goes"
+        lands = "son lien mène" if entry.dest else "son signet mène"
         if entry.printed is None:
             result.problems.append(
-                Problem(f"the entry '{entry.title}' prints no page number", where)
+                Problem(f"l'entrée « {entry.title} » ne porte pas de numéro de page", where)
             )
         elif entry.printed != landed:
             result.problems.append(
                 Problem(
-                    f"the entry '{entry.title}' prints page "
-                    f"{entry.printed}, but {lands} on page {landed}",
+                    f"l'entrée « {entry.title} » porte la page "
+                    f"{entry.printed}, mais {lands} à la page {landed}",
                     where,
                 )
             )
         if _title(entry.title) not in normalize(pdf.texts[entry.page]):
-            where_to = "where its entry links" if entry.dest else "where its bookmark goes"
+            where_to = "où mène son entrée" if entry.dest else "où mène son signet"
             result.problems.append(
-                Problem(f"the heading '{entry.title}' is not on page {landed}, {where_to}", where)
+                Problem(
+                    f"l'intertitre « {entry.title} » n'est pas à la page {landed}, {where_to}",
+                    where,
+                )
             )
         if entry.page < previous:
             result.problems.append(
-                Problem(f"the entry '{entry.title}' (page {landed}) is out of reading order", where)
+                Problem(
+                    f"l'entrée « {entry.title} » (page {landed}) est hors de l'ordre de lecture",
+                    where,
+                )
             )
         previous = max(previous, entry.page)
 
@@ -220,13 +231,14 @@ def _check_headings(
     wanted = [(level, _title(text)) for level, text in headings]
     for level, title in wanted:
         if (level, title) not in printed:
-            kind = "article" if level == 1 else "section"
-            result.problems.append(Problem(f"the {kind} '{title}' is missing from the contents"))
+            kind = "l'article" if level == 1 else "la section"
+            result.problems.append(Problem(f"{kind} « {title} » manque au sommaire"))
     for level, title in printed:
         if (level, title) not in wanted:
             result.problems.append(
                 Problem(
-                    f"the contents lists '{title}', which is not an article or section of the issue"
+                    f"le sommaire cite « {title} », qui n'est ni un "
+                    "article ni une section du numéro"
                 )
             )
 
@@ -242,7 +254,7 @@ def _check_bookmarks(pdf: PdfReadback, entries: list[_Entry], result: CheckResul
     contents = [(entry.level, entry.title, entry.page) for entry in entries]
     result.figures["bookmarks"] = len(outline)
     if not outline:
-        result.problems.append(Problem("the PDF has no bookmarks (outline)"))
+        result.problems.append(Problem("le PDF n'a pas de signets"))
         return
     if outline == contents:
         return
@@ -250,15 +262,15 @@ def _check_bookmarks(pdf: PdfReadback, entries: list[_Entry], result: CheckResul
         if wanted_row != got:
             result.problems.append(
                 Problem(
-                    f"bookmarks differ from the contents: bookmark '{got[1]}' (level {got[0]}, "
-                    f"page {page_label(pdf, got[2])}) where the contents has '{wanted_row[1]}' "
-                    f"(level {wanted_row[0]}, page {page_label(pdf, wanted_row[2])})"
+                    f"les signets diffèrent du sommaire : signet « {got[1]} » (niveau {got[0]}, "
+                    f"page {page_label(pdf, got[2])}) là où le sommaire a « {wanted_row[1]} » "
+                    f"(niveau {wanted_row[0]}, page {page_label(pdf, wanted_row[2])})"
                 )
             )
             break
     if len(outline) != len(contents):
         result.problems.append(
-            Problem(f"the PDF has {len(outline)} bookmarks for {len(contents)} contents entries")
+            Problem(f"le PDF a {len(outline)} signets pour {len(contents)} entrées du sommaire")
         )
 
 
@@ -267,7 +279,9 @@ def check_links(pdf: PdfReadback, *, linked: bool = True) -> CheckResult:
     A PDF made without links (``linked`` false: print) says so in its figures."""
     result = CheckResult("links")
     if not linked:
-        result.figures["links"] = "none (print): the preflight refuses any annotation"
+        result.figures["links"] = (
+            "aucun (impression) : le contrôle prépresse refuse toute annotation"
+        )
     internal = external = 0
     for link in pdf.links:
         where = page_label(pdf, link.page)
@@ -276,21 +290,24 @@ def check_links(pdf: PdfReadback, *, linked: bool = True) -> CheckResult:
             if not WEB_OR_MAIL.match(link.uri or ""):
                 result.problems.append(
                     Problem(
-                        f"link to '{link.uri}' is not a well-formed http, https or mailto URI",
+                        f"le lien vers « {link.uri} » n'est pas une adresse "
+                        "http, https ou mailto bien formée",
                         where,
                     )
                 )
         elif link.action not in (None, "GoTo"):
             result.problems.append(
                 Problem(
-                    f"a link opens a {link.action} action (a local file or another document)", where
+                    f"un lien ouvre une action {link.action} (un "
+                    "fichier local ou un autre document)",
+                    where,
                 )
             )
         else:
             internal += 1
             if link.dest is None or link.dest_page is None:
                 result.problems.append(
-                    Problem(f"internal link to '{link.dest}' has no destination", where)
+                    Problem(f"le lien interne vers « {link.dest} » n'a pas de destination", where)
                 )
     result.figures.update(internal=internal, external=external)
     return result
@@ -304,14 +321,14 @@ def check_metadata(pdf: PdfReadback, expected: Expectations) -> CheckResult:
     result.figures.update(found)
     for key, value in found.items():
         if not value.strip():
-            result.problems.append(Problem(f"the PDF has no {key.lower()}"))
+            result.problems.append(Problem(f"le PDF n'a pas de {_METADATA[key]}"))
         elif (
             key in expected.metadata and expected.metadata[key] and value != expected.metadata[key]
         ):
             result.problems.append(
                 Problem(
-                    f"the PDF's {key.lower()} is '{value}', the sources "
-                    f"say '{expected.metadata[key]}'"
+                    f"{_METADATA[key]} du PDF : « {value} » ; les sources disent "
+                    f"« {expected.metadata[key]} »"
                 )
             )
     return result

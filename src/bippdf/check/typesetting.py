@@ -30,10 +30,12 @@ def check_fonts(pdf: PdfReadback, expected: Expectations) -> CheckResult:
     for font in pdf.fonts.values():
         where = page_label(pdf, min(font.pages)) if font.pages else None
         if not font.embedded:
-            result.problems.append(Problem(f"font {font.name} is not embedded", where))
+            result.problems.append(Problem(f"la police {font.name} n'est pas incorporée", where))
         if font.name not in ours:
             result.problems.append(
-                Problem(f"font {font.name} is not one of bippdf's fonts (styles/fonts)", where)
+                Problem(
+                    f"la police {font.name} n'est pas une de celles de bippdf (styles/fonts)", where
+                )
             )
     for index, text in enumerate(pdf.texts):
         missing = sorted(
@@ -49,11 +51,13 @@ def check_fonts(pdf: PdfReadback, expected: Expectations) -> CheckResult:
         if missing:
             listed = ", ".join(f"U+{ord(c):04X} {c}" for c in missing[:5])
             result.problems.append(
-                Problem(f"no glyph in bippdf's fonts for {listed}", page_label(pdf, index))
+                Problem(
+                    f"aucun glyphe dans les polices de bippdf pour {listed}", page_label(pdf, index)
+                )
             )
     for warning in expected.warnings:
         if warning.startswith(".notdef glyph rendered"):
-            result.problems.append(Problem(f"missing glyph: {warning}"))
+            result.problems.append(Problem(f"glyphe manquant : {warning}"))
     return result
 
 
@@ -71,15 +75,27 @@ def check_overflow(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
             ):
                 result.problems.append(
                     Problem(
-                        f"an image reaches outside the text block ({box[0]:.0f}–{box[2]:.0f} pt "
-                        f"across, text block {left:.0f}–{right:.0f} pt)",
+                        f"une image sort de la zone de texte ({box[0]:.0f}–{box[2]:.0f} pt "
+                        f"en largeur, zone de texte {left:.0f}–{right:.0f} pt)",
                         page_label(pdf, index),
+                        at=(index, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
                     )
                 )
     for index, text in enumerate(pdf.outside):
         if index > 0 and text:
+            left, _, right, _ = geometry.text_block_pt(index)
+            out = (
+                line
+                for line in pdf.lines[index]
+                if line.left < left - TOLERANCE or line.right > right + TOLERANCE
+            )
+            line = next(out, None)
             result.problems.append(
-                Problem(f"text drawn outside the text block: '{text[:60]}'", page_label(pdf, index))
+                Problem(
+                    f"texte hors de la zone de texte : « {text[:60]} »",
+                    page_label(pdf, index),
+                    at=(index, line.left + 1, line.middle) if line else None,
+                )
             )
     return result
 
@@ -130,7 +146,11 @@ def _check_columns(
         for line in overruns:
             counts["overruns"] += 1
             result.problems.append(
-                Problem(f"a line runs over its column: '{line.text[:50]}'", where)
+                Problem(
+                    f"une ligne déborde de sa colonne : « {line.text[:50]} »",
+                    where,
+                    at=(index, line.left + 1, line.middle),
+                )
             )
         for column_lines, (_, column_right) in zip(
             columns, geometry.columns_pt(index), strict=True
@@ -143,18 +163,20 @@ def _check_columns(
                 counts["orphans"] += 1
                 result.problems.append(
                     Problem(
-                        f"orphan: a paragraph's first line is alone at the foot of a column: "
-                        f"'{body[-1].text[:40]}'",
+                        f"ligne orpheline : la première ligne d'un paragraphe est seule en bas "
+                        f"de colonne : « {body[-1].text[:40]} »",
                         where,
+                        at=(index, body[-1].left + 1, body[-1].middle),
                     )
                 )
             if previous and _is_widow(body, column_lines, column_right, previous, size):
                 counts["widows"] += 1
                 result.problems.append(
                     Problem(
-                        f"widow: a paragraph's last line is alone at the top of a column: "
-                        f"'{body[0].text[:40]}'",
+                        f"ligne veuve : la dernière ligne d'un paragraphe est seule en haut "
+                        f"de colonne : « {body[0].text[:40]} »",
                         where,
+                        at=(index, body[0].left + 1, body[0].middle),
                     )
                 )
             previous = body
@@ -173,8 +195,8 @@ def _check_hyphens(
             counts["hyphens"] += 1
             result.problems.append(
                 Problem(
-                    f"more than {MAX_HYPHENATED} hyphenated lines in a row, from "
-                    f"'{line.text[:30]}'",
+                    f"plus de {MAX_HYPHENATED} lignes de suite finissent par une coupure, à partir "
+                    f"de « {line.text[:30]} »",
                     where,
                 )
             )
@@ -205,9 +227,10 @@ def _check_headings(
                 title = " ".join(line.text.strip() for line in heading)[:50]
                 result.problems.append(
                     Problem(
-                        f"the heading '{title}' ends its column, with {len(after)} line(s) "
-                        "after it",
+                        f"l'intertitre « {title} » finit sa colonne, suivi de "
+                        f"{len(after)} ligne{'s' if len(after) > 1 else ''}",
                         page_label(pdf, page),
+                        at=(page, heading[0].left + 1, heading[0].middle),
                     )
                 )
             break
