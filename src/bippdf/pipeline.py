@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import source
 from .errors import BippdfError, BuildError, CheckError, internal
-from .files import write_file
+from .files import refuse_overwrite, write_file
 from .render import Engine, Rendered
 from .variants import VARIANTS, Selection
 
@@ -86,6 +86,7 @@ def build(
     """Every file of one issue, in this process: load, lint and compose; then lay out and
     verify each variant's PDF in memory; then make the cover and write them all."""
     composed = compose(path)
+    refuse_overwrite(outputs_of(composed, options), inputs_of(composed))
     engine = ready(engine, options.variants, [composed])
     made = [make_variant(composed, variant, options, engine) for variant in options.variants]
     return write(composed, made, options)
@@ -189,6 +190,39 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     return [result for result, _ in files]
 
 
+def outputs_of(composed: Composed, options: Options) -> list[Path]:
+    """Every file a build of ``composed`` with ``options`` writes."""
+    issue = composed.issue
+    outputs = [
+        options.output or default_output(issue, options.build_dir, v) for v in options.variants
+    ]
+    if options.cover:
+        outputs.append(cover_output(issue, options.build_dir))
+    if options.html_output is not None:
+        outputs.append(options.html_output)
+    return outputs
+
+
+def inputs_of(composed: Composed) -> list[Path]:
+    """Every file the build of ``composed`` reads: its sources, the files its pages show,
+    and bippdf's styles and fonts."""
+    from .resources import styles_dir
+
+    issue = composed.issue
+    styles = [path for path in styles_dir().rglob("*") if path.is_file()]
+    return [
+        issue.source,
+        *(article.path for article in issue.articles),
+        *composed.composition.resources,
+        *styles,
+    ]
+
+
+def cover_output(issue: source.Issue, build_dir: Path) -> Path:
+    """``build/<issue folder>/<BIP-NN-YYYY-MM>-couverture.png``."""
+    return build_dir / issue.name / f"{issue.file_stem}-couverture.png"
+
+
 def default_output(issue: source.Issue, build_dir: Path, variant: str = "print") -> Path:
     """``build/<issue folder>/<BIP-NN-YYYY-MM>-<impression|web>.pdf``."""
     return build_dir / issue.name / f"{issue.file_stem}-{VARIANTS[variant].suffix}.pdf"
@@ -262,5 +296,5 @@ def _cover(issue: source.Issue, pdf: bytes, build_dir: Path) -> Made:
         page.close()
     finally:
         document.close()
-    png = build_dir / issue.name / f"{issue.file_stem}-couverture.png"
+    png = cover_output(issue, build_dir)
     return BuildResult(png, 1, 0, time.perf_counter() - start, variant="cover"), out.getvalue()
