@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from bippdf import lint, markdown, pipeline, source
 from bippdf.cli import main
+from bippdf.dates import repair_toml
+from bippdf.sourcefile import key_line
+from bippdf.typography import RULES, typeset_text
 
 from .conftest import article, write_issue
 
@@ -101,3 +111,84 @@ def test_an_output_that_is_a_device_pipe_or_folder_is_refused(
         assert "pas un fichier ordinaire" in capsys.readouterr().err
     assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+# Every pattern applied to source text runs in linear time ------------------------------
+# Each input is long enough that a quadratic pattern would take hours (10 000 characters
+# took half a second): the alarm stops the test long before, whatever the machine.
+
+BIG = 1_000_000
+
+
+@contextmanager
+def _stopped_after(seconds: int) -> Iterator[None]:
+    """Fail the test, rather than hang it, past ``seconds`` (a quadratic pattern)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"plus de {seconds} s : un motif quadratique?")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * BIG,  # a word: the e-mail pattern once scanned it from each of its letters
+        "1" * BIG + ".",
+        "a" + " " * BIG + "b",  # spaces before no guillemet, no « ; ! ? »
+        "x@" * (BIG // 2),
+        "a." * (BIG // 2) + "@",
+    ],
+    ids=["word", "digits", "spaces", "at-signs", "dotted"],
+)
+def test_typography_is_linear(text: str) -> None:
+    with _stopped_after(30):
+        for rules in (RULES["fr-CA"], replace(RULES["fr-CA"], tight="")):
+            assert len(typeset_text(text, rules)) >= len(text) // 2
+
+
+def test_an_address_is_still_protected_after_a_long_word() -> None:
+    text = "x" * 50 + " écrire à jean.dupont@msp.gouv.qc.ca : merci"
+    assert "jean.dupont@msp.gouv.qc.ca" in typeset_text(text, RULES["fr-CA"])
+
+
+def test_markdown_with_a_long_run_of_spaces_is_linear() -> None:
+    md = markdown.create_markdown()
+    with _stopped_after(30):
+        parsed = markdown.parse(md, "Un" + " " * BIG + "texte.\n")
+    assert markdown.plain_text(parsed.tokens) == "Un texte."
+
+
+def test_source_lines_are_found_in_linear_time() -> None:
+    with _stopped_after(30):
+        assert key_line("\n" * BIG + "title = 1\n", "title") == BIG + 1
+        assert repair_toml("date = 2026-1" + " " * BIG + "2", 1) is not None
+        title, _ = source._title_from_body("# Titre" + " " * BIG + "fin ##", Path("a.md"))
+        assert title.startswith("Titre") and title.endswith("fin")
+        assert lint._heading_pattern(3, "ab cd").search("### " + "ab " * BIG) is None
+        assert lint._without_comments("<!-- a -->b" + "<!-- " * BIG).startswith("b<!-- ")
+        assert list(lint._tags("<em>" + "<a " * BIG)) == [("", "em", "")]
+        assert list(lint._tags('<em x="' * BIG)) == []
+
+
+@given(st.text(alphabet="<a/>\"' b=-\n", max_size=40))
+def test_tags_are_those_the_pattern_finds(raw: str) -> None:
+    expected = [(m[1], m[2], m[3]) for m in lint._TAG.finditer(raw)]
+    assert list(lint._tags(raw)) == expected
+
+
+def test_an_issue_with_a_huge_title_composes_in_seconds(issue: Path) -> None:
+    toml = issue / "issue.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("Bulletin de test", "Bulletin" * 100_000),
+        encoding="utf-8",
+    )
+    with _stopped_after(60):
+        composed = pipeline.compose(issue)
+    assert composed.issue.title.startswith("Bulletin")

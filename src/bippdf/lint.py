@@ -18,7 +18,10 @@ from .markdown import ParsedArticle
 from .resources import can_draw
 from .source import ISSUE_FILE, Article, Issue, image_problem
 
+# What the tags of raw HTML look like: a name, then anything up to the first ">" outside
+# quotes. Found by ``_tags``, in one pass.
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_TAG_START = re.compile(r"<(/?)([A-Za-z][\w:-]*)")
 _ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
@@ -96,7 +99,10 @@ def _heading_pattern(level: int, text: str) -> re.Pattern[str]:
     if not words:  # a heading without text: its hashes alone, or closed by more, or
         # followed by white space only, which may be any space of Unicode (U+202F)
         return re.compile(rf"^ {{0,3}}#{{{level}}}(?:[ \t]+#*)?[^\S\n]*$", re.M)
-    return re.compile(rf"^ {{0,3}}#{{{level}}}[ \t]+.*{'.*'.join(words)}", re.M)
+    # Each word found at its first place after the last, once (atomic groups): ``.*a.*b``
+    # would try every pair of places (quadratic in a long heading).
+    found = "".join(f"(?>.*?{word})" for word in words)
+    return re.compile(rf"^ {{0,3}}#{{{level}}}[ \t]+{found}", re.M)
 
 
 def _notes(
@@ -113,7 +119,7 @@ def _notes(
         yield SourceError(
             "une note ne peut pas être définie dans le chapeau",
             path=article.path,
-            line=source_line(article, re.compile(r"^\s*lead\s*=", re.M), body=False),
+            line=source_line(article, re.compile(r"^[ \t]*lead[ \t]*=", re.M), body=False),
             hint="définissez-la à la fin de l'article, pas dans lead",
         )
     for key, label in called.items():
@@ -252,6 +258,57 @@ def _links(
         )
 
 
+def _tags(raw: str) -> Iterator[tuple[str, str, str]]:
+    """Each ``(slash, name, attributes)`` that ``_TAG.finditer`` finds, in linear time:
+    tried from every "<" of a long text that never closes, the pattern would scan to its
+    end from each (quadratic). Where a tag started at ``i`` in each quoting state ends is
+    computed once, from the end of the text back."""
+    ends = _tag_ends(raw)
+    position = 0
+    for start in _TAG_START.finditer(raw):
+        if start.start() < position:
+            continue
+        end = ends[start.end()][0]
+        if end >= 0:
+            yield start[1], start[2], raw[start.end() : end]
+            position = end + 1
+
+
+def _tag_ends(raw: str) -> list[tuple[int, int, int]]:
+    """For each index: where the first ">" outside quotes is when reading from there
+    outside quotes, inside "…", inside '…' (or -1: none, or a quote never closed)."""
+    ends = [(-1, -1, -1)] * (len(raw) + 1)
+    for index in range(len(raw) - 1, -1, -1):
+        char, (outside, double, single) = raw[index], ends[index + 1]
+        after = ends[index + 1]
+        ends[index] = (
+            index
+            if char == ">"
+            else after[1]
+            if char == '"'
+            else after[2]
+            if char == "'"
+            else outside,
+            after[0] if char == '"' else double,
+            after[0] if char == "'" else single,
+        )
+    return ends
+
+
+def _without_comments(raw: str) -> str:
+    """``raw`` without its closed HTML comments, found by hand: a lazy pattern would scan
+    to the end from each of many unclosed ones (quadratic)."""
+    kept, position = [], 0
+    while (start := raw.find("<!--", position)) >= 0:
+        end = raw.find("-->", start + 4)
+        if end < 0:
+            break
+        kept.append(raw[position:start])
+        position = end + 3
+    kept.append(raw[position:])
+    return "".join(kept)
+
+
 def _raw_html(
     article: Article, body: ParsedArticle, lead: ParsedArticle | None
 ) -> Iterator[SourceError]:
@@ -270,15 +327,13 @@ def _raw_html(
                 hint="terminez-le par -->",
             )
             continue
-        raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)  # what follows a comment counts
+        raw = _without_comments(raw)  # what follows a comment counts
         for match in (
-            _TAG.finditer(raw)
-            if raw.strip().startswith("<") or token["type"] == "block_html"
-            else ()
+            _tags(raw) if raw.strip().startswith("<") or token["type"] == "block_html" else ()
         ):
-            if match[1]:  # a closing tag: its opening one says it all
+            if match[0]:  # a closing tag: its opening one says it all
                 continue
-            name = match[2].lower()
+            name = match[1].lower()
             if name not in ALLOWED_ELEMENTS:
                 yield SourceError(
                     f"la balise HTML <{name}> n'est pas permise",
@@ -288,7 +343,7 @@ def _raw_html(
                     + ", ".join(f"<{e}>" for e in ALLOWED_ELEMENTS),
                 )
                 continue
-            for attribute in _ATTRIBUTE.findall(match[3]):
+            for attribute in _ATTRIBUTE.findall(match[2]):
                 if attribute.lower() not in ALLOWED_ATTRIBUTES:
                     yield SourceError(
                         f"l'attribut {attribute} de <{name}> n'est pas permis",

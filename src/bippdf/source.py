@@ -459,8 +459,10 @@ def _title_from_body(body: str, path: Path) -> tuple[str, str]:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        match = re.match(r"#\s+(.+?)\s*#*\s*$", line)
-        if match:
-            return match.group(1), "\n".join([""] * (i + 1) + lines[i + 1 :])
+        # The closing hashes stripped by hand: a lazy pattern would be quadratic in a
+        # long line of spaces.
+        title = line.rstrip().rstrip("#").rstrip()
+        if re.match(r"#\s", line) and title.lstrip("#").strip():
+            return title.lstrip("#").strip(), "\n".join([""] * (i + 1) + lines[i + 1 :])
         break
     return path.stem.replace("-", " ").replace("_", " ").capitalize(), body

@@ -261,7 +261,9 @@ def _offset(line: int | None, offset: int) -> int | None:
 
 def key_line(text: str, key: str, occurrence: int = 0) -> int | None:
     """The line where ``key =`` is written (its n-th time), for error messages."""
-    pattern = re.compile(rf"^\s*(?:\"{re.escape(key)}\"|{re.escape(key)})\s*=", re.M)
+    # Blanks of one line only: \s would run on over every blank line that follows, from
+    # each of them (quadratic in a run of blank lines).
+    pattern = re.compile(rf"^[ \t]*(?:\"{re.escape(key)}\"|{re.escape(key)})[ \t]*=", re.M)
     matches = list(pattern.finditer(text))
     if not matches:
         return None

@@ -46,8 +46,11 @@ def rules_for(language: str, punctuation_space: str = "fine") -> Rules | None:
 
 
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+# An address's local part starts where its run of characters does: tried from inside
+# the run, it would scan the run again at each character (quadratic in a long word).
 _PROTECTED = re.compile(
-    r"(?:https?|ftp)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|mailto:\S+", re.I
+    r"(?:https?|ftp)://\S+|\bwww\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|mailto:\S+",
+    re.I,
 )
 _ORDINAL = re.compile(r"\b(\d+)(er|re|ers|res|es|e)\b(?![-\d])")
 _CIVILITY = re.compile(rf"\bM(mes?|lles?)(?=[{SPACES}]+[A-ZÀ-Ý])")
@@ -155,12 +158,13 @@ def _segment(text: str, rules: Rules, quotes: _Quotes) -> str:
     text = text.replace("...", "…").replace("'", "’")
     text = _straight_quotes(text, rules, quotes)
     text = re.sub(rf"«[{SPACES}]*", "«" + rules.guillemets, text)
-    text = re.sub(rf"[{SPACES}]*»", rules.guillemets + "»", text)
+    # A run of spaces is taken from its start only: linear in a long run (so below).
+    text = re.sub(rf"(?<![{SPACES}])[{SPACES}]*»", rules.guillemets + "»", text)
     text = re.sub(rf"(?:(?<=\S)|^)[{SPACES}]*:(?=\s|$)", rules.colon + ":", text)
     if rules.tight:
         text = re.sub(rf"(?:(?<=[^\s;!?])|^)[{SPACES}]*([;!?])", rules.tight + r"\1", text)
     else:
-        text = re.sub(rf"[{SPACES}]+([;!?])", r"\1", text)
+        text = re.sub(rf"(?<![{SPACES}])[{SPACES}]+([;!?])", r"\1", text)
     text = re.sub(rf"(\d)[{SPACES}]?(%|\$|€)", r"\1" + NBSP + r"\2", text)
     text = re.sub(
         rf"(\d)[{SPACES}](km/h|km|kg|mg|g|cm|mm|ml|m|L|°C)(?![\w/])", r"\1" + NBSP + r"\2", text
