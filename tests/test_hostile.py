@@ -8,6 +8,8 @@ import hashlib
 import os
 import signal
 import stat
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,6 +22,8 @@ from hypothesis import strategies as st
 from bippdf import lint, markdown, pipeline, source
 from bippdf.cli import main
 from bippdf.dates import repair_toml
+from bippdf.errors import SourceError
+from bippdf.images import MAX_ISSUE_PIXELS
 from bippdf.sourcefile import key_line
 from bippdf.typography import RULES, typeset_text
 
@@ -192,3 +196,75 @@ def test_an_issue_with_a_huge_title_composes_in_seconds(issue: Path) -> None:
     with _stopped_after(60):
         composed = pipeline.compose(issue)
     assert composed.issue.title.startswith("Bulletin")
+
+
+# Images decoded whole before use -------------------------------------------------------
+
+
+def _damaged_images(folder: Path) -> dict[str, str]:
+    """Broken images WeasyPrint would draw grey, black or not at all, with what the error
+    must say of each."""
+    from PIL import Image
+
+    gradient = Image.radial_gradient("L").resize((300, 200)).convert("RGB")
+    gradient.save(folder / "entiere.jpg")
+    whole = (folder / "entiere.jpg").read_bytes()
+    (folder / "coupee.jpg").write_bytes(whole[: len(whole) // 2])
+    gradient.save(folder / "entiere.png")
+    data = bytearray((folder / "entiere.png").read_bytes())
+    chunk = data.index(b"IDAT")
+    size = struct.unpack(">I", data[chunk - 4 : chunk])[0]
+    for index in range(chunk + 4 + size // 2, chunk + 24 + size // 2):
+        data[index] ^= 0x55
+    crc = struct.pack(">I", zlib.crc32(bytes(data[chunk : chunk + 4 + size])))
+    data[chunk + 4 + size : chunk + 8 + size] = crc  # the checksum agrees: only decoding tells
+    (folder / "abimee.png").write_bytes(bytes(data))
+    Image.new("I;16", (50, 40), 30000).save(folder / "gris16.png")
+    Image.new("1", (8000, 7000)).save(folder / "immense.png")  # 56 MP in 7 kB
+    return {
+        "coupee.jpg": "tronqué",
+        "abimee.png": "endommagé",
+        "gris16.png": "« I;16 »",
+        "immense.png": "trop de pixels (8000 × 7000 pixels)",
+    }
+
+
+def test_every_broken_image_is_a_source_error_at_its_line(issue: Path) -> None:
+    import weasyprint  # noqa: F401  (it lets Pillow load truncated files: not here)
+
+    broken = _damaged_images(issue / "images")
+    body = "Du texte.\n\n" + "".join(f"![Image {name}](../images/{name})\n\n" for name in broken)
+    (issue / "articles" / "01-a.md").write_text(article("Premier", body), encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        pipeline.compose(issue)
+    errors = getattr(raised.value, "errors", [raised.value])
+    assert len(errors) == len(broken)
+    for error, (name, said) in zip(errors, broken.items(), strict=True):
+        assert error.path == issue / "articles" / "01-a.md" and error.line is not None
+        text = (issue / "articles" / "01-a.md").read_text(encoding="utf-8").split("\n")
+        assert name in text[error.line - 1] and name in error.message and said in error.message
+
+
+def test_a_broken_cover_image_is_refused_at_its_line(issue: Path) -> None:
+    _damaged_images(issue / "images")
+    toml = issue / "issue.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + 'cover_image = "images/coupee.jpg"\n', encoding="utf-8"
+    )
+    with pytest.raises(SourceError, match="tronqué") as raised:
+        pipeline.compose(issue)
+    assert raised.value.path == toml and raised.value.line == 7
+
+
+def test_the_images_of_an_issue_have_a_pixel_budget(issue: Path) -> None:
+    from PIL import Image
+
+    Image.new("1", (7000, 7000)).save(issue / "images" / "grande.png")  # 49 MP: allowed
+    count = MAX_ISSUE_PIXELS // 49_000_000 + 1
+    body = "".join(f"![Image {n}](../images/grande-{n}.png)\n\n" for n in range(count))
+    for n in range(count):
+        os.link(issue / "images" / "grande.png", issue / "images" / f"grande-{n}.png")
+    (issue / "articles" / "01-a.md").write_text(article("Premier", body), encoding="utf-8")
+    with pytest.raises(SourceError, match="ensemble") as raised:
+        pipeline.compose(issue)
+    assert raised.value.path == issue / "issue.toml"

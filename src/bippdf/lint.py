@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from . import markdown
 from .contract import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, WEB_OR_MAIL
 from .errors import SourceError
+from .images import MAX_PIXELS
 from .markdown import ParsedArticle
 from .resources import can_draw
 from .source import ISSUE_FILE, Article, Issue, image_problem
@@ -235,7 +236,8 @@ def _images(
                 f"l'image « {unquote(src)} » est illisible : {problem}",
                 path=article.path,
                 line=line or source_line(article, re.compile(re.escape(unquote(src)))),
-                hint="enregistrez-la de nouveau en JPEG ou en PNG",
+                hint="enregistrez-la de nouveau en JPEG ou en PNG, 8 bits par couche, au plus "
+                f"{MAX_PIXELS // 1_000_000} millions de pixels",
             )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import source
-from .errors import BippdfError, BuildError, CheckError, internal
+from .errors import BippdfError, BuildError, CheckError, SourceError, internal
 from .files import refuse_overwrite, write_file
 from .render import Engine, Rendered
 from .variants import VARIANTS, Selection
@@ -129,6 +129,7 @@ def compose(path: Path) -> Composed:
     parsed = composer.parse(issue)
     composer.refuse_faults(issue, parsed)
     composition = composer.lay_out(issue, parsed)
+    _refuse_heavy_images(issue, composition.resources)
     phases = {"load": loaded - started, "markdown": time.perf_counter() - loaded}
     return Composed(issue, composition, started, phases)
 
@@ -249,6 +250,19 @@ def _render(composed: Composed, variant: str, engine: Engine) -> Rendered:
         variant=variant,
         epoch=int(midnight.timestamp()),
     )
+
+
+def _refuse_heavy_images(issue: source.Issue, images: list[Path]) -> None:
+    """Each image decoded costs its pixels in memory and time while its page is laid out."""
+    from .images import pixels_problem
+
+    if (problem := pixels_problem(images)) is not None:
+        raise SourceError(
+            problem,
+            path=issue.source,
+            hint="réduisez les plus grandes images à la taille où elles sont imprimées "
+            "(300 points par pouce suffisent)",
+        )
 
 
 def _refuse_broken_images(rendered: Rendered) -> None:

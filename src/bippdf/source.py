@@ -15,6 +15,8 @@ from typing import Any
 
 from .dates import parse_date
 from .errors import SourceError
+from .images import MAX_PIXELS
+from .images import image_problem as image_problem
 from .sourcefile import ISSUE_FILE as ISSUE_FILE
 from .sourcefile import (
     key_line,
@@ -314,7 +316,8 @@ def _cover_image(data: dict[str, Any], root: Path, toml_path: Path, text: str) -
             f"l'image de couverture « {data['cover_image']} » est illisible : {problem}",
             path=toml_path,
             line=key_line(text, "cover_image"),
-            hint="enregistrez-la de nouveau en JPEG ou en PNG",
+            hint="enregistrez-la de nouveau en JPEG ou en PNG, 8 bits par couche, au plus "
+            f"{MAX_PIXELS // 1_000_000} millions de pixels",
         )
     return cover
 
@@ -345,22 +348,6 @@ def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path
             hint=f'par exemple {key} = "{choices[0]}"',
         )
     return str(value)
-
-
-def image_problem(path: Path) -> str | None:
-    """Why an image file cannot be used, or None when it can."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            image.verify()
-    except UnidentifiedImageError:
-        return "ce format d'image est inconnu de bippdf"
-    except Image.DecompressionBombError:
-        return "trop de pixels pour une photo du bulletin"
-    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "corrupt"
-        return str(exc) or type(exc).__name__
-    return None
 
 
 def _check_language(language: str, path: Path, text: str) -> str:
