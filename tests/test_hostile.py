@@ -23,6 +23,7 @@ from bippdf import lint, markdown, pipeline, source
 from bippdf.cli import main
 from bippdf.dates import repair_toml
 from bippdf.errors import SourceError
+from bippdf.files import MAX_SOURCE_BYTES
 from bippdf.images import MAX_ISSUE_PIXELS
 from bippdf.sourcefile import key_line
 from bippdf.typography import RULES, typeset_text
@@ -268,3 +269,79 @@ def test_the_images_of_an_issue_have_a_pixel_budget(issue: Path) -> None:
     with pytest.raises(SourceError, match="ensemble") as raised:
         pipeline.compose(issue)
     assert raised.value.path == issue / "issue.toml"
+
+
+# Special files, long names, sizes ------------------------------------------------------
+
+
+def test_a_pipe_as_issue_toml_is_refused_at_once(issue: Path) -> None:
+    (issue / "issue.toml").unlink()
+    os.mkfifo(issue / "issue.toml")
+    with _stopped_after(20), pytest.raises(SourceError, match="pas un fichier ordinaire"):
+        pipeline.compose(issue)
+
+
+@pytest.mark.parametrize("special", ["fifo", "zero", "folder"])
+def test_an_article_that_is_not_a_regular_file_is_refused(issue: Path, special: str) -> None:
+    target = issue / "articles" / "01-a.md"
+    target.unlink()
+    if special == "fifo":
+        os.mkfifo(target)
+    elif special == "zero":
+        target.symlink_to("/dev/zero")
+    else:
+        target.mkdir()
+    with _stopped_after(20), pytest.raises(SourceError) as raised:
+        pipeline.compose(issue)
+    # A link out of the folder is refused for that, before it is even opened.
+    said = "hors du dossier" if special == "zero" else "pas un fichier ordinaire"
+    assert said in raised.value.message
+    assert raised.value.path == issue / "issue.toml" and raised.value.line == 6
+
+
+def test_a_single_markdown_pipe_is_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "notes.md")
+    with _stopped_after(20), pytest.raises(SourceError, match="pas un fichier ordinaire"):
+        pipeline.compose(tmp_path / "notes.md")
+
+
+def test_a_source_file_over_the_size_limit_is_refused(issue: Path) -> None:
+    target = issue / "articles" / "01-a.md"
+    target.write_text(article("Premier", "Du texte. " * (MAX_SOURCE_BYTES // 10)), "utf-8")
+    with pytest.raises(SourceError, match="dépasse 2 Mo") as raised:
+        pipeline.compose(issue)
+    assert raised.value.path == target
+
+
+def test_names_too_long_for_the_file_system_are_source_errors(
+    issue: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long = "x" * 300
+    toml = issue / "issue.toml"
+    toml.write_text(toml.read_text("utf-8").replace("01-a.md", f"{long}.md"), "utf-8")
+    assert main(["build", str(issue), "--variant", "web"]) == 1
+    err = capsys.readouterr().err
+    assert "issue.toml:6:" in err and "nom est trop long" in err and "interne" not in err
+    toml.write_text(toml.read_text("utf-8").replace(f"{long}.md", "01-a.md"), "utf-8")
+    (issue / "articles" / "01-a.md").write_text(
+        article("Premier", f"Texte.\n\n![Image](../images/{long}.png)\n"), "utf-8"
+    )
+    assert main(["build", str(issue), "--variant", "web"]) == 1
+    err = capsys.readouterr().err
+    assert "01-a.md:7:" in err and "nom est trop long" in err and "interne" not in err
+
+
+@pytest.mark.parametrize("special", ["fifo", "zero", "folder"])
+def test_check_refuses_what_is_not_a_regular_file(
+    tmp_path: Path, special: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "bulletin.pdf"
+    if special == "fifo":
+        os.mkfifo(target)
+    elif special == "zero":
+        target.symlink_to("/dev/zero")
+    else:
+        target.mkdir()
+    with _stopped_after(20):
+        assert main(["check", str(target)]) == 2
+    assert "pas un fichier ordinaire" in capsys.readouterr().err

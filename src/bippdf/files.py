@@ -3,6 +3,7 @@ and never lands on a file the build reads or on anything but a regular file."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -15,6 +16,57 @@ from .errors import BuildError
 # A temporary output lives the few seconds its file takes to write; one older than this
 # was left by a build that was killed, and is removed by the next write of the same file.
 STALE_SECONDS = 600
+
+
+# What bippdf reads whole into memory, at most: a source file (an article is some 30 kB),
+# an image the pages show, a PDF to check.
+MAX_SOURCE_BYTES = 2_000_000
+MAX_IMAGE_BYTES = 100_000_000
+MAX_PDF_BYTES = 1_000_000_000
+
+
+NOT_FOUND = "n'existe pas"
+
+
+class Unreadable(Exception):
+    """A file that is not read: why, in French."""
+
+
+def missing(path: Path) -> str | None:
+    """Why ``path`` is not a regular file that can be read (in French), or None when it is."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return "son nom est trop long pour le système de fichiers"
+        if exc.errno in {errno.ENOENT, errno.ENOTDIR}:
+            return NOT_FOUND
+        return f"il est inaccessible ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        return "ce n'est pas un fichier ordinaire (c'est un dossier, un tube ou un périphérique)"
+    return None
+
+
+def why_missing(reason: str) -> str:
+    """The end of a sentence naming a file: « … n'existe pas », « … est illisible : … »."""
+    return reason if reason == NOT_FOUND else f"est illisible : {reason}"
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes: a pipe or a device would make
+    a read wait for ever or never end. Raises ``Unreadable`` (or ``OSError``)."""
+    # Opened without waiting (a pipe with no writer would block the open itself).
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise Unreadable(
+            "ce n'est pas un fichier ordinaire (c'est un dossier, un tube ou un périphérique)"
+        )
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Unreadable(f"le fichier dépasse {limit // 1_000_000} Mo, la taille permise")
+    return data
 
 
 def refuse_overwrite(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from . import markdown
 from .contract import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, WEB_OR_MAIL
 from .errors import SourceError
+from .files import NOT_FOUND, missing
 from .images import MAX_PIXELS
 from .markdown import ParsedArticle
 from .resources import can_draw
@@ -224,14 +225,14 @@ def _images(
                 line=line,
                 hint="copiez-la dans le dossier images/ du numéro",
             )
-        elif not path.is_file():
+        elif (why := missing(path)) == NOT_FOUND:
             yield SourceError(
                 f"l'image « {unquote(src)} » n'existe pas",
                 path=article.path,
                 line=line or source_line(article, re.compile(re.escape(unquote(src)))),
                 hint="vérifiez le chemin, écrit à partir du fichier de l'article : ../images/…",
             )
-        elif (problem := image_problem(path)) is not None:
+        elif (problem := why or image_problem(path)) is not None:
             yield SourceError(
                 f"l'image « {unquote(src)} » est illisible : {problem}",
                 path=article.path,

@@ -15,6 +15,7 @@ from typing import Any
 
 from .dates import parse_date
 from .errors import SourceError
+from .files import missing, why_missing
 from .images import MAX_PIXELS
 from .images import image_problem as image_problem
 from .sourcefile import ISSUE_FILE as ISSUE_FILE
@@ -269,9 +270,9 @@ def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, tex
             line=value_line(text, name) or key_line(text, "articles"),
             hint="donnez le nom d'un fichier du dossier articles/",
         )
-    if not article_path.is_file():
+    if (why := missing(article_path)) is not None:
         raise SourceError(
-            f"l'article « {name} » est listé, mais articles/{name} n'existe pas",
+            f"l'article « {name} » est listé, mais articles/{name} " + why_missing(why),
             path=toml_path,
             line=value_line(text, name) or key_line(text, "articles"),
             hint="créez le fichier, ou retirez-le de « articles »",
@@ -304,9 +305,9 @@ def _cover_image(data: dict[str, Any], root: Path, toml_path: Path, text: str) -
             line=key_line(text, "cover_image"),
             hint="copiez-la dans le dossier images/ du numéro",
         )
-    if not cover.is_file():
+    if (why := missing(cover)) is not None:
         raise SourceError(
-            f"l'image de couverture « {data['cover_image']} » n'existe pas",
+            f"l'image de couverture « {data['cover_image']} » " + why_missing(why),
             path=toml_path,
             line=key_line(text, "cover_image"),
             hint="vérifiez le chemin, écrit à partir du dossier du numéro : images/…",

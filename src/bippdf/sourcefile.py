@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from .dates import repair_toml
 from .errors import SourceError
-from .files import write_file
+from .files import MAX_SOURCE_BYTES, Unreadable, read_regular, write_file
 
 
 class Byline(Protocol):
@@ -72,7 +72,13 @@ def read_source(
     the very bytes read: a file saved again during the build is then seen as changed by the
     next one."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_SOURCE_BYTES)
+    except Unreadable as exc:
+        raise SourceError(
+            f"impossible de lire le fichier : {exc}",
+            path=path,
+            hint=read_hint or "un numéro se compose de fichiers texte ordinaires",
+        ) from None
     except OSError as exc:
         raise SourceError(
             f"impossible de lire le fichier : {exc.strerror}", path=path, hint=read_hint
