@@ -345,3 +345,79 @@ def test_check_refuses_what_is_not_a_regular_file(
     with _stopped_after(20):
         assert main(["check", str(target)]) == 2
     assert "pas un fichier ordinaire" in capsys.readouterr().err
+
+
+# Unicode as editors' machines write it -------------------------------------------------
+
+NFD_ETE = "E\u0301te\u0301"  # « Été » as macOS writes it
+
+
+def test_sources_are_read_in_nfc_without_zero_width_characters(issue: Path) -> None:
+    toml = issue / "issue.toml"
+    toml.write_text(
+        toml.read_text("utf-8").replace("Bulletin de test", f"{NFD_ETE} \u200bsûr"), "utf-8"
+    )
+    (issue / "articles" / "01-a.md").write_text(
+        article(f"Un\u200d titre {NFD_ETE}", "## Inter\u2060titre\n\nDu texte.\n"), "utf-8"
+    )
+    loaded = source.load_issue(issue)
+    assert loaded.title == "Été sûr"
+    assert loaded.articles[0].title == "Un titre Été"
+    assert "## Intertitre" in loaded.articles[0].body
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200f", "\U000e0041"])
+def test_an_invisible_control_character_is_refused_at_its_line(issue: Path, char: str) -> None:
+    target = issue / "articles" / "01-a.md"
+    target.write_text(article("Premier", f"Du texte.\n\n## Un {char}intertitre\n"), "utf-8")
+    with pytest.raises(SourceError, match=f"U\\+{ord(char):04X}") as raised:
+        source.load_issue(issue)
+    assert (raised.value.path, raised.value.line, raised.value.column) == (target, 7, 7)
+
+
+def test_a_note_call_in_a_heading_is_refused_at_its_line(issue: Path) -> None:
+    target = issue / "articles" / "01-a.md"
+    target.write_text(
+        article("Premier", "Du texte.\n\n## Titre[^h]\n\nSuite.\n\n[^h]: La note.\n"), "utf-8"
+    )
+    with pytest.raises(SourceError, match="un intertitre ne peut pas appeler de note") as raised:
+        pipeline.compose(issue)
+    assert (raised.value.path, raised.value.line) == (target, 7)
+
+
+# The list of articles ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("again", ["./01-a.md", "sous/../01-a.md", "01-a.md"])
+def test_an_article_listed_twice_under_two_spellings_is_refused(issue: Path, again: str) -> None:
+    toml = issue / "issue.toml"
+    toml.write_text(toml.read_text("utf-8").replace('"01-a.md"', f'"01-a.md", "{again}"'), "utf-8")
+    with pytest.raises(SourceError, match="listé deux fois") as raised:
+        source.load_issue(issue)
+    assert (raised.value.path, raised.value.line) == (toml, 6)
+
+
+def test_an_article_named_in_nfd_on_disk_is_found_from_its_nfc_name(issue: Path) -> None:
+    (issue / "articles" / "01-a.md").rename(issue / "articles" / f"{NFD_ETE}.md")
+    toml = issue / "issue.toml"
+    toml.write_text(toml.read_text("utf-8").replace("01-a.md", "Été.md"), "utf-8")
+    (loaded,) = source.load_issue(issue).articles
+    assert loaded.path.name == f"{NFD_ETE}.md"
+    with pytest.raises(SourceError, match="listé deux fois"):
+        toml.write_text(
+            toml.read_text("utf-8").replace('"Été.md"', f'"Été.md", "{NFD_ETE}.md"'), "utf-8"
+        )
+        source.load_issue(issue)
+
+
+@pytest.mark.pdf
+def test_nfd_and_zero_width_text_builds_a_pdf_that_passes_its_checks(
+    issue: Path, tmp_path: Path
+) -> None:
+    toml = issue / "issue.toml"
+    toml.write_text(toml.read_text("utf-8").replace("Bulletin de test", NFD_ETE), "utf-8")
+    (issue / "articles" / "01-a.md").write_text(
+        article(f"{NFD_ETE}\u200b chaud", f"## Un\u200b {NFD_ETE}\n\nDu texte.\n"), "utf-8"
+    )
+    result = pipeline.build_pdf(issue, tmp_path / "ete.pdf", variant="web")
+    assert result.check is not None and result.check.ok

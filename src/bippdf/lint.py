@@ -19,6 +19,7 @@ from .images import MAX_PIXELS
 from .markdown import ParsedArticle
 from .resources import can_draw
 from .source import ISSUE_FILE, Article, Issue, image_problem
+from .sourcefile import read_source
 
 # What the tags of raw HTML look like: a name, then anything up to the first ">" outside
 # quotes. Found by ``_tags``, in one pass.
@@ -85,6 +86,15 @@ def _headings(article: Article, body: ParsedArticle) -> Iterator[SourceError]:
                 path=article.path,
                 line=line,
                 hint="utilisez " + "#" * (previous + 1) + " pour cet intertitre",
+            )
+        if any(child["type"] == "note_ref" for child in markdown.walk(token["children"])):
+            # The contents, the bookmarks and the running heads repeat a heading's text:
+            # a call there would be a second call of its note, or lose its number.
+            yield SourceError(
+                "un intertitre ne peut pas appeler de note",
+                path=article.path,
+                line=line,
+                hint="placez l'appel de note dans le texte qui suit l'intertitre",
             )
         if not text:
             yield SourceError(
@@ -176,7 +186,7 @@ def source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True
             if match is None
             else article.body_line + article.body.count("\n", 0, match.start()) + 1
         )
-    text = article.path.read_text(encoding="utf-8")
+    text = read_source(article.path)[0]
     match = pattern.search(text)
     return None if match is None else text.count("\n", 0, match.start()) + 1
 
@@ -372,7 +382,7 @@ def _glyphs(
             if char in seen or char in "\n\t\r" or can_draw(char):
                 continue
             seen.add(char)
-            yield _no_glyph(char, article.path, article.path.read_text(encoding="utf-8"))
+            yield _no_glyph(char, article.path, read_source(article.path)[0])
 
 
 def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:
@@ -393,7 +403,7 @@ def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:
     for char in "".join(v for v in values if v):
         if char not in seen and char not in "\n\t\r" and not can_draw(char):
             seen.add(char)
-            yield _no_glyph(char, issue.source, issue.source.read_text(encoding="utf-8"))
+            yield _no_glyph(char, issue.source, read_source(issue.source)[0])
 
 
 def _no_glyph(char: str, path: Path, text: str) -> SourceError:

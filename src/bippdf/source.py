@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -248,11 +249,13 @@ def _load_articles(names: list[Any], root: Path, toml_path: Path, text: str) -> 
 def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, text: str) -> Path:
     """The file of the ``index``-th listed article: listed once, in articles/, existing."""
     name = names[index]
-    if name in names[:index]:
+    if isinstance(name, str) and _same_name(name) in {
+        _same_name(n) for n in names[:index] if isinstance(n, str)
+    }:
         raise SourceError(
             f"l'article « {name} » est listé deux fois",
             path=toml_path,
-            line=value_line(text, name, occurrence=1),
+            line=value_line(text, name, occurrence=1) or value_line(text, name),
             hint="ne listez chaque article qu'une fois",
         )
     if not isinstance(name, str):
@@ -262,7 +265,7 @@ def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, tex
             line=key_line(text, "articles"),
             hint='par exemple articles = ["01-editorial.md", "02-dossier.md"]',
         )
-    article_path = root / "articles" / name
+    article_path = _on_disk(root / "articles", name)
     if not article_path.resolve().is_relative_to((root / "articles").resolve()):
         raise SourceError(
             f"l'article « {name} » est hors du dossier articles/ du numéro",
@@ -278,6 +281,25 @@ def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, tex
             hint="créez le fichier, ou retirez-le de « articles »",
         )
     return article_path
+
+
+def _same_name(name: str) -> str:
+    """An article's name as it is compared: « ./01-a.md », « 01-a.md » and « x/../01-a.md »
+    are one file, and so are its NFC and NFD spellings."""
+    return unicodedata.normalize("NFC", os.path.normpath(name))
+
+
+def _on_disk(folder: Path, name: str) -> Path:
+    """The file ``name`` of ``folder``, or the one whose name is the same once normalised
+    (a file copied from macOS keeps its name in NFD; issue.toml is read in NFC)."""
+    path = folder / name
+    if name.isascii() or path.exists() or not folder.is_dir():
+        return path
+    wanted = _same_name(name)
+    for candidate in folder.iterdir():
+        if _same_name(candidate.name) == wanted:
+            return candidate
+    return path
 
 
 def _keywords(data: dict[str, Any], toml_path: Path, text: str) -> list[str]:
