@@ -18,11 +18,17 @@ def check_web(pdf: PdfReadback) -> CheckResult:
         (found.display_title, "/ViewerPreferences /DisplayDocTitle true (07-001)"),
         ("<dc:title" in found.xmp, "an XMP metadata stream with dc:title (06-003)"),
         ("pdfuaid:part" in found.xmp, "pdfuaid:part in its XMP metadata (06-002)"),
-        (not found.encrypted, "no encryption that locks out assistive technology (26-001)"),
     ]
     for holds, what in needs:
         if not holds:
             result.problems.append(Problem(f"the PDF lacks {what}"))
+    if found.encrypted:
+        result.problems.append(
+            Problem(
+                "le PDF est chiffré : les aides techniques (lecteurs d'écran) ne pourraient "
+                "pas le lire (Matterhorn 26-001)"
+            )
+        )
     for alt in found.figures:
         if not alt:
             result.problems.append(Problem("a Figure has no alternative text, /Alt (13-004)"))

@@ -292,6 +292,10 @@ def check_links(pdf: PdfReadback, *, linked: bool = True) -> CheckResult:
                 result.problems.append(
                     Problem(f"internal link to '{link.dest}' has no destination", where)
                 )
+    for where in pdf.structure.scripts:
+        result.problems.append(
+            Problem(f"action {where} : un PDF du bulletin ne lance ni script ni programme")
+        )
     result.figures.update(internal=internal, external=external)
     return result
 
