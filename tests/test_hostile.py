@@ -9,6 +9,7 @@ import os
 import signal
 import stat
 import struct
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from bippdf import lint, markdown, pipeline, source
 from bippdf.cli import main
 from bippdf.dates import repair_toml
 from bippdf.errors import SourceError
-from bippdf.files import MAX_SOURCE_BYTES
+from bippdf.files import MAX_SOURCE_BYTES, STALE_SECONDS, write_file
 from bippdf.images import MAX_ISSUE_PIXELS
 from bippdf.sourcefile import key_line
 from bippdf.typography import RULES, typeset_text
@@ -421,3 +422,21 @@ def test_nfd_and_zero_width_text_builds_a_pdf_that_passes_its_checks(
     )
     result = pipeline.build_pdf(issue, tmp_path / "ete.pdf", variant="web")
     assert result.check is not None and result.check.ok
+
+
+# Leftovers -----------------------------------------------------------------------------
+
+
+def test_a_write_removes_the_temporary_files_a_killed_write_left(tmp_path: Path) -> None:
+    target = tmp_path / "BIP-01[web].pdf"
+    stale = tmp_path / ".BIP-01[web].pdf.k1ll3d.tmp"
+    fresh = tmp_path / ".BIP-01[web].pdf.wr1t1ng.tmp"  # another build's, being written
+    other = tmp_path / ".autre.pdf.k1ll3d.tmp"
+    for leftover in (stale, fresh, other):
+        leftover.write_bytes(b"%PDF-")
+    old = time.time() - STALE_SECONDS - 60
+    for leftover in (stale, other):
+        os.utime(leftover, (old, old))
+    write_file(target, b"%PDF-1.6")
+    assert target.read_bytes() == b"%PDF-1.6"
+    assert not stale.exists() and fresh.exists() and other.exists()
