@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bippdf import lint, markdown, pipeline, source
+from bippdf.bounds import MAX_HTML_DEPTH, MAX_PARAGRAPH, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
 from bippdf.cli import main
 from bippdf.dates import repair_toml
 from bippdf.errors import SourceError
@@ -179,14 +180,14 @@ def test_source_lines_are_found_in_linear_time() -> None:
         assert title.startswith("Titre") and title.endswith("fin")
         assert lint._heading_pattern(3, "ab cd").search("### " + "ab " * BIG) is None
         assert lint._without_comments("<!-- a -->b" + "<!-- " * BIG).startswith("b<!-- ")
-        assert list(lint._tags("<em>" + "<a " * BIG)) == [("", "em", "")]
-        assert list(lint._tags('<em x="' * BIG)) == []
+        assert list(lint.tags("<em>" + "<a " * BIG)) == [("", "em", "")]
+        assert list(lint.tags('<em x="' * BIG)) == []
 
 
 @given(st.text(alphabet="<a/>\"' b=-\n", max_size=40))
 def test_tags_are_those_the_pattern_finds(raw: str) -> None:
     expected = [(m[1], m[2], m[3]) for m in lint._TAG.finditer(raw)]
-    assert list(lint._tags(raw)) == expected
+    assert list(lint.tags(raw)) == expected
 
 
 def test_an_issue_with_a_huge_title_composes_in_seconds(issue: Path) -> None:
@@ -440,3 +441,47 @@ def test_a_write_removes_the_temporary_files_a_killed_write_left(tmp_path: Path)
     write_file(target, b"%PDF-1.6")
     assert target.read_bytes() == b"%PDF-1.6"
     assert not stale.exists() and fresh.exists() and other.exists()
+
+
+# Sizes WeasyPrint would take minutes over ----------------------------------------------
+
+
+def _table(rows: int, columns: int) -> str:
+    head = "| " + " | ".join(f"Col {c}" for c in range(columns)) + " |\n"
+    rule = "|" + "---|" * columns + "\n"
+    return head + rule + "".join("| " + " | ".join(["x"] * columns) + " |\n" for _ in range(rows))
+
+
+@pytest.mark.parametrize(
+    "body, said",
+    [
+        ("Début " + "mot " * (MAX_PARAGRAPH // 4), "un paragraphe de"),
+        (_table(MAX_TABLE_ROWS + 1, 2), "lignes et 2 colonnes"),
+        (_table(2, MAX_TABLE_COLUMNS + 1), "13 colonnes"),
+        ("Début " + "<span>" * (MAX_HTML_DEPTH + 1) + "x" + "</span>" * 9, "balises HTML"),
+        ("Début " + "<span>" * 5000 + "x" + "</span>" * 5000, "5000 balises HTML"),
+    ],
+    ids=["paragraph", "rows", "columns", "nesting", "deep-nesting"],
+)
+def test_sizes_over_their_limit_are_source_errors_at_their_line(
+    issue: Path, body: str, said: str
+) -> None:
+    target = issue / "articles" / "01-a.md"
+    target.write_text(article("Premier", "Un paragraphe.\n\n" + body + "\n"), "utf-8")
+    with _stopped_after(30), pytest.raises(SourceError, match=said) as raised:
+        pipeline.compose(issue)
+    assert (raised.value.path, raised.value.line) == (target, 7)
+
+
+def test_sizes_at_their_limit_are_allowed(issue: Path) -> None:
+    body = (
+        "mot " * (MAX_PARAGRAPH // 4 - 1)
+        + "\n\n"
+        + _table(MAX_TABLE_ROWS - 1, MAX_TABLE_COLUMNS)
+        + "\n"
+        + "<span>" * MAX_HTML_DEPTH
+        + "x"
+        + "</span>" * MAX_HTML_DEPTH
+    )
+    (issue / "articles" / "01-a.md").write_text(article("Premier", body + "\n"), "utf-8")
+    pipeline.compose(issue)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import markdown
+from . import bounds, markdown
 from .contract import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, WEB_OR_MAIL
 from .errors import SourceError
 from .files import NOT_FOUND, missing
@@ -22,7 +22,7 @@ from .source import ISSUE_FILE, Article, Issue, image_problem
 from .sourcefile import read_source
 
 # What the tags of raw HTML look like: a name, then anything up to the first ">" outside
-# quotes. Found by ``_tags``, in one pass.
+# quotes. Found by ``tags``, in one pass.
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _TAG_START = re.compile(r"<(/?)([A-Za-z][\w:-]*)")
 _ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
@@ -44,6 +44,7 @@ def lint(
             *_links(article, body, lead),
             *_raw_html(article, body, lead),
             *_glyphs(article, body, lead),
+            *bounds.faults(article, body, lead),
         ]
         errors += sorted(found, key=lambda error: error.line or 0)
     return errors
@@ -271,7 +272,7 @@ def _links(
         )
 
 
-def _tags(raw: str) -> Iterator[tuple[str, str, str]]:
+def tags(raw: str) -> Iterator[tuple[str, str, str]]:
     """Each ``(slash, name, attributes)`` that ``_TAG.finditer`` finds, in linear time:
     tried from every "<" of a long text that never closes, the pattern would scan to its
     end from each (quadratic). Where a tag started at ``i`` in each quoting state ends is
@@ -342,7 +343,7 @@ def _raw_html(
             continue
         raw = _without_comments(raw)  # what follows a comment counts
         for match in (
-            _tags(raw) if raw.strip().startswith("<") or token["type"] == "block_html" else ()
+            tags(raw) if raw.strip().startswith("<") or token["type"] == "block_html" else ()
         ):
             if match[0]:  # a closing tag: its opening one says it all
                 continue
