@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import signal
 import stat
 import struct
+import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -485,3 +488,21 @@ def test_sizes_at_their_limit_are_allowed(issue: Path) -> None:
     )
     (issue / "articles" / "01-a.md").write_text(article("Premier", body + "\n"), "utf-8")
     pipeline.compose(issue)
+
+
+@pytest.mark.pdf  # lays out in a child process, which the mark's guard does not see
+def test_a_file_size_limit_is_blamed_on_the_write_not_on_the_stylesheet(
+    issue: Path, tmp_path: Path
+) -> None:
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    # A fresh temporary folder: the fonts are written there, whatever the machine's.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    command = [sys.executable, "-m", "bippdf", "build", str(issue), "--variant", "web"]
+    command += ["-o", str(tmp_path / "sortie.pdf")]
+    done = subprocess.run(
+        command, preexec_fn=limited, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "ulimit -f" in done.stderr and "url(" not in done.stderr and "interne" not in done.stderr
