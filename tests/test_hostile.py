@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from bippdf import lint, markdown, pipeline, source
 from bippdf.bounds import MAX_HTML_DEPTH, MAX_PARAGRAPH, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
+from bippdf.check.readback import read_pdf
 from bippdf.cli import main
 from bippdf.dates import repair_toml
 from bippdf.errors import SourceError
@@ -408,6 +409,11 @@ def test_an_article_named_in_nfd_on_disk_is_found_from_its_nfc_name(issue: Path)
     toml.write_text(toml.read_text("utf-8").replace("01-a.md", "Été.md"), "utf-8")
     (loaded,) = source.load_issue(issue).articles
     assert loaded.path.name == f"{NFD_ETE}.md"
+    (issue / "images" / "g.png").rename(issue / "images" / f"{NFD_ETE}.png")
+    (issue / "articles" / f"{NFD_ETE}.md").write_text(
+        article("Premier", "Texte.\n\n![Une image](../images/Été.png)\n"), "utf-8"
+    )
+    assert pipeline.compose(issue).composition.resources == [issue / "images" / f"{NFD_ETE}.png"]
     with pytest.raises(SourceError, match="listé deux fois"):
         toml.write_text(
             toml.read_text("utf-8").replace('"Été.md"', f'"Été.md", "{NFD_ETE}.md"'), "utf-8"
@@ -421,11 +427,17 @@ def test_nfd_and_zero_width_text_builds_a_pdf_that_passes_its_checks(
 ) -> None:
     toml = issue / "issue.toml"
     toml.write_text(toml.read_text("utf-8").replace("Bulletin de test", NFD_ETE), "utf-8")
+    (issue / "images" / "g.png").rename(issue / "images" / f"{NFD_ETE}.png")
     (issue / "articles" / "01-a.md").write_text(
-        article(f"{NFD_ETE}\u200b chaud", f"## Un\u200b {NFD_ETE}\n\nDu texte.\n"), "utf-8"
+        article(
+            f"{NFD_ETE}\u200b chaud",
+            f"## Un\u200b {NFD_ETE}\n\nDu texte.\n\n![Une image](../images/Été.png)\n",
+        ),
+        "utf-8",
     )
     result = pipeline.build_pdf(issue, tmp_path / "ete.pdf", variant="web")
     assert result.check is not None and result.check.ok
+    assert read_pdf(result.output).images != [[]] * result.pages  # the picture is drawn
 
 
 # Leftovers -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import os
 import stat
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,6 +46,21 @@ def missing(path: Path) -> str | None:
     if not stat.S_ISREG(mode):
         return "ce n'est pas un fichier ordinaire (c'est un dossier, un tube ou un périphérique)"
     return None
+
+
+def on_disk(path: Path) -> Path:
+    """``path``, or the file of its folder whose name is the same once in NFC: a file
+    copied from macOS keeps its name in NFD, while the sources are read in NFC."""
+    try:
+        if path.name.isascii() or path.exists() or not path.parent.is_dir():
+            return path
+        wanted = unicodedata.normalize("NFC", path.name)
+        for candidate in path.parent.iterdir():
+            if unicodedata.normalize("NFC", candidate.name) == wanted:
+                return candidate
+    except OSError:  # a name too long, a folder that cannot be listed: said by the caller
+        pass
+    return path
 
 
 def why_missing(reason: str) -> str:

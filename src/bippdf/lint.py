@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from . import bounds, markdown
 from .contract import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, WEB_OR_MAIL
 from .errors import SourceError
-from .files import NOT_FOUND, missing
+from .files import NOT_FOUND, missing, on_disk
 from .images import MAX_PIXELS
 from .markdown import ParsedArticle
 from .resources import can_draw
@@ -201,7 +201,7 @@ def _images(
             continue
         src = token["attrs"]["src" if token["type"] == "figure" else "url"]
         line = source_line(article, re.compile(re.escape(src)))
-        path = article.path.parent / unquote(src)
+        path = on_disk(article.path.parent / unquote(src))
         alt = (
             token["attrs"]["alt"]
             if token["type"] == "figure"

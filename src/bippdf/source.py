@@ -16,7 +16,7 @@ from typing import Any
 
 from .dates import parse_date
 from .errors import SourceError
-from .files import missing, why_missing
+from .files import missing, on_disk, why_missing
 from .images import MAX_PIXELS
 from .images import image_problem as image_problem
 from .sourcefile import ISSUE_FILE as ISSUE_FILE
@@ -265,7 +265,7 @@ def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, tex
             line=key_line(text, "articles"),
             hint='par exemple articles = ["01-editorial.md", "02-dossier.md"]',
         )
-    article_path = _on_disk(root / "articles", name)
+    article_path = on_disk(root / "articles" / name)
     if not article_path.resolve().is_relative_to((root / "articles").resolve()):
         raise SourceError(
             f"l'article « {name} » est hors du dossier articles/ du numéro",
@@ -289,19 +289,6 @@ def _same_name(name: str) -> str:
     return unicodedata.normalize("NFC", os.path.normpath(name))
 
 
-def _on_disk(folder: Path, name: str) -> Path:
-    """The file ``name`` of ``folder``, or the one whose name is the same once normalised
-    (a file copied from macOS keeps its name in NFD; issue.toml is read in NFC)."""
-    path = folder / name
-    if name.isascii() or path.exists() or not folder.is_dir():
-        return path
-    wanted = _same_name(name)
-    for candidate in folder.iterdir():
-        if _same_name(candidate.name) == wanted:
-            return candidate
-    return path
-
-
 def _keywords(data: dict[str, Any], toml_path: Path, text: str) -> list[str]:
     """The PDF's keywords: a list of texts."""
     keywords = data.get("keywords", [])
@@ -319,7 +306,7 @@ def _cover_image(data: dict[str, Any], root: Path, toml_path: Path, text: str) -
     """The cover image, inside the issue folder and readable, if issue.toml names one."""
     if "cover_image" not in data:
         return None
-    cover: Path = root / data["cover_image"]
+    cover: Path = on_disk(root / data["cover_image"])
     if not cover.resolve().is_relative_to(root.resolve()):
         raise SourceError(
             f"l'image de couverture « {data['cover_image']} » est hors du dossier du numéro",
