@@ -518,3 +518,17 @@ def test_a_file_size_limit_is_blamed_on_the_write_not_on_the_stylesheet(
     )
     assert done.returncode == 1
     assert "ulimit -f" in done.stderr and "url(" not in done.stderr and "interne" not in done.stderr
+
+
+def test_impose_never_writes_the_booklet_over_its_pdf_nor_reads_a_pipe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = tmp_path / "bulletin.pdf"
+    pdf.write_bytes(b"%PDF-1.6 contenu")
+    assert main(["impose", str(pdf), "-o", str(pdf)]) == 1
+    assert "un fichier que la production lit" in capsys.readouterr().err
+    assert pdf.read_bytes() == b"%PDF-1.6 contenu"
+    os.mkfifo(tmp_path / "tube.pdf")
+    with _stopped_after(20):
+        assert main(["impose", str(tmp_path / "tube.pdf")]) == 2
+    assert "pas un fichier ordinaire" in capsys.readouterr().err
