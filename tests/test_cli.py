@@ -146,7 +146,8 @@ def test_unwritable_output_is_an_error_line(
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
     assert main(["build", str(root), "--variant", "print", "-o", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"erreur : {tmp_path}: impossible d'écrire le fichier : ")
+    # A folder as the output is refused before anything is laid out.
+    assert err.startswith(f"erreur : {tmp_path}: la sortie existe et c'est un dossier")
     assert "Traceback" not in err
 
 

@@ -293,7 +293,7 @@ def test_every_fault_lint_knows_is_in_the_fixture_and_reported_with_its_line() -
         (fautes, 38, "l'attribut onclick de <span> n'est pas permis"),
         (fautes, 38, "la balise HTML <script> n'est pas permise"),
         (fautes, 40, "le caractère 𓀀 (U+13000) n'existe pas dans les polices du bulletin"),
-        (fautes, 42, "un commentaire HTML n'est jamais fermé"),
+        (fautes, 46, "un commentaire HTML n'est jamais fermé"),
     ]
     for line, pattern in _faults_in_the_code():
         assert any(re.fullmatch(pattern, message) for _, _, message in found), (

@@ -35,6 +35,7 @@ from .contract import (
     note_id,
 )
 from .errors import SourceError, SourceErrors
+from .files import on_disk
 from .markdown import ParsedArticle, Token
 from .source import ISSUE_FILE, Article, Author, Issue
 from .sourcefile import key_line
@@ -399,7 +400,7 @@ def _resolve_image(token: Token, article: Article, root: Path) -> Path:
     (lint has checked that it exists inside the issue); the file is returned."""
     attrs = token["attrs"]
     key = "src" if token["type"] == "figure" else "url"
-    path = (article.path.parent / unquote(attrs[key])).resolve()
+    path = on_disk(article.path.parent / unquote(attrs[key])).resolve()
     attrs[key] = sandbox.issue_url(root, path)
     if token["type"] == "figure" and attrs["alt"].strip().lower() == markdown.DECORATIVE:
         with Image.open(path) as image:  # a background keeps its shape through its ratio

@@ -71,7 +71,9 @@ def parse_date(text: str, write: Callable[[str], str]) -> dt.date:
 
 
 # A date line of issue.toml whose value TOML cannot read: 2026-12, 2026/12/01, 2026-13-01.
-_DATE_LINE = re.compile(r"""^(\s*date\s*=\s*)([^"'\s#][^#]*?)(\s*(?:#.*)?)$""")
+# The value ends at its last visible character, found by a greedy run: a lazy one would try
+# the spaces after each of its characters again (quadratic in a long line).
+_DATE_LINE = re.compile(r"""^([ \t]*date[ \t]*=[ \t]*)([^"'\s#](?:[^#]*[^#\s])?)(\s*(?:#.*)?)$""")
 
 
 def repair_toml(text: str, line: int) -> str | None:

@@ -16,7 +16,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import RectangleObject
 
 from .errors import BuildError, UnreadablePdfError
-from .files import write_file
+from .files import MAX_PDF_BYTES, Unreadable, read_regular, refuse_overwrite, write_file
 
 TABLOID = (1224.0, 792.0)  # 17 × 11 in, landscape
 
@@ -38,10 +38,11 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
 
 def impose(pdf: Path, output: Path) -> int:
     """Write the booklet of ``pdf`` to ``output``; returns the number of sides."""
+    refuse_overwrite([output], [pdf])  # the booklet never replaces its own pages
     try:
-        reader = PdfReader(pdf)
+        reader = PdfReader(io.BytesIO(read_regular(pdf, MAX_PDF_BYTES)))
         pages = list(reader.pages)
-    except (OSError, PdfReadError) as exc:
+    except (OSError, PdfReadError, Unreadable) as exc:
         raise UnreadablePdfError(
             f"impossible de lire le PDF : {exc}",
             path=pdf,

@@ -11,14 +11,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import markdown
+from . import bounds, markdown
 from .contract import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, WEB_OR_MAIL
 from .errors import SourceError
+from .files import NOT_FOUND, missing, on_disk
+from .images import MAX_PIXELS
 from .markdown import ParsedArticle
 from .resources import can_draw
 from .source import ISSUE_FILE, Article, Issue, image_problem
+from .sourcefile import read_source
 
+# What the tags of raw HTML look like: a name, then anything up to the first ">" outside
+# quotes. Found by ``tags``, in one pass.
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_TAG_START = re.compile(r"<(/?)([A-Za-z][\w:-]*)")
 _ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
@@ -39,6 +45,7 @@ def lint(
             *_links(article, body, lead, lines),
             *_raw_html(article, body, lead, lines),
             *_glyphs(article, body, lead, lines),
+            *bounds.faults(article, body, lead),
         ]
         errors += sorted(found, key=lambda error: error.line or 0)
     # The same fault at the same place is said once (an image used twice on a line).
@@ -190,7 +197,7 @@ def source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True
             if match is None
             else article.body_line + article.body.count("\n", 0, match.start()) + 1
         )
-    text = article.path.read_text(encoding="utf-8")
+    text = read_source(article.path)[0]
     match = pattern.search(text)
     return None if match is None else text.count("\n", 0, match.start()) + 1
 
@@ -204,7 +211,7 @@ def _images(
             continue
         src = token["attrs"]["src" if token["type"] == "figure" else "url"]
         line = lines.of(token)
-        path = article.path.parent / unquote(src)
+        path = on_disk(article.path.parent / unquote(src))
         alt = (
             token["attrs"]["alt"]
             if token["type"] == "figure"
@@ -239,19 +246,20 @@ def _images(
                 line=line,
                 hint="copiez-la dans le dossier images/ du numéro",
             )
-        elif not path.is_file():
+        elif (why := missing(path)) == NOT_FOUND:
             yield SourceError(
                 f"l'image « {unquote(src)} » n'existe pas",
                 path=article.path,
                 line=line,
                 hint=_missing_image_hint(path),
             )
-        elif (problem := image_problem(path)) is not None:
+        elif (problem := why or image_problem(path)) is not None:
             yield SourceError(
                 f"l'image « {unquote(src)} » est illisible : {problem}",
                 path=article.path,
                 line=line,
-                hint="enregistrez-la de nouveau en JPEG ou en PNG",
+                hint="enregistrez-la de nouveau en JPEG ou en PNG, 8 bits par couche, au plus "
+                f"{MAX_PIXELS // 1_000_000} millions de pixels",
             )
 
 
@@ -287,6 +295,57 @@ def _links(
         )
 
 
+def tags(raw: str) -> Iterator[tuple[str, str, str]]:
+    """Each ``(slash, name, attributes)`` that ``_TAG.finditer`` finds, in linear time:
+    tried from every "<" of a long text that never closes, the pattern would scan to its
+    end from each (quadratic). Where a tag started at ``i`` in each quoting state ends is
+    computed once, from the end of the text back."""
+    ends = _tag_ends(raw)
+    position = 0
+    for start in _TAG_START.finditer(raw):
+        if start.start() < position:
+            continue
+        end = ends[start.end()][0]
+        if end >= 0:
+            yield start[1], start[2], raw[start.end() : end]
+            position = end + 1
+
+
+def _tag_ends(raw: str) -> list[tuple[int, int, int]]:
+    """For each index: where the first ">" outside quotes is when reading from there
+    outside quotes, inside "…", inside '…' (or -1: none, or a quote never closed)."""
+    ends = [(-1, -1, -1)] * (len(raw) + 1)
+    for index in range(len(raw) - 1, -1, -1):
+        char, (outside, double, single) = raw[index], ends[index + 1]
+        after = ends[index + 1]
+        ends[index] = (
+            index
+            if char == ">"
+            else after[1]
+            if char == '"'
+            else after[2]
+            if char == "'"
+            else outside,
+            after[0] if char == '"' else double,
+            after[0] if char == "'" else single,
+        )
+    return ends
+
+
+def _without_comments(raw: str) -> str:
+    """``raw`` without its closed HTML comments, found by hand: a lazy pattern would scan
+    to the end from each of many unclosed ones (quadratic)."""
+    kept, position = [], 0
+    while (start := raw.find("<!--", position)) >= 0:
+        end = raw.find("-->", start + 4)
+        if end < 0:
+            break
+        kept.append(raw[position:start])
+        position = end + 3
+    kept.append(raw[position:])
+    return "".join(kept)
+
+
 def _raw_html(
     article: Article, body: ParsedArticle, lead: ParsedArticle | None, lines: Lines
 ) -> Iterator[SourceError]:
@@ -305,15 +364,13 @@ def _raw_html(
                 hint="terminez-le par -->",
             )
             continue
-        raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)  # what follows a comment counts
+        raw = _without_comments(raw)  # what follows a comment counts
         for match in (
-            _TAG.finditer(raw)
-            if raw.strip().startswith("<") or token["type"] == "block_html"
-            else ()
+            tags(raw) if raw.strip().startswith("<") or token["type"] == "block_html" else ()
         ):
-            if match[1]:  # a closing tag: its opening one says it all
+            if match[0]:  # a closing tag: its opening one says it all
                 continue
-            name = match[2].lower()
+            name = match[1].lower()
             if name not in ALLOWED_ELEMENTS:
                 yield SourceError(
                     f"la balise HTML <{name}> n'est pas permise",
@@ -323,7 +380,7 @@ def _raw_html(
                     + ", ".join(f"<{e}>" for e in ALLOWED_ELEMENTS),
                 )
                 continue
-            for attribute in _ATTRIBUTE.findall(match[3]):
+            for attribute in _ATTRIBUTE.findall(match[2]):
                 if attribute.lower() not in ALLOWED_ATTRIBUTES:
                     yield SourceError(
                         f"l'attribut {attribute} de <{name}> n'est pas permis",
@@ -351,7 +408,7 @@ def _glyphs(
             if char in seen or char in "\n\t\r" or can_draw(char):
                 continue
             seen.add(char)
-            fault = _no_glyph(char, article.path, article.path.read_text(encoding="utf-8"))
+            fault = _no_glyph(char, article.path, read_source(article.path)[0])
             if line is not None:
                 fault.line = line + text.count("\n", 0, index)
             yield fault
@@ -375,7 +432,7 @@ def _issue_glyphs(issue: Issue) -> Iterator[SourceError]:
     for char in "".join(v for v in values if v):
         if char not in seen and char not in "\n\t\r" and not can_draw(char):
             seen.add(char)
-            yield _no_glyph(char, issue.source, issue.source.read_text(encoding="utf-8"))
+            yield _no_glyph(char, issue.source, read_source(issue.source)[0])
 
 
 def _no_glyph(char: str, path: Path, text: str) -> SourceError:

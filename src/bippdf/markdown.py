@@ -366,9 +366,15 @@ def _stamp(tokens: list[Token], line: int) -> None:
         token.setdefault("line", line)
 
 
+# A run of spaces inside a line, as long as this, is read as one space (as the page would
+# show it): mistune tries its line-break patterns from each space of a run, which is
+# quadratic in a long one. The pattern itself starts only where a run does.
+_LONG_SPACES = re.compile(r"(?<! ) {32,}(?=[^ \n])")
+
+
 def parse(md: mistune.Markdown, text: str) -> ParsedArticle:
     """Parse one article's Markdown into tokens, and the texts of the notes it defines."""
-    tokens, state = md.parse(text, LinedState())
+    tokens, state = md.parse(_LONG_SPACES.sub(" ", text), LinedState())
     assert isinstance(tokens, list)
     definitions: dict[str, list[NoteDefinition]] = state.env.get("note_definitions", {})
     for versions in definitions.values():

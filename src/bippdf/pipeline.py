@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import source
 from .cache import FOLDER
-from .errors import BippdfError, BuildError, CheckError, internal
-from .files import write_file
+from .errors import BippdfError, BuildError, CheckError, SourceError, internal
+from .files import refuse_overwrite, write_file
 from .render import Engine, Rendered
 from .variants import VARIANTS, Selection
 
@@ -93,6 +93,7 @@ def build(
     """Every file of one issue, in this process: load, lint and compose; then lay out and
     verify each variant's PDF in memory; then make the cover and write them all."""
     composed = compose(path)
+    refuse_overwrite(outputs_of(composed, options), inputs_of(composed))
     engine = ready(engine, options.variants, [composed])
     fit(composed, engine, options)
     made = [make_variant(composed, variant, options, engine) for variant in options.variants]
@@ -165,6 +166,7 @@ def compose(path: Path) -> Composed:
     parsed = composer.parse(issue)
     composer.refuse_faults(issue, parsed)
     composition = composer.lay_out(issue, parsed)
+    _refuse_heavy_images(issue, composition.resources)
     phases = {"load": loaded - started, "markdown": time.perf_counter() - loaded}
     return Composed(issue, composition, started, phases)
 
@@ -250,6 +252,39 @@ def said_of(warnings: Iterable[BippdfError]) -> list[list[str]]:
     return [list(pair) for pair in dict.fromkeys(tuple(pair) for pair in said)]
 
 
+def outputs_of(composed: Composed, options: Options) -> list[Path]:
+    """Every file a build of ``composed`` with ``options`` writes."""
+    issue = composed.issue
+    outputs = [
+        options.output or default_output(issue, options.build_dir, v) for v in options.variants
+    ]
+    if options.cover:
+        outputs.append(cover_output(issue, options.build_dir))
+    if options.html_output is not None:
+        outputs.append(options.html_output)
+    return outputs
+
+
+def inputs_of(composed: Composed) -> list[Path]:
+    """Every file the build of ``composed`` reads: its sources, the files its pages show,
+    and bippdf's styles and fonts."""
+    from .resources import styles_dir
+
+    issue = composed.issue
+    styles = [path for path in styles_dir().rglob("*") if path.is_file()]
+    return [
+        issue.source,
+        *(article.path for article in issue.articles),
+        *composed.composition.resources,
+        *styles,
+    ]
+
+
+def cover_output(issue: source.Issue, build_dir: Path) -> Path:
+    """``build/<issue folder>/<BIP-NN-YYYY-MM>-couverture.png``."""
+    return build_dir / issue.name / f"{issue.file_stem}-couverture.png"
+
+
 def default_output(issue: source.Issue, build_dir: Path, variant: str = "print") -> Path:
     """``build/<issue folder>/<BIP-NN-YYYY-MM>-<impression|web>.pdf``."""
     return build_dir / issue.name / f"{issue.file_stem}-{VARIANTS[variant].suffix}.pdf"
@@ -276,6 +311,19 @@ def _render(composed: Composed, variant: str, engine: Engine) -> Rendered:
         variant=variant,
         epoch=int(midnight.timestamp()),
     )
+
+
+def _refuse_heavy_images(issue: source.Issue, images: list[Path]) -> None:
+    """Each image decoded costs its pixels in memory and time while its page is laid out."""
+    from .images import pixels_problem
+
+    if (problem := pixels_problem(images)) is not None:
+        raise SourceError(
+            problem,
+            path=issue.source,
+            hint="réduisez les plus grandes images à la taille où elles sont imprimées "
+            "(300 points par pouce suffisent)",
+        )
 
 
 def _refuse_broken_images(rendered: Rendered) -> None:
@@ -353,5 +401,5 @@ def _cover(issue: source.Issue, pdf: bytes, build_dir: Path) -> Made:
         page.close()
     finally:
         document.close()
-    png = build_dir / issue.name / f"{issue.file_stem}-couverture.png"
+    png = cover_output(issue, build_dir)
     return BuildResult(png, 1, 0, time.perf_counter() - start, variant="cover"), out.getvalue()

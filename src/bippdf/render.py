@@ -7,6 +7,7 @@ document language) while the PDF is being written, not by patching it after.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import logging
@@ -46,6 +47,29 @@ class Rendered:
     padding: int = 0  # blank pages added for the binding
     sources: list[SourceBox] = field(default_factory=list)  # where the articles' blocks are
     seconds: dict[str, float] = field(default_factory=dict)  # "layout" and "write"
+
+
+_FULL = {errno.EFBIG, errno.ENOSPC, errno.EDQUOT}  # a write refused for its size
+
+
+def _unloadable(name: str, styles: Path, exc: Exception) -> BuildError:
+    """Why a stylesheet could not be loaded, blaming the file that failed: loading writes
+    its fonts to temporary files, which a full disk or ``ulimit -f`` refuses."""
+    if isinstance(exc, OSError) and exc.errno in _FULL:
+        import tempfile
+
+        return BuildError(
+            f"impossible d'écrire les polices de {name} dans un fichier temporaire : "
+            f"{exc.strerror}",
+            path=exc.filename or tempfile.gettempdir(),
+            hint="libérez de la place sur le disque, ou relevez la taille de fichier "
+            "permise (ulimit -f)",
+        )
+    return BuildError(
+        f"la feuille de style {name} ne peut pas être chargée : {exc}",
+        path=styles / name,
+        hint="vérifiez les chemins de ses url(…), relatifs au dossier styles/",
+    )
 
 
 class Engine:
@@ -122,11 +146,7 @@ class Engine:
                     color_profiles=self.color_profiles.setdefault(variant, {}),
                 )
             except (OSError, FatalURLFetchingError) as exc:
-                raise BuildError(
-                    f"la feuille de style {name} ne peut pas être chargée : {exc}",
-                    path=styles / name,
-                    hint="vérifiez les chemins de ses url(…), relatifs au dossier styles/",
-                ) from None
+                raise _unloadable(name, styles, exc) from None
         return self.stylesheets[name, variant]
 
     def render(

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from .files import MAX_IMAGE_BYTES, Unreadable, read_regular
+
 VIRTUAL = "https://bippdf.invalid/"
 ISSUE = "issue"
 STYLES = "styles"
@@ -74,7 +76,10 @@ def make_fetcher(
             except Refused as refusal:
                 raise FatalURLFetchingError(str(refusal)) from None
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            data = path.read_bytes()
+            try:
+                data = read_regular(path, MAX_IMAGE_BYTES)
+            except (Unreadable, OSError) as exc:
+                raise FatalURLFetchingError(f"{path.name} : {exc}") from None
             if pictures is not None and kind.startswith("image/"):
                 data, kind = pictures(data), "image/jpeg"
             return URLFetcherResponse(url, data, {"Content-Type": kind})

@@ -19,6 +19,7 @@ from typing import Any
 from . import cache as build_cache
 from . import pipeline, source
 from .errors import BippdfError, BuildError
+from .files import refuse_overwrite
 from .pipeline import BuildResult, Composed, Made, Options
 from .render import Engine
 from .resources import styles_dir, usable_cores
@@ -85,7 +86,7 @@ def build_issues(
                 _notify(on_file, issue_build.path, result)
             continue
         try:
-            pending.append(_compose(issue_build, manifest))
+            pending.append(_compose(issue_build, manifest, options))
         except BippdfError as error:
             issue_build.error = error
     jobs = [_Job(item, variant) for item in pending for variant in options.variants]
@@ -116,9 +117,11 @@ def _key(path: Path, options: Options) -> dict[str, Any]:
     return key
 
 
-def _compose(issue_build: IssueBuild, manifest: Path) -> _Pending:
-    """The issue composed, and the files its pages use noted for the cache."""
+def _compose(issue_build: IssueBuild, manifest: Path, options: Options) -> _Pending:
+    """The issue composed, its outputs found clear of its inputs, and the files its pages
+    use noted for the cache."""
     composed = pipeline.compose(issue_build.path)
+    refuse_overwrite(pipeline.outputs_of(composed, options), pipeline.inputs_of(composed))
     snapshot = build_cache.snapshot(composed.composition.resources, [styles_dir()])
     return _Pending(issue_build, manifest, composed, snapshot)
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .dates import parse_date
 from .errors import SourceError, SourceErrors
+from .files import missing, on_disk, why_missing
+from .images import MAX_PIXELS
+from .images import image_problem as image_problem
 from .sourcefile import ISSUE_FILE as ISSUE_FILE
 from .sourcefile import (
     key_line,
@@ -261,11 +265,13 @@ def _load_articles(
 def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, text: str) -> Path:
     """The file of the ``index``-th listed article: listed once, in articles/, existing."""
     name = names[index]
-    if name in names[:index]:
+    if isinstance(name, str) and _same_name(name) in {
+        _same_name(n) for n in names[:index] if isinstance(n, str)
+    }:
         raise SourceError(
             f"l'article « {name} » est listé deux fois",
             path=toml_path,
-            line=value_line(text, name, occurrence=1),
+            line=value_line(text, name, occurrence=1) or value_line(text, name),
             hint="ne listez chaque article qu'une fois",
         )
     if not isinstance(name, str):
@@ -275,7 +281,7 @@ def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, tex
             line=key_line(text, "articles"),
             hint='par exemple articles = ["01-editorial.md", "02-dossier.md"]',
         )
-    article_path = root / "articles" / name
+    article_path = on_disk(root / "articles" / name)
     if not article_path.resolve().is_relative_to((root / "articles").resolve()):
         raise SourceError(
             f"l'article « {name} » est hors du dossier articles/ du numéro",
@@ -283,14 +289,20 @@ def _article_path(names: list[Any], index: int, root: Path, toml_path: Path, tex
             line=value_line(text, name) or key_line(text, "articles"),
             hint="donnez le nom d'un fichier du dossier articles/",
         )
-    if not article_path.is_file():
+    if (why := missing(article_path)) is not None:
         raise SourceError(
-            f"l'article « {name} » est listé, mais articles/{name} n'existe pas",
+            f"l'article « {name} » est listé, mais articles/{name} " + why_missing(why),
             path=toml_path,
             line=value_line(text, name) or key_line(text, "articles"),
             hint="créez le fichier, ou retirez-le de « articles »",
         )
     return article_path
+
+
+def _same_name(name: str) -> str:
+    """An article's name as it is compared: « ./01-a.md », « 01-a.md » and « x/../01-a.md »
+    are one file, and so are its NFC and NFD spellings."""
+    return unicodedata.normalize("NFC", os.path.normpath(name))
 
 
 def _keywords(data: dict[str, Any], toml_path: Path, text: str) -> list[str]:
@@ -310,7 +322,7 @@ def _cover_image(data: dict[str, Any], root: Path, toml_path: Path, text: str) -
     """The cover image, inside the issue folder and readable, if issue.toml names one."""
     if "cover_image" not in data:
         return None
-    cover: Path = root / data["cover_image"]
+    cover: Path = on_disk(root / data["cover_image"])
     if not cover.resolve().is_relative_to(root.resolve()):
         raise SourceError(
             f"l'image de couverture « {data['cover_image']} » est hors du dossier du numéro",
@@ -318,9 +330,9 @@ def _cover_image(data: dict[str, Any], root: Path, toml_path: Path, text: str) -
             line=key_line(text, "cover_image"),
             hint="copiez-la dans le dossier images/ du numéro",
         )
-    if not cover.is_file():
+    if (why := missing(cover)) is not None:
         raise SourceError(
-            f"l'image de couverture « {data['cover_image']} » n'existe pas",
+            f"l'image de couverture « {data['cover_image']} » " + why_missing(why),
             path=toml_path,
             line=key_line(text, "cover_image"),
             hint="vérifiez le chemin, écrit à partir du dossier du numéro : images/…",
@@ -330,7 +342,8 @@ def _cover_image(data: dict[str, Any], root: Path, toml_path: Path, text: str) -
             f"l'image de couverture « {data['cover_image']} » est illisible : {problem}",
             path=toml_path,
             line=key_line(text, "cover_image"),
-            hint="enregistrez-la de nouveau en JPEG ou en PNG",
+            hint="enregistrez-la de nouveau en JPEG ou en PNG, 8 bits par couche, au plus "
+            f"{MAX_PIXELS // 1_000_000} millions de pixels",
         )
     return cover
 
@@ -361,22 +374,6 @@ def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path
             hint=f'par exemple {key} = "{choices[0]}"',
         )
     return str(value)
-
-
-def image_problem(path: Path) -> str | None:
-    """Why an image file cannot be used, or None when it can."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            image.verify()
-    except UnidentifiedImageError:
-        return "ce format d'image est inconnu de bippdf"
-    except Image.DecompressionBombError:
-        return "trop de pixels pour une photo du bulletin"
-    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "corrupt"
-        return str(exc) or type(exc).__name__
-    return None
 
 
 def _check_language(language: str, path: Path, text: str) -> str:
@@ -475,8 +472,10 @@ def _title_from_body(body: str, path: Path) -> tuple[str, str]:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        match = re.match(r"#\s+(.+?)\s*#*\s*$", line)
-        if match:
-            return match.group(1), "\n".join([""] * (i + 1) + lines[i + 1 :])
+        # The closing hashes stripped by hand: a lazy pattern would be quadratic in a
+        # long line of spaces.
+        title = line.rstrip().rstrip("#").rstrip()
+        if re.match(r"#\s", line) and title.lstrip("#").strip():
+            return title.lstrip("#").strip(), "\n".join([""] * (i + 1) + lines[i + 1 :])
         break
     return path.stem.replace("-", " ").replace("_", " ").capitalize(), body

@@ -17,13 +17,14 @@ import hashlib
 import json
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from .dates import repair_toml
 from .errors import SourceError
-from .files import write_file
+from .files import MAX_SOURCE_BYTES, Unreadable, read_regular, write_file
 
 
 class Byline(Protocol):
@@ -72,7 +73,13 @@ def read_source(
     the very bytes read: a file saved again during the build is then seen as changed by the
     next one."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_SOURCE_BYTES)
+    except Unreadable as exc:
+        raise SourceError(
+            f"impossible de lire le fichier : {exc}",
+            path=path,
+            hint=read_hint or "un numéro se compose de fichiers texte ordinaires",
+        ) from None
     except OSError as exc:
         raise SourceError(
             f"impossible de lire le fichier : {exc.strerror}", path=path, hint=read_hint
@@ -80,7 +87,7 @@ def read_source(
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
         text = text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on Windows
-        return text, hashlib.sha256(data).hexdigest()
+        return source_text(text, path), hashlib.sha256(data).hexdigest()
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(
@@ -89,6 +96,40 @@ def read_source(
             line=line,
             hint=encoding_hint,
         ) from None
+
+
+# Characters that show nothing and change nothing on a printed page, pasted with a text:
+# taken out. (A zero-width joiner only joins emoji, which the fonts do not have.)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# The other invisible format characters (Unicode's Cf, but the soft hyphen, a hyphenation
+# point): bidirectional controls reorder what is shown, the rest have no use in French.
+_FORMAT = re.compile(
+    "[\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200e\u200f"
+    "\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+
+
+def source_text(text: str, path: Path) -> str:
+    """A source's text as bippdf reads it: in NFC (macOS writes é as e and U+0301, which
+    the fonts and the check would see as two characters), without zero-width characters,
+    and refused where an invisible control character stands."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    if (found := _FORMAT.search(text)) is not None:
+        char = found.group()
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise SourceError(
+            f"caractère invisible U+{ord(char):04X} "
+            f"({unicodedata.name(char, 'contrôle de format')}) dans le texte",
+            path=path,
+            line=line,
+            column=column,
+            hint="supprimez-le : il change l'ordre ou l'aspect du texte sans se voir "
+            "(effacez et retapez les caractères autour)",
+        )
+    return text
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
@@ -261,7 +302,9 @@ def _offset(line: int | None, offset: int) -> int | None:
 
 def key_line(text: str, key: str, occurrence: int = 0) -> int | None:
     """The line where ``key =`` is written (its n-th time), for error messages."""
-    pattern = re.compile(rf"^\s*(?:\"{re.escape(key)}\"|{re.escape(key)})\s*=", re.M)
+    # Blanks of one line only: \s would run on over every blank line that follows, from
+    # each of them (quadratic in a run of blank lines).
+    pattern = re.compile(rf"^[ \t]*(?:\"{re.escape(key)}\"|{re.escape(key)})[ \t]*=", re.M)
     matches = list(pattern.finditer(text))
     if not matches:
         return None

@@ -46,8 +46,11 @@ def rules_for(language: str, punctuation_space: str = "fine") -> Rules | None:
 
 
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+# An address's local part starts where its run of characters does: tried from inside
+# the run, it would scan the run again at each character (quadratic in a long word).
 _PROTECTED = re.compile(
-    r"(?:https?|ftp)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|mailto:\S+", re.I
+    r"(?:https?|ftp)://\S+|\bwww\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|mailto:\S+",
+    re.I,
 )
 _ORDINAL = re.compile(r"\b(\d+)(er|re|ers|res|es|e)\b(?![-\d])")
 _CIVILITY = re.compile(rf"\bM(mes?|lles?)(?=[{SPACES}]+[A-ZÀ-Ý])")
@@ -155,16 +158,17 @@ def _split_protected(text: str) -> Iterator[tuple[str, bool]]:
 def _segment(text: str, rules: Rules, quotes: _Quotes) -> str:
     """Every rule, in an order where none undoes another."""
     text = text.replace("...", "…").replace("'", "’")
-    text = _NO_BREAK_RUN.sub(lambda m: NBSP if NBSP in m[0] else NNBSP, text)
+    text = _NO_BREAK_RUN.sub(_one_no_break_space, text)
     text = _curly_quotes(text, quotes)
     text = _straight_quotes(text, rules, quotes)
     text = re.sub(rf"«[{SPACES}]*", "«" + rules.guillemets, text)
-    text = re.sub(rf"[{SPACES}]*»", rules.guillemets + "»", text)
+    # A run of spaces is taken from its start only: linear in a long run (so below).
+    text = re.sub(rf"(?<![{SPACES}])[{SPACES}]*»", rules.guillemets + "»", text)
     text = re.sub(rf"(?:(?<=\S)|^)[{SPACES}]*:(?=\s|$)", rules.colon + ":", text)
     if rules.tight:
         text = re.sub(rf"(?:(?<=[^\s;!?])|^)[{SPACES}]*([;!?])", rules.tight + r"\1", text)
     else:
-        text = re.sub(rf"[{SPACES}]+([;!?])", r"\1", text)
+        text = re.sub(rf"(?<![{SPACES}])[{SPACES}]+([;!?])", r"\1", text)
     text = re.sub(rf"(\d)[{SPACES}]?(%|\$|€)", r"\1" + NBSP + r"\2", text)
     text = re.sub(
         rf"(\d)[{SPACES}](km/h|km|kg|mg|g|cm|mm|ml|m|L|°C)(?![\w/])", r"\1" + NBSP + r"\2", text
@@ -186,8 +190,19 @@ def _segment(text: str, rules: Rules, quotes: _Quotes) -> str:
     return _dashes(text)
 
 
-# Spaces around a no-break space, pasted from Word ("10  %"): one no-break space.
-_NO_BREAK_RUN = re.compile(rf"[ {NBSP}{NNBSP}]*[{NBSP}{NNBSP}][ {NBSP}{NNBSP}]*")
+# A run of spaces, taken whole from its start (linear in a long run); one holding a
+# no-break space, pasted from Word ("10  %"), becomes one no-break space.
+_NO_BREAK_RUN = re.compile(rf"(?<![ {NBSP}{NNBSP}])[ {NBSP}{NNBSP}]{{2,}}")
+
+
+def _one_no_break_space(run: re.Match[str]) -> str:
+    """A run of spaces as it was, or as one no-break space when it holds one (the wider
+    kind if both)."""
+    if NBSP in run[0]:
+        return NBSP
+    return NNBSP if NNBSP in run[0] else run[0]
+
+
 _CURLY = re.compile(r"[“”‘«»]|(?<!\w)’|’(?!\w)")
 
 

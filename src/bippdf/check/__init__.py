@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UnreadablePdfError
+from ..files import MAX_PDF_BYTES, Unreadable, read_regular
 from ..resources import usable_cores
 from .accessibility import check_web
 from .fill import check_fill
@@ -48,13 +49,16 @@ def check_pdf(
     label = name or (str(pdf) if isinstance(pdf, Path) else "PDF")
     if workers is None:
         workers = min(2, usable_cores())
+    path = pdf if isinstance(pdf, Path) else None
+    if path is not None:
+        pdf = _read_file(path)
     try:
         data = read_pdf(pdf, geometry=expected.geometry, tolerance=TOLERANCE, workers=workers)
     except Exception as exc:  # a damaged or foreign PDF: said, never a traceback
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UnreadablePdfError(
             f"PDF illisible : {reason}",
-            path=pdf if isinstance(pdf, Path) else None,
+            path=path,
             hint="donnez un PDF produit par bippdf",
         ) from None
     variant = expected.variant or detect_variant(data)
@@ -76,6 +80,22 @@ def check_pdf(
         checks.append(check_web(data))
     locate(checks, expected.sources)
     return Report(pdf=label, checks=checks)
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of the PDF to check: a regular file of a bounded size (a pipe or a device
+    would make the check wait for ever, or read without end)."""
+    try:
+        return read_regular(path, MAX_PDF_BYTES)
+    except Unreadable as exc:
+        reason = str(exc)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    raise UnreadablePdfError(
+        f"impossible de lire le PDF : {reason}",
+        path=path,
+        hint="donnez le fichier PDF qu'a produit bippdf",
+    )
 
 
 def detect_variant(pdf: PdfReadback) -> str | None:

@@ -18,11 +18,17 @@ def check_web(pdf: PdfReadback) -> CheckResult:
         (found.display_title, "/ViewerPreferences /DisplayDocTitle true (07-001)"),
         ("<dc:title" in found.xmp, "des métadonnées XMP avec dc:title (06-003)"),
         ("pdfuaid:part" in found.xmp, "pdfuaid:part dans ses métadonnées XMP (06-002)"),
-        (not found.encrypted, "l'absence de chiffrement qui bloque les aides techniques (26-001)"),
     ]
     for holds, what in needs:
         if not holds:
             result.problems.append(Problem(f"il manque au PDF {what}"))
+    if found.encrypted:
+        result.problems.append(
+            Problem(
+                "le PDF est chiffré : les aides techniques (lecteurs d'écran) ne pourraient "
+                "pas le lire (Matterhorn 26-001)"
+            )
+        )
     for alt in found.figures:
         if not alt:
             result.problems.append(

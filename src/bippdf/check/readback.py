@@ -27,6 +27,7 @@ from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject
 
 from ..contract import LETTER, PageGeometry
+from .actions import scripts
 from .inks import PageInks, read_inks
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
 
@@ -78,6 +79,8 @@ class Structure:
     identified: bool = False  # an /ID in the trailer
     info: dict[str, str] = field(default_factory=dict)  # the Info dictionary, as text
     actions: list[str] = field(default_factory=list)  # document-level actions (JavaScript…)
+    # Every JavaScript or Launch action, wherever it stands: "JavaScript à l'ouverture…"
+    scripts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -362,6 +365,7 @@ def _structure(reader: PdfReader) -> Structure:
         for key, value in (info.get_object() if info else {}).items()
     }
     found.actions = _document_actions(root)
+    found.scripts = scripts(reader, root)
     found.conformance = found.pdfx_versions.get(
         _XMP_VERSION, found.pdfx_versions.get(_INFO_VERSION, "")
     )

@@ -309,6 +309,10 @@ def check_links(pdf: PdfReadback, *, linked: bool = True) -> CheckResult:
                 result.problems.append(
                     Problem(f"le lien interne vers « {link.dest} » n'a pas de destination", where)
                 )
+    for where in pdf.structure.scripts:
+        result.problems.append(
+            Problem(f"action {where} : un PDF du bulletin ne lance ni script ni programme")
+        )
     result.figures.update(internal=internal, external=external)
     return result
 

@@ -1,0 +1,99 @@
+"""Whether an image file of an issue can be drawn as it is: decoded whole, in a colour mode
+the PDF writer draws, and under the pixel budget of one image.
+
+WeasyPrint loads truncated files without a word (it sets Pillow's
+``LOAD_TRUNCATED_IMAGES``) and draws a mode it does not know in black, so every image is
+decoded here first, before any page is laid out, and refused with a reason in French.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zlib
+from pathlib import Path
+
+# One image: a full page at 300 dpi is 8.5 × 11 × 300² ≈ 8.4 megapixels; 50 leaves room
+# for a photo cropped hard, and holds one decoded image under about 200 MB.
+MAX_PIXELS = 50_000_000
+# A whole issue: some forty photos of ten megapixels, each decoded while its page is laid out.
+MAX_ISSUE_PIXELS = 400_000_000
+# The colour modes the PDF writer draws (1, P and I are converted to RGB, I wrongly for
+# 16-bit files, which it clips to white or black).
+DRAWN_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"})
+
+
+def image_problem(path: Path) -> str | None:
+    """Why an image file cannot be used, or None when it can."""
+    from PIL import Image, ImageFile, UnidentifiedImageError
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # a cut file is an error here, whoever set it
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return _size_or_mode(image) or _decoded(image)
+    except UnidentifiedImageError:
+        return "ce format d'image est inconnu de bippdf"
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return _too_many("l'image")
+    except (OSError, SyntaxError, ValueError, zlib.error):  # Pillow's "corrupt"
+        return "le fichier est endommagé : ses données ne se décodent pas"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
+
+
+def pixels_problem(paths: list[Path]) -> str | None:
+    """Why the images of one issue together weigh too much, or None (read from their
+    headers: each has been decoded whole before, by ``image_problem``)."""
+    from PIL import Image
+
+    total = 0
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                total += image.size[0] * image.size[1]
+    if total <= MAX_ISSUE_PIXELS:
+        return None
+    return (
+        f"les images du numéro ont ensemble {total // 1_000_000} millions de pixels, "
+        f"plus que les {MAX_ISSUE_PIXELS // 1_000_000} millions permis"
+    )
+
+
+def _size_or_mode(image: object) -> str | None:
+    """What its header already says is wrong: too many pixels, or a mode not drawn."""
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        return _too_many(f"{width} × {height} pixels")
+    if image.mode not in DRAWN_MODES:
+        return (
+            f"ses couleurs sont codées en « {image.mode} » (16 bits ou plus par couche, ou "
+            "un mode que le PDF ne dessine pas) : elle serait imprimée en noir"
+        )
+    return None
+
+
+def _decoded(image: object) -> str | None:
+    """Every pixel decoded: a truncated file or damaged data shows only here."""
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    try:
+        image.load()
+    except OSError as exc:
+        if "truncated" in str(exc):
+            return "le fichier est tronqué : l'image s'arrête avant sa fin"
+        raise
+    return None
+
+
+def _too_many(what: str) -> str:
+    return (
+        f"trop de pixels ({what}) : une image du bulletin en a au plus "
+        f"{MAX_PIXELS // 1_000_000} millions"
+    )
