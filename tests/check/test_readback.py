@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bippdf.check import readback
-from bippdf.check.readback import _in_child, read_pdf
+from bippdf.check.child import in_child as _in_child
+from bippdf.check.readback import read_pdf
 
 from ..conftest import BuiltIssue
 
