@@ -129,3 +129,19 @@ def test_inline_image_alt_escaped_once(tmp_path: Path) -> None:
     root = write_issue(tmp_path, {"01-a.md": article("A", "Voir ![R&D](../images/p.png) ici.\n")})
     _png(root / "images" / "p.png")
     assert 'alt="R&amp;D"' in compose(load_issue(root)).html
+
+
+def test_credits_and_colophon_labels_go_through_the_typography(tmp_path: Path) -> None:
+    """A photo credit ("Photo : Pixabay") and the colophon's labels get the no-break space
+    before the colon that French typography asks, like the text."""
+    body = '![Une rue](../images/rue.jpg "Photo : Pixabay")\n\nDu texte.\n'
+    root = write_issue(
+        tmp_path / "issue",
+        {"01-a.md": article("A", body)},
+        contact='{ email = "bip@msp.gouv.qc.ca" }',
+    )
+    (root / "images").mkdir()
+    Image.new("RGB", (1200, 800), (90, 120, 160)).save(root / "images" / "rue.jpg")
+    html = compose(load_issue(root)).html
+    assert '<span class="credit">Photo\u00a0: Pixabay</span>' in html
+    assert '<span class="colophon-label">Courriel&#160;:</span>' in html

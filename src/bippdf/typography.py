@@ -72,6 +72,10 @@ def typeset_text(text: str, rules: Rules) -> str:
 def typeset_tokens(tokens: list[Token], rules: Rules) -> None:
     """Apply the rules in place to the text of parsed Markdown."""
     for token in tokens:
+        attrs = token.get("attrs") or {}
+        if token.get("type") == "figure" and attrs.get("credit"):
+            # A figure's credit (its image's title) is printed under it: "Photo : …".
+            attrs["credit"] = typeset_text(attrs["credit"], rules)
         children = token.get("children")
         if not children:
             continue
