@@ -201,3 +201,24 @@ def test_all_builds_every_issue_with_a_line_per_file(
     assert capsys.readouterr().err == (
         "erreur : aucun numéro à produire (nommez le dossier d'un numéro, ou ajoutez --all)\n"
     )
+
+
+@pytest.mark.pdf
+def test_fonts_subset_by_fonttools_are_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without HarfBuzz's subsetter (here: as if it were missing), a build says once, as a
+    note and not a warning, what to install; with it, nothing."""
+    from bippdf import render
+
+    source = tmp_path / "notes.md"
+    source.write_text("# Notes\n\nUn texte court.\n", encoding="utf-8")
+    output = tmp_path / "notes.pdf"
+    assert main(["build", str(source), "--variant", "web", "-o", str(output)]) == 0
+    said = capsys.readouterr().err
+    assert ("libharfbuzz-subset0" in said) == (render.subsetter() == "fontTools")
+    monkeypatch.setattr(render, "subsetter", lambda: "fontTools")
+    assert main(["build", str(source), "--variant", "web", "-o", str(output)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "fontTools" in line]
+    assert len(notes) == 1 and notes[0].startswith("note : ")
+    assert "installez libharfbuzz-subset0" in notes[0]

@@ -82,3 +82,10 @@ def argparse_text(message: str) -> str:
 def argparse_plural(singular: str, plural: str, number: int) -> str:
     """argparse's sentence with a number, in French (as ngettext would give it)."""
     return argparse_text(singular if number < 2 else plural)
+
+
+# After a build, when WeasyPrint subsets the fonts with fontTools.
+NO_HARFBUZZ_SUBSET = (
+    "les polices ont été découpées par fontTools, faute du découpeur de HarfBuzz : "
+    "installez libharfbuzz-subset0 (Debian, Ubuntu) pour produire plus vite"
+)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import catalogue, messages
+from . import catalogue, messages, render
 from .arguments import parser
 from .errors import BippdfError, UnreadablePdfError, internal
 from .pipeline import BuildResult, Options
@@ -80,12 +80,21 @@ def _build(args: argparse.Namespace) -> int:
         cache=args.cache,
     )
     builds = build_issues(issues, options, on_file=_progress)
+    _say_subsetter(builds)
     failed = [build.error for build in builds if build.error is not None]
     if failed and (args.debug or len(builds) == 1):
         raise failed[0]
     for error in failed:
         messages.errors(error)
     return 1 if failed else 0
+
+
+def _say_subsetter(builds: list[IssueBuild]) -> None:
+    """Once, after a build that laid out PDFs: the fonts were subset by fontTools
+    because HarfBuzz's subsetter is missing (what to install to build faster)."""
+    laid_out = any(not result.cached for build in builds for result in build.results)
+    if laid_out and render.subsetter() == "fontTools":
+        messages.note(catalogue.NO_HARFBUZZ_SUBSET)
 
 
 def _new(args: argparse.Namespace) -> int:

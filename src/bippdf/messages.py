@@ -21,10 +21,17 @@ if TYPE_CHECKING:
 
 ERROR = "erreur"
 WARNING = "avertissement"
+NOTE = "note"
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
-_STYLES = {ERROR: "\033[1;31m", WARNING: "\033[33m", "location": _BOLD, "done": "\033[32m"}
+_STYLES = {
+    ERROR: "\033[1;31m",
+    WARNING: "\033[33m",
+    NOTE: "\033[36m",
+    "location": _BOLD,
+    "done": "\033[32m",
+}
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -65,6 +72,12 @@ def warning(message: str, *, location: str = "", stream: TextIO | None = None) -
     """One ``avertissement :`` line."""
     out = stream or sys.stderr
     print(fault_line(WARNING, message, location=location, colour=use_colour(out)), file=out)
+
+
+def note(message: str, *, stream: TextIO | None = None) -> None:
+    """One ``note :`` line: worth knowing, nothing wrong."""
+    out = stream or sys.stderr
+    print(fault_line(NOTE, message, colour=use_colour(out)), file=out)
 
 
 def errors(exc: BippdfError, *, stream: TextIO | None = None) -> None:

@@ -329,6 +329,18 @@ def with_room(function: Callable[..., _T], *args: Any) -> _T:
 with_room.__code__ = with_room.__code__.replace(co_stacksize=1 << 16)
 
 
+def subsetter() -> str:
+    """Which library subsets the fonts WeasyPrint embeds on this machine: "HarfBuzz"
+    (``libharfbuzz-subset``, 4.1 or later, loaded) or "fontTools" (slower). The two give
+    different bytes, each reproducible."""
+    from weasyprint.text import ffi
+
+    harfbuzz = getattr(ffi, "harfbuzz", None)
+    if harfbuzz is None or not getattr(ffi, "harfbuzz_subset", None):
+        return "fontTools"
+    return "HarfBuzz" if harfbuzz.hb_version_atleast(4, 1, 0) else "fontTools"
+
+
 def render_pdf(html: str, *, engine: Engine | None = None, **options: Any) -> Rendered:
     """``Engine.render`` for a one-off render: with a new engine unless one is given."""
     return (engine or Engine()).render(html, **options)
