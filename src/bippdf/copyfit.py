@@ -26,15 +26,16 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .check.fill import HALF  # a page an article leaves must be at least this full
+
 MIN_LINES = 5  # lines of running text under an article's header, or it starts a page
 LINE = 9.75 * 1.5 * 4 / 3  # CSS px: the pitch of running text (bulletin.css: 9.75pt/1.5)
-HALF = 0.5  # a page an article leaves must be at least this full
 PAD_TO = 4  # pages of a saddle-stitched copy
-MAX_LAYOUTS = 5  # trial layouts at most, per fit
+MAX_LAYOUTS = 5  # trial layouts after which no other page start is tried (one_more_start)
 SETTLE = 2  # rounds of the page-start rule
 TIGHTER = "fit-tight"  # the class of <html> setting the text tighter (bulletin.css)
 
@@ -51,7 +52,6 @@ class Fit:
     pages: int = 0  # of the fitted layout (the web PDF's count; print adds its padding)
     padding: int = 0  # blank pages the print PDF still needs
     layouts: int = 0  # trial layouts it took (0: from the cache)
-    fills: tuple[float, ...] = field(default_factory=tuple)  # each page's filled share
 
 
 def apply(html: str, fit: Fit) -> str:
@@ -92,8 +92,11 @@ def fit(
         return Fit(starts=())
     if hint is not None and set(hint.starts) <= set(articles):
         trial, _, under = trials.measure(hint.starts, hint.tight)
-        cramped = [n for n in articles if n not in hint.starts and under.get(n, 9) < MIN_LINES]
-        if not cramped and trial.padding == 0 and articles[0] in hint.starts:
+        if (
+            not _cramped(articles, hint.starts, under)
+            and trial.padding == 0
+            and (articles[0] in hint.starts)
+        ):
             return Fit(**{**asdict(trial), "layouts": trials.count})
     best, rooms = trials.settle(articles, tight=False)
     if best.padding:  # a tighter set may save the page that would need padding
@@ -134,23 +137,18 @@ class _Trials:
         trial = Fit(starts=starts, tight=tight)
         document = self.layout(apply(self.html, trial))
         self.count += 1
-        rooms, under, fills = _measure(document)
+        rooms, under = _measure(document)
         pages = len(document.pages)
-        padding = -pages % PAD_TO
-        return Fit(starts, tight, pages, padding, 0, tuple(fills)), rooms, under
+        return Fit(starts, tight, pages, -pages % PAD_TO), rooms, under
 
     def settle(self, articles: list[str], *, tight: bool) -> tuple[Fit, dict[str, float]]:
-        """The first article starts a page; so does any other that would begin with
-        less than ``MIN_ROOM`` left: all those of a trial at once, then again on the
-        new trial (moving one moves those after it), at most ``SETTLE`` times."""
+        """The first article starts a page; so does any other with fewer than
+        ``MIN_LINES`` lines under its header: all those of a trial at once, then again
+        on the new trial (moving one moves those after it), at most ``SETTLE`` times."""
         starts: tuple[str, ...] = (articles[0],)
         for _ in range(SETTLE):
             trial, rooms, under = self.measure(starts, tight)
-            cramped = {
-                name
-                for name in articles
-                if name not in starts and under.get(name, MIN_LINES) < MIN_LINES
-            }
+            cramped = _cramped(articles, starts, under)
             if not cramped:
                 break
             starts = tuple(name for name in articles if name in {*starts, *cramped})
@@ -177,18 +175,22 @@ class _Trials:
         return found
 
 
-def _measure(document: Any) -> tuple[dict[str, float], dict[str, float], list[float]]:
+def _cramped(articles: list[str], starts: tuple[str, ...], under: dict[str, float]) -> set[str]:
+    """The articles that follow another on its page with fewer than ``MIN_LINES`` lines
+    under their header."""
+    return {name for name in articles if name not in starts and under.get(name, 99) < MIN_LINES}
+
+
+def _measure(document: Any) -> tuple[dict[str, float], dict[str, float]]:
     """Where each article begins (the share of its page's text block left below its
-    header's top), the lines of running text that fit under its header, and how full
-    each page is (the share of the text block its paragraphs reach)."""
+    header's top), and the lines of running text that fit under its header. (How full
+    the pages are, the check measures on the PDF: check/fill.py.)"""
     rooms: dict[str, float] = {}
     under: dict[str, float] = {}
-    fills: list[float] = []
     for page in document.pages:
         box = page._page_box
         top, height = box.content_box_y(), box.height
         bottom = top + height
-        lowest = top
         article = None
         for child in _descendants(box):
             element = getattr(child, "element", None)
@@ -201,10 +203,7 @@ def _measure(document: Any) -> tuple[dict[str, float], dict[str, float], list[fl
                 rooms[article] = round((bottom - child.position_y) / height, 3)
                 below = bottom - child.position_y - child.margin_height()
                 under[article] = round(below / LINE, 1)
-            if child.element_tag == "p":
-                lowest = max(lowest, child.position_y + child.margin_height())
-        fills.append(round((lowest - top) / height, 3) if height else 0.0)
-    return rooms, under, fills
+    return rooms, under
 
 
 def _descendants(box: Any) -> Any:
@@ -225,7 +224,6 @@ def _read(cache: Path | None, digest: str) -> Fit | None:
             tight=bool(data["tight"]),
             pages=int(data["pages"]),
             padding=int(data["padding"]),
-            fills=tuple(float(v) for v in data.get("fills", ())),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
