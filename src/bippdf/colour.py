@@ -22,7 +22,7 @@ import io
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -146,15 +146,32 @@ def _lightness(lab: Any, x: int = 0) -> float:
     return float(value[0]) * 100 / 255
 
 
+def forget() -> None:
+    """Read the palette and the output profile again at their next use (styles/ changed
+    on disk: ``Engine.reload``)."""
+    for cached in (load_palette, _press, _to_cmyk, _to_lab):
+        cached.cache_clear()
+
+
 @cache
-def _to_cmyk(*, compensated: bool = True) -> Any:
-    """sRGB to the output profile's CMYK: relative colorimetric, with black-point
-    compensation for pictures (``compensated``), without for the palette."""
+def _press() -> Any:
+    """The output profile (styles/icc/), opened once."""
     from PIL import ImageCms
 
+    return ImageCms.getOpenProfile(str(styles_dir() / PROFILE))
+
+
+@lru_cache(maxsize=8)
+def _to_cmyk(source: bytes | None = None, *, compensated: bool = True) -> Any:
+    """RGB to the output profile's CMYK: from sRGB, or from the ICC profile ``source``
+    (a picture's own); relative colorimetric, with black-point compensation for pictures
+    (``compensated``), without for the palette."""
+    from PIL import ImageCms
+
+    origin = ImageCms.createProfile("sRGB") if source is None else io.BytesIO(source)
     return ImageCms.buildTransform(
-        ImageCms.createProfile("sRGB"),
-        ImageCms.getOpenProfile(str(styles_dir() / PROFILE)),
+        ImageCms.ImageCmsProfile(origin),
+        _press(),
         "RGB",
         "CMYK",
         renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
@@ -167,11 +184,7 @@ def _to_lab(mode: str) -> Any:
     """sRGB (``"RGB"``) or the output profile's CMYK (``"CMYK"``) to CIE L*a*b*."""
     from PIL import ImageCms
 
-    source = (
-        ImageCms.createProfile("sRGB")
-        if mode == "RGB"
-        else ImageCms.getOpenProfile(str(styles_dir() / PROFILE))
-    )
+    source = ImageCms.createProfile("sRGB") if mode == "RGB" else _press()
     return ImageCms.buildTransform(
         source,
         ImageCms.createProfile("LAB"),
@@ -179,11 +192,6 @@ def _to_lab(mode: str) -> Any:
         "LAB",
         renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
     )
-
-
-def output_profile() -> bytes:
-    """The output intent's ICC profile."""
-    return (styles_dir() / PROFILE).read_bytes()
 
 
 class Separator:
@@ -218,14 +226,7 @@ def separate(data: bytes) -> bytes:
             # The picture's own RGB profile (Adobe RGB, Display P3…) when it has one; a
             # profile littleCMS cannot use leaves the picture taken as sRGB.
             with contextlib.suppress(ImageCms.PyCMSError):
-                transform = ImageCms.buildTransform(
-                    ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                    ImageCms.getOpenProfile(str(styles_dir() / PROFILE)),
-                    "RGB",
-                    "CMYK",
-                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
-                )
+                transform = _to_cmyk(icc)
         picture = ImageCms.applyTransform(picture, transform)
     return _limited_jpeg(picture)
 

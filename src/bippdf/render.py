@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from . import sandbox
-from .colour import Separator, load_palette, palette_css
+from .colour import Separator, palette_css
+from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
 from .errors import BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
@@ -102,6 +103,7 @@ class Engine:
         # web PDF must not get.
         self.color_profiles: dict[str, dict[str, Any]] = {}
         self.separator = Separator()  # pictures in CMYK for the print variant
+        self._styles_key: str | None = None  # styles_key(), until the styles are reloaded
 
     def preload(self, variants: Iterable[str]) -> None:
         """Parse the variants' stylesheets now (and load the fonts they name)."""
@@ -125,7 +127,8 @@ class Engine:
 
         self.stylesheets.clear()
         self.color_profiles.clear()
-        load_palette.cache_clear()
+        self._styles_key = None
+        forget_colours()
         self.font_config = FontConfiguration()
         project_font_names.cache_clear()
         covered_characters.cache_clear()
@@ -168,16 +171,19 @@ class Engine:
 
     def styles_key(self) -> str:
         """What a layout depends on besides its HTML: every file of styles/ (stylesheets,
-        palette, fonts, profile) and bippdf's version, as one digest."""
+        palette, fonts, profile) and bippdf's version, as one digest; read once per
+        engine (``watch`` reloads it with the styles), not at every build."""
         from . import __version__
 
-        digest = hashlib.sha256(__version__.encode())
-        styles = styles_dir()
-        for path in sorted(styles.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(styles).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
-        return digest.hexdigest()
+        if self._styles_key is None:
+            digest = hashlib.sha256(__version__.encode())
+            styles = styles_dir()
+            for path in sorted(styles.rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(styles).as_posix().encode() + b"\0")
+                    digest.update(path.read_bytes())
+            self._styles_key = digest.hexdigest()
+        return self._styles_key
 
     def lay_out(self, html: str, *, base_url: Path, variant: str = "web") -> Any:
         """The pages of the HTML laid out with the variant's stylesheets, not written:
