@@ -12,7 +12,7 @@ PDF laid out without a fit (every article on a new page) is not wrong, only loos
 
 from __future__ import annotations
 
-from ..contract import TITLE_FONT, PageGeometry
+from ..contract import ANNEXE_ID, CONTENTS_ID, TITLE_FONT, PageGeometry
 from .columns import split_columns
 from .readback import Line, PdfReadback
 from .report import CheckResult, Problem, page_label
@@ -59,10 +59,10 @@ def _body(pdf: PdfReadback) -> list[int]:
     """The pages of the articles: from the first page after the contents with running
     text, to the page before the Annexe (or the back cover)."""
     titled = [index for index in range(pdf.page_count) if _opens(pdf.lines[index])]
-    annexe = pdf.page_of("annexe")
+    annexe = pdf.page_of(ANNEXE_ID)
     end = annexe if annexe is not None else pdf.page_count - 1
     start = min(titled, default=end)
-    contents = pdf.page_of("table-des-matieres")
+    contents = pdf.page_of(CONTENTS_ID)
     if contents is not None:
         start = max(start, contents + 1)
     return [index for index in range(start, end) if pdf.lines[index]]

@@ -77,6 +77,15 @@ class _State:
     def copy(self) -> _State:
         return _State(**self.__dict__)
 
+    def set_colour(
+        self, stroke: bool, values: tuple[float, ...], space: Space | None = None
+    ) -> None:
+        """The stroking or the filling colour (and its space, when it changes)."""
+        if stroke:
+            self.stroke, self.stroke_values = space or self.stroke, values
+        else:
+            self.fill, self.fill_values = space or self.fill, values
+
 
 class _Walker:
     """Walks one page's content, forms and annotations, filling a ``PageInks``."""
@@ -339,35 +348,22 @@ def _set_space(state: _State, operands: list[Any], resources: Any, stroke: bool)
     initial = (1.0,) if space.family == "separation" else (0.0,) * space.components
     if space.family == "cmyk":
         initial = (0.0, 0.0, 0.0, 1.0)
-    if stroke:
-        state.stroke, state.stroke_values = space, initial
-    else:
-        state.fill, state.fill_values = space, initial
+    state.set_colour(stroke, initial, space)
 
 
 def _set_values(state: _State, operands: list[Any], stroke: bool) -> None:
-    values = _numbers(operands)
-    if stroke:
-        state.stroke_values = values
-    else:
-        state.fill_values = values
+    state.set_colour(stroke, _numbers(operands))
 
 
 def _device(name: str) -> Any:
     """The setter of ``rg``/``k``/``g`` (and their stroking forms) for a device space."""
-    device = Space(f"Device{name}", _DEVICE[f"/Device{name}"], name.lower())
-    default = f"/Default{name}"
+    device = NameObject(f"/Device{name}")
+    plain = Space(device[1:], _DEVICE[device], name.lower())  # a DefaultRGB not understood
 
     def set_colour(state: _State, operands: list[Any], resources: Any, stroke: bool) -> None:
         # A DefaultRGB (DefaultCMYK, DefaultGray) remaps the device space however it is
-        # set: by name or by these operators (PDF 32000-1, 8.6.5.6).
-        remapped = _lookup(resources, "/ColorSpace", default)
-        space = (_space(remapped, None) if remapped is not None else None) or device
-        values = _numbers(operands)
-        if stroke:
-            state.stroke, state.stroke_values = space, values
-        else:
-            state.fill, state.fill_values = space, values
+        # set, by name or by these operators (PDF 32000-1, 8.6.5.6): _space looks it up.
+        state.set_colour(stroke, _numbers(operands), _space(device, resources) or plain)
 
     return set_colour
 
