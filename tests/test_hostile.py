@@ -286,16 +286,21 @@ def test_a_pipe_as_issue_toml_is_refused_at_once(issue: Path) -> None:
         pipeline.compose(issue)
 
 
-@pytest.mark.parametrize("special", ["fifo", "zero", "folder"])
-def test_an_article_that_is_not_a_regular_file_is_refused(issue: Path, special: str) -> None:
-    target = issue / "articles" / "01-a.md"
-    target.unlink()
+def _make_special(target: Path, special: str) -> None:
+    """At ``target``, what is not a regular file: a FIFO, an endless device, a folder."""
     if special == "fifo":
         os.mkfifo(target)
     elif special == "zero":
         target.symlink_to("/dev/zero")
     else:
         target.mkdir()
+
+
+@pytest.mark.parametrize("special", ["fifo", "zero", "folder"])
+def test_an_article_that_is_not_a_regular_file_is_refused(issue: Path, special: str) -> None:
+    target = issue / "articles" / "01-a.md"
+    target.unlink()
+    _make_special(target, special)
     with _stopped_after(20), pytest.raises(SourceError) as raised:
         pipeline.compose(issue)
     # A link out of the folder is refused for that, before it is even opened.
@@ -341,12 +346,7 @@ def test_check_refuses_what_is_not_a_regular_file(
     tmp_path: Path, special: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "bulletin.pdf"
-    if special == "fifo":
-        os.mkfifo(target)
-    elif special == "zero":
-        target.symlink_to("/dev/zero")
-    else:
-        target.mkdir()
+    _make_special(target, special)
     with _stopped_after(20):
         assert main(["check", str(target)]) == 2
     assert "pas un fichier ordinaire" in capsys.readouterr().err

@@ -4,6 +4,7 @@ made in a copy of the good print PDF of No. 6 with pypdf, and must be caught, on
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 from PIL import ImageCms
 from pypdf import PdfWriter
@@ -347,11 +348,20 @@ def test_spot_colour_caught(issue6: BuiltIssue) -> None:
     ]
 
 
-def test_rich_black_text_caught(issue6: BuiltIssue) -> None:
+def _letter_in(colour: bytes, size: int) -> Callable[[PdfWriter], None]:
+    """A change drawing one letter of ``size`` points on the page, in ``colour`` (the
+    operators setting it)."""
+
     def change(writer: PdfWriter) -> None:
         font = _font(writer, _PAGE).encode()
-        _draw(writer, _PAGE, b"0.6 0.4 0.3 1 k BT " + font + b" 8 Tf 100 100 Td <0041> Tj ET")
+        run = b" BT " + font + b" %d Tf 100 100 Td <0041> Tj ET" % size
+        _draw(writer, _PAGE, colour + run)
 
+    return change
+
+
+def test_rich_black_text_caught(issue6: BuiltIssue) -> None:
+    change = _letter_in(b"0.6 0.4 0.3 1 k", 8)
     assert problems_in(edit_pdf(issue6, change), "print") == [
         "page 6: 1 texte en noir quadri (C60 M40 Y30 K100, dès 8 pt) : le texte noir "
         "s'imprime en noir seul (K100)"
@@ -360,23 +370,14 @@ def test_rich_black_text_caught(issue6: BuiltIssue) -> None:
 
 def test_rich_black_rgb_text_caught_through_the_profile(issue6: BuiltIssue) -> None:
     """RGB near-black text separates, through the output profile, to four inks."""
-
-    def change(writer: PdfWriter) -> None:
-        font = _font(writer, _PAGE).encode()
-        _draw(writer, _PAGE, b"0.106 0.122 0.141 rg BT " + font + b" 9 Tf 100 100 Td <0041> Tj ET")
-
-    problems = problems_in(edit_pdf(issue6, change), "print")
+    problems = problems_in(edit_pdf(issue6, _letter_in(b"0.106 0.122 0.141 rg", 9)), "print")
     assert problems[0] == f"page 6: DeviceRGB (1 texte) : {_RGB_REFUSED}"
     assert problems[1].startswith("page 6: 1 texte en noir quadri (C5")
     assert len(problems) == 2
 
 
 def test_black_text_in_black_ink_allowed(issue6: BuiltIssue) -> None:
-    def change(writer: PdfWriter) -> None:
-        font = _font(writer, _PAGE).encode()
-        _draw(writer, _PAGE, b"0 0 0 1 k BT " + font + b" 8 Tf 100 100 Td <0041> Tj ET 0 g")
-
-    assert problems_in(edit_pdf(issue6, change), "print") == []
+    assert problems_in(edit_pdf(issue6, _letter_in(b"0 0 0 1 k", 8)), "print") == []
 
 
 def test_heavy_colour_caught(issue6: BuiltIssue) -> None:
