@@ -143,5 +143,5 @@ def test_credits_and_colophon_labels_go_through_the_typography(tmp_path: Path) -
     (root / "images").mkdir()
     Image.new("RGB", (1200, 800), (90, 120, 160)).save(root / "images" / "rue.jpg")
     html = compose(load_issue(root)).html
-    assert '<span class="credit">Photo\u00a0: Pixabay</span>' in html
+    assert '<span class="credit">Photo\u202f: Pixabay</span>' in html
     assert '<span class="colophon-label">Courriel&#160;:</span>' in html

@@ -53,6 +53,22 @@ def test_an_emphasis_left_open_is_found_at_its_line() -> None:
     assert found == [(1, "« **"), (2, "« *"), (3, "« _"), (8, "« **")]
 
 
+def test_quotes_that_do_not_pair_up_are_found_at_their_line() -> None:
+    text = (
+        'Il a dit "oui et partit.\n\nLe « titre » et « un autre.\n\n'
+        'Un “mot” cité, un « *titre* » et "une "citation" dedans".\n\n'
+        "- un « point\n- un point » qui ferme\n"
+    )
+    tokens = markdown.parse(markdown.create_markdown(), text).tokens
+    found = [(p.line, p.message) for p in paste.unbalanced_quotes(tokens)]
+    assert found == [
+        (1, 'guillemets qui ne se ferment pas : un nombre impair de guillemets droits (") : 1'),
+        (3, "guillemets qui ne se ferment pas : 2 « « » pour 1 « » »"),
+        (7, "guillemets qui ne se ferment pas : 1 « « » pour 0 « » »"),
+        (8, "guillemets qui ne se ferment pas : 0 « « » pour 1 « » »"),
+    ]
+
+
 def test_the_composition_carries_the_warnings_at_the_file_s_lines(tmp_path: Path) -> None:
     body = "Les étapes :\n\n•\tPremière\n•\tDeuxième\n\nUn **gras sans fin.\n"
     lead = 'lead = "Un *chapeau."\n'

@@ -59,6 +59,7 @@ CHECK_NAMES = {
     "overflow": "débordements",
     "layout": "mise en page",
     "fill": "remplissage",
+    "lines": "lignes",
     "metadata": "métadonnées",
     "print": "impression",
     "web": "web",

@@ -112,10 +112,12 @@ def parse(issue: Issue) -> Parsed:
         found = [(article.body_line + p.line, p) for p in pasted]
         left_open = paste.unclosed_emphasis(body.tokens, text)
         found += [(article.body_line + p.line, p) for p in left_open]
+        found += [(article.body_line + p.line, p) for p in paste.unbalanced_quotes(body.tokens)]
         if lead is not None and article.lead is not None:
             first = lint.lead_line(article)
             left_open = paste.unclosed_emphasis(lead.tokens, article.lead)
             found += [(first + p.line - 1, p) for p in left_open]
+            found += [(first + p.line - 1, p) for p in paste.unbalanced_quotes(lead.tokens)]
         body.warnings = [
             SourceError(p.message, path=article.path, line=line, hint=p.hint)
             for line, p in sorted(found, key=lambda item: item[0])

@@ -1,7 +1,11 @@
-"""Copyfitting: which articles start a page, and how tight the text is set.
+"""Copyfitting: how each paragraph is set, which articles start a page, how tight the
+text is set, and which words are kept whole.
+
+First the paragraphs: each that justifies badly is set in the spacing it reads best
+in (justification.py: two layouts).
 
 An article follows the previous one on its page when its header (title, bylines,
-lead: never split) and at least ``MIN_LINES`` lines of running text fit below it;
+lead: never split) and at least ``MIN_LINES`` lines of each column fit below it;
 otherwise it starts the next page (the first article always does). The rule is
 applied on trial layouts until it holds (an article moved to a new page moves the
 ones after it).
@@ -13,6 +17,10 @@ starting a page, where the page it leaves is at least half full) and the best ke
 ``score``: fewest blank pages added for the binding, then the usual spacing, then
 fewest pages.
 
+Last, the hyphens: a word the kept layout breaks at a column or page turn, before a
+paragraph's last line or third in a row is kept whole, and the layout made again (at
+most ``POLISH`` times, never at the cost of a page: hyphenation.py).
+
 The composed HTML, before a fit, has every article start a page (what it is laid
 out as when no fit is made, as by the tests of the checks). A fit costs a few
 layouts: it is kept in ``build/.cache/copyfit/``, keyed by the composed HTML and the
@@ -22,6 +30,7 @@ the build's files, never by a build that fails.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -30,17 +39,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from . import hyphenation, justification
 from .check.fill import HALF  # a page an article leaves must be at least this full
+from .hyphenation import Place
+from .justification import Choice
 
-MIN_LINES = 5  # lines of running text under an article's header, or it starts a page
+MIN_LINES = 4  # lines of each column under an article's header, or it starts a page
 LINE = 9.75 * 1.5 * 4 / 3  # CSS px: the pitch of running text (bulletin.css: 9.75pt/1.5)
 PAD_TO = 4  # pages of a saddle-stitched copy
-MAX_LAYOUTS = 5  # trial layouts after which no other page start is tried (one_more_start)
+MAX_LAYOUTS = 7  # layouts after which no other page start is tried (one_more_start)
+POLISH = 3  # layouts at most to keep whole the words the chosen fit breaks badly
 SETTLE = 2  # rounds of the page-start rule
 TIGHTER = "fit-tight"  # the class of <html> setting the text tighter (bulletin.css)
 
 _ARTICLE = re.compile(r'<article class="article( [^"]*)?" aria-labelledby="([^"]+)"')
 _HTML = re.compile(r"<html\b([^>]*)>")
+
+
+_Measured = tuple["Fit", dict[str, float], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,8 @@ class Fit:
     pages: int = 0  # of the fitted layout (the web PDF's count; print adds its padding)
     padding: int = 0  # blank pages the print PDF still needs
     layouts: int = 0  # trial layouts it took (0: from the cache)
+    sets: tuple[Choice, ...] = ()  # paragraphs set in another spacing (justification.py)
+    whole: tuple[Place, ...] = ()  # words kept whole where their break fell badly
 
 
 def apply(html: str, fit: Fit) -> str:
@@ -67,7 +85,7 @@ def apply(html: str, fit: Fit) -> str:
     html = _ARTICLE.sub(article, html)
     if fit.tight:
         html = _HTML.sub(lambda m: f'<html class="{TIGHTER}"{m[1]}>', html, count=1)
-    return html
+    return hyphenation.written(justification.written(html, fit.sets), fit.whole)
 
 
 def fit(
@@ -91,13 +109,15 @@ def fit(
     if not articles:
         return Fit(starts=())
     if hint is not None and set(hint.starts) <= set(articles):
-        trial, _, under = trials.measure(hint.starts, hint.tight)
+        trials.sets = hint.sets
+        trial, _, under = trials.measure(hint.starts, hint.tight, hint.whole)
         if (
             not _cramped(articles, hint.starts, under)
             and trial.padding == 0
             and (articles[0] in hint.starts)
         ):
-            return Fit(**{**asdict(trial), "layouts": trials.count})
+            return Fit(**{**asdict(trials.polish(trial)), "layouts": trials.count})
+    trials.choose_sets(articles[0])
     best, rooms = trials.settle(articles, tight=False)
     if best.padding:  # a tighter set may save the page that would need padding
         tight, tight_rooms = trials.settle(articles, tight=True)
@@ -107,7 +127,7 @@ def fit(
         more = trials.one_more_start(best, rooms)
         if more is not None and score(more) < score(best):
             best = more
-    return Fit(**{**asdict(best), "layouts": trials.count})
+    return Fit(**{**asdict(trials.polish(best)), "layouts": trials.count})
 
 
 def digest_of(html: str, key: str = "") -> str:
@@ -121,25 +141,66 @@ def score(fit: Fit) -> tuple[int, bool, int]:
 
 
 class _Trials:
-    """Trial layouts of one composed HTML, counted."""
+    """Trial layouts of one composed HTML, counted, and the words each breaks where
+    the hyphenation rules forbid (hyphenation.py)."""
 
     def __init__(self, html: str, layout: Callable[[str], Any]) -> None:
         self.html = html
-        self.layout = layout
+        self._layout = layout
         self.count = 0
+        self.faults: dict[Fit, set[Place]] = {}
+        self.sets: tuple[Choice, ...] = ()
+        self._measured: dict[Fit, _Measured] = {}  # by what was laid out
+
+    def layout(self, html: str) -> Any:
+        """A layout of ``html``, counted."""
+        self.count += 1
+        return self._layout(html)
+
+    def choose_sets(self, first: str) -> None:
+        """Each paragraph's spacing, from the layout where only the first article starts
+        a page (the first trial's) and a trial of the paragraphs that read badly in it."""
+        laid_out = Fit(starts=(first,))
+        html = apply(self.html, laid_out)
+        document = self.layout(html)
+        self._keep(laid_out, document)
+        self.sets = justification.choose(html, document, self.layout)
 
     def measure(
-        self, starts: tuple[str, ...], tight: bool
-    ) -> tuple[Fit, dict[str, float], dict[str, float]]:
-        """Lay out with these page starts; the fit, the room left where each article
-        begins (a share of the text block; 1 for one that starts a page), and how many
-        lines of running text fit under its header."""
-        trial = Fit(starts=starts, tight=tight)
-        document = self.layout(apply(self.html, trial))
-        self.count += 1
+        self, starts: tuple[str, ...], tight: bool, whole: tuple[Place, ...] = ()
+    ) -> _Measured:
+        """Lay out with these page starts and words kept whole; the fit, the room left
+        where each article begins (a share of the text block; 1 for one that starts a
+        page), and how many lines of running text fit under its header."""
+        laid_out = Fit(starts, tight, sets=self.sets, whole=whole)
+        if laid_out not in self._measured:
+            self._keep(laid_out, self.layout(apply(self.html, laid_out)))
+        return self._measured[laid_out]
+
+    def _keep(self, laid_out: Fit, document: Any) -> None:
+        """What a layout measures, kept for the same trial asked again."""
         rooms, under = _measure(document)
         pages = len(document.pages)
-        return Fit(starts, tight, pages, -pages % PAD_TO), rooms, under
+        trial = dataclasses.replace(laid_out, pages=pages, padding=-pages % PAD_TO)
+        self.faults[trial] = hyphenation.faults(document)
+        self._measured[laid_out] = (trial, rooms, under)
+
+    def polish(self, best: Fit) -> Fit:
+        """The chosen fit laid out again, at most ``POLISH`` times, with the words its
+        layout broke badly kept whole, until it breaks none (a word kept whole may move
+        the breaks after it). A polish that would cost a page is not kept."""
+        for _ in range(POLISH):
+            found = self.faults[best]
+            if not found:
+                break
+            whole = tuple(sorted({*best.whole, *found}))
+            if whole == best.whole:  # a word that could not be found in the HTML
+                break
+            polished, _, _ = self.measure(best.starts, best.tight, whole)
+            if polished.pages > best.pages:
+                break
+            best = polished
+        return best
 
     def settle(self, articles: list[str], *, tight: bool) -> tuple[Fit, dict[str, float]]:
         """The first article starts a page; so does any other with fewer than
@@ -224,6 +285,8 @@ def _read(cache: Path | None, digest: str) -> Fit | None:
             tight=bool(data["tight"]),
             pages=int(data["pages"]),
             padding=int(data["padding"]),
+            sets=tuple((str(source), int(variant)) for source, variant in data.get("sets", ())),
+            whole=tuple(tuple(place) for place in data.get("whole", ())),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -207,6 +207,51 @@ def _lone_image(token: Token) -> tuple[Token, list[Token]] | None:
     return children[0], caption
 
 
+def captions(md: mistune.Markdown) -> None:
+    """Table captions: a paragraph ``Tableau : …`` just before a table is its caption
+    (``<caption>``), the word « Tableau » and the colon left out."""
+    md.after_render_hooks.append(_caption_hook)
+
+
+_CAPTION = re.compile(r"^Tableau(?:\s+\d+)?[\s\u00a0\u202f]*:\s*")
+
+
+def _caption_hook(md: mistune.Markdown, result: Any, state: BlockState) -> Any:
+    if isinstance(result, list):
+        _captions(result)
+        for token in walk(result):
+            if token["type"] != "table" and "children" in token:
+                _captions(token["children"])
+    return result
+
+
+def _captions(tokens: list[Token]) -> None:
+    """Each caption paragraph moved into the table after it."""
+    at = 0
+    while at + 1 < len(tokens):
+        after = at + 1
+        while after + 1 < len(tokens) and tokens[after]["type"] == "blank_line":
+            after += 1
+        paragraph, table = tokens[at], tokens[after]
+        children = paragraph.get("children", [])
+        first = children[0] if children else {}
+        if (
+            paragraph["type"] == "paragraph"
+            and table["type"] == "table"
+            and first.get("type") == "text"
+            and _CAPTION.match(first["raw"])
+        ):
+            caption = [{**first, "raw": _CAPTION.sub("", first["raw"], count=1)}, *children[1:]]
+            table["children"].insert(0, {"type": "table_caption", "children": caption})
+            del tokens[at]
+        at += 1
+
+
+def render_table_caption(renderer: Any, text: str) -> str:
+    """A table's caption, above it."""
+    return f"<caption>{text}</caption>\n"
+
+
 def quotes(md: mistune.Markdown) -> None:
     """Quotations: a block quote whose last paragraph names its speaker (``(MP)`` or
     ``— Jessica Gauthier``) gets that line as its attribution."""
@@ -237,6 +282,10 @@ def render_attribution(renderer: Any, text: str) -> str:
     return f'<footer class="attribution">{text}</footer>\n'
 
 
+# The words of a link that is an address of more than a third of a column.
+_LONG_ADDRESS = re.compile(r'class="external"[^>]*>(?:https?://|www\.)[^<]{24,}</a>')
+
+
 class BulletinRenderer(mistune.HTMLRenderer):
     """HTML for print: external links are marked; images keep the file URIs that
     composing gave them (mistune's URL sanitizer would refuse ``file:``). Each block
@@ -265,6 +314,14 @@ class BulletinRenderer(mistune.HTMLRenderer):
             return html
         return html.replace(">", f' data-title="{_attr(title)}">', 1)
 
+    def paragraph(self, text: str) -> str:
+        """A paragraph; one that holds a long address is set ragged (bulletin.css): a
+        line ending before an address that could not fit would be justified with word
+        gaps of one to three ems."""
+        if _LONG_ADDRESS.search(text):
+            return f'<p class="ragged">{text}</p>\n'
+        return str(super().paragraph(text))
+
     def block_quote(self, text: str) -> str:
         """A quotation set apart from the text."""
         return f'<blockquote class="quotation">\n{text}</blockquote>\n'
@@ -280,7 +337,7 @@ def create_markdown() -> mistune.Markdown:
     md = mistune.Markdown(
         renderer=None,
         block=LinedBlockParser(),
-        plugins=[table, url, notes, figures, quotes],
+        plugins=[table, url, notes, figures, quotes, captions],
     )
     return md
 
@@ -293,6 +350,7 @@ def create_renderer() -> BulletinRenderer:
     renderer.register("note_ref", render_note_ref)
     renderer.register("figure", render_figure)
     renderer.register("attribution", render_attribution)
+    renderer.register("table_caption", render_table_caption)
     return renderer
 
 

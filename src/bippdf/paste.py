@@ -5,8 +5,8 @@ tab, often indented by tabs: Markdown would merge them into one paragraph, or ma
 code block of them. Such lines become Markdown list items, line for line (the line
 numbers stay those of the file), and a warning says so. An emphasis left open (``**``,
 ``*``, ``_`` without its end), which Markdown prints as it is, is a warning with its
-line, found in the parsed text. The quotes and no-break spaces of a paste are the
-typography's (``typography``).
+line, found in the parsed text, as are quotation marks that do not pair up. The quotes
+and no-break spaces of a paste are the typography's (``typography``).
 """
 
 from __future__ import annotations
@@ -122,3 +122,39 @@ def unclosed_emphasis(tokens: list[Token], text: str) -> Iterator[Pasted]:
                 )
             elif kind in {"emphasis", "strong", "link"}:
                 line += sum(1 for t in walk(token.get("children", [])) if t["type"] == "softbreak")
+
+
+def unbalanced_quotes(tokens: list[Token]) -> Iterator[Pasted]:
+    """Every block whose quotation marks do not pair up: an odd number of straight
+    quotes, or not as many « as », or “ as ” (the typography pairs them in turn, and
+    one left open turns every quote after it around)."""
+    for block in walk(tokens):
+        if "line" not in block or not block.get("children") or block["type"] == "list":
+            continue
+        text = "".join(_texts(block["children"]))
+        straight = text.count('"')
+        pairs = [("«", "»"), ("“", "”")]
+        if straight % 2:
+            found = f'un nombre impair de guillemets droits (") : {straight}'
+        elif opened := next(((a, b) for a, b in pairs if text.count(a) != text.count(b)), None):
+            found = (
+                f"{text.count(opened[0])} « {opened[0]} » pour {text.count(opened[1])} "
+                f"« {opened[1]} »"
+            )
+        else:
+            continue
+        yield Pasted(
+            block["line"],
+            f"guillemets qui ne se ferment pas : {found}",
+            "fermez chaque citation; une citation dans une citation s'écrit entre "
+            '“ ” (ou "…" à l\'intérieur de "…")',
+        )
+
+
+def _texts(tokens: list[Token]) -> Iterator[str]:
+    """The text of inline tokens, emphasis included; not code, not an address."""
+    for token in tokens:
+        if token["type"] == "text":
+            yield token["raw"]
+        elif token["type"] in {"emphasis", "strong", "link"}:
+            yield from _texts(token.get("children", []))

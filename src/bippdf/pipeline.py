@@ -185,14 +185,16 @@ def expected_of(path: Path | None, variant: str | None = None) -> Expectations:
 
 def locate_problems(report: Report, path: Path) -> None:
     """Name the article's file and line of each problem of a checked PDF found at a point,
-    by laying the issue's sources out again as that PDF's variant (only when there is a
-    problem to place: a layout costs seconds)."""
+    by laying the issue's sources out again as that PDF's variant, fitted as a build fits
+    them (only when there is a problem to place: a layout costs seconds)."""
     from .check.sources import locate
 
     if not any(p.at for check in report.checks for p in check.problems + check.warnings):
         return
     variant = report.checks[-1].name if report.checks[-1].name in VARIANTS else "web"
-    rendered = _render(compose(path), variant, Engine())
+    composed, engine = compose(path), Engine()
+    fit(composed, engine, Options())
+    rendered = _render(composed, variant, engine)
     locate(report.checks, rendered.sources)
 
 

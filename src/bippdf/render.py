@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import sandbox
+from . import hyphenation, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -201,7 +201,8 @@ class Engine:
                 font_config=self.font_config,
                 color_profiles=self.color_profiles.setdefault(kind.name, {}),
             )
-            return with_room(render)
+            with hyphenation.rules():
+                return with_room(render)
 
     def _render(self, job: _Job) -> Rendered:
         """Layout and write, WeasyPrint's failures said as bippdf's errors."""
@@ -217,14 +218,15 @@ class Engine:
         pictures = self.separator.separate if kind.inks == "cmyk" else None
         fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: job.base_url}, pictures)
         start = time.perf_counter()
-        document = self.weasyprint.HTML(
-            string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
-        ).render(
-            stylesheets=css,
-            font_config=self.font_config,
-            color_profiles=self.color_profiles.setdefault(kind.name, {}),
-            **kind.options,
-        )
+        with hyphenation.rules():
+            document = self.weasyprint.HTML(
+                string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
+            ).render(
+                stylesheets=css,
+                font_config=self.font_config,
+                color_profiles=self.color_profiles.setdefault(kind.name, {}),
+                **kind.options,
+            )
         laid_out = len(document.pages)
         document = self._pad(document, kind, css, job.geometry, fetcher)
         sources = source_boxes(document)

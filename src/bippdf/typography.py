@@ -22,18 +22,22 @@ SPACES = " \u00a0\u202f"
 
 @dataclass(frozen=True)
 class Rules:
-    """Which space goes where, for one language."""
+    """Which space goes where, for one language.
 
-    colon: str = NBSP  # before « : »
-    guillemets: str = NBSP  # inside « »
+    The spaces that hold a sign to its word are fine no-break spaces (U+202F), of a
+    fixed width: a justified line stretches a no-break space (U+00A0) as it does a
+    word space, and « 79 % » or « : » would float away from their word."""
+
+    colon: str = NNBSP  # before « : »
+    guillemets: str = NNBSP  # inside « »
     tight: str = NNBSP  # before « ; ! ? », or "" for none
-    thousands: str = NBSP  # between groups of three digits
+    thousands: str = NNBSP  # between groups of three digits
+    unit: str = NNBSP  # between a number and its unit or sign: « 79 % », « 50 km »
 
 
 RULES = {
     "fr-CA": Rules(),
-    # The Imprimerie nationale groups digits with a fine space.
-    "fr-FR": Rules(thousands=NNBSP),
+    "fr-FR": Rules(),
 }
 
 
@@ -102,11 +106,12 @@ _INLINE = {
 
 
 class _Quotes:
-    """Whether a straight double quote opens or closes, across the tokens of a block; and
+    """How deep straight double quotes are open, across the tokens of a block; and
     which curly quotes pasted from Word are open (each: made guillemets or kept)."""
 
     def __init__(self) -> None:
-        self.open = False
+        self.depth = 0  # straight quotes open: « at the first level, “ inside it
+        self.before = ""  # the last character typeset, for a quote at a token's start
         self.curly: list[str] = []
 
 
@@ -173,9 +178,11 @@ def _segment(text: str, rules: Rules, quotes: _Quotes) -> str:
         text = re.sub(rf"(?:(?<=[^\s;!?])|^)[{SPACES}]*([;!?])", rules.tight + r"\1", text)
     else:
         text = re.sub(rf"(?<![{SPACES}])[{SPACES}]+([;!?])", r"\1", text)
-    text = re.sub(rf"(\d)[{SPACES}]?(%|\$|€)", r"\1" + NBSP + r"\2", text)
+    text = re.sub(rf"(\d)[{SPACES}]?(%|\$|€)", r"\1" + rules.unit + r"\2", text)
     text = re.sub(
-        rf"(\d)[{SPACES}](km/h|km|kg|mg|g|cm|mm|ml|m|L|°C)(?![\w/])", r"\1" + NBSP + r"\2", text
+        rf"(\d)[{SPACES}](km/h|km|kg|mg|g|cm|mm|ml|m|L|°C)(?![\w/])",
+        r"\1" + rules.unit + r"\2",
+        text,
     )
     text = re.sub(
         rf"\b(\d{{1,2}})[{SPACES}]h(?:[{SPACES}](\d{{2}}))?\b",
@@ -230,20 +237,36 @@ def _curly_quotes(text: str, quotes: _Quotes) -> str:
 
 
 def _straight_quotes(text: str, rules: Rules, quotes: _Quotes) -> str:
-    """Straight double quotes to « », opening and closing in turn."""
+    """Straight double quotes to « », and to “ ” inside them (OQLF): a quote opens
+    where none is open, or where it stands before a word after a space or an opening
+    sign; otherwise it closes the innermost."""
     if '"' not in text:
+        quotes.before = text[-1:] or quotes.before
         return text
     out: list[str] = []
     parts = text.split('"')
     out.append(parts[0])
     for part in parts[1:]:
-        if quotes.open:
-            out[-1] = out[-1].rstrip(SPACES)
-            out.append(rules.guillemets + "»" + part)
+        before = out[-1][-1:] if out[-1] else quotes.before
+        # Before a word, or at the end of the text after a space (emphasis follows).
+        after_space = not before or before.isspace() or before in "([«“—–"
+        nested = after_space and (part[:1].strip() or (not part and before.isspace()))
+        if quotes.depth == 0 or nested:
+            if quotes.depth == 0:
+                out.append("«" + rules.guillemets + part.lstrip(SPACES))
+            else:
+                out.append("“" + part)
+            quotes.depth += 1
         else:
-            out.append("«" + rules.guillemets + part.lstrip(SPACES))
-        quotes.open = not quotes.open
-    return "".join(out)
+            if quotes.depth == 1:
+                out[-1] = out[-1].rstrip(SPACES)
+                out.append(rules.guillemets + "»" + part)
+            else:
+                out.append("”" + part)
+            quotes.depth -= 1
+    typeset = "".join(out)
+    quotes.before = typeset[-1:] or quotes.before
+    return typeset
 
 
 def _group(number: str, space: str) -> str:

@@ -32,6 +32,7 @@ def test_good_pdf_passes_every_check(issue6: BuiltIssue) -> None:
         "overflow",
         "layout",
         "fill",
+        "lines",
         "metadata",
         "print",
     ]
@@ -75,7 +76,7 @@ def test_check_command_exit_codes(
     assert out[0] == f"{broken}: le PDF n'a pas de signets"
     assert (
         out[-1]
-        == f"{broken}: {issue6.pdf.page_count} pages, 10 vérifications, 1 problème dans sommaire"
+        == f"{broken}: {issue6.pdf.page_count} pages, 11 vérifications, 1 problème dans sommaire"
     )
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("pas un PDF")

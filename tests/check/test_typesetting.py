@@ -86,7 +86,8 @@ LOOSE = (
 
 @pytest.mark.pdf
 def test_layout_faults_of_a_loosely_set_issue(tmp_path: Path) -> None:
-    """No. 6 set without widow, orphan and hyphenation limits: the faults are found."""
+    """No. 6 set without widow and orphan limits: the faults are found (the line
+    breaking check, with its own tests in test_lines.py, sees the loose set too)."""
     issue = load_issue(ISSUE_6)
     composition = compose(issue)
     html = composition.html.replace("</head>", LOOSE)
@@ -95,9 +96,8 @@ def test_layout_faults_of_a_loosely_set_issue(tmp_path: Path) -> None:
     layout = next(c for c in report.checks if c.name == "layout")
     kinds = {p.message.split(" :")[0] for p in layout.problems}
     assert {"ligne veuve", "ligne orpheline"} <= kinds, layout.problems
-    assert layout.figures["hyphens"] >= 1
     assert all(p.page and p.page.isdigit() for p in layout.problems)
-    others = [p for c in report.checks if c.name != "layout" for p in c.problems]
+    others = [p for c in report.checks if c.name not in ("layout", "lines") for p in c.problems]
     assert others == []
 
 
@@ -118,7 +118,7 @@ def test_line_running_over_its_column(tmp_path: Path) -> None:
 # (the words were chosen for that, and the test says so before it trusts the build).
 NEAR_THE_GUTTER = (
     "Une enquête menée auprès des corps de police du Québec. Les questionnaires ont "
-    "envoyés au ministère, avec le consentement des participants."
+    "été envoyés au ministère, avec le consentement des participants."
 )
 
 

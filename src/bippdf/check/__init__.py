@@ -18,6 +18,7 @@ from ..files import MAX_PDF_BYTES, Unreadable, read_regular
 from ..resources import usable_cores
 from .accessibility import check_web
 from .fill import check_fill
+from .lines import check_lines
 from .notes import check_notes
 from .prepress import check_print
 from .readback import PdfReadback, read_pdf
@@ -72,6 +73,7 @@ def check_pdf(
         check_overflow(data, expected.geometry),
         check_layout(data, expected.geometry),
         check_fill(data, expected.geometry),
+        check_lines(data, expected.geometry),
         check_metadata(data, expected),
     ]
     if variant == "print":

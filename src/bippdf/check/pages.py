@@ -50,6 +50,7 @@ class Line:
     font: str = ""  # the font of its first character, as the PDF names it
     baseline: float = 0.0  # the baseline of its first character
     size: float = 0.0  # the font size of its first character, in points
+    gap: float = 0.0  # its widest space between two words, in ems of the word before it
 
     @property
     def middle(self) -> float:
@@ -113,7 +114,7 @@ def read_page(
                 + textpage.get_text_bounded(right + tolerance, bottom, width, top)
             ),
             links=_links(page, index, textpage, destinations, width, (dx, dy)),
-            lines=_lines(textpage, bottom, top),
+            lines=_lines(textpage, bottom, top, geometry.columns_pt(index)),
             images=[
                 Picture(_shift(obj.get_bounds(), dx, dy), tuple(obj.get_px_size()))
                 for obj in pdfium_page.get_objects(filter=[objects.FPDF_PAGEOBJ_IMAGE])
@@ -198,12 +199,15 @@ class _Trimmed:
         self.textpage.close()
 
 
-def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
+def _lines(
+    textpage: Any, bottom: float, top: float, columns: tuple[tuple[float, float], ...] = ()
+) -> list[Line]:
     """The page's lines between ``bottom`` and ``top``, top to bottom, left to right.
 
     pdfium gives runs of text (a line is cut where the font changes, at a note
-    call for instance); runs at the same height with no more than a word space
-    between them are one line. Two columns' lines at the same height stay apart.
+    call for instance); runs at the same height are one line when no more than a word
+    space apart, or within one of the page's ``columns`` (a justified line's gaps may
+    be wider). Two columns' lines at the same height stay apart.
     A line's text is read once its extent is known, in the order pdfium reads it
     (a superscript stays where it stands)."""
     runs = []
@@ -215,7 +219,7 @@ def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
     lines: list[Line] = []
     for run in runs:
         same = next(
-            (line for line in _nearby(lines, run.top) if _same_line(line, run)),
+            (line for line in _nearby(lines, run.top) if _same_line(line, run, columns)),
             None,
         )
         if same is None:
@@ -234,7 +238,58 @@ def _lines(textpage: Any, bottom: float, top: float) -> list[Line]:
             line.size = round(pypdfium2.raw.FPDFText_GetFontSize(textpage, index), 2)
         else:
             line.baseline = line.bottom
+    _word_gaps(textpage, lines)
     return lines
+
+
+_WORD_SPACES = {0x20, 0xA0}  # what justification stretches (a fine space U+202F is fixed)
+
+
+def _word_gaps(textpage: Any, lines: list[Line]) -> None:
+    """Each line's widest word gap: from the end of a word's last character to the start
+    of the next word's first, both on one baseline, in ems of the first one's font (pdfium
+    reads a space between words drawn apart as a generated space character)."""
+    raw = pypdfium2.raw
+    count = raw.FPDFText_CountChars(textpage)
+    codes = [raw.FPDFText_GetUnicode(textpage, index) for index in range(count)]
+    last = Line(0, 0, 0, 0, "")
+    for index in range(1, count - 1):
+        if codes[index] not in _WORD_SPACES:
+            continue
+        before, after = index - 1, index + 1
+        if codes[before] < 0x21 or codes[after] < 0x21 or 0xA0 in (codes[before], codes[after]):
+            continue
+        left, right = _loose_box(textpage, before), _loose_box(textpage, after)
+        baseline = textpage.origin(before)
+        if abs(textpage.origin(after) - baseline) > 0.5:  # a superscript, another line
+            continue
+        matrix = raw.FS_MATRIX()
+        raw.FPDFText_GetMatrix(textpage, before, ctypes.byref(matrix))
+        em = raw.FPDFText_GetFontSize(textpage, before) * abs(matrix.a)
+        if em <= 0:
+            continue
+        x = (left[1] + right[0]) / 2
+        # Gaps come in reading order: most fall on the line of the one before.
+        if not (last.bottom <= baseline <= last.top and last.left <= x <= last.right):
+            found = next(
+                (
+                    line
+                    for line in lines
+                    if line.bottom <= baseline <= line.top and line.left <= x <= line.right
+                ),
+                None,
+            )
+            if found is None:
+                continue
+            last = found
+        last.gap = max(last.gap, round((right[0] - left[1]) / em, 3))
+
+
+def _loose_box(textpage: Any, index: int) -> tuple[float, float]:
+    """A character's extent along its line: from its origin to its advance."""
+    rect = pypdfium2.raw.FS_RECTF()
+    pypdfium2.raw.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rect))
+    return rect.left - textpage.dx, rect.right - textpage.dx
 
 
 _TALLEST_LINE = 72.0  # points: no line of text is taller than an inch
@@ -258,12 +313,18 @@ def _font_name(textpage: Any, index: int) -> str:
     return buffer.value.decode("utf-8", "replace")
 
 
-def _same_line(line: Line, run: Line) -> bool:
-    """Whether a run continues a line: overlapping heights, at most a word space apart
-    (a superscript note call sits higher but overlaps its line)."""
+def _same_line(line: Line, run: Line, columns: tuple[tuple[float, float], ...] = ()) -> bool:
+    """Whether a run continues a line: overlapping heights (a superscript note call sits
+    higher but overlaps its line), and at most a word space apart or both in one
+    column."""
     overlap = min(line.top, run.top) - max(line.bottom, run.bottom)
+    if overlap <= 0.5:
+        return False
     gap = max(run.left - line.right, line.left - run.right)
-    return overlap > 0.5 and gap <= 8
+    return gap <= 8 or any(
+        left - 1 <= min(line.left, run.left) and max(line.right, run.right) <= right + 1
+        for left, right in columns
+    )
 
 
 def _links(
@@ -342,7 +403,8 @@ def _merge(links: list[Link], link: Link) -> None:
 def _read_text(link: Link, textpage: Any, width: float) -> None:
     """The text under a link, the rest of its line, and its place in reading order."""
     left, bottom, right, top = link.rect
-    link.text = normalize(textpage.get_text_bounded(*link.rect))
+    # Half a point in from each side: the glyph before a note call may reach into it.
+    link.text = normalize(textpage.get_text_bounded(left + 0.5, bottom, right - 0.5, top))
     if link.text.replace(" ", "").isdigit():  # pdfium may split a number's digits
         link.text = link.text.replace(" ", "")
     link.line = normalize(textpage.get_text_bounded(left, bottom, width, top))

@@ -16,7 +16,7 @@ from .report import CheckResult, Problem
 
 _CAUSES = {  # by the element the problem stands in: what it is, and what to do
     "pre": (
-        "c'est un bloc de code, dont les lignes ne se coupent pas",
+        "c'est un bloc de code",
         "des lignes qui commencent par une tabulation ou quatre espaces font un bloc de "
         "code, comme une liste collée de Word : retirez ce retrait, ou écrivez la liste "
         "avec « - » en début de ligne",

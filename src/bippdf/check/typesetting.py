@@ -1,5 +1,6 @@
 """The typesetting checks: fonts and glyphs, text and images within the text block, and
-what a designer looks for in the columns (widows, orphans, headings, hyphens)."""
+what a designer looks for in the columns (widows, orphans, headings; line breaking:
+lines.py)."""
 
 from __future__ import annotations
 
@@ -103,7 +104,6 @@ def check_overflow(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
 _NOT_HEADINGS = re.compile(
     rf"^(?:{re.escape(CONTENTS_ID)}(?:{re.escape(TITLE_SUFFIX)})?|{re.escape(ANNEXE_ID)})$"
 )
-MAX_HYPHENATED = 3  # lines in a row ending with a hyphen
 
 _Columns = dict[int, tuple[list[list[Line]], list[Line]]]  # page: its columns, overruns
 
@@ -111,14 +111,14 @@ _Columns = dict[int, tuple[list[list[Line]], list[Line]]]  # page: its columns, 
 def check_layout(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     """What a designer looks for: a heading last in its column, a paragraph's first line
     alone at the foot of a column (orphan) or its last line alone at the top (widow), a
-    line running over its column, more than three hyphenated lines in a row."""
+    line running over its column."""
     result = CheckResult("layout")
     # The running text's size: the most common size of the text font's lines.
     sizes = Counter(
         line.size for page in pdf.lines for line in page if line.font == TEXT_FONT.pdf_name
     )
     size = sizes.most_common(1)[0][0] if sizes else 0.0
-    counts = {"orphans": 0, "widows": 0, "headings": 0, "hyphens": 0, "overruns": 0}
+    counts = {"orphans": 0, "widows": 0, "headings": 0, "overruns": 0}
     by_page = {
         index: split_columns(pdf.lines[index], geometry.columns_pt(index))
         for index in range(1, pdf.page_count)
@@ -137,7 +137,7 @@ def _check_columns(
     counts: dict[str, int],
     result: CheckResult,
 ) -> None:
-    """Lines running over their column, hyphens, orphans and widows, column by column
+    """Lines running over their column, orphans and widows, column by column
     (a widow's paragraph begins in the column before, maybe on the page before)."""
     previous: list[Line] = []  # the last column's body lines, for widows across pages
     for index in range(1, pdf.page_count):
@@ -155,7 +155,6 @@ def _check_columns(
         for column_lines, (_, column_right) in zip(
             columns, geometry.columns_pt(index), strict=True
         ):
-            _check_hyphens(column_lines, where, counts, result)
             body = [line for line in column_lines if _is_body(line, size)]
             if not body:
                 continue
@@ -182,24 +181,6 @@ def _check_columns(
             previous = body
         if not any(columns):
             previous = []
-
-
-def _check_hyphens(
-    lines: list[Line], where: str | None, counts: dict[str, int], result: CheckResult
-) -> None:
-    """More than ``MAX_HYPHENATED`` lines of a column in a row ending with a hyphen."""
-    run = 0
-    for line in lines:
-        run = run + 1 if line.text.rstrip().endswith(("\u2010", "-")) else 0
-        if run == MAX_HYPHENATED + 1:
-            counts["hyphens"] += 1
-            result.problems.append(
-                Problem(
-                    f"plus de {MAX_HYPHENATED} lignes de suite finissent par une coupure, à partir "
-                    f"de « {line.text[:30]} »",
-                    where,
-                )
-            )
 
 
 def _check_headings(

@@ -1,0 +1,226 @@
+"""How the lines of running text break, read back from the PDF as a designer reads them.
+
+- **Line starts**: no line begins with a sign that belongs to the word before it
+  (``» : ; ! ? %``) or with a note call.
+- **Hyphens**: no word with a capital letter broken (« Qué‐bec »); none broken across a
+  column or page turn; none whose end is all a paragraph's last line holds; at most
+  ``MAX_RUN`` lines in a row ending with a hyphen.
+- **Word gaps**: a justified line's widest gap between two words, in ems of its font.
+  A gap over ``LOOSE`` em is a loose line; their share of the justified lines is a
+  figure, a warning over ``LOOSE_SHARE`` and an error over ``LOOSE_FAIL`` (of
+  ``LOOSE_COUNTED`` lines or more: the few lines of a short text make no share).
+
+Line starts, capitalised words and runs are errors: the layout rules (bulletin.css,
+hyphenation.py) never make them. A hyphen at a turn or leaving a word's end alone on
+a last line is a warning each, an error past ``MAX_BAD_HYPHENS``: copyfitting keeps
+such words whole on the layout it keeps, but a layout made without a fit (``-o``) may
+hold a few.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+
+from ..contract import NOTE_ID, TEXT_FONT, PageGeometry
+from ..hyphenation import MAX_RUN
+from ..justification import LOOSE
+from .columns import split_columns
+from .pages import Line
+from .readback import PdfReadback
+from .report import CheckResult, Problem, page_label
+
+LOOSE_SHARE = 0.10  # of the justified lines, with a gap over LOOSE: more is a warning
+LOOSE_FAIL = 0.20  # and more than this an error
+LOOSE_COUNTED = 100  # justified lines at least for a share to say something
+MAX_BAD_HYPHENS = 3  # hyphens at a turn or before a last line, at most
+STARTS = "»:;!?%"  # signs that never begin a line
+AUTO_HYPHEN = "\u2010"
+HARD_HYPHENS = ("-", "\ufffe", "\x02")  # pdfium reads a hyphen at a line's end so
+
+_Column = list[Line]
+
+
+def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
+    """Line starts, hyphens and word gaps of the running text, column by column."""
+    result = CheckResult("lines")
+    sizes = Counter(
+        line.size for page in pdf.lines for line in page if line.font == TEXT_FONT.pdf_name
+    )
+    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    counts = {"line_starts": 0, "capitalised_hyphens": 0, "turn_hyphens": 0}
+    counts |= {"last_line_hyphens": 0, "hyphen_runs": 0}
+    calls = {
+        (link.page, round(link.rect[0], 1), round(link.rect[1], 1))
+        for link in pdf.links
+        if link.dest and NOTE_ID.match(link.dest)
+    }
+    columns: list[tuple[int, _Column, float]] = []  # page, body lines, column's right edge
+    for index in range(1, pdf.page_count):
+        split, _ = split_columns(pdf.lines[index], geometry.columns_pt(index))
+        for lines, (_, right) in zip(split, geometry.columns_pt(index), strict=True):
+            # Any line, for its start: one that starts with a note call is in its font.
+            _line_starts(pdf, index, lines, calls, counts, result)
+            body = [line for line in lines if _is_body(line, size)]
+            if body:
+                columns.append((index, body, right))
+    justified = loose = 0
+    widest = 0.0
+    for position, (index, lines, right) in enumerate(columns):
+        where = page_label(pdf, index)
+        following = columns[position + 1][1] if position + 1 < len(columns) else []
+        _hyphens(index, where, lines, following, right, counts, result)
+        for at, line in enumerate(lines):
+            if line.right < right - 2 or _last_of_paragraph(lines, at, right):
+                continue
+            justified += 1
+            widest = max(widest, line.gap)
+            if line.gap > LOOSE:
+                loose += 1
+    share = loose / justified if justified else 0.0
+    bad = counts["turn_hyphens"] + counts["last_line_hyphens"]
+    if bad > MAX_BAD_HYPHENS:
+        result.problems.append(
+            Problem(
+                f"{bad} coupures mal placées (en fin de colonne, ou qui laissent seule la fin "
+                f"d'un mot en dernière ligne) : au plus {MAX_BAD_HYPHENS}"
+            )
+        )
+    if share > LOOSE_SHARE and justified >= LOOSE_COUNTED:
+        message = (
+            f"{loose} lignes justifiées sur {justified} ({share:.1%}) ont une espace de plus "
+            f"de {LOOSE:.1f} em entre deux mots".replace(".", ",")
+        )
+        if share > LOOSE_FAIL:
+            result.problems.append(Problem(f"{message} : au plus {LOOSE_FAIL:.0%}"))
+        else:
+            result.warnings.append(Problem(f"{message} : {LOOSE_SHARE:.0%} au plus d'ordinaire"))
+    result.figures.update(counts)
+    result.figures.update(
+        {
+            "justified_lines": justified,
+            "loose_lines": loose,
+            "loose_share": round(share, 4),
+            "widest_gap_em": round(widest, 2),
+        }
+    )
+    return result
+
+
+def _line_starts(
+    pdf: PdfReadback,
+    index: int,
+    lines: _Column,
+    calls: set[tuple[int, float, float]],
+    counts: dict[str, int],
+    result: CheckResult,
+) -> None:
+    """Lines that begin with a sign of the word before them, or with a note call."""
+    for line in lines:
+        text = line.text.lstrip()
+        call = any(
+            page == index and abs(left - line.left) < 1.5 and line.bottom - 2 <= bottom <= line.top
+            for page, left, bottom in calls
+        )
+        if text[:1] in STARTS or call:
+            counts["line_starts"] += 1
+            what = "un appel de note" if call else f"« {text[:1]} »"
+            result.problems.append(
+                Problem(
+                    f"une ligne commence par {what}, qui reste sur la ligne du mot qui le "
+                    f"précède : « {text[:40]} »",
+                    page_label(pdf, index),
+                    at=(index, line.left + 1, line.middle),
+                )
+            )
+
+
+def _hyphens(
+    index: int,
+    where: str | None,
+    lines: _Column,
+    following: _Column,
+    right: float,
+    counts: dict[str, int],
+    result: CheckResult,
+) -> None:
+    """Broken words with a capital, at a column's end, before a paragraph's last line;
+    runs of more than ``MAX_RUN`` lines ending with a hyphen."""
+    run = 0
+    for at, line in enumerate(lines):
+        end = line.text.rstrip()
+        auto = end.endswith(AUTO_HYPHEN)
+        run = run + 1 if auto or end.endswith(HARD_HYPHENS) else 0
+        if run == MAX_RUN + 1:
+            counts["hyphen_runs"] += 1
+            result.problems.append(
+                Problem(
+                    f"plus de {MAX_RUN} lignes de suite finissent par un trait d'union, "
+                    f"jusqu'à « {end[-30:]} »",
+                    where,
+                    at=(index, line.right - 1, line.middle),
+                )
+            )
+        if not auto:
+            continue
+        after = lines[at + 1] if at + 1 < len(lines) else (following[0] if following else None)
+        word = _broken(end, after.text if after else "")
+        at_turn = at + 1 == len(lines)
+        if any(c.isupper() for c in word):
+            counts["capitalised_hyphens"] += 1
+            result.problems.append(
+                Problem(
+                    f"un mot à majuscule est coupé : « {word} »",
+                    where,
+                    at=(index, line.right - 1, line.middle),
+                )
+            )
+        if at_turn:
+            counts["turn_hyphens"] += 1
+            result.warnings.append(
+                Problem(
+                    f"le mot « {word} » est coupé d'une colonne ou d'une page à l'autre",
+                    where,
+                    at=(index, line.right - 1, line.middle),
+                )
+            )
+        elif (
+            after is not None
+            and len(after.text.split()) == 1
+            and _last_of_paragraph(lines, at + 1, right)
+        ):
+            counts["last_line_hyphens"] += 1
+            result.warnings.append(
+                Problem(
+                    f"le mot « {word} » est coupé et sa fin est seule sur la dernière ligne "
+                    "de son paragraphe",
+                    where,
+                    at=(index, line.right - 1, line.middle),
+                )
+            )
+
+
+def _broken(end: str, following: str) -> str:
+    """The word a line ending with a hyphen breaks, joined with the next line's start."""
+    start = re.search(r"[^\W\d_]*$", end.rstrip(AUTO_HYPHEN))
+    rest = re.match(r"[^\W\d_]*", following.lstrip())
+    return (start[0] if start else "") + (rest[0] if rest else "")
+
+
+def _last_of_paragraph(lines: _Column, at: int, right: float) -> bool:
+    """Whether the line at ``at`` ends its paragraph: short of the column's edge, and
+    the column ends after it or the next line starts a paragraph."""
+    line = lines[at]
+    if line.right >= right - 2:
+        return False
+    if at + 1 == len(lines):
+        return True
+    steps = sorted(a.baseline - b.baseline for a, b in itertools.pairwise(lines))
+    pitch = steps[len(steps) // 2] if steps else 14.0
+    return line.baseline - lines[at + 1].baseline > pitch * 1.2
+
+
+def _is_body(line: Line, size: float) -> bool:
+    """A line of running text (the text font at the text size)."""
+    return line.font.startswith(TEXT_FONT.pdf_name) and abs(line.size - size) < 0.3

@@ -1,0 +1,113 @@
+"""Each paragraph set in the spacing it justifies best in, chosen by a trial layout.
+
+WeasyPrint breaks lines one at a time: a line takes words while they fit, then its
+word gaps are stretched to the column's edge. When the next word is long and cannot
+be broken, the gaps open wide (over ``LOOSE`` em: a loose line). Set a little tighter
+or looser, the same paragraph breaks its lines elsewhere. So each paragraph of the
+articles with a loose line, or a hyphen that falls badly (hyphenation.py), is laid
+out once in each spacing of bulletin.css (``.set-1`` to ``.set-{VARIANTS}``: word and
+letter spacing within ±0.05 em), all in one trial layout holding only those
+paragraphs, in the articles' columns; each keeps the spacing it reads best in
+(``_score``). Copyfitting does this once per composed issue, before its page trials,
+and writes the choice in the HTML (``written``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .contract import SOURCE_ATTRIBUTE
+from .hyphenation import MAX_RUN
+from .lines import Paragraph, ends_alone, paragraphs
+
+LOOSE = 0.6  # ems: the widest word gap of a well-set justified line
+VARIANTS = 5  # the spacings of bulletin.css: .set-1 … .set-5
+SET = "set-{}"  # their class
+
+Choice = tuple[str, int]  # a paragraph's source, its spacing (1 … VARIANTS)
+
+_BODY = re.compile(r"<body\b[^>]*>.*</body>", re.S)
+
+
+def choose(html: str, document: Any, layout: Callable[[str], Any]) -> tuple[Choice, ...]:
+    """The spacing of each paragraph of the articles that does not read well as laid
+    out in ``document`` (a layout of ``html``), by one trial layout (``layout``)."""
+    candidates = {
+        paragraph.source: paragraph
+        for paragraph in paragraphs(document)
+        if paragraph.tag == "p" and _score(paragraph)[0]
+    }
+    blocks = [_paragraph_html(html, source) for source in candidates]
+    trial_body = "".join(
+        _variant(block, variant) for block in blocks if block for variant in range(1, VARIANTS + 1)
+    )
+    if not trial_body:
+        return ()
+    trial = _BODY.sub(
+        lambda _: (
+            f'<body><article class="article"><div class="article-body">{trial_body}'
+            "</div></article></body>"
+        ),
+        html,
+        count=1,
+    )
+    scores = {source: {0: _score(paragraph)} for source, paragraph in candidates.items()}
+    for paragraph in paragraphs(layout(trial)):
+        if paragraph.trial is not None:
+            scores.setdefault(paragraph.source, {})[int(paragraph.trial)] = _score(paragraph)
+    chosen = []
+    for source, by_variant in scores.items():
+        best = min(by_variant, key=lambda variant: (by_variant[variant], variant))
+        if best:
+            chosen.append((source, best))
+    return tuple(sorted(chosen))
+
+
+def written(html: str, choices: Iterable[Choice]) -> str:
+    """The HTML with each chosen paragraph in its spacing's class."""
+    for source, variant in choices:
+        opening = re.compile(
+            rf'<p\b(?: class="([^"]*)")?([^>]*\b{SOURCE_ATTRIBUTE}="{re.escape(source)}")'
+        )
+        html = opening.sub(functools.partial(_with_class, SET.format(variant)), html, count=1)
+    return html
+
+
+def _with_class(name: str, opening: re.Match[str]) -> str:
+    """A paragraph's opening tag with one more class."""
+    classes = f"{opening[1] or ''} {name}".strip()
+    return f'<p class="{classes}"{opening[2]}'
+
+
+def _score(paragraph: Paragraph) -> tuple[int, float]:
+    """Lower reads better: loose lines and hyphens that fall badly wherever its columns
+    turn (a word's end alone on the last line, a third in a row), then how far past
+    ``LOOSE`` the loose lines are."""
+    bad = 0
+    run = 0
+    lines = paragraph.lines
+    for index, line in enumerate(lines):
+        run = run + 1 if line.hyphen else 0
+        if ends_alone(lines, index) or (line.hyphenated and run > MAX_RUN):
+            bad += 1
+    loose = [line.gap - LOOSE for line in lines if line.gap > LOOSE]
+    return bad + len(loose), round(sum(loose), 2)
+
+
+def _paragraph_html(html: str, source: str) -> str | None:
+    """A paragraph's HTML, found by its source."""
+    match = re.search(
+        rf'<p\b[^>]*\b{SOURCE_ATTRIBUTE}="{re.escape(source)}"[^>]*>.*?</p>', html, re.S
+    )
+    return match[0] if match else None
+
+
+def _variant(block: str, variant: int) -> str:
+    """A paragraph's copy in a spacing, named for the trial, its ids dropped (ids are
+    unique in a document)."""
+    block = re.sub(r'\sid="[^"]*"', "", block)
+    block = re.sub(r'^<p class="[^"]*"', "<p", block)
+    return block.replace("<p", f'<p class="{SET.format(variant)}" data-trial="{variant}"', 1)
