@@ -81,6 +81,7 @@ def retag(pdf: Any, document: Any, record: Observed) -> dict[str, int]:
     page_arrays = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
     top = _object(pdf, root["K"][0])
     counts = {"artifacts": _paginate(pdf, document, record, page_arrays)}
+    counts["hyphens"] = _soft_hyphens(pdf, record)
     counts.update(_join(pdf, top, record, nums, page_arrays))
     counts.update(_types(pdf, top, record, pydyf))
     return counts
@@ -127,6 +128,36 @@ def _paginate(pdf: Any, document: Any, record: Observed, page_arrays: dict[int, 
                     _untag(pdf, mapping[mcid], mcid)
                     mapping[mcid] = "null"
     return count
+
+
+def _soft_hyphens(pdf: Any, record: Observed) -> int:
+    """A hyphen the layout added at a line's end is read as a soft hyphen (U+00AD, which
+    PDF 14.8.2.2.3 gives for it): its run of text gets an /ActualText, so that a screen
+    reader says "proxénétisme", not "proxéné" "tisme", and a copied word is whole."""
+    import pydyf
+
+    count = 0
+    for number, marked in enumerate(record.marked):
+        hyphenated = {
+            tag["mcid"]: box.text[:-1] + "\u00ad" for box, tag in marked.items() if _hyphenated(box)
+        }
+        if not hyphenated:
+            continue
+        stream = _object(pdf, pdf.objects[pdf.pages["Kids"][number * 3]]["Contents"])
+        for item in stream.stream:
+            if isinstance(item, pydyf.Dictionary) and item.get("MCID") in hyphenated:
+                item["ActualText"] = pydyf.String(hyphenated[item["MCID"]])
+                count += 1
+    return count
+
+
+def _hyphenated(box: Any) -> bool:
+    """Whether a run of text ends with the hyphen the layout added to break its word."""
+    text = getattr(box, "text", None)
+    if not text or getattr(box, "style", None) is None:
+        return False
+    character = box.style["hyphenate_character"]
+    return bool(character) and box.style["hyphens"] != "none" and text.endswith(character)
 
 
 def _untag(pdf: Any, reference: Any, mcid: int) -> None:
