@@ -438,9 +438,17 @@ def _annotations(
                 yield Failure(
                     "28-011", "une annotation de lien n'est pas dans un élément Link", index
                 )
+            destination = annotation.get("/Dest")
             if not description:
                 yield Failure(
                     "28-012", "une annotation de lien n'a pas de description (/Contents)", index
+                )
+            elif isinstance(destination, str) and description == str(destination):
+                # WeasyPrint's own description: the anchor's name, which says nothing
+                yield Failure(
+                    "28-012",
+                    f"la description d'un lien est le nom de sa destination, « {description} »",
+                    index,
                 )
         elif subtype == "Widget":
             if parent != "Form":
