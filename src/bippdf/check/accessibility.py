@@ -27,6 +27,15 @@ def check_web(pdf: PdfReadback) -> CheckResult:
     result.figures["tags"] = {
         kind: tagging.counts.get(kind, 0) for kind in ("Art", "P", "Note", "TOC", "TOCI", "Link")
     }
+    if found.encrypted:
+        # Beyond the protocol, which allows encryption that leaves assistive technology its
+        # access: bippdf encrypts nothing, so an encrypted web PDF is not the one it made.
+        result.problems.append(
+            Problem(
+                "le PDF est chiffré : les aides techniques (lecteurs d'écran) pourraient ne "
+                "pas le lire, et bippdf n'en chiffre aucun"
+            )
+        )
     for failure in tagging.failures:
         page = pdf.page_labels[failure.page] if failure.page is not None else None
         result.problems.append(
