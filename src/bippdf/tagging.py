@@ -239,14 +239,16 @@ def _types(pdf: Any, top: Any, record: Observed, pydyf: Any) -> dict[str, int]:
     contents, table headers' scope, languages, and each link's words as its annotations'
     description."""
     counts = {"notes": 0, "references": 0, "toc": 0, "links": 0, "languages": 0}
-    # (element, its parent's type, the HTML link it is in)
-    stack: list[tuple[Any, str, Any]] = [(top, "", None)]
+    # (element, its parent's type, the HTML link it is in, its parent's HTML element)
+    stack: list[tuple[Any, str, Any, Any]] = [(top, "", None, None)]
     while stack:
-        element, parent_type, link = stack.pop()
+        element, parent_type, link, parent_html = stack.pop()
         box = record.boxes.get(id(element))
         html = box.element if box is not None else None
         kind = element["S"]
-        if html is not None:
+        # an anonymous box (the block around a note's number) shares its parent's HTML
+        # element: the parent alone is the note
+        if html is not None and html is not parent_html:
             link = html if html.tag == "a" else link
             classes = set((html.get("class") or "").split())
             if html.get("role") in _NOTE_ROLES and html.get("id") and kind != "/Note":
@@ -275,7 +277,7 @@ def _types(pdf: Any, top: Any, record: Observed, pydyf: Any) -> dict[str, int]:
             counts["links"] += _describe(pdf, element, kids, link, pydyf)
         for kid in reversed(kids):
             if kid is not None and kid.get("Type") == "/StructElem":
-                stack.append((kid, element["S"], link))
+                stack.append((kid, element["S"], link, html))
     return counts
 
 

@@ -436,7 +436,7 @@ def _annotations(
             result.link_descriptions.append((index, description))
             if parent != "Link":
                 yield Failure(
-                    "28-011", "une annotation de lien n'est pas dans un élément Link", index
+                    "28-011", "une annotation de lien n'est pas dans un élément /Link", index
                 )
             destination = annotation.get("/Dest")
             if not description:
