@@ -208,9 +208,9 @@ def test_web_check_catches_faults(issue6_web: WebIssue) -> None:
 
     problems = _problems(_edited(issue6_web.results[0].output, change), "web")
     assert problems == [
-        "il manque au PDF /MarkInfo /Marked true (Matterhorn 01-001)",
-        "il manque au PDF une langue du document, /Lang (11-001)",
-        "il manque au PDF /ViewerPreferences /DisplayDocTitle true (07-001)",
+        "Matterhorn 07-002 : /ViewerPreferences /DisplayDocTitle vaut false",
+        "Matterhorn 01-007 : le catalogue n'a pas /MarkInfo /Marked true",
+        "Matterhorn 11-001 : le catalogue ne déclare pas la langue du document (/Lang)",
     ]
 
 

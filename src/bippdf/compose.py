@@ -22,7 +22,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 from PIL import Image
 
-from . import lint, markdown, paste, sandbox, typography
+from . import languages, lint, markdown, paste, sandbox, typography
 from .contract import (
     ANNEXE_ID,
     CALL_ID,
@@ -121,7 +121,7 @@ def parse(issue: Issue) -> Parsed:
         body.warnings = [
             SourceError(p.message, path=article.path, line=line, hint=p.hint)
             for line, p in sorted(found, key=lambda item: item[0])
-        ]
+        ] + languages.english_warnings(article, body, lead, issue.language)
         parsed.append((article, lead, body))
     return parsed
 

@@ -43,6 +43,15 @@ _NOTE_DEFINITION = (
 )
 
 
+# ``[words]{lang=en}``: words in another language than the issue's (a BCP 47 tag), said
+# with that language's rules by a screen reader and hyphenated by them. Bounded, so that
+# a stray bracket costs no more than the text it could hold.
+_LANGUAGE_SPAN = (
+    r"\[(?P<lang_text>(?:[^\\\[\]]|\\.){1,1000})\]"
+    r"\{lang=(?P<lang_tag>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3})\}"
+)
+
+
 @dataclass
 class NoteDefinition:
     """The text of one note as written in its article, and where."""
@@ -68,6 +77,29 @@ def parse_note_call(inline: InlineParser, m: Match[str], state: InlineState) -> 
     label = m.group("note_key")
     state.append_token({"type": "note_ref", "raw": unikey(label), "label": label})
     return m.end()
+
+
+def parse_language_span(inline: InlineParser, m: Match[str], state: InlineState) -> int | None:
+    """``[words]{lang=en}``: words in another language, marked up as such."""
+    if state.depth >= inline.max_nested_level:
+        return None
+    inner = state.copy()
+    inner.src = m.group("lang_text")
+    children = inline.render(inner)
+    state.append_token(
+        {"type": "language_span", "children": children, "attrs": {"lang": m.group("lang_tag")}}
+    )
+    return m.end()
+
+
+def render_language_span(renderer: Any, text: str, lang: str) -> str:
+    """The words in their own language: ``lang`` reaches the PDF's tags as /Lang."""
+    return f'<span lang="{_attr(lang)}">{text}</span>'
+
+
+def languages(md: mistune.Markdown) -> None:
+    """The ``[words]{lang=xx}`` syntax, read before links (whose brackets it shares)."""
+    md.inline.register("language_span", _LANGUAGE_SPAN, parse_language_span, before="link")
 
 
 def parse_note_definition(block: BlockParser, m: Match[str], state: BlockState) -> int:
@@ -337,7 +369,7 @@ def create_markdown() -> mistune.Markdown:
     md = mistune.Markdown(
         renderer=None,
         block=LinedBlockParser(),
-        plugins=[table, url, notes, figures, quotes, captions],
+        plugins=[table, url, notes, languages, figures, quotes, captions],
     )
     return md
 
@@ -348,6 +380,7 @@ def create_renderer() -> BulletinRenderer:
     for name in ("table", "table_head", "table_body", "table_row", "table_cell"):
         renderer.register(name, getattr(table_plugin, f"render_{name}"))
     renderer.register("note_ref", render_note_ref)
+    renderer.register("language_span", render_language_span)
     renderer.register("figure", render_figure)
     renderer.register("attribution", render_attribution)
     renderer.register("table_caption", render_table_caption)

@@ -31,6 +31,7 @@ from .errors import BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 from .marks import draw_crop_marks
 from .resources import covered_characters, project_font_names, styles_dir
+from .tagging import Observed, observed, retag
 from .variants import VARIANTS, Variant
 
 _T = TypeVar("_T")
@@ -237,9 +238,10 @@ class Engine:
                 page.links = []
         laid_out_at = time.perf_counter()
         identity = hashlib.sha256(f"{kind.name}\n{job.html}".encode()).hexdigest()
-        with _source_date(job.epoch):
+        with _source_date(job.epoch), _tagging(kind) as record:
             pdf = document.write_pdf(
-                finisher=_finisher(job.language, kind, job.geometry, identity), **kind.options
+                finisher=_finisher(job.language, kind, job.geometry, identity, record),
+                **kind.options,
             )
         assert isinstance(pdf, bytes)
         return Rendered(
@@ -371,13 +373,32 @@ def _source_date(epoch: int | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _finisher(language: str, kind: Variant, geometry: PageGeometry, identity: str) -> Any:
+@contextmanager
+def _tagging(kind: Variant) -> Iterator[Observed | None]:
+    """WeasyPrint's tagging observed while a tagged variant is written (``tagging``)."""
+    if not kind.options.get("pdf_variant", "").startswith("pdf/ua"):
+        yield None
+        return
+    with observed() as record:
+        yield record
+
+
+def _finisher(
+    language: str,
+    kind: Variant,
+    geometry: PageGeometry,
+    identity: str,
+    record: Observed | None = None,
+) -> Any:
     """What WeasyPrint does not write itself: page labels matching the printed folios
-    (the cover and the colophon on the back cover have none), /Lang, and for print
-    the bleed box at the bleed (WeasyPrint puts it at the edge of the crop marks)."""
+    (the cover and the colophon on the back cover have none), /Lang, for print the
+    bleed box at the bleed (WeasyPrint puts it at the edge of the crop marks), and for
+    a tagged PDF its structure tree made whole (``tagging.retag``)."""
     import pydyf
 
     def finish(document: Any, pdf: Any) -> None:
+        if record is not None and "StructTreeRoot" in pdf.catalog:
+            retag(pdf, document, record)
         count = len(document.pages)
         nums: list[Any] = [0, pydyf.Dictionary({"P": pydyf.String(COVER_LABEL)})]
         if count > 1:

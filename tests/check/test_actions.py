@@ -134,6 +134,6 @@ def test_an_encrypted_web_pdf_is_said_so_in_plain_words(issue6_linked: BuiltIssu
 
     problems = problems_in(edit_pdf(issue6_linked, change), "web")
     assert problems == [
-        "le PDF est chiffré : les aides techniques (lecteurs d'écran) ne pourraient pas le "
-        "lire (Matterhorn 26-001)"
+        "le PDF est chiffré : les aides techniques (lecteurs d'écran) pourraient ne pas le "
+        "lire, et bippdf n'en chiffre aucun"
     ]

@@ -28,11 +28,14 @@ _END_OF_INLINE_IMAGE = re.compile(rb"\sEI(?=[\s]|$)")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
-def operations(data: bytes) -> Iterator[tuple[list[Any], bytes]]:
+def operations(data: bytes, *, properties: bool = False) -> Iterator[tuple[list[Any], bytes]]:
     """A content stream's operators with their number and name operands (others are
-    None); an inline image comes as ``([settings], b"INLINE IMAGE")``."""
+    None); an inline image comes as ``([settings], b"INLINE IMAGE")``. With
+    ``properties``, a dictionary operand comes as its bytes (a marked content's
+    property list holds its MCID)."""
     operands: list[Any] = []
     depth, position, end = 0, 0, len(data)
+    opened = 0
     while position < end:
         match = _TOKEN.match(data, position)
         if match is None:  # a stray delimiter: skipped, as viewers do
@@ -44,13 +47,17 @@ def operations(data: bytes) -> Iterator[tuple[list[Any], bytes]]:
         if kind == "string":
             position = _after_string(data, match.start())
         elif kind == "open":
+            if not depth:
+                opened = match.start()
             depth += 1
             continue
         elif kind == "close":
             depth = max(0, depth - 1)
         if depth:
             continue
-        if kind == "number":
+        if kind == "close" and properties and match[kind] == b">>":
+            operands.append(data[opened:position])
+        elif kind == "number":
             operands.append(float(match[kind]))
         elif kind == "name":
             operands.append(_name(match[kind]))

@@ -130,13 +130,15 @@ def read_page(
         pdfium_page.close()
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, soft: bool = False) -> str:
     """Text as compared by checks: hyphens added at line ends dropped, a hyphen that
     stood at a line end restored (pdfium reads it as U+FFFE), ligature characters spelt
-    out (a typed « ﬁ » reads back as « fi »), all white space one space."""
+    out (a typed « ﬁ » reads back as « fi »), all white space one space. pdfium reads a
+    soft hyphen at a line's end (the web PDF's hyphenation, as /ActualText) as U+FFFE
+    too: with ``soft``, U+FFFE is read as one and dropped."""
     text = re.sub("\u2010\r?\n", "", text)  # hyphenation by the layout
     text = text.translate(_LIGATURES)
-    text = text.replace("\ufffe", "-").replace("\u00ad", "").replace("\x02", "")
+    text = text.replace("\ufffe", "" if soft else "-").replace("\u00ad", "").replace("\x02", "")
     return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
 
 

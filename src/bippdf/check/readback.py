@@ -26,6 +26,7 @@ from ..contract import LETTER, PageGeometry
 from .actions import scripts
 from .child import in_child
 from .inks import PageInks, read_inks
+from .matterhorn import Tagging, audit
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
 
 __all__ = [
@@ -78,6 +79,8 @@ class Structure:
     actions: list[str] = field(default_factory=list)  # document-level actions (JavaScript…)
     # Every JavaScript or Launch action, wherever it stands: "JavaScript à l'ouverture…"
     scripts: list[str] = field(default_factory=list)
+    # the Matterhorn protocol's testable conditions, for a PDF with a structure tree
+    tagging: Tagging | None = None
 
 
 @dataclass
@@ -298,6 +301,7 @@ def _structure(reader: PdfReader) -> Structure:
         found.xmp = metadata.get_object().get_data().decode("utf-8", "replace")
     if tree is not None:
         found.figures = list(_figures(tree.get_object().get("/K")))
+        found.tagging = audit(reader)
     for intent in root.get("/OutputIntents") or []:
         found.intents.append(_output_intent(intent.get_object()))
     found.output_intents = [intent.subtype for intent in found.intents]
