@@ -32,10 +32,11 @@ def test_apply_marks_page_starts_and_the_tighter_set() -> None:
         '<article class="article starts-page" aria-labelledby="b"></article>'
         '<article class="article notes-page" aria-labelledby="c"></article></body></html>'
     )
-    fitted = copyfit.apply(html, copyfit.Fit(starts=("a", "c"), tight=True))
+    fitted = copyfit.apply(html, copyfit.Fit(starts=("a", "c"), tight=True, loose=("b",)))
     assert '<html class="fit-tight" lang="fr-CA">' in fitted
+    # b no longer starts a page, and is set looser
+    assert '<article class="article fit-loose" aria-labelledby="b">' in fitted
     assert '<article class="article starts-page" aria-labelledby="a">' in fitted
-    assert '<article class="article" aria-labelledby="b">' in fitted  # no longer chosen
     assert '<article class="article notes-page starts-page" aria-labelledby="c">' in fitted
 
 

@@ -31,16 +31,19 @@ the build's files, never by a build that fails.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import hyphenation, justification
+from . import hyphenation, justification, lines
 from .check.fill import HALF  # a page an article leaves must be at least this full
+from .contract import ANNEXE_ID
 from .hyphenation import Place
 from .justification import Choice
 
@@ -51,6 +54,7 @@ MAX_LAYOUTS = 7  # layouts after which no other page start is tried (one_more_st
 POLISH = 3  # layouts at most to keep whole the words the chosen fit breaks badly
 SETTLE = 2  # rounds of the page-start rule
 TIGHTER = "fit-tight"  # the class of <html> setting the text tighter (bulletin.css)
+LOOSER = "fit-loose"  # the class of an article set looser (bulletin.css)
 
 _ARTICLE = re.compile(r'<article class="article( [^"]*)?" aria-labelledby="([^"]+)"')
 _HTML = re.compile(r"<html\b([^>]*)>")
@@ -68,18 +72,23 @@ class Fit:
     pages: int = 0  # of the fitted layout (the web PDF's count; print adds its padding)
     padding: int = 0  # blank pages the print PDF still needs
     layouts: int = 0  # trial layouts it took (0: from the cache)
+    underfull: int = 0  # pages of articles under half full (but the last)
+    loose: tuple[str, ...] = ()  # ids of the articles set looser, to fill the page they end on
     sets: tuple[Choice, ...] = ()  # paragraphs set in another spacing (justification.py)
     whole: tuple[Place, ...] = ()  # words kept whole where their break fell badly
 
 
 def apply(html: str, fit: Fit) -> str:
     """The composed HTML with the fit written in: classes on the articles that start
-    a page, and on <html> when the text is set tighter."""
+    a page or are set looser, and on <html> when the text is set tighter; each
+    paragraph's spacing, and the words kept whole."""
 
     def article(match: re.Match[str]) -> str:
-        classes = (match[1] or "").replace(" starts-page", "")
+        classes = (match[1] or "").replace(" starts-page", "").replace(f" {LOOSER}", "")
         if match[2] in fit.starts:
             classes += " starts-page"
+        if match[2] in fit.loose:
+            classes += f" {LOOSER}"
         return f'<article class="article{classes}" aria-labelledby="{match[2]}"'
 
     html = _ARTICLE.sub(article, html)
@@ -119,7 +128,7 @@ def fit(
             return Fit(**{**asdict(trials.polish(trial)), "layouts": trials.count})
     trials.choose_sets(articles[0])
     best, rooms = trials.settle(articles, tight=False)
-    if best.padding:  # a tighter set may save the page that would need padding
+    if best.padding or best.underfull:  # a tighter set may save a page, or fill one
         tight, tight_rooms = trials.settle(articles, tight=True)
         if score(tight) < score(best):
             best, rooms = tight, tight_rooms
@@ -127,17 +136,28 @@ def fit(
         more = trials.one_more_start(best, rooms)
         if more is not None and score(more) < score(best):
             best = more
-    return Fit(**{**asdict(trials.polish(best)), "layouts": trials.count})
+    return Fit(**{**asdict(trials.polish(trials.loosen(best))), "layouts": trials.count})
 
 
 def digest_of(html: str, key: str = "") -> str:
-    """What a fit is kept under: the composed HTML and what else its layout depends on."""
-    return hashlib.sha256(f"{key}\n{html}".encode()).hexdigest()
+    """What a fit is kept under: the composed HTML, what else its layout depends on, and
+    the code that fits (a fit kept by another version of it is not this one's)."""
+    return hashlib.sha256(f"{_code()}\n{key}\n{html}".encode()).hexdigest()
 
 
-def score(fit: Fit) -> tuple[int, bool, int]:
-    """Lower is better: blank pages for the binding, then tighter text, then pages."""
-    return (fit.padding, fit.tight, fit.pages)
+@functools.cache
+def _code() -> str:
+    """The digest of the modules that make a fit."""
+    digest = hashlib.sha256()
+    for module in (hyphenation, justification, lines, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+def score(fit: Fit) -> tuple[int, int, bool, int]:
+    """Lower is better: blank pages for the binding, pages of articles under half full,
+    then tighter text, then pages."""
+    return (fit.padding, fit.underfull, fit.tight, fit.pages)
 
 
 class _Trials:
@@ -149,6 +169,7 @@ class _Trials:
         self._layout = layout
         self.count = 0
         self.faults: dict[Fit, set[Place]] = {}
+        self.ending: dict[Fit, list[str]] = {}  # the articles ending on a page under half full
         self.sets: tuple[Choice, ...] = ()
         self._measured: dict[Fit, _Measured] = {}  # by what was laid out
 
@@ -167,12 +188,17 @@ class _Trials:
         self.sets = justification.choose(html, document, self.layout)
 
     def measure(
-        self, starts: tuple[str, ...], tight: bool, whole: tuple[Place, ...] = ()
+        self,
+        starts: tuple[str, ...],
+        tight: bool,
+        whole: tuple[Place, ...] = (),
+        loose: tuple[str, ...] = (),
     ) -> _Measured:
-        """Lay out with these page starts and words kept whole; the fit, the room left
-        where each article begins (a share of the text block; 1 for one that starts a
-        page), and how many lines of running text fit under its header."""
-        laid_out = Fit(starts, tight, sets=self.sets, whole=whole)
+        """Lay out with these page starts, words kept whole and articles set looser; the
+        fit, the room left where each article begins (a share of the text block; 1 for
+        one that starts a page), and how many lines of running text fit under its
+        header."""
+        laid_out = Fit(starts, tight, sets=self.sets, whole=whole, loose=loose)
         if laid_out not in self._measured:
             self._keep(laid_out, self.layout(apply(self.html, laid_out)))
         return self._measured[laid_out]
@@ -181,9 +207,22 @@ class _Trials:
         """What a layout measures, kept for the same trial asked again."""
         rooms, under = _measure(document)
         pages = len(document.pages)
-        trial = dataclasses.replace(laid_out, pages=pages, padding=-pages % PAD_TO)
+        underfull = _underfull(document)
+        trial = dataclasses.replace(
+            laid_out, pages=pages, padding=-pages % PAD_TO, underfull=len(underfull)
+        )
+        self.ending[trial] = underfull
         self.faults[trial] = hyphenation.faults(document)
         self._measured[laid_out] = (trial, rooms, under)
+
+    def loosen(self, best: Fit) -> Fit:
+        """With a page of articles under half full, the fit where the article that ends
+        on it is set looser (``LOOSER``), if that fills it at no other cost."""
+        if not self.ending.get(best):
+            return best
+        loose = tuple(dict.fromkeys((*best.loose, *self.ending[best])))
+        looser, _, _ = self.measure(best.starts, best.tight, best.whole, loose)
+        return looser if score(looser) < score(best) else best
 
     def polish(self, best: Fit) -> Fit:
         """The chosen fit laid out again, at most ``POLISH`` times, with the words its
@@ -196,7 +235,7 @@ class _Trials:
             whole = tuple(sorted({*best.whole, *found}))
             if whole == best.whole:  # a word that could not be found in the HTML
                 break
-            polished, _, _ = self.measure(best.starts, best.tight, whole)
+            polished, _, _ = self.measure(best.starts, best.tight, whole, best.loose)
             if polished.pages > best.pages:
                 break
             best = polished
@@ -267,11 +306,38 @@ def _measure(document: Any) -> tuple[dict[str, float], dict[str, float]]:
     return rooms, under
 
 
-def _descendants(box: Any) -> Any:
-    """Every box under a box, depth first."""
+def _underfull(document: Any) -> list[str]:
+    """The articles that end on a page of articles (from the first article's to the one
+    before the Annexe or the back cover, but the last) filled down to less than
+    ``HALF`` of its text block."""
+    fills: list[tuple[float, str] | None] = []  # None: before the articles or after them
+    started = ended = False
+    article = ""
+    for page in document.pages:
+        box = page._page_box
+        top, height = box.content_box_y(), box.height
+        lowest = top
+        for child in _descendants(box, skip="MarginBox"):  # not the running heads
+            element = getattr(child, "element", None)
+            if element is not None and element.get("id") == ANNEXE_ID:
+                ended = True
+            if child.element_tag == "article" and element is not None:
+                started = True
+                article = element.get("aria-labelledby") or article
+            if type(child).__name__ in ("LineBox", "InlineReplacedBox", "BlockReplacedBox"):
+                lowest = max(lowest, child.position_y + child.margin_height())
+        fills.append(((lowest - top) / height, article) if started and not ended else None)
+    body = [fill for fill in fills[:-1] if fill is not None]
+    return [name for fill, name in body[:-1] if fill < HALF]
+
+
+def _descendants(box: Any, skip: str = "") -> Any:
+    """Every box under a box, depth first (but those of the type named ``skip``)."""
     for child in getattr(box, "children", None) or ():
+        if type(child).__name__ == skip:
+            continue
         yield child
-        yield from _descendants(child)
+        yield from _descendants(child, skip)
 
 
 def _read(cache: Path | None, digest: str) -> Fit | None:
@@ -285,6 +351,8 @@ def _read(cache: Path | None, digest: str) -> Fit | None:
             tight=bool(data["tight"]),
             pages=int(data["pages"]),
             padding=int(data["padding"]),
+            underfull=int(data.get("underfull", 0)),
+            loose=tuple(str(name) for name in data.get("loose", ())),
             sets=tuple((str(source), int(variant)) for source, variant in data.get("sets", ())),
             whole=tuple(tuple(place) for place in data.get("whole", ())),
         )

@@ -116,8 +116,9 @@ def faults(document: Any) -> set[Place]:
 
 def paragraph_faults(paragraph: Paragraph) -> list[Place]:
     """The words a paragraph breaks where the rules forbid it: at a column or page
-    turn, on the third line of a run of hyphens, or leaving its end alone on the
-    paragraph's last line."""
+    turn, on the third line of a run of hyphens, leaving its end alone on the
+    paragraph's last line, or alone on its line (« ave‐ » / « nir, les termes… »:
+    WeasyPrint may break a line's first word when what follows cannot fit)."""
     found = []
     run = 0
     lines = paragraph.lines
@@ -125,7 +126,8 @@ def paragraph_faults(paragraph: Paragraph) -> list[Place]:
         run = run + 1 if line.hyphen else 0
         if not line.hyphenated or index + 1 == len(lines):
             continue
-        if line.turn or run > MAX_RUN or ends_alone(lines, index):
+        alone = len(line.text.split()) == 1  # WeasyPrint broke a line's first word alone
+        if line.turn or run > MAX_RUN or ends_alone(lines, index) or alone:
             word = broken_word(line.text, lines[index + 1].text)
             if word:
                 text = re.sub(r"[^\W\d_]*$", "", line.text.rstrip().rstrip(AUTO_HYPHEN))

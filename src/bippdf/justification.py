@@ -26,6 +26,7 @@ from .lines import Paragraph, ends_alone, paragraphs
 LOOSE = 0.6  # ems: the widest word gap of a well-set justified line
 VARIANTS = 5  # the spacings of bulletin.css: .set-1 … .set-5
 SET = "set-{}"  # their class
+STUB = 5  # what a line of one word before the last weighs, against a loose line
 
 Choice = tuple[str, int]  # a paragraph's source, its spacing (1 … VARIANTS)
 
@@ -83,8 +84,10 @@ def _with_class(name: str, opening: re.Match[str]) -> str:
 
 
 def _score(paragraph: Paragraph) -> tuple[int, float]:
-    """Lower reads better: loose lines and hyphens that fall badly wherever its columns
-    turn (a word's end alone on the last line, a third in a row), then how far past
+    """Lower reads better: loose lines, hyphens that fall badly wherever its columns
+    turn (a word's end alone on the last line, a third in a row) and lines of one word
+    before the last (WeasyPrint, measuring a line set tighter otherwise than Pango,
+    may break its first word alone: « ave‐ » / « nir, les… »), then how far past
     ``LOOSE`` the loose lines are."""
     bad = 0
     run = 0
@@ -93,6 +96,8 @@ def _score(paragraph: Paragraph) -> tuple[int, float]:
         run = run + 1 if line.hyphen else 0
         if ends_alone(lines, index) or (line.hyphenated and run > MAX_RUN):
             bad += 1
+        if index + 1 < len(lines) and len(line.text.split()) <= 1:
+            bad += STUB  # worse than any loose line
     loose = [line.gap - LOOSE for line in lines if line.gap > LOOSE]
     return bad + len(loose), round(sum(loose), 2)
 

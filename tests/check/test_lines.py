@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,13 @@ import pytest
 from bippdf import build_pdf, hyphenation
 from bippdf.check import check_pdf
 from bippdf.check.lines import LOOSE_FAIL, LOOSE_SHARE, MAX_BAD_HYPHENS
+from bippdf.check.readback import PdfReadback
 from bippdf.check.report import CheckResult, Report
 from bippdf.compose import compose, expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
-from ..conftest import ISSUE_6, BuiltIssue, article, write_issue
+from ..conftest import ISSUE_6, BuiltIssue, WebIssue, article, write_issue
 from .conftest import render_broken
 
 pytestmark = pytest.mark.pdf
@@ -145,3 +147,30 @@ def test_words_kept_whole_are_found_in_the_html() -> None:
     kept = hyphenation.written(html, [("p", "a.md:3", "exploitation", 1)])
     assert re.findall(r'<span class="whole">(\w+)</span>', kept) == ["exploitation"]
     assert "l’<span class" in kept and "son exploitation<sup>" in kept
+
+
+def test_added_hyphens_read_alike_in_both_variants(
+    issue6: BuiltIssue, issue6_web: WebIssue
+) -> None:
+    """The web PDF gives an added hyphen the text of a soft hyphen, and pdfium reads
+    any hyphen at a line's end as U+0002: told apart by its /ActualText, an added one
+    reads as in the print PDF, a typed one (« États-/Unis ») does not."""
+
+    def ends(pdf: PdfReadback) -> Counter[str]:
+        return Counter(line.text.rstrip()[-1:] for page in pdf.lines for line in page)
+
+    web, printed = ends(issue6_web.pdf), ends(issue6.pdf)
+    assert web["\u2010"] == printed["\u2010"] > 100
+    assert web["\x02"] == printed["\x02"] > 0
+
+
+def test_a_line_cut_short_in_its_paragraph(issue: Path) -> None:
+    def cut(html: str) -> str:
+        return html.replace("de texte courant qui remplit", "de texte<br>courant qui remplit", 1)
+
+    lines = lines_of(render_broken(issue, cut))
+    assert lines.figures["short_lines"] == 1
+    assert str(lines.warnings[0]).endswith(
+        "une ligne s'arrête avant la moitié de sa colonne au milieu de son paragraphe : "
+        "« Un paragraphe de texte »"
+    )

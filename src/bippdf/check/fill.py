@@ -6,8 +6,10 @@ its last one, where the articles end. A column hole is a column of a two-column 
 ending more than ``HOLE`` of the text block above the other one, where the article
 goes on over the page (at an article's end, a short last column is the ending).
 Both are warnings for now: copyfitting (copyfit.py) keeps the pages of a build over
-half full, but does not yet move quotations and figures to close column holes, and a
-PDF laid out without a fit (every article on a new page) is not wrong, only loose.
+half full (an article that ends on a page under half full is set looser), a long
+quotation goes on in the next column rather than leave a hole, but a figure or a
+table is not moved yet; and a PDF laid out without a fit (every article on a new
+page) is not wrong, only loose.
 """
 
 from __future__ import annotations

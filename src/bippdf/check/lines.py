@@ -5,6 +5,10 @@
 - **Hyphens**: no word with a capital letter broken (« Qué‐bec »); none broken across a
   column or page turn; none whose end is all a paragraph's last line holds; at most
   ``MAX_RUN`` lines in a row ending with a hyphen.
+- **Short lines**: no line of running text stops short of half its column in the
+  middle of a sentence of its paragraph (the next line justified, at the paragraph's
+  pitch). WeasyPrint may break a line's first word alone when what follows it cannot
+  fit (an emphasis after « ); copyfitting sets such a paragraph in another spacing.
 - **Word gaps**: a justified line's widest gap between two words, in ems of its font.
   A gap over ``LOOSE`` em is a loose line; their share of the justified lines is a
   figure, a warning over ``LOOSE_SHARE`` and an error over ``LOOSE_FAIL`` (of
@@ -13,8 +17,8 @@
 Line starts, capitalised words and runs are errors: the layout rules (bulletin.css,
 hyphenation.py) never make them. A hyphen at a turn or leaving a word's end alone on
 a last line is a warning each, an error past ``MAX_BAD_HYPHENS``: copyfitting keeps
-such words whole on the layout it keeps, but a layout made without a fit (``-o``) may
-hold a few.
+such words whole on the layout it keeps, but a PDF laid out without fitting may
+hold a few. A short line is a warning each, an error past ``MAX_SHORT_LINES``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ LOOSE_SHARE = 0.10  # of the justified lines, with a gap over LOOSE: more is a w
 LOOSE_FAIL = 0.20  # and more than this an error
 LOOSE_COUNTED = 100  # justified lines at least for a share to say something
 MAX_BAD_HYPHENS = 3  # hyphens at a turn or before a last line, at most
+MAX_SHORT_LINES = 2  # lines cut short mid-paragraph, at most
 STARTS = "»:;!?%"  # signs that never begin a line
 AUTO_HYPHEN = "\u2010"
 HARD_HYPHENS = ("-", "\ufffe", "\x02")  # pdfium reads a hyphen at a line's end so
@@ -50,7 +55,7 @@ def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     )
     size = sizes.most_common(1)[0][0] if sizes else 0.0
     counts = {"line_starts": 0, "capitalised_hyphens": 0, "turn_hyphens": 0}
-    counts |= {"last_line_hyphens": 0, "hyphen_runs": 0}
+    counts |= {"last_line_hyphens": 0, "hyphen_runs": 0, "short_lines": 0}
     calls = {
         (link.page, round(link.rect[0], 1), round(link.rect[1], 1))
         for link in pdf.links
@@ -71,6 +76,7 @@ def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
         where = page_label(pdf, index)
         following = columns[position + 1][1] if position + 1 < len(columns) else []
         _hyphens(index, where, lines, following, right, counts, result)
+        _short_lines(index, where, lines, right, counts, result)
         for at, line in enumerate(lines):
             if line.right < right - 2 or _last_of_paragraph(lines, at, right):
                 continue
@@ -85,6 +91,13 @@ def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
             Problem(
                 f"{bad} coupures mal placées (en fin de colonne, ou qui laissent seule la fin "
                 f"d'un mot en dernière ligne) : au plus {MAX_BAD_HYPHENS}"
+            )
+        )
+    if counts["short_lines"] > MAX_SHORT_LINES:
+        result.problems.append(
+            Problem(
+                f"{counts['short_lines']} lignes s'arrêtent avant la moitié de leur colonne "
+                f"au milieu d'un paragraphe : au plus {MAX_SHORT_LINES}"
             )
         )
     if share > LOOSE_SHARE and justified >= LOOSE_COUNTED:
@@ -201,9 +214,44 @@ def _hyphens(
             )
 
 
+def _short_lines(
+    index: int,
+    where: str | None,
+    lines: _Column,
+    right: float,
+    counts: dict[str, int],
+    result: CheckResult,
+) -> None:
+    """Lines that stop short of half their column while their paragraph goes on,
+    justified, on the next line: mid-sentence (a line ending a sentence, a list item
+    or a paragraph may be short)."""
+    steps = sorted(a.baseline - b.baseline for a, b in itertools.pairwise(lines))
+    pitch = steps[len(steps) // 2] if steps else 14.0
+    for line, below in itertools.pairwise(lines):
+        half = line.left + (right - line.left) / 2
+        end = line.text.rstrip()[-1:]
+        mid_sentence = end.isalpha() or end in (",", AUTO_HYPHEN, *HARD_HYPHENS)
+        if (
+            mid_sentence
+            and line.right < half
+            and below.right >= right - 2
+            and line.baseline - below.baseline < pitch * 1.2
+        ):
+            counts["short_lines"] += 1
+            result.warnings.append(
+                Problem(
+                    f"une ligne s'arrête avant la moitié de sa colonne au milieu de son "
+                    f"paragraphe : « {line.text.strip()[:40]} »",
+                    where,
+                    at=(index, line.left + 1, line.middle),
+                )
+            )
+
+
 def _broken(end: str, following: str) -> str:
     """The word a line ending with a hyphen breaks, joined with the next line's start."""
-    start = re.search(r"[^\W\d_]*$", end.rstrip(AUTO_HYPHEN))
+    end = end.rstrip(AUTO_HYPHEN).replace("\u00ad", "")  # a soft hyphen typed in the word
+    start = re.search(r"[^\W\d_]*$", end)
     rest = re.match(r"[^\W\d_]*", following.lstrip())
     return (start[0] if start else "") + (rest[0] if rest else "")
 

@@ -241,7 +241,43 @@ def _lines(
         else:
             line.baseline = line.bottom
     _word_gaps(textpage, lines)
+    _added_hyphens(textpage, lines)
     return lines
+
+
+ADDED_HYPHEN = "\u2010"  # the hyphen a layout adds where it breaks a word
+
+
+def _added_hyphens(textpage: Any, lines: list[Line]) -> None:
+    """A line ending with a hyphen the layout added reads ``ADDED_HYPHEN`` last, in
+    either variant. pdfium reads any hyphen at a line's end as U+0002, and the web PDF
+    gives an added one the text of a soft hyphen (/ActualText, for screen readers):
+    the added one is told apart by that mark, a typed one (« États-/Unis ») has none."""
+    raw = pypdfium2.raw
+    for line in lines:
+        if not line.text.endswith(("\x02", "\ufffe")):
+            continue
+        index = textpage.get_index(line.right - 0.5, line.middle, 2, 2)
+        if index is None:
+            continue
+        text_object = raw.FPDFText_GetTextObject(textpage, index)
+        if text_object and _has_actual_text(text_object):
+            line.text = line.text[:-1] + ADDED_HYPHEN
+
+
+def _has_actual_text(text_object: Any) -> bool:
+    """Whether a text object is marked with an /ActualText."""
+    raw = pypdfium2.raw
+    for at in range(raw.FPDFPageObj_CountMarks(text_object)):
+        mark = raw.FPDFPageObj_GetMark(text_object, at)
+        for param in range(raw.FPDFPageObjMark_CountParams(mark)):
+            length = ctypes.c_ulong()
+            raw.FPDFPageObjMark_GetParamKey(mark, param, None, 0, ctypes.byref(length))
+            buffer = (ctypes.c_ushort * (length.value // 2 + 1))()
+            raw.FPDFPageObjMark_GetParamKey(mark, param, buffer, length.value, ctypes.byref(length))
+            if bytes(buffer)[: length.value].decode("utf-16-le").rstrip("\x00") == "ActualText":
+                return True
+    return False
 
 
 _WORD_SPACES = {0x20, 0xA0}  # what justification stretches (a fine space U+202F is fixed)
