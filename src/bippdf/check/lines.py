@@ -162,55 +162,45 @@ def _hyphens(
     runs of more than ``MAX_RUN`` lines ending with a hyphen."""
     run = 0
     for at, line in enumerate(lines):
+
+        def said(kind: str, message: str, into: list[Problem], line: Line = line) -> None:
+            counts[kind] += 1
+            into.append(Problem(message, where, at=(index, line.right - 1, line.middle)))
+
         end = line.text.rstrip()
         auto = end.endswith(AUTO_HYPHEN)
         run = run + 1 if auto or end.endswith(HARD_HYPHENS) else 0
         if run == MAX_RUN + 1:
-            counts["hyphen_runs"] += 1
-            result.problems.append(
-                Problem(
-                    f"plus de {MAX_RUN} lignes de suite finissent par un trait d'union, "
-                    f"jusqu'à « {end[-30:]} »",
-                    where,
-                    at=(index, line.right - 1, line.middle),
-                )
+            said(
+                "hyphen_runs",
+                f"plus de {MAX_RUN} lignes de suite finissent par un trait d'union, "
+                f"jusqu'à « {end[-30:]} »",
+                result.problems,
             )
         if not auto:
             continue
         after = lines[at + 1] if at + 1 < len(lines) else (following[0] if following else None)
         word = _broken(end, after.text if after else "")
-        at_turn = at + 1 == len(lines)
         if any(c.isupper() for c in word):
-            counts["capitalised_hyphens"] += 1
-            result.problems.append(
-                Problem(
-                    f"un mot à majuscule est coupé : « {word} »",
-                    where,
-                    at=(index, line.right - 1, line.middle),
-                )
+            said(
+                "capitalised_hyphens", f"un mot à majuscule est coupé : « {word} »", result.problems
             )
-        if at_turn:
-            counts["turn_hyphens"] += 1
-            result.warnings.append(
-                Problem(
-                    f"le mot « {word} » est coupé d'une colonne ou d'une page à l'autre",
-                    where,
-                    at=(index, line.right - 1, line.middle),
-                )
+        if at + 1 == len(lines):
+            said(
+                "turn_hyphens",
+                f"le mot « {word} » est coupé d'une colonne ou d'une page à l'autre",
+                result.warnings,
             )
         elif (
             after is not None
             and len(after.text.split()) == 1
             and _last_of_paragraph(lines, at + 1, right)
         ):
-            counts["last_line_hyphens"] += 1
-            result.warnings.append(
-                Problem(
-                    f"le mot « {word} » est coupé et sa fin est seule sur la dernière ligne "
-                    "de son paragraphe",
-                    where,
-                    at=(index, line.right - 1, line.middle),
-                )
+            said(
+                "last_line_hyphens",
+                f"le mot « {word} » est coupé et sa fin est seule sur la dernière ligne "
+                "de son paragraphe",
+                result.warnings,
             )
 
 
