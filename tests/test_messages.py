@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bippdf import messages
+from bippdf.check.report import CheckResult, Report
 from bippdf.errors import SourceError, SourceErrors
 from bippdf.pipeline import BuildResult
 
@@ -117,6 +118,15 @@ def test_the_summary_of_each_kind_of_file() -> None:
     one = BuildResult(Path("b/x.pdf"), pages=4, notes=1, seconds=0.5, padding=1)
     assert (
         messages.made(one) == "4 pages (dont 1 page blanche ajoutée pour la reliure), 1 note, 0,5 s"
+    )
+    fill = CheckResult("fill", figures={"least_filled": 0.7})
+    lines = CheckResult("lines", figures={"loose_share": 0.0702, "justified_lines": 897})
+    checked = BuildResult(
+        Path("b/BIP.pdf"), pages=24, notes=31, seconds=27.4, check=Report("x", [fill, lines])
+    )
+    assert messages.made(checked) == (
+        "24 pages, 31 notes, pages remplies à 70\u202f% au moins, 7,0\u202f% de lignes "
+        "lâches, 27,4 s"
     )
     cover = BuildResult(Path("b/c.png"), pages=1, notes=0, seconds=0.31)
     assert messages.made(cover) == "image de couverture, 0,3 s"

@@ -125,5 +125,23 @@ def made(result: BuildResult) -> str:
         added = f" (dont {blank} pour la reliure)"
     return (
         f"{count(result.pages, 'page')}{added}, {count(result.notes, 'note')}, "
-        f"{seconds(result.seconds)}"
+        f"{_fitted(result)}{seconds(result.seconds)}"
     )
+
+
+def _fitted(result: BuildResult) -> str:
+    """How well the pages are fitted, as the check measured them: the least filled page
+    of articles and the share of loose lines (``pages remplies à 70 % au moins, 7,0 % de
+    lignes lâches, ``); nothing for a PDF not checked."""
+    if result.check is None:
+        return ""
+    figures = {check.name: check.figures for check in result.check.checks}
+    said = []
+    least = figures.get("fill", {}).get("least_filled")
+    if isinstance(least, float) and least < 1:
+        said.append(f"pages remplies à {least:.0%} au moins".replace("%", "\u202f%"))
+    loose = figures.get("lines", {}).get("loose_share")
+    if isinstance(loose, float) and figures["lines"].get("justified_lines"):
+        share = f"{loose:.1%}".replace(".", ",").replace("%", "\u202f%")
+        said.append(f"{share} de lignes lâches")
+    return "".join(f"{part}, " for part in said)
