@@ -117,8 +117,11 @@ def test_the_previous_fit_is_tried_first(tmp_path: Path) -> None:
         pages.append(len(document.pages))
         return document
 
-    again = copyfit.fit(html, layout, None, hint=first)
+    # The hint's every choice is laid out again: its article set looser too.
+    hint = dataclasses.replace(first, loose=("second",))
+    again = copyfit.fit(html, layout, None, hint=hint)
     assert (again.starts, again.tight, again.layouts) == (first.starts, first.tight, 1)
+    assert again.loose == ("second",)
     assert len(pages) == 1
 
 

@@ -119,7 +119,7 @@ def fit(
         return Fit(starts=())
     if hint is not None and set(hint.starts) <= set(articles):
         trials.sets = hint.sets
-        trial, _, under = trials.measure(hint.starts, hint.tight, hint.whole)
+        trial, _, under = trials.measure(hint.starts, hint.tight, hint.whole, hint.loose)
         if (
             not _cramped(articles, hint.starts, under)
             and trial.padding == 0
