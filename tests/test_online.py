@@ -276,3 +276,21 @@ def test_cached_until_the_folder_or_a_style_changes(small: Path, tmp_path: Path)
     (mended,) = build_issues([small], options)
     assert not mended.results[0].cached
     assert (mended.results[0].output / "images" / "carre.png").is_file()
+
+
+def test_a_killed_build_s_temporary_folder_is_removed_later(small: Path, tmp_path: Path) -> None:
+    import os
+
+    from bippdf.files import STALE_SECONDS
+
+    folder = _online(small, tmp_path / "build").output
+    stale = folder.with_name(f".{folder.name}.abc123.tmp")
+    fresh = folder.with_name(f".{folder.name}.def456.tmp")
+    for temp in (stale, fresh):
+        (temp / "images").mkdir(parents=True)
+        (temp / "index.html").write_text("à moitié écrit", encoding="utf-8")
+    old = stale.stat().st_mtime - STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    _online(small, tmp_path / "build")
+    assert not stale.exists()
+    assert fresh.is_dir()  # perhaps another build's, still being written

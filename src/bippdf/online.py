@@ -13,10 +13,12 @@ reader of the build folder sees either the old edition whole or the new one whol
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -24,7 +26,7 @@ from . import sandbox
 from .colour import palette_css
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
-from .files import MAX_IMAGE_BYTES, Unreadable, read_regular
+from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
 from .resources import styles_dir
 from .source import Issue
 
@@ -182,3 +184,23 @@ def write_folder(target: Path, made: dict[str, bytes]) -> None:
         shutil.rmtree(temp, ignore_errors=True)
         raise
     shutil.rmtree(old, ignore_errors=True)
+    remove_stale_folders(target)
+
+
+def remove_stale_folders(target: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary folders a killed build of ``target`` left beside it (as
+    files.remove_stale does for a file); one still being written is too recent."""
+    now = time.time() if now is None else now
+    removed = []
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp*"):
+        try:
+            if (
+                temp.is_dir()
+                and not temp.is_symlink()
+                and now - temp.lstat().st_mtime > STALE_SECONDS
+            ):
+                shutil.rmtree(temp)
+                removed.append(temp)
+        except OSError:
+            continue  # another build's, being renamed: not ours to remove
+    return removed
