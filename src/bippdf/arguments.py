@@ -340,7 +340,8 @@ def _watch_command(commands: Any) -> None:
         "--variant",
         choices=CHOICES,
         default="all",
-        help="quel PDF reproduire (par défaut : all, les deux et l'image de couverture)",
+        help="quoi reproduire (par défaut : all, les deux PDF, l'image de couverture et "
+        "l'édition en ligne; html : l'édition en ligne seule, sans mise en pages)",
     )
     _build_dir_option(watch_cmd)
 
