@@ -145,9 +145,9 @@ class WebIssue:
 
 @pytest.fixture(scope="session")
 def issue6_web(tmp_path_factory: pytest.TempPathFactory) -> WebIssue:
-    """BIP No. 6's web PDF and cover image, as make pdf writes them."""
+    """BIP No. 6's web PDF, cover image and online edition, as make pdf writes them."""
     from bippdf.pipeline import Options, build
 
-    options = Options(variants=("web",), build_dir=tmp_path_factory.mktemp("web"))
+    options = Options(variants=("web",), online=True, build_dir=tmp_path_factory.mktemp("web"))
     results = build(ISSUE_6, options)
     return WebIssue(results=results, pdf=read_pdf(results[0].output))

@@ -46,13 +46,15 @@ def test_default_output_in_build_dir(
     folder = tmp_path / "build" / "2020-03-numero-01"
     names = [
         "BIP-01-2020-03-couverture.png",
+        "BIP-01-2020-03-en-ligne",
         "BIP-01-2020-03-impression.pdf",
         "BIP-01-2020-03-web.pdf",
     ]
     assert sorted(p.name for p in folder.iterdir()) == names
     out = capsys.readouterr().out.splitlines()
     written = [Path(line.split(":")[0]).name for line in out]
-    assert written == [names[1], names[2], names[0]]
+    assert written == [names[2], names[3], names[0], names[1]]  # the online edition last
+    assert (folder / names[1] / "index.html").is_file()
     with Image.open(folder / names[0]) as cover:
         assert cover.width == 600
 
@@ -191,11 +193,11 @@ def test_all_builds_every_issue_with_a_line_per_file(
     assert written == sorted(
         Path("build") / f"2020-0{n}-numero-0{n}" / f"BIP-0{n}-2020-0{n}-{kind}"
         for n in (1, 2)
-        for kind in ("impression.pdf", "web.pdf", "couverture.png")
+        for kind in ("impression.pdf", "web.pdf", "couverture.png", "en-ligne")
     )
-    assert all(path.is_file() for path in written)
+    assert all(path.is_file() or (path / "index.html").is_file() for path in written)
     assert main(["build", "--all"]) == 0
-    assert capsys.readouterr().out.count(": à jour, rien n'a changé\n") == 6
+    assert capsys.readouterr().out.count(": à jour, rien n'a changé\n") == 8
     monkeypatch.chdir(tmp_path / "issues")
     assert main(["build", "--all"]) == 2
     assert capsys.readouterr().err == (

@@ -249,7 +249,8 @@ def _build_command(commands: Any) -> None:
         choices=CHOICES,
         default="all",
         help="print : PDF/X-4 avec fond perdu et traits de coupe, pour l'imprimeur ; web : "
-        "PDF/UA-1 balisé, pour le site ; all (par défaut) : les deux, et l'image de couverture",
+        "PDF/UA-1 balisé, pour le site ; html : l'édition en ligne, un dossier à copier sur le "
+        "site ; all (par défaut) : les deux PDF, l'image de couverture et l'édition en ligne",
     )
 
 
@@ -264,7 +265,12 @@ def _check_command(commands: Any) -> None:
         "notes et leurs liens, liens, polices, texte hors de la zone de texte, métadonnées.",
         epilog=CHECK_EXAMPLES,
     )
-    check_cmd.add_argument("pdf", type=Path, metavar="PDF", help="le PDF à vérifier")
+    check_cmd.add_argument(
+        "pdf",
+        type=Path,
+        metavar="PDF",
+        help="le PDF à vérifier, ou le dossier de l'édition en ligne (ou son index.html)",
+    )
     check_cmd.add_argument(
         "--issue",
         type=Path,
@@ -334,7 +340,8 @@ def _watch_command(commands: Any) -> None:
         "--variant",
         choices=CHOICES,
         default="all",
-        help="quel PDF reproduire (par défaut : all, les deux et l'image de couverture)",
+        help="quoi reproduire (par défaut : all, les deux PDF, l'image de couverture et "
+        "l'édition en ligne; html : l'édition en ligne seule, sans mise en pages)",
     )
     _build_dir_option(watch_cmd)
 

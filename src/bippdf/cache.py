@@ -72,7 +72,7 @@ def fresh(manifest: Path) -> list[dict[str, Any]] | None:
             return None
     results: list[dict[str, Any]] = entry["results"]
     for result in results:
-        if _digest(Path(result["output"])) != result["sha256"]:
+        if _output_digest(Path(result["output"])) != result["sha256"]:
             return None
     return results
 
@@ -96,7 +96,9 @@ def record(
         },
         "trees": {str(folder): _tree_digest(folder) for folder in trees},
         "listings": {str(folder): _listing(folder) for folder in listings},
-        "results": [{**result, "sha256": _digest(Path(result["output"]))} for result in results],
+        "results": [
+            {**result, "sha256": _output_digest(Path(result["output"]))} for result in results
+        ],
     }
     write_file(manifest, json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))
 
@@ -134,6 +136,11 @@ def _digest(path: Path) -> str | None:
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         return None
+
+
+def _output_digest(path: Path) -> str | None:
+    """A file's digest, or a folder's (the online edition) over all its files."""
+    return _tree_digest(path) if path.is_dir() else _digest(path)
 
 
 def _tree_digest(folder: Path) -> str | None:

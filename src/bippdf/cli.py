@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import catalogue, messages, render
 from .arguments import parser
+from .contract import ONLINE_PAGE
 from .errors import BippdfError, UnreadablePdfError, internal
 from .pipeline import BuildResult, Options
 from .schedule import IssueBuild, build_issues, find_issues
@@ -68,7 +69,7 @@ def _build(args: argparse.Namespace) -> int:
             hint="produisez les numéros un à la fois",
         )
         return 2
-    if args.output and args.variant == "all":
+    if args.output and args.variant in {"all", "html"}:
         messages.error("-o écrit un seul PDF", hint="choisissez --variant print ou --variant web")
         return 2
     options = Options.choose(
@@ -180,6 +181,10 @@ def _check(args: argparse.Namespace) -> int:
     from .check import check_pdf
     from .pipeline import expected_of
 
+    # An online edition: its index.html, or a folder holding one (any other folder is
+    # refused as a PDF would be).
+    if (args.pdf / ONLINE_PAGE).is_file() or args.pdf.suffix.lower() in {".html", ".htm"}:
+        return _check_online(args.pdf)
     report = check_pdf(args.pdf, expected_of(args.issue, args.variant))
     said: list[list[str]] = []
     if args.issue is not None:
@@ -202,6 +207,22 @@ def _check(args: argparse.Namespace) -> int:
             print(messages.fault_line(messages.WARNING, text, location=location))
         print(report.summary())
     return 0 if report.ok else 1
+
+
+def _check_online(path: Path) -> int:
+    """``bippdf check`` of an online edition: its folder or its index.html."""
+    from .check.online import check_online
+
+    report = check_online(path)
+    for problem in report.problems:
+        print(problem)
+    for warning in report.warnings:
+        print(f"{messages.WARNING} : {warning}")
+    if report.problems:
+        print(f"{messages.count(len(report.problems), 'problème')} dans l'édition en ligne")
+        return 1
+    print("édition en ligne : liens, notes, images et adresses vérifiés, aucun problème")
+    return 0
 
 
 def _at_issue(problem: Problem, root: Path | None, pdf: Path) -> str:

@@ -120,3 +120,8 @@ ALLOWED_ATTRIBUTES = ("title", "lang", "dir")
 # offset on coated paper ask for a magazine (the FOGRA39 condition itself allows 330).
 # The photos are separated under it; the preflight measures every colour and pixel.
 INK_LIMIT = 300
+
+# The online edition's folder (online.py writes it, check/online.py reads it): its page
+# and its one stylesheet, at the folder's top.
+ONLINE_PAGE = "index.html"
+ONLINE_STYLESHEET = "online.css"

@@ -119,6 +119,8 @@ def made(result: BuildResult) -> str:
         return "à jour, rien n'a changé"
     if result.output.suffix == ".png":
         return f"image de couverture, {seconds(result.seconds)}"
+    if result.variant == "html":
+        return f"édition en ligne, {count(result.notes, 'note')}, {seconds(result.seconds)}"
     added = ""
     if result.padding:
         blank = count(result.padding, "page blanche ajoutée", "pages blanches ajoutées")

@@ -37,6 +37,8 @@ class Options:
 
     variants: tuple[str, ...] = ("print", "web")
     cover: bool = True  # the cover image, made from the last variant's first page
+    # the online edition's folder (online.py): no layout; --variant all and html ask for it
+    online: bool = False
     build_dir: Path = Path("build")
     output: Path | None = None  # where the one variant's PDF goes, instead of build_dir
     html_output: Path | None = None  # where the composed HTML is written too
@@ -47,7 +49,12 @@ class Options:
     def choose(cls, choice: str, **options: Any) -> Options:
         """The options for ``--variant print|web|all``."""
         selection = Selection.parse(choice)
-        return cls(variants=selection.variants, cover=selection.cover, **options)
+        return cls(
+            variants=selection.variants,
+            cover=selection.cover,
+            online=selection.online,
+            **options,
+        )
 
 
 @dataclass
@@ -59,7 +66,7 @@ class BuildResult:
     notes: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
-    variant: str = "print"  # or "web", "cover"
+    variant: str = "print"  # or "web", "cover", "html" (the online edition's folder)
     padding: int = 0  # blank pages added for the binding
     check: Report | None = None
     # Seconds per stage: "load", "markdown" (to HTML), "engine" (WeasyPrint, fonts and
@@ -82,6 +89,9 @@ class Composed:
     phases: dict[str, float]
     fit: Fit | None = None  # how the pages were fitted (copyfit.py), once they are
     fit_key: str = ""  # what the fit is kept under, with the build's files
+    # The composed HTML before copyfitting, which only concerns pages: the online
+    # edition's, the same whether the build lays out PDFs or not.
+    unfitted: str = ""
 
 
 Made = tuple[BuildResult, bytes]  # a file made in memory, not yet written
@@ -94,9 +104,11 @@ def build(
     verify each variant's PDF in memory; then make the cover and write them all."""
     composed = compose(path)
     refuse_overwrite(outputs_of(composed, options), inputs_of(composed))
-    engine = ready(engine, options.variants, [composed])
-    fit(composed, engine, options)
-    made = [make_variant(composed, variant, options, engine) for variant in options.variants]
+    made: list[Made] = []
+    if options.variants:  # the online edition alone needs no layout
+        engine = ready(engine, options.variants, [composed])
+        fit(composed, engine, options)
+        made = [make_variant(composed, v, options, engine) for v in options.variants]
     return write(composed, made, options)
 
 
@@ -168,7 +180,7 @@ def compose(path: Path) -> Composed:
     composition = composer.lay_out(issue, parsed)
     _refuse_heavy_images(issue, composition.resources)
     phases = {"load": loaded - started, "markdown": time.perf_counter() - loaded}
-    return Composed(issue, composition, started, phases)
+    return Composed(issue, composition, started, phases, unfitted=composition.html)
 
 
 def expected_of(path: Path | None, variant: str | None = None) -> Expectations:
@@ -231,21 +243,47 @@ def make_variant(
 def write(composed: Composed, made: list[Made], options: Options) -> list[BuildResult]:
     """Make the cover image, then write every file, each replacing its previous copy whole."""
     files = sorted(made, key=lambda file: options.variants.index(file[0].variant))
+    # A build told where to write its one PDF (-o) writes nothing else.
+    online = _online(composed, options) if options.online and options.output is None else None
+    first = files[0][0] if files else online[0] if online else None
     for result, _ in files:
         result.phases = {**composed.phases, **result.phases}
-    files[0][0].seconds = time.perf_counter() - composed.started  # and loading, composing
-    files[0][0].source_warnings = said_of(composed.composition.warnings)
-    if options.cover:
+    if first is not None:
+        first.seconds = time.perf_counter() - composed.started  # and loading, composing
+        first.source_warnings = said_of(composed.composition.warnings)
+    if options.cover and files:
         files.append(_cover(composed.issue, files[-1][1], options.build_dir))
     if options.html_output is not None:
         write_file(options.html_output, composed.composition.html.encode("utf-8"))
     for result, data in files:
         write_file(result.output, data)
+    if online is not None:
+        from .online import write_folder
+
+        write_folder(online[0].output, online[1])
     if composed.fit is not None:
         from .copyfit import keep
 
         keep(_fit_cache(options), composed.fit_key, composed.fit, str(composed.issue.root))
-    return [result for result, _ in files]
+    return [result for result, _ in files] + ([online[0]] if online else [])
+
+
+def _online(composed: Composed, options: Options) -> tuple[BuildResult, dict[str, bytes]]:
+    """The online edition's files, made in memory from the composition (online.py)."""
+    from . import online
+
+    start = time.perf_counter()
+    html = composed.unfitted or composed.composition.html
+    made = online.files(html, composed.issue.root)
+    result = BuildResult(
+        output=online.output(composed.issue, options.build_dir),
+        pages=0,
+        notes=len(composed.composition.notes),
+        seconds=time.perf_counter() - start,
+        variant="html",
+        phases={**composed.phases, "write": time.perf_counter() - start},
+    )
+    return result, made
 
 
 def said_of(warnings: Iterable[BippdfError]) -> list[list[str]]:

@@ -89,6 +89,9 @@ def build_issues(
             pending.append(_compose(issue_build, manifest, options))
         except BippdfError as error:
             issue_build.error = error
+    if not options.variants:  # the online edition alone: nothing to lay out
+        for item in pending:
+            _finish(item, options, use_cache, on_file)
     jobs = [_Job(item, variant) for item in pending for variant in options.variants]
     for job, outcome in _run(jobs, options, engine):
         item = job.pending
@@ -107,6 +110,7 @@ def _key(path: Path, options: Options) -> dict[str, Any]:
     key: dict[str, Any] = {
         "variants": list(options.variants),
         "cover": options.cover,
+        "online": options.online,
         "check": options.check,
         "output": str(options.output.resolve()) if options.output else None,
         "html": str(options.html_output.resolve()) if options.html_output else None,

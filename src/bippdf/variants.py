@@ -1,8 +1,9 @@
 """The kinds of file made from an issue: the printer's PDF, the website's PDF, the cover.
 
-A ``Variant`` says what WeasyPrint is asked for (stylesheets, PDF options), how the
+The online edition (``html``, online.py) is no PDF: it is made from the composition
+alone. A ``Variant`` says what WeasyPrint is asked for (stylesheets, PDF options), how the
 file is named and how many pages a copy must have. A ``Selection`` is what a
-command asks for (``--variant print|web|all``), parsed here once.
+command asks for (``--variant print|web|html|all``), parsed here once.
 """
 
 from __future__ import annotations
@@ -49,21 +50,27 @@ WEB = Variant(
     {"pdf_variant": "pdf/ua-1", "optimize_images": True, "jpeg_quality": 80, "dpi": 150},
 )
 VARIANTS = {variant.name: variant for variant in (PRINT, WEB)}
-CHOICES = ("print", "web", "all")  # what --variant accepts
+# what --variant accepts; html is the online edition, a folder rather than a PDF
+CHOICES = ("print", "web", "html", "all")
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The files a command makes: some variants' PDFs, and with both the cover image."""
+    """The files a command makes: some variants' PDFs, with both the cover image, and
+    the online edition."""
 
     variants: tuple[str, ...]
     cover: bool
+    online: bool = False
 
     @classmethod
     def parse(cls, choice: str) -> Selection:
-        """``print``, ``web`` or ``all`` (both PDFs and the cover image)."""
+        """``print``, ``web``, ``html`` or ``all`` (both PDFs, the cover image and the
+        online edition)."""
         if choice == "all":
-            return cls(tuple(VARIANTS), cover=True)
+            return cls(tuple(VARIANTS), cover=True, online=True)
+        if choice == "html":
+            return cls((), cover=False, online=True)
         if choice not in VARIANTS:
             raise ValueError(f"unknown variant {choice!r}")
         return cls((choice,), cover=False)

@@ -1,0 +1,189 @@
+"""Checking the online edition's folder without a browser: its page read as HTML.
+
+What a reader of the page relies on and a build could get wrong: every in-page link
+leads to an element that exists, every note call to its note and every note back to
+its call, every image says what it shows, and nothing is loaded from outside the
+folder (only links the reader follows, in the text, may lead to another site: in
+https, or said as a warning in plain http, which older issues' sources cite). Each
+problem is one line in French naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..contract import ONLINE_PAGE as PAGE
+from ..contract import ONLINE_STYLESHEET as STYLESHEET
+
+# Addresses a link of the text may lead to without loading anything into the page.
+_LEAVING = ("https:", "http:", "mailto:", "tel:")
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+@dataclass
+class _Element:
+    tag: str
+    attrs: dict[str, str]
+    line: int
+
+
+@dataclass
+class _Page(HTMLParser):
+    """The elements of the page that the checks look at, with their lines."""
+
+    elements: list[_Element] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        self.elements.append(_Element(tag, values, self.getpos()[0]))
+
+
+@dataclass
+class OnlineReport:
+    """What is wrong with an online edition, and what is only worth a look."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong (warnings allowed)."""
+        return not self.problems
+
+
+def check_online(path: Path) -> OnlineReport:
+    """The problems of an online edition (its folder, or its index.html), one line each."""
+    folder = path if path.is_dir() else path.parent
+    index = folder / PAGE
+    if not index.is_file():
+        return OnlineReport([f"{index}: la page de l'édition en ligne n'existe pas"])
+    parser = _Page()
+    parser.feed(index.read_text(encoding="utf-8"))
+    parser.close()
+    elements = parser.elements
+    report = OnlineReport()
+
+    def say(element: _Element, message: str) -> None:
+        report.problems.append(f"{index}:{element.line}: {message}")
+
+    ids = {e.attrs["id"]: e for e in elements if "id" in e.attrs}
+    for element in elements:
+        if element.tag == "script":
+            say(element, "un script : l'édition en ligne se lit sans JavaScript")
+        if "style" in element.attrs:
+            say(element, "un attribut style, que la Content-Security-Policy bloque")
+        if element.tag == "img" and not _described(element.attrs):
+            src = element.attrs.get("src", "")
+            say(element, f"l'image « {src} » n'a pas de texte de remplacement")
+        for url, followed in _urls(element):
+            message = _url_problem(url, folder, ids, followed=followed)
+            if message:
+                say(element, message)
+            elif followed and url.lower().startswith("http:"):
+                report.warnings.append(
+                    f"{index}:{element.line}: le lien « {url} » n'est pas en https"
+                )
+    report.problems += _notes(elements, ids, index)
+    if not any(
+        e.tag == "meta" and e.attrs.get("http-equiv", "").lower() == "content-security-policy"
+        for e in elements
+    ):
+        report.problems.append(f"{index}: la page ne déclare pas de Content-Security-Policy")
+    stylesheet = folder / STYLESHEET
+    if stylesheet.is_file():
+        css = stylesheet.read_text(encoding="utf-8")
+        for url in _CSS_URL.findall(css):
+            message = _url_problem(url.strip(), folder, {}, followed=False)
+            if message:
+                report.problems.append(f"{stylesheet}: {message}")
+    return report
+
+
+def _described(attrs: dict[str, str]) -> bool:
+    """An image says what it shows, or is marked as decoration (an empty alt)."""
+    if "alt" not in attrs:
+        return False
+    return bool(attrs["alt"].strip()) or attrs.get("role") == "presentation"
+
+
+def _urls(element: _Element) -> list[tuple[str, bool]]:
+    """The addresses an element names, each with whether it is a link the reader
+    follows (rather than a file the page loads)."""
+    found = []
+    for name in ("src", "href", "srcset", "poster", "data", "action"):
+        if name not in element.attrs:
+            continue
+        value = element.attrs[name]
+        if name == "srcset":  # "a.jpg 480w, b.jpg 960w"
+            urls = [part.split()[0] for part in value.split(",") if part.strip()]
+        else:
+            urls = [value]
+        followed = element.tag == "a" and name == "href"
+        found += [(url, followed) for url in urls]
+    return found
+
+
+def _url_problem(url: str, folder: Path, ids: dict[str, _Element], *, followed: bool) -> str | None:
+    """Why ``url`` does not lead inside the folder (a link followed may leave it)."""
+    if url.startswith("#"):
+        if unquote(url[1:]) in ids:
+            return None
+        return f"le lien « {url} » mène à un identifiant absent de la page"
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        if followed and parts.scheme and url.lower().startswith(_LEAVING):
+            return None
+        return f"l'adresse « {url} » est hors du dossier de l'édition en ligne"
+    relative = unquote(parts.path)
+    if not relative:
+        return None
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        return f"l'adresse « {url} » sort du dossier de l'édition en ligne"
+    if not target.is_file():
+        return f"le fichier « {relative} » n'existe pas dans le dossier"
+    return None
+
+
+def _notes(elements: list[_Element], ids: dict[str, _Element], index: Path) -> list[str]:
+    """Each call leads to a note that leads back to that call, and each note is called."""
+    problems = []
+    called: set[str] = set()
+    for element in elements:
+        if element.attrs.get("role") != "doc-noteref":
+            continue
+        target = element.attrs.get("href", "").removeprefix("#")
+        called.add(target)
+        note = ids.get(target)
+        if note is None or note.attrs.get("role") != "doc-endnote":
+            problems.append(
+                f"{index}:{element.line}: l'appel de note « {element.attrs.get('href', '')} » "
+                "ne mène à aucune note"
+            )
+    backlinks = [e for e in elements if e.attrs.get("role") == "doc-backlink"]
+    notes = [e for e in elements if e.attrs.get("role") == "doc-endnote"]
+    for number, note in enumerate(notes):
+        link = backlinks[number] if number < len(backlinks) else None
+        where = f"{index}:{note.line}"
+        if note.attrs["id"] not in called:
+            problems.append(f"{where}: la note « {note.attrs['id']} » n'est appelée nulle part")
+        if link is None:
+            problems.append(f"{where}: la note « {note.attrs['id']} » n'a pas de lien de retour")
+            continue
+        call = ids.get(link.attrs.get("href", "").removeprefix("#"))
+        if (
+            call is None
+            or call.attrs.get("role") != "doc-noteref"
+            or call.attrs.get("href", "") != f"#{note.attrs['id']}"
+        ):
+            problems.append(
+                f"{where}: le retour de la note « {note.attrs['id']} » ne mène pas à son appel"
+            )
+    return problems

@@ -1,0 +1,206 @@
+"""The online edition: the composed issue as a web page, in one folder for the web server.
+
+The page is the composition's HTML itself (the same contents entries, note numbers and
+texts, heading ids and typography as the PDFs), taken before copyfitting, which only
+concerns pages: no Markdown is read again. What changes is what a browser needs and a
+PDF does not: landmarks and a skip link, a stylesheet for screens of any width instead
+of the page geometry, a Content-Security-Policy that lets the page load nothing but the
+folder's own files, relative addresses for the issue's images, and the fonts copied.
+
+The folder is written beside its final place and renamed over the previous one, so a
+reader of the build folder sees either the old edition whole or the new one whole.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+from . import sandbox
+from .colour import palette_css
+from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
+from .errors import BuildError
+from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
+from .resources import styles_dir
+from .source import Issue
+
+SUFFIX = "en-ligne"  # of the folder's name: BIP-06-2019-08-en-ligne, like the PDFs' names
+PAGE = ONLINE_PAGE
+STYLESHEET = ONLINE_STYLESHEET  # from styles/, with the palette and the fonts in front
+FONTS = "fonts.css"
+MAIN_ID = "contenu"  # where the skip link leads
+
+# Only the folder's own files, and nothing that runs: no script, no plug-in, no form.
+# (frame-ancestors cannot be said in a meta element; the web server may add it.)
+CSP = (
+    "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+_ISSUE_URL = re.compile(re.escape(sandbox.base_url(sandbox.ISSUE)) + r'([^"\'\s)]+)')
+_STYLE = re.compile(r"<style>.*?</style>\s*", re.S)
+_SOURCE = re.compile(r' data-source="[^"]*"')
+_NOTE_CALL = re.compile(r'role="doc-noteref">(\d+)</a>')
+_THEAD = re.compile(r"<thead>.*?</thead>", re.S)
+_TH = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
+_ALIGN = re.compile(r'style="text-align:\s*(left|right|center);?"')
+_DECORATIVE = re.compile(
+    r"<span class=\"decorative-image\" style=\"background-image: url\('([^']*)'\);[^\"]*\"></span>"
+)
+_FONT_URL = re.compile(r"url\((fonts/[^)]+)\)")
+
+
+def output(issue: Issue, build_dir: Path) -> Path:
+    """``build/<issue folder>/<BIP-NN-YYYY-MM>-en-ligne/``."""
+    return build_dir / issue.name / f"{issue.file_stem}-{SUFFIX}"
+
+
+def page(html: str) -> str:
+    """The composition's HTML made into the online page (see the module's docstring)."""
+    html = _STYLE.sub(_head(), html, count=1)
+    html = _SOURCE.sub("", html)  # the articles' file and line: for the PDF's check only
+    html = _ISSUE_URL.sub(lambda match: match[1], html)
+    # A call says what it leads to, not only a number read out of context.
+    html = _NOTE_CALL.sub(r'role="doc-noteref" aria-label="Note \1">\1</a>', html)
+    html = _THEAD.sub(lambda match: _TH.sub('<th scope="col"', match[0]), html)
+    html = _TH.sub('<th scope="row"', html)  # a header cell of the body heads its row
+    # A decorative image is a background in the PDF (tagged PDF leaves it out); here an
+    # image marked as decoration, since the policy lets no inline style through.
+    html = _DECORATIVE.sub(r'<img src="\1" alt="" role="presentation">', html)
+    # A column's alignment as a class: the policy lets no inline style through.
+    html = _ALIGN.sub(r'class="align-\1"', html)
+    html = re.sub(
+        r"(<body[^>]*>)\s*",
+        rf'\1\n<a class="skip-link" href="#{MAIN_ID}">Aller au contenu</a>\n'
+        '<header class="site-header">\n',
+        html,
+        count=1,
+    )
+    html = html.replace('<nav class="contents"', '</header>\n<nav class="contents"', 1)
+    nav_end = html.index("</nav>", html.index('<nav class="contents"')) + len("</nav>")
+    html = f'{html[:nav_end]}\n<main id="{MAIN_ID}" tabindex="-1">\n{html[nav_end:]}'
+    colophon = html.rfind('<section class="colophon"')
+    if colophon == -1:
+        colophon = html.rindex("</body>")
+        html = f"{html[:colophon]}</main>\n{html[colophon:]}"
+    else:
+        end = html.rindex("</body>")
+        html = (
+            f'{html[:colophon]}</main>\n<footer class="site-footer">\n'
+            f"{html[colophon:end].rstrip()}\n</footer>\n{html[end:]}"
+        )
+    return html
+
+
+def _head() -> str:
+    return (
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<link rel="stylesheet" href="{STYLESHEET}">\n'
+    )
+
+
+def files(html: str, root: Path) -> dict[str, bytes]:
+    """Every file of the folder, by its path in it: the page, its stylesheet (the
+    palette's sRGB colours, the fonts, then styles/online.css), the fonts it names
+    and the issue's images the page shows, read through the sandbox's rules."""
+    styles = styles_dir()
+    fonts_css = (styles / FONTS).read_text(encoding="utf-8")
+    css = (
+        "/* Produit par bippdf : ne pas modifier, c'est styles/online.css qui fait foi. */\n"
+        + palette_css("srgb")
+        + fonts_css
+        + (styles / STYLESHEET).read_text(encoding="utf-8")
+    )
+    made = {PAGE: page(html).encode("utf-8"), STYLESHEET: css.encode("utf-8")}
+    for name in sorted(set(_FONT_URL.findall(fonts_css))):
+        made[name] = _read(styles / name)
+    for relative in sorted(referenced(html)):
+        try:
+            path = sandbox.resolve(
+                sandbox.base_url(sandbox.ISSUE) + relative, {sandbox.ISSUE: root}
+            )
+        except sandbox.Refused as refused:
+            raise BuildError(
+                f"l'édition en ligne ne peut pas copier une image : {refused}", path=root
+            ) from None
+        made[unquote(relative)] = _read(path)
+    return made
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return read_regular(path, MAX_IMAGE_BYTES)
+    except (Unreadable, OSError) as exc:
+        raise BuildError(
+            f"impossible de copier ce fichier dans l'édition en ligne : {exc}", path=path
+        ) from None
+
+
+def referenced(html: str) -> set[str]:
+    """The issue's files the composed HTML names, as it writes them (quoted)."""
+    return set(_ISSUE_URL.findall(html))
+
+
+def write_folder(target: Path, made: dict[str, bytes]) -> None:
+    """Write every file into a new folder beside ``target``, then put it in its place;
+    the previous folder is moved aside first and removed last (a directory cannot be
+    renamed over one that holds files), so a failure leaves the last good one."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise BuildError(
+            "la sortie existe et ce n'est pas un dossier",
+            path=target,
+            hint="supprimez-la ou choisissez un autre dossier de production; rien n'a été écrit",
+        )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise BuildError(f"impossible d'écrire ici : {exc.strerror}", path=target) from None
+    old = target.with_name(f"{temp.name}.ancien")
+    try:
+        os.chmod(temp, 0o755)  # mkdtemp makes the folder private; it is for a web server
+        for name, data in sorted(made.items()):
+            path = temp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            os.chmod(path, 0o644)
+        if target.exists():
+            os.rename(target, old)
+        os.rename(temp, target)
+    except OSError as exc:
+        shutil.rmtree(temp, ignore_errors=True)
+        if old.exists() and not target.exists():
+            os.rename(old, target)
+        raise BuildError(
+            f"impossible d'écrire l'édition en ligne : {exc.strerror}", path=target
+        ) from None
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    remove_stale_folders(target)
+
+
+def remove_stale_folders(target: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary folders a killed build of ``target`` left beside it (as
+    files.remove_stale does for a file); one still being written is too recent."""
+    now = time.time() if now is None else now
+    removed = []
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp*"):
+        try:
+            if (
+                temp.is_dir()
+                and not temp.is_symlink()
+                and now - temp.lstat().st_mtime > STALE_SECONDS
+            ):
+                shutil.rmtree(temp)
+                removed.append(temp)
+        except OSError:
+            continue  # another build's, being renamed: not ours to remove
+    return removed

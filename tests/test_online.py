@@ -1,0 +1,296 @@
+"""The online edition (bippdf build --variant html): a folder made from the composition.
+
+The page is read back with html.parser and compared with the composition the PDFs are
+made from; ``bippdf check`` of the folder is shown to pass on a good folder and to fail
+on one broken on purpose. (What only a browser can tell is not tested here.)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bippdf import source
+from bippdf.check.online import check_online
+from bippdf.cli import main
+from bippdf.compose import compose
+from bippdf.pipeline import BuildResult, Options, build
+from bippdf.variants import Selection
+
+from .conftest import ISSUE_6, WebIssue, article, write_issue
+
+ONLINE = Options(variants=(), cover=False, online=True)
+
+
+@dataclass
+class _Read(HTMLParser):
+    """The parts of the page the tests compare: links, ids, notes, the contents."""
+
+    elements: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    contents: list[tuple[str, str]] = field(default_factory=list)  # href, text
+    notes: dict[str, str] = field(default_factory=dict)  # id, text
+    _stack: list[str] = field(default_factory=list)
+    _link: str | None = None
+    _text: list[str] = field(default_factory=list)
+    _note: str | None = None
+    _depth: int = 0
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        self.elements.append((tag, values))
+        if tag == "nav":
+            self._stack.append("nav")
+        if tag == "a" and "nav" in self._stack:
+            self._link, self._text = values["href"], []
+        if values.get("role") == "doc-endnote":
+            self._note, self._depth, self._text = values["id"], 0, []
+        elif self._note is not None and tag == "div":
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self._stack:
+            self._stack.pop()
+        if tag == "a" and self._link is not None:
+            self.contents.append((self._link, "".join(self._text).strip()))
+            self._link = None
+        if tag == "div" and self._note is not None:
+            if self._depth == 0:
+                self.notes[self._note] = " ".join("".join(self._text).split())
+                self._note = None
+            else:
+                self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+
+
+def _read(folder: Path) -> _Read:
+    parser = _Read()
+    parser.feed((folder / "index.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def _plain(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (47, 111, 159)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A small issue with notes, sections, a table, an image and a decorative one."""
+    body = (
+        "Un texte avec une note[^a] et une autre[^b].\n\n"
+        "## Une section\n\n"
+        "![Un carré bleu](../images/carre.png)\n\n"
+        "![décoratif](../images/carre.png)\n\n"
+        "| Âge | Nombre |\n|---|--:|\n| 14 ans | 3 |\n\n"
+        "Un [lien sûr](https://www.quebec.ca/) dans le texte.\n\n"
+        "[^a]: Première note.\n[^b]: Seconde note, *en italique*.\n"
+    )
+    root = write_issue(
+        tmp_path / "numero",
+        {"01-un.md": article("Premier article", body), "02-deux.md": article("Second", "Fin.")},
+    )
+    (root / "images").mkdir()
+    (root / "images" / "carre.png").write_bytes(_png())
+    return root
+
+
+def _online(issue: Path, build_dir: Path) -> BuildResult:
+    results = build(issue, Options(**{**ONLINE.__dict__, "build_dir": build_dir}))
+    (result,) = results
+    return result
+
+
+def test_html_alone_and_in_all() -> None:
+    assert Selection.parse("html") == Selection((), cover=False, online=True)
+    assert Selection.parse("all").online and not Selection.parse("web").online
+    assert Options.choose("all").online and not Options.choose("print").online
+
+
+def test_folder_named_like_the_pdfs(small: Path, tmp_path: Path) -> None:
+    result = _online(small, tmp_path / "build")
+    assert result.variant == "html"
+    assert result.output == tmp_path / "build" / "numero" / "BIP-01-2020-03-en-ligne"
+    names = {p.relative_to(result.output).as_posix() for p in result.output.rglob("*")}
+    assert {"index.html", "online.css", "images/carre.png"} <= names
+    assert "fonts/noto-serif/NotoSerif-Regular.ttf" in names
+    assert "fonts/inter/Inter-Bold.otf" in names
+
+
+def test_same_contents_and_notes_as_the_composition(small: Path, tmp_path: Path) -> None:
+    composition = compose(source.load_issue(small))
+    page = _read(_online(small, tmp_path / "build").output)
+    wanted = [(f"#{e.id}", e.text) for e in composition.contents]
+    wanted += [(f"#{c.id}", c.text) for e in composition.contents for c in e.children]
+    assert sorted(page.contents) == sorted(wanted)
+    assert [n.number for n in composition.notes] == [1, 2]
+    for note in composition.notes:
+        assert page.notes[note.id] == f"{note.number} {_plain(note.html)}"
+
+
+def test_notes_link_both_ways(small: Path, tmp_path: Path) -> None:
+    page = _read(_online(small, tmp_path / "build").output)
+    by_id = {attrs["id"]: (tag, attrs) for tag, attrs in page.elements if "id" in attrs}
+    calls = [a for tag, a in page.elements if a.get("role") == "doc-noteref"]
+    backs = [a for tag, a in page.elements if a.get("role") == "doc-backlink"]
+    assert len(calls) == len(backs) == 2
+    for call, back in zip(calls, backs, strict=True):
+        assert by_id[call["href"][1:]][1]["role"] == "doc-endnote"
+        assert back["href"] == f"#{call['id']}"
+        assert call["aria-label"].startswith("Note ")
+
+
+def test_page_is_self_contained_and_accessible(small: Path, tmp_path: Path) -> None:
+    folder = _online(small, tmp_path / "build").output
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    page = _read(folder)
+    tags = [tag for tag, _ in page.elements]
+    assert "script" not in tags and "style" not in html.split("</head>")[0].replace(
+        "stylesheet", ""
+    )
+    assert re.search(r'<html lang="fr-CA"', html)
+    for landmark in ("header", "nav", "main", "footer"):
+        assert landmark in tags
+    skip = next(a for tag, a in page.elements if tag == "a")
+    assert skip["href"] == "#contenu" and any(a.get("id") == "contenu" for _, a in page.elements)
+    csp = next(a for t, a in page.elements if a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'self'" in csp["content"] and "script-src 'none'" in csp["content"]
+    assert [a.get("scope") for t, a in page.elements if t == "th"] == ["col", "col"]
+    assert "style=" not in html  # the policy would block it
+    images = [a for t, a in page.elements if t == "img"]
+    assert [a["alt"] for a in images] == ["Un carré bleu", ""]
+    assert images[1]["role"] == "presentation"
+    # Nothing the page loads leaves the folder: only links of the text may.
+    css = (folder / "online.css").read_text(encoding="utf-8")
+    loaded = [a["src"] for t, a in page.elements if "src" in a]
+    loaded += [a["href"] for t, a in page.elements if t == "link"]
+    loaded += re.findall(r"url\(([^)]+)\)", css)
+    assert loaded
+    for url in loaded:
+        assert "://" not in url and not url.startswith("/") and (folder / url).is_file(), url
+    leaving = [a["href"] for t, a in page.elements if t == "a" and "://" in a.get("href", "")]
+    assert leaving == ["https://www.quebec.ca/"]
+    assert "--navy: #1c3557;" in css and "@media print" in css
+
+
+def test_byte_reproducible_and_replaced_whole(small: Path, tmp_path: Path) -> None:
+    first = _online(small, tmp_path / "a").output
+    second = _online(small, tmp_path / "b").output
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    (first / "vieux.txt").write_text("d'une production précédente", encoding="utf-8")
+    again = _online(small, tmp_path / "a").output
+    assert again == first and not (first / "vieux.txt").exists()
+    assert sorted(p.name for p in first.parent.iterdir()) == [first.name]  # nothing left
+
+
+def test_check_passes_a_good_folder_and_catches_breakage(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _online(small, tmp_path / "build").output
+    assert check_online(folder).ok
+    assert main(["check", str(folder)]) == 0
+    index = folder / "index.html"
+    good = index.read_text(encoding="utf-8")
+    assert 'href="#note-2"' in good and 'alt="Un carré bleu"' in good
+
+    index.write_text(good.replace('href="#note-2"', 'href="#note-9"'), encoding="utf-8")
+    problems = check_online(index).problems
+    assert any("« #note-9 » mène à un identifiant absent" in p for p in problems)
+    assert any("l'appel de note « #note-9 » ne mène à aucune note" in p for p in problems)
+    assert any("« note-2 » n'est appelée nulle part" in p for p in problems)
+    capsys.readouterr()
+    assert main(["check", str(folder)]) == 1
+    said = capsys.readouterr().out
+    assert str(index) in said and "problèmes dans l'édition en ligne" in said
+
+    index.write_text(good.replace(' alt="Un carré bleu"', ""), encoding="utf-8")
+    (problem,) = check_online(folder).problems
+    assert "l'image « images/carre.png » n'a pas de texte de remplacement" in problem
+
+    outside = '<img src="https://exemple.org/suivi.png" alt="pixel"><a href="../autre.pdf">PDF</a>'
+    index.write_text(good.replace("</main>", outside + "</main>"), encoding="utf-8")
+    problems = check_online(folder).problems
+    assert any("« https://exemple.org/suivi.png » est hors du dossier" in p for p in problems)
+    assert any("« ../autre.pdf » sort du dossier" in p for p in problems)
+
+    index.write_text(good, encoding="utf-8")
+    (folder / "images" / "carre.png").unlink()
+    problems = check_online(folder).problems
+    assert len(problems) == 2  # the image and its decorative copy
+    assert all(
+        "le fichier « images/carre.png » n'existe pas dans le dossier" in p for p in problems
+    )
+
+
+def test_issue6_online_matches_its_composition(tmp_path: Path) -> None:
+    composition = compose(source.load_issue(ISSUE_6))
+    folder = _online(ISSUE_6, tmp_path).output
+    report = check_online(folder)
+    assert report.ok, report.problems
+    page = _read(folder)
+    wanted = [(f"#{e.id}", e.text) for e in composition.contents]
+    wanted += [(f"#{c.id}", c.text) for e in composition.contents for c in e.children]
+    assert sorted(page.contents) == sorted(wanted)
+    assert len(composition.notes) == 31
+    assert {n.id: f"{n.number} {_plain(n.html)}" for n in composition.notes} == page.notes
+    names = {p.name for p in (folder / "images").iterdir()}
+    assert {"couverture.jpg", "estrie.jpg"} <= names
+
+
+def test_issue6_online_is_part_of_all(issue6_web: WebIssue, tmp_path: Path) -> None:
+    """Built with the PDFs (after copyfitting) or alone, the page is the same."""
+    online = next(r for r in issue6_web.results if r.variant == "html")
+    alone = _online(ISSUE_6, tmp_path).output
+    assert online.output.name == "BIP-06-2019-08-en-ligne"
+    assert (online.output / "index.html").read_bytes() == (alone / "index.html").read_bytes()
+
+
+def test_cached_until_the_folder_or_a_style_changes(small: Path, tmp_path: Path) -> None:
+    from bippdf.schedule import build_issues
+
+    options = Options.choose("html", build_dir=tmp_path / "build")
+    (first,) = build_issues([small], options)
+    (again,) = build_issues([small], options)
+    assert first.error is None and not first.results[0].cached
+    assert [r.cached for r in again.results] == [True]
+    (again.results[0].output / "images" / "carre.png").unlink()  # the folder was touched
+    (mended,) = build_issues([small], options)
+    assert not mended.results[0].cached
+    assert (mended.results[0].output / "images" / "carre.png").is_file()
+
+
+def test_a_killed_build_s_temporary_folder_is_removed_later(small: Path, tmp_path: Path) -> None:
+    import os
+
+    from bippdf.files import STALE_SECONDS
+
+    folder = _online(small, tmp_path / "build").output
+    stale = folder.with_name(f".{folder.name}.abc123.tmp")
+    fresh = folder.with_name(f".{folder.name}.def456.tmp")
+    for temp in (stale, fresh):
+        (temp / "images").mkdir(parents=True)
+        (temp / "index.html").write_text("à moitié écrit", encoding="utf-8")
+    old = stale.stat().st_mtime - STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    _online(small, tmp_path / "build")
+    assert not stale.exists()
+    assert fresh.is_dir()  # perhaps another build's, still being written
