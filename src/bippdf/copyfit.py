@@ -205,9 +205,8 @@ class _Trials:
 
     def _keep(self, laid_out: Fit, document: Any) -> None:
         """What a layout measures, kept for the same trial asked again."""
-        rooms, under = _measure(document)
+        rooms, under, underfull = _measure(document)
         pages = len(document.pages)
-        underfull = _underfull(document)
         trial = dataclasses.replace(
             laid_out, pages=pages, padding=-pages % PAD_TO, underfull=len(underfull)
         )
@@ -281,42 +280,21 @@ def _cramped(articles: list[str], starts: tuple[str, ...], under: dict[str, floa
     return {name for name in articles if name not in starts and under.get(name, 99) < MIN_LINES}
 
 
-def _measure(document: Any) -> tuple[dict[str, float], dict[str, float]]:
-    """Where each article begins (the share of its page's text block left below its
-    header's top), and the lines of running text that fit under its header. (How full
-    the pages are, the check measures on the PDF: check/fill.py.)"""
+def _measure(document: Any) -> tuple[dict[str, float], dict[str, float], list[str]]:
+    """In one walk of the pages: where each article begins (the share of its page's
+    text block left below its header's top), the lines of running text that fit under
+    its header, and the articles that end on a page of articles (from the first
+    article's to the one before the Annexe or the back cover, but the last) filled
+    down to less than ``HALF`` of its text block."""
     rooms: dict[str, float] = {}
     under: dict[str, float] = {}
-    for page in document.pages:
-        box = page._page_box
-        top, height = box.content_box_y(), box.height
-        bottom = top + height
-        article = None
-        for child in _descendants(box):
-            element = getattr(child, "element", None)
-            if child.element_tag == "article" and element is not None:
-                article = element.get("aria-labelledby")
-            # Where the article's header is (it never breaks: bulletin.css), not where
-            # its box begins: a header that did not fit went to the next page.
-            header = element is not None and "article-header" in (element.get("class") or "")
-            if header and article and article not in rooms:
-                rooms[article] = round((bottom - child.position_y) / height, 3)
-                below = bottom - child.position_y - child.margin_height()
-                under[article] = round(below / LINE, 1)
-    return rooms, under
-
-
-def _underfull(document: Any) -> list[str]:
-    """The articles that end on a page of articles (from the first article's to the one
-    before the Annexe or the back cover, but the last) filled down to less than
-    ``HALF`` of its text block."""
     fills: list[tuple[float, str] | None] = []  # None: before the articles or after them
     started = ended = False
     article = ""
     for page in document.pages:
         box = page._page_box
         top, height = box.content_box_y(), box.height
-        lowest = top
+        bottom, lowest = top + height, top
         for child in _descendants(box, skip="MarginBox"):  # not the running heads
             element = getattr(child, "element", None)
             if element is not None and element.get("id") == ANNEXE_ID:
@@ -324,11 +302,18 @@ def _underfull(document: Any) -> list[str]:
             if child.element_tag == "article" and element is not None:
                 started = True
                 article = element.get("aria-labelledby") or article
+            # Where the article's header is (it never breaks: bulletin.css), not where
+            # its box begins: a header that did not fit went to the next page.
+            header = element is not None and "article-header" in (element.get("class") or "")
+            if header and article and article not in rooms:
+                rooms[article] = round((bottom - child.position_y) / height, 3)
+                below = bottom - child.position_y - child.margin_height()
+                under[article] = round(below / LINE, 1)
             if type(child).__name__ in ("LineBox", "InlineReplacedBox", "BlockReplacedBox"):
                 lowest = max(lowest, child.position_y + child.margin_height())
         fills.append(((lowest - top) / height, article) if started and not ended else None)
     body = [fill for fill in fills[:-1] if fill is not None]
-    return [name for fill, name in body[:-1] if fill < HALF]
+    return rooms, under, [name for fill, name in body[:-1] if fill < HALF]
 
 
 def _descendants(box: Any, skip: str = "") -> Any:

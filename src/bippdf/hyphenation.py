@@ -102,8 +102,9 @@ def _whole_word(word: str) -> re.Pattern[str]:
 
 def broken_word(line: str, following: str) -> str:
     """The word a line ending with a hyphen breaks, joined again from the end of
-    ``line`` and the start of ``following`` (an elided article left out: « l’ »)."""
-    tail = line.rstrip().rstrip(AUTO_HYPHEN + "".join(HARD_HYPHENS))
+    ``line`` and the start of ``following`` (an elided article left out: « l’ »; a
+    soft hyphen typed in the word dropped)."""
+    tail = line.rstrip().rstrip(AUTO_HYPHEN + "".join(HARD_HYPHENS)).replace("\u00ad", "")
     start = re.search(r"[^\W\d_]*$", tail)
     end = re.match(r"[^\W\d_]*", following.lstrip())
     return (start[0] if start else "") + (end[0] if end else "")

@@ -24,16 +24,15 @@ hold a few. A short line is a warning each, an error past ``MAX_SHORT_LINES``.
 from __future__ import annotations
 
 import itertools
-import re
-from collections import Counter
 
-from ..contract import NOTE_ID, TEXT_FONT, PageGeometry
-from ..hyphenation import MAX_RUN
+from ..contract import NOTE_ID, PageGeometry
+from ..hyphenation import MAX_RUN, broken_word
 from ..justification import LOOSE
 from .columns import split_columns
-from .pages import Line
+from .pages import ADDED_HYPHEN, Line
 from .readback import PdfReadback
 from .report import CheckResult, Problem, page_label
+from .typesetting import is_running, text_size
 
 LOOSE_SHARE = 0.10  # of the justified lines, with a gap over LOOSE: more is a warning
 LOOSE_FAIL = 0.20  # and more than this an error
@@ -41,7 +40,6 @@ LOOSE_COUNTED = 100  # justified lines at least for a share to say something
 MAX_BAD_HYPHENS = 3  # hyphens at a turn or before a last line, at most
 MAX_SHORT_LINES = 2  # lines cut short mid-paragraph, at most
 STARTS = "»:;!?%"  # signs that never begin a line
-AUTO_HYPHEN = "\u2010"
 HARD_HYPHENS = ("-", "\ufffe", "\x02")  # pdfium reads a hyphen at a line's end so
 
 _Column = list[Line]
@@ -50,10 +48,7 @@ _Column = list[Line]
 def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     """Line starts, hyphens and word gaps of the running text, column by column."""
     result = CheckResult("lines")
-    sizes = Counter(
-        line.size for page in pdf.lines for line in page if line.font == TEXT_FONT.pdf_name
-    )
-    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    size = text_size(pdf)
     counts = {"line_starts": 0, "capitalised_hyphens": 0, "turn_hyphens": 0}
     counts |= {"last_line_hyphens": 0, "hyphen_runs": 0, "short_lines": 0}
     calls = {
@@ -67,7 +62,7 @@ def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
         for lines, (_, right) in zip(split, geometry.columns_pt(index), strict=True):
             # Any line, for its start: one that starts with a note call is in its font.
             _line_starts(pdf, index, lines, calls, counts, result)
-            body = [line for line in lines if _is_body(line, size)]
+            body = [line for line in lines if is_running(line, size)]
             if body:
                 columns.append((index, body, right))
     justified = loose = 0
@@ -75,10 +70,11 @@ def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     for position, (index, lines, right) in enumerate(columns):
         where = page_label(pdf, index)
         following = columns[position + 1][1] if position + 1 < len(columns) else []
-        _hyphens(index, where, lines, following, right, counts, result)
-        _short_lines(index, where, lines, right, counts, result)
-        for at, line in enumerate(lines):
-            if line.right < right - 2 or _last_of_paragraph(lines, at, right):
+        pitch = _pitch(lines)
+        _hyphens(index, where, lines, following, (right, pitch), counts, result)
+        _short_lines(index, where, lines, (right, pitch), counts, result)
+        for line in lines:
+            if line.right < right - 2:  # the last line of a paragraph, or ragged text
                 continue
             justified += 1
             widest = max(widest, line.gap)
@@ -154,7 +150,7 @@ def _hyphens(
     where: str | None,
     lines: _Column,
     following: _Column,
-    right: float,
+    column: tuple[float, float],
     counts: dict[str, int],
     result: CheckResult,
 ) -> None:
@@ -168,7 +164,7 @@ def _hyphens(
             into.append(Problem(message, where, at=(index, line.right - 1, line.middle)))
 
         end = line.text.rstrip()
-        auto = end.endswith(AUTO_HYPHEN)
+        auto = end.endswith(ADDED_HYPHEN)
         run = run + 1 if auto or end.endswith(HARD_HYPHENS) else 0
         if run == MAX_RUN + 1:
             said(
@@ -180,7 +176,7 @@ def _hyphens(
         if not auto:
             continue
         after = lines[at + 1] if at + 1 < len(lines) else (following[0] if following else None)
-        word = _broken(end, after.text if after else "")
+        word = broken_word(end, after.text if after else "")
         if any(c.isupper() for c in word):
             said(
                 "capitalised_hyphens", f"un mot à majuscule est coupé : « {word} »", result.problems
@@ -194,7 +190,7 @@ def _hyphens(
         elif (
             after is not None
             and len(after.text.split()) == 1
-            and _last_of_paragraph(lines, at + 1, right)
+            and _last_of_paragraph(lines, at + 1, column)
         ):
             said(
                 "last_line_hyphens",
@@ -208,19 +204,18 @@ def _short_lines(
     index: int,
     where: str | None,
     lines: _Column,
-    right: float,
+    column: tuple[float, float],
     counts: dict[str, int],
     result: CheckResult,
 ) -> None:
     """Lines that stop short of half their column while their paragraph goes on,
     justified, on the next line: mid-sentence (a line ending a sentence, a list item
     or a paragraph may be short)."""
-    steps = sorted(a.baseline - b.baseline for a, b in itertools.pairwise(lines))
-    pitch = steps[len(steps) // 2] if steps else 14.0
+    right, pitch = column
     for line, below in itertools.pairwise(lines):
         half = line.left + (right - line.left) / 2
         end = line.text.rstrip()[-1:]
-        mid_sentence = end.isalpha() or end in (",", AUTO_HYPHEN, *HARD_HYPHENS)
+        mid_sentence = end.isalpha() or end in (",", ADDED_HYPHEN, *HARD_HYPHENS)
         if (
             mid_sentence
             and line.right < half
@@ -238,27 +233,20 @@ def _short_lines(
             )
 
 
-def _broken(end: str, following: str) -> str:
-    """The word a line ending with a hyphen breaks, joined with the next line's start."""
-    end = end.rstrip(AUTO_HYPHEN).replace("\u00ad", "")  # a soft hyphen typed in the word
-    start = re.search(r"[^\W\d_]*$", end)
-    rest = re.match(r"[^\W\d_]*", following.lstrip())
-    return (start[0] if start else "") + (rest[0] if rest else "")
-
-
-def _last_of_paragraph(lines: _Column, at: int, right: float) -> bool:
+def _last_of_paragraph(lines: _Column, at: int, column: tuple[float, float]) -> bool:
     """Whether the line at ``at`` ends its paragraph: short of the column's edge, and
-    the column ends after it or the next line starts a paragraph."""
+    the column ends after it or the next line starts a paragraph (``column``: its
+    right edge and the pitch of its lines)."""
+    right, pitch = column
     line = lines[at]
     if line.right >= right - 2:
         return False
     if at + 1 == len(lines):
         return True
-    steps = sorted(a.baseline - b.baseline for a, b in itertools.pairwise(lines))
-    pitch = steps[len(steps) // 2] if steps else 14.0
     return line.baseline - lines[at + 1].baseline > pitch * 1.2
 
 
-def _is_body(line: Line, size: float) -> bool:
-    """A line of running text (the text font at the text size)."""
-    return line.font.startswith(TEXT_FONT.pdf_name) and abs(line.size - size) < 0.3
+def _pitch(lines: _Column) -> float:
+    """The distance between the baselines of a column's lines, most often."""
+    steps = sorted(a.baseline - b.baseline for a, b in itertools.pairwise(lines))
+    return steps[len(steps) // 2] if steps else 14.0

@@ -114,10 +114,7 @@ def check_layout(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     line running over its column."""
     result = CheckResult("layout")
     # The running text's size: the most common size of the text font's lines.
-    sizes = Counter(
-        line.size for page in pdf.lines for line in page if line.font == TEXT_FONT.pdf_name
-    )
-    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    size = text_size(pdf)
     counts = {"orphans": 0, "widows": 0, "headings": 0, "overruns": 0}
     by_page = {
         index: split_columns(pdf.lines[index], geometry.columns_pt(index))
@@ -217,6 +214,20 @@ def _check_headings(
             break
 
 
+def text_size(pdf: PdfReadback) -> float:
+    """The running text's size: the most common size of the text font's lines."""
+    sizes = Counter(
+        line.size for page in pdf.lines for line in page if line.font == TEXT_FONT.pdf_name
+    )
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def is_running(line: Line, size: float) -> bool:
+    """A line in the text font at the text size, whatever its face (one that begins in
+    bold or italics is still running text)."""
+    return line.font.startswith(TEXT_FONT.pdf_name) and abs(line.size - size) < 0.3
+
+
 def _is_body(line: Line, size: float) -> bool:
     """A line of running text (the text font's roman at the text size), not a heading, a
     byline, a lead, a caption, a quotation or a table."""
@@ -248,8 +259,7 @@ def _breaks_before(lines: list[Line], line: Line, size: float) -> bool:
     pitch = steps[len(steps) // 2] if steps else 14.0
     # A line that begins in bold or italics (a phrase set off in the paragraph) is still
     # running text: only another size or face (a heading, a quotation) ends a paragraph.
-    running = above.font.startswith(TEXT_FONT.pdf_name) and abs(above.size - size) < 0.3
-    return not running or above.baseline - line.baseline > pitch * 1.2
+    return not is_running(above, size) or above.baseline - line.baseline > pitch * 1.2
 
 
 def _is_orphan(body: list[Line], lines: list[Line], right: float, size: float) -> bool:
