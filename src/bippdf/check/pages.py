@@ -275,9 +275,14 @@ def _has_actual_text(text_object: Any) -> bool:
             raw.FPDFPageObjMark_GetParamKey(mark, param, None, 0, ctypes.byref(length))
             buffer = (ctypes.c_ushort * (length.value // 2 + 1))()
             raw.FPDFPageObjMark_GetParamKey(mark, param, buffer, length.value, ctypes.byref(length))
-            if bytes(buffer)[: length.value].decode("utf-16-le").rstrip("\x00") == "ActualText":
+            # Compared as UTF-16 code units: decoding would load a codec in the middle
+            # of the check, for one key.
+            if tuple(buffer[: length.value // 2]) == _ACTUAL_TEXT:
                 return True
     return False
+
+
+_ACTUAL_TEXT = (*map(ord, "ActualText"), 0)  # the key, as pdfium writes it (ends with NUL)
 
 
 _WORD_SPACES = {0x20, 0xA0}  # what justification stretches (a fine space U+202F is fixed)
