@@ -40,8 +40,9 @@ def test_apply_marks_page_starts_and_the_tighter_set() -> None:
     assert '<article class="article notes-page starts-page" aria-labelledby="c">' in fitted
 
 
-def _fit(root: Path, cache: Path | None = None) -> tuple[copyfit.Fit, list[int]]:
-    """The fit of an issue, and the page count of each trial layout."""
+def _fit(root: Path, cache: Path | None = None, cores: int = 1) -> tuple[copyfit.Fit, list[int]]:
+    """The fit of an issue, and the page count of each trial layout made in this
+    process."""
     composed = compose(root)
     engine = Engine()
     pages: list[int] = []
@@ -51,7 +52,7 @@ def _fit(root: Path, cache: Path | None = None) -> tuple[copyfit.Fit, list[int]]
         pages.append(len(document.pages))
         return document
 
-    return copyfit.fit(composed.composition.html, layout, cache), pages
+    return copyfit.fit(composed.composition.html, layout, cache, cores=cores), pages
 
 
 @pytest.mark.pdf
@@ -78,6 +79,26 @@ def test_an_article_with_no_room_under_its_header_starts_a_page(tmp_path: Path) 
     fit, pages = _fit(root)
     assert "second" in fit.starts, (fit, pages)
     assert len(pages) >= 2  # the rule was applied, then verified on a new layout
+
+
+@pytest.mark.pdf
+def test_trials_side_by_side_fit_as_one_after_the_other(tmp_path: Path) -> None:
+    """On two cores the paragraphs' trial is shared between two layouts and the tighter
+    set is laid out meanwhile: the same fit, with trials laid out in other processes."""
+    long_words = "Les recommandations interministérielles anticonstitutionnellement. "
+    body = "\n\n".join([SENTENCE * 3 + long_words * 2] * 6) + "\n"
+    root = write_issue(
+        tmp_path / "issue",
+        {"01-a.md": article("Premier", body), "02-b.md": article("Second", body)},
+    )
+    alone, pages_alone = _fit(root)
+    copyfit._MEMORY.clear()
+    shared, pages_here = _fit(root, cores=2)
+    assert alone.sets  # a paragraph was set in another spacing: its trial was made
+    assert dataclasses.replace(shared, layouts=0) == dataclasses.replace(alone, layouts=0)
+    assert shared.layouts >= alone.layouts
+    assert len(pages_here) < shared.layouts  # some were laid out in another process
+    assert len(pages_alone) == alone.layouts
 
 
 @pytest.mark.pdf

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from . import hyphenation, justification, lines
+from .check.child import side_by_side
 from .check.fill import HALF  # a page an article leaves must be at least this full
 from .contract import ANNEXE_ID
 from .hyphenation import Place
@@ -103,17 +104,19 @@ def fit(
     cache: Path | None,
     key: str = "",
     hint: Fit | None = None,
+    cores: int = 1,
 ) -> Fit:
     """The best fit of the composed HTML, by trial layouts (``layout(html)`` returns a
     laid-out WeasyPrint document), or the one kept for the same HTML and ``key`` (what
     else the layout depends on: the stylesheets) in this process or in ``cache``.
     ``hint``, the fit of the issue's previous version (``watch``), is tried first: if
-    the rules still hold with it and it needs no blank page, one layout suffices."""
+    the rules still hold with it and it needs no blank page, one layout suffices. With
+    ``cores`` above one, trials are laid out side by side where they can be."""
     digest = digest_of(html, key)
     kept = _MEMORY.get(digest) or _read(cache, digest)
     if kept is not None:
         return kept
-    trials = _Trials(html, layout)
+    trials = _Trials(html, layout, cores)
     articles = [match[2] for match in _ARTICLE.finditer(html)]
     if not articles:
         return Fit(starts=())
@@ -127,6 +130,8 @@ def fit(
         ):
             return Fit(**{**asdict(trials.polish(trial)), "layouts": trials.count})
     trials.choose_sets(articles[0])
+    if cores > 1:  # the text set tighter is often tried too: meanwhile, on another core
+        trials.lay_out([trials.trial((articles[0],), tight) for tight in (False, True)])
     best, rooms = trials.settle(articles, tight=False)
     if best.padding or best.underfull:  # a tighter set may save a page, or fill one
         tight, tight_rooms = trials.settle(articles, tight=True)
@@ -160,32 +165,51 @@ def score(fit: Fit) -> tuple[int, int, bool, int]:
     return (fit.padding, fit.underfull, fit.tight, fit.pages)
 
 
+_Record = tuple["Fit", dict[str, float], dict[str, float], list[str], set[Place]]
+
+
 class _Trials:
     """Trial layouts of one composed HTML, counted, and the words each breaks where
-    the hyphenation rules forbid (hyphenation.py)."""
+    the hyphenation rules forbid (hyphenation.py). With ``cores`` above one, trials
+    known to be needed together are laid out side by side, in forked processes that
+    send back what each measured."""
 
-    def __init__(self, html: str, layout: Callable[[str], Any]) -> None:
+    def __init__(self, html: str, layout: Callable[[str], Any], cores: int = 1) -> None:
         self.html = html
         self._layout = layout
+        self.cores = cores
         self.count = 0
         self.faults: dict[Fit, set[Place]] = {}
         self.ending: dict[Fit, list[str]] = {}  # the articles ending on a page under half full
         self.sets: tuple[Choice, ...] = ()
         self._measured: dict[Fit, _Measured] = {}  # by what was laid out
 
-    def layout(self, html: str) -> Any:
-        """A layout of ``html``, counted."""
-        self.count += 1
-        return self._layout(html)
-
     def choose_sets(self, first: str) -> None:
         """Each paragraph's spacing, from the layout where only the first article starts
         a page (the first trial's) and a trial of the paragraphs that read badly in it."""
         laid_out = Fit(starts=(first,))
         html = apply(self.html, laid_out)
-        document = self.layout(html)
-        self._keep(laid_out, document)
-        self.sets = justification.choose(html, document, self.layout)
+        self.count += 1
+        document = self._layout(html)
+        self._keep(laid_out, _record(laid_out, document))
+        self.sets = justification.choose(html, document, self._paragraphs_of, self.cores)
+
+    def _paragraphs_of(self, trials: list[str]) -> list[list[lines.Paragraph]]:
+        """The paragraphs of each trial document as laid out, side by side."""
+        self.count += len(trials)
+        works = [functools.partial(_paragraphs, self._layout, html) for html in trials]
+        return side_by_side(works, self.cores)
+
+    def trial(
+        self,
+        starts: tuple[str, ...],
+        tight: bool,
+        whole: tuple[Place, ...] = (),
+        loose: tuple[str, ...] = (),
+    ) -> Fit:
+        """What a trial lays out: these page starts, words kept whole and articles set
+        looser, with the paragraphs' spacings chosen."""
+        return Fit(starts, tight, sets=self.sets, whole=whole, loose=loose)
 
     def measure(
         self,
@@ -194,24 +218,31 @@ class _Trials:
         whole: tuple[Place, ...] = (),
         loose: tuple[str, ...] = (),
     ) -> _Measured:
-        """Lay out with these page starts, words kept whole and articles set looser; the
-        fit, the room left where each article begins (a share of the text block; 1 for
-        one that starts a page), and how many lines of running text fit under its
-        header."""
-        laid_out = Fit(starts, tight, sets=self.sets, whole=whole, loose=loose)
-        if laid_out not in self._measured:
-            self._keep(laid_out, self.layout(apply(self.html, laid_out)))
+        """Lay out a trial (``trial``); the fit, the room left where each article begins
+        (a share of the text block; 1 for one that starts a page), and how many lines of
+        running text fit under its header."""
+        laid_out = self.trial(starts, tight, whole, loose)
+        self.lay_out([laid_out])
         return self._measured[laid_out]
 
-    def _keep(self, laid_out: Fit, document: Any) -> None:
-        """What a layout measures, kept for the same trial asked again."""
-        rooms, under, underfull = _measure(document)
-        pages = len(document.pages)
-        trial = dataclasses.replace(
-            laid_out, pages=pages, padding=-pages % PAD_TO, underfull=len(underfull)
-        )
-        self.ending[trial] = underfull
-        self.faults[trial] = hyphenation.faults(document)
+    def lay_out(self, trials: list[Fit]) -> None:
+        """Lay out the trials not laid out yet, side by side, and keep what each measures
+        for the same trial asked again."""
+        new = [trial for trial in dict.fromkeys(trials) if trial not in self._measured]
+        self.count += len(new)
+        works = [functools.partial(self._record, trial) for trial in new]
+        for trial, record in zip(new, side_by_side(works, self.cores), strict=True):
+            self._keep(trial, record)
+
+    def _record(self, laid_out: Fit) -> _Record:
+        """What the layout of a trial measures (possibly in a forked process)."""
+        return _record(laid_out, self._layout(apply(self.html, laid_out)))
+
+    def _keep(self, laid_out: Fit, record: _Record) -> None:
+        """What a layout measured, kept by what was laid out."""
+        trial, rooms, under, ending, faults = record
+        self.ending[trial] = ending
+        self.faults[trial] = faults
         self._measured[laid_out] = (trial, rooms, under)
 
     def loosen(self, best: Fit) -> Fit:
@@ -278,6 +309,22 @@ def _cramped(articles: list[str], starts: tuple[str, ...], under: dict[str, floa
     """The articles that follow another on its page with fewer than ``MIN_LINES`` lines
     under their header."""
     return {name for name in articles if name not in starts and under.get(name, 99) < MIN_LINES}
+
+
+def _record(laid_out: Fit, document: Any) -> _Record:
+    """The fit a layout gives, the room and lines under each article's header, the
+    articles ending on a page under half full, and the words broken badly."""
+    rooms, under, underfull = _measure(document)
+    pages = len(document.pages)
+    trial = dataclasses.replace(
+        laid_out, pages=pages, padding=-pages % PAD_TO, underfull=len(underfull)
+    )
+    return trial, rooms, under, underfull, hyphenation.faults(document)
+
+
+def _paragraphs(layout: Callable[[str], Any], html: str) -> list[lines.Paragraph]:
+    """The paragraphs of a trial document as laid out."""
+    return list(lines.paragraphs(layout(html)))
 
 
 def _measure(document: Any) -> tuple[dict[str, float], dict[str, float], list[str]]:

@@ -33,38 +33,61 @@ Choice = tuple[str, int]  # a paragraph's source, its spacing (1 … VARIANTS)
 _BODY = re.compile(r"<body\b[^>]*>.*</body>", re.S)
 
 
-def choose(html: str, document: Any, layout: Callable[[str], Any]) -> tuple[Choice, ...]:
+def choose(
+    html: str,
+    document: Any,
+    paragraphs_of: Callable[[list[str]], list[list[Paragraph]]],
+    parts: int = 1,
+) -> tuple[Choice, ...]:
     """The spacing of each paragraph of the articles that does not read well as laid
-    out in ``document`` (a layout of ``html``), by one trial layout (``layout``)."""
+    out in ``document`` (a layout of ``html``), by trial layouts: the paragraphs, in
+    every spacing, shared among ``parts`` documents of about the same length, which
+    ``paragraphs_of`` lays out (side by side, if it can) and reads back."""
     candidates = {
         paragraph.source: paragraph
         for paragraph in paragraphs(document)
         if paragraph.tag == "p" and _score(paragraph)[0]
     }
-    blocks = [_paragraph_html(html, source) for source in candidates]
-    trial_body = "".join(
-        _variant(block, variant) for block in blocks if block for variant in range(1, VARIANTS + 1)
-    )
-    if not trial_body:
+    blocks = [block for source in candidates if (block := _paragraph_html(html, source))]
+    trials = [_trial(html, group) for group in _shared(blocks, parts) if group]
+    if not trials:
         return ()
-    trial = _BODY.sub(
-        lambda _: (
-            f'<body><article class="article"><div class="article-body">{trial_body}'
-            "</div></article></body>"
-        ),
-        html,
-        count=1,
-    )
     scores = {source: {0: _score(paragraph)} for source, paragraph in candidates.items()}
-    for paragraph in paragraphs(layout(trial)):
-        if paragraph.trial is not None:
-            scores.setdefault(paragraph.source, {})[int(paragraph.trial)] = _score(paragraph)
+    for laid_out in paragraphs_of(trials):
+        for paragraph in laid_out:
+            if paragraph.trial is not None:
+                scores.setdefault(paragraph.source, {})[int(paragraph.trial)] = _score(paragraph)
     chosen = []
     for source, by_variant in scores.items():
         best = min(by_variant, key=lambda variant: (by_variant[variant], variant))
         if best:
             chosen.append((source, best))
     return tuple(sorted(chosen))
+
+
+def _shared(blocks: list[str], parts: int) -> list[list[str]]:
+    """The blocks shared among ``parts`` groups of about the same length (the longest
+    first, each to the shortest group), each group in the issue's order. A paragraph
+    breaks its lines the same in any column of the articles' width, wherever it is."""
+    groups: list[list[int]] = [[] for _ in range(max(1, parts))]
+    for index in sorted(range(len(blocks)), key=lambda i: -len(blocks[i])):
+        min(groups, key=lambda group: sum(len(blocks[i]) for i in group)).append(index)
+    return [[blocks[i] for i in sorted(group)] for group in groups]
+
+
+def _trial(html: str, blocks: list[str]) -> str:
+    """The document of a trial: each block in every spacing, in the articles' columns."""
+    body = "".join(
+        _variant(block, variant) for block in blocks for variant in range(1, VARIANTS + 1)
+    )
+    return _BODY.sub(
+        lambda _: (
+            f'<body><article class="article"><div class="article-body">{body}'
+            "</div></article></body>"
+        ),
+        html,
+        count=1,
+    )
 
 
 def written(html: str, choices: Iterable[Choice]) -> str:

@@ -21,6 +21,7 @@ from .cache import FOLDER
 from .errors import BippdfError, BuildError, CheckError, SourceError, internal
 from .files import refuse_overwrite, write_file
 from .render import Engine, Rendered
+from .resources import usable_cores
 from .variants import VARIANTS, Selection
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ def fit(composed: Composed, engine: Engine, options: Options) -> None:
         _fit_cache(options),
         key=key,
         hint=copyfit.last(str(composed.issue.root)),
+        cores=usable_cores(),
     )
     composed.composition.html = copyfit.apply(html, fitted)
     composed.fit = fitted

@@ -10,6 +10,7 @@ import pytest
 
 from bippdf.check import readback
 from bippdf.check.child import in_child as _in_child
+from bippdf.check.child import side_by_side
 from bippdf.check.readback import read_pdf
 
 from ..conftest import BuiltIssue
@@ -72,6 +73,28 @@ def test_an_error_in_the_other_process_is_raised_here() -> None:
     assert info.value.args[0] != os.getpid()  # raised there, not here
     with _in_child(lambda: [1, 2]) as result:
         assert result() == [1, 2]
+
+
+def test_works_side_by_side_come_back_in_order_from_other_processes() -> None:
+    works = [lambda i=i: (i, os.getpid()) for i in range(5)]
+    results = side_by_side(works, cores=2)
+    assert [i for i, _ in results] == [0, 1, 2, 3, 4]
+    here = [i for i, pid in results if pid == os.getpid()]
+    assert here == [0, 2, 4]  # the first of each pair here, the second in a child
+    assert [pid for _, pid in side_by_side(works, cores=1)] == [os.getpid()] * 5
+
+
+def test_a_work_that_fails_side_by_side_is_done_again_here() -> None:
+    """Its error is raised in this process, as it is: not every error pickles."""
+    calls: list[int] = []
+
+    def fails() -> None:
+        calls.append(os.getpid())  # seen here only when run here
+        raise ZeroDivisionError(os.getpid())
+
+    with pytest.raises(ZeroDivisionError) as info:
+        side_by_side([lambda: 1, fails], cores=2)
+    assert info.value.args[0] == os.getpid() and calls == [os.getpid()]
 
 
 def test_a_process_no_longer_wanted_is_stopped() -> None:

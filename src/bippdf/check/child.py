@@ -1,5 +1,5 @@
-"""Work done in a forked process while this one goes on: the second half of a PDF's
-pages read on the other core."""
+"""Work done in forked processes while this one goes on: the second half of a PDF's
+pages read on the other core, copyfitting's trial layouts side by side."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import os
 import pickle
 import signal
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -59,3 +59,22 @@ def in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable[
             os.kill(pid, signal.SIGKILL)  # done already, or no longer wanted
         stream.close()
         os.waitpid(pid, 0)
+
+
+def side_by_side(works: Sequence[Callable[[], _T]], cores: int) -> list[_T]:
+    """Each work's result, in order, ``cores`` at a time: this process does the first of
+    each group while forked ones do the others. A work that fails in its process is done
+    again here, so that its error is raised as it is (not every error can be sent back)."""
+    results: list[_T] = []
+    step = max(1, cores)
+    for start in range(0, len(works), step):
+        group = works[start : start + step]
+        with ExitStack() as stack:
+            waits = [stack.enter_context(in_child(work)) for work in group[1:]]
+            results.append(group[0]())
+            for work, wait in zip(group[1:], waits, strict=True):
+                try:
+                    results.append(wait())
+                except Exception:
+                    results.append(work())
+    return results
