@@ -46,7 +46,7 @@ approve-html: $(STAMP)
 	$(BIN)/python scripts/approve_html.py
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # make test-fast: the tests that lay out no PDF (marked pdf otherwise), in seconds.
 test-fast: $(STAMP)

@@ -102,6 +102,27 @@ def test_trials_side_by_side_fit_as_one_after_the_other(tmp_path: Path) -> None:
 
 
 @pytest.mark.pdf
+def test_the_web_pdf_is_written_from_the_last_trial_the_same_as_laid_out_again(
+    tmp_path: Path,
+) -> None:
+    """A fit made by this build ends with its chosen trial laid out: the web PDF is
+    written from those pages, byte for byte what a layout of its own gives."""
+    from bippdf.pipeline import Options, build
+
+    root = write_issue(
+        tmp_path / "issue",
+        {"01-a.md": article("Premier", SENTENCE * 30), "02-b.md": article("Second", SENTENCE * 9)},
+    )
+    web = Options(variants=("web",), cover=False, online=False, output=tmp_path / "a.pdf")
+    (fitted,) = build(root, web)  # fits: its last trial is written
+    assert fitted.phases["copyfit"] > 0 and fitted.phases["layout"] < 0.05
+    again = dataclasses.replace(web, output=tmp_path / "b.pdf")
+    (laid_out,) = build(root, again)  # the fit kept by this process: laid out anew
+    assert laid_out.phases["layout"] > 10 * fitted.phases["layout"]
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+@pytest.mark.pdf
 def test_a_fit_is_kept_and_reused(tmp_path: Path) -> None:
     root = write_issue(tmp_path / "issue", {"01-a.md": article("Premier", SENTENCE * 8)})
     cache = tmp_path / "cache"

@@ -23,12 +23,13 @@ from bippdf.check import check_pdf
 from bippdf.check.readback import read_pdf
 from bippdf.compose import compose
 from bippdf.errors import BuildError, SourceError
-from bippdf.pipeline import build_pdf
+from bippdf.pipeline import Options, build_pdf
 from bippdf.render import render_pdf
 from bippdf.resources import styles_dir
+from bippdf.schedule import build_issues
 from bippdf.source import load_issue
 
-from .conftest import ISSUE_6, article, write_issue
+from .conftest import ISSUE_6, BuiltIssue, article, write_issue
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -288,16 +289,19 @@ def _bippdf(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.pdf
-def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(tmp_path: Path) -> None:
+def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(
+    tmp_path: Path, issue6: BuiltIssue
+) -> None:
     """Same sources, same bytes, for every variant: dates come from the issue and
-    identifiers from the content, not from the clock, a random generator or a path."""
+    identifiers from the content, not from the clock, a random generator or a path.
+    One build is made here, with the fit this process found for No. 6 (``issue6``);
+    the other from a copy elsewhere, in a process of its own that fits it from scratch."""
     elsewhere = tmp_path / "copie" / ISSUE_6.name
     shutil.copytree(ISSUE_6, elsewhere)
-    first = _bippdf("build", str(ISSUE_6), "--build-dir", str(tmp_path / "un"), cwd=tmp_path)
     second = _bippdf("build", str(elsewhere), "--build-dir", str(tmp_path / "deux"), cwd=tmp_path)
-    for process in (first, second):
-        _, err = process.communicate(timeout=240)
-        assert process.returncode == 0, err.decode()
+    (here,) = build_issues([ISSUE_6], Options.choose("all", build_dir=tmp_path / "un"))
+    _, err = second.communicate(timeout=240)
+    assert here.error is None and second.returncode == 0, err.decode()
     one, two = _sha256s(tmp_path / "un" / ISSUE_6.name), _sha256s(tmp_path / "deux" / ISSUE_6.name)
     edition = "BIP-06-2019-08-en-ligne/"
     assert len([name for name in one if not name.startswith(edition)]) == 3  # PDFs, cover
@@ -392,9 +396,23 @@ def test_a_build_killed_while_writing_leaves_the_previous_pdf_intact(tmp_path: P
 
 @pytest.mark.pdf
 def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
-    output = tmp_path / "bip.pdf"
+    """Two processes writing the same PDF at once: it is whole, one or the other's, and
+    no temporary file is left beside it."""
+    root = write_issue(
+        tmp_path / "issue",
+        {
+            "01-a.md": article(
+                "Premier",
+                "Un paragraphe de texte courant. " * 60 + "Un appel[^a].\n\n[^a]: Une note.\n",
+            ),
+            "02-b.md": article("Second", "Un autre paragraphe de texte. " * 60 + "\n"),
+        },
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    output = out / "bip.pdf"
     processes = [
-        _bippdf("build", str(ISSUE_6), "--variant", "web", "-o", str(output), cwd=tmp_path)
+        _bippdf("build", str(root), "--variant", "web", "-o", str(output), cwd=out)
         for _ in range(2)
     ]
     for process in processes:
@@ -402,8 +420,8 @@ def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
         assert process.returncode == 0, err.decode()
     report = check_pdf(output, workers=1)
     assert report.ok, [str(problem) for problem in report.problems]
-    assert read_pdf(output).page_count == 24  # No. 6, copyfitted
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bip.pdf"]
+    assert read_pdf(output).page_of("note-1") is not None
+    assert sorted(p.name for p in out.iterdir()) == ["bip.pdf"]
 
 
 @pytest.mark.pdf

@@ -130,8 +130,11 @@ def fit(
         ):
             return Fit(**{**asdict(trials.polish(trial)), "layouts": trials.count})
     trials.choose_sets(articles[0])
-    if cores > 1:  # the text set tighter is often tried too: meanwhile, on another core
-        trials.lay_out([trials.trial((articles[0],), tight) for tight in (False, True)])
+    usual, tighter = (trials.trial((articles[0],), tight) for tight in (False, True))
+    if cores > 1 and not trials.measured(usual):
+        # The text set tighter is often tried too: meanwhile, on another core. (Not when
+        # the first trial is the usual set already: then it is laid out only if needed.)
+        trials.lay_out([usual, tighter])
     best, rooms = trials.settle(articles, tight=False)
     if best.padding or best.underfull:  # a tighter set may save a page, or fill one
         tight, tight_rooms = trials.settle(articles, tight=True)
@@ -224,6 +227,10 @@ class _Trials:
         laid_out = self.trial(starts, tight, whole, loose)
         self.lay_out([laid_out])
         return self._measured[laid_out]
+
+    def measured(self, trial: Fit) -> bool:
+        """Whether this trial was laid out already."""
+        return trial in self._measured
 
     def lay_out(self, trials: list[Fit]) -> None:
         """Lay out the trials not laid out yet, side by side, and keep what each measures

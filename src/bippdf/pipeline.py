@@ -130,6 +130,7 @@ def fit(composed: Composed, engine: Engine, options: Options) -> None:
     from . import copyfit
 
     started = time.perf_counter()
+    engine.forget_layout()
     html = composed.composition.html
     key = engine.styles_key()
     fitted = copyfit.fit(

@@ -105,6 +105,7 @@ class Engine:
         self.color_profiles: dict[str, dict[str, Any]] = {}
         self.separator = Separator()  # pictures in CMYK for the print variant
         self._styles_key: str | None = None  # styles_key(), until the styles are reloaded
+        self._kept: _Kept | None = None  # the last trial layout (lay_out), until taken
 
     def preload(self, variants: Iterable[str]) -> None:
         """Parse the variants' stylesheets now (and load the fonts they name)."""
@@ -129,6 +130,7 @@ class Engine:
         self.stylesheets.clear()
         self.color_profiles.clear()
         self._styles_key = None
+        self._kept = None
         forget_colours()
         self.font_config = FontConfiguration()
         project_font_names.cache_clear()
@@ -187,12 +189,15 @@ class Engine:
         return self._styles_key
 
     def lay_out(self, html: str, *, base_url: Path, variant: str = "web") -> Any:
-        """The pages of the HTML laid out with the variant's stylesheets, not written:
-        a trial layout for copyfitting (the web variant's: the same text block as
-        print's, without separating its pictures)."""
+        """The pages of the HTML laid out with the variant's stylesheets and options, not
+        written: a trial layout for copyfitting (the web variant's: the same text block
+        as print's, without separating its pictures). The last one is kept: when the fit
+        chosen is the last trial laid out, the web PDF is written from its pages rather
+        than laid out again (``render``; ``forget_layout`` drops it)."""
         kind = VARIANTS[variant]
         fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
-        with _captured_warnings(), _weasyprint_failures():
+        self._kept = None
+        with _captured_warnings() as said, _weasyprint_failures():
             document = self.weasyprint.HTML(
                 string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
             )
@@ -201,9 +206,29 @@ class Engine:
                 stylesheets=self.stylesheets_of(kind),
                 font_config=self.font_config,
                 color_profiles=self.color_profiles.setdefault(kind.name, {}),
+                **kind.options,
             )
             with hyphenation.rules():
-                return with_room(render)
+                laid_out = with_room(render)
+        self._kept = _Kept(html, base_url, kind.name, laid_out, list(said))
+        return laid_out
+
+    def forget_layout(self) -> None:
+        """Drop the trial layout kept: the issue's files may have changed since (a build
+        starts with this, so that only its own trials are written)."""
+        self._kept = None
+
+    def _take(self, job: _Job) -> _Kept | None:
+        """The kept trial layout, given up, if it is the one this render asks for."""
+        kept, self._kept = self._kept, None
+        if kept is None or (kept.html, kept.base_url, kept.variant) != (
+            job.html,
+            job.base_url,
+            job.variant.name,
+        ):
+            self._kept = kept  # another render's
+            return None
+        return kept
 
     def _render(self, job: _Job) -> Rendered:
         """Layout and write, WeasyPrint's failures said as bippdf's errors."""
@@ -219,15 +244,20 @@ class Engine:
         pictures = self.separator.separate if kind.inks == "cmyk" else None
         fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: job.base_url}, pictures)
         start = time.perf_counter()
-        with hyphenation.rules():
-            document = self.weasyprint.HTML(
-                string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
-            ).render(
-                stylesheets=css,
-                font_config=self.font_config,
-                color_profiles=self.color_profiles.setdefault(kind.name, {}),
-                **kind.options,
-            )
+        kept = self._take(job)
+        if kept is not None:  # copyfitting's last trial: these very pages
+            document = kept.document
+            warnings[:0] = kept.warnings
+        else:
+            with hyphenation.rules():
+                document = self.weasyprint.HTML(
+                    string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
+                ).render(
+                    stylesheets=css,
+                    font_config=self.font_config,
+                    color_profiles=self.color_profiles.setdefault(kind.name, {}),
+                    **kind.options,
+                )
         laid_out = len(document.pages)
         document = self._pad(document, kind, css, job.geometry, fetcher)
         sources = source_boxes(document)
@@ -311,6 +341,17 @@ def _issue_file(url: str) -> str | None:
 
 
 _NO_SYSTEM_FONTS = r"(No fonts configured in FontConfig|FontConfig cannot load default config)"
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A trial layout kept for the render that asks for the same pages."""
+
+    html: str
+    base_url: Path
+    variant: str
+    document: Any
+    warnings: list[str]
 
 
 @dataclass(frozen=True)
