@@ -18,12 +18,14 @@ pdf: $(STAMP)
 new: $(STAMP)
 	$(BIN)/bippdf new
 
-# make watch ISSUE=issues/<folder> [VARIANT=web]: build the issue again each time a file
-# is saved; VARIANT=web (or print) rebuilds that PDF alone, in half the time.
+# make watch ISSUE=issues/<folder> [VARIANT=web] [DRAFT=1]: build the issue again each
+# time a file is saved; VARIANT=web (or print) rebuilds that PDF alone, in half the time;
+# DRAFT=1 does not check the PDFs (make pdf makes the final, checked files).
 VARIANT ?= all
+DRAFT ?=
 watch: $(STAMP)
 	@[ -n "$(ISSUE)" ] || { echo "erreur : quel numéro? make watch ISSUE=issues/<dossier>"; exit 2; }
-	$(BIN)/bippdf watch $(ISSUE) --variant $(VARIANT)
+	$(BIN)/bippdf watch $(ISSUE) --variant $(VARIANT)$(if $(DRAFT), --draft)
 
 # make proof: build the issues, then draw each PDF's pages and a contact sheet
 # into build/proof/<issue folder>/ (bippdf proof).
@@ -45,6 +47,7 @@ approve-proofs: $(STAMP)
 approve-html: $(STAMP)
 	$(BIN)/python scripts/approve_html.py
 
+# make test: every test, spread over the cores (pytest-xdist).
 test: $(STAMP)
 	$(BIN)/pytest -n auto
 

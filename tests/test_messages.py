@@ -111,14 +111,17 @@ def test_counts_and_durations_in_french() -> None:
 
 
 def test_the_summary_of_each_kind_of_file() -> None:
-    pdf = BuildResult(Path("b/BIP.pdf"), pages=32, notes=31, seconds=4.1, padding=3)
+    held = Report("x", [])
+    pdf = BuildResult(Path("b/BIP.pdf"), pages=32, notes=31, seconds=4.1, padding=3, check=held)
     assert messages.made(pdf) == (
         "32 pages (dont 3 pages blanches ajoutées pour la reliure), 31 notes, 4,1 s"
     )
-    one = BuildResult(Path("b/x.pdf"), pages=4, notes=1, seconds=0.5, padding=1)
+    one = BuildResult(Path("b/x.pdf"), pages=4, notes=1, seconds=0.5, padding=1, check=held)
     assert (
         messages.made(one) == "4 pages (dont 1 page blanche ajoutée pour la reliure), 1 note, 0,5 s"
     )
+    draft = BuildResult(Path("b/BIP.pdf"), pages=24, notes=31, seconds=3.6)  # not checked
+    assert messages.made(draft) == "24 pages, 31 notes, 3,6 s, non vérifié"
     fill = CheckResult("fill", figures={"least_filled": 0.7})
     lines = CheckResult("lines", figures={"loose_share": 0.0702, "justified_lines": 897})
     checked = BuildResult(

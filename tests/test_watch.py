@@ -203,3 +203,32 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
         assert next_build().error is None
         assert next_build().error is None  # no other save: this one was seen
         assert "Le renard." in " ".join(read_pdf(output).texts)
+
+
+def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> None:
+    """``watch --draft``: said once at the start; each PDF written without its check, and
+    its line says so."""
+    import os
+    import signal
+    import subprocess
+
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    command = [sys.executable, "-m", "bippdf", "watch", str(root), "--variant", "web"]
+    command += ["--draft", "--build-dir", str(tmp_path / "build")]
+    env = {**os.environ, "NO_COLOR": "1"}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as watch:
+        assert watch.stdout is not None
+        said = []
+        for line in watch.stdout:  # the first build is done: watching
+            said.append(line)
+            if line.startswith("surveillance de "):
+                break
+        watch.send_signal(signal.SIGINT)
+        _, err = watch.communicate(timeout=WAIT)
+    assert watch.returncode == 0, err
+    assert err.count("brouillon : les PDF ne sont pas vérifiés") == 1, err
+    (done,) = [line for line in said if "-web.pdf" in line]
+    assert done.rstrip().endswith(", non vérifié"), done
+    assert list((tmp_path / "build").rglob("*-web.pdf"))

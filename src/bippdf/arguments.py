@@ -63,6 +63,9 @@ exemples :
       ouvert dans un lecteur qui le recharge. Ctrl-C arrête.
   bippdf watch issues/2019-08-numero-06 --variant web
       le PDF web seul : chaque reproduction prend deux fois moins de temps
+  bippdf watch issues/2019-08-numero-06 --variant web --draft
+      en brouillon : le PDF n'est pas vérifié à chaque enregistrement (plus rapide) ;
+      make pdf produit ensuite les fichiers définitifs, vérifiés
 """
 
 IMPORT_EXAMPLES = """\
@@ -342,6 +345,12 @@ def _watch_command(commands: Any) -> None:
         default="all",
         help="quoi reproduire (par défaut : all, les deux PDF, l'image de couverture et "
         "l'édition en ligne; html : l'édition en ligne seule, sans mise en pages)",
+    )
+    watch_cmd.add_argument(
+        "--draft",
+        action="store_true",
+        help="brouillon : ne pas vérifier les PDF à chaque reproduction (bippdf check) ; "
+        "les fichiers définitifs sont ceux de make pdf, qui les vérifie",
     )
     _build_dir_option(watch_cmd)
 

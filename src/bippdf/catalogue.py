@@ -73,6 +73,10 @@ WATCHING = (
     "(Ctrl-C pour arrêter)"
 )
 WATCH_STOPPED = "surveillance arrêtée (Ctrl-C)"
+WATCH_DRAFT = (
+    "brouillon : les PDF ne sont pas vérifiés à chaque reproduction ; make pdf produit "
+    "les fichiers définitifs et les vérifie"
+)
 
 
 def argparse_text(message: str) -> str:

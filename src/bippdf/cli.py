@@ -128,7 +128,7 @@ def _ask(question: str, option: str) -> str:
 def _watch(args: argparse.Namespace) -> int:
     from .watch import Watcher
 
-    options = Options.choose(args.variant, build_dir=args.build_dir)
+    options = Options.choose(args.variant, build_dir=args.build_dir, check=not args.draft)
     watcher = Watcher(args.issue, options, on_file=_progress)
     if not args.issue.exists():
         messages.error(
@@ -137,6 +137,8 @@ def _watch(args: argparse.Namespace) -> int:
             hint="donnez le dossier d'un numéro, son issue.toml ou un fichier .md",
         )
         return 2
+    if args.draft:  # said once: what the final build does that these do not
+        messages.note(catalogue.WATCH_DRAFT)
 
     def report(done: IssueBuild) -> None:
         if done.error is not None:
