@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import catalogue, messages, render
+from . import catalogue, messages
 from .arguments import parser
 from .contract import ONLINE_PAGE
 from .errors import BippdfError, UnreadablePdfError, internal
@@ -94,7 +94,11 @@ def _say_subsetter(builds: list[IssueBuild]) -> None:
     """Once, after a build that laid out PDFs: the fonts were subset by fontTools
     because HarfBuzz's subsetter is missing (what to install to build faster)."""
     laid_out = any(not result.cached for build in builds for result in build.results)
-    if laid_out and render.subsetter() == "fontTools":
+    if not laid_out:  # nothing laid out: WeasyPrint is not even imported
+        return
+    from . import render
+
+    if render.subsetter() == "fontTools":
         messages.note(catalogue.NO_HARFBUZZ_SUBSET)
 
 

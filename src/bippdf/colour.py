@@ -26,7 +26,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from .check.separation import heaviest_pixel
 from .contract import INK_LIMIT
 from .errors import BuildError
 from .resources import styles_dir
@@ -236,6 +235,10 @@ def _limited_jpeg(picture: Any) -> bytes:
     edges can lift a pixel a few percent over what was encoded, so the picture is
     limited again, lower by the overshoot, until the file itself holds."""
     from PIL import Image
+
+    # Here, not at the top: the check (pypdf, pypdfium2) is not needed by a build that
+    # finds its files up to date.
+    from .check.separation import heaviest_pixel
 
     target = float(INK_LIMIT)
     while True:

@@ -20,14 +20,16 @@ from . import source
 from .cache import FOLDER
 from .errors import BippdfError, BuildError, CheckError, SourceError, internal
 from .files import refuse_overwrite, write_file
-from .render import Engine, Rendered
 from .resources import usable_cores
 from .variants import VARIANTS, Selection
 
+# render (WeasyPrint's side) is imported when a PDF is laid out, not by a build whose
+# files are up to date (the build cache), which then takes a tenth of a second.
 if TYPE_CHECKING:
     from .check import Expectations, Problem, Report
     from .compose import Composition
     from .copyfit import Fit
+    from .render import Engine, Rendered
 
 COVER_WIDTH = 600  # pixels: the cover image for the website and social media
 
@@ -116,6 +118,8 @@ def build(
 def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]) -> Engine:
     """The engine, made if there is none, with the variants' stylesheets parsed; the time
     it took is each issue's "engine" phase."""
+    from .render import Engine
+
     started = time.perf_counter()
     engine = engine or Engine()
     engine.preload(variants)
@@ -207,6 +211,8 @@ def locate_problems(report: Report, path: Path) -> None:
     if not any(p.at for check in report.checks for p in check.problems + check.warnings):
         return
     variant = report.checks[-1].name if report.checks[-1].name in VARIANTS else "web"
+    from .render import Engine
+
     composed, engine = compose(path), Engine()
     fit(composed, engine, Options())
     rendered = _render(composed, variant, engine)

@@ -14,15 +14,17 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache as build_cache
 from . import pipeline, source
 from .errors import BippdfError, BuildError
 from .files import refuse_overwrite
 from .pipeline import BuildResult, Composed, Made, Options
-from .render import Engine
 from .resources import styles_dir, usable_cores
+
+if TYPE_CHECKING:
+    from .render import Engine
 
 OnFile = Callable[[Path, BuildResult], None]
 
