@@ -20,12 +20,44 @@ from .report import TOLERANCE
 HEADER_SPACE = 14.0  # points
 
 
-def split_columns(
-    lines: list[Line], columns: tuple[tuple[float, float], tuple[float, float]]
-) -> tuple[list[list[Line]], list[Line]]:
+_Columns = tuple[tuple[float, float], tuple[float, float]]
+
+
+def split_columns(lines: list[Line], columns: _Columns) -> tuple[list[list[Line]], list[Line]]:
     """A page's lines in its two columns (both empty on a one-column page), and the lines
     that run over a column. The columns start at the first height where both hold a
     line; what stands above them (an article's title, byline and lead) spans the page."""
+    sides, overruns, _ = _split(lines, columns)
+    return sides, overruns
+
+
+def column_runs(lines: list[Line], columns: _Columns) -> list[tuple[int, list[Line]]]:
+    """A page's column text in reading order: section after section from the top (an
+    article ending in two columns, then the next one's under its header), the left
+    column then the right one of each, as (column, lines). So the line after the last
+    of a section's left column is the first of its right column, not the left column's
+    next section. (Columns that an image in one of them interrupts go on below it.)"""
+    (left, right), _, sections = _split(lines, columns)
+    tops = [top for top, _ in sections]
+
+    def section(line: Line) -> int:
+        """The section a line stands in: the lowest whose top is above it."""
+        return max((at for at, top in enumerate(tops) if line.middle <= top + 1), default=0)
+
+    runs = []
+    for at in range(len(sections)):
+        for column, side in enumerate((left, right)):
+            run = [line for line in side if section(line) == at]
+            if run:
+                runs.append((column, run))
+    return runs
+
+
+def _split(
+    lines: list[Line], columns: _Columns
+) -> tuple[list[list[Line]], list[Line], list[tuple[float, float]]]:
+    """``split_columns``, with the page's sections from the top: its bands of lines
+    standing side by side, a band under an article's header starting a new one."""
     (_, left_end), (right_start, _) = columns
     middle = (left_end + right_start) / 2
     left = [line for line in lines if line.right <= middle]
@@ -36,21 +68,34 @@ def split_columns(
     width = left_end - columns[0][0]
     wide = [(a, b) for a, b in pairs if min(a.right - a.left, b.right - b.left) > 0.8 * width]
     if len(wide) < 3:  # a one-column page: contents, Annexe, or notes at the foot of the page
-        return [[], []], []
+        return [[], []], [], []
     header: set[int] = set()
     ceiling = float("inf")
     bands = _bands(pairs)
+    ends = _column_ends(bands, left) | _column_ends(bands, right)
+    sections: list[list[float]] = []  # bands from an article's header down
     for top, bottom in bands:
         # What stands above this band and below the previous one: the header of an
-        # article that begins here (or the end of a column beside an image).
-        region = [line for line in lines if top < line.middle < ceiling]
-        sides = [line for line in left + right if top - 1 < line.middle < ceiling]
-        header |= _header(
+        # article that begins here (or the end of a column beside an image); not the
+        # last lines of the previous band's longer column.
+        region = [line for line in lines if top < line.middle < ceiling and id(line) not in ends]
+        sides = [
+            line
+            for line in left + right
+            if top - 1 < line.middle < ceiling and id(line) not in ends
+        ]
+        above = _header(
             [line for line in sides if line in left],
             [line for line in sides if line in right],
             region + sides,
             top,
         )
+        # A band under a header starts a section of its own; one under the other beside
+        # an image goes on in the same columns.
+        if above or not sections:
+            sections.append([top, bottom])
+        sections[-1][1] = bottom
+        header |= above
         ceiling = bottom
     left = [line for line in left if id(line) not in header]
     right = [line for line in right if id(line) not in header]
@@ -60,7 +105,7 @@ def split_columns(
     overruns += [
         line for line in spanning if any(bottom <= line.middle <= top for top, bottom in bands)
     ]
-    return [left, right], overruns
+    return [left, right], overruns, [(top, bottom) for top, bottom in sections]
 
 
 # Lines paired side by side further apart than this belong to two runs of columns: an
@@ -80,6 +125,28 @@ def _bands(pairs: list[tuple[Line, Line]]) -> list[tuple[float, float]]:
         else:
             bands.append([top, bottom])
     return [(top, bottom) for top, bottom in bands]
+
+
+def _column_ends(bands: list[tuple[float, float]], side: list[Line]) -> set[int]:
+    """The ids of a column's lines that go on below a band, line after line, where the
+    other column of the band has ended (its text balanced on one line more): they end
+    that band's column, whatever stands under them."""
+    ends: set[int] = set()
+    for _, bottom in bands:
+        above = [line for line in side if line.middle >= bottom]
+        if not above:
+            continue
+        last = min(above, key=lambda line: line.middle)
+        for line in sorted((line for line in side if line.middle < bottom), key=_top_first):
+            if last.bottom - line.top >= HEADER_SPACE:
+                break
+            ends.add(id(line))
+            last = line
+    return ends
+
+
+def _top_first(line: Line) -> float:
+    return -line.top
 
 
 def _header(left: list[Line], right: list[Line], lines: list[Line], first: float) -> set[int]:

@@ -28,7 +28,7 @@ import itertools
 from ..contract import NOTE_ID, PageGeometry
 from ..hyphenation import MAX_RUN, broken_word
 from ..justification import LOOSE
-from .columns import split_columns
+from .columns import column_runs
 from .pages import ADDED_HYPHEN, Line
 from .readback import PdfReadback
 from .report import CheckResult, Problem, page_label
@@ -58,13 +58,13 @@ def check_lines(pdf: PdfReadback, geometry: PageGeometry) -> CheckResult:
     }
     columns: list[tuple[int, _Column, float]] = []  # page, body lines, column's right edge
     for index in range(1, pdf.page_count):
-        split, _ = split_columns(pdf.lines[index], geometry.columns_pt(index))
-        for lines, (_, right) in zip(split, geometry.columns_pt(index), strict=True):
+        edges = geometry.columns_pt(index)
+        for column, lines in column_runs(pdf.lines[index], edges):
             # Any line, for its start: one that starts with a note call is in its font.
             _line_starts(pdf, index, lines, calls, counts, result)
             body = [line for line in lines if is_running(line, size)]
             if body:
-                columns.append((index, body, right))
+                columns.append((index, body, edges[column][1]))
     justified = loose = 0
     widest = 0.0
     for position, (index, lines, right) in enumerate(columns):
