@@ -6,21 +6,25 @@ without it that starts WeasyPrint in this process fails, saying to mark it."""
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Iterator
+import pickle
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from bippdf import build_pdf, source
+from bippdf import build_pdf, copyfit, source
 from bippdf.check import Expectations
 from bippdf.check.readback import PdfReadback, read_pdf
 from bippdf.compose import Composition, compose, expectations
 from bippdf.pipeline import BuildResult
 from bippdf.render import Engine
 
+_T = TypeVar("_T")
 _BUILT_ONCE = {"issue6", "issue6_web"}  # fixtures that build No. 6 for the session
 _lays_out = False  # whether the test being run is marked pdf
 
@@ -96,12 +100,37 @@ class BuiltIssue:
     expected: Expectations
 
 
+def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], _T]) -> _T:
+    """What ``make`` builds into a new folder, made once for the whole run: with several
+    workers (pytest-xdist, make test), by the first that asks, while the others wait
+    for it and read what it kept, with the fits it found (copyfit), so that their own
+    builds of the same sources lay out no more than its would."""
+    shared = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    kept = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if kept.exists():
+            made, fits = pickle.loads(kept.read_bytes())
+            copyfit._MEMORY.update(fits)
+            return made  # type: ignore[no-any-return]
+        folder = shared / name
+        folder.mkdir()
+        made = make(folder)
+        kept.write_bytes(pickle.dumps((made, dict(copyfit._MEMORY))))
+        return made
+
+
 @pytest.fixture(scope="session")
 def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
-    """BIP No. 6 built by the real pipeline into a temporary folder."""
-    out = tmp_path_factory.mktemp("build")
-    html = out / "issue.html"
-    result = build_pdf(ISSUE_6, out / "BIP-06.pdf", html_output=html)
+    """BIP No. 6 built by the real pipeline into a temporary folder (once per run)."""
+
+    def make(out: Path) -> BuildResult:
+        return build_pdf(ISSUE_6, out / "BIP-06.pdf", html_output=out / "issue.html")
+
+    result = built_once(tmp_path_factory, "issue6", make)
+    html = result.output.parent / "issue.html"
     issue = source.load_issue(ISSUE_6)
     composition = compose(issue)
     return BuiltIssue(
@@ -148,6 +177,8 @@ def issue6_web(tmp_path_factory: pytest.TempPathFactory) -> WebIssue:
     """BIP No. 6's web PDF, cover image and online edition, as make pdf writes them."""
     from bippdf.pipeline import Options, build
 
-    options = Options(variants=("web",), online=True, build_dir=tmp_path_factory.mktemp("web"))
-    results = build(ISSUE_6, options)
+    def make(out: Path) -> list[BuildResult]:
+        return build(ISSUE_6, Options(variants=("web",), online=True, build_dir=out))
+
+    results = built_once(tmp_path_factory, "issue6_web", make)
     return WebIssue(results=results, pdf=read_pdf(results[0].output))
