@@ -195,7 +195,11 @@ class _Trials:
         self.count += 1
         document = self._layout(html)
         self._keep(laid_out, _record(laid_out, document))
-        self.sets = justification.choose(html, document, self._paragraphs_of, self.cores)
+        # Its paragraphs are all the choice needs of it: a long issue's pages are let go
+        # before the trials are laid out.
+        read = list(lines.paragraphs(document))
+        del document
+        self.sets = justification.choose(html, read, self._paragraphs_of, self.cores)
 
     def _paragraphs_of(self, trials: list[str]) -> list[list[lines.Paragraph]]:
         """The paragraphs of each trial document as laid out, side by side."""

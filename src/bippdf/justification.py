@@ -17,11 +17,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from .contract import SOURCE_ATTRIBUTE
 from .hyphenation import MAX_RUN
-from .lines import Paragraph, ends_alone, paragraphs
+from .lines import Paragraph, ends_alone
 
 LOOSE = 0.6  # ems: the widest word gap of a well-set justified line
 VARIANTS = 5  # the spacings of bulletin.css: .set-1 … .set-5
@@ -35,17 +34,18 @@ _BODY = re.compile(r"<body\b[^>]*>.*</body>", re.S)
 
 def choose(
     html: str,
-    document: Any,
+    laid_out: Iterable[Paragraph],
     paragraphs_of: Callable[[list[str]], list[list[Paragraph]]],
     parts: int = 1,
 ) -> tuple[Choice, ...]:
-    """The spacing of each paragraph of the articles that does not read well as laid
-    out in ``document`` (a layout of ``html``), by trial layouts: the paragraphs, in
-    every spacing, shared among ``parts`` documents of about the same length, which
-    ``paragraphs_of`` lays out (side by side, if it can) and reads back."""
+    """The spacing of each paragraph of the articles that does not read well as
+    ``laid_out`` (the paragraphs of a layout of ``html``: lines.paragraphs), by trial
+    layouts: the paragraphs, in every spacing, shared among ``parts`` documents of
+    about the same length, which ``paragraphs_of`` lays out (side by side, if it can)
+    and reads back."""
     candidates = {
         paragraph.source: paragraph
-        for paragraph in paragraphs(document)
+        for paragraph in laid_out
         if paragraph.tag == "p" and _score(paragraph)[0]
     }
     blocks = [block for source in candidates if (block := _paragraph_html(html, source))]
@@ -53,8 +53,8 @@ def choose(
     if not trials:
         return ()
     scores = {source: {0: _score(paragraph)} for source, paragraph in candidates.items()}
-    for laid_out in paragraphs_of(trials):
-        for paragraph in laid_out:
+    for trial in paragraphs_of(trials):
+        for paragraph in trial:
             if paragraph.trial is not None:
                 scores.setdefault(paragraph.source, {})[int(paragraph.trial)] = _score(paragraph)
     chosen = []

@@ -111,7 +111,11 @@ def build(
     if options.variants:  # the online edition alone needs no layout
         engine = ready(engine, options.variants, [composed])
         fit(composed, engine, options)
-        made = [make_variant(composed, v, options, engine) for v in options.variants]
+        variants = options.variants
+        made = [
+            make_variant(composed, v, options, engine, later=variants[at + 1 :])
+            for at, v in enumerate(variants)
+        ]
     return write(composed, made, options)
 
 
@@ -225,9 +229,15 @@ def make_variant(
     options: Options,
     engine: Engine,
     readers: int | None = None,
+    later: Iterable[str] = (),
 ) -> Made:
     """One variant's PDF, laid out and verified in memory (its pages read back by
-    ``readers`` processes: by default, two if this process may use two cores)."""
+    ``readers`` processes: by default, two if this process may use two cores);
+    ``later``, the variants this process makes after it."""
+    if variant != "web" and "web" not in later:
+        # Copyfitting's kept trial is the web PDF's pages: of no use to this one, and a
+        # long issue's take hundreds of megabytes.
+        engine.forget_layout()
     start = time.perf_counter()
     target = options.output or default_output(composed.issue, options.build_dir, variant)
     rendered = _render(composed, variant, engine)

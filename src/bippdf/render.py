@@ -226,7 +226,8 @@ class Engine:
             job.base_url,
             job.variant.name,
         ):
-            self._kept = kept  # another render's
+            if kept is not None and kept.variant != job.variant.name:
+                self._kept = kept  # another variant's, made after this one
             return None
         return kept
 
