@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?=
 
-.PHONY: pdf new watch test test-fast fuzz lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html
+.PHONY: pdf new watch test test-fast fuzz lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html web-fonts
 
 # Issues and variants are built side by side on the cores; an issue whose sources,
 # styles and options have not changed is skipped (bippdf build --no-cache to force).
@@ -41,6 +41,12 @@ proof: pdf
 # crops in tests/fixtures/visual/crops/ (look at them, then commit them).
 approve-proofs: $(STAMP)
 	$(BIN)/python scripts/approve_proofs.py
+
+# make web-fonts: write the online edition's WOFF2 fonts (styles/fonts/web/), a subset
+# for French of each face of styles/fonts.css, after a face is added or replaced
+# (commit them; tests/test_online.py checks they are what this writes).
+web-fonts: $(STAMP)
+	$(BIN)/python scripts/web_fonts.py
 
 # make approve-html: accept the current composition; rewrites the HTML the golden test
 # compares with, tests/fixtures/golden/visual.html, and prints the diff (commit it).

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bippdf import source
+from bippdf import resources, source, webfonts
 from bippdf.check.online import check_online
 from bippdf.cli import main
 from bippdf.compose import compose
@@ -129,8 +129,66 @@ def test_folder_named_like_the_pdfs(small: Path, tmp_path: Path) -> None:
     assert result.output == tmp_path / "build" / "numero" / "BIP-01-2020-03-en-ligne"
     names = {p.relative_to(result.output).as_posix() for p in result.output.rglob("*")}
     assert {"index.html", "online.css", "images/carre.png"} <= names
-    assert "fonts/noto-serif/NotoSerif-Regular.ttf" in names
-    assert "fonts/inter/Inter-Bold.otf" in names
+    assert "fonts/web/NotoSerif-Regular.woff2" in names
+    assert "fonts/web/Inter-Bold.woff2" in names
+
+
+def test_the_fonts_are_woff2_subsets_for_french_with_their_licences(
+    small: Path, tmp_path: Path
+) -> None:
+    """Each face of styles/fonts.css as its WOFF2 subset: every character of
+    ``CHARSET`` the face draws, its kerning and ligatures, its copyright; the licences
+    beside them; a tenth of the faces' weight at most."""
+    from fontTools.ttLib import TTFont
+
+    styles = resources.styles_dir()
+    faces = webfonts.sources((styles / "fonts.css").read_text(encoding="utf-8"))
+    assert len(faces) == 10
+    folder = _online(small, tmp_path / "build").output
+    shipped = sorted(
+        p.relative_to(folder).as_posix() for p in (folder / "fonts").rglob("*") if p.is_file()
+    )
+    assert shipped == sorted(
+        [webfonts.web_name(face) for face in faces]
+        + ["fonts/web/OFL-inter.txt", "fonts/web/OFL-noto-serif.txt"]
+    )
+    css = (folder / "online.css").read_text(encoding="utf-8")
+    assert ".ttf" not in css and ".otf" not in css and css.count('format("woff2")') == 10
+    for face in faces:
+        data = (folder / webfonts.web_name(face)).read_bytes()
+        font = TTFont(io.BytesIO(data))
+        original = TTFont(styles / face)
+        drawn = {chr(code) for code in original.getBestCmap()}
+        assert webfonts.CHARSET & drawn <= webfonts.covered(data), face
+        assert webfonts.CHARSET & drawn >= {"é", "œ", "«", "\u202f", "’", "€"}
+        assert font.flavor == "woff2" and "GPOS" in font and "GSUB" in font
+        assert font["name"].getDebugName(0) == original["name"].getDebugName(0)  # copyright
+    weight = sum((folder / webfonts.web_name(face)).stat().st_size for face in faces)
+    assert weight < 0.1 * sum((styles / face).stat().st_size for face in faces)
+    licence = (folder / "fonts/web/OFL-inter.txt").read_text(encoding="utf-8")
+    assert "SIL Open Font License" in licence
+
+
+@pytest.mark.parametrize("face", ["fonts/noto-serif/NotoSerif-Regular.ttf",
+                                  "fonts/inter/Inter-Italic.otf"])  # fmt: skip
+def test_the_shipped_subsets_are_what_make_web_fonts_writes(face: str) -> None:
+    styles = resources.styles_dir()
+    assert webfonts.subset(styles / face) == (styles / webfonts.web_name(face)).read_bytes()
+
+
+def test_a_character_the_fonts_lack_is_a_warning(tmp_path: Path) -> None:
+    """Greek in a French issue: drawn by the reader's fonts, which the check says."""
+    root = write_issue(
+        tmp_path / "numero",
+        {"01-un.md": article("Premier", "Le mot grec λόγος, et un texte en français.\n")},
+    )
+    report = check_online(_online(root, tmp_path / "build").output)
+    assert report.ok
+    (warning,) = [w for w in report.warnings if "polices" in w]
+    listed = warning.split(" du lecteur : ")[1].split(" (")[0].split()
+    assert sorted(listed) == sorted(set("λόγος"))  # not the French letters around them
+    plain = write_issue(tmp_path / "autre", {"01-un.md": article("Premier", "Un texte.\n")})
+    assert not [w for w in check_online(_online(plain, tmp_path / "b2").output).warnings]
 
 
 def test_same_contents_and_notes_as_the_composition(small: Path, tmp_path: Path) -> None:

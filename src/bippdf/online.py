@@ -5,7 +5,8 @@ texts, heading ids and typography as the PDFs), taken before copyfitting, which 
 concerns pages: no Markdown is read again. What changes is what a browser needs and a
 PDF does not: landmarks and a skip link, a stylesheet for screens of any width instead
 of the page geometry, a Content-Security-Policy that lets the page load nothing but the
-folder's own files, relative addresses for the issue's images, and the fonts copied.
+folder's own files, relative addresses for the issue's images, and the fonts as WOFF2
+subsets (webfonts.py).
 
 The folder is written beside its final place and renamed over the previous one, so a
 reader of the build folder sees either the old edition whole or the new one whole.
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import sandbox
+from . import sandbox, webfonts
 from .colour import palette_css
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
@@ -52,7 +53,6 @@ _ALIGN = re.compile(r'style="text-align:\s*(left|right|center);?"')
 _DECORATIVE = re.compile(
     r"<span class=\"decorative-image\" style=\"background-image: url\('([^']*)'\);[^\"]*\"></span>"
 )
-_FONT_URL = re.compile(r"url\((fonts/[^)]+)\)")
 
 
 def output(issue: Issue, build_dir: Path) -> Path:
@@ -114,12 +114,21 @@ def files(html: str, root: Path) -> dict[str, bytes]:
     css = (
         "/* Produit par bippdf : ne pas modifier, c'est styles/online.css qui fait foi. */\n"
         + palette_css("srgb")
-        + fonts_css
+        + webfonts.online_css(fonts_css)
         + (styles / STYLESHEET).read_text(encoding="utf-8")
     )
     made = {PAGE: page(html).encode("utf-8"), STYLESHEET: css.encode("utf-8")}
-    for name in sorted(set(_FONT_URL.findall(fonts_css))):
+    for source in webfonts.sources(fonts_css):
+        name = webfonts.web_name(source)
+        if not (styles / name).is_file():
+            raise BuildError(
+                f"la police web de {source} manque",
+                path=styles / name,
+                hint="make web-fonts l'écrit à partir des polices de styles/fonts.css",
+            )
         made[name] = _read(styles / name)
+    for copy in webfonts.licences(fonts_css):
+        made[copy] = _read(styles / copy)
     for relative in sorted(referenced(html)):
         try:
             path = sandbox.resolve(

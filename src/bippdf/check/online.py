@@ -10,6 +10,7 @@ problem is one line in French naming the file and the line.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -18,9 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 from ..contract import ONLINE_PAGE as PAGE
 from ..contract import ONLINE_STYLESHEET as STYLESHEET
+from ..webfonts import WEB
 
 # Addresses a link of the text may lead to without loading anything into the page.
 _LEAVING = ("https:", "http:", "mailto:", "tel:")
+_TAG = re.compile(r"<[^>]+>")
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 
 
@@ -96,6 +99,13 @@ def check_online(path: Path) -> OnlineReport:
         for e in elements
     ):
         report.problems.append(f"{index}: la page ne déclare pas de Content-Security-Policy")
+    missing = _uncovered(index, folder)
+    if missing:
+        report.warnings.append(
+            f"{index}: {len(missing)} caractère(s) que les polices de l'édition n'ont pas, "
+            f"dessiné(s) par celles du lecteur : {' '.join(sorted(missing))} (ajoutez-les à "
+            "webfonts.CHARSET, puis make web-fonts)"
+        )
     stylesheet = folder / STYLESHEET
     if stylesheet.is_file():
         css = stylesheet.read_text(encoding="utf-8")
@@ -104,6 +114,19 @@ def check_online(path: Path) -> OnlineReport:
             if message:
                 report.problems.append(f"{stylesheet}: {message}")
     return report
+
+
+def _uncovered(index: Path, folder: Path) -> set[str]:
+    """The characters of the page's text that one of its fonts at least cannot draw
+    (none when the folder has no WOFF2 font: nothing to compare with)."""
+    from ..webfonts import covered
+
+    fonts = sorted((folder / WEB).glob("*.woff2"))
+    if not fonts:
+        return set()
+    text = html.unescape(_TAG.sub(" ", index.read_text(encoding="utf-8")))
+    drawn = set.intersection(*(covered(font.read_bytes()) for font in fonts))
+    return {char for char in set(text) - drawn if char.isprintable() and not char.isspace()}
 
 
 def _described(attrs: dict[str, str]) -> bool:
