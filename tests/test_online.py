@@ -176,6 +176,48 @@ def test_the_shipped_subsets_are_what_make_web_fonts_writes(face: str) -> None:
     assert webfonts.subset(styles / face) == (styles / webfonts.web_name(face)).read_bytes()
 
 
+def _size(path: Path) -> tuple[int, int]:
+    with Image.open(path) as picture:
+        return picture.size
+
+
+def test_photos_come_in_two_widths_for_the_screen(tmp_path: Path) -> None:
+    """A photo wider than the column twice over: copies 700 and 1400 px wide, named in
+    ``srcset``, the narrower as ``src`` with its size; the original is not copied. A
+    picture between the two widths keeps its own file as the wider one; a small one is
+    left as it is."""
+    from bippdf.online import SIZES
+
+    body = "![Une photo](../images/photo.jpg)\n\n![Un schéma](../images/schéma.png)\n\n"
+    body += "![Un carré](../images/carre.png)\n"
+    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
+    (root / "images").mkdir()
+    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
+    Image.new("RGBA", (1000, 500), (200, 30, 30, 128)).save(root / "images" / "schéma.png")
+    (root / "images" / "carre.png").write_bytes(_png())
+    folder = _online(root, tmp_path / "build").output
+    files = {p.name: _size(p) for p in (folder / "images").iterdir()}
+    assert files == {
+        "photo-700w.jpg": (700, 350),
+        "photo-1400w.jpg": (1400, 700),
+        "schéma-700w.png": (700, 350),
+        "schéma.png": (1000, 500),
+        "carre.png": _size(root / "images" / "carre.png"),
+    }
+    with Image.open(folder / "images" / "schéma-700w.png") as copy:
+        assert copy.mode == "RGBA"
+    images = {a["alt"]: a for t, a in _read(folder).elements if t == "img"}
+    photo = images["Une photo"]
+    assert photo["src"] == "images/photo-700w.jpg"
+    assert photo["srcset"] == "images/photo-700w.jpg 700w, images/photo-1400w.jpg 1400w"
+    assert (photo["width"], photo["height"], photo["sizes"]) == ("700", "350", SIZES)
+    assert images["Un schéma"]["srcset"] == (
+        "images/sch%C3%A9ma-700w.png 700w, images/sch%C3%A9ma.png 1000w"
+    )
+    assert "srcset" not in images["Un carré"]
+    assert check_online(folder).ok, check_online(folder).problems
+
+
 def test_a_character_the_fonts_lack_is_a_warning(tmp_path: Path) -> None:
     """Greek in a French issue: drawn by the reader's fonts, which the check says."""
     root = write_issue(
@@ -311,7 +353,7 @@ def test_issue6_online_matches_its_composition(tmp_path: Path) -> None:
     assert len(composition.notes) == 31
     assert {n.id: f"{n.number} {_plain(n.html)}" for n in composition.notes} == page.notes
     names = {p.name for p in (folder / "images").iterdir()}
-    assert {"couverture.jpg", "estrie.jpg"} <= names
+    assert {"couverture-700w.jpg", "couverture-1400w.jpg", "estrie-700w.jpg"} <= names
 
 
 def test_issue6_online_is_part_of_all(issue6_web: WebIssue, tmp_path: Path) -> None:

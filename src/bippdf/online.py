@@ -5,8 +5,8 @@ texts, heading ids and typography as the PDFs), taken before copyfitting, which 
 concerns pages: no Markdown is read again. What changes is what a browser needs and a
 PDF does not: landmarks and a skip link, a stylesheet for screens of any width instead
 of the page geometry, a Content-Security-Policy that lets the page load nothing but the
-folder's own files, relative addresses for the issue's images, and the fonts as WOFF2
-subsets (webfonts.py).
+folder's own files, relative addresses for the issue's images (resized for screens,
+named in ``srcset``), and the fonts as WOFF2 subsets (webfonts.py).
 
 The folder is written beside its final place and renamed over the previous one, so a
 reader of the build folder sees either the old edition whole or the new one whole.
@@ -15,13 +15,15 @@ reader of the build folder sees either the old edition whole or the new one whol
 from __future__ import annotations
 
 import glob
+import io
 import os
 import re
 import shutil
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Any
+from urllib.parse import quote, unquote
 
 from . import sandbox, webfonts
 from .colour import palette_css
@@ -43,6 +45,10 @@ CSP = (
     "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
+WIDTHS = (700, 1400)  # pixels: the column (42rem) on screens of one and two pixels a point
+SIZES = "(min-width: 44rem) 40rem, calc(100vw - 2rem)"  # how wide the column shows it
+JPEG_QUALITY = 85
+_IMG = re.compile(r'<img src="([^"]+)"')
 _ISSUE_URL = re.compile(re.escape(sandbox.base_url(sandbox.ISSUE)) + r'([^"\'\s)]+)')
 _STYLE = re.compile(r"<style>.*?</style>\s*", re.S)
 _SOURCE = re.compile(r' data-source="[^"]*"')
@@ -117,7 +123,7 @@ def files(html: str, root: Path) -> dict[str, bytes]:
         + webfonts.online_css(fonts_css)
         + (styles / STYLESHEET).read_text(encoding="utf-8")
     )
-    made = {PAGE: page(html).encode("utf-8"), STYLESHEET: css.encode("utf-8")}
+    made = {STYLESHEET: css.encode("utf-8")}
     for source in webfonts.sources(fonts_css):
         name = webfonts.web_name(source)
         if not (styles / name).is_file():
@@ -129,6 +135,7 @@ def files(html: str, root: Path) -> dict[str, bytes]:
         made[name] = _read(styles / name)
     for copy in webfonts.licences(fonts_css):
         made[copy] = _read(styles / copy)
+    sizes: dict[str, list[tuple[str, int, int]]] = {}  # an image's copies: name, w, h
     for relative in sorted(referenced(html)):
         try:
             path = sandbox.resolve(
@@ -138,8 +145,71 @@ def files(html: str, root: Path) -> dict[str, bytes]:
             raise BuildError(
                 f"l'édition en ligne ne peut pas copier une image : {refused}", path=root
             ) from None
-        made[unquote(relative)] = _read(path)
+        made.update(_for_screens(unquote(relative), _read(path), sizes))
+    made[PAGE] = _with_srcset(page(html), sizes).encode("utf-8")
     return made
+
+
+def _for_screens(
+    name: str, data: bytes, sizes: dict[str, list[tuple[str, int, int]]]
+) -> dict[str, bytes]:
+    """An image's files in the folder: a JPEG or PNG wider than ``WIDTHS[0]`` as copies
+    that wide and ``WIDTHS[1]`` wide (the column's width, on screens of one and two
+    pixels to the point), the original only where it is no wider than the widest copy;
+    any other image as it is. Their names, widths and heights go into ``sizes``."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            kind, (width, height) = picture.format, picture.size
+            if kind not in ("JPEG", "PNG") or width <= WIDTHS[0]:
+                return {name: data}
+            stem, dot, ext = name.rpartition(".")
+            copies = {}
+            for wide in (w for w in WIDTHS if w < width):
+                high = round(height * wide / width)
+                smaller = picture.resize((wide, high), Image.Resampling.LANCZOS)
+                copies[f"{stem}-{wide}w{dot}{ext}"] = (_encoded(smaller, kind, picture), wide, high)
+            if width <= WIDTHS[-1]:
+                copies[name] = (data, width, height)
+    except (OSError, ValueError):  # not an image Pillow reads: copied as it is
+        return {name: data}
+    sizes[name] = [(copy, wide, high) for copy, (_, wide, high) in copies.items()]
+    return {copy: encoded for copy, (encoded, _, _) in copies.items()}
+
+
+def _encoded(picture: Any, kind: str, original: Any) -> bytes:
+    """A resized picture in its original's format, with its colour profile."""
+    out = io.BytesIO()
+    options: dict[str, Any] = {}
+    if original.info.get("icc_profile"):
+        options["icc_profile"] = original.info["icc_profile"]
+    if kind == "JPEG":
+        picture.convert("RGB" if picture.mode not in ("RGB", "L", "CMYK") else picture.mode).save(
+            out, "JPEG", quality=JPEG_QUALITY, progressive=True, **options
+        )
+    else:
+        picture.save(out, "PNG", **options)
+    return out.getvalue()
+
+
+def _with_srcset(html: str, sizes: dict[str, list[tuple[str, int, int]]]) -> str:
+    """Each resized image's element naming its copies (``srcset``), the narrowest as its
+    ``src``, with its width and height (the page keeps its place while it loads)."""
+
+    def element(match: re.Match[str]) -> str:
+        copies = sizes.get(unquote(match[1]))
+        if not copies:
+            return match[0]
+        copies = sorted(copies, key=lambda copy: copy[1])
+        first, wide, high = copies[0]
+        srcset = ", ".join(f"{quote(copy)} {w}w" for copy, w, _ in copies)
+        return (
+            f'<img src="{quote(first)}" srcset="{srcset}" sizes="{SIZES}" '
+            f'width="{wide}" height="{high}"'
+        )
+
+    return _IMG.sub(element, html)
 
 
 def _read(path: Path) -> bytes:
