@@ -189,12 +189,13 @@ def test_photos_come_in_two_widths_for_the_screen(tmp_path: Path) -> None:
     from bippdf.online import SIZES
 
     body = "![Une photo](../images/photo.jpg)\n\n![Un schéma](../images/schéma.png)\n\n"
-    body += "![Un carré](../images/carre.png)\n"
+    body += "![Un carré](../images/carre.png)\n\n![Une palette](../images/palette.png)\n"
     root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
     (root / "images").mkdir()
     Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
     Image.new("RGBA", (1000, 500), (200, 30, 30, 128)).save(root / "images" / "schéma.png")
     (root / "images" / "carre.png").write_bytes(_png())
+    Image.new("RGB", (800, 200), (0, 120, 60)).convert("P").save(root / "images" / "palette.png")
     folder = _online(root, tmp_path / "build").output
     files = {p.name: _size(p) for p in (folder / "images").iterdir()}
     assert files == {
@@ -203,9 +204,13 @@ def test_photos_come_in_two_widths_for_the_screen(tmp_path: Path) -> None:
         "schéma-700w.png": (700, 350),
         "schéma.png": (1000, 500),
         "carre.png": _size(root / "images" / "carre.png"),
+        "palette-700w.png": (700, 175),
+        "palette.png": (800, 200),
     }
     with Image.open(folder / "images" / "schéma-700w.png") as copy:
         assert copy.mode == "RGBA"
+    with Image.open(folder / "images" / "palette-700w.png") as copy:
+        assert copy.mode == "RGBA"  # resized in full colour, not index by index
     images = {a["alt"]: a for t, a in _read(folder).elements if t == "img"}
     photo = images["Une photo"]
     assert photo["src"] == "images/photo-700w.jpg"

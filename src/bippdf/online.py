@@ -165,10 +165,13 @@ def _for_screens(
             if kind not in ("JPEG", "PNG") or width <= WIDTHS[0]:
                 return {name: data}
             stem, dot, ext = name.rpartition(".")
+            # A palette (or one-bit) picture is resized in full colour: Pillow would
+            # resize its palette indexes pixel by pixel otherwise.
+            full = picture.convert("RGBA") if picture.mode in ("P", "1") else picture
             copies = {}
             for wide in (w for w in WIDTHS if w < width):
                 high = round(height * wide / width)
-                smaller = picture.resize((wide, high), Image.Resampling.LANCZOS)
+                smaller = full.resize((wide, high), Image.Resampling.LANCZOS)
                 copies[f"{stem}-{wide}w{dot}{ext}"] = (_encoded(smaller, kind, picture), wide, high)
             if width <= WIDTHS[-1]:
                 copies[name] = (data, width, height)
