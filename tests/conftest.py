@@ -116,7 +116,7 @@ def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path]
             copyfit._MEMORY.update(fits)
             return made  # type: ignore[no-any-return]
         folder = shared / name
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)  # left by a worker whose build failed: try again
         made = make(folder)
         kept.write_bytes(pickle.dumps((made, dict(copyfit._MEMORY))))
         return made

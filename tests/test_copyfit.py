@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -99,6 +100,24 @@ def test_trials_side_by_side_fit_as_one_after_the_other(tmp_path: Path) -> None:
     assert shared.layouts >= alone.layouts
     assert len(pages_here) < shared.layouts  # some were laid out in another process
     assert len(pages_alone) == alone.layouts
+
+
+def test_the_layout_budget_counts_the_trials_asked_for_not_those_laid_out_ahead() -> None:
+    """No other page start is tried after ``MAX_LAYOUTS`` trials asked for. A trial laid
+    out ahead on another core counts only once asked for: the same fit on any number of
+    cores. (Pages of no content: only the counting is under test.)"""
+    empty = SimpleNamespace(pages=[])
+    html = "<html><body></body></html>"
+    ahead = copyfit._Trials(html, lambda _: empty, cores=2)
+    ahead.lay_out([ahead.trial(("a",), tight) for tight in (False, True)])
+    assert (ahead.count, ahead.asked) == (2, 0)
+    for _ in range(2):
+        ahead.measure(("a",), False)
+    ahead.measure(("a",), True)
+    one = copyfit._Trials(html, lambda _: empty, cores=1)
+    one.measure(("a",), False)
+    one.measure(("a",), True)
+    assert (ahead.count, ahead.asked) == (2, 2) == (one.count, one.asked)
 
 
 @pytest.mark.pdf

@@ -223,6 +223,31 @@ def test_photos_come_in_two_widths_for_the_screen(tmp_path: Path) -> None:
     assert check_online(folder).ok, check_online(folder).problems
 
 
+def test_a_photo_turned_by_its_camera_is_resized_upright(tmp_path: Path) -> None:
+    """EXIF orientation 6 (a phone held upright): the copies are turned, as the PDF and
+    a browser show the original, and the page gives the upright size."""
+    root = write_issue(
+        tmp_path / "numero", {"01-un.md": article("Premier", "![Debout](../images/tel.jpg)\n")}
+    )
+    (root / "images").mkdir()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turned 90° clockwise to be seen upright
+    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "tel.jpg", exif=exif)
+    folder = _online(root, tmp_path / "build").output
+    assert _size(folder / "images" / "tel-700w.jpg") == (700, 1400)
+    (image,) = [a for t, a in _read(folder).elements if t == "img"]
+    assert (image["width"], image["height"]) == ("700", "1400")
+    assert image["srcset"] == "images/tel-700w.jpg 700w, images/tel.jpg 1000w"
+
+
+def test_an_unreadable_font_is_a_problem_naming_it(small: Path, tmp_path: Path) -> None:
+    folder = _online(small, tmp_path / "build").output
+    broken = folder / "fonts" / "web" / "Inter-Bold.woff2"
+    broken.write_bytes(b"pas une police")
+    report = check_online(folder)
+    assert f"{broken}: police illisible (remplacez-la : make pdf)" in report.problems
+
+
 def test_a_character_the_fonts_lack_is_a_warning(tmp_path: Path) -> None:
     """Greek in a French issue: drawn by the reader's fonts, which the check says."""
     root = write_issue(

@@ -36,10 +36,10 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import hyphenation, justification, lines
 from .check.child import side_by_side
@@ -51,7 +51,7 @@ from .justification import Choice
 MIN_LINES = 4  # lines of each column under an article's header, or it starts a page
 LINE = 9.75 * 1.5 * 4 / 3  # CSS px: the pitch of running text (bulletin.css: 9.75pt/1.5)
 PAD_TO = 4  # pages of a saddle-stitched copy
-MAX_LAYOUTS = 7  # layouts after which no other page start is tried (one_more_start)
+MAX_LAYOUTS = 7  # trials asked for, after which no other page start is tried (one_more_start)
 POLISH = 3  # layouts at most to keep whole the words the chosen fit breaks badly
 SETTLE = 2  # rounds of the page-start rule
 TIGHTER = "fit-tight"  # the class of <html> setting the text tighter (bulletin.css)
@@ -61,6 +61,7 @@ _ARTICLE = re.compile(r'<article class="article( [^"]*)?" aria-labelledby="([^"]
 _HTML = re.compile(r"<html\b([^>]*)>")
 
 
+_T = TypeVar("_T")
 _Measured = tuple["Fit", dict[str, float], dict[str, float]]
 
 
@@ -105,18 +106,20 @@ def fit(
     key: str = "",
     hint: Fit | None = None,
     cores: int = 1,
+    release: Callable[[], None] | None = None,
 ) -> Fit:
     """The best fit of the composed HTML, by trial layouts (``layout(html)`` returns a
     laid-out WeasyPrint document), or the one kept for the same HTML and ``key`` (what
     else the layout depends on: the stylesheets) in this process or in ``cache``.
     ``hint``, the fit of the issue's previous version (``watch``), is tried first: if
     the rules still hold with it and it needs no blank page, one layout suffices. With
-    ``cores`` above one, trials are laid out side by side where they can be."""
+    ``cores`` above one, trials are laid out side by side where they can be;
+    ``release`` lets go of the pages ``layout`` keeps before processes are forked."""
     digest = digest_of(html, key)
     kept = _MEMORY.get(digest) or _read(cache, digest)
     if kept is not None:
         return kept
-    trials = _Trials(html, layout, cores)
+    trials = _Trials(html, layout, cores, release)
     articles = [match[2] for match in _ARTICLE.finditer(html)]
     if not articles:
         return Fit(starts=())
@@ -177,11 +180,23 @@ class _Trials:
     known to be needed together are laid out side by side, in forked processes that
     send back what each measured."""
 
-    def __init__(self, html: str, layout: Callable[[str], Any], cores: int = 1) -> None:
+    def __init__(
+        self,
+        html: str,
+        layout: Callable[[str], Any],
+        cores: int = 1,
+        release: Callable[[], None] | None = None,
+    ) -> None:
         self.html = html
         self._layout = layout
         self.cores = cores
-        self.count = 0
+        self._release = release
+        self.count = 0  # layouts made (the fit's figure)
+        # Trials asked for, the paragraphs' as one: the budget of one_more_start. Not
+        # ``count``, which trials laid out ahead on another core make larger: the fit
+        # must not depend on how many cores the machine has.
+        self.asked = 0
+        self._asked: set[Fit] = set()
         self.faults: dict[Fit, set[Place]] = {}
         self.ending: dict[Fit, list[str]] = {}  # the articles ending on a page under half full
         self.sets: tuple[Choice, ...] = ()
@@ -193,6 +208,7 @@ class _Trials:
         laid_out = Fit(starts=(first,))
         html = apply(self.html, laid_out)
         self.count += 1
+        self._ask(laid_out)
         document = self._layout(html)
         self._keep(laid_out, _record(laid_out, document))
         # Its paragraphs are all the choice needs of it: a long issue's pages are let go
@@ -204,8 +220,9 @@ class _Trials:
     def _paragraphs_of(self, trials: list[str]) -> list[list[lines.Paragraph]]:
         """The paragraphs of each trial document as laid out, side by side."""
         self.count += len(trials)
+        self.asked += 1
         works = [functools.partial(_paragraphs, self._layout, html) for html in trials]
-        return side_by_side(works, self.cores)
+        return self._side_by_side(works)
 
     def trial(
         self,
@@ -229,8 +246,15 @@ class _Trials:
         (a share of the text block; 1 for one that starts a page), and how many lines of
         running text fit under its header."""
         laid_out = self.trial(starts, tight, whole, loose)
+        self._ask(laid_out)
         self.lay_out([laid_out])
         return self._measured[laid_out]
+
+    def _ask(self, trial: Fit) -> None:
+        """Count a trial asked for, once (whether laid out ahead or now)."""
+        if trial not in self._asked:
+            self._asked.add(trial)
+            self.asked += 1
 
     def measured(self, trial: Fit) -> bool:
         """Whether this trial was laid out already."""
@@ -242,8 +266,15 @@ class _Trials:
         new = [trial for trial in dict.fromkeys(trials) if trial not in self._measured]
         self.count += len(new)
         works = [functools.partial(self._record, trial) for trial in new]
-        for trial, record in zip(new, side_by_side(works, self.cores), strict=True):
+        for trial, record in zip(new, self._side_by_side(works), strict=True):
             self._keep(trial, record)
+
+    def _side_by_side(self, works: Sequence[Callable[[], _T]]) -> list[_T]:
+        """The works' results, side by side; the pages kept by an earlier layout let go
+        first, which forked processes would otherwise each copy as they drop them."""
+        if len(works) > 1 and self.cores > 1 and self._release is not None:
+            self._release()
+        return side_by_side(works, self.cores)
 
     def _record(self, laid_out: Fit) -> _Record:
         """What the layout of a trial measures (possibly in a forked process)."""
@@ -305,7 +336,7 @@ class _Trials:
             (room, name) for name, room in rooms.items() if name not in best.starts and room <= HALF
         )
         for _, name in candidates:
-            if self.count >= MAX_LAYOUTS:
+            if self.asked >= MAX_LAYOUTS:
                 break
             starts = tuple(sorted({*best.starts, name}, key=list(rooms).index))
             trial, _, _ = self.measure(starts, best.tight)

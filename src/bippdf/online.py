@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -145,7 +145,14 @@ def files(html: str, root: Path) -> dict[str, bytes]:
             raise BuildError(
                 f"l'édition en ligne ne peut pas copier une image : {refused}", path=root
             ) from None
-        made.update(_for_screens(unquote(relative), _read(path), sizes))
+        for name, data in _for_screens(unquote(relative), _read(path), sizes).items():
+            if made.get(name, data) != data:  # photo.jpg's copy and a photo-700w.jpg
+                raise BuildError(
+                    f"deux images donneraient le même fichier {name} dans l'édition en ligne",
+                    path=root / name,
+                    hint="renommez l'une des deux",
+                )
+            made[name] = data
     made[PAGE] = _with_srcset(page(html), sizes).encode("utf-8")
     return made
 
@@ -157,22 +164,27 @@ def _for_screens(
     that wide and ``WIDTHS[1]`` wide (the column's width, on screens of one and two
     pixels to the point), the original only where it is no wider than the widest copy;
     any other image as it is. Their names, widths and heights go into ``sizes``."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     try:
         with Image.open(io.BytesIO(data)) as picture:
-            kind, (width, height) = picture.format, picture.size
+            kind = picture.format
+            # Turned as its camera said (EXIF), as the PDF and a browser show it: the
+            # copies carry no EXIF.
+            upright = ImageOps.exif_transpose(picture)
+            width, height = upright.size
             if kind not in ("JPEG", "PNG") or width <= WIDTHS[0]:
                 return {name: data}
-            stem, dot, ext = name.rpartition(".")
+            path = PurePosixPath(name)
             # A palette (or one-bit) picture is resized in full colour: Pillow would
             # resize its palette indexes pixel by pixel otherwise.
-            full = picture.convert("RGBA") if picture.mode in ("P", "1") else picture
+            full = upright.convert("RGBA") if upright.mode in ("P", "1") else upright
             copies = {}
             for wide in (w for w in WIDTHS if w < width):
                 high = round(height * wide / width)
                 smaller = full.resize((wide, high), Image.Resampling.LANCZOS)
-                copies[f"{stem}-{wide}w{dot}{ext}"] = (_encoded(smaller, kind, picture), wide, high)
+                copy = str(path.with_name(f"{path.stem}-{wide}w{path.suffix}"))
+                copies[copy] = (_encoded(smaller, kind, picture), wide, high)
             if width <= WIDTHS[-1]:
                 copies[name] = (data, width, height)
     except (OSError, ValueError):  # not an image Pillow reads: copied as it is

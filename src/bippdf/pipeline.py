@@ -148,6 +148,7 @@ def fit(composed: Composed, engine: Engine, options: Options) -> None:
         key=key,
         hint=copyfit.last(str(composed.issue.root)),
         cores=usable_cores(),
+        release=engine.forget_layout,
     )
     composed.composition.html = copyfit.apply(html, fitted)
     composed.fit = fitted

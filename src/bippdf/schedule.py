@@ -170,6 +170,9 @@ def _run(
             }
             for future in as_completed(futures):
                 yield futures[future], future.result()
+        # The workers wrote the web PDF from the kept trial: not needed here any longer
+        # (watch would hold it until its next build).
+        engine.forget_layout()
     except BrokenProcessPool:
         raise BuildError(
             "un processus de production s'est arrêté (mémoire insuffisante?)",

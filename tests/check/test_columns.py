@@ -61,3 +61,18 @@ def test_columns_an_image_interrupts_go_on_below_it() -> None:
         (0, [f"a{n}" for n in range(1, 11)] + [f"c{n}" for n in range(1, 13)]),
         (1, [f"b{n}" for n in range(1, 41)]),
     ]
+
+
+def test_a_column_that_begins_higher_under_the_header_is_the_new_article_s() -> None:
+    """Under the next article's header, its left column begins two lines higher than
+    its right one (beside a quotation's space): those lines are the new article's."""
+    ending = _column(0, 730, 4, "a") + _column(1, 730, 3, "b")
+    header = [_across(640, "Titre de l'article suivant"), _across(600, "Chapeau de l'article")]
+    body = _column(0, 540 + 2 * PITCH, 14, "c") + _column(1, 540, 12, "d")
+    runs = column_runs(ending + header + body, COLUMNS)
+    assert _names(runs) == [
+        (0, ["a1", "a2", "a3", "a4"]),
+        (1, ["b1", "b2", "b3"]),
+        (0, [f"c{n}" for n in range(1, 15)]),
+        (1, [f"d{n}" for n in range(1, 13)]),
+    ]

@@ -93,7 +93,9 @@ def _split(
         # A band under a header starts a section of its own; one under the other beside
         # an image goes on in the same columns.
         if above or not sections:
-            sections.append([top, bottom])
+            # From under the header: a column may begin higher than the band.
+            under = min((line.bottom for line in lines if id(line) in above), default=top)
+            sections.append([max(top, under), bottom])
         sections[-1][1] = bottom
         header |= above
         ceiling = bottom

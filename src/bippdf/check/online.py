@@ -99,7 +99,8 @@ def check_online(path: Path) -> OnlineReport:
         for e in elements
     ):
         report.problems.append(f"{index}: la page ne déclare pas de Content-Security-Policy")
-    missing = _uncovered(index, folder)
+    missing, unread = _uncovered(index, folder)
+    report.problems += [f"{font}: police illisible (remplacez-la : make pdf)" for font in unread]
     if missing:
         report.warnings.append(
             f"{index}: {len(missing)} caractère(s) que les polices de l'édition n'ont pas, "
@@ -116,17 +117,26 @@ def check_online(path: Path) -> OnlineReport:
     return report
 
 
-def _uncovered(index: Path, folder: Path) -> set[str]:
+def _uncovered(index: Path, folder: Path) -> tuple[set[str], list[Path]]:
     """The characters of the page's text that one of its fonts at least cannot draw
-    (none when the folder has no WOFF2 font: nothing to compare with)."""
+    (none when the folder has no WOFF2 font: nothing to compare with), and the fonts
+    that cannot be read."""
     from ..webfonts import covered
 
-    fonts = sorted((folder / WEB).glob("*.woff2"))
-    if not fonts:
-        return set()
+    drawn: set[str] | None = None
+    unread = []
+    for font in sorted((folder / WEB).glob("*.woff2")):
+        try:
+            characters = covered(font.read_bytes())
+        except Exception:  # fontTools raises its own errors, and others, on a bad file
+            unread.append(font)
+            continue
+        drawn = characters if drawn is None else drawn & characters
+    if drawn is None:
+        return set(), unread
     text = html.unescape(_TAG.sub(" ", index.read_text(encoding="utf-8")))
-    drawn = set.intersection(*(covered(font.read_bytes()) for font in fonts))
-    return {char for char in set(text) - drawn if char.isprintable() and not char.isspace()}
+    missing = {char for char in set(text) - drawn if char.isprintable() and not char.isspace()}
+    return missing, unread
 
 
 def _described(attrs: dict[str, str]) -> bool:
