@@ -139,6 +139,14 @@ def test_the_web_pdf_is_written_from_the_last_trial_the_same_as_laid_out_again(
     (laid_out,) = build(root, again)  # the fit kept by this process: laid out anew
     assert laid_out.phases["layout"] > 10 * fitted.phases["layout"]
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    # Both PDFs in one process: the web one is rendered first, from the trial, though it
+    # is written second; the print one is laid out.
+    copyfit._MEMORY.clear()
+    both = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "build")
+    print_pdf, web_pdf = build(root, both)
+    assert (print_pdf.variant, web_pdf.variant) == ("print", "web")
+    assert web_pdf.phases["layout"] < 0.05 < print_pdf.phases["layout"]
+    assert web_pdf.output.read_bytes() == (tmp_path / "a.pdf").read_bytes()
 
 
 @pytest.mark.pdf

@@ -111,12 +111,15 @@ def build(
     if options.variants:  # the online edition alone needs no layout
         engine = ready(engine, options.variants, [composed])
         fit(composed, engine, options)
-        variants = options.variants
-        made = [
-            make_variant(composed, v, options, engine, later=variants[at + 1 :])
-            for at, v in enumerate(variants)
-        ]
+        made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
     return write(composed, made, options)
+
+
+def rendering_order(options: Options) -> list[str]:
+    """The variants in the order one process renders them: web first, which may be
+    written from copyfitting's last trial (render.Engine.lay_out); any other render
+    lets that trial go. (Files are written in ``options.variants``' order.)"""
+    return sorted(options.variants, key=lambda variant: variant != "web")
 
 
 def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]) -> Engine:
@@ -230,15 +233,9 @@ def make_variant(
     options: Options,
     engine: Engine,
     readers: int | None = None,
-    later: Iterable[str] = (),
 ) -> Made:
     """One variant's PDF, laid out and verified in memory (its pages read back by
-    ``readers`` processes: by default, two if this process may use two cores);
-    ``later``, the variants this process makes after it."""
-    if variant != "web" and "web" not in later:
-        # Copyfitting's kept trial is the web PDF's pages: of no use to this one, and a
-        # long issue's take hundreds of megabytes.
-        engine.forget_layout()
+    ``readers`` processes: by default, two if this process may use two cores)."""
     start = time.perf_counter()
     target = options.output or default_output(composed.issue, options.build_dir, variant)
     rendered = _render(composed, variant, engine)

@@ -219,15 +219,15 @@ class Engine:
         self._kept = None
 
     def _take(self, job: _Job) -> _Kept | None:
-        """The kept trial layout, given up, if it is the one this render asks for."""
+        """The kept trial layout if it is the one this render asks for; given up either
+        way (a long issue's pages take hundreds of megabytes). Builds render the web
+        variant first, so that it is the render that finds it."""
         kept, self._kept = self._kept, None
         if kept is None or (kept.html, kept.base_url, kept.variant) != (
             job.html,
             job.base_url,
             job.variant.name,
         ):
-            if kept is not None and kept.variant != job.variant.name:
-                self._kept = kept  # another variant's, made after this one
             return None
         return kept
 

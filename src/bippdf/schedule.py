@@ -146,13 +146,13 @@ def _run(
     yield from failed
     cores = usable_cores()
     if len(jobs) == 1 or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for at, job in enumerate(jobs):
+        order = pipeline.rendering_order(options)
+        for job in sorted(jobs, key=lambda job: order.index(job.variant)):
             composed = job.pending.composed
-            later = [other.variant for other in jobs[at + 1 :] if other.pending is job.pending]
-            made = pipeline.attempt(
-                pipeline.make_variant, composed, job.variant, options, engine, None, later
+            yield (
+                job,
+                pipeline.attempt(pipeline.make_variant, composed, job.variant, options, engine),
             )
-            yield job, made
         return
     # The workers are forked once WeasyPrint, the fonts and the stylesheets are loaded:
     # they inherit the engine and load nothing again. The cores are theirs: each reads
