@@ -8,10 +8,7 @@ that fails does not stop the others; ``on_file`` is told as each file is written
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +136,12 @@ def _run(
     process if there is one, else side by side, one process per core."""
     if not jobs:
         return
+    # Here rather than at the top: an up-to-date build starts no process, and
+    # multiprocessing's imports are a third of its time.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     engine = pipeline.ready(
         engine, {job.variant for job in jobs}, [j.pending.composed for j in jobs]
     )
