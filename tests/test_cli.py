@@ -96,7 +96,12 @@ def test_several_issues_go_on_after_a_failure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bad = write_issue(tmp_path / "bad", {"01-a.md": article("A", "Appel[^x].\n")})
-    good = write_issue(tmp_path / "good", {"01-a.md": article("A", "Texte.\n")}, issn='"1"')
+    good = write_issue(
+        tmp_path / "good",
+        {"01-a.md": article("A", "Texte.\n")},
+        issn='"1"',
+        online_url='"https://www.quebec.ca/bip/"',  # no note about the page's preview
+    )
     monkeypatch.chdir(tmp_path)
     assert main(["build", str(bad), str(good)]) == 1
     captured = capsys.readouterr()

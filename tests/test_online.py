@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bippdf import resources, source, webfonts
+from bippdf import online, resources, source, webfonts
 from bippdf.check.online import check_online
 from bippdf.cli import main
 from bippdf.compose import compose
@@ -286,6 +286,43 @@ def test_notes_link_both_ways(small: Path, tmp_path: Path) -> None:
         assert call["aria-label"].startswith("Note ")
 
 
+def test_notes_at_the_foot_of_the_page_go_to_the_end_of_their_article(tmp_path: Path) -> None:
+    """With ``notes = "page"`` the PDFs set each note at the foot of its call's page,
+    in the text after the call; the page has no foot, so each note goes to a section of
+    notes at the end of its article, in order, linked both ways like the Annexe's."""
+    body = (
+        "Un texte avec une note[^a] et une autre[^b], puis la première encore[^a].\n\n"
+        "## Une section\n\nSuite.\n\n"
+        "[^a]: Première note.\n"
+        "[^b]: Seconde, sur [Sexual exploitation]{lang=en} *en italique*.\n"
+    )
+    root = write_issue(
+        tmp_path / "numero",
+        {
+            "01-un.md": article("Un", body),
+            "02-deux.md": article("Deux", "Fin[^c].\n\n[^c]: Trois.\n"),
+        },
+        notes='"page"',
+    )
+    composition = compose(source.load_issue(root))
+    assert 'role="doc-footnote"' in composition.html and 'class="annexe"' not in composition.html
+    folder = _online(root, tmp_path / "build").output
+    report = check_online(folder)
+    assert report.ok, report.problems
+    page = _read(folder)
+    assert page.notes == {n.id: f"{n.number} {_plain(n.html)}" for n in composition.notes}
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    first, second = html.split("</article>")[:2]
+    assert "Suite.</p>" in first and first.index("Suite.</p>") < first.index('id="note-1"')
+    assert first.index('id="note-1"') < first.index('id="note-2"') and 'id="note-3"' in second
+    assert '<span lang="en">Sexual exploitation</span>' in first.split('id="note-2"')[1]
+    assert html.count('class="article-notes"') == 2 and 'role="doc-footnote"' not in html
+    paragraph = re.search(r"<p>Un texte.*?</p>", html, re.S)
+    assert paragraph is not None and _plain(paragraph[0]) == (
+        "Un texte avec une note1 et une autre2, puis la première encore1."
+    )
+
+
 def test_page_is_self_contained_and_accessible(small: Path, tmp_path: Path) -> None:
     folder = _online(small, tmp_path / "build").output
     html = (folder / "index.html").read_text(encoding="utf-8")
@@ -387,11 +424,142 @@ def test_issue6_online_matches_its_composition(tmp_path: Path) -> None:
 
 
 def test_issue6_online_is_part_of_all(issue6_web: WebIssue, tmp_path: Path) -> None:
-    """Built with the PDFs (after copyfitting) or alone, the page is the same."""
+    """Built with the PDFs (after copyfitting) or alone, the page is the same but for the
+    links to the PDFs and the cover as its preview, which only a build that made them
+    carries, with the files."""
     online = next(r for r in issue6_web.results if r.variant == "html")
+    made = {r.variant: r.output for r in issue6_web.results}
     alone = _online(ISSUE_6, tmp_path).output
     assert online.output.name == "BIP-06-2019-08-en-ligne"
-    assert (online.output / "index.html").read_bytes() == (alone / "index.html").read_bytes()
+    page = (online.output / "index.html").read_text(encoding="utf-8")
+    downloads = re.search(r'\n<ul class="downloads">.*?</ul>\n', page, re.S)
+    assert downloads is not None
+    preview = re.compile(r'<meta property="og:image[^>]*>\n')  # the cover, made with the PDFs
+    assert len(preview.findall(page)) == 5
+    without = preview.sub("", page.replace(downloads[0], ""))
+    assert without == (alone / "index.html").read_text(encoding="utf-8")
+    # The web PDF and the cover image, as the build wrote them beside the folder.
+    for variant in ("web", "cover"):
+        copy = online.output / made[variant].name
+        assert copy.read_bytes() == made[variant].read_bytes(), variant
+    assert 'href="BIP-06-2019-08-web.pdf"' in downloads[0]
+    assert "impression" not in downloads[0]  # not made by this build
+    address = "https://www.securitepublique.gouv.qc.ca/police/publications-et-statistiques/bip/"
+    assert f'content="{address}numeros/numero-6-aout-2019/BIP-06-2019-08-couverture.png"' in page
+    report = check_online(online.output)
+    assert report.ok, report.problems
+
+
+SITE = "https://www.quebec.ca/bip/numero-1/"
+
+
+def _published(pdf_size: int = 1_460_000) -> online.Published:
+    return online.Published(
+        pdfs=(
+            ("web", "BIP-01-2020-03-web.pdf", b"%PDF-1.7 web"),
+            ("print", "BIP-01-2020-03-impression.pdf", b"%" * pdf_size),
+        ),
+        cover=("BIP-01-2020-03-couverture.png", _png()),
+        url=SITE,
+    )
+
+
+def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_path: Path) -> None:
+    html = compose(source.load_issue(small)).html
+    made = online.files(html, small, _published())
+    folder = tmp_path / "en-ligne"
+    online.write_folder(folder, made)
+    assert (folder / "BIP-01-2020-03-impression.pdf").read_bytes() == b"%" * 1_460_000
+    assert (folder / "BIP-01-2020-03-couverture.png").read_bytes() == _png()
+    page = _read(folder)
+    links = [
+        (a["href"], a.get("type")) for t, a in page.elements if t == "a" and ".pdf" in a["href"]
+    ]
+    assert links == [  # web first: the one most readers want
+        ("BIP-01-2020-03-web.pdf", "application/pdf"),
+        ("BIP-01-2020-03-impression.pdf", "application/pdf"),
+    ]
+    text = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'PDF accessible</a> <span class="download-size">(PDF, 1\u00a0ko)</span>' in text
+    assert "(PDF, 1,5\u00a0Mo)" in text
+    header = text[text.index('<header class="site-header">') : text.index("</header>")]
+    assert 'class="downloads"' in header  # under the cover, before the contents
+    meta = {a["property"]: a["content"] for t, a in page.elements if "property" in a}
+    assert meta["og:url"] == SITE and meta["og:type"] == "article"
+    assert meta["og:image"] == SITE + "BIP-01-2020-03-couverture.png"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("8", "8")
+    assert meta["og:title"] == "Bulletin de test – Numéro 1, mars 2020"
+    assert meta["og:locale"] == "fr_CA"
+    canonical = [a["href"] for t, a in page.elements if t == "link" and a.get("rel") == "canonical"]
+    assert canonical == [SITE]
+    report = check_online(folder)
+    assert report.ok, report.problems
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right", "said"),
+    [
+        (
+            f'property="og:image" content="{SITE}',
+            'property="og:image" content="',
+            "n'est pas une adresse https entière",
+        ),
+        (
+            'BIP-01-2020-03-couverture.png"',
+            'autre.png"',
+            "« https://www.quebec.ca/bip/numero-1/autre.png » n'est pas un fichier du dossier",
+        ),
+        (
+            '<link rel="canonical" href="https:',
+            '<link rel="canonical" href="http:',
+            "n'est pas une adresse https entière",
+        ),
+        (
+            f'property="og:url" content="{SITE}"',
+            'property="og:url" content="https://www.quebec.ca/"',
+            "la page a deux adresses",
+        ),
+        (
+            'href="BIP-01-2020-03-web.pdf"',
+            'href="BIP-01-2020-03-ecran.pdf"',
+            "le fichier « BIP-01-2020-03-ecran.pdf » n'existe pas dans le dossier",
+        ),
+    ],
+)
+def test_check_catches_a_broken_preview_or_download(
+    small: Path, tmp_path: Path, wrong: str, right: str, said: str
+) -> None:
+    html = compose(source.load_issue(small)).html
+    folder = tmp_path / "en-ligne"
+    online.write_folder(folder, online.files(html, small, _published(10)))
+    index = folder / "index.html"
+    good = index.read_text(encoding="utf-8")
+    assert wrong in good
+    index.write_text(good.replace(wrong, right, 1), encoding="utf-8")
+    problems = check_online(folder).problems
+    assert any(said in problem for problem in problems), problems
+    assert all(problem.startswith(f"{index}:") for problem in problems)
+
+
+def test_without_its_pdfs_or_address_the_build_says_what_the_page_lacks(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_dir = str(tmp_path / "cli")
+    for _ in range(2):  # built, then up to date: said both times, as notes
+        assert main(["build", str(small), "--variant", "html", "--build-dir", build_dir]) == 0
+        said = [line for line in capsys.readouterr().err.splitlines() if "ISSN" not in line]
+        assert [line.split(":")[0] for line in said] == ["note ", "note "], said
+        assert "l'édition en ligne est sans ses PDF" in said[0]
+        assert said[1].startswith(f"note : {small / 'issue.toml'}: sans online_url")
+    result = _online(small, tmp_path / "build")
+    said = dict(map(tuple, result.remarks))
+    assert said[str(result.output)].startswith("l'édition en ligne est sans ses PDF")
+    assert said[str(small / "issue.toml")].startswith("sans online_url, la page en ligne n'a pas")
+    page = _read(result.output)
+    meta = {a["property"] for t, a in page.elements if "property" in a}
+    assert "og:title" in meta and not meta & {"og:url", "og:image"}
+    assert not [a for t, a in page.elements if t == "link" and a.get("rel") == "canonical"]
+    assert 'class="downloads"' not in (result.output / "index.html").read_text(encoding="utf-8")
 
 
 def test_cached_until_the_folder_or_a_style_changes(small: Path, tmp_path: Path) -> None:

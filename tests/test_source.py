@@ -301,3 +301,26 @@ def test_a_wrong_date_says_what_to_write(
     # What the hint says to write is taken.
     fixed = hint.split("date = ")[1].split(" ")[0]
     assert load_issue(write_issue(tmp_path, GOOD, date=fixed)).date.isoformat()[:7] == fixed[:7]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.quebec.ca/bip/",  # not https: a preview's image must be
+        "www.quebec.ca/bip/",  # no scheme, no host
+        "https://www.quebec.ca/bip/?numero=6",  # a query: not a folder's address
+    ],
+)
+def test_online_url_must_be_a_whole_https_address(tmp_path: Path, url: str) -> None:
+    root = write_issue(tmp_path, GOOD, online_url=f'"{url}"')
+    error = _error(root)
+    assert error.line == 6
+    assert error.message == (
+        f"« online_url » doit être l'adresse https du dossier de l'édition en ligne, pas « {url} »"
+    )
+
+
+def test_online_url_is_a_folder_s_address(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, online_url='"https://www.quebec.ca/bip/numero-1"')
+    assert load_issue(root).online_url == "https://www.quebec.ca/bip/numero-1/"
+    assert load_issue(write_issue(tmp_path / "sans", GOOD)).online_url is None

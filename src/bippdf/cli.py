@@ -180,6 +180,8 @@ def _progress(issue: Path, result: BuildResult) -> None:
         messages.warning(f"WeasyPrint : {warning}", location=str(issue))
     for problem in result.check_warnings:  # said again when the file is up to date
         messages.warning(problem, location=str(result.output))
+    for location, text in result.remarks:  # what the file lacks, not a fault
+        messages.note(text, location=location)
     messages.done(result.output, messages.made(result))
 
 

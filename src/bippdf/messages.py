@@ -74,10 +74,10 @@ def warning(message: str, *, location: str = "", stream: TextIO | None = None) -
     print(fault_line(WARNING, message, location=location, colour=use_colour(out)), file=out)
 
 
-def note(message: str, *, stream: TextIO | None = None) -> None:
+def note(message: str, *, location: str = "", stream: TextIO | None = None) -> None:
     """One ``note :`` line: worth knowing, nothing wrong."""
     out = stream or sys.stderr
-    print(fault_line(NOTE, message, colour=use_colour(out)), file=out)
+    print(fault_line(NOTE, message, location=location, colour=use_colour(out)), file=out)
 
 
 def errors(exc: BippdfError, *, stream: TextIO | None = None) -> None:

@@ -21,6 +21,8 @@ import re
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
+from html import escape, unescape
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote
@@ -56,9 +58,31 @@ _NOTE_CALL = re.compile(r'role="doc-noteref">(\d+)</a>')
 _THEAD = re.compile(r"<thead>.*?</thead>", re.S)
 _TH = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
 _ALIGN = re.compile(r'style="text-align:\s*(left|right|center);?"')
+_FOOTNOTE = re.compile(
+    r'<span class="footnote" id="([^"]+)" role="doc-footnote">'
+    r'<a class="note-number" href="#([^"]+)" role="doc-backlink">(\d+)</a>\s*'
+)
+_SPAN = re.compile(r"<(/?)span\b")
 _DECORATIVE = re.compile(
     r"<span class=\"decorative-image\" style=\"background-image: url\('([^']*)'\);[^\"]*\"></span>"
 )
+
+
+@dataclass(frozen=True)
+class Published:
+    """What goes online with the page: the PDFs and the cover image the same build made
+    (copied into the folder, linked from the page) and the folder's address online."""
+
+    pdfs: tuple[tuple[str, str, bytes], ...] = ()  # (variant, file name, PDF), in order
+    cover: tuple[str, bytes] | None = None  # the cover image's file name and its PNG
+    url: str | None = None  # issue.toml's online_url, ending with /
+
+
+# The links to the PDFs, by variant: what each one is for, as its reader needs to know.
+PDF_LABELS = {
+    "web": "Le bulletin en PDF accessible",
+    "print": "Le bulletin en PDF pour l’impression",
+}
 
 
 def output(issue: Issue, build_dir: Path) -> Path:
@@ -66,9 +90,11 @@ def output(issue: Issue, build_dir: Path) -> Path:
     return build_dir / issue.name / f"{issue.file_stem}-{SUFFIX}"
 
 
-def page(html: str) -> str:
-    """The composition's HTML made into the online page (see the module's docstring)."""
-    html = _STYLE.sub(_head(), html, count=1)
+def page(html: str, published: Published = Published()) -> str:
+    """The composition's HTML made into the online page (see the module's docstring),
+    linking the PDFs and naming the cover as its preview when they are ``published``."""
+    html = _STYLE.sub(lambda _: _head(html, published), html, count=1)
+    html = _notes_after_articles(html)
     html = _SOURCE.sub("", html)  # the articles' file and line: for the PDF's check only
     html = _ISSUE_URL.sub(lambda match: match[1], html)
     # A call says what it leads to, not only a number read out of context.
@@ -87,7 +113,9 @@ def page(html: str) -> str:
         html,
         count=1,
     )
-    html = html.replace('<nav class="contents"', '</header>\n<nav class="contents"', 1)
+    html = html.replace(
+        '<nav class="contents"', f'{_downloads(published)}</header>\n<nav class="contents"', 1
+    )
     nav_end = html.index("</nav>", html.index('<nav class="contents"')) + len("</nav>")
     html = f'{html[:nav_end]}\n<main id="{MAIN_ID}" tabindex="-1">\n{html[nav_end:]}'
     colophon = html.rfind('<section class="colophon"')
@@ -103,18 +131,129 @@ def page(html: str) -> str:
     return html
 
 
-def _head() -> str:
+def _notes_after_articles(html: str) -> str:
+    """Notes set at the foot of the page in the PDFs (``notes = "page"``), which a page
+    has not: each taken out of the text after its call and put, in order, in a section
+    of notes at the end of its article, marked up as the Annexe's are (so a note is
+    read where its reader chose to go, and links back to its call)."""
+    if 'role="doc-footnote"' not in html:
+        return html
+    out, notes, at = [], [], 0
+    for match in _FOOTNOTE.finditer(html):
+        if match.start() < at:  # inside a note already taken (a note calls no note)
+            continue
+        end = _span_end(html, match.start())
+        out.append(html[at : match.start()])
+        note_id, call_id, number = match.groups()
+        notes.append(
+            f'    <div class="note" id="{note_id}" role="doc-endnote">\n'
+            f'      <a class="note-number" href="#{call_id}" role="doc-backlink" '
+            f'title="Retour à l\'appel de note {number}">{number}</a>\n'
+            f'      <div class="note-text">{html[match.end() : end - len("</span>")]}</div>\n'
+            "    </div>\n"
+        )
+        at = end
+        closing = html.find("</article>", at)
+        following = _FOOTNOTE.search(html, at)
+        if following is None or following.start() > closing:  # the article's last note
+            out.append(html[at:closing])
+            out.append(
+                '<section class="article-notes">\n  <h2 class="article-notes-title">Notes</h2>\n'
+                f'  <div class="notes" role="doc-endnotes">\n{"".join(notes)}  </div>\n'
+                "</section>\n</article>"
+            )
+            notes, at = [], closing + len("</article>")
+    out.append(html[at:])
+    return "".join(out)
+
+
+def _span_end(html: str, start: int) -> int:
+    """Where the span opening at ``start`` ends, past its ``</span>`` (spans nest)."""
+    depth = 0
+    for tag in _SPAN.finditer(html, start):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return html.index(">", tag.end()) + 1
+    raise ValueError("une note de bas de page sans sa fin")
+
+
+def _head(html: str, published: Published) -> str:
     return (
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f"{_preview(html, published)}"
         f'<link rel="stylesheet" href="{STYLESHEET}">\n'
     )
 
 
-def files(html: str, root: Path) -> dict[str, bytes]:
+def _preview(html: str, published: Published) -> str:
+    """The page as social networks and search engines show it (Open Graph), from what
+    the composition's head already says: its title, description, language and author.
+    Its address and image only with the folder's address: Open Graph wants them whole."""
+
+    def head(pattern: str) -> str | None:
+        found = re.search(pattern, html)
+        return unescape(found[1]) if found else None
+
+    title = head(r"<title>(.*?)</title>") or ""
+    properties = [
+        ("og:type", "article"),
+        ("og:title", title),
+        ("og:description", head(r'<meta name="description" content="([^"]*)"')),
+        ("og:locale", (head(r'<html lang="([^"]+)"') or "").replace("-", "_") or None),
+        ("og:site_name", head(r'<meta name="author" content="([^"]*)"')),
+    ]
+    tags = []
+    if published.url:
+        tags.append(f'<link rel="canonical" href="{escape(published.url)}">')
+        properties.append(("og:url", published.url))
+        if published.cover is not None:
+            name, png = published.cover
+            width, height = _png_size(png)
+            properties += [
+                ("og:image", published.url + quote(name)),
+                ("og:image:type", "image/png"),
+                ("og:image:width", str(width)),
+                ("og:image:height", str(height)),
+                ("og:image:alt", f"Couverture : {title}"),
+            ]
+    tags += [
+        f'<meta property="{name}" content="{escape(value)}">' for name, value in properties if value
+    ]
+    return "".join(f"{tag}\n" for tag in tags)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height, from its header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _downloads(published: Published) -> str:
+    """The links to the PDFs in the folder, each with what it is for and its weight."""
+    if not published.pdfs:
+        return ""
+    items = "".join(
+        f'<li><a href="{quote(name)}" type="application/pdf">{PDF_LABELS[variant]}</a> '
+        f'<span class="download-size">(PDF, {_weight(len(data))})</span></li>\n'
+        for variant, name, data in published.pdfs
+    )
+    return f'\n<ul class="downloads">\n{items}</ul>\n'
+
+
+def _weight(size: int) -> str:
+    """A file's size as a French reader reads it: « 2,1 Mo », « 480 ko »."""
+    from babel.numbers import format_decimal
+
+    if size >= 1_000_000:
+        return f"{format_decimal(size / 1_000_000, '#,##0.0', locale='fr_CA')}\u00a0Mo"
+    return f"{format_decimal(max(1, round(size / 1000)), '#,##0', locale='fr_CA')}\u00a0ko"
+
+
+def files(html: str, root: Path, published: Published = Published()) -> dict[str, bytes]:
     """Every file of the folder, by its path in it: the page, its stylesheet (the
-    palette's sRGB colours, the fonts, then styles/online.css), the fonts it names
-    and the issue's images the page shows, read through the sandbox's rules."""
+    palette's sRGB colours, the fonts, then styles/online.css), the fonts it names,
+    the issue's images the page shows, read through the sandbox's rules, and what is
+    ``published`` with it (the PDFs and the cover image)."""
     styles = styles_dir()
     fonts_css = (styles / FONTS).read_text(encoding="utf-8")
     css = (
@@ -153,7 +292,17 @@ def files(html: str, root: Path) -> dict[str, bytes]:
                     hint="renommez l'une des deux",
                 )
             made[name] = data
-    made[PAGE] = _with_srcset(page(html), sizes).encode("utf-8")
+    extras = [(name, data) for _, name, data in published.pdfs]
+    extras += [published.cover] if published.cover else []
+    for name, data in extras:
+        if name in made:
+            raise BuildError(
+                f"une image du numéro porte le nom de {name} dans l'édition en ligne",
+                path=root / name,
+                hint="renommez l'image",
+            )
+        made[name] = data
+    made[PAGE] = _with_srcset(page(html, published), sizes).encode("utf-8")
     return made
 
 

@@ -80,6 +80,9 @@ class BuildResult:
     # What the sources hold that may not print as meant ([location, message] pairs), on
     # the first file of an issue only: said at every build, from the cache too.
     source_warnings: list[list[str]] = field(default_factory=list)
+    # What the file goes without and how to give it ([location, message] pairs): nothing
+    # wrong, said as a note at every build, from the cache too.
+    remarks: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -260,16 +263,18 @@ def make_variant(
 def write(composed: Composed, made: list[Made], options: Options) -> list[BuildResult]:
     """Make the cover image, then write every file, each replacing its previous copy whole."""
     files = sorted(made, key=lambda file: options.variants.index(file[0].variant))
-    # A build told where to write its one PDF (-o) writes nothing else.
-    online = _online(composed, options) if options.online and options.output is None else None
-    first = files[0][0] if files else online[0] if online else None
     for result, _ in files:
         result.phases = {**composed.phases, **result.phases}
+    if options.cover and files:
+        files.append(_cover(composed.issue, files[-1][1], options.build_dir))
+    # A build told where to write its one PDF (-o) writes nothing else.
+    online = (
+        _online(composed, options, files) if options.online and options.output is None else None
+    )
+    first = files[0][0] if files else online[0] if online else None
     if first is not None:
         first.seconds = time.perf_counter() - composed.started  # and loading, composing
         first.source_warnings = said_of(composed.composition.warnings)
-    if options.cover and files:
-        files.append(_cover(composed.issue, files[-1][1], options.build_dir))
     if options.html_output is not None:
         write_file(options.html_output, composed.composition.html.encode("utf-8"))
     for result, data in files:
@@ -285,14 +290,42 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     return [result for result, _ in files] + ([online[0]] if online else [])
 
 
-def _online(composed: Composed, options: Options) -> tuple[BuildResult, dict[str, bytes]]:
-    """The online edition's files, made in memory from the composition (online.py)."""
+def _online(
+    composed: Composed, options: Options, files: list[Made]
+) -> tuple[BuildResult, dict[str, bytes]]:
+    """The online edition's files, made in memory from the composition (online.py), with
+    the PDFs and the cover image made beside it: web first, as the public reads it."""
     from . import online
 
     start = time.perf_counter()
+    issue = composed.issue
+    pdfs = sorted(
+        ((r.variant, r.output.name, data) for r, data in files if r.variant in online.PDF_LABELS),
+        key=lambda pdf: list(online.PDF_LABELS).index(pdf[0]),
+    )
+    cover = next(((r.output.name, data) for r, data in files if r.variant == "cover"), None)
+    published = online.Published(tuple(pdfs), cover, issue.online_url)
     html = composed.unfitted or composed.composition.html
-    made = online.files(html, composed.issue.root)
+    made = online.files(html, issue.root, published)
+    said: list[list[str]] = []  # what the page goes without
+    if not pdfs:
+        said.append(
+            [
+                str(online.output(issue, options.build_dir)),
+                "l'édition en ligne est sans ses PDF ni son image de couverture "
+                "(make pdf, ou --variant all, les y met)",
+            ]
+        )
+    if issue.online_url is None:
+        said.append(
+            [
+                str(issue.source),
+                "sans online_url, la page en ligne n'a pas d'aperçu pour les réseaux sociaux "
+                '(ajoutez l\'adresse de son dossier : online_url = "https://…/numero-6/")',
+            ]
+        )
     result = BuildResult(
+        remarks=said,
         output=online.output(composed.issue, options.build_dir),
         pages=0,
         notes=len(composed.composition.notes),

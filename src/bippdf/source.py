@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .dates import parse_date
 from .errors import SourceError, SourceErrors
@@ -82,6 +83,9 @@ class Issue:
     cover_image_alt: str | None = None
     punctuation_space: str = "fine"  # before ; ! ?: "fine" (U+202F) or "none"
     notes: str = "annexe"  # where notes go: "annexe" (at the end) or "page" (at the foot)
+    # Where the online edition's folder is published (https, ending with /): its page's
+    # canonical address and the base of its social preview's image, which must be absolute.
+    online_url: str | None = None
     digest: str = ""  # SHA-256 of the bytes issue.toml was read from (the build cache)
     # The faults of articles that could not be read, when loaded to report every fault
     # at once (``load_issue(keep_going=True)``): the issue is then never built.
@@ -122,6 +126,7 @@ _ISSUE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "contact": (dict, False),
     "punctuation_space": (str, False),
     "notes": (str, False),
+    "online_url": (str, False),
 }
 _CONTACT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "email": (str, False),
@@ -193,6 +198,7 @@ def _load_folder(toml_path: Path, keep_going: bool = False) -> Issue:
         cover_image_alt=data.get("cover_image_alt"),
         punctuation_space=_choice(data, "punctuation_space", ("fine", "none"), toml_path, text),
         notes=_choice(data, "notes", ("annexe", "page"), toml_path, text),
+        online_url=_online_url(data, toml_path, text),
         articles=articles,
         digest=digest,
         faults=faults,
@@ -374,6 +380,24 @@ def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path
             hint=f'par exemple {key} = "{choices[0]}"',
         )
     return str(value)
+
+
+def _online_url(data: dict[str, Any], path: Path, text: str) -> str | None:
+    """The address the online edition is published at, as a folder's: https, with a
+    host, no query or fragment, ending with a slash (added when left out)."""
+    value = data.get("online_url")
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise SourceError(
+            f"« online_url » doit être l'adresse https du dossier de l'édition en ligne, "
+            f"pas « {value} »",
+            path=path,
+            line=key_line(text, "online_url"),
+            hint='par exemple online_url = "https://www.quebec.ca/bip/numero-6/"',
+        )
+    return value if value.endswith("/") else f"{value}/"
 
 
 def _check_language(language: str, path: Path, text: str) -> str:

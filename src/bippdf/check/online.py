@@ -85,6 +85,8 @@ def check_online(path: Path) -> OnlineReport:
         if element.tag == "img" and not _described(element.attrs):
             src = element.attrs.get("src", "")
             say(element, f"l'image « {src} » n'a pas de texte de remplacement")
+        if _named_address(element):  # the page's own address: checked with the preview
+            continue
         for url, followed in _urls(element):
             message = _url_problem(url, folder, ids, followed=followed)
             if message:
@@ -94,6 +96,7 @@ def check_online(path: Path) -> OnlineReport:
                     f"{index}:{element.line}: le lien « {url} » n'est pas en https"
                 )
     report.problems += _notes(elements, ids, index)
+    report.problems += _preview(elements, folder, index)
     if not any(
         e.tag == "meta" and e.attrs.get("http-equiv", "").lower() == "content-security-policy"
         for e in elements
@@ -137,6 +140,51 @@ def _uncovered(index: Path, folder: Path) -> tuple[set[str], list[Path]]:
     text = html.unescape(_TAG.sub(" ", index.read_text(encoding="utf-8")))
     missing = {char for char in set(text) - drawn if char.isprintable() and not char.isspace()}
     return missing, unread
+
+
+def _named_address(element: _Element) -> bool:
+    """The page's canonical address: named, not loaded nor followed."""
+    return element.tag == "link" and "canonical" in element.attrs.get("rel", "").split()
+
+
+def _preview(elements: list[_Element], folder: Path, index: Path) -> list[str]:
+    """The page's address and its preview for social networks (Open Graph): whole https
+    addresses, which social networks need, the same address said twice, and an image
+    the folder holds (published with the page at that address)."""
+    problems = []
+    named = [(e, e.attrs.get("href", "")) for e in elements if _named_address(e)]
+    meta = {e.attrs["property"]: e for e in elements if e.tag == "meta" and "property" in e.attrs}
+    named += [
+        (meta[key], meta[key].attrs.get("content", ""))
+        for key in ("og:url", "og:image")
+        if key in meta
+    ]
+    for element, url in named:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.netloc:
+            problems.append(
+                f"{index}:{element.line}: l'adresse « {url} » n'est pas une adresse https "
+                "entière, comme les réseaux sociaux la demandent (online_url dans issue.toml)"
+            )
+    addresses = {url for element, url in named if element.tag == "link"}
+    if "og:url" in meta:
+        addresses.add(meta["og:url"].attrs.get("content", ""))
+    if len(addresses) > 1:
+        problems.append(
+            f"{index}: la page a deux adresses : " + " et ".join(f"« {a} »" for a in addresses)
+        )
+    image = meta.get("og:image")
+    if image is not None and len(addresses) == 1:
+        (address,) = addresses
+        url = image.attrs.get("content", "")
+        relative = unquote(url.removeprefix(address)) if url.startswith(address) else ""
+        target = (folder / relative).resolve()
+        if not relative or not target.is_relative_to(folder.resolve()) or not target.is_file():
+            problems.append(
+                f"{index}:{image.line}: l'image d'aperçu « {url} » n'est pas un fichier du "
+                "dossier de l'édition en ligne"
+            )
+    return problems
 
 
 def _described(attrs: dict[str, str]) -> bool:
