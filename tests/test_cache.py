@@ -136,6 +136,28 @@ def test_styles_code_and_libraries_are_inputs_too(
     assert cache.fresh(manifest) is None
 
 
+def test_library_versions_are_those_importlib_metadata_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The versions come from the names of the libraries' .dist-info folders, faster
+    than importlib.metadata reads them; they must be the same, the first found on
+    sys.path winning, and a library installed otherwise still found."""
+    from importlib import metadata
+
+    environment = cache._environment()
+    for name in cache.LIBRARIES:
+        assert environment[name] == metadata.version(name), name
+    assert set(cache._installed(cache.LIBRARIES)) == set(cache.LIBRARIES)
+    # An older copy further down sys.path is shadowed, as an import would be.
+    older = tmp_path / "older"
+    (older / "Jinja2-0.1.dist-info").mkdir(parents=True)
+    monkeypatch.setattr("sys.path", [*__import__("sys").path, str(older)])
+    assert cache._installed(["jinja2"]) == {"jinja2": metadata.version("jinja2")}
+    monkeypatch.setattr("sys.path", [str(older)])
+    assert cache._installed(["jinja2"]) == {"jinja2": "0.1"}  # the name's case and form
+    assert cache._installed(["a-library-not-installed"]) == {}
+
+
 @pytest.mark.pdf
 def test_cli_says_up_to_date_and_no_cache_builds_again(
     issue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from importlib import metadata
@@ -120,13 +122,43 @@ def snapshot(files: Iterable[Path], trees: Iterable[Path]) -> dict[str, tuple[in
 def _environment() -> dict[str, str]:
     """bippdf's code and the versions of Python and of the libraries it builds with."""
     versions = {"python": ".".join(map(str, sys.version_info[:3]))}
+    installed = _installed(LIBRARIES)
     for name in LIBRARIES:
         try:
-            versions[name] = metadata.version(name)
+            versions[name] = installed.get(name) or metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "absent"
     versions["bippdf"] = _tree_digest(PACKAGE) or "absent"
     return versions
+
+
+def _installed(names: Iterable[str]) -> dict[str, str]:
+    """The versions of ``names`` that the names of their ``.dist-info`` folders give
+    (``name-version.dist-info``, as installers write them), the first on ``sys.path``
+    winning as in an import. importlib.metadata parses each one's METADATA file as an
+    e-mail instead, which was most of an up-to-date build's time; a library not found
+    so is left to it."""
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.scandir(entry or ".")
+        except OSError:
+            continue
+        with listing:
+            for item in listing:
+                if not item.name.endswith(".dist-info"):
+                    continue
+                name, _, version = item.name.removesuffix(".dist-info").partition("-")
+                library = wanted.get(_normal(name))
+                if library is not None and version:
+                    found.setdefault(library, version)
+    return found
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _digest(path: Path) -> str | None:
