@@ -6,12 +6,20 @@ No. 6's web PDF and its page are built from the same sources once per run (fixtu
 composition they come from (tests/test_online.py does that):
 
 - the page with html.parser: the ``nav``'s entries (level, in-page target, text), each
-  note of the Annexe (``role="doc-endnote"``: its number and text) and the text of
-  ``main``;
+  note of the Annexe (``role="doc-endnote"``: its number and text), the text of
+  ``main`` (and of the ``header`` and ``footer``), the images' ``alt``;
 - the PDF with the check package's readers (``readback``: bookmarks, named
   destinations, links, page labels; ``structure``: the printed contents) and, for its
   text, pdfium's characters in reading order less those marked as artifacts (running
-  heads, folios, the contents' leaders): what the tagged PDF gives a screen reader.
+  heads, folios, the contents' leaders): what the tagged PDF gives a screen reader
+  (the web PDF's check, Matterhorn 01-005, holds every other content reached from its
+  structure tree).
+
+Contents: the bookmarks (level, title) and the printed contents (level, title, the
+destination its link names) equal the ``nav``'s entries in order; every in-page target
+of the ``nav`` is a named destination of the PDF, on its bookmark's page. Notes: the
+same numbers, and for each the text from its number (the link back to its call) to the
+next note's, as tokens (below).
 
 The body is the page's ``main`` (articles with their headings, bylines, captions and
 tables, then the Annexe) against the PDF's pages from the first article's to the last
@@ -19,7 +27,9 @@ one with a folio: the cover, the contents and the colophon are the page's ``head
 ``nav`` and ``footer``. The two are compared in order, not as a bag of words per
 article: the layout draws the HTML's elements in their order (a figure too, where its
 column takes it), so any word moved is a difference. Only the PDF's list markers (« • »,
-drawn by the layout where the page's stylesheet draws its own) are left out.
+drawn by the layout where the page's stylesheet draws its own) are left out. The cover
+and the colophon are compared with the page's ``header`` and ``footer`` the same way,
+the Figures' /Alt with the images' ``alt``.
 
 Text is compared as a sequence of tokens, each a word (a run of letters and digits) or
 one punctuation mark: the spaces a PDF's text has are those pdfium infers from where
@@ -32,7 +42,8 @@ line's end (its run carries an /ActualText, a soft hyphen) is dropped while a ty
 that happened to end a line is kept.
 
 Each comparison is shown to catch a page changed on purpose: a contents entry dropped or
-pointing elsewhere, a note's text altered or a note missing, a word of the body changed.
+pointing elsewhere, a note's text altered or a note missing, a word of the body, of the
+cover or of the colophon changed, an image's text alternative changed.
 """
 
 from __future__ import annotations
@@ -51,7 +62,7 @@ import pytest
 from bippdf.check.pages import _has_actual_text, normalize
 from bippdf.check.readback import PdfReadback
 from bippdf.check.structure import _contents_entries, _title
-from bippdf.contract import CALL_ID
+from bippdf.contract import CALL_ID, CONTENTS_ID
 
 from .conftest import WebIssue
 
@@ -76,10 +87,14 @@ class _Page(HTMLParser):
 
     contents: list[tuple[int, str, str]] = field(default_factory=list)  # level, id, text
     notes: dict[int, str] = field(default_factory=dict)  # number: text, number first
-    main: list[str] = field(default_factory=list)
+    # the text of the cover (``header``), the body (``main``) and the colophon (``footer``)
+    landmarks: dict[str, list[str]] = field(
+        default_factory=lambda: {"header": [], "main": [], "footer": []}
+    )
+    alternatives: list[str] = field(default_factory=list)  # each image's, where it has one
     _lists: int = 0  # how deep in the nav's lists
     _in_nav: bool = False
-    _in_main: bool = False
+    _landmark: str | None = None
     _link: tuple[int, str] | None = None  # the nav entry being read: level, id
     _note: int | None = None
     _depth: int = 0  # divs open inside the note being read
@@ -94,8 +109,10 @@ class _Page(HTMLParser):
             self.handle_data(" ")
         if tag == "nav":
             self._in_nav = True
-        elif tag == "main":
-            self._in_main = True
+        elif tag == "main" or values.get("class") in ("site-header", "site-footer"):
+            self._landmark = tag
+        elif tag == "img" and values.get("alt"):
+            self.alternatives.append(values["alt"])
         elif tag == "ol" and self._in_nav:
             self._lists += 1
         elif tag == "a" and self._in_nav:
@@ -111,8 +128,8 @@ class _Page(HTMLParser):
             self.handle_data(" ")
         if tag == "nav":
             self._in_nav = False
-        elif tag == "main":
-            self._in_main = False
+        elif tag == self._landmark:
+            self._landmark = None
         elif tag == "ol" and self._in_nav:
             self._lists -= 1
         elif tag == "a" and self._link is not None:
@@ -129,8 +146,8 @@ class _Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._link is not None or self._note is not None:
             self._text.append(data)
-        if self._in_main:
-            self.main.append(data)
+        if self._landmark is not None:
+            self.landmarks[self._landmark].append(data)
 
 
 def _read_page(html: str) -> _Page:
@@ -203,8 +220,14 @@ class _Pdf:
 
     readback: PdfReadback
     characters: list[list[str]]  # each page's, see _tagged_characters
-    main: range  # the pages of the body: from the first article to the last folio
+    # the pages of the cover (up to the contents), the body (from the first article's
+    # to the last with a folio) and the colophon (after it), as the page's landmarks
+    landmarks: dict[str, range]
     backs: list[tuple[int, int, int]]  # each note's link back: its number, page, character
+
+    def pages(self, landmark: str) -> str:
+        """The tagged text of the pages standing for one of the page's landmarks."""
+        return "\n".join("".join(self.characters[index]) for index in self.landmarks[landmark])
 
     def text(self, start: tuple[int, int], end: tuple[int, int]) -> str:
         """The tagged text from (page, character) to (page, character), pages joined by
@@ -223,7 +246,8 @@ class _Pdf:
         backs = sorted(self.backs, key=lambda back: (back[1], back[2]))
         assert backs and all(at >= 0 for _, _, at in backs)
         starts = [(page, self._line_start(page, at)) for _, page, at in backs]
-        ends = [*starts[1:], (self.main[-1], len(self.characters[self.main[-1]]))]
+        last = self.landmarks["main"][-1]
+        ends = [*starts[1:], (last, len(self.characters[last]))]
         return {
             number: normalize(self.text(start, end))
             for (number, _, _), start, end in zip(backs, starts, ends, strict=True)
@@ -258,7 +282,14 @@ def _read_pdf(issue: WebIssue) -> _Pdf:
     # The colophon, on the back cover, has no folio: the body ends before it.
     last = max(index for index, label in enumerate(readback.page_labels) if label.isdigit())
     notes = [(number, page, at[(page, *point)]) for number, page, point in backs]
-    return _Pdf(readback, characters, range(first, last + 1), notes)
+    contents = readback.page_of(CONTENTS_ID)
+    assert contents is not None
+    landmarks = {
+        "header": range(contents),
+        "main": range(first, last + 1),
+        "footer": range(last + 1, readback.page_count),
+    }
+    return _Pdf(readback, characters, landmarks, notes)
 
 
 def _tokens(text: str) -> list[str]:
@@ -331,13 +362,12 @@ def note_differences(pdf_notes: dict[int, str], page: _Page) -> list[str]:
     return said
 
 
-def body_differences(pdf: _Pdf, page: _Page) -> list[str]:
-    """The tagged text of the body's pages against the text of the page's ``main``, as
-    two sequences of tokens; the PDF's list markers are left out."""
-    last = pdf.main[-1]
-    text = pdf.text((pdf.main[0], 0), (last, len(pdf.characters[last])))
-    in_pdf = [token for token in _tokens(text) if token != _LIST_MARKER]
-    return _differences("texte", in_pdf, _tokens("".join(page.main)))
+def text_differences(pdf: _Pdf, page: _Page, landmark: str = "main") -> list[str]:
+    """The tagged text of the pages standing for a landmark of the page (``main``: the
+    body) against that landmark's text, as two sequences of tokens; the PDF's list
+    markers are left out."""
+    in_pdf = [token for token in _tokens(pdf.pages(landmark)) if token != _LIST_MARKER]
+    return _differences(landmark, in_pdf, _tokens("".join(page.landmarks[landmark])))
 
 
 @pytest.fixture(scope="module")
@@ -367,8 +397,18 @@ def test_same_notes(pdf: _Pdf, html: str) -> None:
 
 def test_same_body_text(pdf: _Pdf, html: str) -> None:
     page = _read_page(html)
-    assert len(_tokens("".join(page.main))) > 10_000
-    assert body_differences(pdf, page) == []
+    assert len(_tokens("".join(page.landmarks["main"]))) > 10_000
+    assert text_differences(pdf, page) == []
+
+
+def test_same_cover_colophon_and_text_alternatives(pdf: _Pdf, html: str) -> None:
+    """Beyond the body: the cover's text and the colophon's, and the images' text
+    alternatives (each Figure's /Alt in the PDF, in the structure tree's order)."""
+    page = _read_page(html)
+    assert text_differences(pdf, page, "header") == []
+    assert text_differences(pdf, page, "footer") == []
+    assert len(page.alternatives) == 5
+    assert pdf.readback.structure.figures == page.alternatives
 
 
 def _changed(html: str, old: str, new: str) -> str:
@@ -417,7 +457,22 @@ def test_a_note_changed_or_missing_is_caught(pdf: _Pdf, html: str) -> None:
 
 def test_a_word_of_the_body_changed_is_caught(pdf: _Pdf, html: str) -> None:
     broken = _changed(html, "Bonne lecture", "Bonne écoute")
-    assert body_differences(pdf, _read_page(broken)) == [
-        "texte, après « contribution à ce numéro . Bonne » : le PDF a « lecture », "
+    assert text_differences(pdf, _read_page(broken)) == [
+        "main, après « contribution à ce numéro . Bonne » : le PDF a « lecture », "
         "la page « écoute »"
     ]
+
+
+def test_a_change_to_the_cover_colophon_or_an_alternative_is_caught(pdf: _Pdf, html: str) -> None:
+    cover = '<p class="cover-edition">Numéro 6, août 2019</p>'
+    broken = _read_page(_changed(html, cover, '<p class="cover-edition">Numéro 7, août 2019</p>'))
+    assert text_differences(pdf, broken, "header") == [
+        "header, après « d ’ information en prévention Numéro » : le PDF a « 6 », la page « 7 »"
+    ]
+    broken = _read_page(_changed(html, "Dépôt légal – 2019", "Dépôt légal – 2020"))
+    assert text_differences(pdf, broken, "footer") == [
+        "footer, après « 324 - 1190 Dépôt légal – » : le PDF a « 2019 », la page « 2020 »"
+    ]
+    alternative = 'alt="Photo d\'illustration : proxénétisme"'
+    broken = _read_page(_changed(html, alternative, 'alt="Photo d\'illustration"'))
+    assert pdf.readback.structure.figures != broken.alternatives
