@@ -436,9 +436,12 @@ def test_a_contents_entry_dropped_or_leading_elsewhere_is_caught(pdf: _Pdf, html
         "le PDF a « 2 Proxénétisme #proxenetisme », la page « 2 Proxénétisme #prostitution »"
     ]
     broken = _changed(html, link, '<a href="#proxenetisme-2">Proxénétisme</a>')
-    assert contents_differences(pdf, _read_page(broken))[-1] == (
-        "« Proxénétisme » : la page mène à « #proxenetisme-2 », que le PDF n'a pas"
-    )
+    assert contents_differences(pdf, _read_page(broken)) == [
+        "sommaire imprimé, après « 2 Traite des personnes aux fins d’exploitation sexuelle "
+        "#traite-des-personnes-aux-fins-d-exploitation-sexuelle » : le PDF a "
+        "« 2 Proxénétisme #proxenetisme », la page « 2 Proxénétisme #proxenetisme-2 »",
+        "« Proxénétisme » : la page mène à « #proxenetisme-2 », que le PDF n'a pas",
+    ]
 
 
 def test_a_note_changed_or_missing_is_caught(pdf: _Pdf, html: str) -> None:
