@@ -28,7 +28,8 @@ one with a folio: the cover, the contents and the colophon are the page's ``head
 article: the layout draws the HTML's elements in their order (a figure too, where its
 column takes it), so any word moved is a difference. Only the PDF's list markers (« • »,
 drawn by the layout where the page's stylesheet draws its own) are left out. The cover
-and the colophon are compared with the page's ``header`` and ``footer`` the same way,
+and the colophon are compared with the page's ``header`` (less its links to the PDFs,
+which only the page has) and ``footer`` the same way,
 the Figures' /Alt with the images' ``alt``.
 
 Text is compared as a sequence of tokens, each a word (a run of letters and digits) or
@@ -99,12 +100,15 @@ class _Page(HTMLParser):
     _note: int | None = None
     _depth: int = 0  # divs open inside the note being read
     _text: list[str] = field(default_factory=list)
+    _downloads: bool = False  # inside the list of links to the PDFs
 
     def __post_init__(self) -> None:
         super().__init__(convert_charrefs=True)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        if tag == "ul" and values.get("class") == "downloads":
+            self._downloads = True  # the links to the PDFs: the page's own
         if tag in _BLOCKS:
             self.handle_data(" ")
         if tag == "nav":
@@ -124,6 +128,8 @@ class _Page(HTMLParser):
             self._depth += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "ul":
+            self._downloads = False
         if tag in _BLOCKS:
             self.handle_data(" ")
         if tag == "nav":
@@ -144,6 +150,8 @@ class _Page(HTMLParser):
                 self._note = None
 
     def handle_data(self, data: str) -> None:
+        if self._downloads:
+            return
         if self._link is not None or self._note is not None:
             self._text.append(data)
         if self._landmark is not None:
