@@ -6,7 +6,9 @@ concerns pages: no Markdown is read again. What changes is what a browser needs 
 PDF does not: landmarks and a skip link, a stylesheet for screens of any width instead
 of the page geometry, a Content-Security-Policy that lets the page load nothing but the
 folder's own files, relative addresses for the issue's images (resized for screens,
-named in ``srcset``), and the fonts as WOFF2 subsets (webfonts.py).
+named in ``srcset``), the fonts as WOFF2 subsets (webfonts.py), the notes as the
+items of a list (DPUB-ARIA 1.1 deprecates the role ``doc-endnote`` the PDF's tagging
+reads), and an icon, which a browser would otherwise ask of the web site's root.
 
 The folder is written beside its final place and renamed over the previous one, so a
 reader of the build folder sees either the old edition whole or the new one whole.
@@ -26,7 +28,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from . import sandbox, webfonts
-from .colour import palette_css
+from .colour import load_palette, palette_css
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
 from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
@@ -37,6 +39,7 @@ SUFFIX = "en-ligne"  # of the folder's name: BIP-06-2019-08-en-ligne, like the P
 PAGE = ONLINE_PAGE
 STYLESHEET = ONLINE_STYLESHEET  # from styles/, with the palette and the fonts in front
 FONTS = "fonts.css"
+ICON = "icon.svg"
 MAIN_ID = "contenu"  # where the skip link leads
 
 # Only the folder's own files, and nothing that runs: no script, no plug-in, no form.
@@ -56,6 +59,9 @@ _NOTE_CALL = re.compile(r'role="doc-noteref">(\d+)</a>')
 _THEAD = re.compile(r"<thead>.*?</thead>", re.S)
 _TH = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
 _ALIGN = re.compile(r'style="text-align:\s*(left|right|center);?"')
+_NOTES = '<div class="notes" role="doc-endnotes">'
+_NOTE = re.compile(r'<div class="note" id="([^"]+)" role="doc-endnote">')
+_DIV = re.compile(r"<div\b|</div>")
 _DECORATIVE = re.compile(
     r"<span class=\"decorative-image\" style=\"background-image: url\('([^']*)'\);[^\"]*\"></span>"
 )
@@ -80,6 +86,7 @@ def page(html: str) -> str:
     html = _DECORATIVE.sub(r'<img src="\1" alt="" role="presentation">', html)
     # A column's alignment as a class: the policy lets no inline style through.
     html = _ALIGN.sub(r'class="align-\1"', html)
+    html = _listed_notes(html)
     html = re.sub(
         r"(<body[^>]*>)\s*",
         rf'\1\n<a class="skip-link" href="#{MAIN_ID}">Aller au contenu</a>\n'
@@ -108,7 +115,50 @@ def _head() -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<link rel="stylesheet" href="{STYLESHEET}">\n'
+        f'<link rel="icon" href="{ICON}" type="image/svg+xml">\n'
     )
+
+
+def _listed_notes(html: str) -> str:
+    """The Annexe's notes as the items of a numbered list in the section that holds
+    them (``doc-endnotes``), as DPUB-ARIA 1.1 has endnotes written."""
+    start = html.find(_NOTES)
+    if start == -1:
+        return html
+    end = _closing_div(html, start)
+    inner = html[start + len(_NOTES) : end]
+    pieces, position = [], 0
+    for note in _NOTE.finditer(inner):
+        close = _closing_div(inner, note.start())
+        pieces += [inner[position : note.start()], f'<li class="note" id="{note[1]}">']
+        pieces += [inner[note.end() : close], "</li>"]
+        position = close + len("</div>")
+    pieces.append(inner[position:])
+    listed = f'{html[:start]}<ol class="notes">{"".join(pieces)}</ol>{html[end + len("</div>") :]}'
+    return listed.replace(
+        '<section class="annexe"', '<section class="annexe" role="doc-endnotes"', 1
+    )
+
+
+def _closing_div(html: str, start: int) -> int:
+    """Where the ``</div>`` that closes the ``<div`` at ``start`` begins."""
+    depth = 0
+    for tag in _DIV.finditer(html, start):
+        depth += 1 if tag[0] == "<div" else -1
+        if depth == 0:
+            return tag.start()
+    raise BuildError("l'annexe des notes est mal formée : une balise div n'est pas fermée")
+
+
+def icon() -> bytes:
+    """The page's icon: the bulletin's short title on its band's navy."""
+    colours = {colour.name: colour.srgb for colour in load_palette()}
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        f'<rect width="64" height="64" rx="10" fill="{colours["navy"]}"/>'
+        '<text x="32" y="41" text-anchor="middle" font-family="Inter, Arial, sans-serif" '
+        f'font-size="24" font-weight="700" fill="{colours["paper"]}">BIP</text></svg>\n'
+    ).encode()
 
 
 def files(html: str, root: Path) -> dict[str, bytes]:
@@ -123,7 +173,7 @@ def files(html: str, root: Path) -> dict[str, bytes]:
         + webfonts.online_css(fonts_css)
         + (styles / STYLESHEET).read_text(encoding="utf-8")
     )
-    made = {STYLESHEET: css.encode("utf-8")}
+    made = {STYLESHEET: css.encode("utf-8"), ICON: icon()}
     for source in webfonts.sources(fonts_css):
         name = webfonts.web_name(source)
         if not (styles / name).is_file():
