@@ -31,7 +31,7 @@ import pytest
 
 from bippdf.pipeline import Options, build
 
-from .conftest import ISSUE_6
+from .conftest import ISSUE_6, article, write_issue
 
 pytestmark = pytest.mark.browser
 
@@ -128,6 +128,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture(scope="module")
+def small(site: Site) -> str:
+    """A small issue at ``/petit/``, with what No. 6 lacks: a decorative image (and an
+    image, a table, notes, a passage in English, a link to another site)."""
+    from PIL import Image
+
+    body = (
+        "Un texte avec une note[^a] et une autre[^b], et le [Virtual Global Taskforce]{lang=en}."
+        "\n\n## Une section\n\n"
+        "![Un carré bleu](../images/carre.png)\n\n![décoratif](../images/carre.png)\n\n"
+        "| Âge | Nombre |\n|---|--:|\n| 14 ans | 3 |\n\n"
+        "Un [lien sûr](https://www.quebec.ca/) dans le texte.\n\n"
+        "[^a]: Première note.\n[^b]: Seconde note, *en italique*.\n"
+    )
+    issue = write_issue(
+        site.root.parent / "numero",
+        {"01-un.md": article("Premier article", body), "02-deux.md": article("Second", "Fin.")},
+    )
+    (issue / "images").mkdir()
+    Image.new("RGB", (8, 8), (47, 111, 159)).save(issue / "images" / "carre.png")
+    out = site.root.parent / "petit-build"
+    (result,) = build(issue, Options(variants=(), cover=False, online=True, build_dir=out))
+    shutil.copytree(result.output, site.root / "petit")
+    return "petit"
 
 
 @pytest.fixture(scope="module")
@@ -267,10 +293,29 @@ def _click(opened: Opened, link: Any, expected: str | None = None) -> str | None
     return _arrived(opened, expected or target)
 
 
+_NOTE_LINK = '[role="doc-noteref"], [role="doc-backlink"]'
+
+
 def internal_links(opened: Opened) -> list[str]:
-    """Each ``a[href^="#"]``: its target exists; clicked, the page is there."""
-    links = opened.page.query_selector_all('a[href^="#"]')
-    return [problem for link in links if (problem := _click(opened, link))]
+    """Each ``a[href^="#"]``: its target exists; clicked, the page is there. (Note calls
+    and back links are clicked by ``note_round_trips``, each with its pair.)"""
+    page = opened.page
+    links = page.query_selector_all('a[href^="#"]')
+    kinds = page.eval_on_selector_all(
+        'a[href^="#"]',
+        """(links, notes) => links.map(a => {
+          const target = decodeURIComponent(a.hash.slice(1));
+          return [target, !!document.getElementById(target), a.matches(notes)];
+        })""",
+        _NOTE_LINK,
+    )
+    problems = []
+    for link, (target, exists, of_a_note) in zip(links, kinds, strict=True):
+        if not exists:
+            problems.append(f"« #{target} » : aucun élément n'a cet identifiant")
+        elif not of_a_note and (problem := _click(opened, link)):
+            problems.append(problem)
+    return problems
 
 
 def note_round_trips(opened: Opened) -> list[str]:
@@ -451,6 +496,7 @@ def test_the_policy_applies_as_on_a_web_server(open_page: Callable[..., Opened])
 def test_every_internal_link_leads_to_its_target(open_page: Callable[..., Opened]) -> None:
     opened = open_page()
     assert opened.page.locator('a[href^="#"]').count() > 60  # contents, notes, skip link
+    assert opened.page.locator(f'a[href^="#"]:not({_NOTE_LINK})').count() > 20
     assert internal_links(opened) == []
 
 
@@ -467,6 +513,19 @@ def test_tab_to_a_note_and_back(open_page: Callable[..., Opened]) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_finds_no_violation(open_page: Callable[..., Opened], width: int) -> None:
     assert axe(open_page(width=width)) == []
+
+
+def test_a_small_issue_with_a_decorative_image(
+    open_page: Callable[..., Opened], small: str
+) -> None:
+    opened = open_page(small, width=NARROWEST)
+    assert opened.page.locator('img[alt=""][role="presentation"]').count() == 1
+    assert opened.page.locator('[lang="en"]').count() == 1
+    assert overflow(opened) == []
+    assert requests(opened) == []
+    assert internal_links(opened) == []
+    assert note_round_trips(opened) == []
+    assert axe(opened) == []
 
 
 def test_prints_without_the_skip_link(open_page: Callable[..., Opened]) -> None:
@@ -504,6 +563,13 @@ _BROKEN: dict[str, tuple[Callable[[str], str], str, Callable[[Opened], list[str]
         "",
         internal_links,
         "« #mot-du-ministre » : aucun élément n'a cet identifiant",
+    ),
+    "appel-mort": (
+        lambda html: html.replace('href="#note-5" role="doc-noteref"',
+                                  'href="#note-55" role="doc-noteref"', 1),
+        "",
+        internal_links,
+        "« #note-55 » : aucun élément n'a cet identifiant",
     ),
     "retour-faux": (
         lambda html: html.replace('href="#appel-3" role="doc-backlink"', 'href="#appel-4" '
