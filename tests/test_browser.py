@@ -56,7 +56,8 @@ CHROMIUM_ARGS = [
 
 
 def _chromium() -> str | None:
-    return os.environ.get("BIPPDF_CHROMIUM") or shutil.which("chromium")
+    """Debian's browser, or the one BIPPDF_CHROMIUM names."""
+    return shutil.which(os.environ.get("BIPPDF_CHROMIUM") or "chromium")
 
 
 def _missing() -> str | None:
