@@ -132,7 +132,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def small(site: Site) -> str:
+def small(site: Site, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A small issue at ``/petit/``, with what No. 6 lacks: a decorative image (and an
     image, a table, notes, a passage in English, a link to another site)."""
     from PIL import Image
@@ -145,13 +145,14 @@ def small(site: Site) -> str:
         "Un [lien sûr](https://www.quebec.ca/) dans le texte.\n\n"
         "[^a]: Première note.\n[^b]: Seconde note, *en italique*.\n"
     )
+    made = tmp_path_factory.mktemp("petit")
     issue = write_issue(
-        site.root.parent / "numero",
+        made / "numero",
         {"01-un.md": article("Premier article", body), "02-deux.md": article("Second", "Fin.")},
     )
     (issue / "images").mkdir()
     Image.new("RGB", (8, 8), (47, 111, 159)).save(issue / "images" / "carre.png")
-    out = site.root.parent / "petit-build"
+    out = made / "build"
     (result,) = build(issue, Options(variants=(), cover=False, online=True, build_dir=out))
     shutil.copytree(result.output, site.root / "petit")
     return "petit"
@@ -184,8 +185,8 @@ def open_page(site: Site, browser: Any) -> Iterator[Callable[..., Opened]]:
     """Opens a folder of the site in a new browser context of the given width."""
     contexts = []
 
-    def opener(name: str = "bip", width: int = WIDTHS[0], **context: Any) -> Opened:
-        made = browser.new_context(viewport={"width": width, "height": HEIGHT}, **context)
+    def opener(name: str = "bip", width: int = WIDTHS[0]) -> Opened:
+        made = browser.new_context(viewport={"width": width, "height": HEIGHT})
         made.set_default_timeout(10_000)
         contexts.append(made)
         page = made.new_page()
