@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ISSUE ?=
 
-.PHONY: pdf new watch test test-fast fuzz lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html web-fonts
+.PHONY: pdf new watch test test-fast fuzz lint format bench bench-limits mutants clean install constraints proof approve-proofs approve-html web-fonts proofs-online
 
 # Issues and variants are built side by side on the cores; an issue whose sources,
 # styles and options have not changed is skipped (bippdf build --no-cache to force).
@@ -42,6 +42,13 @@ proof: pdf
 approve-proofs: $(STAMP)
 	$(BIN)/python scripts/approve_proofs.py
 
+# make proofs-online: No. 6's online edition in headless Chromium, 360 and 1280 px
+# wide; writes the full-page screenshots docs/proofs/en-ligne-360.png and -1280.png
+# (look at them, then commit them; the tests themselves write theirs elsewhere).
+proofs-online: $(STAMP)
+	BIPPDF_PROOFS=$(CURDIR)/docs/proofs BIPPDF_BROWSER_REQUIRED=1 \
+	  $(BIN)/pytest -q -p no:cacheprovider tests/test_browser.py -k screenshots
+
 # make web-fonts: write the online edition's WOFF2 fonts (styles/fonts/web/), a subset
 # for French of each face of styles/fonts.css, after a face is added or replaced
 # (commit them; tests/test_online.py checks they are what this writes).
@@ -57,9 +64,10 @@ approve-html: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -n auto
 
-# make test-fast: the tests that lay out no PDF (marked pdf otherwise), in seconds.
+# make test-fast: the tests that lay out no PDF (marked pdf otherwise) and open no
+# browser (marked browser), in seconds.
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not pdf"
+	$(BIN)/pytest -m "not pdf and not browser"
 
 # make fuzz: the random-Markdown tests with many more examples than CI runs, from a
 # random seed printed first; SEED=<n> runs a printed seed again.

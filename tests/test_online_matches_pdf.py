@@ -6,7 +6,7 @@ No. 6's web PDF and its page are built from the same sources once per run (fixtu
 composition they come from (tests/test_online.py does that):
 
 - the page with html.parser: the ``nav``'s entries (level, in-page target, text), each
-  note of the Annexe (``role="doc-endnote"``: its number and text), the text of
+  note of the Annexe (an item ``li.note`` of its list: its number and text), the text of
   ``main`` (and of the ``header`` and ``footer``), the images' ``alt``;
 - the PDF with the check package's readers (``readback``: bookmarks, named
   destinations, links, page labels; ``structure``: the printed contents) and, for its
@@ -121,10 +121,10 @@ class _Page(HTMLParser):
             self._lists += 1
         elif tag == "a" and self._in_nav:
             self._link, self._text = (self._lists, values["href"].removeprefix("#")), []
-        elif values.get("role") == "doc-endnote":
+        elif tag == "li" and "note" in values.get("class", "").split():
             number = int(values["id"].removeprefix("note-"))
             self._note, self._depth, self._text = number, 0, []
-        elif tag == "div" and self._note is not None:
+        elif tag == "li" and self._note is not None:
             self._depth += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -142,7 +142,7 @@ class _Page(HTMLParser):
             level, target = self._link
             self.contents.append((level, target, normalize("".join(self._text))))
             self._link = None
-        elif tag == "div" and self._note is not None:
+        elif tag == "li" and self._note is not None:
             if self._depth:
                 self._depth -= 1
             else:
@@ -460,8 +460,10 @@ def test_a_note_changed_or_missing_is_caught(pdf: _Pdf, html: str) -> None:
     assert note_differences(notes, _read_page(broken)) == [
         "note 1, après « 1 Le protocole de » : le PDF a « Palerme », la page « Montréal »"
     ]
-    last = html[html.index('<div class="note" id="note-31"') : html.index("</section></main>")]
-    assert note_differences(notes, _read_page(_changed(html, last, "</div>\n"))) == [
+    last = html[
+        html.index('<li class="note" id="note-31"') : html.index("</ol>\n</section></main>")
+    ]
+    assert note_differences(notes, _read_page(_changed(html, last, ""))) == [
         "notes du PDF que la page n'a pas : [31]"
     ]
 

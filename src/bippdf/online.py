@@ -6,7 +6,9 @@ concerns pages: no Markdown is read again. What changes is what a browser needs 
 PDF does not: landmarks and a skip link, a stylesheet for screens of any width instead
 of the page geometry, a Content-Security-Policy that lets the page load nothing but the
 folder's own files, relative addresses for the issue's images (resized for screens,
-named in ``srcset``), and the fonts as WOFF2 subsets (webfonts.py).
+named in ``srcset``), the fonts as WOFF2 subsets (webfonts.py), the notes as the
+items of a list (DPUB-ARIA 1.1 deprecates the role ``doc-endnote`` the PDF's tagging
+reads), and an icon, which a browser would otherwise ask of the web site's root.
 
 The folder is written beside its final place and renamed over the previous one, so a
 reader of the build folder sees either the old edition whole or the new one whole.
@@ -28,7 +30,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from . import sandbox, webfonts
-from .colour import palette_css
+from .colour import load_palette, palette_css
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
 from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
@@ -39,6 +41,7 @@ SUFFIX = "en-ligne"  # of the folder's name: BIP-06-2019-08-en-ligne, like the P
 PAGE = ONLINE_PAGE
 STYLESHEET = ONLINE_STYLESHEET  # from styles/, with the palette and the fonts in front
 FONTS = "fonts.css"
+ICON = "icon.svg"
 MAIN_ID = "contenu"  # where the skip link leads
 
 # Only the folder's own files, and nothing that runs: no script, no plug-in, no form.
@@ -63,6 +66,9 @@ _FOOTNOTE = re.compile(
     r'<a class="note-number" href="#([^"]+)" role="doc-backlink">(\d+)</a>\s*'
 )
 _SPAN = re.compile(r"<(/?)span\b")
+_NOTES = '<div class="notes" role="doc-endnotes">'
+_NOTE = re.compile(r'<div class="note" id="([^"]+)" role="doc-endnote">')
+_DIV = re.compile(r"<div\b|</div>")
 _DECORATIVE = re.compile(
     r"<span class=\"decorative-image\" style=\"background-image: url\('([^']*)'\);[^\"]*\"></span>"
 )
@@ -106,6 +112,7 @@ def page(html: str, published: Published = Published()) -> str:
     html = _DECORATIVE.sub(r'<img src="\1" alt="" role="presentation">', html)
     # A column's alignment as a class: the policy lets no inline style through.
     html = _ALIGN.sub(r'class="align-\1"', html)
+    html = _listed_notes(html)
     html = re.sub(
         r"(<body[^>]*>)\s*",
         rf'\1\n<a class="skip-link" href="#{MAIN_ID}">Aller au contenu</a>\n'
@@ -158,7 +165,8 @@ def _notes_after_articles(html: str) -> str:
         if following is None or following.start() > closing:  # the article's last note
             out.append(html[at:closing])
             out.append(
-                '<section class="article-notes">\n  <h2 class="article-notes-title">Notes</h2>\n'
+                '<section class="article-notes" role="doc-endnotes">\n'
+                '  <h2 class="article-notes-title">Notes</h2>\n'
                 f'  <div class="notes" role="doc-endnotes">\n{"".join(notes)}  </div>\n'
                 "</section>\n</article>"
             )
@@ -183,6 +191,7 @@ def _head(html: str, published: Published) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f"{_preview(html, published)}"
         f'<link rel="stylesheet" href="{STYLESHEET}">\n'
+        f'<link rel="icon" href="{ICON}" type="image/svg+xml">\n'
     )
 
 
@@ -249,6 +258,48 @@ def _weight(size: int) -> str:
     return f"{format_decimal(max(1, round(size / 1000)), '#,##0', locale='fr_CA')}\u00a0ko"
 
 
+def _listed_notes(html: str) -> str:
+    """The notes of the Annexe (and of each article, with ``notes = "page"``) as the
+    items of a numbered list in the section that holds them (``doc-endnotes``), as
+    DPUB-ARIA 1.1 has endnotes written."""
+    start = html.find(_NOTES)
+    while start != -1:
+        end = _closing_div(html, start)
+        inner = html[start + len(_NOTES) : end]
+        pieces, position = [], 0
+        for note in _NOTE.finditer(inner):
+            close = _closing_div(inner, note.start())
+            pieces += [inner[position : note.start()], f'<li class="note" id="{note[1]}">']
+            pieces += [inner[note.end() : close], "</li>"]
+            position = close + len("</div>")
+        pieces.append(inner[position:])
+        listed = f'<ol class="notes">{"".join(pieces)}</ol>'
+        html = f"{html[:start]}{listed}{html[end + len('</div>') :]}"
+        start = html.find(_NOTES, start + len(listed))
+    return html.replace('<section class="annexe"', '<section class="annexe" role="doc-endnotes"', 1)
+
+
+def _closing_div(html: str, start: int) -> int:
+    """Where the ``</div>`` that closes the ``<div`` at ``start`` begins."""
+    depth = 0
+    for tag in _DIV.finditer(html, start):
+        depth += 1 if tag[0] == "<div" else -1
+        if depth == 0:
+            return tag.start()
+    raise BuildError("l'annexe des notes est mal formée : une balise div n'est pas fermée")
+
+
+def icon() -> bytes:
+    """The page's icon: the bulletin's short title on its band's navy."""
+    colours = {colour.name: colour.srgb for colour in load_palette()}
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        f'<rect width="64" height="64" rx="10" fill="{colours["navy"]}"/>'
+        '<text x="32" y="41" text-anchor="middle" font-family="Inter, Arial, sans-serif" '
+        f'font-size="24" font-weight="700" fill="{colours["paper"]}">BIP</text></svg>\n'
+    ).encode()
+
+
 def files(html: str, root: Path, published: Published = Published()) -> dict[str, bytes]:
     """Every file of the folder, by its path in it: the page, its stylesheet (the
     palette's sRGB colours, the fonts, then styles/online.css), the fonts it names,
@@ -262,7 +313,7 @@ def files(html: str, root: Path, published: Published = Published()) -> dict[str
         + webfonts.online_css(fonts_css)
         + (styles / STYLESHEET).read_text(encoding="utf-8")
     )
-    made = {STYLESHEET: css.encode("utf-8")}
+    made = {STYLESHEET: css.encode("utf-8"), ICON: icon()}
     for source in webfonts.sources(fonts_css):
         name = webfonts.web_name(source)
         if not (styles / name).is_file():

@@ -243,13 +243,13 @@ def _notes(elements: list[_Element], ids: dict[str, _Element], index: Path) -> l
         target = element.attrs.get("href", "").removeprefix("#")
         called.add(target)
         note = ids.get(target)
-        if note is None or note.attrs.get("role") != "doc-endnote":
+        if note is None or not _is_note(note):
             problems.append(
                 f"{index}:{element.line}: l'appel de note « {element.attrs.get('href', '')} » "
                 "ne mène à aucune note"
             )
     backlinks = [e for e in elements if e.attrs.get("role") == "doc-backlink"]
-    notes = [e for e in elements if e.attrs.get("role") == "doc-endnote"]
+    notes = [e for e in elements if _is_note(e)]
     for number, note in enumerate(notes):
         link = backlinks[number] if number < len(backlinks) else None
         where = f"{index}:{note.line}"
@@ -268,3 +268,8 @@ def _notes(elements: list[_Element], ids: dict[str, _Element], index: Path) -> l
                 f"{where}: le retour de la note « {note.attrs['id']} » ne mène pas à son appel"
             )
     return problems
+
+
+def _is_note(element: _Element) -> bool:
+    """A note of the Annexe: an item of its list (online.py writes them so)."""
+    return element.tag == "li" and "note" in element.attrs.get("class", "").split()
