@@ -490,7 +490,7 @@ def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_
     ]
     text = (folder / "index.html").read_text(encoding="utf-8")
     assert 'PDF accessible</a> <span class="download-size">(PDF, 1\u00a0ko)</span>' in text
-    assert "(PDF, 1,5\u00a0Mo)" in text
+    assert 'traits de coupe</a> <span class="download-size">(PDF/X-4, 1,5\u00a0Mo)' in text
     header = text[text.index('<header class="site-header">') : text.index("</header>")]
     assert 'class="downloads"' in header  # under the cover, before the contents
     meta = {a["property"]: a["content"] for t, a in page.elements if "property" in a}

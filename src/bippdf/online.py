@@ -84,10 +84,12 @@ class Published:
     url: str | None = None  # issue.toml's online_url, ending with /
 
 
-# The links to the PDFs, by variant: what each one is for, as its reader needs to know.
+# The links to the PDFs, by variant: what each one is for, as its reader needs to know
+# (the printer's file has marks and bleed around its pages: not for printing at home),
+# and its format.
 PDF_LABELS = {
-    "web": "Le bulletin en PDF accessible",
-    "print": "Le bulletin en PDF pour l’impression",
+    "web": ("Le bulletin en PDF accessible", "PDF"),
+    "print": ("Le fichier de l’imprimeur, en CMJN avec traits de coupe", "PDF/X-4"),
 }
 
 
@@ -241,11 +243,13 @@ def _downloads(published: Published) -> str:
     """The links to the PDFs in the folder, each with what it is for and its weight."""
     if not published.pdfs:
         return ""
-    items = "".join(
-        f'<li><a href="{quote(name)}" type="application/pdf">{PDF_LABELS[variant]}</a> '
-        f'<span class="download-size">(PDF, {_weight(len(data))})</span></li>\n'
-        for variant, name, data in published.pdfs
-    )
+    items = ""
+    for variant, name, data in published.pdfs:
+        label, kind = PDF_LABELS[variant]
+        items += (
+            f'<li><a href="{quote(name)}" type="application/pdf">{label}</a> '
+            f'<span class="download-size">({kind}, {_weight(len(data))})</span></li>\n'
+        )
     return f'\n<ul class="downloads">\n{items}</ul>\n'
 
 
