@@ -144,6 +144,7 @@ def test_library_versions_are_those_importlib_metadata_reads(
     sys.path winning, and a library installed otherwise still found."""
     from importlib import metadata
 
+    original = list(__import__("sys").path)
     environment = cache._environment()
     for name in cache.LIBRARIES:
         assert environment[name] == metadata.version(name), name
@@ -156,6 +157,16 @@ def test_library_versions_are_those_importlib_metadata_reads(
     monkeypatch.setattr("sys.path", [str(older)])
     assert cache._installed(["jinja2"]) == {"jinja2": "0.1"}  # the name's case and form
     assert cache._installed(["a-library-not-installed"]) == {}
+    # A checkout's egg-info first on sys.path is the one imported: importlib.metadata
+    # reads its version, not the folder's name (which has none).
+    checkout = tmp_path / "checkout"
+    (checkout / "Jinja2.egg-info").mkdir(parents=True)
+    (checkout / "Jinja2.egg-info" / "PKG-INFO").write_text(
+        "Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.9.0.dev0\n", "utf-8"
+    )
+    monkeypatch.setattr("sys.path", [str(checkout), *original])
+    assert cache._installed(["jinja2"]) == {}
+    assert cache._environment()["jinja2"] == "3.9.0.dev0"
 
 
 @pytest.mark.pdf

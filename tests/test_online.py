@@ -466,7 +466,7 @@ def _published(pdf_size: int = 1_460_000) -> online.Published:
     return online.Published(
         pdfs=(
             ("web", "BIP-01-2020-03-web.pdf", b"%PDF-1.7 web"),
-            ("print", "BIP-01-2020-03-impression.pdf", b"%" * pdf_size),
+            ("print", "BIP-01-2020-03-impression.pdf", b"%PDF-1.7\n".ljust(pdf_size, b"%")),
         ),
         cover=("BIP-01-2020-03-couverture.png", _png()),
         url=SITE,
@@ -478,7 +478,7 @@ def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_
     made = online.files(html, small, _published())
     folder = tmp_path / "en-ligne"
     online.write_folder(folder, made)
-    assert (folder / "BIP-01-2020-03-impression.pdf").read_bytes() == b"%" * 1_460_000
+    assert (folder / "BIP-01-2020-03-impression.pdf").read_bytes() == _published().pdfs[1][2]
     assert (folder / "BIP-01-2020-03-couverture.png").read_bytes() == _png()
     page = _read(folder)
     links = [
@@ -489,8 +489,8 @@ def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_
         ("BIP-01-2020-03-impression.pdf", "application/pdf"),
     ]
     text = (folder / "index.html").read_text(encoding="utf-8")
-    assert 'PDF accessible</a> <span class="download-size">(PDF, 1\u00a0ko)</span>' in text
-    assert 'traits de coupe</a> <span class="download-size">(PDF/X-4, 1,5\u00a0Mo)' in text
+    assert 'PDF accessible</a> <span class="download-size">(PDF, 1\u202fko)</span>' in text
+    assert 'traits de coupe</a> <span class="download-size">(PDF/X-4, 1,5\u202fMo)' in text
     header = text[text.index('<header class="site-header">') : text.index("</header>")]
     assert 'class="downloads"' in header  # under the cover, before the contents
     meta = {a["property"]: a["content"] for t, a in page.elements if "property" in a}
@@ -526,7 +526,29 @@ def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_
         (
             f'property="og:url" content="{SITE}"',
             'property="og:url" content="https://www.quebec.ca/"',
-            "la page a deux adresses",
+            "la page a plusieurs adresses : « https://www.quebec.ca/ » et « https://www",
+        ),
+        (f'content="{SITE}"', f'content="{SITE}?"', "n'est pas une adresse https entière"),
+        (
+            f'<link rel="canonical" href="{SITE}">\n',
+            "",
+            "",  # og:url alone says the page's address
+        ),
+        (
+            'BIP-01-2020-03-couverture.png"',
+            'index.html"',
+            "l'image d'aperçu « index.html » n'est pas une image PNG ou JPEG lisible",
+        ),
+        (
+            '<meta property="og:image:width" content="8">',
+            '<meta property="og:image:width" content="1200">',
+            "fait 8 × 8 pixels, la page en annonce 1200 × 8",
+        ),
+        (  # a second image, before the good one
+            '<meta property="og:image" content',
+            f'<meta property="og:image" content="{SITE}absente.png">\n'
+            '<meta property="og:image" content',
+            "« https://www.quebec.ca/bip/numero-1/absente.png » n'est pas un fichier du dossier",
         ),
         (
             'href="BIP-01-2020-03-web.pdf"',
@@ -546,8 +568,45 @@ def test_check_catches_a_broken_preview_or_download(
     assert wrong in good
     index.write_text(good.replace(wrong, right, 1), encoding="utf-8")
     problems = check_online(folder).problems
+    if not said:
+        assert problems == []
+        return
     assert any(said in problem for problem in problems), problems
     assert all(problem.startswith(f"{index}:") for problem in problems)
+
+
+def test_check_catches_a_preview_without_an_address_and_a_pdf_that_is_none(
+    small: Path, tmp_path: Path
+) -> None:
+    html = compose(source.load_issue(small)).html
+    folder = tmp_path / "en-ligne"
+    online.write_folder(folder, online.files(html, small, _published(10)))
+    index = folder / "index.html"
+    good = index.read_text(encoding="utf-8")
+    for line in (
+        f'<link rel="canonical" href="{SITE}">\n',
+        f'<meta property="og:url" content="{SITE}">\n',
+    ):
+        assert line in good
+        good = good.replace(line, "")
+    index.write_text(good, encoding="utf-8")
+    (problem,) = check_online(folder).problems
+    assert problem.endswith(
+        f"l'image d'aperçu « {SITE}BIP-01-2020-03-couverture.png » est là sans l'adresse de "
+        "la page (og:url)"
+    )
+    (folder / "BIP-01-2020-03-impression.pdf").write_bytes(b"<html>pas un PDF</html>")
+    problems = check_online(folder).problems
+    assert problems[1:] == [
+        f"{index}:{_line(index, 'impression.pdf')}: le fichier « BIP-01-2020-03-impression.pdf » "
+        "n'est pas un PDF"
+    ]
+
+
+def _line(path: Path, text: str) -> int:
+    """The number of the first line of ``path`` holding ``text``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 def test_without_its_pdfs_or_address_the_build_says_what_the_page_lacks(
@@ -558,11 +617,16 @@ def test_without_its_pdfs_or_address_the_build_says_what_the_page_lacks(
         assert main(["build", str(small), "--variant", "html", "--build-dir", build_dir]) == 0
         said = [line for line in capsys.readouterr().err.splitlines() if "ISSN" not in line]
         assert [line.split(":")[0] for line in said] == ["note ", "note "], said
-        assert "l'édition en ligne est sans ses PDF" in said[0]
+        assert "l'édition en ligne est écrite sans les PDF" in said[0]
         assert said[1].startswith(f"note : {small / 'issue.toml'}: sans online_url")
+    single = tmp_path / "seul.md"  # no issue.toml to write online_url in: not asked
+    single.write_text(article("Seul", "Un texte.\n"), encoding="utf-8")
+    assert main(["build", str(single), "--variant", "html", "--build-dir", build_dir]) == 0
+    said = capsys.readouterr().err.splitlines()
+    assert len(said) == 1 and "écrite sans les PDF" in said[0], said
     result = _online(small, tmp_path / "build")
     said = dict(map(tuple, result.remarks))
-    assert said[str(result.output)].startswith("l'édition en ligne est sans ses PDF")
+    assert said[str(result.output)].startswith("l'édition en ligne est écrite sans les PDF")
     assert said[str(small / "issue.toml")].startswith("sans online_url, la page en ligne n'a pas")
     page = _read(result.output)
     meta = {a["property"] for t, a in page.elements if "property" in a}
@@ -601,3 +665,42 @@ def test_a_killed_build_s_temporary_folder_is_removed_later(small: Path, tmp_pat
     _online(small, tmp_path / "build")
     assert not stale.exists()
     assert fresh.is_dir()  # perhaps another build's, still being written
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [
+        (12, "1\u202fko"),
+        (480_400, "480\u202fko"),
+        (999_600, "1,0\u202fMo"),
+        (2_149_000, "2,1\u202fMo"),
+    ],
+)
+def test_a_file_s_weight_is_said_as_a_french_reader_reads_it(size: int, said: str) -> None:
+    assert online._weight(size) == said
+
+
+@pytest.mark.pdf
+def test_make_pdf_s_folder_carries_both_pdfs_and_the_cover(small: Path, tmp_path: Path) -> None:
+    """Built as make pdf builds it (print, web, cover and the online edition), the folder
+    holds the files written beside it, byte for byte, the page links the PDFs web first
+    and names the cover as its preview; the folder passes its check."""
+    toml = small / "issue.toml"
+    toml.write_text(toml.read_text("utf-8") + f'online_url = "{SITE}"\n', encoding="utf-8")
+    # Large enough for the print PDF's check (200 ppi at the width it prints).
+    Image.new("RGB", (800, 800), (47, 111, 159)).save(small / "images" / "carre.png")
+    results = build(small, Options.choose("all", build_dir=tmp_path / "build"))
+    by_variant = {result.variant: result.output for result in results}
+    assert set(by_variant) == {"print", "web", "cover", "html"}
+    folder = by_variant["html"]
+    for variant in ("print", "web", "cover"):
+        written = by_variant[variant]
+        assert (folder / written.name).read_bytes() == written.read_bytes(), variant
+    page = _read(folder)
+    links = [a["href"] for t, a in page.elements if t == "a" and a.get("type") == "application/pdf"]
+    assert links == [by_variant["web"].name, by_variant["print"].name]
+    meta = {a["property"]: a["content"] for t, a in page.elements if "property" in a}
+    assert meta["og:image"] == SITE + by_variant["cover"].name
+    report = check_online(folder)
+    assert report.ok, report.problems
+    assert not any(result.remarks for result in results)  # nothing the page lacks

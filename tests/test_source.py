@@ -309,6 +309,13 @@ def test_a_wrong_date_says_what_to_write(
         "http://www.quebec.ca/bip/",  # not https: a preview's image must be
         "www.quebec.ca/bip/",  # no scheme, no host
         "https://www.quebec.ca/bip/?numero=6",  # a query: not a folder's address
+        "https://www.quebec.ca/bip/n1?",  # an empty one, which urlsplit does not see
+        "https://www.quebec.ca/bip/n1#",
+        " https://www.quebec.ca/bip/",  # spaces a copy and paste brings along
+        "https://www.quebec.ca/bip/ ",
+        "https://www.quebec.ca/num éro/",  # unencoded
+        "https://www.quebec.ca/bip/index.html",  # the page, not its folder
+        "https://moi:secret@www.quebec.ca/bip/",
     ],
 )
 def test_online_url_must_be_a_whole_https_address(tmp_path: Path, url: str) -> None:
@@ -318,9 +325,19 @@ def test_online_url_must_be_a_whole_https_address(tmp_path: Path, url: str) -> N
     assert error.message == (
         f"« online_url » doit être l'adresse https du dossier de l'édition en ligne, pas « {url} »"
     )
+    assert error.hint is not None and "%C3%A9" in error.hint
 
 
 def test_online_url_is_a_folder_s_address(tmp_path: Path) -> None:
     root = write_issue(tmp_path, GOOD, online_url='"https://www.quebec.ca/bip/numero-1"')
     assert load_issue(root).online_url == "https://www.quebec.ca/bip/numero-1/"
     assert load_issue(write_issue(tmp_path / "sans", GOOD)).online_url is None
+
+
+def test_online_url_s_port_must_be_one(tmp_path: Path) -> None:
+    root = write_issue(tmp_path, GOOD, online_url='"https://www.quebec.ca:99999/bip/"')
+    error = _error(root)
+    assert (error.line, error.message) == (
+        6,
+        "« online_url » : port invalide dans « https://www.quebec.ca:99999/bip/ »",
+    )

@@ -135,7 +135,7 @@ def _installed(names: Iterable[str]) -> dict[str, str]:
     e-mail instead, which was most of an up-to-date build's time; a library not found
     so is left to it."""
     wanted = {_normal(name): name for name in names}
-    found: dict[str, str] = {}
+    found: dict[str, str | None] = {}
     for entry in sys.path:
         try:
             listing = os.scandir(entry or ".")
@@ -143,13 +143,16 @@ def _installed(names: Iterable[str]) -> dict[str, str]:
             continue
         with listing:
             for item in listing:
-                if not item.name.endswith(".dist-info"):
+                stem, dot, kind = item.name.rpartition(".")
+                if not dot or kind not in ("dist-info", "egg-info", "egg"):
                     continue
-                name, _, version = item.name.removesuffix(".dist-info").partition("-")
+                name, _, version = stem.partition("-")
                 library = wanted.get(_normal(name))
-                if library is not None and version:
-                    found.setdefault(library, version)
-    return found
+                if library is not None:
+                    # Found first otherwise (an egg, a checkout's egg-info): the one
+                    # imported, whose version only importlib.metadata reads.
+                    found.setdefault(library, version if kind == "dist-info" else None)
+    return {library: version for library, version in found.items() if version}
 
 
 def _version(name: str) -> str:

@@ -36,6 +36,7 @@ from .errors import BuildError
 from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
 from .resources import styles_dir
 from .source import Issue
+from .typography import Rules
 
 SUFFIX = "en-ligne"  # of the folder's name: BIP-06-2019-08-en-ligne, like the PDFs' names
 PAGE = ONLINE_PAGE
@@ -43,6 +44,7 @@ STYLESHEET = ONLINE_STYLESHEET  # from styles/, with the palette and the fonts i
 FONTS = "fonts.css"
 ICON = "icon.svg"
 MAIN_ID = "contenu"  # where the skip link leads
+UNIT_SPACE = Rules.unit  # between a number and its unit, as in the text: « 329 ko »
 
 # Only the folder's own files, and nothing that runs: no script, no plug-in, no form.
 # (frame-ancestors cannot be said in a meta element; the web server may add it.)
@@ -66,6 +68,7 @@ _FOOTNOTE = re.compile(
     r'<a class="note-number" href="#([^"]+)" role="doc-backlink">(\d+)</a>\s*'
 )
 _SPAN = re.compile(r"<(/?)span\b")
+_SPAN_END = "</span>"
 _NOTES = '<div class="notes" role="doc-endnotes">'
 _NOTE = re.compile(r'<div class="note" id="([^"]+)" role="doc-endnote">')
 _DIV = re.compile(r"<div\b|</div>")
@@ -154,14 +157,15 @@ def _notes_after_articles(html: str) -> str:
         end = _span_end(html, match.start())
         out.append(html[at : match.start()])
         note_id, call_id, number = match.groups()
+        text = _paragraphs(html[match.end() : end - len(_SPAN_END)])
         notes.append(
             f'    <div class="note" id="{note_id}" role="doc-endnote">\n'
             f'      <a class="note-number" href="#{call_id}" role="doc-backlink" '
             f'title="Retour à l\'appel de note {number}">{number}</a>\n'
-            f'      <div class="note-text">{html[match.end() : end - len("</span>")]}</div>\n'
+            f'      <div class="note-text">{text}</div>\n'
             "    </div>\n"
         )
-        at = end
+        at = end  # past the note's </span>
         closing = html.find("</article>", at)
         following = _FOOTNOTE.search(html, at)
         if following is None or following.start() > closing:  # the article's last note
@@ -177,6 +181,12 @@ def _notes_after_articles(html: str) -> str:
     return "".join(out)
 
 
+def _paragraphs(note: str) -> str:
+    """A footnote's text, whose outer paragraph the composition took off (a footnote is
+    set inline in the PDF), as paragraphs again when it has more than one."""
+    return f"<p>{note}</p>" if "</p>" in note else note
+
+
 def _span_end(html: str, start: int) -> int:
     """Where the span opening at ``start`` ends, past its ``</span>`` (spans nest)."""
     depth = 0
@@ -184,7 +194,11 @@ def _span_end(html: str, start: int) -> int:
         depth += -1 if tag[1] else 1
         if depth == 0:
             return html.index(">", tag.end()) + 1
-    raise ValueError("une note de bas de page sans sa fin")
+    raise BuildError(
+        "une note de bas de page n'a pas de fin dans la composition : une balise span de "
+        "son texte n'est pas fermée",
+        hint="fermez la balise (</span>) dans le texte de la note",
+    )
 
 
 def _head(html: str, published: Published) -> str:
@@ -226,7 +240,7 @@ def _preview(html: str, published: Published) -> str:
                 ("og:image:type", "image/png"),
                 ("og:image:width", str(width)),
                 ("og:image:height", str(height)),
-                ("og:image:alt", f"Couverture : {title}"),
+                ("og:image:alt", f"Couverture\u00a0: {title}"),
             ]
     tags += [
         f'<meta property="{name}" content="{escape(value)}">' for name, value in properties if value
@@ -257,9 +271,10 @@ def _weight(size: int) -> str:
     """A file's size as a French reader reads it: « 2,1 Mo », « 480 ko »."""
     from babel.numbers import format_decimal
 
-    if size >= 1_000_000:
-        return f"{format_decimal(size / 1_000_000, '#,##0.0', locale='fr_CA')}\u00a0Mo"
-    return f"{format_decimal(max(1, round(size / 1000)), '#,##0', locale='fr_CA')}\u00a0ko"
+    kilobytes = max(1, round(size / 1000))
+    if kilobytes >= 1000:  # 999 600 bytes: « 1,0 Mo », not « 1 000 ko »
+        return f"{format_decimal(size / 1_000_000, '#,##0.0', locale='fr_CA')}{UNIT_SPACE}Mo"
+    return f"{format_decimal(kilobytes, '#,##0', locale='fr_CA')}{UNIT_SPACE}ko"
 
 
 def _listed_notes(html: str) -> str:
@@ -290,7 +305,10 @@ def _closing_div(html: str, start: int) -> int:
         depth += 1 if tag[0] == "<div" else -1
         if depth == 0:
             return tag.start()
-    raise BuildError("l'annexe des notes est mal formée : une balise div n'est pas fermée")
+    raise BuildError(
+        "les notes sont mal formées dans la composition : une balise div n'est pas fermée",
+        hint="fermez la balise (</div>) dans le texte de la note",
+    )
 
 
 def icon() -> bytes:

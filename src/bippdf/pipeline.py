@@ -265,6 +265,7 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     files = sorted(made, key=lambda file: options.variants.index(file[0].variant))
     for result, _ in files:
         result.phases = {**composed.phases, **result.phases}
+    made_at = time.perf_counter()  # the cover and the online edition say their own time
     if options.cover and files:
         files.append(_cover(composed.issue, files[-1][1], options.build_dir))
     # A build told where to write its one PDF (-o) writes nothing else.
@@ -273,7 +274,8 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     )
     first = files[0][0] if files else online[0] if online else None
     if first is not None:
-        first.seconds = time.perf_counter() - composed.started  # and loading, composing
+        # and loading, composing
+        first.seconds = (made_at if files else time.perf_counter()) - composed.started
         first.source_warnings = said_of(composed.composition.warnings)
     if options.html_output is not None:
         write_file(options.html_output, composed.composition.html.encode("utf-8"))
@@ -312,16 +314,18 @@ def _online(
         said.append(
             [
                 str(online.output(issue, options.build_dir)),
-                "l'édition en ligne est sans ses PDF ni son image de couverture "
-                "(make pdf, ou --variant all, les y met)",
+                "l'édition en ligne est écrite sans les PDF ni l'image de couverture "
+                "(--variant all, ce que fait make pdf, les y met)",
             ]
         )
-    if issue.online_url is None:
+    # A single Markdown file has no issue.toml to say it in.
+    if issue.online_url is None and issue.source.name == source.ISSUE_FILE:
         said.append(
             [
                 str(issue.source),
                 "sans online_url, la page en ligne n'a pas d'aperçu pour les réseaux sociaux "
-                '(ajoutez l\'adresse de son dossier : online_url = "https://…/numero-6/")',
+                "(ajoutez l'adresse où son dossier sera publié : "
+                'online_url = "https://…/numero-…/")',
             ]
         )
     result = BuildResult(

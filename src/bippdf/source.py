@@ -389,14 +389,30 @@ def _online_url(data: dict[str, Any], path: Path, text: str) -> str | None:
     if value is None:
         return None
     parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or parts.username is not None
+        or not value.isascii()  # what a browser sends: %-encoded
+        or any(char.isspace() or char in "?#" or not char.isprintable() for char in value)
+        or parts.path.rsplit("/", 1)[-1].endswith((".html", ".htm"))  # a page, not a folder
+    ):
         raise SourceError(
             f"« online_url » doit être l'adresse https du dossier de l'édition en ligne, "
             f"pas « {value} »",
             path=path,
             line=key_line(text, "online_url"),
-            hint='par exemple online_url = "https://www.quebec.ca/bip/numero-6/"',
+            hint='par exemple online_url = "https://www.quebec.ca/bip/numero-6/" (sans '
+            "espace, ni « ? » ni « # », les lettres accentuées en %C3%A9…)",
         )
+    try:
+        parts.port  # noqa: B018 (a port out of range raises)
+    except ValueError:
+        raise SourceError(
+            f"« online_url » : port invalide dans « {value} »",
+            path=path,
+            line=key_line(text, "online_url"),
+        ) from None
     return value if value.endswith("/") else f"{value}/"
 
 

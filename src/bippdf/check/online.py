@@ -97,6 +97,7 @@ def check_online(path: Path) -> OnlineReport:
                 )
     report.problems += _notes(elements, ids, index)
     report.problems += _preview(elements, folder, index)
+    report.problems += _pdfs(elements, folder, index)
     if not any(
         e.tag == "meta" and e.attrs.get("http-equiv", "").lower() == "content-security-policy"
         for e in elements
@@ -149,41 +150,104 @@ def _named_address(element: _Element) -> bool:
 
 def _preview(elements: list[_Element], folder: Path, index: Path) -> list[str]:
     """The page's address and its preview for social networks (Open Graph): whole https
-    addresses, which social networks need, the same address said twice, and an image
-    the folder holds (published with the page at that address)."""
+    addresses with nothing after the path, which social networks need, one address for
+    the page, and each preview image a PNG or JPEG the folder holds (published with the
+    page at that address), as wide and high as the page says."""
     problems = []
-    named = [(e, e.attrs.get("href", "")) for e in elements if _named_address(e)]
-    meta = {e.attrs["property"]: e for e in elements if e.tag == "meta" and "property" in e.attrs}
-    named += [
-        (meta[key], meta[key].attrs.get("content", ""))
-        for key in ("og:url", "og:image")
-        if key in meta
-    ]
-    for element, url in named:
+
+    def say(element: _Element, message: str) -> None:
+        problems.append(f"{index}:{element.line}: {message}")
+
+    def meta(name: str) -> list[_Element]:
+        return [e for e in elements if e.tag == "meta" and e.attrs.get("property") == name]
+
+    pages = [(e, e.attrs.get("href", "")) for e in elements if _named_address(e)]
+    pages += [(e, e.attrs.get("content", "")) for e in meta("og:url")]
+    images = [(e, e.attrs.get("content", "")) for e in meta("og:image")]
+    for element, url in pages + images:
         parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.netloc:
-            problems.append(
-                f"{index}:{element.line}: l'adresse « {url} » n'est pas une adresse https "
-                "entière, comme les réseaux sociaux la demandent (online_url dans issue.toml)"
+        if (
+            parts.scheme != "https"
+            or not parts.hostname
+            or not url.isascii()
+            or any(char.isspace() or char in "?#" for char in url)
+        ):
+            say(
+                element,
+                f"l'adresse « {url} » n'est pas une adresse https entière, comme les réseaux "
+                "sociaux la demandent (online_url dans issue.toml)",
             )
-    addresses = {url for element, url in named if element.tag == "link"}
-    if "og:url" in meta:
-        addresses.add(meta["og:url"].attrs.get("content", ""))
+    addresses = sorted({url for _, url in pages})
     if len(addresses) > 1:
         problems.append(
-            f"{index}: la page a deux adresses : " + " et ".join(f"« {a} »" for a in addresses)
+            f"{index}: la page a plusieurs adresses : "
+            + " et ".join(f"« {address} »" for address in addresses)
         )
-    image = meta.get("og:image")
-    if image is not None and len(addresses) == 1:
-        (address,) = addresses
-        url = image.attrs.get("content", "")
-        relative = unquote(url.removeprefix(address)) if url.startswith(address) else ""
+    for element, url in images:
+        if not addresses:
+            say(element, f"l'image d'aperçu « {url} » est là sans l'adresse de la page (og:url)")
+            continue
+        page, image = urlsplit(addresses[0]), urlsplit(url)
+        inside = image.netloc == page.netloc and image.path.startswith(page.path)
+        relative = unquote(image.path.removeprefix(page.path)) if inside else ""
         target = (folder / relative).resolve()
         if not relative or not target.is_relative_to(folder.resolve()) or not target.is_file():
-            problems.append(
-                f"{index}:{image.line}: l'image d'aperçu « {url} » n'est pas un fichier du "
-                "dossier de l'édition en ligne"
+            say(
+                element,
+                f"l'image d'aperçu « {url} » n'est pas un fichier du dossier de l'édition en ligne",
             )
+            continue
+        size = _image_size(target)
+        if size is None:
+            say(element, f"l'image d'aperçu « {relative} » n'est pas une image PNG ou JPEG lisible")
+            continue
+        said = tuple(
+            e.attrs.get("content") for e in meta("og:image:width") + meta("og:image:height")
+        )
+        if said and said != tuple(map(str, size)):
+            say(
+                element,
+                f"l'image d'aperçu « {relative} » fait {size[0]} × {size[1]} pixels, "
+                f"la page en annonce {' × '.join(str(s) for s in said)}",
+            )
+    return problems
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's or JPEG's width and height, read from its header (the check leaves
+    Pillow to the composer), or None if it is neither."""
+    with path.open("rb") as stream:
+        data = stream.read(1 << 16)
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    at = 2
+    while at + 9 <= len(data) and data[at] == 0xFF:
+        marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+        # The frame's header (SOF0 to SOF15, less DHT, JPG and DAC) holds its size.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height = int.from_bytes(data[at + 5 : at + 7], "big")
+            return int.from_bytes(data[at + 7 : at + 9], "big"), height
+        at += 2 + length
+    return None
+
+
+def _pdfs(elements: list[_Element], folder: Path, index: Path) -> list[str]:
+    """Each PDF the page links in the folder is one (a file that begins as a PDF does)."""
+    problems = []
+    for element in elements:
+        href = element.attrs.get("href", "")
+        if element.tag != "a" or urlsplit(href).scheme or not href.lower().endswith(".pdf"):
+            continue
+        target = folder / unquote(href)
+        if not target.is_file():
+            continue  # said by the check of the page's addresses
+        with target.open("rb") as stream:
+            if not stream.read(1024).lstrip(b"\0\t\n\r ").startswith(b"%PDF-"):
+                problems.append(
+                    f"{index}:{element.line}: le fichier « {unquote(href)} » n'est pas un PDF"
+                )
     return problems
 
 
