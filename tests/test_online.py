@@ -473,6 +473,14 @@ def _published(pdf_size: int = 1_460_000) -> online.Published:
     )
 
 
+def _published_folder(small: Path, tmp_path: Path) -> Path:
+    """The small issue's online folder with its PDFs and cover (``_published``): its page."""
+    html = compose(source.load_issue(small)).html
+    folder = tmp_path / "en-ligne"
+    online.write_folder(folder, online.files(html, small, _published(10)))
+    return folder / "index.html"
+
+
 def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_path: Path) -> None:
     html = compose(source.load_issue(small)).html
     made = online.files(html, small, _published())
@@ -560,10 +568,8 @@ def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_
 def test_check_catches_a_broken_preview_or_download(
     small: Path, tmp_path: Path, wrong: str, right: str, said: str
 ) -> None:
-    html = compose(source.load_issue(small)).html
-    folder = tmp_path / "en-ligne"
-    online.write_folder(folder, online.files(html, small, _published(10)))
-    index = folder / "index.html"
+    index = _published_folder(small, tmp_path)
+    folder = index.parent
     good = index.read_text(encoding="utf-8")
     assert wrong in good
     index.write_text(good.replace(wrong, right, 1), encoding="utf-8")
@@ -578,10 +584,8 @@ def test_check_catches_a_broken_preview_or_download(
 def test_check_catches_a_preview_without_an_address_and_a_pdf_that_is_none(
     small: Path, tmp_path: Path
 ) -> None:
-    html = compose(source.load_issue(small)).html
-    folder = tmp_path / "en-ligne"
-    online.write_folder(folder, online.files(html, small, _published(10)))
-    index = folder / "index.html"
+    index = _published_folder(small, tmp_path)
+    folder = index.parent
     good = index.read_text(encoding="utf-8")
     for line in (
         f'<link rel="canonical" href="{SITE}">\n',
