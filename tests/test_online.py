@@ -538,6 +538,11 @@ def test_the_page_links_its_pdfs_and_is_previewed_by_its_cover(small: Path, tmp_
         ),
         (f'content="{SITE}"', f'content="{SITE}?"', "n'est pas une adresse https entière"),
         (
+            '<h2 id="une-section">',
+            '<h2 id="premier-article">',
+            "l'identifiant « premier-article » est déjà celui d'un élément de la ligne ",
+        ),
+        (
             f'<link rel="canonical" href="{SITE}">\n',
             "",
             "",  # og:url alone says the page's address

@@ -76,7 +76,17 @@ def check_online(path: Path) -> OnlineReport:
     def say(element: _Element, message: str) -> None:
         report.problems.append(f"{index}:{element.line}: {message}")
 
-    ids = {e.attrs["id"]: e for e in elements if "id" in e.attrs}
+    ids: dict[str, _Element] = {}
+    for element in elements:
+        if "id" not in element.attrs:
+            continue
+        first = ids.setdefault(element.attrs["id"], element)
+        if first is not element:  # a link to it would lead to the first only
+            say(
+                element,
+                f"l'identifiant « {element.attrs['id']} » est déjà celui d'un élément "
+                f"de la ligne {first.line}",
+            )
     for element in elements:
         if element.tag == "script":
             say(element, "un script : l'édition en ligne se lit sans JavaScript")
