@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 
@@ -34,6 +35,7 @@ __all__ = [
     "SourceBox",
     "call_id",
     "note_id",
+    "whole_https",
 ]
 
 # ---- where a block of an article comes from ------------------------------------------
@@ -125,3 +127,16 @@ INK_LIMIT = 300
 # and its one stylesheet, at the folder's top.
 ONLINE_PAGE = "index.html"
 ONLINE_STYLESHEET = "online.css"
+
+
+def whole_https(url: str) -> bool:
+    """An address social networks take for the online page and its preview image
+    (source.py refuses an online_url that is not, check/online.py a page that names
+    one): https, a host, ASCII (%-encoded), no space, and nothing after the path."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme == "https"
+        and bool(parts.hostname)
+        and url.isascii()
+        and not any(char.isspace() or char in "?#" or not char.isprintable() for char in url)
+    )

@@ -62,6 +62,24 @@ def pixels_problem(paths: list[Path]) -> str | None:
     )
 
 
+def header_size(data: bytes) -> tuple[int, int] | None:
+    """A PNG's or JPEG's width and height, read from the first bytes of its file (64 KB
+    hold a JPEG's frame header after its metadata), or None if it is neither."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    at = 2
+    while at + 9 <= len(data) and data[at] == 0xFF:
+        marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+        # The frame's header (SOF0 to SOF15, less DHT, JPG and DAC) holds its size.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height = int.from_bytes(data[at + 5 : at + 7], "big")
+            return int.from_bytes(data[at + 7 : at + 9], "big"), height
+        at += 2 + length
+    return None
+
+
 def _size_or_mode(image: object) -> str | None:
     """What its header already says is wrong: too many pixels, or a mode not drawn."""
     from PIL import Image

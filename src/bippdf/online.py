@@ -34,6 +34,7 @@ from .colour import load_palette, palette_css
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
 from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
+from .images import header_size
 from .resources import styles_dir
 from .source import Issue
 from .typography import Rules
@@ -173,7 +174,7 @@ def _notes_after_articles(html: str) -> str:
             out.append(
                 '<section class="article-notes" role="doc-endnotes">\n'
                 '  <h2 class="article-notes-title">Notes</h2>\n'
-                f'  <div class="notes" role="doc-endnotes">\n{"".join(notes)}  </div>\n'
+                f"  {_NOTES}\n{''.join(notes)}  </div>\n"
                 "</section>\n</article>"
             )
             notes, at = [], closing + len("</article>")
@@ -234,23 +235,18 @@ def _preview(html: str, published: Published) -> str:
         properties.append(("og:url", published.url))
         if published.cover is not None:
             name, png = published.cover
-            width, height = _png_size(png)
             properties += [
                 ("og:image", published.url + quote(name)),
                 ("og:image:type", "image/png"),
-                ("og:image:width", str(width)),
-                ("og:image:height", str(height)),
-                ("og:image:alt", f"Couverture\u00a0: {title}"),
             ]
+            size = header_size(png)  # the build's own PNG: always known
+            if size is not None:
+                properties += [("og:image:width", str(size[0])), ("og:image:height", str(size[1]))]
+            properties.append(("og:image:alt", f"Couverture\u00a0: {title}"))
     tags += [
         f'<meta property="{name}" content="{escape(value)}">' for name, value in properties if value
     ]
     return "".join(f"{tag}\n" for tag in tags)
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """A PNG's width and height, from its header."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _downloads(published: Published) -> str:

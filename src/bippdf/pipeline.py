@@ -301,6 +301,7 @@ def _online(
 
     start = time.perf_counter()
     issue = composed.issue
+    folder = online.output(issue, options.build_dir)
     pdfs = sorted(
         ((r.variant, r.output.name, data) for r, data in files if r.variant in online.PDF_LABELS),
         key=lambda pdf: list(online.PDF_LABELS).index(pdf[0]),
@@ -313,7 +314,7 @@ def _online(
     if not pdfs:
         said.append(
             [
-                str(online.output(issue, options.build_dir)),
+                str(folder),
                 "l'édition en ligne est écrite sans les PDF ni l'image de couverture "
                 "(--variant all, ce que fait make pdf, les y met)",
             ]
@@ -330,7 +331,7 @@ def _online(
         )
     result = BuildResult(
         remarks=said,
-        output=online.output(composed.issue, options.build_dir),
+        output=folder,
         pages=0,
         notes=len(composed.composition.notes),
         seconds=time.perf_counter() - start,

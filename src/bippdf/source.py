@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .contract import whole_https
 from .dates import parse_date
 from .errors import SourceError, SourceErrors
 from .files import missing, on_disk, why_missing
@@ -390,11 +391,8 @@ def _online_url(data: dict[str, Any], path: Path, text: str) -> str | None:
         return None
     parts = urlsplit(value)
     if (
-        parts.scheme != "https"
-        or not parts.hostname
+        not whole_https(value)
         or parts.username is not None
-        or not value.isascii()  # what a browser sends: %-encoded
-        or any(char.isspace() or char in "?#" or not char.isprintable() for char in value)
         or parts.path.rsplit("/", 1)[-1].endswith((".html", ".htm"))  # a page, not a folder
     ):
         raise SourceError(

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..contract import ONLINE_PAGE as PAGE
 from ..contract import ONLINE_STYLESHEET as STYLESHEET
+from ..contract import whole_https
+from ..images import header_size
 from ..webfonts import WEB
 
 # Addresses a link of the text may lead to without loading anything into the page.
@@ -175,18 +177,15 @@ def _preview(elements: list[_Element], folder: Path, index: Path) -> list[str]:
     pages += [(e, e.attrs.get("content", "")) for e in meta("og:url")]
     images = [(e, e.attrs.get("content", "")) for e in meta("og:image")]
     for element, url in pages + images:
-        parts = urlsplit(url)
-        if (
-            parts.scheme != "https"
-            or not parts.hostname
-            or not url.isascii()
-            or any(char.isspace() or char in "?#" for char in url)
-        ):
+        if not whole_https(url):
             say(
                 element,
                 f"l'adresse « {url} » n'est pas une adresse https entière, comme les réseaux "
                 "sociaux la demandent (online_url dans issue.toml)",
             )
+    announced = tuple(
+        e.attrs.get("content") for e in meta("og:image:width") + meta("og:image:height")
+    )
     addresses = sorted({url for _, url in pages})
     if len(addresses) > 1:
         problems.append(
@@ -211,36 +210,19 @@ def _preview(elements: list[_Element], folder: Path, index: Path) -> list[str]:
         if size is None:
             say(element, f"l'image d'aperçu « {relative} » n'est pas une image PNG ou JPEG lisible")
             continue
-        said = tuple(
-            e.attrs.get("content") for e in meta("og:image:width") + meta("og:image:height")
-        )
-        if said and said != tuple(map(str, size)):
+        if announced and announced != tuple(map(str, size)):
             say(
                 element,
                 f"l'image d'aperçu « {relative} » fait {size[0]} × {size[1]} pixels, "
-                f"la page en annonce {' × '.join(str(s) for s in said)}",
+                f"la page en annonce {' × '.join(str(s) for s in announced)}",
             )
     return problems
 
 
 def _image_size(path: Path) -> tuple[int, int] | None:
-    """A PNG's or JPEG's width and height, read from its header (the check leaves
-    Pillow to the composer), or None if it is neither."""
+    """A PNG's or JPEG's width and height, from its header, or None if it is neither."""
     with path.open("rb") as stream:
-        data = stream.read(1 << 16)
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not data.startswith(b"\xff\xd8"):
-        return None
-    at = 2
-    while at + 9 <= len(data) and data[at] == 0xFF:
-        marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
-        # The frame's header (SOF0 to SOF15, less DHT, JPG and DAC) holds its size.
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height = int.from_bytes(data[at + 5 : at + 7], "big")
-            return int.from_bytes(data[at + 7 : at + 9], "big"), height
-        at += 2 + length
-    return None
+        return header_size(stream.read(1 << 16))
 
 
 def _pdfs(elements: list[_Element], folder: Path, index: Path) -> list[str]:
