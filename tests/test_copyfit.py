@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from bippdf import copyfit
-from bippdf.pipeline import compose
+from bippdf.pipeline import Options, compose
 from bippdf.render import Engine
+from bippdf.schedule import build_issues
 
 from .conftest import BuiltIssue, WebIssue, article, write_issue
 
@@ -192,6 +193,53 @@ def test_the_previous_fit_is_tried_first(tmp_path: Path) -> None:
     assert (again.starts, again.tight, again.layouts) == (first.starts, first.tight, 1)
     assert again.loose == ("second",)
     assert len(pages) == 1
+
+
+@pytest.mark.pdf
+def test_a_build_after_an_edit_tries_the_issue_s_last_fit_first(tmp_path: Path) -> None:
+    """``make pdf`` after an edit, in a new process: the issue's last fit, kept in its
+    build folder, is laid out first; when the rules hold with it, that one layout is the
+    whole fit. The same sources in a new build folder are fitted from scratch."""
+    # An address no line can break but at its slashes: a fit from scratch lays the issue
+    # out several times to set it well.
+    address = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
+    texts = {
+        "01-a.md": article("Premier", (SENTENCE * 3 + address + SENTENCE * 2 + "\n\n") * 3),
+        "02-b.md": article("Second", SENTENCE * 8),
+    }
+    root = write_issue(tmp_path / "issue", texts)
+    toml = str(root / "issue.toml")
+
+    def fitted(build_dir: Path) -> copyfit.Fit:
+        """The fit of a web build of the issue, made as by a new process."""
+        copyfit._MEMORY.clear()
+        copyfit._LAST.clear()
+        options = Options(variants=("web",), cover=False, build_dir=build_dir)
+        (done,) = build_issues([root], options)
+        assert done.error is None
+        return copyfit._LAST[toml]
+
+    first = fitted(tmp_path / "build")
+    (root / "articles" / "02-b.md").write_text(article("Second", SENTENCE * 9), encoding="utf-8")
+    again = fitted(tmp_path / "build")
+    assert first.layouts > 1 and first.whole
+    assert again == dataclasses.replace(first, layouts=1)
+    assert fitted(tmp_path / "elsewhere").layouts == first.layouts
+
+
+@pytest.mark.pdf
+def test_a_damaged_last_fit_is_fitted_from_scratch(tmp_path: Path) -> None:
+    """A last fit that cannot be read (a build killed while writing it, a file edited by
+    hand) costs a fit from scratch, not the build."""
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("Premier", SENTENCE * 8)})
+    cache = tmp_path / "cache"
+    copyfit.keep(cache, "0" * 64, copyfit.Fit(starts=("premier",)), (root / "issue.toml", "x"))
+    copyfit._LAST.clear()
+    (kept,) = (cache / copyfit.LAST).iterdir()
+    assert copyfit.last(root / "issue.toml", "x", cache) == copyfit.Fit(starts=("premier",))
+    for damaged in ('{"starts": ["premier"]', '{"starts": 3}', "\x00"):
+        kept.write_text(damaged, encoding="utf-8")
+        assert copyfit.last(root / "issue.toml", "x", cache) is None
 
 
 def test_no6_fits_in_whole_sheets(issue6: BuiltIssue, issue6_web: WebIssue) -> None:

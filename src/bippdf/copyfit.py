@@ -26,6 +26,12 @@ out as when no fit is made, as by the tests of the checks). A fit costs a few
 layouts: it is kept in ``build/.cache/copyfit/``, keyed by the composed HTML and the
 stylesheets, so that a build of unchanged sources lays out once; it is written with
 the build's files, never by a build that fails.
+
+Each issue's last fit is kept there too (``last``). After an edit, it is laid out first:
+when the rules still hold with it and it needs no blank page, that one layout (and the
+words to keep whole) is the whole fit, and the pages the editors have seen do not move.
+Such a fit can differ from one made from scratch for the same sources, which a new
+build folder makes.
 """
 
 from __future__ import annotations
@@ -416,10 +422,13 @@ def _descendants(box: Any, skip: str = "") -> Any:
 
 def _read(cache: Path | None, digest: str) -> Fit | None:
     """The fit kept for this HTML, if any."""
-    if cache is None:
-        return None
+    return None if cache is None else _load(cache / f"{digest}.json")
+
+
+def _load(path: Path) -> Fit | None:
+    """A fit written by ``keep``; none if the file is missing or cannot be read as one."""
     try:
-        data = json.loads((cache / f"{digest}.json").read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         return Fit(
             starts=tuple(data["starts"]),
             tight=bool(data["tight"]),
@@ -435,26 +444,46 @@ def _read(cache: Path | None, digest: str) -> Fit | None:
 
 
 _MEMORY: dict[str, Fit] = {}  # the fits of this process (watch), by digest
-_LAST: dict[str, Fit] = {}  # the last fit of each issue of this process, by its folder
+_LAST: dict[str, Fit] = {}  # the last fit of each issue of this process, by its source
+LAST = "last"  # the folder of ``cache`` where each issue's last fit is kept
 
 
-def last(issue: str) -> Fit | None:
-    """The last fit kept for an issue in this process: the hint of its next one."""
-    return _LAST.get(issue)
+def last(source: Path, name: str, cache: Path | None = None) -> Fit | None:
+    """The last fit kept for an issue (by its ``source``, issue.toml or a Markdown file,
+    and the ``name`` it has in ``build/``): the hint of its next one. Kept in this
+    process (``watch``), or in ``cache`` by the issue's last build, so that a build after
+    an edit (``make pdf``) tries it first too."""
+    kept = _LAST.get(str(source))
+    if kept is None and cache is not None:
+        kept = _load(_last_file(cache, source, name))
+    return kept
 
 
-def keep(cache: Path | None, digest: str, fit: Fit, issue: str = "") -> None:
+def _last_file(cache: Path, source: Path, name: str) -> Path:
+    """Where an issue's last fit is kept: by its name, and a digest of its source's whole
+    path (two issues of the same name elsewhere do not share it)."""
+    where = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:12]
+    return cache / LAST / f"{name}-{where}.json"
+
+
+def keep(cache: Path | None, digest: str, fit: Fit, issue: tuple[Path, str] | None = None) -> None:
     """Keep a fit, in this process and in ``cache`` (a cache that cannot be written only
-    costs time), once the build that used it has written its files."""
+    costs time), once the build that used it has written its files; as the issue's last
+    fit too, when ``issue`` gives its source and name (``last``)."""
     if len(_MEMORY) > 64:
         _MEMORY.clear()
     _MEMORY[digest] = fit
-    if issue:
-        _LAST[issue] = fit
-    if cache is None or fit.layouts == 0:  # none, or read from the cache already
+    if issue is not None:
+        _LAST[str(issue[0])] = fit
+    if cache is None:
         return
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        (cache / f"{digest}.json").write_text(json.dumps(asdict(fit)), encoding="utf-8")
+        if fit.layouts:  # not read from the cache already
+            cache.mkdir(parents=True, exist_ok=True)
+            (cache / f"{digest}.json").write_text(json.dumps(asdict(fit)), encoding="utf-8")
+        if issue is not None:
+            where = _last_file(cache, *issue)
+            where.parent.mkdir(parents=True, exist_ok=True)
+            where.write_text(json.dumps(asdict(fit)), encoding="utf-8")
     except OSError:
         pass

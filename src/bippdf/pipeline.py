@@ -152,7 +152,7 @@ def fit(composed: Composed, engine: Engine, options: Options) -> None:
         lambda trial: engine.lay_out(trial, base_url=composed.issue.root),
         _fit_cache(options),
         key=key,
-        hint=copyfit.last(str(composed.issue.root)),
+        hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
         cores=usable_cores(),
         release=engine.forget_layout,
     )
@@ -288,7 +288,8 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     if composed.fit is not None:
         from .copyfit import keep
 
-        keep(_fit_cache(options), composed.fit_key, composed.fit, str(composed.issue.root))
+        issue = (composed.issue.source, composed.issue.name)
+        keep(_fit_cache(options), composed.fit_key, composed.fit, issue)
     return [result for result, _ in files] + ([online[0]] if online else [])
 
 
