@@ -4,15 +4,18 @@ measured on real layouts."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from bippdf import copyfit
+from bippdf import copyfit, schedule
 from bippdf.pipeline import Options, compose
 from bippdf.render import Engine
+from bippdf.resources import usable_cores
 from bippdf.schedule import build_issues
 
 from .conftest import BuiltIssue, WebIssue, article, write_issue
@@ -228,6 +231,54 @@ def test_a_build_after_an_edit_tries_the_issue_s_last_fit_first(tmp_path: Path) 
 
 
 @pytest.mark.pdf
+@pytest.mark.pdf
+@pytest.mark.parametrize("edit", ["kept", "refitted"])
+def test_the_print_pdf_laid_out_ahead_is_the_one_laid_out_after_the_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """On two cores, a build after an edit lays the print PDF out from the issue's last
+    fit while the issue is fitted. When the fit comes out the same (``kept``), that PDF
+    is the one written; when it does not (``refitted``), it is dropped. The files are
+    those of the same build made one step after the other."""
+    if usable_cores() < 2:
+        pytest.skip("un seul cœur : rien n'est mis en pages d'avance")
+    address = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
+    texts = {
+        "01-a.md": article("Premier", (SENTENCE * 3 + address + SENTENCE * 2 + "\n\n") * 3),
+        "02-b.md": article("Second", SENTENCE * 8),
+    }
+    root = write_issue(tmp_path / "issue", texts)
+    options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "ahead")
+    (done,) = build_issues([root], options)
+    assert done.error is None
+    more = SENTENCE * 9
+    (root / "articles" / "02-b.md").write_text(article("Second", more), encoding="utf-8")
+    if edit == "refitted":  # a last fit the rules no longer keep: the second article
+        # starting a page adds one, which the binding would leave blank
+        (last,) = (tmp_path / "ahead" / ".cache" / "copyfit" / copyfit.LAST).iterdir()
+        data = json.loads(last.read_text(encoding="utf-8"))
+        last.write_text(json.dumps({**data, "starts": ["premier", "second"]}), encoding="utf-8")
+    shutil.copytree(tmp_path / "ahead", tmp_path / "after")
+    held: list[bool] = []
+    holds = schedule._Guess.holds
+    monkeypatch.setattr(
+        schedule._Guess, "holds", lambda guess: held.append(holds(guess)) or held[-1]
+    )
+
+    def build(folder: str) -> dict[str, bytes]:
+        copyfit._MEMORY.clear()
+        copyfit._LAST.clear()
+        (done,) = build_issues([root], dataclasses.replace(options, build_dir=tmp_path / folder))
+        assert done.error is None
+        return {result.variant: result.output.read_bytes() for result in done.results}
+
+    ahead = build("ahead")
+    assert held and all(held) == (edit == "kept") and any(held) == (edit == "kept")
+    monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare: [])
+    held.clear()
+    assert build("after") == ahead and not held
+
+
 def test_a_damaged_last_fit_is_fitted_from_scratch(tmp_path: Path) -> None:
     """A last fit that cannot be read (a build killed while writing it, a file edited by
     hand) costs a fit from scratch, not the build."""

@@ -121,10 +121,9 @@ def fit(
     the rules still hold with it and it needs no blank page, one layout suffices. With
     ``cores`` above one, trials are laid out side by side where they can be;
     ``release`` lets go of the pages ``layout`` keeps before processes are forked."""
-    digest = digest_of(html, key)
-    kept = _MEMORY.get(digest) or _read(cache, digest)
-    if kept is not None:
-        return kept
+    found = kept(html, key, cache)
+    if found is not None:
+        return found
     trials = _Trials(html, layout, cores, release)
     articles = [match[2] for match in _ARTICLE.finditer(html)]
     if not articles:
@@ -154,6 +153,12 @@ def fit(
         if more is not None and score(more) < score(best):
             best = more
     return Fit(**{**asdict(trials.polish(trials.loosen(best))), "layouts": trials.count})
+
+
+def kept(html: str, key: str = "", cache: Path | None = None) -> Fit | None:
+    """The fit kept for the same HTML and ``key``, in this process or in ``cache``."""
+    digest = digest_of(html, key)
+    return _MEMORY.get(digest) or _read(cache, digest)
 
 
 def digest_of(html: str, key: str = "") -> str:

@@ -162,6 +162,17 @@ def fit(composed: Composed, engine: Engine, options: Options) -> None:
     composed.phases["copyfit"] = time.perf_counter() - started
 
 
+def last_fit(composed: Composed, engine: Engine, options: Options) -> Fit | None:
+    """The issue's last fit (copyfit.last), which its fit tries first, unless a fit is
+    kept for its HTML already: what a variant may be laid out from while it is fitted."""
+    from . import copyfit
+
+    html, cache = composed.composition.html, _fit_cache(options)
+    if composed.fit is not None or copyfit.kept(html, engine.styles_key(), cache) is not None:
+        return None
+    return copyfit.last(composed.issue.source, composed.issue.name, cache)
+
+
 def _fit_cache(options: Options) -> Path | None:
     """Where fits are kept between builds: with the build cache, in build/.cache/; not
     for a build told where to write its file (-o, --html), which writes nothing else."""

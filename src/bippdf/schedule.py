@@ -4,11 +4,16 @@ Each issue goes through ``pipeline``'s steps: composed here, its variants laid o
 and verified side by side in processes forked once WeasyPrint, the fonts and the
 stylesheets are loaded, then its files written and recorded in the cache. An issue
 that fails does not stop the others; ``on_file`` is told as each file is written.
+
+A build after an edit most often fits the issue as its last build did (copyfit.last):
+its print PDF is then laid out from that fit on another core while the fit is made,
+and kept if the fit gives the same HTML, dropped otherwise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,23 +137,49 @@ def _compose(issue_build: IssueBuild, manifest: Path, options: Options) -> _Pend
 def _run(
     jobs: list[_Job], options: Options, engine: Engine | None
 ) -> Iterator[tuple[_Job, Made | BippdfError]]:
-    """Each variant laid out, written and checked in memory, as it is done: in this
-    process if there is one, else side by side, one process per core."""
+    """Each issue fitted, then each variant laid out, written and checked in memory, as
+    it is done (``_laid_out``). With a core to spare, a print PDF is laid out from its
+    issue's last fit while the issue is fitted (``_Guess``)."""
     if not jobs:
         return
     # Here rather than at the top: an up-to-date build starts no process, and
     # multiprocessing's imports are a third of its time.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
 
     engine = pipeline.ready(
         engine, {job.variant for job in jobs}, [j.pending.composed for j in jobs]
     )
-    jobs, failed = _fitted(jobs, options, engine)
-    yield from failed
     cores = usable_cores()
-    if len(jobs) == 1 or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
+    with ExitStack() as children:
+        spare = cores - 1 if forking else 0
+        guesses = [_ahead(job, options, engine, children) for job in _guessed(jobs, spare)]
+        jobs, failed = _fitted(jobs, options, engine)
+        yield from failed
+        fitted = {id(job) for job in jobs}
+        kept = [guess for guess in guesses if id(guess.job) in fitted and guess.holds()]
+        for guess in guesses:
+            if guess not in kept:
+                guess.drop()  # its core is wanted now
+        taken = {id(guess.job) for guess in kept}
+        laid_out = [job for job in jobs if id(job) not in taken]
+        yield from _laid_out(laid_out, options, engine, cores if forking else 1)
+        for guess in kept:
+            yield guess.job, guess.result(options, engine)
+
+
+def _laid_out(
+    jobs: list[_Job], options: Options, engine: Engine, cores: int
+) -> Iterator[tuple[_Job, Made | BippdfError]]:
+    """Each variant laid out, written and checked in memory, as it is done: in this
+    process, or side by side, one forked process per core."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not jobs:
+        return
+    if len(jobs) == 1 or cores < 2:
         order = pipeline.rendering_order(options)
         for job in sorted(jobs, key=lambda job: order.index(job.variant)):
             composed = job.pending.composed
@@ -182,6 +213,69 @@ def _run(
             hint="rien de plus n'a été écrit; produisez un numéro à la fois, "
             "avec --variant print puis --variant web",
         ) from None
+
+
+@dataclass(eq=False)
+class _Guess:
+    """A variant laid out in a forked process while its issue is fitted, from the HTML
+    the issue's last fit gives: kept if the fit gives the same HTML (an edit that leaves
+    the page starts, spacings and words kept whole as they were, copyfit.last)."""
+
+    job: _Job
+    html: str = ""  # none: nothing laid out ahead
+    wait: Callable[[], Made | BippdfError] | None = None
+    child: ExitStack = field(default_factory=ExitStack)
+
+    def holds(self) -> bool:
+        """Whether the fit gave the HTML laid out ahead."""
+        return bool(self.html) and self.job.pending.composed.composition.html == self.html
+
+    def drop(self) -> None:
+        """Stop the process laying it out."""
+        self.child.close()
+
+    def result(self, options: Options, engine: Engine) -> Made | BippdfError:
+        """What the forked process made; if it failed unseen (not every failure can be
+        sent back), the variant laid out again here, to meet the failure as it is."""
+        assert self.wait is not None
+        try:
+            return self.wait()
+        except Exception:
+            composed, variant = self.job.pending.composed, self.job.variant
+            return pipeline.attempt(pipeline.make_variant, composed, variant, options, engine)
+        finally:
+            self.drop()
+
+
+def _guessed(jobs: list[_Job], spare: int) -> list[_Job]:
+    """The jobs worth laying out ahead of their issues' fits, on the ``spare`` cores the
+    fits leave: print PDFs, which cannot be written from a fit's trials (they are laid
+    out with the web variant's stylesheets, and the web PDF is written from the last)."""
+    ahead = [job for job in jobs if job.variant == "print" and job.pending.composed.fit is None]
+    return ahead[:spare]
+
+
+def _ahead(job: _Job, options: Options, engine: Engine, children: ExitStack) -> _Guess:
+    """Start laying out a job in a forked process (killed on leaving ``children`` at the
+    latest) from its issue's last fit, if it has one and no fit is kept for its HTML
+    (then the fit takes no time, and there is nothing to gain)."""
+    from . import copyfit
+    from .check.child import in_child
+
+    composed = job.pending.composed
+    last = pipeline.last_fit(composed, engine, options)
+    if last is None:
+        return _Guess(job)
+    html = copyfit.apply(composed.composition.html, last)
+
+    def work() -> Made | BippdfError:
+        composed.composition.html = html  # in the forked process only
+        return pipeline.attempt(pipeline.make_variant, composed, job.variant, options, engine, 1)
+
+    guess = _Guess(job, html)
+    children.enter_context(guess.child)
+    guess.wait = guess.child.enter_context(in_child(work))
+    return guess
 
 
 def _fitted(
