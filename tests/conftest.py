@@ -17,7 +17,7 @@ from typing import TypeVar
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from bippdf import build_pdf, copyfit, source
+from bippdf import copyfit, source
 from bippdf.check import Expectations
 from bippdf.check.readback import PdfReadback, read_pdf
 from bippdf.compose import Composition, compose, expectations
@@ -122,15 +122,26 @@ def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path]
         return made
 
 
+def _no6(factory: pytest.TempPathFactory) -> list[BuildResult]:
+    """No. 6 as ``make pdf`` makes it (print and web PDFs, cover image, online edition),
+    with its composed HTML: built and fitted once for the whole run, whichever of the
+    fixtures below asks first."""
+    from bippdf.pipeline import Options, build
+
+    def make(out: Path) -> list[BuildResult]:
+        copyfit._LAST.clear()  # fitted from scratch, whatever this worker built before
+        options = Options.choose("all", build_dir=out, html_output=out / "issue.html")
+        return build(ISSUE_6, options)
+
+    return built_once(factory, "no6", make)
+
+
 @pytest.fixture(scope="session")
 def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
-    """BIP No. 6 built by the real pipeline into a temporary folder (once per run)."""
-
-    def make(out: Path) -> BuildResult:
-        return build_pdf(ISSUE_6, out / "BIP-06.pdf", html_output=out / "issue.html")
-
-    result = built_once(tmp_path_factory, "issue6", make)
-    html = result.output.parent / "issue.html"
+    """BIP No. 6's print PDF, built by the real pipeline into a temporary folder."""
+    result = _no6(tmp_path_factory)[0]
+    assert result.variant == "print"
+    html = result.output.parent.parent / "issue.html"
     issue = source.load_issue(ISSUE_6)
     composition = compose(issue)
     return BuiltIssue(
@@ -175,10 +186,6 @@ class WebIssue:
 @pytest.fixture(scope="session")
 def issue6_web(tmp_path_factory: pytest.TempPathFactory) -> WebIssue:
     """BIP No. 6's web PDF, cover image and online edition, as make pdf writes them."""
-    from bippdf.pipeline import Options, build
-
-    def make(out: Path) -> list[BuildResult]:
-        return build(ISSUE_6, Options(variants=("web",), online=True, build_dir=out))
-
-    results = built_once(tmp_path_factory, "issue6_web", make)
+    results = [result for result in _no6(tmp_path_factory) if result.variant != "print"]
+    assert results[0].variant == "web"
     return WebIssue(results=results, pdf=read_pdf(results[0].output))

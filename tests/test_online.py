@@ -24,7 +24,7 @@ from bippdf.compose import compose
 from bippdf.pipeline import BuildResult, Options, build
 from bippdf.variants import Selection
 
-from .conftest import ISSUE_6, WebIssue, article, write_issue
+from .conftest import ISSUE_6, BuiltIssue, WebIssue, article, write_issue
 
 ONLINE = Options(variants=(), cover=False, online=True)
 
@@ -432,12 +432,14 @@ def test_issue6_online_matches_its_composition(tmp_path: Path) -> None:
     assert {"couverture-700w.jpg", "couverture-1400w.jpg", "estrie-700w.jpg"} <= names
 
 
-def test_issue6_online_is_part_of_all(issue6_web: WebIssue, tmp_path: Path) -> None:
+def test_issue6_online_is_part_of_all(
+    issue6: BuiltIssue, issue6_web: WebIssue, tmp_path: Path
+) -> None:
     """Built with the PDFs (after copyfitting) or alone, the page is the same but for the
     links to the PDFs and the cover as its preview, which only a build that made them
     carries, with the files."""
     online = next(r for r in issue6_web.results if r.variant == "html")
-    made = {r.variant: r.output for r in issue6_web.results}
+    made = {r.variant: r.output for r in [issue6.result, *issue6_web.results]}
     alone = _online(ISSUE_6, tmp_path).output
     assert online.output.name == "BIP-06-2019-08-en-ligne"
     page = (online.output / "index.html").read_text(encoding="utf-8")
@@ -447,12 +449,12 @@ def test_issue6_online_is_part_of_all(issue6_web: WebIssue, tmp_path: Path) -> N
     assert len(preview.findall(page)) == 5
     without = preview.sub("", page.replace(downloads[0], ""))
     assert without == (alone / "index.html").read_text(encoding="utf-8")
-    # The web PDF and the cover image, as the build wrote them beside the folder.
-    for variant in ("web", "cover"):
+    # Both PDFs and the cover image, as the build wrote them beside the folder.
+    for variant in ("print", "web", "cover"):
         copy = online.output / made[variant].name
         assert copy.read_bytes() == made[variant].read_bytes(), variant
-    assert 'href="BIP-06-2019-08-web.pdf"' in downloads[0]
-    assert "impression" not in downloads[0]  # not made by this build
+    web = downloads[0].index('href="BIP-06-2019-08-web.pdf"')
+    assert web < downloads[0].index('href="BIP-06-2019-08-impression.pdf"')  # web first
     address = "https://www.securitepublique.gouv.qc.ca/police/publications-et-statistiques/bip/"
     assert f'content="{address}numeros/numero-6-aout-2019/BIP-06-2019-08-couverture.png"' in page
     report = check_online(online.output)

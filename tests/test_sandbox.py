@@ -23,10 +23,9 @@ from bippdf.check import check_pdf
 from bippdf.check.readback import read_pdf
 from bippdf.compose import compose
 from bippdf.errors import BuildError, SourceError
-from bippdf.pipeline import Options, build_pdf
+from bippdf.pipeline import build_pdf
 from bippdf.render import render_pdf
 from bippdf.resources import styles_dir
-from bippdf.schedule import build_issues
 from bippdf.source import load_issue
 
 from .conftest import ISSUE_6, BuiltIssue, article, write_issue
@@ -294,15 +293,16 @@ def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(
 ) -> None:
     """Same sources, same bytes, for every variant: dates come from the issue and
     identifiers from the content, not from the clock, a random generator or a path.
-    One build is made here, with the fit this process found for No. 6 (``issue6``);
-    the other from a copy elsewhere, in a process of its own that fits it from scratch."""
+    One build is the run's No. 6 (``issue6``: every file of ``make pdf``, fitted from
+    scratch); the other from a copy elsewhere, in a process of its own that fits it
+    from scratch too."""
     elsewhere = tmp_path / "copie" / ISSUE_6.name
     shutil.copytree(ISSUE_6, elsewhere)
     second = _bippdf("build", str(elsewhere), "--build-dir", str(tmp_path / "deux"), cwd=tmp_path)
-    (here,) = build_issues([ISSUE_6], Options.choose("all", build_dir=tmp_path / "un"))
     _, err = second.communicate(timeout=240)
-    assert here.error is None and second.returncode == 0, err.decode()
-    one, two = _sha256s(tmp_path / "un" / ISSUE_6.name), _sha256s(tmp_path / "deux" / ISSUE_6.name)
+    assert second.returncode == 0, err.decode()
+    one = _sha256s(issue6.result.output.parent)
+    two = _sha256s(tmp_path / "deux" / ISSUE_6.name)
     edition = "BIP-06-2019-08-en-ligne/"
     assert len([name for name in one if not name.startswith(edition)]) == 3  # PDFs, cover
     assert f"{edition}index.html" in one and f"{edition}images/estrie-700w.jpg" in one
