@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bippdf import copyfit, schedule
+from bippdf import copyfit, pipeline, schedule
+from bippdf.errors import BuildError, CheckError
 from bippdf.pipeline import Options, compose
 from bippdf.render import Engine
 from bippdf.resources import usable_cores
@@ -226,57 +227,162 @@ def test_a_build_after_an_edit_tries_the_issue_s_last_fit_first(tmp_path: Path) 
     (root / "articles" / "02-b.md").write_text(article("Second", SENTENCE * 9), encoding="utf-8")
     again = fitted(tmp_path / "build")
     assert first.layouts > 1 and first.whole
-    assert again == dataclasses.replace(first, layouts=1)
-    assert fitted(tmp_path / "elsewhere").layouts == first.layouts
+    assert again == dataclasses.replace(first, layouts=1, hinted=True)
+    assert fitted(tmp_path / "elsewhere").layouts > 1
 
 
 @pytest.mark.pdf
+def test_the_last_fit_follows_its_paragraphs_when_a_line_is_added_above(tmp_path: Path) -> None:
+    """The spacings and words kept whole of the last fit name their paragraphs by source
+    line: after a paragraph added above them, they are given to the same paragraphs on
+    their new lines (found by their text), and the one layout of the last fit needs no
+    words kept whole again."""
+    address = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
+    body = "".join(
+        f"{n}. " + SENTENCE * 3 + address + SENTENCE * 2 + "\n\n" for n in ("Un", "Deux", "Trois")
+    )
+    texts = {"01-a.md": article("Premier", body), "02-b.md": article("Second", SENTENCE * 8)}
+    root = write_issue(tmp_path / "issue", texts)
+    first, _ = _fit(root)
+    assert first.whole
+    (root / "articles" / "01-a.md").write_text(
+        article("Premier", "Un paragraphe de plus.\n\n" + body), encoding="utf-8"
+    )
+    html = compose(root).composition.html
+    engine = Engine()
+    again = copyfit.fit(html, lambda trial: engine.lay_out(trial, base_url=root), None, hint=first)
+    assert again.layouts == 1
+
+    def two_lines_down(source: str) -> str:
+        name, line = source.rsplit(":", 1)
+        return f"{name}:{int(line) + 2}"
+
+    assert again.whole == tuple(
+        (tag, two_lines_down(source), word, n) for tag, source, word, n in first.whole
+    )
+    assert again.sets == tuple((two_lines_down(source), n) for source, n in first.sets)
+
+
 @pytest.mark.pdf
-@pytest.mark.parametrize("edit", ["kept", "refitted"])
-def test_the_print_pdf_laid_out_ahead_is_the_one_laid_out_after_the_fit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+@pytest.mark.parametrize("case", ["edit", "print alone", "dropped", "scratch"])
+def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
-    """On two cores, a build after an edit lays the print PDF out from the issue's last
-    fit while the issue is fitted. When the fit comes out the same (``kept``), that PDF
-    is the one written; when it does not (``refitted``), it is dropped. The files are
-    those of the same build made one step after the other."""
+    """On two cores, after an ``edit``, the print PDF is laid out on the core the fit
+    leaves idle, from the issue's last fit (which the fit tries first), and from each
+    trial of words kept whole after it; it is written if the fit gives that trial's
+    HTML, else dropped (``dropped``: a trial the fit does not keep). From ``scratch``
+    nothing is laid out ahead. The files and what the build says of them are those of
+    the same build made one step after the other."""
     if usable_cores() < 2:
-        pytest.skip("un seul cœur : rien n'est mis en pages d'avance")
+        pytest.skip("un seul cœur : rien n'est mis en pages pendant l'ajustement")
     address = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
     texts = {
         "01-a.md": article("Premier", (SENTENCE * 3 + address + SENTENCE * 2 + "\n\n") * 3),
         "02-b.md": article("Second", SENTENCE * 8),
     }
     root = write_issue(tmp_path / "issue", texts)
-    options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "ahead")
-    (done,) = build_issues([root], options)
-    assert done.error is None
-    more = SENTENCE * 9
-    (root / "articles" / "02-b.md").write_text(article("Second", more), encoding="utf-8")
-    if edit == "refitted":  # a last fit the rules no longer keep: the second article
-        # starting a page adds one, which the binding would leave blank
-        (last,) = (tmp_path / "ahead" / ".cache" / "copyfit" / copyfit.LAST).iterdir()
-        data = json.loads(last.read_text(encoding="utf-8"))
-        last.write_text(json.dumps({**data, "starts": ["premier", "second"]}), encoding="utf-8")
-    shutil.copytree(tmp_path / "ahead", tmp_path / "after")
+    variants = ("print",) if case == "print alone" else ("print", "web")
+    options = Options(variants=variants, cover=False, build_dir=tmp_path / "during")
+    if case != "scratch":
+        (done,) = build_issues([root], options)
+        assert done.error is None
+    (root / "articles" / "02-b.md").write_text(article("Second", SENTENCE * 9), encoding="utf-8")
+    if case != "scratch":
+        shutil.copytree(tmp_path / "during", tmp_path / "after")
+    if case == "dropped":
+        fit = pipeline.fit
+
+        def announcing(composed: Any, engine: Any, options: Any, ahead: Any = None) -> None:
+            if ahead is not None:  # a trial the fit will not keep, announced first
+                ahead(copyfit.apply(composed.composition.html, copyfit.Fit(starts=("second",))))
+            fit(composed, engine, options)
+
+        monkeypatch.setattr(pipeline, "fit", announcing)
+    started: list[str | None] = []
     held: list[bool] = []
-    holds = schedule._Guess.holds
+    restart, holds = schedule._Guess.restart, schedule._Guess.holds
+    monkeypatch.setattr(
+        schedule._Guess, "restart", lambda guess, html: started.append(html) or restart(guess, html)
+    )
     monkeypatch.setattr(
         schedule._Guess, "holds", lambda guess: held.append(holds(guess)) or held[-1]
     )
 
-    def build(folder: str) -> dict[str, bytes]:
+    def build(folder: str) -> list[tuple[Any, ...]]:
         copyfit._MEMORY.clear()
         copyfit._LAST.clear()
         (done,) = build_issues([root], dataclasses.replace(options, build_dir=tmp_path / folder))
         assert done.error is None
-        return {result.variant: result.output.read_bytes() for result in done.results}
+        return [
+            (r.variant, r.pages, r.padding, r.warnings, r.check_warnings, r.output.read_bytes())
+            for r in done.results
+        ]
 
-    ahead = build("ahead")
-    assert held and all(held) == (edit == "kept") and any(held) == (edit == "kept")
+    during = build("during")
+    if case == "scratch":
+        assert not any(started) and not any(held)
+    else:
+        assert any(started) and held and all(held) == any(held) == (case != "dropped")
     monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare: [])
     held.clear()
-    assert build("after") == ahead and not held
+    assert build("after") == during and not held
+
+
+@pytest.mark.pdf
+def test_a_build_that_fails_forgets_the_issue_s_last_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails once its issue is fitted forgets the issue's last fit: the next
+    one fits it from scratch, rather than try again what may be why it failed."""
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("Premier", SENTENCE * 8)})
+    options = Options(variants=("web",), cover=False, build_dir=tmp_path / "build")
+    (done,) = build_issues([root], options)
+    assert done.error is None
+    last = tmp_path / "build" / ".cache" / "copyfit" / copyfit.LAST
+    assert len(list(last.iterdir())) == 1
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise BuildError("le PDF ne passe pas la vérification")
+
+    monkeypatch.setattr(pipeline, "make_variant", failing)
+    (root / "articles" / "01-a.md").write_text(article("Premier", SENTENCE * 9), encoding="utf-8")
+    (done,) = build_issues([root], options)
+    assert done.error is not None
+    assert not list(last.iterdir()) and str(root / "issue.toml") not in copyfit._LAST
+
+
+@pytest.mark.pdf
+def test_a_last_fit_the_check_refuses_is_fitted_again_from_scratch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last fit only has to keep its page starts to be kept: when the layout it gives
+    fails the check (a line alone at the top of a column, say), the same build fits the
+    issue from scratch and writes that, rather than fail."""
+    texts = {
+        "01-a.md": article("Premier", SENTENCE * 8),
+        "02-b.md": article("Second", SENTENCE * 8),
+    }
+    root = write_issue(tmp_path / "issue", texts)
+    options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "build")
+    (done,) = build_issues([root], options)
+    assert done.error is None
+    verify = pipeline._verify
+    refused: list[str] = []
+
+    def refusing(composed: Any, *args: Any, **kwargs: Any) -> Any:
+        if composed.fit.hinted:
+            refused.append(args[2])  # the variant
+            raise CheckError("ligne veuve", path=composed.issue.source)
+        return verify(composed, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_verify", refusing)
+    (root / "articles" / "02-b.md").write_text(article("Second", SENTENCE * 9), encoding="utf-8")
+    copyfit._LAST.clear()
+    (done,) = build_issues([root], options)
+    # (print, refused too, was checked in a forked process, laid out during the fit)
+    assert done.error is None and refused == ["web"]
+    assert not copyfit._LAST[str(root / "issue.toml")].hinted
 
 
 def test_a_damaged_last_fit_is_fitted_from_scratch(tmp_path: Path) -> None:
@@ -288,9 +394,25 @@ def test_a_damaged_last_fit_is_fitted_from_scratch(tmp_path: Path) -> None:
     copyfit._LAST.clear()
     (kept,) = (cache / copyfit.LAST).iterdir()
     assert copyfit.last(root / "issue.toml", "x", cache) == copyfit.Fit(starts=("premier",))
-    for damaged in ('{"starts": ["premier"]', '{"starts": 3}', "\x00"):
-        kept.write_text(damaged, encoding="utf-8")
-        assert copyfit.last(root / "issue.toml", "x", cache) is None
+    good = json.loads(kept.read_text(encoding="utf-8"))
+    damaged = [
+        '{"starts": ["premier"]',  # cut short
+        '{"starts": 3}',
+        "\x00",
+        *(
+            json.dumps({**good, **change})
+            for change in (
+                {"whole": [["p"]]},  # a word kept whole without its place
+                {"whole": [["p", "articles/01-a.md:3", "mot", "0"]]},
+                {"sets": [["articles/01-a.md:3", True]]},
+                {"pages": "4"},
+                {"code": "0" * 64},  # written by another version of copyfit
+            )
+        ),
+    ]
+    for text in damaged:
+        kept.write_text(text, encoding="utf-8")
+        assert copyfit.last(root / "issue.toml", "x", cache) is None, text
 
 
 def test_no6_fits_in_whole_sheets(issue6: BuiltIssue, issue6_web: WebIssue) -> None:

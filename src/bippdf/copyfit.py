@@ -36,6 +36,7 @@ build folder makes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -50,7 +51,9 @@ from typing import Any, TypeVar
 from . import hyphenation, justification, lines
 from .check.child import side_by_side
 from .check.fill import HALF  # a page an article leaves must be at least this full
-from .contract import ANNEXE_ID
+from .contract import ANNEXE_ID, SOURCE_ATTRIBUTE
+from .errors import BippdfError
+from .files import write_file
 from .hyphenation import Place
 from .justification import Choice
 
@@ -84,6 +87,10 @@ class Fit:
     loose: tuple[str, ...] = ()  # ids of the articles set looser, to fill the page they end on
     sets: tuple[Choice, ...] = ()  # paragraphs set in another spacing (justification.py)
     whole: tuple[Place, ...] = ()  # words kept whole where their break fell badly
+    # The text of each element ``sets`` and ``whole`` name (its source, a digest): after
+    # an edit, they name by their text the elements a line added above has moved.
+    texts: tuple[tuple[str, str], ...] = ()
+    hinted: bool = False  # the hint's choices, which held (a fit from scratch may differ)
 
 
 def apply(html: str, fit: Fit) -> str:
@@ -113,6 +120,7 @@ def fit(
     hint: Fit | None = None,
     cores: int = 1,
     release: Callable[[], None] | None = None,
+    ahead: Callable[[str | None], None] | None = None,
 ) -> Fit:
     """The best fit of the composed HTML, by trial layouts (``layout(html)`` returns a
     laid-out WeasyPrint document), or the one kept for the same HTML and ``key`` (what
@@ -120,23 +128,32 @@ def fit(
     ``hint``, the fit of the issue's previous version (``watch``), is tried first: if
     the rules still hold with it and it needs no blank page, one layout suffices. With
     ``cores`` above one, trials are laid out side by side where they can be;
-    ``release`` lets go of the pages ``layout`` keeps before processes are forked."""
+    ``release`` lets go of the pages ``layout`` keeps before processes are forked.
+    ``ahead`` is told the HTML of the hint's trial before it is laid out, and of each
+    trial of words kept whole after it, which most often is the fit's (what a core left
+    idle can lay out meanwhile); None when the hint does not hold (a fit from scratch
+    then takes every core)."""
     found = kept(html, key, cache)
     if found is not None:
         return found
-    trials = _Trials(html, layout, cores, release)
+    trials = _Trials(html, layout, cores, release, ahead)
     articles = [match[2] for match in _ARTICLE.finditer(html)]
     if not articles:
         return Fit(starts=())
     if hint is not None and set(hint.starts) <= set(articles):
+        hint = _moved(hint, html)
         trials.sets = hint.sets
+        trials.guessing = True
         trial, _, under = trials.measure(hint.starts, hint.tight, hint.whole, hint.loose)
         if (
             not _cramped(articles, hint.starts, under)
             and trial.padding == 0
+            and trial.underfull <= hint.underfull
             and (articles[0] in hint.starts)
         ):
-            return Fit(**{**asdict(trials.polish(trial)), "layouts": trials.count})
+            fitted = Fit(**{**asdict(trials.polish(trial)), "layouts": trials.count})
+            return dataclasses.replace(_named(fitted, html), hinted=True)
+        trials.stop_guessing()
     trials.choose_sets(articles[0])
     usual, tighter = (trials.trial((articles[0],), tight) for tight in (False, True))
     if cores > 1 and not trials.measured(usual):
@@ -152,7 +169,61 @@ def fit(
         more = trials.one_more_start(best, rooms)
         if more is not None and score(more) < score(best):
             best = more
-    return Fit(**{**asdict(trials.polish(trials.loosen(best))), "layouts": trials.count})
+    fitted = trials.polish(trials.loosen(best))
+    return _named(Fit(**{**asdict(fitted), "layouts": trials.count}), html)
+
+
+_OPENING = re.compile(rf'<(\w+)\b[^>]*\b{SOURCE_ATTRIBUTE}="([^"]+)"[^>]*>')
+_NAMES = re.compile(rf'\s(?:id|{SOURCE_ATTRIBUTE})="[^"]*"')
+
+
+def _texts(html: str) -> dict[str, str]:
+    """Each element's source, and a digest of its HTML to its first closing tag but for
+    ids and sources (what it says, wherever its line now is)."""
+    texts = {}
+    for opening in _OPENING.finditer(html):
+        end = html.find(f"</{opening[1]}>", opening.end())
+        element = _NAMES.sub("", html[opening.start() : end])
+        texts[opening[2]] = hashlib.sha256(element.encode()).hexdigest()[:16]
+    return texts
+
+
+def _named(fit: Fit, html: str) -> Fit:
+    """The fit with the text of each element its choices name (``Fit.texts``)."""
+    named = {source for source, _ in fit.sets} | {place[1] for place in fit.whole}
+    texts = _texts(html)
+    return dataclasses.replace(
+        fit, texts=tuple(sorted((source, texts[source]) for source in named if source in texts))
+    )
+
+
+def _moved(hint: Fit, html: str) -> Fit:
+    """The hint's choices, each given to the element of ``html`` that has its element's
+    text: on the same line, else the one element with that text (a line added above
+    moves its source), else the element now on its line (edited where it stands),
+    unless another's choices moved there; dropped otherwise."""
+    texts = _texts(html)
+    found: dict[str, list[str]] = {}
+    for source, text in texts.items():
+        found.setdefault(text, []).append(source)
+    now = {}
+    for source, text in hint.texts:
+        if texts.get(source) == text:
+            now[source] = source
+        elif len(found.get(text, ())) == 1:
+            now[source] = found[text][0]
+    taken = set(now.values())
+    for source, _ in hint.texts:
+        if source not in now and source in texts and source not in taken:
+            now[source] = source  # edited where it stands: its choices kept, as they were
+    return dataclasses.replace(
+        hint,
+        sets=tuple((now[source], spacing) for source, spacing in hint.sets if source in now),
+        whole=tuple(
+            (tag, now[source], word, n) for tag, source, word, n in hint.whole if source in now
+        ),
+        texts=tuple((now[source], text) for source, text in hint.texts if source in now),
+    )
 
 
 def kept(html: str, key: str = "", cache: Path | None = None) -> Fit | None:
@@ -197,11 +268,14 @@ class _Trials:
         layout: Callable[[str], Any],
         cores: int = 1,
         release: Callable[[], None] | None = None,
+        ahead: Callable[[str | None], None] | None = None,
     ) -> None:
         self.html = html
         self._layout = layout
         self.cores = cores
         self._release = release
+        self._ahead = ahead or (lambda html: None)
+        self.guessing = False  # whether ``ahead`` is told of each trial laid out alone
         self.count = 0  # layouts made (the fit's figure)
         # Trials asked for, the paragraphs' as one: the budget of one_more_start. Not
         # ``count``, which trials laid out ahead on another core make larger: the fit
@@ -275,6 +349,10 @@ class _Trials:
         """Lay out the trials not laid out yet, side by side, and keep what each measures
         for the same trial asked again."""
         new = [trial for trial in dict.fromkeys(trials) if trial not in self._measured]
+        if len(new) == 1 and self.guessing:
+            if self._release is not None:
+                self._release()  # the process forked would copy the pages it drops
+            self._ahead(apply(self.html, new[0]))
         self.count += len(new)
         works = [functools.partial(self._record, trial) for trial in new]
         for trial, record in zip(new, self._side_by_side(works), strict=True):
@@ -286,6 +364,11 @@ class _Trials:
         if len(works) > 1 and self.cores > 1 and self._release is not None:
             self._release()
         return side_by_side(works, self.cores)
+
+    def stop_guessing(self) -> None:
+        """The hint does not hold: tell ``ahead`` no more (a fit from scratch follows)."""
+        self.guessing = False
+        self._ahead(None)
 
     def _record(self, laid_out: Fit) -> _Record:
         """What the layout of a trial measures (possibly in a forked process)."""
@@ -430,22 +513,53 @@ def _read(cache: Path | None, digest: str) -> Fit | None:
     return None if cache is None else _load(cache / f"{digest}.json")
 
 
-def _load(path: Path) -> Fit | None:
-    """A fit written by ``keep``; none if the file is missing or cannot be read as one."""
+def _load(path: Path, code: str | None = None) -> Fit | None:
+    """A fit written by ``keep``; none if the file is missing, cannot be read as one, or
+    does not say it was written by ``code`` (when given: a file whose name does not)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if code is not None and data.get("code") != code:
+            return None
         return Fit(
-            starts=tuple(data["starts"]),
-            tight=bool(data["tight"]),
-            pages=int(data["pages"]),
-            padding=int(data["padding"]),
-            underfull=int(data.get("underfull", 0)),
-            loose=tuple(str(name) for name in data.get("loose", ())),
-            sets=tuple((str(source), int(variant)) for source, variant in data.get("sets", ())),
-            whole=tuple(tuple(place) for place in data.get("whole", ())),
+            starts=_strings(data["starts"]),
+            tight=_exactly(bool, data["tight"]),
+            pages=_exactly(int, data["pages"]),
+            padding=_exactly(int, data["padding"]),
+            underfull=_exactly(int, data.get("underfull", 0)),
+            loose=_strings(data.get("loose", [])),
+            sets=tuple(_choice(item) for item in _exactly(list, data.get("sets", []))),
+            whole=tuple(_place(item) for item in _exactly(list, data.get("whole", []))),
+            texts=tuple(_text(item) for item in _exactly(list, data.get("texts", []))),
+            hinted=_exactly(bool, data.get("hinted", False)),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _exactly(kind: type[_T], value: Any) -> _T:
+    """``value``, if it is of this kind (a file edited by hand may hold anything)."""
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(kind)
+    return value
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(_exactly(str, item) for item in _exactly(list, value))
+
+
+def _choice(value: Any) -> Choice:
+    source, spacing = _exactly(list, value)
+    return _exactly(str, source), _exactly(int, spacing)
+
+
+def _text(value: Any) -> tuple[str, str]:
+    source, text = _exactly(list, value)
+    return _exactly(str, source), _exactly(str, text)
+
+
+def _place(value: Any) -> Place:
+    tag, source, word, n = _exactly(list, value)
+    return _exactly(str, tag), _exactly(str, source), _exactly(str, word), _exactly(int, n)
 
 
 _MEMORY: dict[str, Fit] = {}  # the fits of this process (watch), by digest
@@ -460,7 +574,7 @@ def last(source: Path, name: str, cache: Path | None = None) -> Fit | None:
     an edit (``make pdf``) tries it first too."""
     kept = _LAST.get(str(source))
     if kept is None and cache is not None:
-        kept = _load(_last_file(cache, source, name))
+        kept = _load(_last_file(cache, source, name), _code())
     return kept
 
 
@@ -487,8 +601,17 @@ def keep(cache: Path | None, digest: str, fit: Fit, issue: tuple[Path, str] | No
             cache.mkdir(parents=True, exist_ok=True)
             (cache / f"{digest}.json").write_text(json.dumps(asdict(fit)), encoding="utf-8")
         if issue is not None:
-            where = _last_file(cache, *issue)
-            where.parent.mkdir(parents=True, exist_ok=True)
-            where.write_text(json.dumps(asdict(fit)), encoding="utf-8")
-    except OSError:
+            # With the code that made it: a hint is laid out as it is, by this code only.
+            data = json.dumps({**asdict(fit), "code": _code()}).encode()
+            write_file(_last_file(cache, *issue), data)
+    except (OSError, BippdfError):
         pass
+
+
+def forget(cache: Path | None, source: Path, name: str) -> None:
+    """Forget an issue's last fit (a build that used it failed): its next build fits it
+    from scratch, rather than try again what may be why it failed."""
+    _LAST.pop(str(source), None)
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            _last_file(cache, source, name).unlink(missing_ok=True)

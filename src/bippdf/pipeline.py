@@ -138,9 +138,15 @@ def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]
     return engine
 
 
-def fit(composed: Composed, engine: Engine, options: Options) -> None:
+def fit(
+    composed: Composed,
+    engine: Engine,
+    options: Options,
+    ahead: Callable[[str | None], None] | None = None,
+) -> None:
     """Copyfit the composed issue (which articles start a page, how tight the text is
-    set) by trial layouts, or as fitted before for the same HTML (copyfit.py)."""
+    set) by trial layouts, or as fitted before for the same HTML (copyfit.py); ``ahead``
+    is told the HTML of each trial laid out alone (copyfit.fit)."""
     from . import copyfit
 
     started = time.perf_counter()
@@ -155,6 +161,7 @@ def fit(composed: Composed, engine: Engine, options: Options) -> None:
         hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
         cores=usable_cores(),
         release=engine.forget_layout,
+        ahead=ahead,
     )
     composed.composition.html = copyfit.apply(html, fitted)
     composed.fit = fitted
@@ -162,21 +169,25 @@ def fit(composed: Composed, engine: Engine, options: Options) -> None:
     composed.phases["copyfit"] = time.perf_counter() - started
 
 
-def last_fit(composed: Composed, engine: Engine, options: Options) -> Fit | None:
-    """The issue's last fit (copyfit.last), which its fit tries first, unless a fit is
-    kept for its HTML already: what a variant may be laid out from while it is fitted."""
+def refit(composed: Composed, options: Options) -> None:
+    """Make the issue ready to be fitted again, from scratch (``forget_fit``)."""
+    forget_fit(composed, options)
+    composed.composition.html = composed.unfitted
+    composed.fit = None
+
+
+def forget_fit(composed: Composed, options: Options) -> None:
+    """A build of the issue failed once fitted: its next one fits it from scratch
+    (copyfit.forget)."""
     from . import copyfit
 
-    html, cache = composed.composition.html, _fit_cache(options)
-    if composed.fit is not None or copyfit.kept(html, engine.styles_key(), cache) is not None:
-        return None
-    return copyfit.last(composed.issue.source, composed.issue.name, cache)
+    copyfit.forget(_fit_cache(options), composed.issue.source, composed.issue.name)
 
 
 def _fit_cache(options: Options) -> Path | None:
     """Where fits are kept between builds: with the build cache, in build/.cache/; not
-    for a build told where to write its file (-o, --html), which writes nothing else."""
-    if options.output is not None or options.html_output is not None:
+    for a build told where to write its one file (-o), which writes nothing else."""
+    if options.output is not None:
         return None
     return options.build_dir / FOLDER / "copyfit"
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache as build_cache
 from . import pipeline, source
-from .errors import BippdfError, BuildError
+from .errors import BippdfError, BuildError, CheckError
 from .files import refuse_overwrite
 from .pipeline import BuildResult, Composed, Made, Options
 from .resources import styles_dir, usable_cores
@@ -97,15 +97,39 @@ def build_issues(
         for item in pending:
             _finish(item, options, use_cache, on_file)
     jobs = [_Job(item, variant) for item in pending for variant in options.variants]
+    again: list[_Pending] = []
     for job, outcome in _run(jobs, options, engine):
-        item = job.pending
-        if isinstance(outcome, BippdfError):
-            item.errors.append(outcome)
-        else:
-            item.made.append(outcome)
-        if len(item.made) + len(item.errors) == len(options.variants):
-            _finish(item, options, use_cache, on_file)
+        if _all_made(job.pending, outcome, options):
+            if _hinted_and_refused(job.pending):
+                again.append(job.pending)
+            else:
+                _finish(job.pending, options, use_cache, on_file)
+    # The last fit's choices held for the fit, not for the check: fitted from scratch.
+    for item in again:
+        pipeline.refit(item.composed, options)
+        item.made, item.errors = [], []
+    jobs = [_Job(item, variant) for item in again for variant in options.variants]
+    for job, outcome in _run(jobs, options, engine):
+        if _all_made(job.pending, outcome, options):
+            _finish(job.pending, options, use_cache, on_file)
     return builds
+
+
+def _all_made(item: _Pending, outcome: Made | BippdfError, options: Options) -> bool:
+    """Keep a variant's file or error; whether its issue's variants are all made."""
+    if isinstance(outcome, BippdfError):
+        item.errors.append(outcome)
+    else:
+        item.made.append(outcome)
+    return len(item.made) + len(item.errors) == len(options.variants)
+
+
+def _hinted_and_refused(item: _Pending) -> bool:
+    """Whether an issue fitted with its last fit's choices (copyfit.last) failed its
+    check: the fit only asks that its page starts still hold, and an edit may set a
+    line alone at the top of a column, which a fit from scratch would have set well."""
+    fit = item.composed.fit
+    return fit is not None and fit.hinted and any(isinstance(e, CheckError) for e in item.errors)
 
 
 def _key(path: Path, options: Options) -> dict[str, Any]:
@@ -153,8 +177,10 @@ def _run(
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
     with ExitStack() as children:
         spare = cores - 1 if forking else 0
-        guesses = [_ahead(job, options, engine, children) for job in _guessed(jobs, spare)]
-        jobs, failed = _fitted(jobs, options, engine)
+        guesses = [_Guess(job, options, engine) for job in _guessed(jobs, spare)]
+        for guess in guesses:
+            children.callback(guess.drop)
+        jobs, failed = _fitted(jobs, options, engine, guesses)
         yield from failed
         fitted = {id(job) for job in jobs}
         kept = [guess for guess in guesses if id(guess.job) in fitted and guess.holds()]
@@ -165,7 +191,7 @@ def _run(
         laid_out = [job for job in jobs if id(job) not in taken]
         yield from _laid_out(laid_out, options, engine, cores if forking else 1)
         for guess in kept:
-            yield guess.job, guess.result(options, engine)
+            yield guess.job, guess.result()
 
 
 def _laid_out(
@@ -217,24 +243,52 @@ def _laid_out(
 
 @dataclass(eq=False)
 class _Guess:
-    """A variant laid out in a forked process while its issue is fitted, from the HTML
-    the issue's last fit gives: kept if the fit gives the same HTML (an edit that leaves
-    the page starts, spacings and words kept whole as they were, copyfit.last)."""
+    """A variant laid out in a forked process while its issue is fitted, from the HTML of
+    the trial the fit lays out alone: the last such trial is most often the fit (after
+    an edit, the issue's last fit, tried first; from scratch, the words kept whole last).
+    Kept if the fit gives the same HTML, dropped otherwise."""
 
     job: _Job
-    html: str = ""  # none: nothing laid out ahead
+    options: Options
+    engine: Engine
+    html: str = ""  # none: nothing being laid out
     wait: Callable[[], Made | BippdfError] | None = None
     child: ExitStack = field(default_factory=ExitStack)
 
+    def restart(self, html: str | None) -> None:
+        """Lay out from this HTML instead (copyfit's ``ahead``; none: stop, the fit wants
+        every core)."""
+        if html == self.html:
+            return
+        from .check.child import in_child
+
+        self.drop()
+        if html is None:
+            return
+        composed, variant = self.job.pending.composed, self.job.variant
+
+        def work() -> Made | BippdfError:
+            composed.composition.html = html  # in the forked process only
+            return pipeline.attempt(
+                pipeline.make_variant, composed, variant, self.options, self.engine, 1
+            )
+
+        try:
+            self.wait = self.child.enter_context(in_child(work))
+        except OSError:  # no process to spare (memory, a limit): laid out after the fit
+            return
+        self.html = html
+
     def holds(self) -> bool:
-        """Whether the fit gave the HTML laid out ahead."""
+        """Whether the fit gave the HTML being laid out."""
         return bool(self.html) and self.job.pending.composed.composition.html == self.html
 
     def drop(self) -> None:
         """Stop the process laying it out."""
         self.child.close()
+        self.html, self.wait = "", None
 
-    def result(self, options: Options, engine: Engine) -> Made | BippdfError:
+    def result(self) -> Made | BippdfError:
         """What the forked process made; if it failed unseen (not every failure can be
         sent back), the variant laid out again here, to meet the failure as it is."""
         assert self.wait is not None
@@ -242,55 +296,40 @@ class _Guess:
             return self.wait()
         except Exception:
             composed, variant = self.job.pending.composed, self.job.variant
-            return pipeline.attempt(pipeline.make_variant, composed, variant, options, engine)
+            return pipeline.attempt(
+                pipeline.make_variant, composed, variant, self.options, self.engine
+            )
         finally:
             self.drop()
 
 
 def _guessed(jobs: list[_Job], spare: int) -> list[_Job]:
-    """The jobs worth laying out ahead of their issues' fits, on the ``spare`` cores the
-    fits leave: print PDFs, which cannot be written from a fit's trials (they are laid
-    out with the web variant's stylesheets, and the web PDF is written from the last)."""
+    """The job worth laying out while its issue is fitted, on a ``spare`` core: the print
+    PDF, which cannot be written from the fit's trials (they are laid out with the web
+    variant's stylesheets, and the web PDF is written from the last). Only when one
+    issue is to be fitted (an edit): with several, the process laying out the first
+    one's would hold a core through the fits of the others."""
     ahead = [job for job in jobs if job.variant == "print" and job.pending.composed.fit is None]
-    return ahead[:spare]
-
-
-def _ahead(job: _Job, options: Options, engine: Engine, children: ExitStack) -> _Guess:
-    """Start laying out a job in a forked process (killed on leaving ``children`` at the
-    latest) from its issue's last fit, if it has one and no fit is kept for its HTML
-    (then the fit takes no time, and there is nothing to gain)."""
-    from . import copyfit
-    from .check.child import in_child
-
-    composed = job.pending.composed
-    last = pipeline.last_fit(composed, engine, options)
-    if last is None:
-        return _Guess(job)
-    html = copyfit.apply(composed.composition.html, last)
-
-    def work() -> Made | BippdfError:
-        composed.composition.html = html  # in the forked process only
-        return pipeline.attempt(pipeline.make_variant, composed, job.variant, options, engine, 1)
-
-    guess = _Guess(job, html)
-    children.enter_context(guess.child)
-    guess.wait = guess.child.enter_context(in_child(work))
-    return guess
+    fitting = {id(job.pending.composed) for job in jobs if job.pending.composed.fit is None}
+    return ahead if spare and len(ahead) == len(fitting) == 1 else []
 
 
 def _fitted(
-    jobs: list[_Job], options: Options, engine: Engine
+    jobs: list[_Job], options: Options, engine: Engine, guesses: list[_Guess]
 ) -> tuple[list[_Job], list[tuple[_Job, BippdfError]]]:
-    """Each issue copyfitted once, before its variants are laid out side by side; the
-    jobs of an issue whose fit failed come back with the error."""
+    """Each issue copyfitted once, before its variants are laid out side by side (one
+    may be laid out meanwhile, ``_Guess``); the jobs of an issue whose fit failed come
+    back with the error."""
     errors: dict[int, BippdfError] = {}
+    ahead = {id(guess.job.pending.composed): guess.restart for guess in guesses}
     for job in jobs:
         composed = job.pending.composed
         if composed.fit is None and id(composed) not in errors:
             try:
-                pipeline.fit(composed, engine, options)
+                pipeline.fit(composed, engine, options, ahead.get(id(composed)))
             except BippdfError as error:
                 errors[id(composed)] = error
+                pipeline.forget_fit(composed, options)
     failed = [
         (job, errors[id(job.pending.composed)])
         for job in jobs
@@ -323,6 +362,8 @@ def _finish(item: _Pending, options: Options, use_cache: bool, on_file: OnFile |
     file and record them in the cache."""
     if item.errors:
         item.build.error = item.errors[0]
+        if item.composed.fit is not None:
+            pipeline.forget_fit(item.composed, options)
         return
     try:
         item.build.results = pipeline.write(item.composed, item.made, options)
