@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bippdf import copyfit, pipeline, schedule
+from bippdf.cache import FOLDER
 from bippdf.errors import BuildError, CheckError
 from bippdf.pipeline import Options, compose
 from bippdf.render import Engine
@@ -339,7 +340,7 @@ def test_a_build_that_fails_forgets_the_issue_s_last_fit(
     options = Options(variants=("web",), cover=False, build_dir=tmp_path / "build")
     (done,) = build_issues([root], options)
     assert done.error is None
-    last = tmp_path / "build" / ".cache" / "copyfit" / copyfit.LAST
+    last = tmp_path / "build" / FOLDER / "copyfit" / copyfit.LAST
     assert len(list(last.iterdir())) == 1
 
     def failing(*args: Any, **kwargs: Any) -> Any:

@@ -133,9 +133,10 @@ def fit(
     trial of words kept whole after it, which most often is the fit's (what a core left
     idle can lay out meanwhile); None when the hint does not hold (a fit from scratch
     then takes every core)."""
-    found = kept(html, key, cache)
-    if found is not None:
-        return found
+    digest = digest_of(html, key)
+    kept = _MEMORY.get(digest) or _read(cache, digest)
+    if kept is not None:
+        return kept
     trials = _Trials(html, layout, cores, release, ahead)
     articles = [match[2] for match in _ARTICLE.finditer(html)]
     if not articles:
@@ -224,12 +225,6 @@ def _moved(hint: Fit, html: str) -> Fit:
         ),
         texts=tuple((now[source], text) for source, text in hint.texts if source in now),
     )
-
-
-def kept(html: str, key: str = "", cache: Path | None = None) -> Fit | None:
-    """The fit kept for the same HTML and ``key``, in this process or in ``cache``."""
-    digest = digest_of(html, key)
-    return _MEMORY.get(digest) or _read(cache, digest)
 
 
 def digest_of(html: str, key: str = "") -> str:
@@ -598,8 +593,7 @@ def keep(cache: Path | None, digest: str, fit: Fit, issue: tuple[Path, str] | No
         return
     try:
         if fit.layouts:  # not read from the cache already
-            cache.mkdir(parents=True, exist_ok=True)
-            (cache / f"{digest}.json").write_text(json.dumps(asdict(fit)), encoding="utf-8")
+            write_file(cache / f"{digest}.json", json.dumps(asdict(fit)).encode())
         if issue is not None:
             # With the code that made it: a hint is laid out as it is, by this code only.
             data = json.dumps({**asdict(fit), "code": _code()}).encode()

@@ -244,9 +244,9 @@ def _laid_out(
 @dataclass(eq=False)
 class _Guess:
     """A variant laid out in a forked process while its issue is fitted, from the HTML of
-    the trial the fit lays out alone: the last such trial is most often the fit (after
-    an edit, the issue's last fit, tried first; from scratch, the words kept whole last).
-    Kept if the fit gives the same HTML, dropped otherwise."""
+    the trial the fit lays out alone once it tries the issue's last fit (that fit, then
+    the words kept whole after it): the last such trial is most often the fit. Kept if
+    the fit gives the same HTML, dropped otherwise."""
 
     job: _Job
     options: Options
