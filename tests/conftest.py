@@ -9,6 +9,8 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,11 +52,11 @@ def _only_pdf_tests_lay_out_pdfs() -> Iterator[None]:
     child process is not seen: such a test is marked by hand.)"""
     start = Engine.__init__
 
-    def guarded(engine: Engine) -> None:
+    def guarded(engine: Engine, **options: bool) -> None:
         if not _lays_out:
             # pytest.fail: a BaseException, which no ``except Exception`` of bippdf's hides.
             pytest.fail("ce test met un PDF en pages : marquez-le @pytest.mark.pdf")
-        start(engine)
+        start(engine, **options)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Engine, "__init__", guarded)
@@ -170,6 +172,28 @@ def write_issue(root: Path, articles: dict[str, str], **overrides: str) -> Path:
     for name, text in articles.items():
         (root / "articles" / name).write_text(text, encoding="utf-8")
     return root
+
+
+# Three of No. 6's articles, flowing from one to the next: a dozen pages with pictures,
+# subheads, a table, notes in the Annexe and the contents' page numbers.
+EXCERPT = (
+    "03-exploitation-sexuelle-de-quoi-parle-t-on.md",
+    "04-exploitation-sexuelle-en-estrie.md",
+    "05-formation-prevenir-exploitation-sexuelle.md",
+)
+
+
+def no6_excerpt(root: Path) -> Path:
+    """A copy of No. 6 in ``root`` with the articles of ``EXCERPT`` only."""
+    folder = Path(shutil.copytree(ISSUE_6, root / ISSUE_6.name))
+    toml = folder / "issue.toml"
+    listed = "articles = [" + ", ".join(f'"{name}"' for name in EXCERPT) + "]"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r"^articles = \[.*?\]", listed, text, flags=re.M | re.S), "utf-8")
+    for path in (folder / "articles").iterdir():
+        if path.name not in EXCERPT:
+            path.unlink()
+    return folder
 
 
 def article(title: str, body: str, extra: str = "") -> str:

@@ -21,10 +21,11 @@ from PIL import Image
 from bippdf import resources
 from bippdf.check.readback import read_pdf
 from bippdf.pipeline import Options
+from bippdf.render import Engine
 from bippdf.schedule import IssueBuild
 from bippdf.watch import Watcher
 
-from .conftest import article, write_issue
+from .conftest import EXCERPT, article, no6_excerpt, write_issue
 
 pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
@@ -232,3 +233,29 @@ def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> 
     (done,) = [line for line in said if "-web.pdf" in line]
     assert done.rstrip().endswith(", non vérifié"), done
     assert list((tmp_path / "build").rglob("*-web.pdf"))
+
+
+def test_an_edit_is_laid_out_from_the_last_layout_as_a_whole_layout_lays_it_out(
+    tmp_path: Path,
+) -> None:
+    """watch lays out only the pages an edit of the text changes (relayout.py): its PDF
+    is the one a watch laying out every page writes, byte for byte."""
+    issue = no6_excerpt(tmp_path)
+    edited = issue / "articles" / EXCERPT[1]
+
+    def watcher(folder: str, **keywords: Any) -> Watcher:
+        options = Options(variants=("web",), cover=False, build_dir=tmp_path / folder)
+        return Watcher(issue, options, **keywords)
+
+    resumed, whole = watcher("resumed"), watcher("whole", engine=Engine())
+    assert resumed.engine.incremental and not whole.engine.incremental
+    for changed in ([], [edited]):
+        if changed:
+            text = edited.read_text(encoding="utf-8")
+            edited.write_text(text.replace(" la ", " cette ", 1), encoding="utf-8")
+        built = [resumed.rebuild(changed), whole.rebuild(changed)]
+        assert [build.error for build in built] == [None, None]
+        first, second = (build.results[0] for build in built)
+        assert not first.cached and first.output.read_bytes() == second.output.read_bytes()
+    assert 0 < resumed.engine.remade[-1] < first.pages
+    assert whole.engine.remade == []  # it laid out every page, as builds do

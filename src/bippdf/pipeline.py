@@ -155,7 +155,9 @@ def fit(
     key = engine.styles_key()
     fitted = copyfit.fit(
         html,
-        lambda trial: engine.lay_out(trial, base_url=composed.issue.root),
+        lambda trial: engine.lay_out(
+            trial, base_url=composed.issue.root, files=composed.composition.resources
+        ),
         _fit_cache(options),
         key=key,
         hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
@@ -428,6 +430,7 @@ def _render(composed: Composed, variant: str, engine: Engine) -> Rendered:
         language=issue.language,
         variant=variant,
         epoch=int(midnight.timestamp()),
+        files=composed.composition.resources,
     )
 
 

@@ -16,14 +16,14 @@ import re
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import hyphenation, sandbox
+from . import hyphenation, relayout, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -83,7 +83,7 @@ class Engine:
     changes in the process while it runs: the weasyprint logger (its warnings are
     collected, not printed) and ``SOURCE_DATE_EPOCH`` (read by fontTools)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, incremental: bool = False) -> None:
         with warnings.catch_warnings():
             # Warnings about the machine's own fonts: bippdf ships and names its fonts,
             # so a machine without any (a fresh CI runner) renders the same PDF.
@@ -106,6 +106,11 @@ class Engine:
         self.separator = Separator()  # pictures in CMYK for the print variant
         self._styles_key: str | None = None  # styles_key(), until the styles are reloaded
         self._kept: _Kept | None = None  # the last trial layout (lay_out), until taken
+        # ``watch``'s: each variant's last layout of an issue, which the next layout of
+        # the issue after an edit of its text starts from (relayout.py).
+        self.incremental = incremental and relayout.supported(self.weasyprint)
+        self._layouts: dict[tuple[str, Path], relayout.Layout] = {}
+        self.remade: list[int] = []  # how many pages each layout made, incremental or whole
 
     def preload(self, variants: Iterable[str]) -> None:
         """Parse the variants' stylesheets now (and load the fonts they name)."""
@@ -131,6 +136,7 @@ class Engine:
         self.color_profiles.clear()
         self._styles_key = None
         self._kept = None
+        self._layouts.clear()
         forget_colours()
         self.font_config = FontConfiguration()
         project_font_names.cache_clear()
@@ -164,12 +170,14 @@ class Engine:
         variant: str = "print",
         geometry: PageGeometry = LETTER,
         epoch: int | None = None,
+        files: Sequence[Path] = (),
     ) -> Rendered:
         """Lay out the HTML with the variant's stylesheets and write its PDF.
 
         ``epoch`` (seconds) is the moment written into the fonts' and the PDF's
-        metadata, so that the same sources give the same bytes (the issue's date)."""
-        job = _Job(html, base_url, language, VARIANTS[variant], geometry, epoch)
+        metadata, so that the same sources give the same bytes (the issue's date);
+        ``files``, those the pages show (``lay_out``)."""
+        job = _Job(html, base_url, language, VARIANTS[variant], geometry, epoch, tuple(files))
         return with_room(self._render, job)
 
     def styles_key(self) -> str:
@@ -188,12 +196,15 @@ class Engine:
             self._styles_key = digest.hexdigest()
         return self._styles_key
 
-    def lay_out(self, html: str, *, base_url: Path, variant: str = "web") -> Any:
+    def lay_out(
+        self, html: str, *, base_url: Path, variant: str = "web", files: Sequence[Path] = ()
+    ) -> Any:
         """The pages of the HTML laid out with the variant's stylesheets and options, not
         written: a trial layout for copyfitting (the web variant's: the same text block
         as print's, without separating its pictures). The last one is kept: when the fit
         chosen is the last trial laid out, the web PDF is written from its pages rather
-        than laid out again (``render``; ``forget_layout`` drops it)."""
+        than laid out again (``render``; ``forget_layout`` drops it). ``files``: those the
+        pages show (see ``laid_out``)."""
         kind = VARIANTS[variant]
         fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
         self._kept = None
@@ -201,17 +212,44 @@ class Engine:
             document = self.weasyprint.HTML(
                 string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
             )
-            render = functools.partial(
-                document.render,
-                stylesheets=self.stylesheets_of(kind),
-                font_config=self.font_config,
-                color_profiles=self.color_profiles.setdefault(kind.name, {}),
-                **kind.options,
-            )
             with hyphenation.rules():
-                laid_out = with_room(render)
+                laid_out = self._laid_out(document, html, base_url, kind, files, said)
         self._kept = _Kept(html, base_url, kind.name, laid_out, list(said))
         return laid_out
+
+    def _laid_out(
+        self,
+        source: Any,
+        html: str,
+        base_url: Path,
+        kind: Variant,
+        files: Sequence[Path],
+        said: list[str],
+    ) -> Any:
+        """The document of ``source`` (made from ``html``) laid out: whole, or, for an
+        incremental engine, from the issue's last layout of the variant when only text
+        changed and none of the ``files`` its pages show (relayout.py)."""
+        options = {
+            "stylesheets": self.stylesheets_of(kind),
+            "font_config": self.font_config,
+            "color_profiles": self.color_profiles.setdefault(kind.name, {}),
+            **kind.options,
+        }
+        if not self.incremental:
+            return with_room(functools.partial(source.render, **options))
+        stamp = relayout.stamp(files)
+        previous = self._layouts.pop((kind.name, base_url), None)
+        layout = None
+        if previous is not None:
+            layout = relayout.again(previous, source, html, stamp, with_room)
+        if layout is None:
+            layout = relayout.lay_out(source, html, stamp, run=with_room, **options)
+        # A warning said while laying out pages may come from a page kept the next time,
+        # which would not say it again: the next layout is whole.
+        layout.resumable = layout.resumable and not said
+        self._layouts[kind.name, base_url] = layout
+        self.remade.append(len(layout.remade))
+        return layout.document
 
     def forget_layout(self) -> None:
         """Drop the trial layout kept: the issue's files may have changed since (a build
@@ -251,14 +289,10 @@ class Engine:
             warnings[:0] = kept.warnings
         else:
             with hyphenation.rules():
-                document = self.weasyprint.HTML(
+                source = self.weasyprint.HTML(
                     string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
-                ).render(
-                    stylesheets=css,
-                    font_config=self.font_config,
-                    color_profiles=self.color_profiles.setdefault(kind.name, {}),
-                    **kind.options,
                 )
+                document = self._laid_out(source, job.html, job.base_url, kind, job.files, warnings)
         laid_out = len(document.pages)
         document = self._pad(document, kind, css, job.geometry, fetcher)
         sources = source_boxes(document)
@@ -365,6 +399,7 @@ class _Job:
     variant: Variant
     geometry: PageGeometry
     epoch: int | None
+    files: Sequence[Path] = ()  # those the pages show (Engine.lay_out)
 
 
 def with_room(function: Callable[..., _T], *args: Any) -> _T:

@@ -2,8 +2,10 @@
 
 One process stays alive: WeasyPrint is imported, the fonts loaded and the
 stylesheets parsed once, so a rebuild costs the pages' layout, the PDF's
-writing and its check. A change to ``styles/`` makes the stylesheets be parsed
-again. Errors are reported and watching goes on; the last good PDF stays.
+writing and its check; and after an edit of the text, the pages are laid out
+from the last layout, only those the edit changes made again (relayout.py). A
+change to ``styles/`` makes the stylesheets be parsed again. Errors are reported
+and watching goes on; the last good PDF stays.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Watcher:
     def engine(self) -> Engine:
         """The engine every rebuild renders with, made at the first build."""
         if self._engine is None:
-            self._engine = Engine()
+            self._engine = Engine(incremental=True)
         return self._engine
 
     def paths(self) -> list[Path]:
