@@ -174,3 +174,25 @@ def test_sharp_edges_stay_under_the_limit_once_compressed() -> None:
     out = io.BytesIO()
     picture.save(out, format="PNG")
     assert heaviest_pixel(Image.open(io.BytesIO(separate(out.getvalue())))) <= 300
+
+
+@pytest.mark.pdf
+def test_the_output_intent_is_written_the_same_by_every_print_pdf_of_a_process(
+    tmp_path: Path,
+) -> None:
+    """LittleCMS writes a profile anew once its tags have been read, and WeasyPrint reads
+    its name while writing a PDF: a second print PDF made by the same engine (watch, or
+    several issues on one core) wrote its profile otherwise than the first did."""
+    from bippdf.render import Engine
+
+    html = (
+        '<html lang="fr-CA"><head><meta name="dcterms.created" content="2020-03-01">'
+        '<meta name="dcterms.modified" content="2020-03-01"></head>'
+        "<body><p>Le chat.</p></body></html>"
+    )
+    engine = Engine()
+    first, second = (
+        engine.render(html, base_url=tmp_path, language="fr-CA", variant="print", epoch=0).pdf
+        for _ in range(2)
+    )
+    assert first == second

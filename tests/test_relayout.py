@@ -7,12 +7,14 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from bippdf import copyfit, pipeline
+from bippdf.contract import SOURCE_ATTRIBUTE
 from bippdf.render import Engine, Rendered
 
 from .conftest import EXCERPT as ARTICLES
@@ -32,22 +34,33 @@ def issue(tmp_path: Path) -> Path:
     return no6_excerpt(tmp_path)
 
 
-def render(engine: Engine, issue: Path, *, incremental: bool) -> Rendered:
+def render(
+    engine: Engine, issue: Path, *, incremental: bool, fit: dict[str, Any] | None = None
+) -> Rendered:
     """The issue's web PDF as the engine writes it, its articles flowing from the first
-    page start (as a fit sets them), laid out from the last layout or whole."""
+    page start (as a fit sets them, with ``fit``'s other choices), laid out from the
+    last layout or whole."""
     composed = pipeline.compose(issue)
     html = composed.composition.html
     first = re.search(r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html)
     assert first is not None
     engine.incremental = incremental
     return engine.render(
-        copyfit.apply(html, copyfit.Fit(starts=(first[1],))),
+        copyfit.apply(html, copyfit.Fit(**{"starts": (first[1],), **(fit or {})})),
         base_url=composed.issue.root,
         language=composed.issue.language,
         variant="web",
         epoch=0,
         files=composed.composition.resources,
     )
+
+
+def source_of(issue: Path, words: str) -> str:
+    """The source of the paragraph saying ``words``, as the composed HTML names it."""
+    html = pipeline.compose(issue).composition.html
+    found = re.search(rf'<p [^>]*{SOURCE_ATTRIBUTE}="([^"]+)"[^>]*>[^<]*{words}', html)
+    assert found is not None, words
+    return found[1]
 
 
 def contents(rendered: Rendered) -> str:
@@ -62,48 +75,67 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_an_edit_of_the_text_is_laid_out_again_as_a_whole_layout_lays_it_out(
-    issue: Path,
-) -> None:
+def test_an_edit_is_laid_out_again_as_a_whole_layout_lays_it_out(issue: Path) -> None:
+    """Each edit in turn, from the layout of the one before."""
     articles = issue / "articles"
-    edits = [
+    edits: list[tuple[str, str, str, str]] = [
         ("un mot", ARTICLES[0], "la traite des personnes se produit", "la traite se produit"),
         ("une phrase", ARTICLES[0], "au Québec[^11].", "au Québec[^11]." + SENTENCE * 6),
-        # (Its words, not its punctuation, would change its id: laid out whole.)
         ("un intertitre", ARTICLES[0], "## Proxénétisme\n", "## Proxénétisme!\n"),
+        ("une emphase", ARTICLES[0], "Ainsi, la traite peut", "Ainsi, la *traite* peut"),
         # (Wider: its column's width is measured again.)
         ("une cellule", ARTICLES[1], "| 14 ans |", "| quatorze ans révolus, le jour des faits |"),
         ("une note", ARTICLES[0], "[^1]: Le protocole", "[^1]: Signé à Palerme, le protocole"),
+        # (The contents' entry too, whose page number the last layout found.)
         ("un titre", ARTICLES[1], "bien cachée!", "bien cachée…"),
+        # (Every block after it on another line: a picture's too, laid out as it was.)
+        ("une ligne ajoutée", ARTICLES[0], "## Traite des personnes", "\n## Traite des personnes"),
     ]
+    steps: list[tuple[str, list[str], bool]] = [(what, change, False) for what, *change in edits]
+    # Then what copyfitting sets (copyfit.apply): a paragraph's spacing, then a word of
+    # it kept whole as well.
+    steps += [("un espacement", [], False), ("un mot gardé entier", [], True)]
     engine = Engine()
     before = render(engine, issue, incremental=True)
-    for what, name, old, new in edits:
-        edit(articles / name, old, new)
-        resumed = render(engine, issue, incremental=True)
+    fit: dict[str, Any] = {}
+    for what, change, whole_word in steps:
+        if change:
+            edit(articles / change[0], change[1], change[2])
+        else:
+            paragraph = source_of(issue, "Le Canada est considéré")
+            fit = {"sets": ((paragraph, 2),)}
+            if whole_word:
+                fit["whole"] = (("p", paragraph, "Canada", 0),)
+        resumed = render(engine, issue, incremental=True, fit=fit)
         remade = engine.remade[-1]
-        whole = render(engine, issue, incremental=False)
+        whole = render(engine, issue, incremental=False, fit=fit)
         assert resumed.pdf == whole.pdf, what
         assert resumed.warnings == whole.warnings, what
-        assert 0 < remade < resumed.pages, what  # some pages made again, not all
+        assert resumed.sources == whole.sources, what  # where the check places a problem
+        if what == "une ligne ajoutée":  # only the lines the blocks name moved
+            assert remade == 0
+        else:
+            assert 0 < remade < resumed.pages, what  # some pages made again, not all
         if what == "une phrase":  # the pages after it moved, and the contents' numbers
             assert contents(resumed) != contents(before)
         before = resumed
 
 
-def test_new_tags_a_picture_replaced_or_notes_at_the_foot_of_the_page_are_laid_out_whole(
-    issue: Path,
-) -> None:
-    articles = issue / "articles"
+def test_what_cannot_be_resumed_from_is_laid_out_whole(issue: Path) -> None:
+    """Another page start (a class of an article), a subhead reworded (its entry in the
+    contents, whose page number the last layout found, names another id), a picture
+    replaced under the same name, notes at the foot of the page: every page laid out,
+    as a whole layout does."""
     engine = Engine()
+    html = pipeline.compose(issue).composition.html
+    second = re.findall(r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html)[1]
     render(engine, issue, incremental=True)
+    resumed = render(engine, issue, incremental=True, fit={"starts": (second,)})
+    assert engine.remade[-1] == resumed.pages
 
-    edit(articles / ARTICLES[0], "la traite des personnes se produit", "la *traite* se produit")
+    edit(issue / "articles" / ARTICLES[0], "## Proxénétisme\n", "## Le proxénétisme\n")
     resumed = render(engine, issue, incremental=True)
-    assert engine.remade[-1] == resumed.pages  # an emphasis added: the tags changed
-    edit(articles / ARTICLES[0], "## Proxénétisme\n", "## Le proxénétisme\n")
-    resumed = render(engine, issue, incremental=True)
-    assert engine.remade[-1] == resumed.pages  # a subhead's id changed with its words
+    assert engine.remade[-1] == resumed.pages
 
     picture = issue / "images" / "proxenetisme.jpg"
     Image.new("RGB", (300, 200), "darkred").save(picture)  # the same name, another picture
@@ -113,7 +145,20 @@ def test_new_tags_a_picture_replaced_or_notes_at_the_foot_of_the_page_are_laid_o
 
     edit(issue / "issue.toml", 'language = "fr-CA"\n', 'language = "fr-CA"\nnotes = "page"\n')
     render(engine, issue, incremental=True)
-    edit(articles / ARTICLES[0], "la *traite* se produit", "la traite se produit")
+    edit(issue / "articles" / ARTICLES[0], "la traite des personnes", "la traite")
     resumed = render(engine, issue, incremental=True)
     assert engine.remade[-1] == resumed.pages  # notes at the foot of the page: whole
     assert resumed.pdf == render(engine, issue, incremental=False).pdf
+
+
+def test_a_style_changed_with_no_attribute_changed_is_laid_out_whole(tmp_path: Path) -> None:
+    """A rule of the document's own stylesheet changes the pages, not the elements' tags
+    or attributes: the styles of the boxes are compared too."""
+    page = (
+        '<html lang="fr-CA"><head><style>.b {{ font-size: {}pt }}</style></head>'
+        '<body><div class="b"><p>{}</p></div></body></html>'
+    )
+    engine = Engine(incremental=True)
+    engine.lay_out(page.format(10, "Texte courant. " * 300), base_url=tmp_path)
+    document = engine.lay_out(page.format(14, "Texte courant. " * 300), base_url=tmp_path)
+    assert engine.remade[-1] == len(document.pages) > 1

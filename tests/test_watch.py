@@ -238,13 +238,14 @@ def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> 
 def test_an_edit_is_laid_out_from_the_last_layout_as_a_whole_layout_lays_it_out(
     tmp_path: Path,
 ) -> None:
-    """watch lays out only the pages an edit of the text changes (relayout.py): its PDF
-    is the one a watch laying out every page writes, byte for byte."""
+    """watch lays out only the pages an edit of the text changes (relayout.py), the print
+    PDF's as well as the web PDF's: both are those a watch laying out every page writes,
+    byte for byte."""
     issue = no6_excerpt(tmp_path)
     edited = issue / "articles" / EXCERPT[1]
 
     def watcher(folder: str, **keywords: Any) -> Watcher:
-        options = Options(variants=("web",), cover=False, build_dir=tmp_path / folder)
+        options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / folder)
         return Watcher(issue, options, **keywords)
 
     resumed, whole = watcher("resumed"), watcher("whole", engine=Engine())
@@ -253,9 +254,13 @@ def test_an_edit_is_laid_out_from_the_last_layout_as_a_whole_layout_lays_it_out(
         if changed:
             text = edited.read_text(encoding="utf-8")
             edited.write_text(text.replace(" la ", " cette ", 1), encoding="utf-8")
+        layouts = len(resumed.engine.remade)
         built = [resumed.rebuild(changed), whole.rebuild(changed)]
         assert [build.error for build in built] == [None, None]
-        first, second = (build.results[0] for build in built)
-        assert not first.cached and first.output.read_bytes() == second.output.read_bytes()
-    assert 0 < resumed.engine.remade[-1] < first.pages
+        for mine, theirs in zip(built[0].results, built[1].results, strict=True):
+            assert not mine.cached and mine.output.read_bytes() == theirs.output.read_bytes()
+    pages = max(result.pages for result in built[0].results)
+    # The fit's trial and the print PDF, each laid out from its last layout.
+    assert len(resumed.engine.remade) - layouts >= 2
+    assert all(0 < remade < pages for remade in resumed.engine.remade[layouts:])
     assert whole.engine.remade == []  # it laid out every page, as builds do

@@ -22,23 +22,35 @@ across pages out of the flow, or a warning while laying out.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .contract import SOURCE_ATTRIBUTE
+
 # The parts of WeasyPrint this reads are those of version 70 (pyproject.toml).
 SUPPORTED = "70."
 
-_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")  # '>' may stand in a quoted value
-_STYLE = re.compile(r"<style\b.*?</style>", re.S | re.I)  # text, but not the pages' text
 _GENERATED = ("::before", "::after", "::marker")  # their text: counters and attributes
 _COPIED = ("text", "bookmark_label", "string_set")  # what an edit of text changes in a box
 _PLAIN = (str, int, float, bool, type(None), tuple, list)
 
 Stamp = tuple[tuple[str, int, int], ...]
+Run = Callable[[Callable[[], Any]], Any]  # calls its work (render.with_room: with room)
+
+
+@dataclass(eq=False)
+class Built:
+    """A document's boxes before layout, with what laying them out needs."""
+
+    source: Any  # the weasyprint.HTML
+    context: Any  # its LayoutContext: page_maker, counters, targets
+    root: Any  # the box tree
+    options: dict[str, Any]  # WeasyPrint's rendering options, filled as it fills them
+    counter_style: Any
+    color_profiles: Any
 
 
 @dataclass(eq=False)
@@ -49,16 +61,11 @@ class Layout:
     document: Any  # its weasyprint.Document
     stamp: Stamp  # the files its pages show, as they were (``stamp``)
     resumable: bool  # whether ``again`` may start from it
-    remade: set[int]  # the pages laid out to make it (all of them for a whole layout)
-    _source: Any = None  # the weasyprint.HTML whose boxes these are
-    _context: Any = None  # its LayoutContext: page_maker, counters, targets
-    _root: Any = None  # the box tree before layout
-    _options: dict[str, Any] = field(default_factory=dict)
-    _counter_style: Any = None
-    _color_profiles: Any = None
+    built: Built  # its boxes (those of the first layout, edited since by ``again``)
+    remade: set[int] = field(default_factory=set)  # the pages laid out to make it
     # Each page box as layout made it, with its children and its root box's, before
     # WeasyPrint added the margin boxes (which it makes again for every page).
-    _pages: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    pages: list[tuple[Any, Any, Any]] = field(default_factory=list)
 
 
 def stamp(files: Sequence[Path]) -> Stamp:
@@ -80,19 +87,11 @@ def supported(weasyprint: Any) -> bool:
     return str(weasyprint.__version__).startswith(SUPPORTED)
 
 
-def lay_out(
-    source: Any,
-    html: str,
-    files: Stamp,
-    *,
-    font_config: Any,
-    color_profiles: Any,
-    run: Callable[[Callable[[], Any]], Any],
-    **options: Any,
-) -> Layout:
-    """The whole document laid out, as ``source.render(font_config=…, **options)`` lays it
-    out, keeping what laying it out again needs. ``run(work)`` calls ``work`` (to give it
-    room: render.with_room)."""
+def build(
+    source: Any, *, font_config: Any, color_profiles: Any, counter_style: Any = None, **options: Any
+) -> Built:
+    """The boxes of ``source`` before layout, as ``source.render(font_config=…,
+    **options)`` builds them."""
     from weasyprint import DEFAULT_OPTIONS
     from weasyprint.css.counters import CounterStyle
     from weasyprint.document import Document
@@ -105,7 +104,7 @@ def lay_out(
         for key, value in tuple(options.items()):
             if value is None and key in properties:
                 options[key] = properties[key]
-    counter_style = CounterStyle()
+    counter_style = counter_style or CounterStyle()
     context = Document._build_layout_context(
         source, font_config, counter_style, color_profiles, options
     )
@@ -118,123 +117,165 @@ def lay_out(
         counter_style,
         context.footnotes,
     )
-    layout = Layout(
-        html,
-        None,
-        files,
-        resumable=not context.footnotes,
-        remade=set(),
-        _source=source,
-        _context=context,
-        _root=root,
-        _options=options,
-        _counter_style=counter_style,
-        _color_profiles=color_profiles,
-    )
-    return _paginate(layout, source, run, previous=None)
+    return Built(source, context, root, options, counter_style, color_profiles)
 
 
-def again(
-    previous: Layout, source: Any, html: str, files: Stamp, run: Callable[[Callable[[], Any]], Any]
-) -> Layout | None:
-    """The document of ``html`` laid out from ``previous`` (which it uses up), or None
-    when only a whole layout can make it."""
-    if not previous.resumable or files != previous.stamp:
-        return None
-    if _shape(html) != _shape(previous.html):
-        return None
-    from weasyprint.document import Document
-    from weasyprint.formatting_structure.build import build_formatting_structure
+def lay_out(built: Built, html: str, files: Stamp, run: Run) -> Layout:
+    """The whole document laid out, as WeasyPrint lays it out, keeping what laying it
+    out again needs."""
+    layout = Layout(html, None, files, resumable=not built.context.footnotes, built=built)
+    return _paginate(layout, built.source, run, previous=None)
 
-    context = Document._build_layout_context(
-        source, previous._context.font_config, previous._counter_style,
-        previous._color_profiles, previous._options,
-    )  # fmt: skip
-    root = build_formatting_structure(
-        source.etree_element,
-        context.style_for,
-        context.get_image_from_uri,
-        source.base_url,
-        context.target_collector,
-        previous._counter_style,
-        context.footnotes,
-    )
-    edits = _edits(previous._root, root)
-    olds = list(previous._source.etree_element.iter())
-    news = list(source.etree_element.iter())
-    if edits is None or context.footnotes or len(olds) != len(news):
+
+def again(previous: Layout, built: Built, html: str, files: Stamp, run: Run) -> Layout | None:
+    """The document of ``html`` (``built``) laid out from ``previous``, which it uses up;
+    or None when only a whole layout can make it, ``built`` and ``previous`` untouched."""
+    if not previous.resumable or files != previous.stamp or built.context.footnotes:
         return None
-    # What reads the elements once laid out (a link's words, tagging.py) reads the new text.
-    for before, after in zip(olds, news, strict=True):
-        before.text, before.tail = after.text, after.tail
-    edited = set()
-    for box, name, value in edits:
-        setattr(box, name, value)
-        edited.add(box.element)
-    previous._context.tables.clear()  # a table's column widths, measured on its old text
-    for page, children, root_children in previous._pages:
+    kept = previous.built
+    plan = _Plan()
+    if not _match(kept.root, built.root, plan):
+        return None
+    edited = plan.carry_out()
+    kept.context.tables.clear()  # a table's column widths, measured on its old text
+    for page, children, root_children in previous.pages:
         page.children = children
         children[0].children = root_children
     showing = [
         index
-        for index, (page, _, _) in enumerate(previous._pages)
+        for index, (page, _, _) in enumerate(previous.pages)
         if any(box.element in edited for box in page.descendants())
     ]
     if showing:
         for index in {max(0, showing[0] - 1), *showing}:
-            previous._context.page_maker[index][-1]["content_changed"] = True
-    layout = Layout(
-        html,
-        None,
-        files,
-        resumable=True,
-        remade=set(),
-        _source=previous._source,
-        _context=previous._context,
-        _root=previous._root,
-        _options=previous._options,
-        _counter_style=previous._counter_style,
-        _color_profiles=previous._color_profiles,
-    )
-    return _paginate(layout, source, run, previous=previous._pages)
+            kept.context.page_maker[index][-1]["content_changed"] = True
+    layout = Layout(html, None, files, resumable=True, built=kept)
+    return _paginate(layout, built.source, run, previous=previous.pages)
 
 
-def _shape(html: str) -> tuple[list[str], list[str]]:
-    """The tags of the HTML, attributes and all, and its style sheets: all but its text."""
-    return _TAG.findall(html), _STYLE.findall(html)
+@dataclass
+class _Plan:
+    """How the boxes laid out before become those of the new HTML."""
+
+    # A paragraph's box (or any box of lines) replaced by the new one: its parent, where.
+    swaps: list[tuple[Any, int, Any, Any]] = field(default_factory=list)
+    # A value written into a box kept: text, a bookmark's label, a string set.
+    edits: list[tuple[Any, str, Any]] = field(default_factory=list)
+    # Elements whose text is written into the elements kept (links' words: tagging.py).
+    texts: list[tuple[Any, Any]] = field(default_factory=list)
+    sources: list[tuple[Any, str]] = field(default_factory=list)  # an element's new line
+
+    def carry_out(self) -> set[Any]:
+        """Make the changes; the elements laid out before that they change."""
+        edited: set[Any] = set()
+        for parent, index, old, new in self.swaps:
+            children = list(parent.children)
+            children[index] = new
+            parent.children = children
+            edited.update(box.element for box in old.descendants(placeholders=True))
+        for box, name, value in self.edits:
+            setattr(box, name, value)
+            edited.add(box.element)
+        for before, after in self.texts:
+            before.text, before.tail = after.text, after.tail
+        for element, line in self.sources:
+            element.set(SOURCE_ATTRIBUTE, line)
+        return edited
 
 
-def _edits(old: Any, new: Any) -> list[tuple[Any, str, Any]] | None:
-    """What to write into the boxes of ``old`` (laid out before) to make them those of
-    ``new`` (just built): text, bookmark labels, strings set; None if the trees differ
-    otherwise."""
-    olds = list(old.descendants(placeholders=True))
-    news = list(new.descendants(placeholders=True))
+def _match(old: Any, new: Any, plan: _Plan) -> bool:
+    """Whether the box laid out before can become the new one by ``plan``: the same
+    boxes, styles and attributes down to the boxes of lines (paragraphs, headings,
+    cells), which may differ in any way but one."""
+    if not _alike(old, new, plan, copied=_COPIED):
+        return False
+    if old.element_tag.endswith(_GENERATED):
+        return True
+    olds, news = getattr(old, "children", ()), getattr(new, "children", ())
     if len(olds) != len(news):
-        return None
-    edits = []
-    for before, after in zip(olds, news, strict=True):
-        if type(before) is not type(after) or before.element_tag != after.element_tag:
-            return None
-        if before.element_tag.endswith(_GENERATED):
-            # Made from attributes and counters, the same; a page number the previous
-            # layout wrote in (target-counter) is kept, which ``new`` does not know yet.
+        return False
+    for index, (before, after) in enumerate(zip(olds, news, strict=True)):
+        if not _has_lines(before) or not _has_lines(after):
+            if not _match(before, after, plan):
+                return False
             continue
-        for name, value in vars(after).items():
-            if not isinstance(value, _PLAIN) or name in ("children", "element_tag"):
-                continue
-            if getattr(before, name, None) == value:
-                continue
-            if name not in _COPIED:
-                return None
-            edits.append((before, name, value))
-    return edits
+        unit = _Plan()
+        if _same(before, after, unit):
+            plan.sources += unit.sources  # moved by a line added above: laid out as it was
+            if unit.edits and _looks_up(before):
+                # A page number (target-counter) the last layout found, which new boxes
+                # would not know: the new text is written into these boxes instead.
+                plan.edits += unit.edits
+                elements = list(before.element.iter()), list(after.element.iter())
+                if len(elements[0]) != len(elements[1]):
+                    return False
+                plan.texts += zip(*elements, strict=True)
+            elif unit.edits:
+                plan.swaps.append((old, index, before, after))
+        elif _looks_up(before) or type(before) is not type(after):
+            return False
+        else:  # its words, spans, classes changed: the new box, laid out anew
+            plan.swaps.append((old, index, before, after))
+    return True
+
+
+def _same(old: Any, new: Any, plan: _Plan) -> bool:
+    """Whether two boxes and their descendants are the same but for the values an edit
+    of their text changes (noted in ``plan``)."""
+    if not _alike(old, new, plan, copied=_COPIED):
+        return False
+    if old.element_tag.endswith(_GENERATED):
+        return True
+    olds, news = getattr(old, "children", ()), getattr(new, "children", ())
+    return len(olds) == len(news) and all(
+        _same(before, after, plan) for before, after in zip(olds, news, strict=True)
+    )
+
+
+def _alike(old: Any, new: Any, plan: _Plan, copied: tuple[str, ...]) -> bool:
+    """Whether two boxes are of the same kind, for the same element, of the same styles
+    and attributes, and have the same plain values but those ``copied`` (noted in
+    ``plan``, with an element's new source line)."""
+    if type(old) is not type(new) or old.element_tag != new.element_tag:
+        return False
+    if old.element_tag.endswith(_GENERATED):
+        # Made from attributes and counters, the same; a page number the previous
+        # layout wrote in (target-counter) is kept, which ``new`` does not know yet.
+        return True
+    if getattr(old.style, "cascaded", None) != getattr(new.style, "cascaded", None):
+        return False
+    before, after = old.element, new.element
+    if (before is None) != (after is None):
+        return False
+    if before is not None and before.attrib != after.attrib:
+        if {**before.attrib, SOURCE_ATTRIBUTE: ""} != {**after.attrib, SOURCE_ATTRIBUTE: ""}:
+            return False
+        plan.sources.append((before, after.get(SOURCE_ATTRIBUTE)))
+    for name, value in vars(new).items():
+        if not isinstance(value, _PLAIN) or name in ("children", "element_tag"):
+            continue
+        if getattr(old, name, None) != value:
+            if name not in copied:
+                return False
+            plan.edits.append((old, name, value))
+    return True
+
+
+def _has_lines(box: Any) -> bool:
+    """Whether the box holds lines (a paragraph, a heading, a cell: inline content)."""
+    children = getattr(box, "children", ())
+    return bool(children) and all(type(child).__name__ == "LineBox" for child in children)
+
+
+def _looks_up(box: Any) -> bool:
+    """Whether a box or one of its descendants shows a target's page number."""
+    return any(child.missing_link is not None for child in box.descendants(placeholders=True))
 
 
 def _paginate(
     layout: Layout,
     source: Any,
-    run: Callable[[Callable[[], Any]], Any],
+    run: Run,
     previous: list[tuple[Any, Any, Any]] | None,
 ) -> Layout:
     """Lay the pages out (again, from ``previous``), then the document of ``source``."""
@@ -243,12 +284,13 @@ def _paginate(
     from weasyprint.html import get_html_metadata
     from weasyprint.pdf.metadata import DocumentMetadata
 
-    context = layout._context
+    built = layout.built
+    context = built.context
     make_all_pages = weasyprint_layout.make_all_pages
     targets = _targets(context)
 
     def made(context: Any, root: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
-        """WeasyPrint's pages, each kept as made (see ``Layout._pages``)."""
+        """WeasyPrint's pages, each kept as made (see ``Layout.pages``)."""
         nonlocal targets
         pages = pages or [page for page, _, _ in previous or ()]
         given = {id(page) for page in pages}
@@ -260,7 +302,7 @@ def _paginate(
                 layout.resumable = False  # what breaks out of the flow is not kept
             kept.append((page, page.children, page.children[0].children))
             yield page
-        layout._pages = kept
+        layout.pages = kept
         # A page number shown with target-counter(attr(href)) is not remade when its
         # target moves (WeasyPrint 70 files it under no anchor): the page showing it is.
         now = _targets(context)
@@ -271,15 +313,15 @@ def _paginate(
     context.string_set.clear()  # the running heads, gathered again for every page
     with _swapped(weasyprint_layout, previous is not None, made):
         pages = run(
-            lambda: list(weasyprint_layout.layout_document(layout._source, layout._root, context))
+            lambda: list(weasyprint_layout.layout_document(built.source, built.root, context))
         )
     layout.document = Document(
         [Page(page) for page in pages],
         DocumentMetadata(**get_html_metadata(source)),
         source.url_fetcher,
         context.font_config,
-        layout._color_profiles,
-        layout._options["output_intent"],
+        built.color_profiles,
+        built.options["output_intent"],
     )
     return layout
 

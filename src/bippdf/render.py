@@ -159,6 +159,8 @@ class Engine:
                 )
             except (OSError, FatalURLFetchingError) as exc:
                 raise _unloadable(name, styles, exc) from None
+            for profile in self.color_profiles[variant].values():
+                _pin(profile)
         return self.stylesheets[name, variant]
 
     def render(
@@ -239,11 +241,12 @@ class Engine:
             return with_room(functools.partial(source.render, **options))
         stamp = relayout.stamp(files)
         previous = self._layouts.pop((kind.name, base_url), None)
+        built = relayout.build(source, **options)
         layout = None
         if previous is not None:
-            layout = relayout.again(previous, source, html, stamp, with_room)
+            layout = relayout.again(previous, built, html, stamp, with_room)
         if layout is None:
-            layout = relayout.lay_out(source, html, stamp, run=with_room, **options)
+            layout = relayout.lay_out(built, html, stamp, with_room)
         # A warning said while laying out pages may come from a page kept the next time,
         # which would not say it again: the next layout is whole.
         layout.resumable = layout.resumable and not said
@@ -521,6 +524,26 @@ def _name_printing_condition(pdf: Any) -> None:
     for intent in pdf.catalog.get("OutputIntents", ()):
         intent["OutputConditionIdentifier"] = pydyf.String(PRINTING_CONDITION)
         intent["RegistryName"] = pydyf.String(_ICC_REGISTRY)
+
+
+class _Pinned:
+    """An ICC profile as LittleCMS first writes it. It writes a profile anew once its
+    tags have been read, and WeasyPrint reads its name while writing a PDF: without
+    this, the second print PDF of a process (watch, several issues on one core) would
+    carry other bytes than the first, and than a build in a new process."""
+
+    def __init__(self, profile: Any) -> None:
+        self.profile = profile.profile  # what WeasyPrint reads its name from
+        self._bytes: bytes = profile.tobytes()
+
+    def tobytes(self) -> bytes:
+        return self._bytes
+
+
+def _pin(profile: Any) -> None:
+    """Make the bytes of a profile of WeasyPrint's (@color-profile) those it has now."""
+    if not isinstance(profile._profile, _Pinned):
+        profile._profile = _Pinned(profile._profile)
 
 
 class _ListHandler(logging.Handler):

@@ -176,7 +176,9 @@ def _run(
     cores = usable_cores()
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
     with ExitStack() as children:
-        spare = cores - 1 if forking else 0
+        # Not for watch's engine, which lays a PDF out again from its last layout in this
+        # process, faster than a whole layout on the core left.
+        spare = cores - 1 if forking and not engine.incremental else 0
         guesses = [_Guess(job, options, engine) for job in _guessed(jobs, spare)]
         for guess in guesses:
             children.callback(guess.drop)
@@ -216,18 +218,32 @@ def _laid_out(
         return
     # The workers are forked once WeasyPrint, the fonts and the stylesheets are loaded:
     # they inherit the engine and load nothing again. The cores are theirs: each reads
-    # its PDF back with the cores left to it, not forking again onto a busy one.
+    # its PDF back with the cores left to it, not forking again onto a busy one. With
+    # watch's engine, which keeps each variant's last layout in this process, a variant
+    # is laid out again here from it; only the web PDF, written from the fit's last trial,
+    # is made in a forked process meanwhile.
     context = multiprocessing.get_context("fork")
     workers = min(len(jobs), cores)
     readers = max(1, cores // workers)
+    here = [job for job in jobs if job.variant != "web"] if engine.incremental else []
+    forked = [job for job in jobs if all(job is not other for other in here)]
     try:
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_adopt, initargs=(engine,)
+            max(1, min(len(forked), cores)),
+            mp_context=context,
+            initializer=_adopt,
+            initargs=(engine,),
         ) as pool:
             futures = {
                 pool.submit(_in_worker, job.pending.composed, job.variant, options, readers): job
-                for job in jobs
+                for job in forked
             }
+            for job in here:
+                composed = job.pending.composed
+                made = pipeline.attempt(
+                    pipeline.make_variant, composed, job.variant, options, engine, readers
+                )
+                yield job, made
             for future in as_completed(futures):
                 yield futures[future], future.result()
         # The workers wrote the web PDF from the kept trial: not needed here any longer
