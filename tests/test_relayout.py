@@ -85,7 +85,11 @@ def test_an_edit_is_laid_out_again_as_a_whole_layout_lays_it_out(issue: Path) ->
         ("une emphase", ARTICLES[0], "Ainsi, la traite peut", "Ainsi, la *traite* peut"),
         # (Wider: its column's width is measured again.)
         ("une cellule", ARTICLES[1], "| 14 ans |", "| quatorze ans révolus, le jour des faits |"),
+        # (Its lines stand for the note's element: a note of two paragraphs, below.)
         ("une note", ARTICLES[0], "[^1]: Le protocole", "[^1]: Signé à Palerme, le protocole"),
+        ("un point de liste", ARTICLES[2], "- Premier point", "- Tout premier point"),
+        # (In the colophon, a box placed at the foot of the last page.)
+        ("le colophon", "../issue.toml", "Geneviève Trépanier", "Jean Untel"),
         # (The contents' entry too, whose page number the last layout found.)
         ("un titre", ARTICLES[1], "bien cachée!", "bien cachée…"),
         # (Every block after it on another line: a picture's too, laid out as it was.)
@@ -95,6 +99,11 @@ def test_an_edit_is_laid_out_again_as_a_whole_layout_lays_it_out(issue: Path) ->
     # Then what copyfitting sets (copyfit.apply): a paragraph's spacing, then a word of
     # it kept whole as well.
     steps += [("un espacement", [], False), ("un mot gardé entier", [], True)]
+    # A note of two paragraphs and a list: the lines of their first paragraph are an
+    # anonymous box, beside a block.
+    edit(articles / ARTICLES[0], "/CTOC/>.\n", "/CTOC/>.\n\n    Un second paragraphe.\n\n")
+    with (articles / ARTICLES[2]).open("a", encoding="utf-8") as text:
+        text.write("\n- Premier point de la liste.\n- Second point, plus long que le premier.\n")
     engine = Engine()
     before = render(engine, issue, incremental=True)
     fit: dict[str, Any] = {}
@@ -162,3 +171,25 @@ def test_a_style_changed_with_no_attribute_changed_is_laid_out_whole(tmp_path: P
     engine.lay_out(page.format(10, "Texte courant. " * 300), base_url=tmp_path)
     document = engine.lay_out(page.format(14, "Texte courant. " * 300), base_url=tmp_path)
     assert engine.remade[-1] == len(document.pages) > 1
+
+
+def test_a_cell_edited_lays_out_again_every_page_of_its_table(tmp_path: Path) -> None:
+    """A table's columns are as wide as its widest cells: a cell made wider moves the
+    columns on every page the table spans, not only on the page showing the cell."""
+
+    def page(cell: str) -> str:
+        rows = "".join(
+            f"<tr><td>{cell if n == 1 else f'r{n}'}</td><td>valeur {n}</td></tr>"
+            for n in range(120)
+        )
+        return (
+            '<html lang="fr-CA"><body><p>Avant.</p><table><thead><tr><th>A</th><th>B</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table><p>Après.</p></body></html>"
+        )
+
+    engine = Engine(incremental=True)
+    engine.lay_out(page("x"), base_url=tmp_path)
+    resumed = engine.lay_out(page("une cellule bien plus large"), base_url=tmp_path)
+    assert 1 < len(resumed.pages) == engine.remade[-1]
+    whole = Engine().lay_out(page("une cellule bien plus large"), base_url=tmp_path)
+    assert resumed.write_pdf() == whole.write_pdf()

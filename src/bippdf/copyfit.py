@@ -269,7 +269,7 @@ class _Trials:
         self._layout = layout
         self.cores = cores
         self._release = release
-        self._ahead = ahead or (lambda html: None)
+        self._ahead = ahead
         self.guessing = False  # whether ``ahead`` is told of each trial laid out alone
         self.count = 0  # layouts made (the fit's figure)
         # Trials asked for, the paragraphs' as one: the budget of one_more_start. Not
@@ -344,7 +344,7 @@ class _Trials:
         """Lay out the trials not laid out yet, side by side, and keep what each measures
         for the same trial asked again."""
         new = [trial for trial in dict.fromkeys(trials) if trial not in self._measured]
-        if len(new) == 1 and self.guessing:
+        if len(new) == 1 and self.guessing and self._ahead is not None:
             if self._release is not None:
                 self._release()  # the process forked would copy the pages it drops
             self._ahead(apply(self.html, new[0]))
@@ -363,7 +363,8 @@ class _Trials:
     def stop_guessing(self) -> None:
         """The hint does not hold: tell ``ahead`` no more (a fit from scratch follows)."""
         self.guessing = False
-        self._ahead(None)
+        if self._ahead is not None:
+            self._ahead(None)
 
     def _record(self, laid_out: Fit) -> _Record:
         """What the layout of a trial measures (possibly in a forked process)."""

@@ -162,7 +162,7 @@ def fit(
         key=key,
         hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
         cores=usable_cores(),
-        release=engine.forget_layout,
+        release=engine.release,
         ahead=ahead,
     )
     composed.composition.html = copyfit.apply(html, fitted)

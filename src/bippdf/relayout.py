@@ -57,7 +57,6 @@ class Built:
 class Layout:
     """A document laid out, with what laying it out again after an edit needs."""
 
-    html: str  # what was laid out
     document: Any  # its weasyprint.Document
     stamp: Stamp  # the files its pages show, as they were (``stamp``)
     resumable: bool  # whether ``again`` may start from it
@@ -120,15 +119,15 @@ def build(
     return Built(source, context, root, options, counter_style, color_profiles)
 
 
-def lay_out(built: Built, html: str, files: Stamp, run: Run) -> Layout:
+def lay_out(built: Built, files: Stamp, run: Run) -> Layout:
     """The whole document laid out, as WeasyPrint lays it out, keeping what laying it
     out again needs."""
-    layout = Layout(html, None, files, resumable=not built.context.footnotes, built=built)
+    layout = Layout(None, files, resumable=not built.context.footnotes, built=built)
     return _paginate(layout, built.source, run, previous=None)
 
 
-def again(previous: Layout, built: Built, html: str, files: Stamp, run: Run) -> Layout | None:
-    """The document of ``html`` (``built``) laid out from ``previous``, which it uses up;
+def again(previous: Layout, built: Built, files: Stamp, run: Run) -> Layout | None:
+    """The document ``built`` laid out from ``previous``, which it uses up;
     or None when only a whole layout can make it, ``built`` and ``previous`` untouched."""
     if not previous.resumable or files != previous.stamp or built.context.footnotes:
         return None
@@ -144,12 +143,12 @@ def again(previous: Layout, built: Built, html: str, files: Stamp, run: Run) -> 
     showing = [
         index
         for index, (page, _, _) in enumerate(previous.pages)
-        if any(box.element in edited for box in page.descendants())
+        if any(box.element in edited for box in page.descendants(placeholders=True))
     ]
     if showing:
         for index in {max(0, showing[0] - 1), *showing}:
             kept.context.page_maker[index][-1]["content_changed"] = True
-    layout = Layout(html, None, files, resumable=True, built=kept)
+    layout = Layout(None, files, resumable=True, built=kept)
     return _paginate(layout, built.source, run, previous=previous.pages)
 
 
@@ -159,20 +158,31 @@ class _Plan:
 
     # A paragraph's box (or any box of lines) replaced by the new one: its parent, where.
     swaps: list[tuple[Any, int, Any, Any]] = field(default_factory=list)
+    # Each element of the boxes kept, by the new HTML's element for it.
+    elements: dict[Any, Any] = field(default_factory=dict)
     # A value written into a box kept: text, a bookmark's label, a string set.
     edits: list[tuple[Any, str, Any]] = field(default_factory=list)
     # Elements whose text is written into the elements kept (links' words: tagging.py).
     texts: list[tuple[Any, Any]] = field(default_factory=list)
     sources: list[tuple[Any, str]] = field(default_factory=list)  # an element's new line
+    # Tables a change falls in: their columns are measured on every cell, so every page
+    # showing one is laid out again.
+    tables: set[Any] = field(default_factory=set)
 
     def carry_out(self) -> set[Any]:
         """Make the changes; the elements laid out before that they change."""
-        edited: set[Any] = set()
+        edited: set[Any] = set(self.tables)
         for parent, index, old, new in self.swaps:
             children = list(parent.children)
             children[index] = new
             parent.children = children
             edited.update(box.element for box in old.descendants(placeholders=True))
+            # The lines of a block that also holds blocks (a note of two paragraphs, a
+            # list item) are an anonymous box standing for that block's element, and an
+            # inline element holding a block is split around it: such an element, which
+            # the boxes kept name too, must stay one for the tags of the PDF.
+            for box in new.descendants(placeholders=True):
+                box.element = self.elements.get(box.element, box.element)
         for box, name, value in self.edits:
             setattr(box, name, value)
             edited.add(box.element)
@@ -183,24 +193,31 @@ class _Plan:
         return edited
 
 
-def _match(old: Any, new: Any, plan: _Plan) -> bool:
+def _match(old: Any, new: Any, plan: _Plan, table: Any = None) -> bool:
     """Whether the box laid out before can become the new one by ``plan``: the same
     boxes, styles and attributes down to the boxes of lines (paragraphs, headings,
-    cells), which may differ in any way but one."""
+    cells), which may differ in any way but one. ``table``: the element of the table
+    the boxes are in."""
     if not _alike(old, new, plan, copied=_COPIED):
         return False
+    if new.element is not None:
+        plan.elements[new.element] = old.element
     if old.element_tag.endswith(_GENERATED):
         return True
+    if type(old).__name__ in ("TableBox", "InlineTableBox"):
+        table = old.element
     olds, news = getattr(old, "children", ()), getattr(new, "children", ())
     if len(olds) != len(news):
         return False
+    changes = len(plan.swaps) + len(plan.edits)
     for index, (before, after) in enumerate(zip(olds, news, strict=True)):
         if not _has_lines(before) or not _has_lines(after):
-            if not _match(before, after, plan):
+            if not _match(before, after, plan, table):
                 return False
             continue
         unit = _Plan()
         if _same(before, after, unit):
+            plan.elements.update(unit.elements)
             plan.sources += unit.sources  # moved by a line added above: laid out as it was
             if unit.edits and _looks_up(before):
                 # A page number (target-counter) the last layout found, which new boxes
@@ -212,10 +229,12 @@ def _match(old: Any, new: Any, plan: _Plan) -> bool:
                 plan.texts += zip(*elements, strict=True)
             elif unit.edits:
                 plan.swaps.append((old, index, before, after))
-        elif _looks_up(before) or type(before) is not type(after):
+        elif _looks_up(before) or _looks_up(after) or type(before) is not type(after):
             return False
         else:  # its words, spans, classes changed: the new box, laid out anew
             plan.swaps.append((old, index, before, after))
+    if table is not None and len(plan.swaps) + len(plan.edits) > changes:
+        plan.tables.add(table)
     return True
 
 
@@ -224,6 +243,8 @@ def _same(old: Any, new: Any, plan: _Plan) -> bool:
     of their text changes (noted in ``plan``)."""
     if not _alike(old, new, plan, copied=_COPIED):
         return False
+    if new.element is not None:
+        plan.elements[new.element] = old.element
     if old.element_tag.endswith(_GENERATED):
         return True
     olds, news = getattr(old, "children", ()), getattr(new, "children", ())

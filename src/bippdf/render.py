@@ -35,6 +35,7 @@ from .tagging import Observed, observed, retag
 from .variants import VARIANTS, Variant
 
 _T = TypeVar("_T")
+_REMEMBERED = 63  # layouts whose pages an engine counts (Engine.remade), the last ones
 COVER_LABEL = "Couverture"
 BACK_LABEL = "Colophon"
 
@@ -244,20 +245,27 @@ class Engine:
         built = relayout.build(source, **options)
         layout = None
         if previous is not None:
-            layout = relayout.again(previous, built, html, stamp, with_room)
+            layout = relayout.again(previous, built, stamp, with_room)
         if layout is None:
-            layout = relayout.lay_out(built, html, stamp, with_room)
+            layout = relayout.lay_out(built, stamp, with_room)
         # A warning said while laying out pages may come from a page kept the next time,
         # which would not say it again: the next layout is whole.
         layout.resumable = layout.resumable and not said
         self._layouts[kind.name, base_url] = layout
-        self.remade.append(len(layout.remade))
+        self.remade[:] = [*self.remade[-_REMEMBERED:], len(layout.remade)]
         return layout.document
 
     def forget_layout(self) -> None:
         """Drop the trial layout kept: the issue's files may have changed since (a build
         starts with this, so that only its own trials are written)."""
         self._kept = None
+
+    def release(self) -> None:
+        """Let go of every layout kept, the trial's and those an incremental engine lays
+        out again from: processes about to be forked would each copy the pages as they
+        drop them."""
+        self._kept = None
+        self._layouts.clear()
 
     def _take(self, job: _Job) -> _Kept | None:
         """The kept trial layout if it is the one this render asks for; given up either
