@@ -1,22 +1,25 @@
-"""Laying a document out again after an edit of its text, from its previous layout:
-the pages before the edit are kept, and so are those after it once the pages meet
-the previous ones again (``watch``).
+"""Laying a document out again after an edit, from its previous layout: the pages
+before the edit are kept, and so are those after it once the pages meet the previous
+ones again (``watch``).
 
 WeasyPrint 70 makes the pages one after another from its ``page_maker``: for each page,
 where its content starts and the counters' state at its top. It already remakes only
 the pages that need it when a counter a page shows has moved, and stops remaking where
-a page starts as it did before. This module uses that: after an edit that changes only
-text (the same tags and attributes; a word, a sentence, a title), the edited text is
-written into the previous document's boxes, the pages showing it (and the one before,
-whose break may depend on it) are marked to be remade, and WeasyPrint lays the
-document out again from that state. A page after them is remade while where it starts
-differs from before: a sentence added moves the pages after it, a word usually does
-not.
+a page starts as it did before. This module uses that. The new HTML's boxes are built
+and compared with those laid out before (``_match``): down to the boxes of lines
+(paragraphs, headings, cells), they must be of the same kinds, styles and attributes.
+A box of lines that changed (its words, an emphasis, a word kept whole, its spacing)
+replaces the old one in the previous document's tree; the pages showing it (and the
+one before, whose break may depend on it) are marked to be remade, and WeasyPrint lays
+the document out again from that state. A page after them is remade while where it
+starts differs from before: a sentence added moves the pages after it, a word usually
+does not.
 
 The result is the document a whole layout of the new HTML gives, byte for byte once
-written (tests/test_relayout.py). Anything else is laid out whole: tags or attributes
-changed, a file the pages show changed, notes at the foot of the page, boxes broken
-across pages out of the flow, or a warning while laying out.
+written (tests/test_relayout.py). Anything else is laid out whole: other boxes, styles
+or attributes (an article's class, a stylesheet), a file the pages show changed, notes
+at the foot of the page, boxes broken across pages out of the flow, a warning while
+laying out.
 """
 
 from __future__ import annotations
