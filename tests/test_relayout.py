@@ -5,6 +5,8 @@ written, and what it cannot resume from is laid out whole."""
 from __future__ import annotations
 
 import io
+import os
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -193,3 +195,36 @@ def test_a_cell_edited_lays_out_again_every_page_of_its_table(tmp_path: Path) ->
     assert 1 < len(resumed.pages) == engine.remade[-1]
     whole = Engine().lay_out(page("une cellule bien plus large"), base_url=tmp_path)
     assert resumed.write_pdf() == whole.write_pdf()
+
+
+# A word of the running text: letters only, not in an address or a note's call.
+_WORD = re.compile(r"(?<![\w&#/.:@\[^-])[a-zàâçéèêëîïôûùüÿœ]{4,}(?![\w/.:@-])")
+_REPLACEMENTS = ["la", "prévention", "communautaire", "d'intervention", "sécurité", ""]
+# In CI, three edits, always the same; ``make fuzz`` makes forty from the seed it prints.
+_FUZZ = os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci") != "ci"
+
+
+def test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out(
+    tmp_path: Path,
+) -> None:
+    """A word replaced or taken out, or a sentence added, anywhere in the articles'
+    text (paragraphs, subheads, quotes, lists, cells, notes), one after the other."""
+    seed = int(os.environ.get("BIPPDF_SEED", "0"))
+    chance = random.Random(seed)
+    issue = no6_excerpt(tmp_path)
+    engine = Engine()
+    render(engine, issue, incremental=True)
+    for step in range(40 if _FUZZ else 3):
+        path = chance.choice(sorted((issue / "articles").glob("*.md")))
+        lines = path.read_text(encoding="utf-8").split("\n")
+        body = lines.index("+++", 1) + 1  # after the front matter
+        line = chance.choice([n for n in range(body, len(lines)) if _WORD.search(lines[n])])
+        word = chance.choice(list(_WORD.finditer(lines[line])))
+        new = chance.choice([*_REPLACEMENTS, word[0] + SENTENCE])
+        lines[line] = lines[line][: word.start()] + new + lines[line][word.end() :]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        resumed = render(engine, issue, incremental=True)
+        whole = render(engine, issue, incremental=False)
+        said = f"graine {seed}, essai {step}: {path.name}:{line + 1}, « {word[0]} » → « {new} »"
+        assert resumed.pdf == whole.pdf, said
+        assert resumed.sources == whole.sources, said
