@@ -8,6 +8,7 @@ import io
 import os
 import random
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,30 @@ def test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out(
         said = f"graine {seed}, essai {step}: {path.name}:{line + 1}, « {word[0]} » → « {new} »"
         assert resumed.pdf == whole.pdf, said
         assert resumed.sources == whole.sources, said
+
+
+def test_a_layout_in_another_thread_meanwhile_goes_through_weasyprint_s_own_functions() -> None:
+    """WeasyPrint's functions are swapped in its module while a layout is resumed: a
+    layout another thread makes then (watch builds in its own thread) is not resumed."""
+    from types import SimpleNamespace
+
+    from bippdf import relayout
+
+    calls: list[str] = []
+    module = SimpleNamespace(
+        make_all_pages=lambda *args: iter(calls.append("weasyprint") or ()),
+        initialize_page_maker=lambda *args: calls.append("anew"),
+    )
+    resumed = lambda *args: iter(calls.append("resumed") or ())  # noqa: E731
+    with relayout._swapped(module, True, resumed):
+        list(module.make_all_pages(None, None, None, []))
+        module.initialize_page_maker(None, None)
+        elsewhere = threading.Thread(
+            target=lambda: (
+                module.initialize_page_maker(None, None),
+                list(module.make_all_pages(None, None, None, [])),
+            )
+        )
+        elsewhere.start()
+        elsewhere.join()
+    assert calls == ["resumed", "anew", "weasyprint"]

@@ -25,6 +25,7 @@ laying out.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -353,11 +354,24 @@ def _paginate(
 @contextmanager
 def _swapped(module: Any, resuming: bool, made: Callable[..., Iterator[Any]]) -> Iterator[None]:
     """WeasyPrint's layout_document with its pages made by ``made`` and, ``resuming``, its
-    page_maker kept as it is (it starts anew otherwise)."""
-    saved = module.make_all_pages, module.initialize_page_maker
-    module.make_all_pages = made
-    if resuming:
-        module.initialize_page_maker = lambda context, root: None
+    page_maker kept as it is (it starts anew otherwise). Only in this thread: a layout
+    another thread makes meanwhile goes through WeasyPrint's own functions."""
+    saved = make_all_pages, initialize_page_maker = (
+        module.make_all_pages,
+        module.initialize_page_maker,
+    )
+    mine = threading.get_ident()
+
+    def pages(context: Any, root: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+        if threading.get_ident() != mine:
+            return make_all_pages(context, root, html, pages)  # type: ignore[no-any-return]
+        return made(context, root, html, pages)
+
+    def start(context: Any, root: Any) -> None:
+        if threading.get_ident() != mine or not resuming:
+            initialize_page_maker(context, root)
+
+    module.make_all_pages, module.initialize_page_maker = pages, start
     try:
         yield
     finally:
