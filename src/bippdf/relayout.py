@@ -204,8 +204,6 @@ def _match(old: Any, new: Any, plan: _Plan, table: Any = None) -> bool:
     the boxes are in."""
     if not _alike(old, new, plan, copied=_COPIED):
         return False
-    if new.element is not None:
-        plan.elements[new.element] = old.element
     if old.element_tag.endswith(_GENERATED):
         return True
     if type(old).__name__ in ("TableBox", "InlineTableBox"):
@@ -247,8 +245,6 @@ def _same(old: Any, new: Any, plan: _Plan) -> bool:
     of their text changes (noted in ``plan``)."""
     if not _alike(old, new, plan, copied=_COPIED):
         return False
-    if new.element is not None:
-        plan.elements[new.element] = old.element
     if old.element_tag.endswith(_GENERATED):
         return True
     olds, news = getattr(old, "children", ()), getattr(new, "children", ())
@@ -260,7 +256,7 @@ def _same(old: Any, new: Any, plan: _Plan) -> bool:
 def _alike(old: Any, new: Any, plan: _Plan, copied: tuple[str, ...]) -> bool:
     """Whether two boxes are of the same kind, for the same element, of the same styles
     and attributes, and have the same plain values but those ``copied`` (noted in
-    ``plan``, with an element's new source line)."""
+    ``plan``, with an element's new source line, and the old element for the new)."""
     if type(old) is not type(new) or old.element_tag != new.element_tag:
         return False
     if old.element_tag.endswith(_GENERATED):
@@ -283,6 +279,8 @@ def _alike(old: Any, new: Any, plan: _Plan, copied: tuple[str, ...]) -> bool:
             if name not in copied:
                 return False
             plan.edits.append((old, name, value))
+    if after is not None:
+        plan.elements[after] = before
     return True
 
 
