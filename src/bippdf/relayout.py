@@ -53,7 +53,6 @@ class Built:
     context: Any  # its LayoutContext: page_maker, counters, targets
     root: Any  # the box tree
     options: dict[str, Any]  # WeasyPrint's rendering options, filled as it fills them
-    counter_style: Any
     color_profiles: Any
 
 
@@ -90,9 +89,7 @@ def supported(weasyprint: Any) -> bool:
     return str(weasyprint.__version__).startswith(SUPPORTED)
 
 
-def build(
-    source: Any, *, font_config: Any, color_profiles: Any, counter_style: Any = None, **options: Any
-) -> Built:
+def build(source: Any, *, font_config: Any, color_profiles: Any, **options: Any) -> Built:
     """The boxes of ``source`` before layout, as ``source.render(font_config=…,
     **options)`` builds them."""
     from weasyprint import DEFAULT_OPTIONS
@@ -107,7 +104,7 @@ def build(
         for key, value in tuple(options.items()):
             if value is None and key in properties:
                 options[key] = properties[key]
-    counter_style = counter_style or CounterStyle()
+    counter_style = CounterStyle()
     context = Document._build_layout_context(
         source, font_config, counter_style, color_profiles, options
     )
@@ -120,7 +117,7 @@ def build(
         counter_style,
         context.footnotes,
     )
-    return Built(source, context, root, options, counter_style, color_profiles)
+    return Built(source, context, root, options, color_profiles)
 
 
 def lay_out(built: Built, files: Stamp, run: Run) -> Layout:
@@ -310,7 +307,7 @@ def _paginate(
     built = layout.built
     context = built.context
     make_all_pages = weasyprint_layout.make_all_pages
-    targets = _targets(context)
+    targets = _targets(context) if previous is not None else {}
 
     def made(context: Any, root: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
         """WeasyPrint's pages, each kept as made (see ``Layout.pages``)."""
@@ -328,10 +325,11 @@ def _paginate(
         layout.pages = kept
         # A page number shown with target-counter(attr(href)) is not remade when its
         # target moves (WeasyPrint 70 files it under no anchor): the page showing it is.
-        now = _targets(context)
-        if previous is not None and now != targets:
-            _remake_lookups(context)
-        targets = now
+        if previous is not None:
+            now = _targets(context)
+            if now != targets:
+                _remake_lookups(context)
+            targets = now
 
     context.string_set.clear()  # the running heads, gathered again for every page
     with _swapped(weasyprint_layout, previous is not None, made):

@@ -207,7 +207,7 @@ class Engine:
         as print's, without separating its pictures). The last one is kept: when the fit
         chosen is the last trial laid out, the web PDF is written from its pages rather
         than laid out again (``render``; ``forget_layout`` drops it). ``files``: those the
-        pages show (see ``laid_out``)."""
+        pages show (see ``_laid_out``)."""
         kind = VARIANTS[variant]
         fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
         self._kept = None
@@ -216,22 +216,16 @@ class Engine:
                 string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
             )
             with hyphenation.rules():
-                laid_out = self._laid_out(document, html, base_url, kind, files, said)
+                laid_out = self._laid_out(document, base_url, kind, files, said)
         self._kept = _Kept(html, base_url, kind.name, laid_out, list(said))
         return laid_out
 
     def _laid_out(
-        self,
-        source: Any,
-        html: str,
-        base_url: Path,
-        kind: Variant,
-        files: Sequence[Path],
-        said: list[str],
+        self, source: Any, base_url: Path, kind: Variant, files: Sequence[Path], said: list[str]
     ) -> Any:
-        """The document of ``source`` (made from ``html``) laid out: whole, or, for an
-        incremental engine, from the issue's last layout of the variant when only text
-        changed and none of the ``files`` its pages show (relayout.py)."""
+        """The document of ``source`` laid out: whole, or, for an incremental engine, from
+        the issue's last layout of the variant when only boxes of lines changed and none
+        of the ``files`` its pages show (relayout.py); ``said``: WeasyPrint's warnings."""
         options = {
             "stylesheets": self.stylesheets_of(kind),
             "font_config": self.font_config,
@@ -303,7 +297,7 @@ class Engine:
                 source = self.weasyprint.HTML(
                     string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
                 )
-                document = self._laid_out(source, job.html, job.base_url, kind, job.files, warnings)
+                document = self._laid_out(source, job.base_url, kind, job.files, warnings)
         laid_out = len(document.pages)
         document = self._pad(document, kind, css, job.geometry, fetcher)
         sources = source_boxes(document)
