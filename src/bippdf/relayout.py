@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import SOURCE_ATTRIBUTE
+from .redraw import Drawings
 
 # The parts of WeasyPrint this reads are those of version 70 (pyproject.toml).
 SUPPORTED = "70."
@@ -68,6 +69,9 @@ class Layout:
     # Each page box as layout made it, with its children and its root box's, before
     # WeasyPrint added the margin boxes (which it makes again for every page).
     pages: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    # How its text boxes were last drawn into a PDF: those of the pages kept are drawn
+    # again as they were (redraw.py).
+    drawings: Drawings = field(default_factory=Drawings)
 
 
 def stamp(files: Sequence[Path]) -> Stamp:
@@ -149,7 +153,7 @@ def again(previous: Layout, built: Built, files: Stamp, run: Run) -> Layout | No
     if showing:
         for index in {max(0, showing[0] - 1), *showing}:
             kept.context.page_maker[index][-1]["content_changed"] = True
-    layout = Layout(None, files, resumable=True, built=kept)
+    layout = Layout(None, files, resumable=True, built=kept, drawings=previous.drawings)
     return _paginate(layout, built.source, run, previous=previous.pages)
 
 

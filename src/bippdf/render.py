@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import hyphenation, relayout, sandbox
+from . import hyphenation, redraw, relayout, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -299,6 +299,7 @@ class Engine:
                 )
                 document = self._laid_out(source, job.base_url, kind, job.files, warnings)
         laid_out = len(document.pages)
+        drawings = self._drawings_of(kind, job.base_url, document)
         document = self._pad(document, kind, css, job.geometry, fetcher)
         sources = source_boxes(document)
         if not kind.links:
@@ -308,7 +309,7 @@ class Engine:
                 page.links = []
         laid_out_at = time.perf_counter()
         identity = hashlib.sha256(f"{kind.name}\n{job.html}".encode()).hexdigest()
-        with _source_date(job.epoch), _tagging(kind) as record:
+        with _source_date(job.epoch), _tagging(kind) as record, redraw.drawing(drawings):
             pdf = document.write_pdf(
                 finisher=_finisher(job.language, kind, job.geometry, identity, record),
                 **kind.options,
@@ -322,6 +323,12 @@ class Engine:
             sources=sources,
             seconds={"layout": laid_out_at - start, "write": time.perf_counter() - laid_out_at},
         )
+
+    def _drawings_of(self, kind: Variant, base_url: Path, document: Any) -> redraw.Drawings | None:
+        """How the text of the document's layout was last drawn, if an incremental engine
+        laid it out: its pages kept are written as they were (redraw.py)."""
+        layout = self._layouts.get((kind.name, base_url))
+        return layout.drawings if layout is not None and layout.document is document else None
 
     def _pad(
         self, document: Any, kind: Variant, css: list[Any], geometry: PageGeometry, fetcher: Any

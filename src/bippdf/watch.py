@@ -3,7 +3,8 @@
 One process stays alive: WeasyPrint is imported, the fonts loaded and the
 stylesheets parsed once, so a rebuild costs the pages' layout, the PDF's
 writing and its check; and after an edit of the text, the pages are laid out
-from the last layout, only those the edit changes made again (relayout.py). A
+from the last layout, only those the edit changes made again (relayout.py), and
+the lines of the pages kept are written as the last PDF drew them (redraw.py). A
 change to ``styles/`` makes the stylesheets be parsed again. Errors are reported
 and watching goes on; the last good PDF stays.
 """

@@ -1,0 +1,180 @@
+"""The text of the pages a layout kept, written into the next PDF as it was written into
+the last one (redraw.py): the PDF is the one WeasyPrint draws, byte for byte, and a
+box is drawn again when what its drawing read of the fonts has changed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bippdf import redraw
+from bippdf.render import Engine
+
+pytestmark = pytest.mark.pdf
+
+FILLER = "".join(
+    f"<p>Paragraphe {n} : du texte courant pour remplir les pages, encore et encore.</p>"
+    for n in range(160)
+)
+
+
+def page(first: str) -> str:
+    """A document of a few pages: ``first`` on the first, then running text, and last a
+    paragraph using a capital and a face nothing else between them uses."""
+    return (
+        '<html lang="fr-CA"><body>'
+        f"<p>{first}</p>{FILLER}"
+        "<p>Quoique tardif, ce paragraphe a son <strong>gras</strong>.</p></body></html>"
+    )
+
+
+def written(engine: Engine, html: str, base_url: Path, *, incremental: bool) -> bytes:
+    """The web PDF of ``html``, from the engine's last layout or whole."""
+    engine.incremental = incremental
+    return engine.render(html, base_url=base_url, language="fr-CA", variant="web", epoch=0).pdf
+
+
+def drawings(engine: Engine, base_url: Path) -> redraw.Drawings:
+    """How the engine's last layout of the web variant was drawn."""
+    return engine._layouts["web", base_url].drawings
+
+
+def replayed(before: redraw.Drawings, after: redraw.Drawings) -> dict[str, bool]:
+    """The text of each box the last PDF drew, and whether it was written as recorded
+    for the PDF before (its record the same) rather than drawn."""
+    return {
+        record.box.text: before.records.get(number) is record
+        for number, record in after.records.items()
+    }
+
+
+def test_kept_pages_are_written_as_whole_layouts_write_them(tmp_path: Path) -> None:
+    """A word of the first page edited, one line for another: the lines of the pages
+    after it are written as recorded, but the last paragraph's whose capital Q and bold
+    face the first page no longer uses first, then the bold face's alone."""
+    engine = Engine(incremental=True)
+    written(engine, page("Quelque <strong>chose</strong> d'abord."), tmp_path, incremental=True)
+    before = drawings(engine, tmp_path)
+    assert before.replayed == 0 and before.records  # nothing recorded before
+    kept = {"Quoique tardif, ce paragraphe a son ": False, "gras": False}
+    for first in ("Rien de plus, d'abord.", "Quelque chose d'abord."):
+        before = redraw.Drawings(dict(before.records))
+        resumed = written(engine, page(first), tmp_path, incremental=True)
+        assert 0 < engine.remade[-1] < 4  # the pages kept are those drawn as recorded
+        after = drawings(engine, tmp_path)
+        boxes = replayed(before, after)
+        assert {text: boxes[text] for text in kept} == kept, first
+        running = [was for text, was in boxes.items() if text.startswith("Paragraphe 150 ")]
+        assert running == [True], first
+        assert after.replayed > 100 and after.drawn > 2
+        assert resumed == written(engine, page(first), tmp_path, incremental=False), first
+        kept["Quoique tardif, ce paragraphe a son "] = True  # its capital measured as before
+        before = after
+
+
+def glyphs(drawing: Any) -> SimpleNamespace:
+    """A stream whose fonts hold the glyphs a drawing looked up, as it found them (a
+    glyph it wrote, not yet), and which notes the calls made on it."""
+    fonts: dict[Any, SimpleNamespace] = {}
+    for key in drawing.fonts:
+        fonts[key] = SimpleNamespace(widths={}, to_unicode={})
+    for (key, table, glyph), (held, value) in drawing.glyphs.items():
+        if held:
+            getattr(fonts[key], table)[glyph] = value
+    made: list[str] = []
+    stream = SimpleNamespace(_fonts=fonts, made=made)
+    for name, _, _ in drawing.calls:
+        setattr(stream, name, lambda *args, name=name, **kwargs: made.append(name))
+    return stream
+
+
+def test_a_box_is_drawn_again_when_a_glyph_it_read_is_not_as_it_read_it(tmp_path: Path) -> None:
+    """A glyph's width is the first drawing's in the PDF, and a box's glyph spacing
+    depends on it: a width read or written otherwise than recorded, a glyph read that no
+    font holds, or a font not in the PDF yet make it be drawn by WeasyPrint."""
+    engine = Engine(incremental=True)
+    written(engine, page("Quelque chose d'abord."), tmp_path, incremental=True)
+    records = drawings(engine, tmp_path).records.values()
+    # A box that looked up glyphs its fonts held, and widths they did not.
+    drawing = max(
+        records,
+        key=lambda record: min(
+            sum(held for held, _ in record.glyphs.values()),
+            sum(not held and noted[1] == "widths" for noted, (held, _) in record.glyphs.items()),
+        ),
+    )
+    widths = [glyph for glyph in drawing.glyphs if glyph[1] == "widths"]
+    assert widths and drawing.calls
+
+    stream = glyphs(drawing)
+    assert redraw._replay(drawing, stream)
+    assert stream.made == [name for name, _, _ in drawing.calls]
+    for (key, table, glyph), (_, value) in drawing.glyphs.items():
+        assert getattr(stream._fonts[key], table)[glyph] == value  # written, if it was not
+
+    key, _, glyph = widths[0]
+    other = glyphs(drawing)
+    other._fonts[key].widths[glyph] = drawing.glyphs[widths[0]][1] + 7  # another size's
+    assert not redraw._replay(drawing, other)
+    assert other.made == []  # nothing made nor written
+    assert all(len(font.to_unicode) <= len(drawing.glyphs) for font in other._fonts.values())
+
+    held = next(noted for noted, (was, _) in drawing.glyphs.items() if was)
+    missing = glyphs(drawing)
+    getattr(missing._fonts[held[0]], held[1]).pop(held[2])
+    assert not redraw._replay(drawing, missing) and missing.made == []
+
+    first = next(
+        noted for noted, (was, _) in drawing.glyphs.items() if noted[1] == "widths" and not was
+    )
+    measured = glyphs(drawing)  # a width it wrote, measured first by another box now
+    measured._fonts[first[0]].widths[first[2]] = drawing.glyphs[first][1]
+    assert redraw._replay(drawing, measured)  # as it would have measured it: not again
+    measured.made.clear()
+    measured._fonts[first[0]].widths[first[2]] += 7  # at another size
+    assert not redraw._replay(drawing, measured) and measured.made == []
+
+    unknown = glyphs(drawing)
+    unknown._fonts.pop(next(iter(drawing.fonts)))
+    assert not redraw._replay(drawing, unknown) and unknown.made == []
+
+
+def test_a_pdf_written_in_another_thread_meanwhile_is_drawn_by_weasyprint() -> None:
+    """WeasyPrint's draw_text is swapped in its module while a PDF is written: a PDF
+    another thread writes then is drawn by WeasyPrint's own function."""
+    from weasyprint import draw
+
+    calls: list[str] = []
+    original = draw.draw_text
+    draw.draw_text = lambda *args: calls.append("weasyprint")
+    try:
+        with redraw.drawing(redraw.Drawings()):
+            elsewhere = threading.Thread(target=lambda: draw.draw_text(None, None, 0, "clip"))
+            elsewhere.start()
+            elsewhere.join()
+            assert draw.draw_text is not original
+    finally:
+        draw.draw_text = original
+    assert calls == ["weasyprint"]
+
+
+def test_a_box_moved_in_place_is_drawn_again(tmp_path: Path) -> None:
+    """A box is written as recorded only where it was when recorded: one moved is drawn."""
+    engine = Engine(incremental=True)
+    written(engine, page("Quelque chose d'abord."), tmp_path, incremental=True)
+    before = redraw.Drawings(dict(drawings(engine, tmp_path).records))
+    moved = next(
+        record.box
+        for record in before.records.values()
+        if record.box.text.startswith("Paragraphe 150 ")
+    )
+    moved.position_x += 1
+    written(engine, page("Quelque chose d'abord."), tmp_path, incremental=True)
+    assert engine.remade[-1] == 0  # the same pages, one box moved
+    boxes = replayed(before, drawings(engine, tmp_path))
+    assert not boxes[moved.text]
+    assert boxes[next(text for text in boxes if text.startswith("Paragraphe 149 "))]
