@@ -178,3 +178,31 @@ def test_a_box_moved_in_place_is_drawn_again(tmp_path: Path) -> None:
     boxes = replayed(before, drawings(engine, tmp_path))
     assert not boxes[moved.text]
     assert boxes[next(text for text in boxes if text.startswith("Paragraphe 149 "))]
+
+
+def test_a_line_ended_by_an_ellipsis_is_never_recorded(tmp_path: Path) -> None:
+    """Drawing an ellipsis changes the box's Pango layout (its width; for a clamped block,
+    its text): such a box may draw otherwise the next time, and is left to WeasyPrint."""
+    clamped = (
+        '<p style="white-space: nowrap; overflow: hidden; text-overflow: ellipsis">Tronqué : '
+        + "un texte trop long pour une ligne " * 9
+    )
+    html = page("Quelque chose d'abord.").replace(
+        "<p>Paragraphe 3 ", clamped + "</p><p>Paragraphe 3 "
+    )
+    engine = Engine(incremental=True)
+    written(engine, html, tmp_path, incremental=True)
+    texts = [record.box.text for record in drawings(engine, tmp_path).records.values()]
+    assert any(text.startswith("Paragraphe 3 ") for text in texts)
+    assert not any(text.startswith("Tronqué") for text in texts)
+
+
+def test_a_pdf_written_while_another_is_drawn_is_drawn_by_weasyprint(tmp_path: Path) -> None:
+    """A PDF written inside another's writing (a nested ``drawing``) is not recorded into
+    the first one's records, and does not fail."""
+    engine = Engine(incremental=True)
+    document = engine.lay_out(page("Quelque chose d'abord."), base_url=tmp_path)
+    outer, inner = redraw.Drawings(), redraw.Drawings()
+    with redraw.drawing(outer), redraw.drawing(inner):
+        document.write_pdf()
+    assert inner.records and not outer.records

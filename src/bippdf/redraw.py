@@ -73,7 +73,15 @@ def drawing(drawings: Drawings | None) -> Iterator[None]:
     counts = [0, 0]
 
     def draw_text(stream: Any, box: Any, *arguments: Any) -> None:
-        if threading.get_ident() != mine:
+        # Left to WeasyPrint: another thread's PDF, a box drawn while another is recorded
+        # (a nested write), and an ellipsis, whose drawing changes the box's Pango layout
+        # (its width; a clamped block's text, for good).
+        if (
+            threading.get_ident() != mine
+            or isinstance(stream, _Recorder)
+            or "ellipsis" in arguments[1:2]
+            or arguments[2:3] not in ((), ("none",))
+        ):
             return original(stream, box, *arguments)  # type: ignore[no-any-return]
         where = _where(box, arguments)
         record = old.get(id(box))
