@@ -203,7 +203,7 @@ def _match(old: Any, new: Any, plan: _Plan, table: Any = None) -> bool:
     boxes, styles and attributes down to the boxes of lines (paragraphs, headings,
     cells), which may differ in any way but one. ``table``: the element of the table
     the boxes are in."""
-    if not _alike(old, new, plan, copied=_COPIED):
+    if not _alike(old, new, plan):
         return False
     if old.element_tag.endswith(_GENERATED):
         return True
@@ -244,7 +244,7 @@ def _match(old: Any, new: Any, plan: _Plan, table: Any = None) -> bool:
 def _same(old: Any, new: Any, plan: _Plan) -> bool:
     """Whether two boxes and their descendants are the same but for the values an edit
     of their text changes (noted in ``plan``)."""
-    if not _alike(old, new, plan, copied=_COPIED):
+    if not _alike(old, new, plan):
         return False
     if old.element_tag.endswith(_GENERATED):
         return True
@@ -254,10 +254,11 @@ def _same(old: Any, new: Any, plan: _Plan) -> bool:
     )
 
 
-def _alike(old: Any, new: Any, plan: _Plan, copied: tuple[str, ...]) -> bool:
+def _alike(old: Any, new: Any, plan: _Plan) -> bool:
     """Whether two boxes are of the same kind, for the same element, of the same styles
-    and attributes, and have the same plain values but those ``copied`` (noted in
-    ``plan``, with an element's new source line, and the old element for the new)."""
+    and attributes, and have the same plain values but those an edit of text changes
+    (``_COPIED``, noted in ``plan``, with an element's new source line, and the old
+    element for the new)."""
     if type(old) is not type(new) or old.element_tag != new.element_tag:
         return False
     if old.element_tag.endswith(_GENERATED):
@@ -277,7 +278,7 @@ def _alike(old: Any, new: Any, plan: _Plan, copied: tuple[str, ...]) -> bool:
         if not isinstance(value, _PLAIN) or name in ("children", "element_tag"):
             continue
         if getattr(old, name, None) != value:
-            if name not in copied:
+            if name not in _COPIED:
                 return False
             plan.edits.append((old, name, value))
     if after is not None:

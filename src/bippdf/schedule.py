@@ -225,8 +225,10 @@ def _laid_out(
     context = multiprocessing.get_context("fork")
     workers = min(len(jobs), cores)
     readers = max(1, cores // workers)
-    here = [job for job in jobs if job.variant != "web"] if engine.incremental else []
-    forked = [job for job in jobs if all(job is not other for other in here)]
+    here: list[_Job] = []
+    forked: list[_Job] = []
+    for job in jobs:
+        (here if engine.incremental and job.variant != "web" else forked).append(job)
     try:
         with ProcessPoolExecutor(
             max(1, min(len(forked), cores)),
