@@ -11,6 +11,7 @@ import os
 import pickle
 import re
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,13 @@ def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
         html=html.read_text(encoding="utf-8"),
         expected=expectations(composition),
     )
+
+
+def hears_ctrl_c() -> None:
+    """Run in a child before it starts (``preexec_fn``): Ctrl-C (SIGINT) heard as at a
+    terminal, though the tests may run where it is ignored (a job started in the
+    background), which a child inherits."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def write_issue(root: Path, articles: dict[str, str], **overrides: str) -> Path:

@@ -162,14 +162,19 @@ def test_ctrl_c_stops_watch_in_french(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from .conftest import article, write_issue
+    from .conftest import article, hears_ctrl_c, write_issue
 
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
     command = [sys.executable, "-m", "bippdf", "watch", str(root), "--variant", "web"]
     command += ["--build-dir", str(tmp_path / "build")]
     env = {**os.environ, "NO_COLOR": "1"}
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=hears_ctrl_c,
     ) as watch:
         assert watch.stdout is not None
         for line in watch.stdout:  # the first build is done: watching

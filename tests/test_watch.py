@@ -25,7 +25,7 @@ from bippdf.render import Engine
 from bippdf.schedule import IssueBuild
 from bippdf.watch import Watcher
 
-from .conftest import EXCERPT, article, no6_excerpt, write_issue
+from .conftest import EXCERPT, article, hears_ctrl_c, no6_excerpt, write_issue
 
 pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
@@ -218,7 +218,12 @@ def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> 
     command += ["--draft", "--build-dir", str(tmp_path / "build")]
     env = {**os.environ, "NO_COLOR": "1"}
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=hears_ctrl_c,
     ) as watch:
         assert watch.stdout is not None
         said = []
