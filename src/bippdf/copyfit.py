@@ -129,10 +129,11 @@ def fit(
     the rules still hold with it and it needs no blank page, one layout suffices. With
     ``cores`` above one, trials are laid out side by side where they can be;
     ``release`` lets go of the pages ``layout`` keeps before processes are forked.
-    ``ahead`` is told the HTML of the hint's trial before it is laid out, and of each
-    trial of words kept whole after it, which most often is the fit's (what a core left
-    idle can lay out meanwhile); None when the hint does not hold (a fit from scratch
-    then takes every core)."""
+    ``ahead`` is told the HTML of each trial laid out alone before it is laid out, the
+    last of which most often is the fit's (what a core left idle can lay out meanwhile):
+    the hint's, and the trials after it; None when the hint does not hold, while a fit
+    from scratch lays out trials side by side on every core; then again the HTML of each
+    trial it lays out alone after them (page starts, a looser article, words kept whole)."""
     digest = digest_of(html, key)
     kept = _MEMORY.get(digest) or _read(cache, digest)
     if kept is not None:
@@ -161,6 +162,8 @@ def fit(
         # The text set tighter is often tried too: meanwhile, on another core. (Not when
         # the first trial is the usual set already: then it is laid out only if needed.)
         trials.lay_out([usual, tighter])
+    # The trials from here on are laid out one at a time: a core would be left idle.
+    trials.guessing = True
     best, rooms = trials.settle(articles, tight=False)
     if best.padding or best.underfull:  # a tighter set may save a page, or fill one
         tight, tight_rooms = trials.settle(articles, tight=True)

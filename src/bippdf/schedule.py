@@ -162,8 +162,8 @@ def _run(
     jobs: list[_Job], options: Options, engine: Engine | None
 ) -> Iterator[tuple[_Job, Made | BippdfError]]:
     """Each issue fitted, then each variant laid out, written and checked in memory, as
-    it is done (``_laid_out``). With a core to spare, a print PDF is laid out from its
-    issue's last fit while the issue is fitted (``_Guess``)."""
+    it is done (``_laid_out``). With a core to spare, a print PDF is laid out while its
+    issue is fitted, from each trial the fit lays out alone (``_Guess``)."""
     if not jobs:
         return
     # Here rather than at the top: an up-to-date build starts no process, and
@@ -262,9 +262,10 @@ def _laid_out(
 @dataclass(eq=False)
 class _Guess:
     """A variant laid out in a forked process while its issue is fitted, from the HTML of
-    the trial the fit lays out alone once it tries the issue's last fit (that fit, then
-    the words kept whole after it): the last such trial is most often the fit. Kept if
-    the fit gives the same HTML, dropped otherwise."""
+    each trial the fit lays out alone (the issue's last fit, then the words kept whole
+    after it; in a fit from scratch, the trials after those laid out side by side): the
+    last such trial is most often the fit. Kept if the fit gives the same HTML, dropped
+    otherwise."""
 
     job: _Job
     options: Options
@@ -325,8 +326,8 @@ def _guessed(jobs: list[_Job], spare: int) -> list[_Job]:
     """The job worth laying out while its issue is fitted, on a ``spare`` core: the print
     PDF, which cannot be written from the fit's trials (they are laid out with the web
     variant's stylesheets, and the web PDF is written from the last). Only when one
-    issue is to be fitted (an edit): with several, the process laying out the first
-    one's would hold a core through the fits of the others."""
+    issue is to be fitted: with several, the process laying out the first one's would
+    hold a core through the fits of the others."""
     ahead = [job for job in jobs if job.variant == "print" and job.pending.composed.fit is None]
     fitting = {id(job.pending.composed) for job in jobs if job.pending.composed.fit is None}
     return ahead if spare and len(ahead) == len(fitting) == 1 else []
