@@ -7,9 +7,11 @@ or looser, the same paragraph breaks its lines elsewhere. So each paragraph of t
 articles with a loose line, or a hyphen that falls badly (hyphenation.py), is laid
 out once in each spacing of bulletin.css (``.set-1`` to ``.set-{VARIANTS}``: word and
 letter spacing within ±0.05 em), all in one trial layout holding only those
-paragraphs, in the articles' columns; each keeps the spacing it reads best in
-(``_score``). Copyfitting does this once per composed issue, before its page trials,
-and writes the choice in the HTML (``written``).
+paragraphs, in one column as wide as each of the articles' (``layout.ONE_COLUMN``:
+twice as fast to lay out as the two columns, which break the lines the same); each
+keeps the spacing it reads best in (``_score``). Copyfitting does this once per
+composed issue, before its page trials, and writes the choice in the HTML
+(``written``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable
 
 from .contract import SOURCE_ATTRIBUTE
 from .hyphenation import MAX_RUN
+from .layout import ONE_COLUMN
 from .lines import Paragraph, ends_alone
 
 LOOSE = 0.6  # ems: the widest word gap of a well-set justified line
@@ -76,13 +79,14 @@ def _shared(blocks: list[str], parts: int) -> list[list[str]]:
 
 
 def _trial(html: str, blocks: list[str]) -> str:
-    """The document of a trial: each block in every spacing, in the articles' columns."""
+    """The document of a trial: each block in every spacing, in a column of the width of
+    the articles'."""
     body = "".join(
         _variant(block, variant) for block in blocks for variant in range(1, VARIANTS + 1)
     )
     return _BODY.sub(
         lambda _: (
-            f'<body><article class="article"><div class="article-body">{body}'
+            f'<body><article class="article"><div class="article-body {ONE_COLUMN}">{body}'
             "</div></article></body>"
         ),
         html,

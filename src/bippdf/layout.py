@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 POINTS_PER_INCH = 72.0
+# The class of an article's body laid out as one of its columns alone, of that width
+# (justification.py's trials: a box of several columns lays its text out at least
+# twice, to find where each column ends).
+ONE_COLUMN = "one-column"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class PageGeometry:
             f"margin-right: {max(self.inner, self.outer)}in; }}\n"
             f".cover {{ height: {self.height}in; }}\n"
             f".article-body {{ column-gap: {self.column_gap}in; }}\n"
+            f".article-body.{ONE_COLUMN} {{ columns: auto; "
+            f"width: calc((100% - {self.column_gap}in) / 2); }}\n"
             f".colophon {{ height: {block - 0.05:.2f}in; }}\n"
         )
 
