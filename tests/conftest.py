@@ -156,10 +156,52 @@ def issue6(tmp_path_factory: pytest.TempPathFactory) -> BuiltIssue:
     )
 
 
-def hears_ctrl_c() -> None:
-    """Run in a child before it starts (``preexec_fn``): Ctrl-C (SIGINT) heard as at a
-    terminal, though the tests may run where it is ignored (a job started in the
-    background), which a child inherits."""
+@dataclass
+class Stopped:
+    """What ``bippdf watch`` said, in a process of its own stopped with Ctrl-C."""
+
+    said: list[str]  # its lines until its first build was done
+    out: str  # its output after that
+    err: str
+    returncode: int
+
+
+def stopped_watch(root: Path, build: Path, *options: str, wait: float = 120) -> Stopped:
+    """``bippdf watch`` of the issue's web PDF (and ``options``) in a process of its own,
+    sent Ctrl-C (SIGINT) once its first build is done: what it said."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "bippdf", "watch", str(root), "--variant", "web"]
+    command += [*options, "--build-dir", str(build)]
+    env = {**os.environ, "NO_COLOR": "1"}
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=_hears_ctrl_c,
+    ) as watch:
+        assert watch.stdout is not None
+        said = []
+        for line in watch.stdout:  # the first build is done: watching
+            said.append(line)
+            if line.startswith("surveillance de "):
+                break
+        watch.send_signal(signal.SIGINT)
+        try:
+            out, err = watch.communicate(timeout=wait)
+        except subprocess.TimeoutExpired:
+            watch.kill()  # not left waiting for it on leaving
+            raise
+    return Stopped(said, out, err, watch.returncode)
+
+
+def _hears_ctrl_c() -> None:
+    """Run in the child before it starts: Ctrl-C (SIGINT) heard as at a terminal, though
+    the tests may run where it is ignored (a job started in the background), which a
+    child inherits."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 

@@ -157,31 +157,10 @@ def test_the_report_summary_is_french() -> None:
 def test_ctrl_c_stops_watch_in_french(tmp_path: Path) -> None:
     """watchfiles says « KeyboardInterrupt caught, stopping watch » on its own; bippdf
     says it, in French."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from .conftest import article, hears_ctrl_c, write_issue
+    from .conftest import article, stopped_watch, write_issue
 
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
-    command = [sys.executable, "-m", "bippdf", "watch", str(root), "--variant", "web"]
-    command += ["--build-dir", str(tmp_path / "build")]
-    env = {**os.environ, "NO_COLOR": "1"}
-    with subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        preexec_fn=hears_ctrl_c,
-    ) as watch:
-        assert watch.stdout is not None
-        for line in watch.stdout:  # the first build is done: watching
-            if line.startswith("surveillance de "):
-                break
-        watch.send_signal(signal.SIGINT)
-        out, err = watch.communicate(timeout=60)
-    assert watch.returncode == 0
-    assert out.strip().splitlines()[-1] == "surveillance arrêtée (Ctrl-C)"
-    assert _english(err) == set(), err
+    stopped = stopped_watch(root, tmp_path / "build")
+    assert stopped.returncode == 0
+    assert stopped.out.strip().splitlines()[-1] == "surveillance arrêtée (Ctrl-C)"
+    assert _english(stopped.err) == set(), stopped.err

@@ -25,7 +25,7 @@ from bippdf.render import Engine
 from bippdf.schedule import IssueBuild
 from bippdf.watch import Watcher
 
-from .conftest import EXCERPT, article, hears_ctrl_c, no6_excerpt, write_issue
+from .conftest import EXCERPT, article, no6_excerpt, stopped_watch, write_issue
 
 pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
@@ -209,33 +209,11 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
 def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> None:
     """``watch --draft``: said once at the start; each PDF written without its check, and
     its line says so."""
-    import os
-    import signal
-    import subprocess
-
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
-    command = [sys.executable, "-m", "bippdf", "watch", str(root), "--variant", "web"]
-    command += ["--draft", "--build-dir", str(tmp_path / "build")]
-    env = {**os.environ, "NO_COLOR": "1"}
-    with subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        preexec_fn=hears_ctrl_c,
-    ) as watch:
-        assert watch.stdout is not None
-        said = []
-        for line in watch.stdout:  # the first build is done: watching
-            said.append(line)
-            if line.startswith("surveillance de "):
-                break
-        watch.send_signal(signal.SIGINT)
-        _, err = watch.communicate(timeout=WAIT)
-    assert watch.returncode == 0, err
-    assert err.count("brouillon : les PDF ne sont pas vérifiés") == 1, err
-    (done,) = [line for line in said if "-web.pdf" in line]
+    stopped = stopped_watch(root, tmp_path / "build", "--draft", wait=WAIT)
+    assert stopped.returncode == 0, stopped.err
+    assert stopped.err.count("brouillon : les PDF ne sont pas vérifiés") == 1, stopped.err
+    (done,) = [line for line in stopped.said if "-web.pdf" in line]
     assert done.rstrip().endswith(", non vérifié"), done
     assert list((tmp_path / "build").rglob("*-web.pdf"))
 
