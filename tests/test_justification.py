@@ -1,5 +1,5 @@
 """The paragraphs' spacing trial (justification.py): laid out in one column, it breaks
-each paragraph's lines as the articles' two columns do."""
+each paragraph's lines as its article does."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from bippdf import justification, lines
 from bippdf.contract import SOURCE_ATTRIBUTE
-from bippdf.layout import ONE_COLUMN
 from bippdf.pipeline import compose
 from bippdf.render import Engine
 
@@ -24,43 +23,41 @@ WORDS = (
 
 
 @pytest.mark.pdf
-def test_the_trial_in_one_column_breaks_the_lines_as_the_articles_two_columns(
-    tmp_path: Path,
-) -> None:
-    """Each paragraph of the trial, in each spacing, has the lines it has in the two
-    columns of an article (its word gaps the same but for a rounding of the place it
-    is set at), though the trial lays out one column only."""
+@pytest.mark.parametrize("notes", ["annexe", "page"])
+def test_the_trial_breaks_each_paragraph_as_its_article_does(tmp_path: Path, notes: str) -> None:
+    """Each paragraph of the trial, in a spacing, has the lines it has in its article set
+    in that spacing (its word gaps the same but for a rounding of the place it is set
+    at): the trial lays out one column as wide as the article's, two columns of half the
+    text block with notes in the Annexe, one whole column with notes at the foot of the
+    page (``notes``). The trial is laid out in one column only."""
     body = "\n\n".join(WORDS * (2 + n % 4) for n in range(12)) + "\n"
-    root = write_issue(tmp_path / "issue", {"01-a.md": article("Premier", body)})
-    html = compose(root).composition.html
-    blocks = [b for s in _sources(html) if (b := justification._paragraph_html(html, s))]
+    issue = write_issue(
+        tmp_path / "issue", {"01-a.md": article("Premier", body)}, notes=f'"{notes}"'
+    )
+    html = compose(issue).composition.html
+    sources = re.findall(rf'<p\b[^>]*\b{SOURCE_ATTRIBUTE}="([^"]+)"', html)
+    blocks = [block for s in sources if (block := justification._paragraph_html(html, s))]
     assert len(blocks) == 12
-    one = justification._trial(html, blocks)
-    two = one.replace(f"article-body {ONE_COLUMN}", "article-body")
-    assert two != one
     engine = Engine()
-    laid_out = {
-        "one": engine.lay_out(one, base_url=root),
-        "two": engine.lay_out(two, base_url=root),
-    }
-    read = {name: list(lines.paragraphs(document)) for name, document in laid_out.items()}
-    assert len(read["one"]) == len(blocks) * justification.VARIANTS
-    for alone, beside in zip(read["one"], read["two"], strict=True):
-        assert (alone.source, alone.trial) == (beside.source, beside.trial)
-        assert [line.text for line in alone.lines] == [line.text for line in beside.lines]
-        gaps = zip(alone.lines, beside.lines, strict=True)
-        assert all(abs(a.gap - b.gap) < 1e-6 for a, b in gaps)
-    assert _columns(laid_out["one"]) == 1 < _columns(laid_out["two"])
-
-
-def _sources(html: str) -> list[str]:
-    """The sources of the paragraphs of the composed HTML's articles."""
-    return re.findall(rf'<p\b[^>]*\b{SOURCE_ATTRIBUTE}="([^"]+)"', html)
+    trial = engine.lay_out(justification._trial(html, blocks), base_url=issue)
+    assert _columns(trial) == 1
+    spacing = 3
+    tried = {p.source: p.lines for p in lines.paragraphs(trial) if p.trial == str(spacing)}
+    issue_set = engine.lay_out(
+        justification.written(html, [(s, spacing) for s in sources]), base_url=issue
+    )
+    assert _columns(issue_set) == (2 if notes == "annexe" else 1)
+    set_so = {p.source: p.lines for p in lines.paragraphs(issue_set) if p.source in tried}
+    assert set_so.keys() == tried.keys() and len(tried) == 12
+    for source, laid_out in set_so.items():
+        assert [line.text for line in tried[source]] == [line.text for line in laid_out]
+        gaps = zip(tried[source], laid_out, strict=True)
+        assert all(abs(a.gap - b.gap) < 1e-6 for a, b in gaps), source
 
 
 def _columns(document: Any) -> int:
-    """The most places a page of the document starts the lines of the trial's paragraphs
-    at, across (its columns)."""
+    """The most places a page of the document starts the lines of the articles'
+    paragraphs at, across (its columns)."""
     from weasyprint.formatting_structure import boxes
 
     most = 0
@@ -70,7 +67,8 @@ def _columns(document: Any) -> int:
         while stack:
             box = stack.pop()
             children = getattr(box, "children", None) or ()
-            if box.element is not None and box.element.get("data-trial"):
+            element = getattr(box, "element", None)
+            if element is not None and element.tag == "p" and element.get(SOURCE_ATTRIBUTE):
                 starts.update(
                     round(c.position_x, 3) for c in children if isinstance(c, boxes.LineBox)
                 )

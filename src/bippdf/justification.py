@@ -32,7 +32,7 @@ STUB = 5  # what a line of one word before the last weighs, against a loose line
 
 Choice = tuple[str, int]  # a paragraph's source, its spacing (1 … VARIANTS)
 
-_BODY = re.compile(r"<body\b[^>]*>.*</body>", re.S)
+_BODY = re.compile(r"(<body\b[^>]*>).*</body>", re.S)
 
 
 def choose(
@@ -80,14 +80,16 @@ def _shared(blocks: list[str], parts: int) -> list[list[str]]:
 
 def _trial(html: str, blocks: list[str]) -> str:
     """The document of a trial: each block in every spacing, in a column of the width of
-    the articles'."""
+    the articles' (half the text block's, or all of it with notes at the foot of the
+    page: layout.ONE_COLUMN)."""
     body = "".join(
         _variant(block, variant) for block in blocks for variant in range(1, VARIANTS + 1)
     )
+    # The body's own tag: its class says how wide the articles' columns are.
     return _BODY.sub(
-        lambda _: (
-            f'<body><article class="article"><div class="article-body {ONE_COLUMN}">{body}'
-            "</div></article></body>"
+        lambda match: (
+            f'{match[1]}<article class="article"><div class="article-body {ONE_COLUMN}">'
+            f"{body}</div></article></body>"
         ),
         html,
         count=1,

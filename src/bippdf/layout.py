@@ -71,6 +71,9 @@ class PageGeometry:
             f".article-body {{ column-gap: {self.column_gap}in; }}\n"
             f".article-body.{ONE_COLUMN} {{ columns: auto; "
             f"width: calc((100% - {self.column_gap}in) / 2); }}\n"
+            # With notes at the foot of the page, the articles are set in one column of
+            # the whole text block (bulletin.css: .notes-page).
+            f".notes-page .article-body.{ONE_COLUMN} {{ width: auto; }}\n"
             f".colophon {{ height: {block - 0.05:.2f}in; }}\n"
         )
 
