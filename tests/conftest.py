@@ -12,6 +12,8 @@ import pickle
 import re
 import shutil
 import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,9 +171,6 @@ class Stopped:
 def stopped_watch(root: Path, build: Path, *options: str, wait: float = 120) -> Stopped:
     """``bippdf watch`` of the issue's web PDF (and ``options``) in a process of its own,
     sent Ctrl-C (SIGINT) once its first build is done: what it said."""
-    import subprocess
-    import sys
-
     command = [sys.executable, "-m", "bippdf", "watch", str(root), "--variant", "web"]
     command += [*options, "--build-dir", str(build)]
     env = {**os.environ, "NO_COLOR": "1"}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bippdf import justification, lines
+from bippdf import copyfit, justification, lines
 from bippdf.contract import SOURCE_ATTRIBUTE
 from bippdf.pipeline import compose
 from bippdf.render import Engine
@@ -62,16 +62,12 @@ def _columns(document: Any) -> int:
 
     most = 0
     for page in document.pages:
-        starts = set()
-        stack = [page._page_box]
-        while stack:
-            box = stack.pop()
-            children = getattr(box, "children", None) or ()
-            element = getattr(box, "element", None)
-            if element is not None and element.tag == "p" and element.get(SOURCE_ATTRIBUTE):
-                starts.update(
-                    round(c.position_x, 3) for c in children if isinstance(c, boxes.LineBox)
-                )
-            stack.extend(children)
+        starts = {
+            round(line.position_x, 3)
+            for box in copyfit._descendants(page._page_box)
+            if box.element_tag == "p" and box.element.get(SOURCE_ATTRIBUTE)
+            for line in box.children
+            if isinstance(line, boxes.LineBox)
+        }
         most = max(most, len(starts))
     return most
