@@ -20,7 +20,7 @@ new: $(STAMP)
 
 # make watch ISSUE=issues/<folder> [VARIANT=web] [DRAFT=1]: build the issue again each
 # time a file is saved; VARIANT=web (or print) rebuilds that PDF alone, in half the time;
-# DRAFT=1 does not check the PDFs (make pdf makes the final, checked files).
+# DRAFT=1 neither checks nor compresses the PDFs (make pdf makes the final files).
 VARIANT ?= all
 DRAFT ?=
 watch: $(STAMP)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from bippdf import cache
 from bippdf.check.readback import read_pdf
@@ -93,6 +94,29 @@ def test_changing_any_one_input_builds_again(issue: Path, tmp_path: Path, change
         options = {"check": False}
     assert _build(issue, build_dir, **options) == [False]
     assert pdf.is_file()
+
+
+def _filters(pdf: Path) -> set[object]:
+    """The filters of the pages' content streams (none: written as they are)."""
+    reader = PdfReader(pdf)
+    return {page["/Contents"].get_object().get("/Filter") for page in reader.pages}
+
+
+@pytest.mark.pdf
+def test_a_draft_is_written_uncompressed_and_never_taken_for_a_build(
+    issue: Path, tmp_path: Path
+) -> None:
+    """``watch --draft`` writes its PDFs uncompressed, checked here to show they still
+    pass; the build after it makes the compressed file, not "up to date"."""
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir, compress=False) == [False]
+    pdf = next((build_dir / issue.name).glob("*.pdf"))
+    draft = pdf.read_bytes()
+    assert _filters(pdf) == {None}
+    assert _build(issue, build_dir) == [False]
+    assert _filters(pdf) == {"/FlateDecode"}
+    assert pdf.stat().st_size < len(draft) / 2
+    assert _build(issue, build_dir) == [True]
 
 
 def test_styles_code_and_libraries_are_inputs_too(

@@ -120,8 +120,10 @@ def test_the_summary_of_each_kind_of_file() -> None:
     assert (
         messages.made(one) == "4 pages (dont 1 page blanche ajoutée pour la reliure), 1 note, 0,5 s"
     )
-    draft = BuildResult(Path("b/BIP.pdf"), pages=24, notes=31, seconds=3.6)  # not checked
-    assert messages.made(draft) == "24 pages, 31 notes, 3,6 s, non vérifié"
+    unchecked = BuildResult(Path("b/BIP.pdf"), pages=24, notes=31, seconds=3.6)  # --no-check
+    assert messages.made(unchecked) == "24 pages, 31 notes, 3,6 s, non vérifié"
+    draft = BuildResult(Path("b/BIP.pdf"), pages=24, notes=31, seconds=1.7, compressed=False)
+    assert messages.made(draft) == "24 pages, 31 notes, 1,7 s, non vérifié, non compressé"
     fill = CheckResult("fill", figures={"least_filled": 0.7})
     lines = CheckResult("lines", figures={"loose_share": 0.0702, "justified_lines": 897})
     checked = BuildResult(

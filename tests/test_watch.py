@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from bippdf import resources
 from bippdf.check.readback import read_pdf
@@ -207,15 +208,17 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
 
 
 def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> None:
-    """``watch --draft``: said once at the start; each PDF written without its check, and
-    its line says so."""
+    """``watch --draft``: said once at the start; each PDF written without its check and
+    uncompressed, and its line says so."""
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
     stopped = stopped_watch(root, tmp_path / "build", "--draft", wait=WAIT)
     assert stopped.returncode == 0, stopped.err
-    assert stopped.err.count("brouillon : les PDF ne sont pas vérifiés") == 1, stopped.err
+    said = "brouillon : les PDF ne sont ni vérifiés ni compressés"
+    assert stopped.err.count(said) == 1, stopped.err
     (done,) = [line for line in stopped.said if "-web.pdf" in line]
-    assert done.rstrip().endswith(", non vérifié"), done
-    assert list((tmp_path / "build").rglob("*-web.pdf"))
+    assert done.rstrip().endswith(", non vérifié, non compressé"), done
+    (web,) = (tmp_path / "build").rglob("*-web.pdf")
+    assert all("/Filter" not in page["/Contents"].get_object() for page in PdfReader(web).pages)
 
 
 def test_an_edit_is_laid_out_from_the_last_layout_as_a_whole_layout_lays_it_out(

@@ -64,8 +64,8 @@ exemples :
   bippdf watch issues/2019-08-numero-06 --variant web
       le PDF web seul : chaque reproduction prend deux fois moins de temps
   bippdf watch issues/2019-08-numero-06 --variant web --draft
-      en brouillon : le PDF n'est pas vérifié à chaque enregistrement (plus rapide) ;
-      make pdf produit ensuite les fichiers définitifs, vérifiés
+      en brouillon : le PDF n'est ni vérifié ni compressé à chaque enregistrement (plus
+      rapide) ; make pdf produit ensuite les fichiers définitifs, compressés et vérifiés
 """
 
 IMPORT_EXAMPLES = """\
@@ -349,8 +349,9 @@ def _watch_command(commands: Any) -> None:
     watch_cmd.add_argument(
         "--draft",
         action="store_true",
-        help="brouillon : ne pas vérifier les PDF à chaque reproduction (bippdf check) ; "
-        "les fichiers définitifs sont ceux de make pdf, qui les vérifie",
+        help="brouillon : ne pas vérifier (bippdf check) ni compresser les PDF à chaque "
+        "reproduction, pour aller plus vite ; les fichiers définitifs sont ceux de make pdf, "
+        "qui les compresse et les vérifie",
     )
     _build_dir_option(watch_cmd)
 

@@ -74,8 +74,9 @@ WATCHING = (
 )
 WATCH_STOPPED = "surveillance arrêtée (Ctrl-C)"
 WATCH_DRAFT = (
-    "brouillon : les PDF ne sont pas vérifiés à chaque reproduction ; make pdf produit "
-    "les fichiers définitifs et les vérifie"
+    "brouillon : les PDF ne sont ni vérifiés ni compressés à chaque reproduction (ils "
+    "pèsent environ six fois plus) ; make pdf produit les fichiers définitifs, compressés "
+    "et vérifiés"
 )
 
 

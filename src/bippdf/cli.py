@@ -132,7 +132,8 @@ def _ask(question: str, option: str) -> str:
 def _watch(args: argparse.Namespace) -> int:
     from .watch import Watcher
 
-    options = Options.choose(args.variant, build_dir=args.build_dir, check=not args.draft)
+    final = not args.draft  # a draft's files are neither checked nor compressed
+    options = Options.choose(args.variant, build_dir=args.build_dir, check=final, compress=final)
     watcher = Watcher(args.issue, options, on_file=_progress)
     if not args.issue.exists():
         messages.error(

@@ -126,9 +126,10 @@ def made(result: BuildResult) -> str:
         blank = count(result.padding, "page blanche ajoutée", "pages blanches ajoutées")
         added = f" (dont {blank} pour la reliure)"
     unchecked = ", non vérifié" if result.check is None else ""  # --no-check, --draft
+    uncompressed = "" if result.compressed else ", non compressé"  # --draft
     return (
         f"{count(result.pages, 'page')}{added}, {count(result.notes, 'note')}, "
-        f"{_fitted(result)}{seconds(result.seconds)}{unchecked}"
+        f"{_fitted(result)}{seconds(result.seconds)}{unchecked}{uncompressed}"
     )
 
 

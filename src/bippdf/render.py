@@ -174,13 +174,17 @@ class Engine:
         geometry: PageGeometry = LETTER,
         epoch: int | None = None,
         files: Sequence[Path] = (),
+        compress: bool = True,
     ) -> Rendered:
         """Lay out the HTML with the variant's stylesheets and write its PDF.
 
         ``epoch`` (seconds) is the moment written into the fonts' and the PDF's
         metadata, so that the same sources give the same bytes (the issue's date);
-        ``files``, those the pages show (``lay_out``)."""
-        job = _Job(html, base_url, language, VARIANTS[variant], geometry, epoch, tuple(files))
+        ``files``, those the pages show (``lay_out``); ``compress``: False writes the
+        streams as they are (a draft)."""
+        job = _Job(
+            html, base_url, language, VARIANTS[variant], geometry, epoch, tuple(files), compress
+        )
         return with_room(self._render, job)
 
     def styles_key(self) -> str:
@@ -312,6 +316,7 @@ class Engine:
         with _source_date(job.epoch), _tagging(kind) as record, redraw.drawing(drawings):
             pdf = document.write_pdf(
                 finisher=_finisher(job.language, kind, job.geometry, identity, record),
+                uncompressed_pdf=not job.compress,
                 **kind.options,
             )
         assert isinstance(pdf, bytes)
@@ -412,6 +417,7 @@ class _Job:
     geometry: PageGeometry
     epoch: int | None
     files: Sequence[Path] = ()  # those the pages show (Engine.lay_out)
+    compress: bool = True
 
 
 def with_room(function: Callable[..., _T], *args: Any) -> _T:

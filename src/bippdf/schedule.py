@@ -140,6 +140,7 @@ def _key(path: Path, options: Options) -> dict[str, Any]:
         "cover": options.cover,
         "online": options.online,
         "check": options.check,
+        "compress": options.compress,
         "output": str(options.output.resolve()) if options.output else None,
         "html": str(options.html_output.resolve()) if options.html_output else None,
         "build_dir": str(options.build_dir.resolve()),
