@@ -10,13 +10,16 @@ import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 
+from bippdf import colour
 from bippdf.check.inks import read_inks
 from bippdf.check.separation import heaviest_pixel
-from bippdf.colour import PROFILE, palette_css, read_palette, separate
+from bippdf.colour import PROFILE, Separator, palette_css, read_palette, separate
 from bippdf.errors import BuildError
+from bippdf.pipeline import Options
 from bippdf.resources import styles_dir
+from bippdf.schedule import build_issues
 
-from .conftest import WebIssue
+from .conftest import WebIssue, article, write_issue
 
 
 def _lab(mode: str, pixel: tuple[int, ...]) -> tuple[float, float, float]:
@@ -196,3 +199,102 @@ def test_the_output_intent_is_written_the_same_by_every_print_pdf_of_a_process(
         for _ in range(2)
     )
     assert first == second
+
+
+class _Counted:
+    """``colour.separate`` counting its calls: which separations were made, not reused."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, data: bytes) -> bytes:
+        self.calls += 1
+        return _real_separate(data)
+
+
+_real_separate = separate
+
+
+def test_a_separation_is_kept_on_disk_for_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture separated once is read back by another engine (another build), until
+    the picture, the output profile or the ink limit changes."""
+    counted = _Counted()
+    monkeypatch.setattr(colour, "separate", counted)
+    folder = tmp_path / "cmyk"
+    blue, red = _picture("RGB", (40, 90, 160)), _picture("RGB", (200, 30, 30))
+    first = Separator(folder).separate(blue)
+    assert counted.calls == 1 and len(list(folder.iterdir())) == 1
+    assert Separator(folder).separate(blue) == first
+    assert counted.calls == 1  # read back, not made again
+    Separator(folder).separate(red)
+    assert counted.calls == 2
+    monkeypatch.setattr(colour, "INK_LIMIT", 280)
+    Separator(folder).separate(blue)
+    assert counted.calls == 3
+    monkeypatch.undo()
+    monkeypatch.setattr(colour, "separate", counted)
+    styles = tmp_path / "styles"
+    (styles / "icc").mkdir(parents=True)
+    (styles / PROFILE).write_bytes((styles_dir() / PROFILE).read_bytes() + b"\0")
+    monkeypatch.setattr(colour, "styles_dir", lambda: styles)
+    Separator(folder).separate(blue)
+    assert counted.calls == 4
+    assert len(list(folder.iterdir())) == 4
+
+
+@pytest.mark.pdf  # an engine
+def test_an_engine_separates_again_once_its_styles_are_reloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """watch reloads the styles when one changes: a new output profile separates the
+    pictures anew, rather than print the last profile's separations."""
+    from bippdf.render import Engine
+
+    counted = _Counted()
+    monkeypatch.setattr(colour, "separate", counted)
+    engine = Engine()
+    engine.separator.folder = tmp_path / "cmyk"
+    blue = _picture("RGB", (40, 90, 160))
+    engine.separator.separate(blue)
+    styles = tmp_path / "styles"
+    (styles / "icc").mkdir(parents=True)
+    (styles / PROFILE).write_bytes((styles_dir() / PROFILE).read_bytes() + b"\0")
+    monkeypatch.setattr(colour, "styles_dir", lambda: styles)
+    engine.reload()
+    engine.separator.separate(blue)
+    assert counted.calls == 2
+    assert engine.separator.folder == tmp_path / "cmyk"
+
+
+@pytest.mark.pdf
+def test_a_build_reads_the_last_build_s_separations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second build of an issue (its text edited) separates none of its pictures:
+    they are those the first build kept in the build folder, and the print PDF is the
+    one a build separating them gives."""
+    root = write_issue(
+        tmp_path / "2020-03-numero-01",
+        {"01-a.md": article("A", "Un texte.\n\n![Un carré bleu.](../images/a.png)\n")},
+    )
+    (root / "images").mkdir()
+    Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
+    text = root / "articles" / "01-a.md"
+
+    def build(folder: str) -> bytes:
+        options = Options(variants=("print",), cover=False, build_dir=tmp_path / folder)
+        (done,) = build_issues([root], options)
+        assert done.error is None, done.error
+        return done.results[0].output.read_bytes()
+
+    build("kept")
+    text.write_text(text.read_text("utf-8").replace("Un texte", "Un autre texte"), "utf-8")
+    fresh = build("fresh")
+    monkeypatch.setattr(colour, "separate", _refused)
+    assert build("kept") == fresh
+
+
+def _refused(data: bytes) -> bytes:
+    raise AssertionError("separated again")

@@ -53,6 +53,11 @@ def manifest_path(build_dir: Path, issue_path: Path, options: dict[str, Any]) ->
     return build_dir / FOLDER / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 
+def separations(build_dir: Path) -> Path:
+    """Where the print PDF's pictures, separated to CMYK, are kept (colour.Separator)."""
+    return build_dir / FOLDER / "cmyk"
+
+
 def fresh(manifest: Path) -> list[dict[str, Any]] | None:
     """The results recorded in ``manifest`` if every input and output is as recorded,
     else None (no manifest, or something changed: build again)."""
@@ -60,7 +65,7 @@ def fresh(manifest: Path) -> list[dict[str, Any]] | None:
         entry = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if entry.get("format") != FORMAT or entry.get("environment") != _environment():
+    if entry.get("format") != FORMAT or entry.get("environment") != environment():
         return None
     for path, digest in entry["files"].items():
         if _digest(Path(path)) != digest:
@@ -90,7 +95,7 @@ def record(
     what the build read, or None to hash the file now), then its outputs."""
     entry = {
         "format": FORMAT,
-        "environment": _environment(),
+        "environment": environment(),
         "files": {
             str(path): digest or _digest(path)
             for path, digest in sorted(files.items(), key=lambda item: str(item[0]))
@@ -118,7 +123,7 @@ def snapshot(files: Iterable[Path], trees: Iterable[Path]) -> dict[str, tuple[in
     return found
 
 
-def _environment() -> dict[str, str]:
+def environment() -> dict[str, str]:
     """bippdf's code and the versions of Python and of the libraries it builds with."""
     versions = {"python": ".".join(map(str, sys.version_info[:3]))}
     installed = _installed(LIBRARIES)

@@ -174,6 +174,7 @@ def _run(
     engine = pipeline.ready(
         engine, {job.variant for job in jobs}, [j.pending.composed for j in jobs]
     )
+    engine.separator.folder = build_cache.separations(options.build_dir)
     cores = usable_cores()
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
     with ExitStack() as children:
