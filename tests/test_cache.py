@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,43 @@ def test_changing_any_one_input_builds_again(issue: Path, tmp_path: Path, change
         options = {"check": False}
     assert _build(issue, build_dir, **options) == [False]
     assert pdf.is_file()
+
+
+# What a build found up to date has no use for: reading the sources (TOML, dates),
+# writing files, laying out or checking a PDF. Importing them was most of its time.
+_NOT_FOR_AN_UP_TO_DATE_BUILD = {
+    "bippdf.source",
+    "bippdf.sourcefile",
+    "bippdf.files",
+    "bippdf.contract",
+    "bippdf.render",
+    "bippdf.check",
+    "weasyprint",
+    "tomllib",
+    "tempfile",
+}
+
+
+@pytest.mark.pdf
+def test_an_up_to_date_build_imports_only_what_the_cache_needs(issue: Path, tmp_path: Path) -> None:
+    """``make pdf`` with nothing changed: a new process that imports no more than it
+    needs to find every file up to date."""
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    arguments = ["build", str(issue), "--variant", "web", "--build-dir", str(build_dir)]
+    script = (
+        "import sys\nfrom bippdf.cli import main\n"
+        f"try:\n    main({arguments!r})\n"
+        "finally:\n    print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "à jour, rien n'a changé" in done.stdout + done.stderr
+    imported = set(done.stdout.splitlines()[-1].split())
+    assert "bippdf.schedule" in imported
+    assert not imported & _NOT_FOR_AN_UP_TO_DATE_BUILD
 
 
 def _filters(pdf: Path) -> set[object]:

@@ -24,8 +24,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .files import write_file
-
 FOLDER = ".cache"
 FORMAT = 1  # of the manifest; a change invalidates every entry
 # The libraries whose version changes the bytes of the PDF or what is checked.
@@ -93,6 +91,8 @@ def record(
 ) -> None:
     """Write the manifest of a build that succeeded: its inputs (``files``: the digest of
     what the build read, or None to hash the file now), then its outputs."""
+    from .files import write_file  # tempfile and shutil: not for a build found up to date
+
     entry = {
         "format": FORMAT,
         "environment": environment(),

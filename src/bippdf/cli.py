@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from . import catalogue, messages
 from .arguments import parser
-from .contract import ONLINE_PAGE
 from .errors import BippdfError, UnreadablePdfError, internal
 from .pipeline import BuildResult, Options
 from .schedule import IssueBuild, build_issues, find_issues
@@ -188,6 +187,7 @@ def _progress(issue: Path, result: BuildResult) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import check_pdf
+    from .contract import ONLINE_PAGE
     from .pipeline import expected_of
 
     # An online edition: its index.html, or a folder holding one (any other folder is

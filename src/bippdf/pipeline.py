@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import source
 from .cache import FOLDER
 from .errors import BippdfError, BuildError, CheckError, SourceError, internal
-from .files import refuse_overwrite, write_file
-from .resources import usable_cores
+from .resources import ISSUE_FILE, usable_cores
 from .variants import VARIANTS, Selection
 
-# render (WeasyPrint's side) is imported when a PDF is laid out, not by a build whose
-# files are up to date (the build cache), which then takes a tenth of a second.
+# Loading the sources (source.py: TOML, dates, Markdown files), writing files and render
+# (WeasyPrint's side) are imported where they are used, not by a build whose files are
+# up to date (the build cache), which then takes a tenth of a second.
 if TYPE_CHECKING:
+    from . import source
     from .check import Expectations, Problem, Report
     from .compose import Composition
     from .copyfit import Fit
@@ -112,6 +112,8 @@ def build(
 ) -> list[BuildResult]:
     """Every file of one issue, in this process: load, lint and compose; then lay out and
     verify each variant's PDF in memory; then make the cover and write them all."""
+    from .files import refuse_overwrite
+
     composed = compose(path)
     refuse_overwrite(outputs_of(composed, options), inputs_of(composed))
     made: list[Made] = []
@@ -217,9 +219,10 @@ def build_pdf(
 def compose(path: Path) -> Composed:
     """Load the issue, parse and lint its Markdown, compose it as one HTML document."""
     from . import compose as composer  # jinja2, babel, mistune: not needed to check a PDF
+    from .source import load_issue
 
     started = time.perf_counter()
-    issue = source.load_issue(path, keep_going=True)  # every article's faults said at once
+    issue = load_issue(path, keep_going=True)  # every article's faults said at once
     loaded = time.perf_counter()
     parsed = composer.parse(issue)
     composer.refuse_faults(issue, parsed)
@@ -294,6 +297,8 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
     files = sorted(made, key=lambda file: options.variants.index(file[0].variant))
     for result, _ in files:
         result.phases = {**composed.phases, **result.phases}
+    from .files import write_file
+
     made_at = time.perf_counter()  # the cover and the online edition say their own time
     if options.cover and files:
         files.append(_cover(composed.issue, files[-1][1], options.build_dir))
@@ -350,7 +355,7 @@ def _online(
             ]
         )
     # A single Markdown file has no issue.toml to say it in.
-    if issue.online_url is None and issue.source.name == source.ISSUE_FILE:
+    if issue.online_url is None and issue.source.name == ISSUE_FILE:
         said.append(
             [
                 str(issue.source),

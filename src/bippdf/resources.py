@@ -1,5 +1,5 @@
-"""Where bippdf's own files are (the print styles and the fonts they name), and how many
-cores it may use."""
+"""Where bippdf's own files are (the print styles and the fonts they name), what makes a
+folder an issue, and how many cores it may use."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 
 from .errors import BuildError
+
+ISSUE_FILE = "issue.toml"  # a folder holding one is an issue
 
 
 @cache

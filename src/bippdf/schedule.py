@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as build_cache
-from . import pipeline, source
+from . import pipeline
 from .errors import BippdfError, BuildError, CheckError
-from .files import refuse_overwrite
 from .pipeline import BuildResult, Composed, Made, Options
-from .resources import styles_dir, usable_cores
+from .resources import ISSUE_FILE, styles_dir, usable_cores
 
 if TYPE_CHECKING:
     from .render import Engine
@@ -62,7 +61,7 @@ class _Job:
 
 def find_issues(root: Path = Path("issues")) -> list[Path]:
     """Every issue folder under ``root`` (a folder holding an issue.toml), in order."""
-    return sorted(path.parent for path in root.glob(f"*/{source.ISSUE_FILE}"))
+    return sorted(path.parent for path in root.glob(f"*/{ISSUE_FILE}"))
 
 
 def build_issues(
@@ -146,13 +145,17 @@ def _key(path: Path, options: Options) -> dict[str, Any]:
         "build_dir": str(options.build_dir.resolve()),
     }
     if path.suffix.lower() == ".md":
-        key["date"] = source.default_date().isoformat()
+        from .source import default_date  # the sources' module: only for a Markdown file
+
+        key["date"] = default_date().isoformat()
     return key
 
 
 def _compose(issue_build: IssueBuild, manifest: Path, options: Options) -> _Pending:
     """The issue composed, its outputs found clear of its inputs, and the files its pages
     use noted for the cache."""
+    from .files import refuse_overwrite
+
     composed = pipeline.compose(issue_build.path)
     refuse_overwrite(pipeline.outputs_of(composed, options), pipeline.inputs_of(composed))
     snapshot = build_cache.snapshot(composed.composition.resources, [styles_dir()])
@@ -412,7 +415,7 @@ def _record(item: _Pending) -> None:
         item.manifest,
         files=files,
         trees=[styles_dir()],
-        listings=[issue.root / "articles"] if issue.source.name == source.ISSUE_FILE else [],
+        listings=[issue.root / "articles"] if issue.source.name == ISSUE_FILE else [],
         results=[_as_record(result) for result in item.build.results],
     )
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from .dates import repair_toml
 from .errors import SourceError
 from .files import MAX_SOURCE_BYTES, Unreadable, read_regular, write_file
+from .resources import ISSUE_FILE as ISSUE_FILE
 
 
 class Byline(Protocol):
@@ -40,7 +41,6 @@ class Byline(Protocol):
     def collaboration(self) -> bool: ...
 
 
-ISSUE_FILE = "issue.toml"
 FRONT_MATTER_FENCE = "+++"
 _ENCODING_HINT = "enregistrez le fichier en UTF-8 dans votre éditeur"
 
