@@ -208,7 +208,7 @@ def test_library_versions_are_those_importlib_metadata_reads(
     from importlib import metadata
 
     original = list(__import__("sys").path)
-    environment = cache.environment()
+    environment = cache._environment()
     for name in cache.LIBRARIES:
         assert environment[name] == metadata.version(name), name
     assert set(cache._installed(cache.LIBRARIES)) == set(cache.LIBRARIES)
@@ -229,7 +229,7 @@ def test_library_versions_are_those_importlib_metadata_reads(
     )
     monkeypatch.setattr("sys.path", [str(checkout), *original])
     assert cache._installed(["jinja2"]) == {}
-    assert cache.environment()["jinja2"] == "3.9.0.dev0"
+    assert cache._environment()["jinja2"] == "3.9.0.dev0"
 
 
 @pytest.mark.pdf

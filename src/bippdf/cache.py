@@ -63,7 +63,7 @@ def fresh(manifest: Path) -> list[dict[str, Any]] | None:
         entry = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if entry.get("format") != FORMAT or entry.get("environment") != environment():
+    if entry.get("format") != FORMAT or entry.get("environment") != _environment():
         return None
     for path, digest in entry["files"].items():
         if _digest(Path(path)) != digest:
@@ -95,7 +95,7 @@ def record(
 
     entry = {
         "format": FORMAT,
-        "environment": environment(),
+        "environment": _environment(),
         "files": {
             str(path): digest or _digest(path)
             for path, digest in sorted(files.items(), key=lambda item: str(item[0]))
@@ -123,7 +123,7 @@ def snapshot(files: Iterable[Path], trees: Iterable[Path]) -> dict[str, tuple[in
     return found
 
 
-def environment() -> dict[str, str]:
+def _environment() -> dict[str, str]:
     """bippdf's code and the versions of Python and of the libraries it builds with."""
     versions = {"python": ".".join(map(str, sys.version_info[:3]))}
     installed = _installed(LIBRARIES)

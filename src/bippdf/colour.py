@@ -200,8 +200,10 @@ class Separator:
     (``watch`` and a build's variants reuse them) and, given a ``folder`` (the build
     folder's cache), on disk for the builds after it. Separating No. 6's pictures takes
     1.5 s of every print PDF's layout otherwise. A picture is known by its bytes' digest
-    and by what the separation depends on: the output profile, the ink limit, bippdf's
-    code and the libraries' versions (``cache.environment``)."""
+    and by what its separation depends on: the output profile, the ink limit, the code
+    that separates it and the versions of Pillow and littleCMS (not the rest of
+    bippdf's code, so that a change elsewhere does not leave a copy of every picture
+    behind)."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
@@ -219,11 +221,17 @@ class Separator:
     def _recipe_digest(self) -> bytes:
         """What a separation depends on besides the picture, as one digest."""
         if self._recipe is None:
-            from .cache import environment
+            import PIL
+            from PIL import features
 
-            recipe = json.dumps([environment(), INK_LIMIT, JPEG_QUALITY], sort_keys=True)
-            profile = (styles_dir() / PROFILE).read_bytes()
-            self._recipe = hashlib.sha256(recipe.encode() + profile).digest()
+            from .check import separation
+
+            littlecms = features.version("littlecms2")
+            versions = [PIL.__version__, littlecms, INK_LIMIT, JPEG_QUALITY]
+            digest = hashlib.sha256(json.dumps(versions).encode())
+            for part in (Path(__file__), Path(separation.__file__), styles_dir() / PROFILE):
+                digest.update(part.read_bytes())
+            self._recipe = digest.digest()
         return self._recipe
 
     def _stored(self, key: str) -> bytes | None:
