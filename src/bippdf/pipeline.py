@@ -294,11 +294,11 @@ def make_variant(
 
 def write(composed: Composed, made: list[Made], options: Options) -> list[BuildResult]:
     """Make the cover image, then write every file, each replacing its previous copy whole."""
+    from .files import write_file
+
     files = sorted(made, key=lambda file: options.variants.index(file[0].variant))
     for result, _ in files:
         result.phases = {**composed.phases, **result.phases}
-    from .files import write_file
-
     made_at = time.perf_counter()  # the cover and the online edition say their own time
     if options.cover and files:
         files.append(_cover(composed.issue, files[-1][1], options.build_dir))
