@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 
 from bippdf import colour
+from bippdf.cache import separations
 from bippdf.check.inks import read_inks
 from bippdf.check.separation import heaviest_pixel
 from bippdf.colour import PROFILE, Separator, palette_css, read_palette, separate
+from bippdf.contract import INK_LIMIT
 from bippdf.errors import BuildError
 from bippdf.pipeline import Options
 from bippdf.resources import styles_dir
@@ -215,8 +219,27 @@ class _Counted:
 _real_separate = separate
 
 
-def test_a_separation_is_kept_on_disk_for_the_next_process(
+@pytest.fixture
+def another_profile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[], None]]:
+    """Call it to change the output profile, as an edit of styles/ would; what colour.py
+    read of the profile is forgotten again when the test ends, before the real one is
+    back, so that no other test sees the changed one."""
+
+    def change() -> None:
+        styles = tmp_path / "styles"
+        (styles / "icc").mkdir(parents=True)
+        (styles / PROFILE).write_bytes((styles_dir() / PROFILE).read_bytes() + b"\0")
+        monkeypatch.setattr(colour, "styles_dir", lambda: styles)
+        colour.forget()
+
+    yield change
+    colour.forget()
+
+
+def test_a_separation_is_kept_on_disk_for_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, another_profile: Callable[[], None]
 ) -> None:
     """A picture separated once is read back by another engine (another build), until
     the picture, the output profile or the ink limit changes."""
@@ -233,20 +256,38 @@ def test_a_separation_is_kept_on_disk_for_the_next_process(
     monkeypatch.setattr(colour, "INK_LIMIT", 280)
     Separator(folder).separate(blue)
     assert counted.calls == 3
-    monkeypatch.undo()
-    monkeypatch.setattr(colour, "separate", counted)
-    styles = tmp_path / "styles"
-    (styles / "icc").mkdir(parents=True)
-    (styles / PROFILE).write_bytes((styles_dir() / PROFILE).read_bytes() + b"\0")
-    monkeypatch.setattr(colour, "styles_dir", lambda: styles)
+    monkeypatch.setattr(colour, "INK_LIMIT", INK_LIMIT)
+    another_profile()
     Separator(folder).separate(blue)
     assert counted.calls == 4
     assert len(list(folder.iterdir())) == 4
 
 
+def test_a_damaged_or_unwritable_separation_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept file cut short (a full disk, a copy) is separated again and replaced, never
+    printed; a folder that cannot be written keeps nothing, and the picture prints."""
+    counted = _Counted()
+    monkeypatch.setattr(colour, "separate", counted)
+    folder = tmp_path / "cmyk"
+    blue = _picture("RGB", (40, 90, 160))
+    first = Separator(folder).separate(blue)
+    (kept,) = folder.iterdir()
+    kept.write_bytes(kept.read_bytes()[:-10])
+    assert Separator(folder).separate(blue) == first
+    assert counted.calls == 2
+    assert Separator(folder).separate(blue) == first
+    assert counted.calls == 2  # replaced whole: read back
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    assert Separator(blocked / "cmyk").separate(blue) == first
+    assert counted.calls == 3
+
+
 @pytest.mark.pdf  # an engine
 def test_an_engine_separates_again_once_its_styles_are_reloaded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, another_profile: Callable[[], None]
 ) -> None:
     """watch reloads the styles when one changes: a new output profile separates the
     pictures anew, rather than print the last profile's separations."""
@@ -258,10 +299,7 @@ def test_an_engine_separates_again_once_its_styles_are_reloaded(
     engine.separator.folder = tmp_path / "cmyk"
     blue = _picture("RGB", (40, 90, 160))
     engine.separator.separate(blue)
-    styles = tmp_path / "styles"
-    (styles / "icc").mkdir(parents=True)
-    (styles / PROFILE).write_bytes((styles_dir() / PROFILE).read_bytes() + b"\0")
-    monkeypatch.setattr(colour, "styles_dir", lambda: styles)
+    another_profile()
     engine.reload()
     engine.separator.separate(blue)
     assert counted.calls == 2
@@ -283,15 +321,24 @@ def test_a_build_reads_the_last_build_s_separations(
     Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
     text = root / "articles" / "01-a.md"
 
-    def build(folder: str) -> bytes:
-        options = Options(variants=("print",), cover=False, build_dir=tmp_path / folder)
-        (done,) = build_issues([root], options)
+    def build(folder: str, **options: Any) -> bytes:
+        chosen = Options(variants=("print",), cover=False, build_dir=tmp_path / folder, **options)
+        (done,) = build_issues([root], chosen)
         assert done.error is None, done.error
         return done.results[0].output.read_bytes()
+
+    def kept(folder: str) -> list[str]:
+        return sorted(p.name for p in separations(tmp_path / folder).iterdir())
 
     build("kept")
     text.write_text(text.read_text("utf-8").replace("Un texte", "Un autre texte"), "utf-8")
     fresh = build("fresh")
+    assert kept("fresh") == kept("kept") and kept("fresh")
+    # A build written elsewhere writes nothing else (-o), as without the cache.
+    assert build("elsewhere", output=tmp_path / "o.pdf") == fresh
+    assert build("uncached", cache=False) == fresh
+    assert not (tmp_path / "elsewhere").exists()
+    assert not separations(tmp_path / "uncached").exists()
     monkeypatch.setattr(colour, "separate", _refused)
     assert build("kept") == fresh
 

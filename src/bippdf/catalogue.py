@@ -75,8 +75,8 @@ WATCHING = (
 WATCH_STOPPED = "surveillance arrêtée (Ctrl-C)"
 WATCH_DRAFT = (
     "brouillon : les PDF ne sont ni vérifiés ni compressés à chaque reproduction (ils "
-    "pèsent environ six fois plus) ; make pdf produit les fichiers définitifs, compressés "
-    "et vérifiés"
+    "sont plusieurs fois plus lourds) ; make pdf produit les fichiers définitifs, "
+    "compressés et vérifiés"
 )
 
 

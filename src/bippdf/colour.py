@@ -29,13 +29,14 @@ from typing import Any
 
 from .contract import INK_LIMIT
 from .errors import BuildError
-from .files import write_file
+from .files import Unreadable, read_regular, write_file
 from .resources import styles_dir
 from .sourcefile import key_line
 
 PALETTE = "palette.toml"
 PROFILE = "icc/coated-fogra39-bippdf.icc"
 JPEG_QUALITY = 92  # of the separated pictures: no visible loss at 300 ppi
+_LARGEST_KEPT = 1 << 30  # bytes of a separation kept on disk (colour.Separator)
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -150,16 +151,23 @@ def _lightness(lab: Any, x: int = 0) -> float:
 def forget() -> None:
     """Read the palette and the output profile again at their next use (styles/ changed
     on disk: ``Engine.reload``)."""
-    for cached in (load_palette, _press, _to_cmyk, _to_lab):
+    for cached in (load_palette, _profile, _press, _to_cmyk, _to_lab):
         cached.cache_clear()
 
 
 @cache
+def _profile() -> bytes:
+    """The output profile's bytes (styles/icc/), read once: the pictures are separated
+    through it and their separations kept under its digest, the same bytes for both."""
+    return (styles_dir() / PROFILE).read_bytes()
+
+
+@cache
 def _press() -> Any:
-    """The output profile (styles/icc/), opened once."""
+    """The output profile, opened once."""
     from PIL import ImageCms
 
-    return ImageCms.getOpenProfile(str(styles_dir() / PROFILE))
+    return ImageCms.ImageCmsProfile(io.BytesIO(_profile()))
 
 
 @lru_cache(maxsize=8)
@@ -201,9 +209,10 @@ class Separator:
     folder's cache), on disk for the builds after it. Separating No. 6's pictures takes
     1.5 s of every print PDF's layout otherwise. A picture is known by its bytes' digest
     and by what its separation depends on: the output profile, the ink limit, the code
-    that separates it and the versions of Pillow and littleCMS (not the rest of
-    bippdf's code, so that a change elsewhere does not leave a copy of every picture
-    behind)."""
+    that separates it and the versions of Pillow, littleCMS and libjpeg (not the rest
+    of bippdf's code, so that a change elsewhere does not leave a copy of every picture
+    behind). A kept file holds the digest of its JPEG before it: one damaged on disk is
+    separated again."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
@@ -226,29 +235,32 @@ class Separator:
 
             from .check import separation
 
-            littlecms = features.version("littlecms2")
-            versions = [PIL.__version__, littlecms, INK_LIMIT, JPEG_QUALITY]
-            digest = hashlib.sha256(json.dumps(versions).encode())
-            for part in (Path(__file__), Path(separation.__file__), styles_dir() / PROFILE):
-                digest.update(part.read_bytes())
+            libraries = [features.version(name) for name in ("littlecms2", "jpg")]
+            versions = [PIL.__version__, *libraries, INK_LIMIT, JPEG_QUALITY]
+            digest = hashlib.sha256(json.dumps(versions).encode() + _profile())
+            for code in (__file__, separation.__file__):
+                digest.update(Path(code).read_bytes())
             self._recipe = digest.digest()
         return self._recipe
 
     def _stored(self, key: str) -> bytes | None:
-        """The separation kept on disk by an earlier build, if there is one."""
+        """The separation kept on disk by an earlier build, if there is one, whole."""
         if self.folder is None:
             return None
         try:
-            return (self.folder / f"{key}.jpg").read_bytes()
-        except OSError:
+            kept = read_regular(self.folder / f"{key}.cmyk", _LARGEST_KEPT)
+        except (OSError, Unreadable):
             return None
+        check, separated = kept[:32], kept[32:]
+        return separated if separated and hashlib.sha256(separated).digest() == check else None
 
     def _store(self, key: str, separated: bytes) -> bytes:
         """Keep a separation on disk for the next builds; one that cannot be kept is made
         again next time, the build goes on."""
         if self.folder is not None:
             with contextlib.suppress(BuildError):
-                write_file(self.folder / f"{key}.jpg", separated)
+                kept = hashlib.sha256(separated).digest() + separated
+                write_file(self.folder / f"{key}.cmyk", kept)
         return separated
 
 

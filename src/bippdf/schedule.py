@@ -75,7 +75,7 @@ def build_issues(
     are those of its last build, and whose files are still those it wrote, is not built
     again; the cache is kept in the build folder, so a build written elsewhere
     (``output``, ``html_output``) is always made."""
-    use_cache = options.cache and options.output is None and options.html_output is None
+    use_cache = _caching(options)
     builds = [IssueBuild(path) for path in dict.fromkeys(paths)]
     pending: list[_Pending] = []
     for issue_build in builds:
@@ -112,6 +112,11 @@ def build_issues(
         if _all_made(job.pending, outcome, options):
             _finish(job.pending, options, use_cache, on_file)
     return builds
+
+
+def _caching(options: Options) -> bool:
+    """Whether a build keeps what it made in its build folder's cache."""
+    return options.cache and options.output is None and options.html_output is None
 
 
 def _all_made(item: _Pending, outcome: Made | BippdfError, options: Options) -> bool:
@@ -177,7 +182,10 @@ def _run(
     engine = pipeline.ready(
         engine, {job.variant for job in jobs}, [j.pending.composed for j in jobs]
     )
-    engine.separator.folder = build_cache.separations(options.build_dir)
+    # The pictures' separations are kept with the cache, and like it not for a build
+    # written elsewhere (-o), which writes nothing else, nor without the cache.
+    folder = build_cache.separations(options.build_dir) if _caching(options) else None
+    engine.separator.folder = folder
     cores = usable_cores()
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
     with ExitStack() as children:
