@@ -223,16 +223,16 @@ _real_separate = separate
 def another_profile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[[], None]]:
-    """Call it to change the output profile, as an edit of styles/ would; what colour.py
-    read of the profile is forgotten again when the test ends, before the real one is
-    back, so that no other test sees the changed one."""
+    """Call it to change the output profile, as an edit of styles/ would (read once
+    colour.py forgets what it read: ``colour.forget``, ``Engine.reload``); forgotten
+    again when the test ends, before the real one is back, so that no other test sees
+    the changed one."""
 
     def change() -> None:
         styles = tmp_path / "styles"
         (styles / "icc").mkdir(parents=True)
         (styles / PROFILE).write_bytes((styles_dir() / PROFILE).read_bytes() + b"\0")
         monkeypatch.setattr(colour, "styles_dir", lambda: styles)
-        colour.forget()
 
     yield change
     colour.forget()
@@ -254,10 +254,12 @@ def test_a_separation_is_kept_on_disk_for_the_next_process(
     Separator(folder).separate(red)
     assert counted.calls == 2
     monkeypatch.setattr(colour, "INK_LIMIT", 280)
+    colour.forget()  # as a new process would read it
     Separator(folder).separate(blue)
     assert counted.calls == 3
     monkeypatch.setattr(colour, "INK_LIMIT", INK_LIMIT)
     another_profile()
+    colour.forget()
     Separator(folder).separate(blue)
     assert counted.calls == 4
     assert len(list(folder.iterdir())) == 4

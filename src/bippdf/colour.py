@@ -151,7 +151,7 @@ def _lightness(lab: Any, x: int = 0) -> float:
 def forget() -> None:
     """Read the palette and the output profile again at their next use (styles/ changed
     on disk: ``Engine.reload``)."""
-    for cached in (load_palette, _profile, _press, _to_cmyk, _to_lab):
+    for cached in (load_palette, _profile, _recipe, _press, _to_cmyk, _to_lab):
         cached.cache_clear()
 
 
@@ -217,31 +217,14 @@ class Separator:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
         self._done: dict[str, bytes] = {}
-        self._recipe: bytes | None = None
 
     def separate(self, data: bytes) -> bytes:
         """A picture file (JPEG, PNG, …) as a CMYK JPEG under the ink limit; a gray
         picture stays gray (it prints on the black plate alone)."""
-        key = hashlib.sha256(self._recipe_digest() + data).hexdigest()
+        key = hashlib.sha256(_recipe() + data).hexdigest()
         if key not in self._done:
             self._done[key] = self._stored(key) or self._store(key, separate(data))
         return self._done[key]
-
-    def _recipe_digest(self) -> bytes:
-        """What a separation depends on besides the picture, as one digest."""
-        if self._recipe is None:
-            import PIL
-            from PIL import features
-
-            from .check import separation
-
-            libraries = [features.version(name) for name in ("littlecms2", "jpg")]
-            versions = [PIL.__version__, *libraries, INK_LIMIT, JPEG_QUALITY]
-            digest = hashlib.sha256(json.dumps(versions).encode() + _profile())
-            for code in (__file__, separation.__file__):
-                digest.update(Path(code).read_bytes())
-            self._recipe = digest.digest()
-        return self._recipe
 
     def _stored(self, key: str) -> bytes | None:
         """The separation kept on disk by an earlier build, if there is one, whole."""
@@ -262,6 +245,23 @@ class Separator:
                 kept = hashlib.sha256(separated).digest() + separated
                 write_file(self.folder / f"{key}.cmyk", kept)
         return separated
+
+
+@cache
+def _recipe() -> bytes:
+    """What a separation depends on besides the picture, as one digest (see
+    ``Separator``); forgotten with the profile (``forget``)."""
+    import PIL
+    from PIL import features
+
+    from .check import separation
+
+    libraries = [features.version(name) for name in ("littlecms2", "jpg")]
+    versions = [PIL.__version__, *libraries, INK_LIMIT, JPEG_QUALITY]
+    digest = hashlib.sha256(json.dumps(versions).encode() + _profile())
+    for code in (__file__, separation.__file__):
+        digest.update(Path(code).read_bytes())
+    return digest.digest()
 
 
 def separate(data: bytes) -> bytes:

@@ -139,7 +139,6 @@ class Engine:
         self._kept = None
         self._layouts.clear()
         forget_colours()
-        self.separator = Separator(self.separator.folder)  # the profile may have changed
         self.font_config = FontConfiguration()
         project_font_names.cache_clear()
         covered_characters.cache_clear()
