@@ -69,14 +69,16 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not pdf and not browser"
 
-# make fuzz: the random-Markdown tests, and random edits laid out again from the last
-# layout (watch), with many more examples than CI runs, from a random seed printed
+# make fuzz: the random-Markdown tests, random edits laid out again from the last
+# layout (watch), and random articles laid out with the columns kept from WeasyPrint's
+# search (columns.py), with many more examples than CI runs, from a random seed printed
 # first; SEED=<n> runs a printed seed again.
 fuzz: $(STAMP)
 	@seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	  echo "graine : $$seed (make fuzz SEED=$$seed pour la rejouer)"; \
 	  BIPPDF_HYPOTHESIS_PROFILE=fuzz BIPPDF_SEED=$$seed $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py \
 	    "tests/test_relayout.py::test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out" \
+	    "tests/test_columns.py::test_random_articles_are_laid_out_as_weasyprint_lays_them_out" \
 	    --hypothesis-seed=$$seed --hypothesis-show-statistics
 
 lint: $(STAMP)

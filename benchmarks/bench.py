@@ -87,8 +87,8 @@ def _child_watch(issue: str, variant: str, output: str, draft: str = "") -> dict
     """In one warm process: bippdf watch's rebuilds after one-word edits (``draft``: neither
     checked nor compressed, as ``watch --draft``), then WeasyPrint's layout and write alone
     of the same HTML, compressed, with the same loaded fonts and stylesheets (the faster
-    of two of each)."""
-    from bippdf import compose, render, source
+    of two of each), through WeasyPrint's own column layout (columns.py)."""
+    from bippdf import columns, compose, render, source
     from bippdf.pipeline import Options
     from bippdf.variants import VARIANTS
     from bippdf.watch import Watcher
@@ -124,14 +124,15 @@ def _child_watch(issue: str, variant: str, output: str, draft: str = "") -> dict
     alone = []
     for _ in range(2):
         start = time.perf_counter()
-        document = engine.weasyprint.HTML(
-            string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
-        ).render(
-            stylesheets=css,
-            font_config=engine.font_config,
-            color_profiles=engine.color_profiles.setdefault(variant, {}),
-            **kind.options,
-        )
+        with columns.weasyprints_own():
+            document = engine.weasyprint.HTML(
+                string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
+            ).render(
+                stylesheets=css,
+                font_config=engine.font_config,
+                color_profiles=engine.color_profiles.setdefault(variant, {}),
+                **kind.options,
+            )
         document.write_pdf(**kind.options)
         alone.append(time.perf_counter() - start)
     return {"phases": {"rebuild": min(rebuilds), "raw": min(alone)}, "pages": 0}

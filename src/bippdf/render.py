@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import hyphenation, redraw, relayout, sandbox
+from . import columns, hyphenation, redraw, relayout, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -100,6 +100,7 @@ class Engine:
                 ) from None
             self.weasyprint = weasyprint
             self.font_config = FontConfiguration()
+        columns.install(weasyprint)
         self.stylesheets: dict[tuple[str, str], Any] = {}
         # Per variant: an @color-profile (print.css) makes an output intent, which the
         # web PDF must not get.
