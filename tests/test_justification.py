@@ -55,6 +55,58 @@ def test_the_trial_breaks_each_paragraph_as_its_article_does(tmp_path: Path, not
         assert all(abs(a.gap - b.gap) < 1e-6 for a, b in gaps), source
 
 
+@pytest.mark.pdf
+@pytest.mark.parametrize("notes", ["annexe", "page"])
+def test_the_issue_laid_out_apart_gives_each_paragraph_its_lines(
+    tmp_path: Path, notes: str
+) -> None:
+    """Laid out apart (each article's body in one column of its columns' width, the
+    articles shared between two documents), the issue gives every paragraph (leads,
+    quotations, list items, notes, cells too) the lines it has where only the first
+    article starts a page, each paragraph once: the spacing trial's candidates are the
+    issue's own."""
+    body = (
+        "\n\n".join(WORDS * (2 + n % 4) for n in range(5))
+        + "\n\n> "
+        + WORDS * 3
+        + "\n\n- "
+        + WORDS
+        + "\n- "
+        + WORDS * 2
+        + "\n\nUne note[^1].\n\n[^1]: "
+        + WORDS * 2
+        + "\n"
+    )
+    articles = {f"0{n}-a.md": article(f"Article {n}", body) for n in range(1, 5)}
+    issue = write_issue(tmp_path / "issue", articles, notes=f'"{notes}"')
+    html = compose(issue).composition.html
+    first = re.search(r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html)
+    assert first is not None
+    html = copyfit.apply(html, copyfit.Fit(starts=(first[1],)))
+    engine = Engine()
+    documents = justification.apart(html, 2)
+    assert len(documents) == 2
+    apart = []
+    for document in documents:
+        laid_out = engine.lay_out(document, base_url=issue)
+        assert not any(
+            box.is_column for page in laid_out.pages for box in copyfit._descendants(page._page_box)
+        )
+        apart += lines.paragraphs(laid_out)
+    whole = list(lines.paragraphs(engine.lay_out(html, base_url=issue)))
+    assert _read(apart) == _read(whole)
+    assert {paragraph.tag for paragraph in whole} >= {"p", "ul"}
+    assert len(whole) > 20
+
+
+def _read(paragraphs: list[lines.Paragraph]) -> list[tuple[str, str, list[str], Any]]:
+    """What the spacing trial reads of the paragraphs, by source, in any order."""
+    return sorted(
+        (p.source, p.tag, [line.text for line in p.lines], justification._score(p))
+        for p in paragraphs
+    )
+
+
 def _columns(document: Any) -> int:
     """The most places a page of the document starts the lines of the articles'
     paragraphs at, across (its columns)."""

@@ -2,7 +2,8 @@
 text is set, and which words are kept whole.
 
 First the paragraphs: each that justifies badly is set in the spacing it reads best
-in (justification.py: two layouts).
+in (justification.py: the paragraphs read in one column as their columns set them,
+then those that read badly tried in every spacing).
 
 An article follows the previous one on its page when its header (title, bylines,
 lead: never split) and at least ``MIN_LINES`` lines of each column fit below it;
@@ -286,18 +287,17 @@ class _Trials:
         self._measured: dict[Fit, _Measured] = {}  # by what was laid out
 
     def choose_sets(self, first: str) -> None:
-        """Each paragraph's spacing, from the layout where only the first article starts
-        a page (the first trial's) and a trial of the paragraphs that read badly in it."""
+        """Each paragraph's spacing, from the lines the paragraphs have where only the
+        first article starts a page (laid out with each article's body in one column of
+        its columns' width, side by side: justification.apart), and a trial of those
+        that read badly in it."""
         laid_out = Fit(starts=(first,))
         html = apply(self.html, laid_out)
-        self.count += 1
-        self._ask(laid_out)
-        document = self._layout(html)
-        self._keep(laid_out, _record(laid_out, document))
-        # Its paragraphs are all the choice needs of it: a long issue's pages are let go
-        # before the trials are laid out.
-        read = list(lines.paragraphs(document))
-        del document
+        self._ask(laid_out)  # the trial these layouts stand for, in one_more_start's budget
+        documents = justification.apart(html, self.cores)
+        self.count += len(documents)
+        works = [functools.partial(_paragraphs, self._layout, document) for document in documents]
+        read = [paragraph for laid in self._side_by_side(works) for paragraph in laid]
         self.sets = justification.choose(html, read, self._paragraphs_of, self.cores)
 
     def _paragraphs_of(self, trials: list[str]) -> list[list[lines.Paragraph]]:

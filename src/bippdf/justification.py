@@ -9,9 +9,12 @@ out once in each spacing of bulletin.css (``.set-1`` to ``.set-{VARIANTS}``: wor
 letter spacing within ±0.05 em), all in one trial layout holding only those
 paragraphs, in one column as wide as each of the articles' (``layout.ONE_COLUMN``:
 twice as fast to lay out as the two columns, which break the lines the same); each
-keeps the spacing it reads best in (``_score``). Copyfitting does this once per
-composed issue, before its page trials, and writes the choice in the HTML
-(``written``).
+keeps the spacing it reads best in (``_score``). The paragraphs are first read as
+they are set where only the first article starts a page, from the issue laid out
+apart (``apart``): each article's body in one column of its columns' width, where
+every line breaks as in the columns, the articles shared among documents laid out
+side by side. Copyfitting does this once per composed issue, before its page trials,
+and writes the choice in the HTML (``written``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ STUB = 5  # what a line of one word before the last weighs, against a loose line
 Choice = tuple[str, int]  # a paragraph's source, its spacing (1 … VARIANTS)
 
 _BODY = re.compile(r"(<body\b[^>]*>).*</body>", re.S)
+_ARTICLES = re.compile(r"<article\b.*?</article>", re.S)  # articles.html: never nested
 
 
 def choose(
@@ -66,6 +70,49 @@ def choose(
         if best:
             chosen.append((source, best))
     return tuple(sorted(chosen))
+
+
+def apart(html: str, parts: int = 1) -> list[str]:
+    """Documents laying out every paragraph of ``html`` with the lines it has there, its
+    articles' bodies each in one column as wide as their columns (``layout.ONE_COLUMN``:
+    a box of columns is laid out at least twice, to find where each column ends). The
+    articles are shared among ``parts`` documents of about the same length, the first
+    keeping all that is not an article too (contents, Annexe, colophon): each paragraph
+    is laid out in one of them, once."""
+    html = html.replace('<div class="article-body">', f'<div class="article-body {ONE_COLUMN}">')
+    articles = list(_ARTICLES.finditer(html))
+    shares: list[list[re.Match[str]]] = [[] for _ in range(max(1, parts))]
+    sizes = [len(html) - sum(len(article[0]) for article in articles)] + [0] * (len(shares) - 1)
+    for article in sorted(articles, key=lambda article: -len(article[0])):
+        lightest = sizes.index(min(sizes))
+        shares[lightest].append(article)
+        sizes[lightest] += len(article[0])
+    others = sorted((article for share in shares[1:] for article in share), key=_start)
+    documents = ["".join(_without(html, others))]
+    for share in shares[1:]:
+        if share:
+            body = "".join(article[0] for article in sorted(share, key=_start))
+            documents.append(_BODY.sub(functools.partial(_holding, body), html))
+    return documents
+
+
+def _holding(body: str, match: re.Match[str]) -> str:
+    """The document's body tag (its class says how wide the articles' columns are),
+    holding ``body``."""
+    return f"{match[1]}{body}</body>"
+
+
+def _start(match: re.Match[str]) -> int:
+    return match.start()
+
+
+def _without(html: str, taken: list[re.Match[str]]) -> Iterable[str]:
+    """The pieces of the HTML but the ``taken`` parts of it, in order."""
+    end = 0
+    for match in taken:
+        yield html[end : match.start()]
+        end = match.end()
+    yield html[end:]
 
 
 def _shared(blocks: list[str], parts: int) -> list[list[str]]:
