@@ -78,7 +78,11 @@ settings.register_profile(
     "ci", max_examples=20, derandomize=True, phases=set(Phase) - {Phase.shrink}, **_RANDOM
 )
 settings.register_profile("fuzz", max_examples=200, print_blob=True, **_RANDOM)
-settings.load_profile(os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci"))
+PROFILE = os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+# make fuzz: many more random edits and documents, from the seed it prints.
+FUZZ = PROFILE != "ci"
+SEED = int(os.environ.get("BIPPDF_SEED", "0"))
 
 
 def _without_local_constants() -> None:
@@ -92,7 +96,7 @@ def _without_local_constants() -> None:
         providers._get_local_constants = providers.Constants  # type: ignore[attr-defined]
 
 
-if os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci") == "ci":
+if not FUZZ:
     _without_local_constants()
 
 

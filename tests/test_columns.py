@@ -4,7 +4,6 @@ and each condition on which one is given back keeps a page as WeasyPrint makes i
 
 from __future__ import annotations
 
-import os
 import random
 import re
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from PIL import Image
 from bippdf import columns, copyfit, pipeline
 from bippdf.render import Engine
 
-from .conftest import no6_excerpt
+from .conftest import FUZZ, SEED, no6_excerpt
 
 pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
@@ -195,7 +194,6 @@ def test_a_float_on_the_page_leaves_the_columns_to_weasyprint(engine: Engine, fo
     assert columns.counts.reused == before.reused
 
 
-_FUZZ = os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci") != "ci"
 _WORDS = TEXT.replace(",", "").replace(".", "").lower().split()
 
 
@@ -241,9 +239,8 @@ def test_random_articles_are_laid_out_as_weasyprint_lays_them_out(
 ) -> None:
     """Articles of random blocks, some starting a page, the others flowing from the one
     before: the same PDF. CI lays one document out; make fuzz many, from its seed."""
-    seed = int(os.environ.get("BIPPDF_SEED", "0"))
-    for trial in range(20 if _FUZZ else 1):
-        chance = random.Random(f"{seed}-{trial}")
+    for trial in range(20 if FUZZ else 1):
+        chance = random.Random(f"{SEED}-{trial}")
         html = page(
             "".join(
                 article(
@@ -254,5 +251,5 @@ def test_random_articles_are_laid_out_as_weasyprint_lays_them_out(
                 for n in range(4)
             )
         )
-        said = f"graine {seed}, essai {trial}"
+        said = f"graine {SEED}, essai {trial}"
         assert written(engine, html, folder) == written(engine, html, folder, own=True), said

@@ -5,7 +5,6 @@ written, and what it cannot resume from is laid out whole."""
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
 import threading
@@ -21,7 +20,7 @@ from bippdf.contract import SOURCE_ATTRIBUTE
 from bippdf.render import Engine, Rendered
 
 from .conftest import EXCERPT as ARTICLES
-from .conftest import no6_excerpt
+from .conftest import FUZZ, SEED, no6_excerpt
 
 pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
@@ -201,8 +200,6 @@ def test_a_cell_edited_lays_out_again_every_page_of_its_table(tmp_path: Path) ->
 # A word of the running text: letters only, not in an address or a note's call.
 _WORD = re.compile(r"(?<![\w&#/.:@\[^-])[a-zàâçéèêëîïôûùüÿœ]{4,}(?![\w/.:@-])")
 _REPLACEMENTS = ["la", "prévention", "communautaire", "d'intervention", "sécurité", ""]
-# In CI, one edit, always the same; ``make fuzz`` makes forty from the seed it prints.
-_FUZZ = os.environ.get("BIPPDF_HYPOTHESIS_PROFILE", "ci") != "ci"
 
 
 def test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out(
@@ -210,12 +207,12 @@ def test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out(
 ) -> None:
     """A word replaced or taken out, or a sentence added, anywhere in the articles'
     text (paragraphs, subheads, quotes, lists, cells, notes), one after the other."""
-    seed = int(os.environ.get("BIPPDF_SEED", "0"))
-    chance = random.Random(seed)
+    chance = random.Random(SEED)
     issue = no6_excerpt(tmp_path)
     engine = Engine()
     render(engine, issue, incremental=True)
-    for step in range(40 if _FUZZ else 1):
+    # In CI, one edit, always the same; ``make fuzz`` makes forty from the seed it prints.
+    for step in range(40 if FUZZ else 1):
         path = chance.choice(sorted((issue / "articles").glob("*.md")))
         lines = path.read_text(encoding="utf-8").split("\n")
         body = lines.index("+++", 1) + 1  # after the front matter
@@ -226,7 +223,7 @@ def test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out(
         path.write_text("\n".join(lines), encoding="utf-8")
         resumed = render(engine, issue, incremental=True)
         whole = render(engine, issue, incremental=False)
-        said = f"graine {seed}, essai {step}: {path.name}:{line + 1}, « {word[0]} » → « {new} »"
+        said = f"graine {SEED}, essai {step}: {path.name}:{line + 1}, « {word[0]} » → « {new} »"
         assert resumed.pdf == whole.pdf, said
         assert resumed.sources == whole.sources, said
 

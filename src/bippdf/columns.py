@@ -244,18 +244,9 @@ def _search(context: Any, box: Any, skip_stack: Any) -> _Search | None:
 
 def _state(context: Any) -> tuple[Any, ...]:
     """What of the page a column's layout depends on besides its arguments: its bottom,
-    its number, whether a break was forced before it, and what a column may leave on
-    it (floats, footnotes, boxes broken out of the flow), which a column kept had none
-    of, before or after it (_traces)."""
-    return (
-        context.page_bottom,
-        context.current_page,
-        context.forced_break,
-        len(context.excluded_shapes),
-        len(context.current_page_footnotes),
-        len(context.reported_footnotes),
-        len(context.broken_out_of_flow),
-    )
+    its number, whether a break was forced before it, and whether it holds what a
+    column may leave on it (``_clear``), which a column kept had none of."""
+    return (context.page_bottom, context.current_page, context.forced_break, _clear(context))
 
 
 def _clear(context: Any) -> bool:

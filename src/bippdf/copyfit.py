@@ -294,17 +294,20 @@ class _Trials:
         laid_out = Fit(starts=(first,))
         html = apply(self.html, laid_out)
         self._ask(laid_out)  # the trial these layouts stand for, in one_more_start's budget
-        documents = justification.apart(html, self.cores)
-        self.count += len(documents)
-        works = [functools.partial(_paragraphs, self._layout, document) for document in documents]
-        read = [paragraph for laid in self._side_by_side(works) for paragraph in laid]
+        documents = self._read(justification.apart(html, self.cores))
+        read = [paragraph for document in documents for paragraph in document]
         self.sets = justification.choose(html, read, self._paragraphs_of, self.cores)
 
     def _paragraphs_of(self, trials: list[str]) -> list[list[lines.Paragraph]]:
-        """The paragraphs of each trial document as laid out, side by side."""
-        self.count += len(trials)
+        """The paragraphs of each trial document as laid out, side by side: one trial
+        asked for."""
         self.asked += 1
-        works = [functools.partial(_paragraphs, self._layout, html) for html in trials]
+        return self._read(trials)
+
+    def _read(self, documents: list[str]) -> list[list[lines.Paragraph]]:
+        """The paragraphs of each document as laid out, side by side."""
+        self.count += len(documents)
+        works = [functools.partial(_paragraphs, self._layout, html) for html in documents]
         return self._side_by_side(works)
 
     def trial(

@@ -81,17 +81,12 @@ def apart(html: str, parts: int = 1) -> list[str]:
     is laid out in one of them, once."""
     html = html.replace('<div class="article-body">', f'<div class="article-body {ONE_COLUMN}">')
     articles = list(_ARTICLES.finditer(html))
-    shares: list[list[re.Match[str]]] = [[] for _ in range(max(1, parts))]
-    sizes = [len(html) - sum(len(article[0]) for article in articles)] + [0] * (len(shares) - 1)
-    for article in sorted(articles, key=lambda article: -len(article[0])):
-        lightest = sizes.index(min(sizes))
-        shares[lightest].append(article)
-        sizes[lightest] += len(article[0])
-    others = sorted((article for share in shares[1:] for article in share), key=_start)
-    documents = ["".join(_without(html, others))]
-    for share in shares[1:]:
-        if share:
-            body = "".join(article[0] for article in sorted(share, key=_start))
+    sizes = [len(article[0]) for article in articles]
+    groups = _groups(sizes, parts, first=len(html) - sum(sizes))
+    documents = ["".join(_without(html, [articles[i] for group in groups[1:] for i in group]))]
+    for group in groups[1:]:
+        if group:
+            body = "".join(articles[i][0] for i in group)
             documents.append(_BODY.sub(functools.partial(_holding, body), html))
     return documents
 
@@ -102,27 +97,33 @@ def _holding(body: str, match: re.Match[str]) -> str:
     return f"{match[1]}{body}</body>"
 
 
-def _start(match: re.Match[str]) -> int:
-    return match.start()
-
-
 def _without(html: str, taken: list[re.Match[str]]) -> Iterable[str]:
-    """The pieces of the HTML but the ``taken`` parts of it, in order."""
+    """The HTML's pieces around the ``taken`` parts of it, in order."""
     end = 0
-    for match in taken:
+    for match in sorted(taken, key=lambda match: match.start()):
         yield html[end : match.start()]
         end = match.end()
     yield html[end:]
 
 
 def _shared(blocks: list[str], parts: int) -> list[list[str]]:
-    """The blocks shared among ``parts`` groups of about the same length (the longest
-    first, each to the shortest group), each group in the issue's order. A paragraph
-    breaks its lines the same in any column of the articles' width, wherever it is."""
+    """The blocks shared among ``parts`` groups of about the same length, each group in
+    the issue's order. A paragraph breaks its lines the same in any column of the
+    articles' width, wherever it is."""
+    return [[blocks[i] for i in group] for group in _groups([len(b) for b in blocks], parts)]
+
+
+def _groups(sizes: list[int], parts: int, first: int = 0) -> list[list[int]]:
+    """The indices of items of these sizes shared among ``parts`` groups of about the
+    same size (the largest first, each to the smallest group; the first group holding
+    ``first`` already), each group in order."""
     groups: list[list[int]] = [[] for _ in range(max(1, parts))]
-    for index in sorted(range(len(blocks)), key=lambda i: -len(blocks[i])):
-        min(groups, key=lambda group: sum(len(blocks[i]) for i in group)).append(index)
-    return [[blocks[i] for i in sorted(group)] for group in groups]
+    totals = [first] + [0] * (len(groups) - 1)
+    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        smallest = totals.index(min(totals))
+        groups[smallest].append(index)
+        totals[smallest] += sizes[index]
+    return [sorted(group) for group in groups]
 
 
 def _trial(html: str, blocks: list[str]) -> str:
@@ -132,15 +133,8 @@ def _trial(html: str, blocks: list[str]) -> str:
     body = "".join(
         _variant(block, variant) for block in blocks for variant in range(1, VARIANTS + 1)
     )
-    # The body's own tag: its class says how wide the articles' columns are.
-    return _BODY.sub(
-        lambda match: (
-            f'{match[1]}<article class="article"><div class="article-body {ONE_COLUMN}">'
-            f"{body}</div></article></body>"
-        ),
-        html,
-        count=1,
-    )
+    article = f'<article class="article"><div class="article-body {ONE_COLUMN}">{body}</div>'
+    return _BODY.sub(functools.partial(_holding, f"{article}</article>"), html, count=1)
 
 
 def written(html: str, choices: Iterable[Choice]) -> str:
