@@ -103,6 +103,7 @@ def _child_watch(issue: str, variant: str, output: str, draft: str = "") -> dict
     )
     watcher = Watcher(Path(issue), options)
     watcher.rebuild()  # the first build, which a session of watch starts with
+    watcher.settle()  # as watch does once a build is reported, before the next save
     article = sorted((Path(issue) / "articles").glob("*.md"))[2]
     rebuilds = []
     for word in ("cette", "une"):
@@ -112,6 +113,7 @@ def _child_watch(issue: str, variant: str, output: str, draft: str = "") -> dict
         done = watcher.rebuild([article])
         rebuilds.append(time.perf_counter() - start)
         assert done.error is None and not done.results[0].cached, done.error
+        watcher.settle()
 
     html = compose.compose(source.load_issue(Path(issue))).html
     engine = watcher.engine

@@ -6,6 +6,7 @@ for a build is bounded.
 
 from __future__ import annotations
 
+import gc
 import queue
 import shutil
 import sys
@@ -73,6 +74,35 @@ def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> 
         source.write_text(article("A", "Le loup.\n"), encoding="utf-8")
         fourth = next_build()
         assert fourth.error is None and "Le loup." in " ".join(read_pdf(output).texts)
+
+
+def test_what_a_build_leaves_is_set_aside_until_watching_ends(tmp_path: Path) -> None:
+    """Once a build is reported, what is left of it is set aside from the collector
+    (``settle``), so that the next rebuild's collections do not walk the last layout
+    again; when watching ends, nothing stays set aside."""
+    issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le chat.\n")})
+    source = issue / "articles" / "01-a.md"
+    set_aside: list[int] = []
+
+    def reported(build: IssueBuild) -> None:  # in the watching thread, before settle
+        set_aside.append(gc.get_freeze_count())
+        builds.put(build)
+
+    builds: queue.Queue[IssueBuild] = queue.Queue()
+    stop = threading.Event()
+    watcher = Watcher(issue, Options(variants=("web",), cover=False, output=tmp_path / "o.pdf"))
+    assert gc.get_freeze_count() == 0
+    thread = threading.Thread(target=watcher.run, args=(reported,), kwargs={"stop": stop})
+    thread.start()
+    try:
+        assert builds.get(timeout=WAIT).error is None
+        source.write_text(article("A", "Le chien.\n"), encoding="utf-8")
+        assert builds.get(timeout=WAIT).error is None
+    finally:
+        stop.set()
+        thread.join(timeout=WAIT)
+    assert set_aside[0] == 0 < set_aside[1]  # the first build's leftovers, set aside
+    assert gc.get_freeze_count() == 0
 
 
 class Recording(Watcher):

@@ -8,6 +8,7 @@ decoded here first, before any page is laid out, and refused with a reason in Fr
 
 from __future__ import annotations
 
+import functools
 import warnings
 import zlib
 from pathlib import Path
@@ -23,7 +24,24 @@ DRAWN_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"})
 
 
 def image_problem(path: Path) -> str | None:
-    """Why an image file cannot be used, or None when it can."""
+    """Why an image file cannot be used, or None when it can. What decoding it said is
+    kept for as long as the file is the same one (its inode, size and modification
+    time): ``watch`` checks every picture of the issue at each rebuild."""
+    try:
+        status = path.stat()
+    except OSError:
+        return _problem(path)  # said as opening it says it
+    return _known_problem(path, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _known_problem(path: Path, inode: int, size: int, modified: int) -> str | None:
+    """``_problem`` of the file as it is at this inode, size and modification time."""
+    return _problem(path)
+
+
+def _problem(path: Path) -> str | None:
+    """Why the image file cannot be used, found by decoding it."""
     from PIL import Image, ImageFile, UnidentifiedImageError
 
     truncated = ImageFile.LOAD_TRUNCATED_IMAGES

@@ -11,6 +11,7 @@ and watching goes on; the last good PDF stays.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -65,6 +66,15 @@ class Watcher:
         (done,) = build_issues([self.issue], self.options, engine=self.engine, on_file=self.on_file)
         return done
 
+    def settle(self) -> None:
+        """Once a rebuild is reported, while nothing is saved: the cyclic garbage of the
+        builds before collected, and what is left (the last layout, its drawings, the
+        fonts, WeasyPrint) set aside, so that the next rebuild's collections walk only
+        what it makes. Walking it took 0.1–0.3 s of a rebuild of No. 6's web PDF."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
     def run(
         self,
         on_build: Callable[[IssueBuild], None],
@@ -78,19 +88,23 @@ class Watcher:
         # Watching starts before the first build, so that a save made while it runs is
         # built next; the watch wakes up every IDLE_MS with nothing, the first time to build.
         first = True
-        for changes in watchfiles.watch(
-            *self.paths(),
-            watch_filter=self._wanted,
-            debounce=DEBOUNCE_MS,
-            step=QUIET_MS,
-            stop_event=stop,
-            raise_interrupt=True,  # watchfiles would say so in English; the caller, in French
-            rust_timeout=IDLE_MS,
-            yield_on_timeout=True,
-        ):
-            if first or changes:
-                on_build(self._rebuild_or_say_why(Path(path) for _, path in changes))
-            first = False
+        try:
+            for changes in watchfiles.watch(
+                *self.paths(),
+                watch_filter=self._wanted,
+                debounce=DEBOUNCE_MS,
+                step=QUIET_MS,
+                stop_event=stop,
+                raise_interrupt=True,  # watchfiles would say so in English; the caller, in French
+                rust_timeout=IDLE_MS,
+                yield_on_timeout=True,
+            ):
+                if first or changes:
+                    on_build(self._rebuild_or_say_why(Path(path) for _, path in changes))
+                    self.settle()
+                first = False
+        finally:
+            gc.unfreeze()  # what was set aside is collected as everything else again
 
     def _rebuild_or_say_why(self, changed: Iterable[Path] = ()) -> IssueBuild:
         """A rebuild whose failure, whatever it is, is reported and does not end watching."""
