@@ -159,16 +159,21 @@ def fit(
     engine.forget_layout()
     html = composed.composition.html
     key = engine.styles_key()
+    root, files = composed.issue.root, composed.composition.resources
+
+    def before_forking() -> None:
+        """The layouts kept let go, the pictures decoded once for every trial forked."""
+        engine.release()
+        engine.decode_pictures(files, base_url=root, variant="web")
+
     fitted = copyfit.fit(
         html,
-        lambda trial: engine.lay_out(
-            trial, base_url=composed.issue.root, files=composed.composition.resources
-        ),
+        lambda trial: engine.lay_out(trial, base_url=root, files=files),
         _fit_cache(options),
         key=key,
         hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
         cores=usable_cores(),
-        release=engine.release,
+        release=before_forking,
         ahead=ahead,
     )
     composed.composition.html = copyfit.apply(html, fitted)

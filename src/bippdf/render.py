@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import columns, hyphenation, redraw, relayout, sandbox
+from . import columns, hyphenation, pictures, redraw, relayout, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -112,6 +112,10 @@ class Engine:
         # the issue after an edit of its text starts from (relayout.py).
         self.incremental = incremental and relayout.supported(self.weasyprint)
         self._layouts: dict[tuple[str, Path], relayout.Layout] = {}
+        # Each variant's pictures of an issue, decoded once (pictures.py), for WeasyPrint 70.
+        self._albums: dict[tuple[str, Path], pictures.Album] | None = (
+            {} if relayout.supported(self.weasyprint) else None
+        )
         self.remade: list[int] = []  # how many pages each layout made, incremental or whole
 
     def preload(self, variants: Iterable[str]) -> None:
@@ -139,6 +143,8 @@ class Engine:
         self._styles_key = None
         self._kept = None
         self._layouts.clear()
+        if self._albums is not None:
+            self._albums.clear()  # print's pictures are separated through the styles' profile
         forget_colours()
         self.font_config = FontConfiguration()
         project_font_names.cache_clear()
@@ -237,6 +243,9 @@ class Engine:
             "color_profiles": self.color_profiles.setdefault(kind.name, {}),
             **kind.options,
         }
+        if self._albums is not None:
+            album = self._albums.setdefault((kind.name, base_url), {})
+            options["cache"] = pictures.Loan(album, {sandbox.ISSUE: base_url})
         if not self.incremental:
             return with_room(functools.partial(source.render, **options))
         stamp = relayout.stamp(files)
@@ -265,6 +274,29 @@ class Engine:
         drop them."""
         self._kept = None
         self._layouts.clear()
+
+    def decode_pictures(self, files: Sequence[Path], *, base_url: Path, variant: str) -> None:
+        """The issue's pictures among ``files`` decoded now, as the variant's layouts
+        decode them, into its album (pictures.py): processes about to be forked to lay
+        trials out side by side find them there, instead of each decoding them again."""
+        if self._albums is None:
+            return
+        from weasyprint import DEFAULT_OPTIONS
+        from weasyprint.images import get_image_from_uri
+
+        kind = VARIANTS[variant]
+        album = self._albums.setdefault((kind.name, base_url), {})
+        cache = pictures.Loan(album, {sandbox.ISSUE: base_url})
+        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
+        options = {**DEFAULT_OPTIONS, **kind.options}
+        with _captured_warnings():  # a picture that fails is said by the layouts
+            for path in files:
+                try:
+                    url = sandbox.issue_url(base_url, path)
+                except ValueError:
+                    continue
+                if url not in cache:
+                    get_image_from_uri(cache, fetcher, options, url)
 
     def _take(self, job: _Job) -> _Kept | None:
         """The kept trial layout if it is the one this render asks for; given up either

@@ -1,0 +1,90 @@
+"""Pictures decoded once per process, not at every layout.
+
+WeasyPrint decodes each picture of a document while it builds its boxes and, for the
+web PDF (whose options set a JPEG quality), encodes it again at that quality: about half
+a second for a photo of twelve megapixels, at every layout, though copyfitting lays an
+issue out several times and ``watch`` at every save. An album keeps, for one variant of
+one issue, each picture as WeasyPrint made it from its file; each document is lent a copy
+of its own (``Loan``): writing a PDF at a lower resolution, WeasyPrint writes the picture's
+reduced copy over its data, so that a picture shared by two documents would be reduced
+twice. A picture is taken from the album only while its file is the one it was made from
+(the same inode, size and modification time); ``data:`` URLs stand for themselves.
+
+WeasyPrint 70's insides (its image cache, ``RasterImage`` and its lazy data): with another
+version, documents are given no album and decode their pictures as WeasyPrint does.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from . import sandbox
+
+# Under its URL, a picture as WeasyPrint made it (never drawn), the key and bytes of its
+# data (None when it reads them from its file), and its file's stamp.
+Album = dict[str, tuple[Any, tuple[str, bytes] | None, tuple[int, ...]]]
+
+
+class Loan(dict[str, Any]):
+    """WeasyPrint's image cache for one document (its ``cache`` option): what the document
+    makes is its own and is put in the album; what the album holds, still true to its
+    file, is lent as a copy."""
+
+    def __init__(self, album: Album, roots: dict[str, Path]) -> None:
+        super().__init__()
+        self._album = album
+        self._roots = roots
+
+    def __contains__(self, url: object) -> bool:
+        if dict.__contains__(self, url):
+            return True
+        if not isinstance(url, str) or url not in self._album:
+            return False
+        picture, held, stamp = self._album[url]
+        if stamp != self._stamp(url):
+            del self._album[url]  # its file changed since: made again from it
+            return False
+        dict.__setitem__(self, url, self._lent(picture, held))
+        return True
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        from weasyprint.images import LazyImage, RasterImage
+
+        dict.__setitem__(self, key, value)
+        # WeasyPrint keeps a picture under its URL, and the bytes a picture holds under
+        # keys of its own; a failure (None) or a drawing (SVG) is made again every time.
+        if type(value) is not RasterImage:
+            return
+        stamp = self._stamp(key)
+        if stamp is None:
+            return
+        picture = copy.copy(value)
+        picture._cache = None  # (not this document's cache: the album outlives it)
+        held = None
+        if isinstance(value.image_data, LazyImage):
+            held = (value.image_data._key, value.image_data.data)
+            picture.image_data = None
+        self._album[key] = (picture, held, stamp)
+
+    def _lent(self, picture: Any, held: tuple[str, bytes] | None) -> Any:
+        """A copy of the album's ``picture`` whose data are this document's."""
+        from weasyprint.images import LazyImage
+
+        mine = copy.copy(picture)
+        mine._cache = self
+        if held is not None:  # (else it reads its file: there is nothing to write over)
+            mine.image_data = LazyImage(self, *held)
+        return mine
+
+    def _stamp(self, url: str) -> tuple[int, ...] | None:
+        """What tells the picture's file from another: none for a ``data:`` URL; None for
+        a URL the sandbox refuses (never kept: it fails, and must say so every time)."""
+        if url.startswith("data:"):
+            return ()
+        try:
+            status = sandbox.resolve(url, self._roots).stat()
+        except (sandbox.Refused, OSError):
+            return None
+        return (status.st_ino, status.st_size, status.st_mtime_ns)

@@ -1,0 +1,130 @@
+"""Pictures decoded once per process (pictures.py): each layout after the first takes them
+from the engine's album, and writes the very PDF a new engine writes; a picture replaced
+is decoded again, and one that fails is said at every layout."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from bippdf import pipeline
+from bippdf.render import Engine, Rendered
+
+from .conftest import article, write_issue
+
+pytestmark = pytest.mark.pdf  # every test here lays out PDFs
+
+
+def _photo(path: Path, seed: int, size: tuple[int, int] = (1600, 1200)) -> None:
+    """A JPEG far larger than its column needs at 150 dpi: the web PDF writes it reduced."""
+    pixels = random.Random(seed).randbytes(size[0] * size[1] * 3)
+    Image.frombytes("RGB", size, pixels).save(path, quality=90)
+
+
+@pytest.fixture
+def issue(tmp_path: Path) -> Path:
+    body = 'Un paragraphe.\n\n![Une photo](../images/photo.jpg "Photo : essai")\n\nLa suite.\n'
+    root = write_issue(tmp_path / "numero", {"01-a.md": article("A", body)})
+    (root / "images").mkdir()
+    _photo(root / "images" / "photo.jpg", 1)
+    return root
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every picture WeasyPrint decodes (as it makes a RasterImage), in this
+    process."""
+    from weasyprint import images
+
+    found: list[int] = []
+    make = images.RasterImage.__init__
+
+    def counted(picture: Any, pillow_image: Any, *args: Any, **keywords: Any) -> None:
+        found.append(pillow_image.width)
+        make(picture, pillow_image, *args, **keywords)
+
+    monkeypatch.setattr(images.RasterImage, "__init__", counted)
+    return found
+
+
+def _web(issue: Path, engine: Engine) -> Rendered:
+    """The issue's web PDF as ``engine`` renders it."""
+    composed = pipeline.compose(issue)
+    return engine.render(
+        composed.composition.html,
+        base_url=composed.issue.root,
+        language="fr-CA",
+        variant="web",
+        epoch=0,
+        files=composed.composition.resources,
+    )
+
+
+def test_a_picture_is_decoded_once_and_each_pdf_is_the_one_a_new_engine_writes(
+    issue: Path, decoded: list[int]
+) -> None:
+    engine = Engine()
+    first = _web(issue, engine)
+    assert len(decoded) == 1
+    for _ in range(2):  # (the second reduced the picture once more when it was shared)
+        again = _web(issue, engine)
+        assert again.pdf == first.pdf
+    assert len(decoded) == 1
+    assert _web(issue, Engine()).pdf == first.pdf
+
+
+def test_a_picture_replaced_under_its_name_is_decoded_again(
+    issue: Path, decoded: list[int]
+) -> None:
+    """Another photo of the same size, at the same modification time: its inode tells it."""
+    engine = Engine()
+    before = _web(issue, engine)
+    photo = issue / "images" / "photo.jpg"
+    status = photo.stat()
+    other = issue / "autre.jpg"
+    _photo(other, 2, (1400, 1050))  # a smaller file, made as long (read to its end marker)
+    other.write_bytes(other.read_bytes().ljust(status.st_size, b"\0"))
+    os.utime(other, ns=(status.st_atime_ns, status.st_mtime_ns))
+    os.replace(other, photo)
+    assert photo.stat().st_size == status.st_size
+    after = _web(issue, engine)
+    assert len(decoded) == 2 and after.pdf != before.pdf
+    assert after.pdf == _web(issue, Engine()).pdf
+
+
+def test_a_picture_that_fails_is_said_at_every_layout(tmp_path: Path) -> None:
+    """(A picture the sources name is decoded before any layout, and refused; this one
+    is named by the HTML alone.)"""
+    (tmp_path / "abimee.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    engine = Engine()
+    html = '<html lang="fr"><body><p>Texte.</p><img src="abimee.png" alt="x"></body></html>'
+
+    def said() -> list[str]:
+        options: dict[str, Any] = {"language": "fr-CA", "epoch": 0}
+        warnings = engine.render(html, base_url=tmp_path, variant="web", **options).warnings
+        return [warning for warning in warnings if "abimee.png" in warning]
+
+    assert said()
+    assert said()
+
+
+def test_pictures_decoded_before_forking_are_those_the_layouts_use(
+    issue: Path, decoded: list[int]
+) -> None:
+    """What copyfitting does before laying trials out side by side in forked processes."""
+    engine = Engine()
+    composed = pipeline.compose(issue)
+    files = composed.composition.resources
+    engine.decode_pictures(files, base_url=composed.issue.root, variant="web")
+    assert len(decoded) == 1
+    layout: Callable[[], Any] = lambda: engine.lay_out(  # noqa: E731
+        composed.composition.html, base_url=composed.issue.root, files=files
+    )
+    assert len(layout().pages) >= 2
+    assert len(decoded) == 1
