@@ -66,17 +66,26 @@ def _web(issue: Path, engine: Engine) -> Rendered:
     )
 
 
-def test_a_picture_is_decoded_once_and_each_pdf_is_the_one_a_new_engine_writes(
-    issue: Path, decoded: list[int]
+def test_a_picture_is_decoded_and_reduced_once_and_each_pdf_is_the_one_a_new_engine_writes(
+    issue: Path, decoded: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    reduced: list[tuple[int, int]] = []
+    reduce = Image.Image.thumbnail
+
+    def counted(picture: Image.Image, size: tuple[int, int], *args: Any, **kw: Any) -> None:
+        reduced.append(size)
+        reduce(picture, size, *args, **kw)
+
+    monkeypatch.setattr(Image.Image, "thumbnail", counted)
     engine = Engine()
     first = _web(issue, engine)
-    assert len(decoded) == 1
+    assert len(decoded) == 1 and len(reduced) == 1  # written at 150 dpi: reduced
     for _ in range(2):  # (the second reduced the picture once more when it was shared)
         again = _web(issue, engine)
         assert again.pdf == first.pdf
-    assert len(decoded) == 1
+    assert len(decoded) == 1 and len(reduced) == 1
     assert _web(issue, Engine()).pdf == first.pdf
+    assert len(decoded) == 2 and len(reduced) == 2
 
 
 def test_a_picture_replaced_under_its_name_is_decoded_again(

@@ -7,8 +7,9 @@ issue out several times and ``watch`` at every save. An album keeps, for one var
 one issue, each picture as WeasyPrint made it from its file; each document is lent a copy
 of its own (``Loan``): writing a PDF at a lower resolution, WeasyPrint writes the picture's
 reduced copy over its data, so that a picture shared by two documents would be reduced
-twice. A picture is taken from the album only while its file is the one it was made from
-(the same inode, size and modification time); ``data:`` URLs stand for themselves.
+twice. The reduced copies are kept with the picture too, by the ratio they were reduced
+at. A picture is taken from the album only while its file is the one it was made from (the
+same inode, size and modification time); ``data:`` URLs stand for themselves.
 
 WeasyPrint 70's insides (its image cache, ``RasterImage`` and its lazy data): with another
 version, documents are given no album and decode their pictures as WeasyPrint does.
@@ -17,6 +18,7 @@ version, documents are given no album and decode their pictures as WeasyPrint do
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,8 @@ class Loan(dict[str, Any]):
         stamp = self._stamp(key)
         if stamp is None:
             return
+        value.__class__ = _reducing()
+        value.reduced = {}  # shared by the copies lent: each reduction made once
         picture = copy.copy(value)
         picture._cache = None  # (not this document's cache: the album outlives it)
         held = None
@@ -88,3 +92,38 @@ class Loan(dict[str, Any]):
         except (sandbox.Refused, OSError):
             return None
         return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+@functools.cache
+def _reducing() -> type:
+    """WeasyPrint's ``RasterImage``, keeping each reduced copy it writes (``reduced``: the
+    copy's data, width and height by the ratio it was reduced at) for the next PDF."""
+    from weasyprint.images import RasterImage
+
+    class Reducing(RasterImage):  # type: ignore[misc]
+        reduced: dict[float, tuple[bytes, int, int]]
+        image_data: Any  # (WeasyPrint's, typed here for mypy)
+        width: int
+        height: int
+
+        def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
+            if dpi_ratio == 1:
+                return super().get_x_object(interpolate, dpi_ratio)
+            kept = self.reduced.get(dpi_ratio)
+            if kept is None:
+                x_object = super().get_x_object(interpolate, dpi_ratio)
+                size = int(x_object.extra["Width"]), int(x_object.extra["Height"])
+                self.reduced[dpi_ratio] = (self.image_data.data, *size)
+                return x_object
+            # As WeasyPrint does once it has reduced it: the copy as the picture's data,
+            # written at the copy's size.
+            data, width, height = kept
+            self.image_data = self.cache_image_data(data)
+            size = self.width, self.height
+            self.width, self.height = width, height
+            try:
+                return super().get_x_object(interpolate, 1)
+            finally:
+                self.width, self.height = size
+
+    return Reducing
