@@ -48,6 +48,14 @@ def missing(path: Path) -> str | None:
     return None
 
 
+def identity(path: Path) -> tuple[int, int, int]:
+    """What tells a file from the one that was there before under its name: its inode,
+    size and modification time (a copy moved over it keeps neither its inode nor, most
+    often, the rest). ``OSError`` when it cannot be read."""
+    status = path.stat()
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 def on_disk(path: Path) -> Path:
     """``path``, or the file of its folder whose name is the same once in NFC: a file
     copied from macOS keeps its name in NFD, while the sources are read in NFC."""

@@ -13,6 +13,8 @@ import warnings
 import zlib
 from pathlib import Path
 
+from .files import identity
+
 # One image: a full page at 300 dpi is 8.5 × 11 × 300² ≈ 8.4 megapixels; 50 leaves room
 # for a photo cropped hard, and holds one decoded image under about 200 MB.
 MAX_PIXELS = 50_000_000
@@ -28,15 +30,15 @@ def image_problem(path: Path) -> str | None:
     kept for as long as the file is the same one (its inode, size and modification
     time): ``watch`` checks every picture of the issue at each rebuild."""
     try:
-        status = path.stat()
+        same = identity(path)
     except OSError:
         return _problem(path)  # said as opening it says it
-    return _known_problem(path, status.st_ino, status.st_size, status.st_mtime_ns)
+    return _known_problem(path, same)
 
 
 @functools.lru_cache(maxsize=256)
-def _known_problem(path: Path, inode: int, size: int, modified: int) -> str | None:
-    """``_problem`` of the file as it is at this inode, size and modification time."""
+def _known_problem(path: Path, identity: tuple[int, int, int]) -> str | None:
+    """``_problem`` of the file as it is with this ``files.identity``."""
     return _problem(path)
 
 

@@ -8,8 +8,8 @@ one issue, each picture as WeasyPrint made it from its file; each document is le
 of its own (``Loan``): writing a PDF at a lower resolution, WeasyPrint writes the picture's
 reduced copy over its data, so that a picture shared by two documents would be reduced
 twice. The reduced copies are kept with the picture too, by the ratio they were reduced
-at. A picture is taken from the album only while its file is the one it was made from (the
-same inode, size and modification time); ``data:`` URLs stand for themselves.
+at. A picture is taken from the album only while its file is the one it was made from (its
+``files.identity``: inode, size, modification time); ``data:`` URLs stand for themselves.
 
 WeasyPrint 70's insides (its image cache, ``RasterImage`` and its lazy data): with another
 version, documents are given no album and decode their pictures as WeasyPrint does.
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import sandbox
+from .files import identity
 
 # Under its URL, a picture as WeasyPrint made it (never drawn), the key and bytes of its
 # data (None when it reads them from its file), and its file's stamp.
@@ -88,10 +89,9 @@ class Loan(dict[str, Any]):
         if url.startswith("data:"):
             return ()
         try:
-            status = sandbox.resolve(url, self._roots).stat()
+            return identity(sandbox.resolve(url, self._roots))
         except (sandbox.Refused, OSError):
             return None
-        return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 @functools.cache

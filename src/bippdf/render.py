@@ -243,9 +243,9 @@ class Engine:
             "color_profiles": self.color_profiles.setdefault(kind.name, {}),
             **kind.options,
         }
-        if self._albums is not None:
-            album = self._albums.setdefault((kind.name, base_url), {})
-            options["cache"] = pictures.Loan(album, {sandbox.ISSUE: base_url})
+        loan = self._loan(kind, base_url)
+        if loan is not None:
+            options["cache"] = loan
         if not self.incremental:
             return with_room(functools.partial(source.render, **options))
         stamp = relayout.stamp(files)
@@ -279,14 +279,13 @@ class Engine:
         """The issue's pictures among ``files`` decoded now, as the variant's layouts
         decode them, into its album (pictures.py): processes about to be forked to lay
         trials out side by side find them there, instead of each decoding them again."""
-        if self._albums is None:
+        kind = VARIANTS[variant]
+        cache = self._loan(kind, base_url)
+        if cache is None:
             return
         from weasyprint import DEFAULT_OPTIONS
         from weasyprint.images import get_image_from_uri
 
-        kind = VARIANTS[variant]
-        album = self._albums.setdefault((kind.name, base_url), {})
-        cache = pictures.Loan(album, {sandbox.ISSUE: base_url})
         fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
         options = {**DEFAULT_OPTIONS, **kind.options}
         with _captured_warnings():  # a picture that fails is said by the layouts
@@ -297,6 +296,14 @@ class Engine:
                     continue
                 if url not in cache:
                     get_image_from_uri(cache, fetcher, options, url)
+
+    def _loan(self, kind: Variant, base_url: Path) -> pictures.Loan | None:
+        """WeasyPrint's image cache for a document of the variant: the pictures of its
+        album for the issue, lent (pictures.py); None for a WeasyPrint this does not know."""
+        if self._albums is None:
+            return None
+        album = self._albums.setdefault((kind.name, base_url), {})
+        return pictures.Loan(album, {sandbox.ISSUE: base_url})
 
     def _take(self, job: _Job) -> _Kept | None:
         """The kept trial layout if it is the one this render asks for; given up either
