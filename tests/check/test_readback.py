@@ -21,8 +21,8 @@ WAIT = 60  # seconds: the longest a child is waited for to say it started
 def test_two_processes_read_the_same_as_one(
     issue6: BuiltIssue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With two workers, another process reads the second half of the pages: each page
-    says which process read it."""
+    """With two workers, this process reads pages from the start and another from the
+    end, the last page first, until they meet: each page says which process read it."""
     log = tmp_path / "readers.txt"
     read_page = readback.read_page
 
@@ -34,10 +34,13 @@ def test_two_processes_read_the_same_as_one(
     monkeypatch.setattr(readback, "read_page", logged)
 
     def readers() -> dict[int, int]:
-        """Page index: the process that read it, from the log, which is then emptied."""
+        """Page index: the process that read it, from the log, which is then emptied; no
+        page read twice."""
         lines = log.read_text(encoding="utf-8").split()
         log.unlink()
-        return {int(page): int(pid) for page, pid in zip(lines[::2], lines[1::2], strict=True)}
+        read = [(int(page), int(pid)) for page, pid in zip(lines[::2], lines[1::2], strict=True)]
+        assert len(read) == len(dict(read)), read
+        return dict(read)
 
     data = issue6.result.output.read_bytes()
     one = read_pdf(data, workers=1)
@@ -45,13 +48,16 @@ def test_two_processes_read_the_same_as_one(
     two = read_pdf(data, workers=2)
     by = readers()
     count = issue6.pdf.page_count
-    assert sorted(by) == list(range(count))
-    assert {by[page] for page in range(count // 2)} == {os.getpid()}
-    (child,) = {by[page] for page in range(count // 2, count)}
-    assert child != os.getpid()
+    assert sorted(by) == list(range(count))  # each page read once
+    (child,) = set(by.values()) - {os.getpid()}
+    assert by[count - 1] == child  # the last page: always the other process's
+    assert by[0] == os.getpid()
+    # one run of pages from the start, one from the end
+    meet = min(page for page in range(count) if by[page] == child)
+    assert all(by[page] == (os.getpid() if page < meet else child) for page in range(count))
     assert one.page_count == two.page_count == count
     assert two == one
-    assert len(two.lines[-5]) > 10  # the half read in the other process
+    assert sum(len(two.lines[page]) for page in range(meet, count)) > 10  # by the other
 
 
 def test_the_work_runs_in_another_process() -> None:

@@ -1,4 +1,4 @@
-"""Work done in forked processes while this one goes on: the second half of a PDF's
+"""Work done in forked processes while this one goes on: some of a PDF's
 pages read on the other core, copyfitting's trial layouts side by side."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable[
         """Wait for the child's result; raise its exception if it failed."""
         payload = stream.read()
         if not payload:
-            raise RuntimeError("le processus qui lisait la moitié des pages s'est arrêté")
+            raise RuntimeError("le processus qui lisait une partie des pages s'est arrêté")
         ok, value = pickle.loads(payload)
         if not ok:
             raise value

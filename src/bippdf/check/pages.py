@@ -104,7 +104,7 @@ def read_page(
     try:
         width, height = float(trim.width), float(trim.height)
         left, bottom, right, top = geometry.text_block_pt(index)
-        objects = pypdfium2.raw
+        images, paths = _drawn(pdfium_page)
         return Page(
             text=textpage.get_text_range(),
             footer=normalize(textpage.get_text_bounded(0, 0, width, bottom)),
@@ -115,19 +115,55 @@ def read_page(
             ),
             links=_links(page, index, textpage, destinations, width, (dx, dy)),
             lines=_lines(textpage, bottom, top, geometry.columns_pt(index)),
-            images=[
-                Picture(_shift(obj.get_bounds(), dx, dy), tuple(obj.get_px_size()))
-                for obj in pdfium_page.get_objects(filter=[objects.FPDF_PAGEOBJ_IMAGE])
-            ],
-            marks=[
-                box
-                for obj in pdfium_page.get_objects(filter=[objects.FPDF_PAGEOBJ_PATH])
-                if _beside(box := _shift(obj.get_bounds(), dx, dy), width, height)
-            ],
+            images=[Picture(_shift(box, dx, dy), pixels) for box, pixels in images],
+            marks=[box for path in paths if _beside(box := _shift(path, dx, dy), width, height)],
         )
     finally:
         textpage.close()
         pdfium_page.close()
+
+
+_Box = tuple[float, float, float, float]
+_FORM_DEPTH = 15  # levels of forms within forms looked into, as pypdfium2's get_objects
+
+
+def _drawn(page: Any) -> tuple[list[tuple[_Box, tuple[int, int]]], list[_Box]]:
+    """The page's images (their box and pixels) and paths (their box), inside its forms
+    too, in the order they are drawn: one walk through pdfium's objects, without the
+    Python object pypdfium2's ``get_objects`` makes of each (thousands on a page of
+    text, which those of its two walks cost)."""
+    raw = pypdfium2.raw
+    images: list[tuple[_Box, tuple[int, int]]] = []
+    paths: list[_Box] = []
+    corners = [ctypes.c_float() for _ in range(4)]
+    width, height = ctypes.c_uint(), ctypes.c_uint()
+
+    def bounds(obj: Any) -> _Box:
+        if not raw.FPDFPageObj_GetBounds(obj, *corners):
+            raise pypdfium2.PdfiumError("Failed to locate pageobject.")
+        left, bottom, right, top = (corner.value for corner in corners)
+        return left, bottom, right, top
+
+    def walk(parent: Any, count: Any, get: Any, level: int) -> None:
+        total = count(parent)
+        if total < 0:
+            raise pypdfium2.PdfiumError("Failed to get number of pageobjects.")
+        for at in range(total):
+            obj = get(parent, at)
+            if not obj:
+                raise pypdfium2.PdfiumError("Failed to get pageobject.")
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                if not raw.FPDFImageObj_GetImagePixelSize(obj, width, height):
+                    raise pypdfium2.PdfiumError("Failed to get image size.")
+                images.append((bounds(obj), (width.value, height.value)))
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                paths.append(bounds(obj))
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < _FORM_DEPTH - 1:
+                walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, level + 1)
+
+    walk(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, 0)
+    return images, paths
 
 
 def normalize(text: str, *, soft: bool = False) -> str:
@@ -293,8 +329,19 @@ def _word_gaps(textpage: Any, lines: list[Line]) -> None:
     of the next word's first, both on one baseline, in ems of the first one's font (pdfium
     reads a space between words drawn apart as a generated space character)."""
     raw = pypdfium2.raw
-    count = raw.FPDFText_CountChars(textpage)
-    codes = [raw.FPDFText_GetUnicode(textpage, index) for index in range(count)]
+    # pdfium is asked thousands of times a page: its functions, the text page's handle
+    # and the structures it fills are looked up and made once.
+    handle, dx, dy = textpage._as_parameter_, textpage.dx, textpage.dy
+    unicode_of, loose_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
+    origin_of, matrix_of, size_of = (
+        raw.FPDFText_GetCharOrigin,
+        raw.FPDFText_GetMatrix,
+        raw.FPDFText_GetFontSize,
+    )
+    box, x, y, matrix = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double(), raw.FS_MATRIX()
+    box_at, x_at, y_at, matrix_at = (ctypes.byref(c) for c in (box, x, y, matrix))
+    count = raw.FPDFText_CountChars(handle)
+    codes = [unicode_of(handle, index) for index in range(count)]
     last = Line(0, 0, 0, 0, "")
     for index in range(1, count - 1):
         if codes[index] not in _WORD_SPACES:
@@ -302,37 +349,34 @@ def _word_gaps(textpage: Any, lines: list[Line]) -> None:
         before, after = index - 1, index + 1
         if codes[before] < 0x21 or codes[after] < 0x21 or 0xA0 in (codes[before], codes[after]):
             continue
-        left, right = _loose_box(textpage, before), _loose_box(textpage, after)
-        baseline = textpage.origin(before)
-        if abs(textpage.origin(after) - baseline) > 0.5:  # a superscript, another line
+        loose_box(handle, before, box_at)
+        end = box.right - dx  # of the word before
+        loose_box(handle, after, box_at)
+        start = box.left - dx  # of the word after
+        origin_of(handle, before, x_at, y_at)
+        baseline = y.value - dy
+        origin_of(handle, after, x_at, y_at)
+        if abs(y.value - dy - baseline) > 0.5:  # a superscript, another line
             continue
-        matrix = raw.FS_MATRIX()
-        raw.FPDFText_GetMatrix(textpage, before, ctypes.byref(matrix))
-        em = raw.FPDFText_GetFontSize(textpage, before) * abs(matrix.a)
+        matrix_of(handle, before, matrix_at)
+        em = size_of(handle, before) * abs(matrix.a)
         if em <= 0:
             continue
-        x = (left[1] + right[0]) / 2
+        middle = (end + start) / 2
         # Gaps come in reading order: most fall on the line of the one before.
-        if not (last.bottom <= baseline <= last.top and last.left <= x <= last.right):
+        if not (last.bottom <= baseline <= last.top and last.left <= middle <= last.right):
             found = next(
                 (
                     line
                     for line in lines
-                    if line.bottom <= baseline <= line.top and line.left <= x <= line.right
+                    if line.bottom <= baseline <= line.top and line.left <= middle <= line.right
                 ),
                 None,
             )
             if found is None:
                 continue
             last = found
-        last.gap = max(last.gap, round((right[0] - left[1]) / em, 3))
-
-
-def _loose_box(textpage: Any, index: int) -> tuple[float, float]:
-    """A character's extent along its line: from its origin to its advance."""
-    rect = pypdfium2.raw.FS_RECTF()
-    pypdfium2.raw.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rect))
-    return rect.left - textpage.dx, rect.right - textpage.dx
+        last.gap = max(last.gap, round((start - end) / em, 3))
 
 
 _TALLEST_LINE = 72.0  # points: no line of text is taller than an inch

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import logging
+import multiprocessing
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,8 +151,8 @@ def read_pdf(
     ``geometry`` says where each page's text block is: the text of the bottom
     margin is kept as the page's footer (its folio), and the text left or right of
     the block (beyond ``tolerance`` points) as what overflows it. With ``workers`` 2,
-    a forked process reads the second half of the pages meanwhile (on a core that
-    would otherwise wait)."""
+    a forked process reads the structure tree and pages from the end meanwhile (on a
+    core that would otherwise wait)."""
     data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
     with _quiet_pypdf():
         reader = PdfReader(io.BytesIO(data))
@@ -210,33 +212,72 @@ def _read(
     workers: int,
 ) -> tuple[list[_Read], _Whole, Structure]:
     """Every page (and its inks, for print), the document's parts and its structure tree;
-    with two ``workers``, the second half of the pages and the structure tree are read in
-    another process. ``block``: the page geometry, and the tolerance around its text."""
+    with two ``workers``, another process reads the structure tree and pages from the
+    end, this one pages from the start, until they meet (pages cost unevenly: a photo's
+    inks, a page of notes). ``block``: the page geometry, and the tolerance around its
+    text."""
     geometry, tolerance = block
     destinations = {name: page for name, (page, _, _) in positions.items()}
     count = len(reader.pages)
-    half = count // 2 if workers > 1 and count >= _PAGES_WORTH_A_PROCESS else count
+    forking = workers > 1 and count >= _PAGES_WORTH_A_PROCESS and hasattr(os, "fork")
+    shared = _Halves(count) if forking else None
     printing, profile = _for_print(reader)
 
-    def read(indices: range) -> list[_Read]:
+    def read(indices: Iterable[int]) -> dict[int, _Read]:
         """These pages, read in this process."""
-        return [
-            (
+        return {
+            index: (
                 read_page(reader, document, index, geometry, tolerance, destinations),
                 read_inks(reader.pages[index], profile) if printing else None,
             )
             for index in indices
-        ]
+        }
 
-    def other() -> tuple[list[_Read], Structure]:
-        """The second half of the pages and the structure tree, for the other process."""
-        return read(range(half, count)), _structure(reader)
+    def other() -> tuple[dict[int, _Read], Structure]:
+        """The structure tree and pages from the end, for the other process."""
+        structure = _structure(reader)
+        return (read(shared.from_the_end()) if shared else {}), structure
 
-    with in_child(other, fork=half < count) as rest:
-        pages = read(range(half))
+    with in_child(other, fork=shared is not None) as rest:
+        pages = read(shared.from_the_start() if shared else range(count))
         whole = _whole(reader)
         other_pages, structure = rest()
-    return pages + other_pages, whole, structure
+    pages.update(other_pages)
+    return [pages[index] for index in range(count)], whole, structure
+
+
+class _Halves:
+    """A PDF's page numbers, handed to two processes: one takes them from the start, the
+    other from the end (its first, the last page, kept for it), until they meet."""
+
+    def __init__(self, count: int) -> None:
+        # In shared memory, the next page from the start and the page last taken from
+        # the end; made before the other process is forked, which shares them.
+        # (The fork context's lock is unnamed: no process is started to track it.)
+        self._next = multiprocessing.get_context("fork").Array("i", [0, count - 1])
+
+    def from_the_start(self) -> Iterator[int]:
+        """The pages this process reads, in order."""
+        while True:
+            with self._next.get_lock():
+                start, end = self._next[0], self._next[1]
+                if start >= end:
+                    return
+                self._next[0] = start + 1
+            yield start
+
+    def from_the_end(self) -> Iterator[int]:
+        """The pages the other process reads, the last first."""
+        with self._next.get_lock():
+            end = self._next[1]
+        yield end
+        while True:
+            with self._next.get_lock():
+                start, end = self._next[0], self._next[1] - 1
+                if end < start:
+                    return
+                self._next[1] = end
+            yield end
 
 
 def _for_print(reader: PdfReader) -> tuple[bool, bytes | None]:
