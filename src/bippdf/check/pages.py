@@ -140,22 +140,22 @@ def _drawn(page: Any) -> tuple[list[tuple[_Box, tuple[int, int]]], list[_Box]]:
 
     def bounds(obj: Any) -> _Box:
         if not raw.FPDFPageObj_GetBounds(obj, *corners):
-            raise pypdfium2.PdfiumError("Failed to locate pageobject.")
+            raise pypdfium2.PdfiumError("pdfium ne peut situer un objet d'une page")
         left, bottom, right, top = (corner.value for corner in corners)
         return left, bottom, right, top
 
     def walk(parent: Any, count: Any, get: Any, level: int) -> None:
         total = count(parent)
         if total < 0:
-            raise pypdfium2.PdfiumError("Failed to get number of pageobjects.")
+            raise pypdfium2.PdfiumError("pdfium ne peut compter les objets d'une page")
         for at in range(total):
             obj = get(parent, at)
             if not obj:
-                raise pypdfium2.PdfiumError("Failed to get pageobject.")
+                raise pypdfium2.PdfiumError("pdfium ne peut lire un objet d'une page")
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 if not raw.FPDFImageObj_GetImagePixelSize(obj, width, height):
-                    raise pypdfium2.PdfiumError("Failed to get image size.")
+                    raise pypdfium2.PdfiumError("pdfium ne peut lire la taille d'une image")
                 images.append((bounds(obj), (width.value, height.value)))
             elif kind == raw.FPDF_PAGEOBJ_PATH:
                 paths.append(bounds(obj))
