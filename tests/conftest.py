@@ -249,6 +249,18 @@ def no6_excerpt(root: Path) -> Path:
     return folder
 
 
+def moved_over(path: Path, data: bytes) -> None:
+    """Another file of ``data`` (as long as ``path``'s) moved over ``path``, at its
+    modification time: only its inode tells it from the file it replaces."""
+    status = path.stat()
+    assert len(data) == status.st_size
+    other = path.with_name(path.name + ".autre")
+    other.write_bytes(data)
+    os.utime(other, ns=(status.st_atime_ns, status.st_mtime_ns))
+    shutil.move(other, path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+
+
 def article(title: str, body: str, extra: str = "") -> str:
     """An article file with front matter."""
     return f'+++\ntitle = "{title}"\n{extra}+++\n\n{body}'

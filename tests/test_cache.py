@@ -5,20 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bippdf import cache
+from bippdf import cache, relayout
 from bippdf.check.readback import read_pdf
 from bippdf.cli import main
 from bippdf.errors import SourceError
 from bippdf.pipeline import Options
 from bippdf.schedule import build_issues
 
-from .conftest import article, write_issue
+from .conftest import article, moved_over, write_issue
 
 
 @pytest.fixture
@@ -278,6 +279,29 @@ def test_a_save_during_the_build_is_built_next_time(
     assert _build(issue, tmp_path / "build") == [False]  # not "up to date"
     pdf = next((tmp_path / "build" / issue.name).glob("*.pdf"))
     assert "Un texte revu" in " ".join(read_pdf(pdf).texts)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        # the inputs before and after a build: a build whose inputs moved is not entered
+        lambda photo: cache.snapshot([photo], [photo.parent]),
+        # what watch resumes from: the pages showing a picture replaced are laid out again
+        lambda photo: relayout.stamp([photo]),
+    ],
+    ids=["cache", "watch"],
+)
+def test_a_picture_moved_over_another_is_told_from_it(
+    tmp_path: Path, stamp: Callable[[Path], object]
+) -> None:
+    """Even one of the same size at the same modification time: by its inode."""
+    photo = tmp_path / "images" / "photo.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\xff\xd8" + bytes(100))
+    before = stamp(photo)
+    assert stamp(photo) == before
+    moved_over(photo, b"\xff\xd8" + bytes(99) + b"\x01")
+    assert stamp(photo) != before
 
 
 @pytest.mark.pdf

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bippdf.images import header_size, image_problem
+
+from .conftest import moved_over
 
 
 def _encoded(kind: str, size: tuple[int, int], **options: object) -> bytes:
@@ -48,7 +49,7 @@ def test_a_picture_damaged_or_replaced_since_it_was_decoded_is_decoded_again(
     """What decoding a file said is kept (watch checks every picture at each rebuild), but
     not past a change of the file: cut, or replaced by another of the same size, both
     at the same modification time."""
-    photo, other = tmp_path / "photo.png", tmp_path / "autre.png"
+    photo = tmp_path / "photo.png"
     data = _encoded("PNG", (64, 48))
     photo.write_bytes(data)
     assert image_problem(photo) is None
@@ -61,10 +62,5 @@ def test_a_picture_damaged_or_replaced_since_it_was_decoded_is_decoded_again(
     damaged = bytearray(data)
     start = data.index(b"IDAT") + 4
     damaged[start : start + 8] = b"\xff" * 8  # its compressed pixels: the size stays
-    other.write_bytes(damaged)
-    status = photo.stat()
-    os.utime(other, ns=(status.st_atime_ns, status.st_mtime_ns))
-    shutil.move(other, photo)
-    assert photo.stat().st_size == status.st_size
-    assert photo.stat().st_mtime_ns == status.st_mtime_ns
+    moved_over(photo, bytes(damaged))
     assert "endommagé" in str(image_problem(photo))

@@ -4,7 +4,6 @@ is decoded again, and one that fails is said at every layout."""
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from PIL import Image
 from bippdf import pipeline
 from bippdf.render import Engine, Rendered
 
-from .conftest import article, write_issue
+from .conftest import article, moved_over, write_issue
 
 pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
@@ -95,13 +94,9 @@ def test_a_picture_replaced_under_its_name_is_decoded_again(
     engine = Engine()
     before = _web(issue, engine)
     photo = issue / "images" / "photo.jpg"
-    status = photo.stat()
     other = issue / "autre.jpg"
     _photo(other, 2, (1400, 1050))  # a smaller file, made as long (read to its end marker)
-    other.write_bytes(other.read_bytes().ljust(status.st_size, b"\0"))
-    os.utime(other, ns=(status.st_atime_ns, status.st_mtime_ns))
-    os.replace(other, photo)
-    assert photo.stat().st_size == status.st_size
+    moved_over(photo, other.read_bytes().ljust(photo.stat().st_size, b"\0"))
     after = _web(issue, engine)
     assert len(decoded) == 2 and after.pdf != before.pdf
     assert after.pdf == _web(issue, Engine()).pdf

@@ -109,17 +109,19 @@ def record(
     write_file(manifest, json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def snapshot(files: Iterable[Path], trees: Iterable[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of files and of every file of folders: compared before
-    and after a build, to leave out of the cache a build whose inputs moved meanwhile."""
+def snapshot(files: Iterable[Path], trees: Iterable[Path]) -> dict[str, tuple[int, int, int]]:
+    """Inode, size and modification time of files and of every file of folders: compared
+    before and after a build, to leave out of the cache a build whose inputs moved
+    meanwhile (a picture moved over another keeps its name, often its size and time)."""
+    from .files import identity  # tempfile and shutil: not for a build found up to date
+
     paths = [*files, *(p for tree in trees for p in tree.rglob("*") if p.is_file())]
     found = {}
     for path in paths:
         try:
-            status = path.stat()
+            found[str(path)] = identity(path)
         except OSError:
             continue
-        found[str(path)] = (status.st_size, status.st_mtime_ns)
     return found
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import SOURCE_ATTRIBUTE
+from .files import identity
 from .redraw import Drawings
 
 # The parts of WeasyPrint this reads are those of version 70 (pyproject.toml).
@@ -42,7 +43,7 @@ _GENERATED = ("::before", "::after", "::marker")  # their text: counters and att
 _COPIED = ("text", "bookmark_label", "string_set")  # what an edit of text changes in a box
 _PLAIN = (str, int, float, bool, type(None), tuple, list)
 
-Stamp = tuple[tuple[str, int, int], ...]
+Stamp = tuple[tuple[str, int, int, int], ...]
 Run = Callable[[Callable[[], Any]], Any]  # calls its work (render.with_room: with room)
 
 
@@ -75,16 +76,14 @@ class Layout:
 
 
 def stamp(files: Sequence[Path]) -> Stamp:
-    """The files, each with its modification time and size: a picture replaced under the
-    same name leaves the HTML as it was, not the pages."""
-    stamped = []
+    """The files, each with its inode, size and modification time (``files.identity``):
+    a picture replaced under the same name leaves the HTML as it was, not the pages."""
+    stamped: list[tuple[str, int, int, int]] = []
     for path in files:
         try:
-            status = path.stat()
+            stamped.append((str(path), *identity(path)))
         except OSError:
-            stamped.append((str(path), -1, -1))
-        else:
-            stamped.append((str(path), status.st_mtime_ns, status.st_size))
+            stamped.append((str(path), -1, -1, -1))
     return tuple(stamped)
 
 

@@ -46,7 +46,7 @@ class _Pending:
     build: IssueBuild
     manifest: Path
     composed: Composed
-    snapshot: dict[str, tuple[int, int]]  # of the files its pages use and styles/ (_record)
+    snapshot: dict[str, tuple[int, int, int]]  # of the files its pages use and styles/ (_record)
     made: list[Made] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
 
