@@ -131,6 +131,24 @@ def test_rgb_black_is_separated_under_the_ink_limit() -> None:
     assert isinstance(pixel, tuple) and pixel[3] >= 245
 
 
+def test_cyan_magenta_and_yellow_are_lowered_in_proportion_black_kept() -> None:
+    """Over the limit (here 600 % of the three inks and 100 % of black, in 255ths: 700
+    against 612 for 240 %), the three inks are scaled by one factor; under it, a pixel
+    is kept as it is."""
+    picture = Image.new("CMYK", (2, 1))
+    picture.putpixel((0, 0), (250, 200, 150, 100))
+    picture.putpixel((1, 0), (90, 80, 70, 60))
+    limited = colour.limit_ink(picture, 240)
+    c, m, y, k = limited.getpixel((0, 0))  # type: ignore[misc]
+    factor = (612 - 100) / 600
+    assert (k, limited.getpixel((1, 0))) == (100, (90, 80, 70, 60))
+    assert all(
+        abs(ink - wanted * factor) <= 1
+        for ink, wanted in zip((c, m, y), (250, 200, 150), strict=True)
+    )
+    assert c + m + y + k <= 612 + 3
+
+
 def test_coloured_picture_keeps_its_colour() -> None:
     """A mid blue separates close to its sRGB look (the ink limit does not touch it)."""
     rgb = (47, 111, 159)
