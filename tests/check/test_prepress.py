@@ -3,10 +3,13 @@ made in a copy of the good print PDF of No. 6 with pypdf, and must be caught, on
 
 from __future__ import annotations
 
+import io
+import re
 import zlib
 from collections.abc import Callable
 
-from PIL import ImageCms
+import pytest
+from PIL import Image, ImageCms
 from pypdf import PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import (
@@ -19,6 +22,9 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+from bippdf.check import separation
+from bippdf.check.readback import read_pdf
 
 from ..conftest import BuiltIssue
 from .conftest import edit_pdf, problems_in
@@ -398,6 +404,50 @@ def test_heavy_image_caught(issue6: BuiltIssue) -> None:
     assert problems_in(edit_pdf(issue6, change), "print") == [
         "page 6: une image porte jusqu'à 350 % d'encre ; la limite est 300 %"
     ]
+
+
+def _photo(writer: PdfWriter) -> StreamObject:
+    """The last JPEG image of the resources (WeasyPrint gives every page the same)."""
+    images = [
+        image.get_object()
+        for page in writer.pages
+        for image in (page["/Resources"].get("/XObject") or {}).values()
+    ]
+    return [i for i in images if i.get("/Subtype") == "/Image" and i["/Filter"] == "/DCTDecode"][-1]
+
+
+def test_a_photo_weighed_before_is_weighed_again_once_replaced(
+    issue6: BuiltIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a JPEG weighs is kept for the process (watch checks the same photos at every
+    rebuild), by its bytes and /Decode: the good PDF read again decodes no photo, but one
+    whose bytes or /Decode changed is decoded and weighed again."""
+    monkeypatch.setattr(separation, "_WEIGHED", {})
+    data = issue6.result.output.read_bytes()
+    read_pdf(data, workers=2)  # the other process's photos kept too
+    decode = separation._decode
+    decoded: list[object] = []
+    monkeypatch.setattr(separation, "_decode", lambda image: decoded.append(image) or decode(image))
+    again = read_pdf(data, workers=1)
+    assert decoded == [] and again.inks == issue6.pdf.inks
+
+    def heavier(writer: PdfWriter) -> None:
+        out = io.BytesIO()
+        Image.new("CMYK", (8, 8), (255, 255, 255, 255)).save(out, "JPEG", quality=100)
+        _photo(writer)._data = out.getvalue()  # the same dictionary: 8 × 8 pixels at 400 %
+
+    (problem,) = problems_in(edit_pdf(issue6, heavier), "print")
+    heavy = r"page \S+: une image porte jusqu'à 400 % d'encre ; la limite est 300 %"
+    assert re.fullmatch(heavy, problem), problem
+
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    photo = _photo(writer)
+    assert photo["/Decode"] == [1, 0] * 4  # WeasyPrint's, for Pillow's Adobe CMYK
+    photo[NameObject("/Decode")] = ArrayObject([NumberObject(v) for v in (0, 1) * 4])
+    out = io.BytesIO()
+    writer.write(out)
+    inverted = [page.heaviest_image for page in read_pdf(out.getvalue()).inks]
+    assert inverted != [page.heaviest_image for page in issue6.pdf.inks]
 
 
 def test_heavy_image_found_through_a_form(issue6: BuiltIssue) -> None:

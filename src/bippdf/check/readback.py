@@ -30,6 +30,7 @@ from .child import in_child
 from .inks import PageInks, read_inks
 from .matterhorn import Tagging, audit
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
+from .separation import remember, weighed
 
 __all__ = [
     "Font",
@@ -233,16 +234,18 @@ def _read(
             for index in indices
         }
 
-    def other() -> tuple[dict[int, _Read], Structure]:
-        """The structure tree and pages from the end, for the other process."""
+    def other() -> tuple[dict[int, _Read], Structure, dict[Any, float]]:
+        """The structure tree and pages from the end, for the other process, with the
+        pictures it weighed (kept in this one for the next check: ``separation``)."""
         structure = _structure(reader)
-        return (read(shared.from_the_end()) if shared else {}), structure
+        return (read(shared.from_the_end()) if shared else {}), structure, weighed()
 
     with in_child(other, fork=shared is not None) as rest:
         pages = read(shared.from_the_start() if shared else range(count))
         whole = _whole(reader)
-        other_pages, structure = rest()
+        other_pages, structure, pictures = rest()
     pages.update(other_pages)
+    remember(pictures)
     return [pages[index] for index in range(count)], whole, structure
 
 

@@ -7,6 +7,7 @@ profile with littleCMS (Pillow's ImageCms), as a RIP would separate it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from functools import lru_cache
 from typing import Any
@@ -48,7 +49,63 @@ def _transform(profile: bytes, mode: str) -> Any:
 
 def image_ink(image: Any, profile: bytes | None) -> float:
     """The total ink of an image's heaviest pixel, in %: CMYK as decoded (with its
-    /Decode), gray as black, RGB through the output profile; 0 when it cannot be read."""
+    /Decode), gray as black, RGB through the output profile; 0 when it cannot be read.
+
+    A JPEG's is kept for the process, known by its bytes, its /Decode and the profile
+    (all that its pixels and their weight depend on): ``watch`` checks the same photos
+    at every rebuild, and a 12-megapixel one takes about a second to decode and weigh."""
+    key = _known(image, profile)
+    if key is None:
+        return _image_ink(image, profile)
+    if key not in _WEIGHED:
+        _WEIGHED[key] = _image_ink(image, profile)
+        while len(_WEIGHED) > _WEIGHED_AT_MOST:
+            del _WEIGHED[next(iter(_WEIGHED))]  # the first weighed
+    return _WEIGHED[key]
+
+
+_Key = tuple[bytes, tuple[float, ...] | None, bytes | None]
+_WEIGHED: dict[_Key, float] = {}
+_WEIGHED_AT_MOST = 64  # pictures: those of a few issues
+
+
+def weighed() -> dict[_Key, float]:
+    """The pictures weighed in this process so far: a forked reader of pages sends them
+    back with its pages, for the next check (``remember``)."""
+    return dict(_WEIGHED)
+
+
+def remember(found: dict[_Key, float]) -> None:
+    """Keep what another process weighed (``weighed``)."""
+    for key, ink in found.items():
+        _WEIGHED.setdefault(key, ink)
+    while len(_WEIGHED) > _WEIGHED_AT_MOST:
+        del _WEIGHED[next(iter(_WEIGHED))]
+
+
+def _known(image: Any, profile: bytes | None) -> _Key | None:
+    """What a JPEG's weight depends on; None for another image, or a JPEG whose /Decode
+    is more than numbers (not kept)."""
+    try:
+        if _filters(image)[-1:] != ["/DCTDecode"]:
+            return None
+        decode = image.get("/Decode")
+        if decode is not None and not (
+            isinstance(decode, list) and all(isinstance(v, int | float) for v in decode)
+        ):
+            return None
+        data = image._data
+    except Exception:  # a dictionary pypdf cannot read: weighed (and said) as it is
+        return None
+    return (
+        hashlib.sha256(data).digest(),
+        None if decode is None else tuple(float(value) for value in decode),
+        None if profile is None else hashlib.sha256(profile).digest(),
+    )
+
+
+def _image_ink(image: Any, profile: bytes | None) -> float:
+    """``image_ink``, worked out."""
     try:
         picture = _decode(image)
     except Exception:  # an image pypdf cannot decode: the fonts-and-images checks say so
@@ -73,13 +130,18 @@ def heaviest_pixel(picture: Any) -> float:
     return float(highest) * 100 / 255
 
 
+def _filters(image: Any) -> list[Any]:
+    """An image's filters, in the order they decode it."""
+    filters = image.get("/Filter")
+    return [filters] if isinstance(filters, str) else list(filters or [])
+
+
 def _decode(image: Any) -> Any:
     """An image XObject as a Pillow image whose CMYK values are inks, as a viewer shows
     them (a JPEG's Adobe inversion and the PDF's /Decode both applied)."""
     from PIL import Image, ImageChops
 
-    filters = image.get("/Filter")
-    filters = [filters] if isinstance(filters, str) else list(filters or [])
+    filters = _filters(image)
     picture: Image.Image
     if filters and filters[-1] == "/DCTDecode":
         picture = Image.open(io.BytesIO(image._data))
