@@ -17,7 +17,9 @@ the variant's options: the engine's own cost, with nothing of bippdf's. Printed:
    write alone in the same warm process;
 5. issues 4 and 16 times longer: seconds, seconds per page, peak memory;
 6. ``bippdf check`` on No. 6;
-7. the four ratios the speed work aims at, from the figures above (same run).
+7. the four ratios the speed work aims at, from the figures above (same run);
+8. with ``--photos``: No. 6 with photographs of real size (its placeholders are a few
+   tens of kilobytes, which hides what photos cost), cold and under ``watch``.
 """
 
 from __future__ import annotations
@@ -221,6 +223,47 @@ def edit_and_build(issue: Path, work: Path, repeat: int) -> list[float]:
     return seconds
 
 
+MEGAPIXELS = 12  # a photo from a camera or a telephone
+
+
+def photographed(issue: Path, folder: Path) -> Path:
+    """A copy of ``issue`` whose pictures are photographs of ``MEGAPIXELS``, each of its
+    picture's proportions (the pages are laid out as before): the picture enlarged, with
+    grain, so that JPEG finds as much detail to keep as in a photo (a few megabytes)."""
+    import random
+
+    from PIL import Image
+
+    copy = Path(shutil.copytree(issue, folder / issue.name))
+    grain = random.Random(6)
+    for path in sorted((copy / "images").glob("*.jpg")):
+        with Image.open(path) as picture:
+            width, height = picture.size
+            scale = (MEGAPIXELS * 1e6 / (width * height)) ** 0.5
+            size = round(width * scale), round(height * scale)
+            enlarged = picture.convert("RGB").resize(size, Image.Resampling.BICUBIC)
+        noise = Image.frombytes("L", size, grain.randbytes(size[0] * size[1])).convert("RGB")
+        Image.blend(enlarged, noise, 0.2).save(path, "JPEG", quality=90)
+    return copy
+
+
+def photos(issue6: Path, work: Path) -> None:
+    """Section 8: No. 6 with photographs of real size, cold and under watch."""
+    issue = photographed(issue6, work / "photos")
+    sizes = [path.stat().st_size for path in (issue / "images").glob("*.jpg")]
+    print(f"\n8. No. 6 with photographs of {MEGAPIXELS} megapixels ({len(sizes)} photos, "
+          f"{min(sizes) / 1e6:.1f} to {max(sizes) / 1e6:.1f} MB), one run each\n")  # fmt: skip
+    cold = cli("build", str(issue), "--build-dir", str(work / "photos-cold"), "--no-cache")
+    print(f"  print + web + cover, cold (fitted, the photos separated for print): {cold:.2f} s")
+    for variant, draft in (("print", ""), ("web", ""), ("web", "draft")):
+        output = str(work / f"photos-watch-{variant}{draft}.pdf")
+        figures = run("watch", str(issue), variant, output, draft)
+        rebuild, warm = figures["phases"]["rebuild"], figures["phases"]["raw"]
+        print(f"  watch, {variant}{' --draft' if draft else ''}: rebuild {rebuild:.2f} s; "
+              f"layout + write alone, warm {warm:.2f} s (ratio {rebuild / warm:.2f}), "
+              f"peak {mb(figures):.0f} MB")  # fmt: skip
+
+
 def phases(figures: dict[str, Any]) -> str:
     return "  ".join(
         f"{name} {figures['phases'][name]:.2f}" for name in PHASES if name in figures["phases"]
@@ -235,6 +278,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of No. 6, median kept")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 4])
+    parser.add_argument(
+        "--photos", action="store_true", help="also No. 6 with photos of real size (8.)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -356,6 +402,8 @@ def main() -> None:
         for label, ratio, goal in rows:
             print(f"  {label:<66} {ratio:5.2f}  {goal}")
         print(f"  {'nothing changed':<66} {cached:5.3f} s  ≤ 0.10 s")
+        if args.photos:
+            photos(issue6, work)
     print(f"\nbench: {time.perf_counter() - started:.0f} s in all")
 
 
