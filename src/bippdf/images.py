@@ -37,7 +37,7 @@ def image_problem(path: Path) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _known_problem(path: Path, identity: tuple[int, int, int]) -> str | None:
+def _known_problem(path: Path, same: tuple[int, int, int]) -> str | None:
     """``_problem`` of the file as it is with this ``files.identity``."""
     return _problem(path)
 

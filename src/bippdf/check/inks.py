@@ -19,7 +19,7 @@ from typing import Any
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
 from .contentstream import operations
-from .separation import image_ink, rgb_to_cmyk
+from .separation import filters, image_ink, rgb_to_cmyk
 
 # A colour is rich black when its black is at least this and the other three inks add up
 # to more than RICH_BLACK_OTHERS (both as fractions): text in it prints on four plates,
@@ -230,8 +230,7 @@ class _Walker:
             self.inks.forbidden["OPI"] += 1
         if "/Alternates" in x_object:
             self.inks.forbidden["alternate image"] += 1
-        filters = x_object.get("/Filter")
-        if "/LZWDecode" in ([filters] if isinstance(filters, str) else list(filters or [])):
+        if "/LZWDecode" in filters(x_object):
             self.inks.forbidden["LZW"] += 1
 
     def _form(self, form: Any, resources: Any, state: _State, context: str) -> None:

@@ -221,7 +221,7 @@ def _read(
     destinations = {name: page for name, (page, _, _) in positions.items()}
     count = len(reader.pages)
     forking = workers > 1 and count >= _PAGES_WORTH_A_PROCESS and hasattr(os, "fork")
-    shared = _Halves(count) if forking else None
+    shared = _BothEnds(count) if forking else None
     printing, profile = _for_print(reader)
 
     def read(indices: Iterable[int]) -> dict[int, _Read]:
@@ -249,7 +249,7 @@ def _read(
     return [pages[index] for index in range(count)], whole, structure
 
 
-class _Halves:
+class _BothEnds:
     """A PDF's page numbers, handed to two processes: one takes them from the start, the
     other from the end (its first, the last page, kept for it), until they meet."""
 

@@ -58,9 +58,7 @@ def image_ink(image: Any, profile: bytes | None) -> float:
     if key is None:
         return _image_ink(image, profile)
     if key not in _WEIGHED:
-        _WEIGHED[key] = _image_ink(image, profile)
-        while len(_WEIGHED) > _WEIGHED_AT_MOST:
-            del _WEIGHED[next(iter(_WEIGHED))]  # the first weighed
+        remember({key: _image_ink(image, profile)})
     return _WEIGHED[key]
 
 
@@ -76,7 +74,8 @@ def weighed() -> dict[_Key, float]:
 
 
 def remember(found: dict[_Key, float]) -> None:
-    """Keep what another process weighed (``weighed``)."""
+    """Keep what was weighed, here or by another process (``weighed``), within
+    ``_WEIGHED_AT_MOST`` pictures: the first weighed are forgotten first."""
     for key, ink in found.items():
         _WEIGHED.setdefault(key, ink)
     while len(_WEIGHED) > _WEIGHED_AT_MOST:
@@ -87,7 +86,7 @@ def _known(image: Any, profile: bytes | None) -> _Key | None:
     """What a JPEG's weight depends on; None for another image, or a JPEG whose /Decode
     is more than numbers (not kept)."""
     try:
-        if _filters(image)[-1:] != ["/DCTDecode"]:
+        if filters(image)[-1:] != ["/DCTDecode"]:
             return None
         decode = image.get("/Decode")
         if decode is not None and not (
@@ -130,10 +129,10 @@ def heaviest_pixel(picture: Any) -> float:
     return float(highest) * 100 / 255
 
 
-def _filters(image: Any) -> list[Any]:
-    """An image's filters, in the order they decode it."""
-    filters = image.get("/Filter")
-    return [filters] if isinstance(filters, str) else list(filters or [])
+def filters(x_object: Any) -> list[Any]:
+    """An XObject's filters, in the order they decode it (/Filter is a name or an array)."""
+    named = x_object.get("/Filter")
+    return [named] if isinstance(named, str) else list(named or [])
 
 
 def _decode(image: Any) -> Any:
@@ -141,9 +140,9 @@ def _decode(image: Any) -> Any:
     them (a JPEG's Adobe inversion and the PDF's /Decode both applied)."""
     from PIL import Image, ImageChops
 
-    filters = _filters(image)
+    decoding = filters(image)
     picture: Image.Image
-    if filters and filters[-1] == "/DCTDecode":
+    if decoding and decoding[-1] == "/DCTDecode":
         picture = Image.open(io.BytesIO(image._data))
         picture.load()
         if picture.mode == "CMYK" and "adobe" in picture.info:
