@@ -3,9 +3,12 @@ measured on real layouts."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -202,19 +205,50 @@ def test_the_previous_fit_is_tried_first(tmp_path: Path) -> None:
     assert len(pages) == 1
 
 
+# An address no line can break but at its slashes: a fit from scratch lays the issue out
+# several times to set it well, the last ones with words kept whole.
+ADDRESS = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
+WITH_ADDRESS = {
+    "01-a.md": article("Premier", (SENTENCE * 3 + ADDRESS + SENTENCE * 2 + "\n\n") * 3),
+    "02-b.md": article("Second", SENTENCE * 8),
+}
+
+
+@pytest.mark.pdf
+def test_trials_of_words_kept_whole_are_laid_out_from_the_one_before_as_whole_ones_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's fit lays each trial of words kept whole out from the trial before, only
+    the pages it changes (relayout.py): the fit, its HTML and the web PDF written from
+    its last trial are those of a fit whose every trial is laid out whole. The build's
+    engine lays out whole again after the fit."""
+    root = write_issue(tmp_path / "issue", WITH_ADDRESS)
+    options = Options(variants=("web",), cover=False, build_dir=tmp_path / "build")
+
+    def fitted() -> tuple[Any, ...]:
+        """The fit made by a build's engine, its HTML, the web PDF and the pages made
+        by each layout resumed."""
+        copyfit._MEMORY.clear()
+        composed, engine = compose(root), Engine()
+        pipeline.fit(composed, engine, options)
+        assert not engine.incremental
+        made = pipeline.make_variant(composed, "web", options, engine)
+        assert made[0].phases["layout"] < 0.05  # written from the last trial
+        return composed.fit, composed.composition.html, made[1], engine.remade
+
+    fit, html, pdf, remade = fitted()
+    assert len(fit.whole) >= 2 and fit.layouts >= 2
+    assert min(remade) < fit.pages  # a trial laid out from the one before
+    monkeypatch.setattr(Engine, "keeping_layouts", lambda engine: contextlib.nullcontext())
+    assert fitted() == (fit, html, pdf, [])
+
+
 @pytest.mark.pdf
 def test_a_build_after_an_edit_tries_the_issue_s_last_fit_first(tmp_path: Path) -> None:
     """``make pdf`` after an edit, in a new process: the issue's last fit, kept in its
     build folder, is laid out first; when the rules hold with it, that one layout is the
     whole fit. The same sources in a new build folder are fitted from scratch."""
-    # An address no line can break but at its slashes: a fit from scratch lays the issue
-    # out several times to set it well.
-    address = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
-    texts = {
-        "01-a.md": article("Premier", (SENTENCE * 3 + address + SENTENCE * 2 + "\n\n") * 3),
-        "02-b.md": article("Second", SENTENCE * 8),
-    }
-    root = write_issue(tmp_path / "issue", texts)
+    root = write_issue(tmp_path / "issue", WITH_ADDRESS)
     toml = str(root / "issue.toml")
 
     def fitted(build_dir: Path) -> copyfit.Fit:
@@ -240,9 +274,8 @@ def test_the_last_fit_follows_its_paragraphs_when_a_line_is_added_above(tmp_path
     line: after a paragraph added above them, they are given to the same paragraphs on
     their new lines (found by their text), and the one layout of the last fit needs no
     words kept whole again."""
-    address = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
     body = "".join(
-        f"{n}. " + SENTENCE * 3 + address + SENTENCE * 2 + "\n\n" for n in ("Un", "Deux", "Trois")
+        f"{n}. " + SENTENCE * 3 + ADDRESS + SENTENCE * 2 + "\n\n" for n in ("Un", "Deux", "Trois")
     )
     texts = {"01-a.md": article("Premier", body), "02-b.md": article("Second", SENTENCE * 8)}
     root = write_issue(tmp_path / "issue", texts)
@@ -279,12 +312,7 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
     the build says of them are those of the same build made one step after the other."""
     if usable_cores() < 2:
         pytest.skip("un seul cœur : rien n'est mis en pages pendant l'ajustement")
-    address = "Voyez www.securitepublique.gouv.qc.ca/prevention-criminalite/bulletins ici. "
-    texts = {
-        "01-a.md": article("Premier", (SENTENCE * 3 + address + SENTENCE * 2 + "\n\n") * 3),
-        "02-b.md": article("Second", SENTENCE * 8),
-    }
-    root = write_issue(tmp_path / "issue", texts)
+    root = write_issue(tmp_path / "issue", WITH_ADDRESS)
     variants = ("print",) if case == "print alone" else ("print", "web")
     options = Options(variants=variants, cover=False, build_dir=tmp_path / "during")
     if case != "scratch":
@@ -327,6 +355,91 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
     monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare: [])
     held.clear()
     assert build("after") == during and not held
+
+
+@pytest.mark.pdf
+def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The print PDF laid out while its issue is fitted (schedule._Guess): a trial that
+    differs from the one before only in words kept whole is laid out from that one's
+    pages, only those it changes, in the same process, and so is the fit's HTML when it
+    is an earlier trial of the kind; a trial that starts another article on a page is
+    laid out whole, in a new process. Each PDF is the one a layout of its own gives,
+    byte for byte."""
+    log = tmp_path / "layouts.txt"
+    lay_out = Engine.lay_out
+
+    def logged(engine: Engine, html: str, **options: Any) -> Any:
+        document = lay_out(engine, html, **options)
+        made = engine.remade[-1] if engine.incremental else len(document.pages)
+        with log.open("a", encoding="utf-8") as out:  # a line appended at once
+            out.write(f"{os.getpid()} {made} {len(document.pages)}\n")
+        return document
+
+    def layouts(count: int) -> list[list[int]]:
+        """Each layout the process made, once it made ``count``: process, pages made,
+        pages."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+            if len(lines) >= count:
+                return [[int(n) for n in line.split()] for line in lines]
+            time.sleep(0.05)
+        raise AssertionError("le processus n'a pas mis les pages en place")
+
+    root = write_issue(tmp_path / "issue", WITH_ADDRESS)
+    options = Options(variants=("print",), cover=False, build_dir=tmp_path / "build")
+    composed, engine = compose(root), Engine()
+    unfitted = composed.composition.html
+    pipeline.fit(composed, engine, options)
+    fit = composed.fit
+    assert fit is not None and fit.whole
+    trials = [
+        copyfit.apply(unfitted, dataclasses.replace(fit, whole=())),
+        composed.composition.html,
+        copyfit.apply(unfitted, dataclasses.replace(fit, starts=(*fit.starts, "second"))),
+    ]
+    job = schedule._Job(schedule._Pending(schedule.IssueBuild(root), root, composed, {}), "print")
+    monkeypatch.setattr(Engine, "lay_out", logged)
+
+    def guessed(sent: list[str], fitted: str, count: int) -> tuple[Any, list[list[int]]]:
+        """What the process makes of the fit's HTML, the trials sent one by one (each laid
+        out before the next is sent), and the layouts it made."""
+        log.unlink(missing_ok=True)
+        guess = schedule._Guess(job, options, engine)
+        try:
+            for n, html in enumerate(sent, 1):
+                guess.restart(html)
+                layouts(n)
+            composed.composition.html = fitted
+            assert guess.holds()
+            made = guess.result()
+        finally:
+            guess.drop()
+        return made, layouts(count)
+
+    def alone(html: str) -> Any:
+        composed.composition.html = html
+        return pipeline.make_variant(composed, "print", options, engine)
+
+    def same(one: Any, other: Any) -> bool:
+        """The same pages, warnings and PDF."""
+        return bool(said(one) == said(other))
+
+    def said(made: Any) -> tuple[Any, ...]:
+        return made[0].pages, made[0].warnings, made[1]
+
+    made, made_by = guessed(trials[:2], trials[0], 3)
+    ((first, whole, pages), *resumed) = made_by
+    assert whole == pages and all(
+        process == first and remade < pages for process, remade, _ in resumed
+    )
+    assert same(made, alone(trials[0]))
+    made, made_by = guessed([trials[0], trials[2]], trials[2], 2)
+    (first, _, _), (second, whole, pages) = made_by
+    assert second != first and whole == pages
+    assert same(made, alone(trials[2]))
 
 
 @pytest.mark.pdf

@@ -231,6 +231,19 @@ def _moved(hint: Fit, html: str) -> Fit:
     )
 
 
+def resumable(before: str, after: str) -> bool:
+    """Whether two trials differ only in their paragraphs' spacings and words kept whole,
+    which a layout of ``after`` may start from one of ``before`` for (relayout.py): the
+    same articles starting a page or set looser, the text set as tight."""
+    return _shape(before) == _shape(after)
+
+
+def _shape(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """The opening tag of <html> (the text set tighter) and each article's classes."""
+    opening = _HTML.search(html)
+    return (opening[0] if opening else "", _ARTICLE.findall(html))
+
+
 def digest_of(html: str, key: str = "") -> str:
     """What a fit is kept under: the composed HTML, what else its layout depends on, and
     the code that fits (a fit kept by another version of it is not this one's)."""
@@ -351,8 +364,6 @@ class _Trials:
         for the same trial asked again."""
         new = [trial for trial in dict.fromkeys(trials) if trial not in self._measured]
         if len(new) == 1 and self.guessing and self._ahead is not None:
-            if self._release is not None:
-                self._release()  # the process forked would copy the pages it drops
             self._ahead(apply(self.html, new[0]))
         self.count += len(new)
         works = [functools.partial(self._record, trial) for trial in new]

@@ -166,16 +166,17 @@ def fit(
         engine.release()
         engine.decode_pictures(files, base_url=root, variant="web")
 
-    fitted = copyfit.fit(
-        html,
-        lambda trial: engine.lay_out(trial, base_url=root, files=files),
-        _fit_cache(options),
-        key=key,
-        hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
-        cores=usable_cores(),
-        release=before_forking,
-        ahead=ahead,
-    )
+    with engine.keeping_layouts():
+        fitted = copyfit.fit(
+            html,
+            lambda trial: engine.lay_out(trial, base_url=root, files=files),
+            _fit_cache(options),
+            key=key,
+            hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
+            cores=usable_cores(),
+            release=before_forking,
+            ahead=ahead,
+        )
     composed.composition.html = copyfit.apply(html, fitted)
     composed.fit = fitted
     composed.fit_key = copyfit.digest_of(html, key)

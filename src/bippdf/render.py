@@ -215,12 +215,13 @@ class Engine:
     ) -> Any:
         """The pages of the HTML laid out with the variant's stylesheets and options, not
         written: a trial layout for copyfitting (the web variant's: the same text block
-        as print's, without separating its pictures). The last one is kept: when the fit
-        chosen is the last trial laid out, the web PDF is written from its pages rather
-        than laid out again (``render``; ``forget_layout`` drops it). ``files``: those the
-        pages show (see ``_laid_out``)."""
+        as print's, without separating its pictures), or the print PDF's pages laid out
+        while the issue is fitted. The last one is kept: when the PDF asked for next is
+        of the same HTML and variant (the fit chosen is most often the last trial laid
+        out), it is written from these pages rather than laid out again (``render``;
+        ``forget_layout`` drops it). ``files``: those the pages show (see ``_laid_out``)."""
         kind = VARIANTS[variant]
-        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
+        fetcher = self._fetcher(kind, base_url)
         self._kept = None
         with _captured_warnings() as said, _weasyprint_failures():
             document = self.weasyprint.HTML(
@@ -262,6 +263,27 @@ class Engine:
         self._layouts[kind.name, base_url] = layout
         self.remade[:] = [*self.remade[-_REMEMBERED:], len(layout.remade)]
         return layout.document
+
+    def keep_layouts(self) -> None:
+        """From now on, lay each variant of an issue out again from its last layout where
+        only boxes of lines changed, as ``watch``'s engine does (relayout.py): for a
+        process of its own, which holds the pages."""
+        self.incremental = relayout.supported(self.weasyprint)
+
+    @contextmanager
+    def keeping_layouts(self) -> Iterator[None]:
+        """Meanwhile, each layout starts from the last where it can (``keep_layouts``):
+        copyfitting's trials of words kept whole, each from the one before. The layouts
+        are let go after, but by an engine that keeps them anyway (``watch``'s)."""
+        if self.incremental:
+            yield
+            return
+        self.keep_layouts()
+        try:
+            yield
+        finally:
+            self.incremental = False
+            self._layouts.clear()
 
     def forget_layout(self) -> None:
         """Drop the trial layout kept: the issue's files may have changed since (a build
@@ -305,6 +327,12 @@ class Engine:
         album = self._albums.setdefault((kind.name, base_url), {})
         return pictures.Loan(album, {sandbox.ISSUE: base_url})
 
+    def _fetcher(self, kind: Variant, base_url: Path) -> Any:
+        """What the variant's documents read the issue's files with: the print variant's
+        pictures separated to CMYK."""
+        pictures = self.separator.separate if kind.inks == "cmyk" else None
+        return sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url}, pictures)
+
     def _take(self, job: _Job) -> _Kept | None:
         """The kept trial layout if it is the one this render asks for; given up either
         way (a long issue's pages take hundreds of megabytes). Builds render the web
@@ -329,8 +357,7 @@ class Engine:
         css = self.stylesheets_of(kind)
         # The stylesheets have read their fonts and profile already: a document reads
         # only the issue's files, never styles/ (../styles/… or its virtual address).
-        pictures = self.separator.separate if kind.inks == "cmyk" else None
-        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: job.base_url}, pictures)
+        fetcher = self._fetcher(kind, job.base_url)
         start = time.perf_counter()
         kept = self._take(job)
         if kept is not None:  # copyfitting's last trial: these very pages

@@ -6,8 +6,9 @@ stylesheets are loaded, then its files written and recorded in the cache. An iss
 that fails does not stop the others; ``on_file`` is told as each file is written.
 
 A build after an edit most often fits the issue as its last build did (copyfit.last):
-its print PDF is then laid out from that fit on another core while the fit is made,
-and kept if the fit gives the same HTML, dropped otherwise.
+its print PDF is then laid out from that fit on another core while the fit is made (and
+laid out again from those pages for each trial of words kept whole after it), and kept
+if the fit gives the same HTML, dropped otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .pipeline import BuildResult, Composed, Made, Options
 from .resources import ISSUE_FILE, styles_dir, usable_cores
 
 if TYPE_CHECKING:
+    from .check.child import Follower
     from .render import Engine
 
 OnFile = Callable[[Path, BuildResult], None]
@@ -277,55 +279,61 @@ class _Guess:
     """A variant laid out in a forked process while its issue is fitted, from the HTML of
     each trial the fit lays out alone (the issue's last fit, then the words kept whole
     after it; in a fit from scratch, the trials after those laid out side by side): the
-    last such trial is most often the fit. Kept if the fit gives the same HTML, dropped
-    otherwise."""
+    last such trial is most often the fit. The process keeps its pages: a trial that
+    differs from the one before only in its paragraphs' spacings and words kept whole
+    (copyfit.resumable) is laid out from them, only the pages it changes (relayout.py);
+    another starts a new process. Kept if the fit gives the HTML last sent, or one that
+    can be laid out so from it (then sent); dropped otherwise."""
 
     job: _Job
     options: Options
     engine: Engine
-    html: str = ""  # none: nothing being laid out
-    wait: Callable[[], Made | BippdfError] | None = None
-    child: ExitStack = field(default_factory=ExitStack)
+    html: str = ""  # the last HTML sent (none: nothing being laid out)
+    process: Follower[str, Made | BippdfError] | None = None
 
     def restart(self, html: str | None) -> None:
         """Lay out from this HTML instead (copyfit's ``ahead``; none: stop, the fit wants
         every core)."""
+        from .check.child import Follower
+        from .copyfit import resumable
+
         if html == self.html:
             return
-        from .check.child import in_child
-
-        self.drop()
+        if html is None or not resumable(self.html, html):
+            self.drop()
         if html is None:
             return
-        composed, variant = self.job.pending.composed, self.job.variant
-
-        def work() -> Made | BippdfError:
-            composed.composition.html = html  # in the forked process only
-            return pipeline.attempt(
-                pipeline.make_variant, composed, variant, self.options, self.engine, 1
-            )
-
-        try:
-            self.wait = self.child.enter_context(in_child(work))
-        except OSError:  # no process to spare (memory, a limit): laid out after the fit
-            return
+        if self.process is None:
+            self.engine.release()  # the process forked would copy the pages it drops
+            try:
+                self.process = Follower(self._lay_out, self._make)
+            except OSError:  # no process to spare (memory, a limit): laid out after the fit
+                return
+        self.process.send(html)
         self.html = html
 
     def holds(self) -> bool:
-        """Whether the fit gave the HTML being laid out."""
-        return bool(self.html) and self.job.pending.composed.composition.html == self.html
+        """Whether the fit's HTML is laid out there: the last trial sent, or one laid out
+        from its pages (sent now)."""
+        from .copyfit import resumable
+
+        fitted = self.job.pending.composed.composition.html
+        if self.html and resumable(self.html, fitted):
+            self.restart(fitted)
+        return bool(self.html) and fitted == self.html
 
     def drop(self) -> None:
         """Stop the process laying it out."""
-        self.child.close()
-        self.html, self.wait = "", None
+        if self.process is not None:
+            self.process.close()
+        self.html, self.process = "", None
 
     def result(self) -> Made | BippdfError:
         """What the forked process made; if it failed unseen (not every failure can be
         sent back), the variant laid out again here, to meet the failure as it is."""
-        assert self.wait is not None
+        assert self.process is not None
         try:
-            return self.wait()
+            return self.process.result()
         except Exception:
             composed, variant = self.job.pending.composed, self.job.variant
             return pipeline.attempt(
@@ -333,6 +341,27 @@ class _Guess:
             )
         finally:
             self.drop()
+
+    def _lay_out(self, html: str) -> None:
+        """In the forked process: the pages of this HTML, from the last ones where only
+        boxes of lines changed, kept by the engine for ``_make``."""
+        composed = self.job.pending.composed
+        self.engine.keep_layouts()
+        self.engine.lay_out(
+            html,
+            base_url=composed.issue.root,
+            variant=self.job.variant,
+            files=composed.composition.resources,
+        )
+
+    def _make(self, html: str) -> Made | BippdfError:
+        """In the forked process: the variant's PDF of this HTML, written from the pages
+        ``_lay_out`` left and checked (the fit is made by then: read back on two cores)."""
+        composed = self.job.pending.composed
+        composed.composition.html = html
+        return pipeline.attempt(
+            pipeline.make_variant, composed, self.job.variant, self.options, self.engine
+        )
 
 
 def _guessed(jobs: list[_Job], spare: int) -> list[_Job]:

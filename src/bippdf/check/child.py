@@ -1,5 +1,6 @@
 """Work done in forked processes while this one goes on: some of a PDF's
-pages read on the other core, copyfitting's trial layouts side by side."""
+pages read on the other core, copyfitting's trial layouts side by side, the print PDF
+laid out while its issue is fitted."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import signal
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 _T = TypeVar("_T")
+_V = TypeVar("_V")
 
 
 @contextmanager
@@ -78,3 +80,101 @@ def side_by_side(works: Sequence[Callable[[], _T]], cores: int) -> list[_T]:
                 except Exception:
                     results.append(work())
     return results
+
+
+class Follower(Generic[_V, _T]):
+    """A forked process that works on the latest of the values sent to it, each from
+    where the one before left it: ``prepare(value)`` (a layout, from the last one where
+    it can), then, once asked for the last value's result, ``finish(value)`` (the PDF
+    written and checked), which it sends back. A value overtaken is never finished, and
+    what ``prepare`` made of it is where the next one's starts from. Values and results
+    must pickle."""
+
+    def __init__(self, prepare: Callable[[_V], Any], finish: Callable[[_V], _T]) -> None:
+        from multiprocessing import Pipe
+
+        here, there = Pipe()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # see in_child
+            pid = os.fork()
+        if pid == 0:  # the child: follow the values until the parent closes its end
+            try:
+                here.close()
+                _follow(there, prepare, finish)
+            finally:
+                os._exit(0)
+        there.close()
+        self._pid, self._connection = pid, here
+        self._sent = 0  # values sent, the last one's number
+
+    def send(self, value: _V) -> None:
+        """Prepare this value next (once the one being prepared is)."""
+        self._sent += 1
+        self._tell((_PREPARE, self._sent, value))
+
+    def result(self) -> _T:
+        """What ``finish`` gives for the last value sent; its exception raised if it, or
+        preparing the value, failed."""
+        self._tell((_FINISH, self._sent, None))
+        try:
+            number, ok, value = self._connection.recv()
+        except (EOFError, OSError):
+            raise RuntimeError("le processus qui mettait en pages s'est arrêté") from None
+        assert number == self._sent
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def _tell(self, message: tuple[str, int, object]) -> None:
+        """Send a message; to a process that is no more, nothing (``result`` says so)."""
+        with suppress(OSError):
+            self._connection.send(message)
+
+    def close(self) -> None:
+        """Stop the process, whatever it is doing."""
+        with suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        self._connection.close()
+        os.waitpid(self._pid, 0)
+
+
+_PREPARE, _FINISH = "prepare", "finish"
+
+
+def _follow(connection: Any, prepare: Callable[[_V], Any], finish: Callable[[_V], _T]) -> None:
+    """The child's loop (``Follower``): every message read as it comes; the latest value
+    prepared; the value asked for finished once prepared; until the parent's end closes."""
+    value: Any = None
+    latest = prepared = 0  # the numbers of the last value received and prepared
+    wanted: int | None = None  # the number of the value whose result is asked for
+    failure: Exception | None = None  # preparing the value prepared last failed
+    try:
+        while True:
+            if connection.poll() or (latest == prepared and wanted != prepared):
+                kind, number, sent = connection.recv()  # waits when there is nothing to do
+                if kind == _PREPARE:
+                    latest, value = number, sent
+                else:
+                    wanted = number
+                continue
+            if latest != prepared:
+                prepared, failure = latest, None
+                try:
+                    prepare(value)
+                except Exception as exc:
+                    failure = exc
+                continue
+            payload: tuple[int, bool, object]
+            try:
+                if failure is not None:
+                    raise failure
+                payload = (prepared, True, finish(value))
+            except Exception as exc:
+                payload = (prepared, False, exc)
+            wanted = None
+            try:
+                connection.send(payload)
+            except Exception:  # a result or an error that does not pickle
+                connection.send((prepared, False, RuntimeError(repr(payload[2]))))
+    except (EOFError, OSError):
+        return

@@ -1,0 +1,95 @@
+"""A process that follows the values sent to it (check/child.py: Follower): the latest
+prepared, each from where the one before left it, only the one asked for finished."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+
+import pytest
+
+from bippdf.check.child import Follower
+
+WAIT = 60  # seconds: the longest the child is waited for
+
+
+def test_values_sent_while_one_is_prepared_are_passed_over_but_the_latest() -> None:
+    """Three values sent while the first is prepared: the second is never prepared, the
+    third is, after the first (from what it left), and only the third is finished. (The
+    lists are the child's: the test sees them through what ``finish`` sends back.)"""
+    fork = multiprocessing.get_context("fork")
+    started, go = fork.Event(), fork.Event()
+    prepared: list[int] = []
+    finished: list[int] = []
+
+    def prepare(value: int) -> None:
+        prepared.append(value)
+        if value == 1:
+            started.set()
+            assert go.wait(WAIT)
+
+    def finish(value: int) -> tuple[int, list[int], list[int]]:
+        finished.append(value)
+        return value * 10, prepared, finished
+
+    follower = Follower(prepare, finish)
+    try:
+        follower.send(1)
+        assert started.wait(WAIT)
+        follower.send(2)
+        follower.send(3)
+        go.set()
+        assert follower.result() == (30, [1, 3], [3])
+        follower.send(4)  # a value after a result: prepared from the last, finished
+        assert follower.result() == (40, [1, 3, 4], [3, 4])
+    finally:
+        follower.close()
+
+
+@pytest.mark.parametrize("where", ["prepare", "finish"])
+def test_a_failure_is_raised_where_the_result_is_asked_for(where: str) -> None:
+    """A value that fails to be prepared or finished: its error, raised by ``result``;
+    the process goes on with the next value."""
+
+    def prepare(value: int) -> None:
+        if value == 1 and where == "prepare":
+            raise ValueError("mise en pages impossible")
+
+    def finish(value: int) -> int:
+        if value == 1 and where == "finish":
+            raise ValueError("écriture impossible")
+        return value
+
+    follower = Follower(prepare, finish)
+    try:
+        follower.send(1)
+        with pytest.raises(ValueError, match="impossible"):
+            follower.result()
+        follower.send(2)
+        assert follower.result() == 2
+    finally:
+        follower.close()
+
+
+def test_a_process_that_died_is_said_in_french() -> None:
+    """A process killed (memory) before its result: values sent to it after are not an
+    error, its result is one that says so, not a hang."""
+    fork = multiprocessing.get_context("fork")
+    died = fork.Event()
+
+    def prepare(value: int) -> None:
+        died.set()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    follower: Follower[int, int] = Follower(prepare, int)
+    try:
+        follower.send(1)
+        assert died.wait(WAIT)
+        time.sleep(0.1)  # its end of the pipe closed
+        follower.send(2)
+        with pytest.raises(RuntimeError, match="s'est arrêté"):
+            follower.result()
+    finally:
+        follower.close()
