@@ -255,6 +255,7 @@ class Engine:
         layout = None
         if previous is not None:
             layout = relayout.again(previous, built, stamp, with_room)
+            del previous  # used up, or of no use: its pages go before a whole layout's come
         if layout is None:
             layout = relayout.lay_out(built, stamp, with_room)
         # A warning said while laying out pages may come from a page kept the next time,
