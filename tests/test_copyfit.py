@@ -366,9 +366,17 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
     pages, only those it changes, in the same process, and so is the fit's HTML when it
     is an earlier trial of the kind; a trial that starts another article on a page is
     laid out whole, in a new process. Each PDF is the one a layout of its own gives,
-    byte for byte."""
+    byte for byte, and its lines are not recorded as ``watch`` records them for its next
+    PDF (redraw.py): there is no next one."""
     log = tmp_path / "layouts.txt"
-    lay_out = Engine.lay_out
+    lay_out, drawings_of = Engine.lay_out, Engine._drawings_of
+
+    def recorded(engine: Engine, *args: Any) -> Any:
+        drawings = drawings_of(engine, *args)
+        if drawings is not None:
+            with (tmp_path / "recorded.txt").open("a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()}\n")
+        return drawings
 
     def logged(engine: Engine, html: str, **options: Any) -> Any:
         document = lay_out(engine, html, **options)
@@ -377,7 +385,7 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
             out.write(f"{os.getpid()} {made} {len(document.pages)}\n")
         return document
 
-    def layouts(count: int) -> list[list[int]]:
+    def layouts(count: int, log: Path = log) -> list[list[int]]:
         """Each layout the process made, once it made ``count``: process, pages made,
         pages."""
         deadline = time.monotonic() + 60
@@ -386,7 +394,14 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
             if len(lines) >= count:
                 return [[int(n) for n in line.split()] for line in lines]
             time.sleep(0.05)
-        raise AssertionError("le processus n'a pas mis les pages en place")
+        raise AssertionError(f"le processus n'a pas fini : {log.name}")
+
+    make_variant = pipeline.make_variant
+
+    def made(*args: Any) -> Any:
+        result = make_variant(*args)
+        (tmp_path / "made.txt").write_text(f"{os.getpid()}\n", encoding="utf-8")
+        return result
 
     root = write_issue(tmp_path / "issue", WITH_ADDRESS)
     options = Options(variants=("print",), cover=False, build_dir=tmp_path / "build")
@@ -402,11 +417,14 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
     ]
     job = schedule._Job(schedule._Pending(schedule.IssueBuild(root), root, composed, {}), "print")
     monkeypatch.setattr(Engine, "lay_out", logged)
+    monkeypatch.setattr(Engine, "_drawings_of", recorded)
+    monkeypatch.setattr(pipeline, "make_variant", made)
 
     def guessed(sent: list[str], fitted: str, count: int) -> tuple[Any, list[list[int]]]:
         """What the process makes of the fit's HTML, the trials sent one by one (each laid
         out before the next is sent), and the layouts it made."""
         log.unlink(missing_ok=True)
+        (tmp_path / "made.txt").unlink(missing_ok=True)
         guess = schedule._Guess(job, options, engine)
         try:
             for n, html in enumerate(sent, 1):
@@ -414,6 +432,7 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
                 layouts(n)
             composed.composition.html = fitted
             assert guess.holds()
+            layouts(1, tmp_path / "made.txt")  # written once the fit is known to hold
             made = guess.result()
         finally:
             guess.drop()
@@ -440,6 +459,7 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
     (first, _, _), (second, whole, pages) = made_by
     assert second != first and whole == pages
     assert same(made, alone(trials[2]))
+    assert not (tmp_path / "recorded.txt").exists()
 
 
 @pytest.mark.pdf

@@ -111,6 +111,9 @@ class Engine:
         # ``watch``'s: each variant's last layout of an issue, which the next layout of
         # the issue after an edit of its text starts from (relayout.py).
         self.incremental = incremental and relayout.supported(self.weasyprint)
+        # And the lines each PDF draws recorded, for the next PDF to draw those of the pages
+        # kept as they were (redraw.py): about half the cost of writing them, the first time.
+        self._redraws = self.incremental
         self._layouts: dict[tuple[str, Path], relayout.Layout] = {}
         # Each variant's pictures of an issue, decoded once (pictures.py), for WeasyPrint 70.
         self._albums: dict[tuple[str, Path], pictures.Album] | None = (
@@ -268,7 +271,8 @@ class Engine:
     def keep_layouts(self) -> None:
         """From now on, lay each variant of an issue out again from its last layout where
         only boxes of lines changed, as ``watch``'s engine does (relayout.py): for a
-        process of its own, which holds the pages."""
+        process of its own, which holds the pages. Unlike ``watch``'s, the lines of a PDF
+        written are not recorded: no next PDF draws them again."""
         self.incremental = relayout.supported(self.weasyprint)
 
     @contextmanager
@@ -398,9 +402,9 @@ class Engine:
         )
 
     def _drawings_of(self, kind: Variant, base_url: Path, document: Any) -> redraw.Drawings | None:
-        """How the text of the document's layout was last drawn, if an incremental engine
+        """How the text of the document's layout was last drawn, if ``watch``'s engine
         laid it out: its pages kept are written as they were (redraw.py)."""
-        layout = self._layouts.get((kind.name, base_url))
+        layout = self._layouts.get((kind.name, base_url)) if self._redraws else None
         return layout.drawings if layout is not None and layout.document is document else None
 
     def _pad(

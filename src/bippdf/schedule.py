@@ -314,13 +314,18 @@ class _Guess:
 
     def holds(self) -> bool:
         """Whether the fit's HTML is laid out there: the last trial sent, or one laid out
-        from its pages (sent now)."""
+        from its pages (sent now). If so, its PDF is written and checked from now on,
+        while the other variants are made."""
         from .copyfit import resumable
 
         fitted = self.job.pending.composed.composition.html
         if self.html and resumable(self.html, fitted):
             self.restart(fitted)
-        return bool(self.html) and fitted == self.html
+        if not self.html or fitted != self.html:
+            return False
+        assert self.process is not None
+        self.process.finish()
+        return True
 
     def drop(self) -> None:
         """Stop the process laying it out."""

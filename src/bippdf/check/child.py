@@ -85,10 +85,10 @@ def side_by_side(works: Sequence[Callable[[], _T]], cores: int) -> list[_T]:
 class Follower(Generic[_V, _T]):
     """A forked process that works on the latest of the values sent to it, each from
     where the one before left it: ``prepare(value)`` (a layout, from the last one where
-    it can), then, once asked for the last value's result, ``finish(value)`` (the PDF
-    written and checked), which it sends back. A value overtaken is never finished, and
-    what ``prepare`` made of it is where the next one's starts from. Values and results
-    must pickle."""
+    it can), then, once asked to (``finish``), ``finish(value)`` for the last value sent
+    (the PDF written and checked), whose result it sends back. A value overtaken is never
+    finished, and what ``prepare`` made of it is where the next one's starts from.
+    Values and results must pickle."""
 
     def __init__(self, prepare: Callable[[_V], Any], finish: Callable[[_V], _T]) -> None:
         from multiprocessing import Pipe
@@ -106,16 +106,23 @@ class Follower(Generic[_V, _T]):
         there.close()
         self._pid, self._connection = pid, here
         self._sent = 0  # values sent, the last one's number
+        self._finishing = 0  # the number of the value asked to be finished
 
     def send(self, value: _V) -> None:
         """Prepare this value next (once the one being prepared is)."""
         self._sent += 1
         self._tell((_PREPARE, self._sent, value))
 
+    def finish(self) -> None:
+        """Finish the last value sent once it is prepared, without waiting (``result``)."""
+        if self._finishing != self._sent:
+            self._finishing = self._sent
+            self._tell((_FINISH, self._sent, None))
+
     def result(self) -> _T:
-        """What ``finish`` gives for the last value sent; its exception raised if it, or
-        preparing the value, failed."""
-        self._tell((_FINISH, self._sent, None))
+        """What ``finish`` gives for the last value sent (asked for now if it was not);
+        its exception raised if it, or preparing the value, failed."""
+        self.finish()
         try:
             number, ok, value = self._connection.recv()
         except (EOFError, OSError):
