@@ -112,7 +112,7 @@ class Engine:
         # the issue after an edit of its text starts from (relayout.py).
         self.incremental = incremental and relayout.supported(self.weasyprint)
         # And the lines each PDF draws recorded, for the next PDF to draw those of the pages
-        # kept as they were (redraw.py): about half the cost of writing them, the first time.
+        # kept as they were (redraw.py): the recording adds about half to a first write.
         self._redraws = self.incremental
         self._layouts: dict[tuple[str, Path], relayout.Layout] = {}
         # Each variant's pictures of an issue, decoded once (pictures.py), for WeasyPrint 70.

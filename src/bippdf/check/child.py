@@ -25,11 +25,7 @@ def in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable[
         yield work
         return
     read_end, write_end = os.pipe()
-    with warnings.catch_warnings():
-        # Python 3.12 warns of forking a process that has threads (watch has one): the
-        # child only computes, sends its result and leaves, taking no lock.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    pid = _fork()
     if pid == 0:  # the child: send the result back, then leave without any clean-up
         try:
             os.close(read_end)
@@ -63,6 +59,15 @@ def in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable[
         os.waitpid(pid, 0)
 
 
+def _fork() -> int:
+    """``os.fork()``: 0 in the child, the child's id in this process."""
+    with warnings.catch_warnings():
+        # Python 3.12 warns of forking a process that has threads (watch has one): the
+        # child only computes, sends its results and leaves, taking no lock.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
+
+
 def side_by_side(works: Sequence[Callable[[], _T]], cores: int) -> list[_T]:
     """Each work's result, in order, ``cores`` at a time: this process does the first of
     each group while forked ones do the others. A work that fails in its process is done
@@ -94,9 +99,7 @@ class Follower(Generic[_V, _T]):
         from multiprocessing import Pipe
 
         here, there = Pipe()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # see in_child
-            pid = os.fork()
+        pid = _fork()
         if pid == 0:  # the child: follow the values until the parent closes its end
             try:
                 here.close()
