@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -39,6 +40,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"
 PHASES = ("load", "markdown", "engine", "copyfit", "layout", "write", "check")
+# Every process runs as on an editor's machine, where Python keeps the bytecode it
+# compiles (__pycache__). With PYTHONDONTWRITEBYTECODE in the environment and none kept
+# yet, each process would compile bippdf's modules again: about 0.15 s of a build, which
+# imports them all, and 0.015 s, a seventh, of a build found up to date.
+ENVIRONMENT = {
+    name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"
+}
 
 
 # The children: each runs in a fresh process and prints one JSON line.
@@ -156,6 +164,7 @@ def run(kind: str, *args: str) -> dict[str, Any]:
         capture_output=True,
         text=True,
         check=False,
+        env=ENVIRONMENT,
     )
     wall = time.perf_counter() - start
     if done.returncode:
@@ -174,7 +183,9 @@ def median_run(repeat: int, kind: str, *args: str) -> dict[str, Any]:
 def cli(*args: str) -> float:
     """Seconds of a ``bippdf`` command, process included."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bippdf", *args], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bippdf", *args], check=True, capture_output=True, env=ENVIRONMENT
+    )
     return time.perf_counter() - start
 
 
@@ -335,7 +346,7 @@ def main() -> None:
         cached = statistics.median(
             cli("build", str(issue6), "--build-dir", str(build_dir)) for _ in range(5)
         )
-        print(f"  bippdf build, up to date: {cached:.3f} s (target < 0.3 s)\n")
+        print(f"  bippdf build, up to date: {cached:.3f} s (goal ≤ 0.10 s)\n")
 
         watched: dict[str, tuple[float, float]] = {}
         print("4. bippdf watch: rebuild after a one-word edit, against WeasyPrint's layout and")
