@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import gc
 import hashlib
 import logging
 import os
@@ -343,11 +344,18 @@ class Engine:
         way (a long issue's pages take hundreds of megabytes). Builds render the web
         variant first, so that it is the render that finds it."""
         kept, self._kept = self._kept, None
-        if kept is None or (kept.html, kept.base_url, kept.variant) != (
-            job.html,
-            job.base_url,
-            job.variant.name,
-        ):
+        if kept is None:
+            return None
+        if (kept.html, kept.base_url, kept.variant) != (job.html, job.base_url, job.variant.name):
+            # The fit's layouts freed now (print alone, after trials laid out with the web
+            # variant's styles): a layout context (every element's computed styles, the
+            # page maker, the targets) refers to itself, and would stay in memory until
+            # Python's collector of cycles runs, which it does once the objects made since
+            # its last whole collection outnumber a quarter of those kept: most often well
+            # into the next layout, beside it. (An incremental engine still holds them.)
+            del kept
+            if not self.incremental:
+                gc.collect()
             return None
         return kept
 

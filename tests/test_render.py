@@ -1,0 +1,105 @@
+"""The engine frees the fit's layouts before it lays out a PDF of other HTML (render.py).
+
+A layout context (the computed styles of every element, the page maker, the targets)
+refers to itself: letting go of a layout leaves it in memory until Python's collector
+of cycles runs, which may be well into the next layout. The test turns that collector
+off, so that only what the engine itself collects is freed, and reads a weak reference
+to the fit's layout context at the moment the next layout starts.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bippdf import copyfit, pipeline, relayout
+from bippdf.render import Engine
+
+from .conftest import article, write_issue
+
+pytestmark = pytest.mark.pdf  # every test here lays out pages
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    """Python's own collections of cycles stopped meanwhile (``gc.collect`` still works)."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@pytest.fixture
+def composed(tmp_path: Path) -> pipeline.Composed:
+    body = "## Une section\n\n" + "Un paragraphe de texte qui remplit plus d'une ligne. " * 12
+    root = write_issue(
+        tmp_path / "numero",
+        {"01-a.md": article("Un article", body), "02-b.md": article("Un autre", body)},
+    )
+    return pipeline.compose(root)
+
+
+def _trial(composed: pipeline.Composed, tight: bool) -> str:
+    """The composed HTML as a trial of the fit sets it: its first article starting a page,
+    the text set tighter or not."""
+    html = composed.composition.html
+    first = copyfit._ARTICLE.search(html)
+    assert first is not None
+    return copyfit.apply(html, copyfit.Fit(starts=(first[2],), tight=tight))
+
+
+def _lay_out(engine: Engine, composed: pipeline.Composed, html: str) -> Any:
+    return engine.lay_out(html, base_url=composed.issue.root, files=composed.composition.resources)
+
+
+def _alive_when_called(
+    monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, ref: Callable[[], Any]
+) -> list[bool]:
+    """Whether ``ref``'s object was still alive at each call of ``owner.name``."""
+    seen: list[bool] = []
+    original = getattr(owner, name)
+
+    def spy(*args: Any, **keywords: Any) -> Any:
+        seen.append(ref() is not None)
+        return original(*args, **keywords)
+
+    monkeypatch.setattr(owner, name, spy)
+    return seen
+
+
+def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
+    composed: pipeline.Composed, collector_off: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fit's trials are laid out keeping what laying them out again needs, their
+    layout context among it (relayout.py); a PDF of another HTML (the print variant's,
+    after a fit with the web variant's styles) is laid out whole, once they are freed."""
+    engine = Engine()
+    contexts: list[weakref.ref[Any]] = []
+    build = relayout.build
+
+    def built(*args: Any, **keywords: Any) -> relayout.Built:
+        made = build(*args, **keywords)
+        contexts.append(weakref.ref(made.context))
+        return made
+
+    monkeypatch.setattr(relayout, "build", built)
+    with engine.keeping_layouts():
+        _lay_out(engine, composed, _trial(composed, tight=True))
+    monkeypatch.setattr(relayout, "build", build)
+    assert [ref() is not None for ref in contexts] == [True]  # held by its own cycles
+    seen = _alive_when_called(monkeypatch, Engine, "_laid_out", contexts[0])
+    rendered = engine.render(
+        _trial(composed, tight=False),
+        base_url=composed.issue.root,
+        language=composed.issue.language,
+        variant="web",
+    )
+    assert rendered.pages > 0
+    assert seen == [False]
