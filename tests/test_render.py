@@ -56,6 +56,7 @@ def _trial(composed: pipeline.Composed, tight: bool) -> str:
 
 
 def _lay_out(engine: Engine, composed: pipeline.Composed, html: str) -> Any:
+    """A trial layout of the fit, as ``pipeline.fit`` asks the engine for one."""
     return engine.lay_out(html, base_url=composed.issue.root, files=composed.composition.resources)
 
 
