@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,26 +55,6 @@ def _trial(composed: pipeline.Composed, tight: bool) -> str:
     return copyfit.apply(html, copyfit.Fit(starts=(first[2],), tight=tight))
 
 
-def _lay_out(engine: Engine, composed: pipeline.Composed, html: str) -> Any:
-    """A trial layout of the fit, as ``pipeline.fit`` asks the engine for one."""
-    return engine.lay_out(html, base_url=composed.issue.root, files=composed.composition.resources)
-
-
-def _alive_when_called(
-    monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, ref: Callable[[], Any]
-) -> list[bool]:
-    """Whether ``ref``'s object was still alive at each call of ``owner.name``."""
-    seen: list[bool] = []
-    original = getattr(owner, name)
-
-    def spy(*args: Any, **keywords: Any) -> Any:
-        seen.append(ref() is not None)
-        return original(*args, **keywords)
-
-    monkeypatch.setattr(owner, name, spy)
-    return seen
-
-
 def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
     composed: pipeline.Composed, collector_off: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -82,20 +62,29 @@ def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
     layout context among it (relayout.py); a PDF of another HTML (the print variant's,
     after a fit with the web variant's styles) is laid out whole, once they are freed."""
     engine = Engine()
-    contexts: list[weakref.ref[Any]] = []
-    build = relayout.build
+    contexts: list[weakref.ref[Any]] = []  # of each document built by the fit
+    alive: list[bool] = []  # whether the fit's context was, as each layout after it began
+    build, lay_out = relayout.build, Engine._laid_out
 
     def built(*args: Any, **keywords: Any) -> relayout.Built:
         made = build(*args, **keywords)
         contexts.append(weakref.ref(made.context))
         return made
 
+    def laid_out(*args: Any, **keywords: Any) -> Any:
+        alive.append(contexts[0]() is not None)
+        return lay_out(*args, **keywords)
+
     monkeypatch.setattr(relayout, "build", built)
     with engine.keeping_layouts():
-        _lay_out(engine, composed, _trial(composed, tight=True))
+        engine.lay_out(
+            _trial(composed, tight=True),
+            base_url=composed.issue.root,
+            files=composed.composition.resources,
+        )
     monkeypatch.setattr(relayout, "build", build)
     assert [ref() is not None for ref in contexts] == [True]  # held by its own cycles
-    seen = _alive_when_called(monkeypatch, Engine, "_laid_out", contexts[0])
+    monkeypatch.setattr(Engine, "_laid_out", laid_out)
     rendered = engine.render(
         _trial(composed, tight=False),
         base_url=composed.issue.root,
@@ -103,4 +92,4 @@ def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
         variant="web",
     )
     assert rendered.pages > 0
-    assert seen == [False]
+    assert alive == [False]
