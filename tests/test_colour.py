@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from PIL import Image, ImageCms
-from pypdf import PdfReader
 
 from bippdf import colour
 from bippdf.cache import separations
@@ -182,8 +182,8 @@ def test_sixteen_bit_gray_is_not_printed_black() -> None:
 
 def test_web_pdf_stays_srgb(issue6_web: WebIssue) -> None:
     """The palette's CMYK and the separated photos are for print only."""
-    reader = PdfReader(issue6_web.results[0].output)
-    spaces = {space for page in reader.pages for _, space in read_inks(page, None).uses}
+    with pikepdf.open(issue6_web.results[0].output) as pdf:
+        spaces = {space for page in pdf.pages for _, space in read_inks(page.obj, None).uses}
     assert "DeviceRGB" in spaces
     assert not any("CMYK" in space or "Separation" in space for space in spaces)
 

@@ -38,6 +38,7 @@ LIBRARIES = (
     "jinja2",
     "babel",
     "pillow",
+    "pikepdf",
     "pypdf",
     "pypdfium2",
 )

@@ -291,7 +291,7 @@ def _limited_jpeg(picture: Any) -> bytes:
     limited again, lower by the overshoot, until the file itself holds."""
     from PIL import Image
 
-    # Here, not at the top: the check (pypdf, pypdfium2) is not needed by a build that
+    # Here, not at the top: the check (pikepdf, pypdfium2) is not needed by a build that
     # finds its files up to date.
     from .check.separation import heaviest_pixel
 

@@ -20,6 +20,7 @@ from .accessibility import check_web
 from .fill import check_fill
 from .lines import check_lines
 from .notes import check_notes
+from .objects import described
 from .prepress import check_print
 from .readback import PdfReadback, read_pdf
 from .report import TOLERANCE, CheckResult, Expectations, Problem, Report
@@ -56,7 +57,7 @@ def check_pdf(
     try:
         data = read_pdf(pdf, geometry=expected.geometry, tolerance=TOLERANCE, workers=workers)
     except Exception as exc:  # a damaged or foreign PDF: said, never a traceback
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else described(exc)
         raise UnreadablePdfError(
             f"PDF illisible : {reason}",
             path=path,

@@ -1,6 +1,6 @@
 """A print PDF's inks, read as a printer's preflight reads them.
 
-Every page's content is walked with pypdf (its forms, patterns, annotation appearances,
+Every page's content is walked (read with pikepdf: its forms, patterns, annotation appearances,
 inline and XObject images and transparency groups included), keeping the graphics state
 a viewer keeps: the current colour spaces and colours, the transformation matrix, the
 path being built. What comes out is, per page: how often each colour space is used and
@@ -16,9 +16,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject
-
 from .contentstream import operations
+from .objects import (
+    content,
+    is_array,
+    is_dictionary,
+    is_name_or_string,
+    number,
+    page_box,
+)
 from .separation import filters, image_ink, rgb_to_cmyk
 
 # A colour is rich black when its black is at least this and the other three inks add up
@@ -97,16 +103,19 @@ class _Walker:
 
     def page(self, page: Any) -> PageInks:
         """Walk a page: its group, content, and its annotations' appearances."""
-        resources = _resolve(page.get("/Resources")) or DictionaryObject()
+        resources = page.get("/Resources") or {}
         self._group(page.get("/Group"), resources)
-        contents = page.get_contents()
+        contents = content(page)
         if contents is not None:
-            self._content(contents.get_data(), resources, _State(), "page")
-        for annotation in _resolve(page.get("/Annots")) or []:
-            appearance = _resolve(_resolve(_resolve(annotation).get("/AP") or {}).get("/N"))
-            if appearance is not None and "/Subtype" not in appearance:  # appearance states
-                appearance = next(iter(_resolve(v) for v in appearance.values()), None)
-            if appearance is not None:
+            self._content(contents, resources, _State(), "page")
+        annotations = page.get("/Annots")
+        for annotation in annotations if is_array(annotations) else []:
+            if not is_dictionary(annotation):
+                continue
+            appearance: Any = (annotation.get("/AP") or {}).get("/N")
+            if is_dictionary(appearance) and "/Subtype" not in appearance:  # appearance states
+                appearance = next(iter(appearance.values()), None)
+            if is_dictionary(appearance):
                 self._form(appearance, resources, _State(), "annotation")
         return self.inks
 
@@ -235,19 +244,18 @@ class _Walker:
 
     def _form(self, form: Any, resources: Any, state: _State, context: str) -> None:
         """A form XObject, under its own resources when it has them."""
-        own = _resolve(form.get("/Resources")) or resources
+        own = form.get("/Resources") or resources
         self._group(form.get("/Group"), own)
         inner = state.copy()
         matrix = form.get("/Matrix")
         if matrix is not None:
             inner.ctm = _multiply(_numbers(list(matrix)), inner.ctm)
         # A form drawn twice is walked twice: a preflight counts each use.
-        self._content(form.get_data(), own, inner, context)
+        self._content(form.read_bytes(), own, inner, context)
 
     def _group(self, group: Any, resources: Any) -> None:
         """A transparency group's blending colour space."""
-        group = _resolve(group)
-        if group is not None and "/CS" in group:
+        if is_dictionary(group) and "/CS" in group:
             space = _space(group["/CS"], resources)
             if space is not None:
                 self._use("transparency group", space)
@@ -261,17 +269,16 @@ class _Walker:
                 self.inks.forbidden["transfer function"] += 1
         if "/HT" in state and state["/HT"] != "/Default":
             self.inks.forbidden["halftone"] += 1
-        mask = _resolve(state.get("/SMask"))
-        if isinstance(mask, DictionaryObject) and "/G" in mask:
-            group = _resolve(mask["/G"])
-            self._group(group.get("/Group"), resources)
+        mask = state.get("/SMask")
+        if is_dictionary(mask) and is_dictionary(mask.get("/G")):
+            self._group(mask["/G"].get("/Group"), resources)
 
     def _inline_image(self, settings: dict[str, Any], resources: Any, context: str) -> None:
         """An inline image's colour space (its pixels are too few to weigh)."""
         raw = settings.get("/CS", settings.get("/ColorSpace"))
         if raw is None or settings.get("/IM", settings.get("/ImageMask")) == "true":
             return
-        space = _space(NameObject(_ABBREVIATIONS.get(raw, raw)), resources) if raw else None
+        space = _space(_ABBREVIATIONS.get(raw, raw), resources) if raw else None
         self._use(
             "image" if context == "page" else context,
             space or Space("espace d'image en ligne non lu", 0, "other"),
@@ -279,33 +286,33 @@ class _Walker:
 
 
 def read_inks(page: Any, output_profile: bytes | None) -> PageInks:
-    """The inks of one pypdf page; ``output_profile`` (the output intent's ICC profile)
-    weighs what is not CMYK already as a printer's RIP would separate it."""
-    bleed_box = page.get("/BleedBox") or page.get("/TrimBox") or page.mediabox
-    bleed = tuple(float(v) for v in bleed_box)
-    box: _Box = (
+    """The inks of one page (its dictionary); ``output_profile`` (the output intent's ICC
+    profile) weighs what is not CMYK already as a printer's RIP would separate it."""
+    bleed_box = page.get("/BleedBox") or page.get("/TrimBox")
+    bleed = (
+        tuple(float(v) for v in bleed_box)
+        if is_array(bleed_box) and len(bleed_box) == 4
+        else page_box(page, "/MediaBox")
+    )
+    drawn: _Box = (
         min(bleed[0], bleed[2]),
         min(bleed[1], bleed[3]),
         max(bleed[0], bleed[2]),
         max(bleed[1], bleed[3]),
     )
-    return _Walker(box, output_profile).page(page)
-
-
-def _resolve(value: Any) -> Any:
-    return value.get_object() if value is not None and hasattr(value, "get_object") else value
+    return _Walker(drawn, output_profile).page(page)
 
 
 def _lookup(resources: Any, category: str, name: Any) -> Any:
     """A named resource (``/XObject /Im1``), or None."""
-    found = _resolve(resources.get(category)) if resources is not None else None
-    return _resolve(found.get(name)) if found is not None else None
+    found: Any = resources.get(category) if is_dictionary(resources) else None
+    return found.get(str(name)) if is_dictionary(found) else None
 
 
 def _space(value: Any, resources: Any) -> Space | None:
     """A colour space from its PDF form: a name (device or resource) or an array."""
-    value = _resolve(value)
-    if isinstance(value, str):
+    if is_name_or_string(value):
+        value = str(value)
         name = _ABBREVIATIONS.get(value, value)
         if name in _DEVICE:
             default = _lookup(resources, "/ColorSpace", "/Default" + name[len("/Device") :])
@@ -316,22 +323,22 @@ def _space(value: Any, resources: Any) -> Space | None:
         if name == "/Pattern":
             return Space("Pattern", 0, "pattern")
         if name in ("/CalRGB", "/CalGray", "/Lab"):
-            return _space(ArrayObject([NameObject(name)]), resources)
+            return _space([name], resources)
         named = _lookup(resources, "/ColorSpace", value)
         return _space(named, None) if named is not None else None
-    if not isinstance(value, list) or not value:
+    if not is_array(value) or not len(value):
         return None
     kind = str(value[0])
     if kind == "/ICCBased":
-        stream = _resolve(value[1])
-        header = stream.get_data()[16:20].decode("latin-1").strip()
+        stream = value[1]
+        header = stream.read_bytes()[16:20].decode("latin-1").strip()
         family = {"RGB": "rgb", "CMYK": "cmyk", "GRAY": "gray", "Lab": "lab"}.get(header, "other")
         return Space(f"ICCBased {header}", int(stream.get("/N", 0)), family)
     if kind == "/Separation":
         return Space(f"Separation {str(value[1]).lstrip('/')}", 1, "separation")
     if kind == "/DeviceN":
-        names = " ".join(str(n).lstrip("/") for n in _resolve(value[1]))
-        return Space(f"DeviceN {names}", len(_resolve(value[1])), "separation")
+        names = " ".join(str(n).lstrip("/") for n in value[1])
+        return Space(f"DeviceN {names}", len(value[1]), "separation")
     if kind == "/Indexed":
         base = _space(value[1], resources)
         return Space(f"Indexed {base.name}", 1, base.family) if base else None
@@ -356,7 +363,7 @@ def _set_values(state: _State, operands: list[Any], stroke: bool) -> None:
 
 def _device(name: str) -> Any:
     """The setter of ``rg``/``k``/``g`` (and their stroking forms) for a device space."""
-    device = NameObject(f"/Device{name}")
+    device = f"/Device{name}"
     plain = Space(device[1:], _DEVICE[device], name.lower())  # a DefaultRGB not understood
 
     def set_colour(state: _State, operands: list[Any], resources: Any, stroke: bool) -> None:
@@ -423,7 +430,7 @@ def _points(operator: bytes, numbers: tuple[float, ...], ctm: _Matrix) -> list[t
 
 def _numbers(operands: list[Any]) -> tuple[float, ...]:
     """The operands that are numbers (a malformed operator gets too few, and is skipped)."""
-    return tuple(float(v) for v in operands if isinstance(v, (int, float)))
+    return tuple(found for v in operands if (found := number(v)) is not None)
 
 
 def _multiply(a: tuple[float, ...], b: _Matrix) -> _Matrix:

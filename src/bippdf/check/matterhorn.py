@@ -16,10 +16,18 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NumberObject
+import pikepdf
 
 from .contentstream import operations
+from .objects import (
+    Pdf,
+    content,
+    identity,
+    is_array,
+    is_dictionary,
+    is_name_or_string,
+    page_numbers,
+)
 
 # The standard structure types of ISO 32000-1 (14.8.4): a role map may not remap them,
 # and a non-standard type must be mapped to one of them.
@@ -115,42 +123,35 @@ class _Walk:
     """The structure tree as walked: what each condition needs of it."""
 
     reached: set[tuple[int, int]] = field(default_factory=set)  # (page, MCID)
-    annotations: dict[int, str] = field(default_factory=dict)  # OBJR target: parent type
+    # an OBJR's target, by object number and generation: its parent's type
+    annotations: dict[Any, str] = field(default_factory=dict)
     headings: list[str] = field(default_factory=list)  # H, H1…H6 in reading order
     note_ids: list[str | None] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
 
 
-def audit(reader: PdfReader) -> Tagging:
-    """Every testable condition of the protocol, on a PDF read by pypdf."""
+def audit(reader: Pdf) -> Tagging:
+    """Every testable condition of the protocol, on a PDF read by pikepdf."""
     result = Tagging()
-    root = reader.root_object
+    root: Any = reader.Root
     failures = result.failures
-    pages = {
-        page.indirect_reference.idnum: index
-        for index, page in enumerate(reader.pages)
-        if page.indirect_reference is not None
-    }
-    tree = _resolve(root.get("/StructTreeRoot"))
-    roles = _resolve(tree.get("/RoleMap")) if isinstance(tree, DictionaryObject) else None
+    pages = page_numbers(reader)
+    tree = root.get("/StructTreeRoot")
+    roles = tree.get("/RoleMap") if is_dictionary(tree) else None
     mapping = {str(k).lstrip("/"): str(v).lstrip("/") for k, v in (roles or {}).items()}
     failures += _role_map(mapping)
     walk = _Walk()
-    if isinstance(tree, DictionaryObject):
+    if is_dictionary(tree):
         failures += _walk(tree, pages, mapping, walk)
     result.counts = dict(walk.counts)
     failures += _document(reader, root)
     failures += _headings(walk.headings)
     failures += _notes(walk.note_ids)
     for index, page in enumerate(reader.pages):
-        failures += _page_content(page, index, walk.reached)
-        failures += _annotations(page, index, walk.annotations, result)
+        failures += _page_content(page.obj, index, walk.reached)
+        failures += _annotations(page.obj, index, walk.annotations, result)
     failures += _fonts(reader)
     return result
-
-
-def _resolve(value: Any) -> Any:
-    return value.get_object() if isinstance(value, IndirectObject) else value
 
 
 def _role_map(mapping: dict[str, str]) -> Iterator[Failure]:
@@ -174,38 +175,38 @@ def _role_map(mapping: dict[str, str]) -> Iterator[Failure]:
 
 
 def _walk(
-    tree: DictionaryObject, pages: dict[int, int], mapping: dict[str, str], walk: _Walk
+    tree: Any, pages: dict[tuple[int, int], int], mapping: dict[str, str], walk: _Walk
 ) -> Iterator[Failure]:
     """The structure tree, depth first in reading order: the conditions on elements."""
     # (node, page index inherited from /Pg, parent's standard type)
     stack: list[tuple[Any, int | None, str]] = [(tree.get("/K"), None, "StructTreeRoot")]
-    visited: set[int] = set()
+    visited: set[Any] = set()
     while stack:
-        raw, page, parent = stack.pop()
-        if isinstance(raw, IndirectObject):
-            if raw.idnum in visited:  # a loop, or an element with two parents
+        node, page, parent = stack.pop()
+        if isinstance(node, pikepdf.Object) and node.is_indirect:
+            if node.objgen in visited:  # a loop, or an element with two parents
                 continue
-            visited.add(raw.idnum)
-        node = _resolve(raw)
-        if isinstance(node, ArrayObject):
+            visited.add(node.objgen)
+        if is_array(node):
             stack.extend((kid, page, parent) for kid in reversed(node))
             continue
-        if isinstance(node, (int, NumberObject)):
+        if isinstance(node, int) and not isinstance(node, bool):
             if page is not None:
-                walk.reached.add((page, int(node)))
+                walk.reached.add((page, node))
             continue
-        if not isinstance(node, DictionaryObject):
+        if not is_dictionary(node):
             continue
         on = _page_of(node, pages, page)
         kind = node.get("/Type")
         if kind == "/MCR":
-            if on is not None and "/MCID" in node:
-                walk.reached.add((on, int(node["/MCID"])))  # type: ignore[call-overload]
+            mcid = node.get("/MCID")
+            if on is not None and isinstance(mcid, int):
+                walk.reached.add((on, mcid))
             continue
         if kind == "/OBJR":
-            target = node.raw_get("/Obj") if "/Obj" in node else None
-            if isinstance(target, IndirectObject):
-                walk.annotations[target.idnum] = parent
+            target = node.get("/Obj")
+            if isinstance(target, pikepdf.Object) and target.is_indirect:
+                walk.annotations[identity(target)] = parent
             continue
         name = str(node.get("/S", "")).lstrip("/")
         standard = mapping.get(name, name)
@@ -213,18 +214,18 @@ def _walk(
         yield from _element(node, standard, parent, walk)
         kids = node.get("/K")
         if kids is not None:
-            stack.append((node.raw_get("/K"), on, standard))
+            stack.append((kids, on, standard))
 
 
-def _page_of(node: DictionaryObject, pages: dict[int, int], inherited: int | None) -> int | None:
+def _page_of(node: Any, pages: dict[tuple[int, int], int], parents: int | None) -> int | None:
     """The page an element's or a marked-content reference's /Pg names, else its parent's."""
-    ref = node.raw_get("/Pg") if "/Pg" in node else None
-    if isinstance(ref, IndirectObject):
-        return pages.get(ref.idnum, inherited)
-    return inherited
+    ref = node.get("/Pg")
+    if isinstance(ref, pikepdf.Object) and ref.is_indirect:
+        return pages.get(tuple(ref.objgen), parents)  # type: ignore[arg-type]
+    return parents
 
 
-def _element(node: DictionaryObject, kind: str, parent: str, walk: _Walk) -> Iterator[Failure]:
+def _element(node: Any, kind: str, parent: str, walk: _Walk) -> Iterator[Failure]:
     """The conditions on one structure element, given its parent's type."""
     if _HEADING.fullmatch(kind) or kind == "H":
         walk.headings.append(kind)
@@ -250,13 +251,12 @@ def _element(node: DictionaryObject, kind: str, parent: str, walk: _Walk) -> Ite
         yield Failure("11-001", f"un élément {kind} a une langue mal formée : « {language} »")
 
 
-def _scope(node: DictionaryObject) -> bool:
+def _scope(node: Any) -> bool:
     """Whether a TH has a /Scope among its attributes (a dictionary, or an array of them)."""
-    attributes = _resolve(node.get("/A"))
-    found = attributes if isinstance(attributes, ArrayObject) else [attributes]
+    attributes = node.get("/A")
+    found = attributes if is_array(attributes) else [attributes]
     for owner in found:
-        owner = _resolve(owner)
-        if isinstance(owner, DictionaryObject) and owner.get("/Scope") in (
+        if is_dictionary(owner) and owner.get("/Scope") in (
             "/Row",
             "/Column",
             "/Both",
@@ -265,23 +265,23 @@ def _scope(node: DictionaryObject) -> bool:
     return False
 
 
-def _document(reader: PdfReader, root: DictionaryObject) -> Iterator[Failure]:
+def _document(reader: Pdf, root: Any) -> Iterator[Failure]:
     """The catalog: metadata, viewer preferences, marking, language, security, XFA,
     optional content, embedded files."""
-    metadata = _resolve(root.get("/Metadata"))
-    xmp = metadata.get_data().decode("utf-8", "replace") if metadata is not None else ""
+    metadata = root.get("/Metadata")
+    xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
     if not xmp:
         yield Failure("06-001", "le PDF n'a pas de métadonnées XMP")
     if "pdfuaid:part" not in xmp:
         yield Failure("06-002", "les métadonnées XMP ne déclarent pas PDF/UA (pdfuaid:part)")
     if "<dc:title" not in xmp:
         yield Failure("06-003", "les métadonnées XMP n'ont pas de titre (dc:title)")
-    preferences = _resolve(root.get("/ViewerPreferences")) or {}
+    preferences = root.get("/ViewerPreferences") or {}
     if "/DisplayDocTitle" not in preferences:
         yield Failure("07-001", "/ViewerPreferences n'a pas de /DisplayDocTitle")
     elif not _true(preferences["/DisplayDocTitle"]):
         yield Failure("07-002", "/ViewerPreferences /DisplayDocTitle vaut false")
-    marking = _resolve(root.get("/MarkInfo")) or {}
+    marking = root.get("/MarkInfo") or {}
     # PDF/UA-1 7.1, paragraph 11, which the protocol tests under 01-007 with /Suspects
     if not _true(marking.get("/Marked")):
         yield Failure("01-007", "le catalogue n'a pas /MarkInfo /Marked true")
@@ -293,34 +293,32 @@ def _document(reader: PdfReader, root: DictionaryObject) -> Iterator[Failure]:
     if not _LANGUAGE.fullmatch(language):
         yield Failure("11-001", "le catalogue ne déclare pas la langue du document (/Lang)")
     yield from _security(reader)
-    form = _resolve(root.get("/AcroForm")) or {}
-    xfa = _resolve(form.get("/XFA"))
+    form = root.get("/AcroForm") or {}
+    xfa = form.get("/XFA")
     if xfa is not None and b"dynamicRender" in _xfa_bytes(xfa):
         yield Failure("25-001", "le formulaire XFA demande un rendu dynamique (dynamicRender)")
-    optional = _resolve(root.get("/OCProperties")) or {}
-    configurations = [_resolve(optional.get("/D"))] + [
-        _resolve(c) for c in _resolve(optional.get("/Configs")) or []
-    ]
+    optional = root.get("/OCProperties") or {}
+    configurations = [optional.get("/D"), *(optional.get("/Configs") or [])]
     for number, configuration in enumerate(c for c in configurations if c is not None):
         if not str(configuration.get("/Name") or ""):
             yield Failure("20-001" if number else "20-002", "un calque n'a pas de nom (/Name)")
         if "/AS" in configuration:
             yield Failure("20-003", "une configuration de calques a une entrée /AS")
-    names = _resolve(root.get("/Names")) or {}
+    names = root.get("/Names") or {}
     if "/EmbeddedFiles" in names:
-        for spec in _name_tree_values(_resolve(names["/EmbeddedFiles"])):
+        for spec in _name_tree_values(names["/EmbeddedFiles"]):
             if "/F" not in spec or "/UF" not in spec:
                 yield Failure("21-001", "un fichier joint n'a pas /F et /UF")
 
 
 def _true(value: Any) -> bool:
-    """A PDF boolean as read (pypdf's BooleanObject is an object, true as such)."""
-    return getattr(value, "value", value) is True
+    """A PDF boolean true (not merely a value Python takes as true)."""
+    return value is True
 
 
-def _security(reader: PdfReader) -> Iterator[Failure]:
+def _security(reader: Pdf) -> Iterator[Failure]:
     """26-001, 26-002: encryption must leave assistive technology its access."""
-    encryption = _resolve(reader.trailer.get("/Encrypt"))
+    encryption = reader.trailer.get("/Encrypt")
     if encryption is None:
         return
     if "/P" not in encryption:
@@ -333,19 +331,24 @@ def _security(reader: PdfReader) -> Iterator[Failure]:
 
 
 def _xfa_bytes(xfa: Any) -> bytes:
-    if isinstance(xfa, ArrayObject):
-        return b"".join(_resolve(part).get_data() for part in xfa[1::2])
-    return bytes(xfa.get_data())
+    if is_array(xfa):
+        return b"".join(part.read_bytes() for part in xfa[1::2])
+    return bytes(xfa.read_bytes())
 
 
-def _name_tree_values(node: Any) -> Iterator[DictionaryObject]:
+_NAME_TREE_NODES_AT_MOST = 100_000  # a loop of /Kids is followed no further
+
+
+def _name_tree_values(node: Any) -> Iterator[Any]:
     stack = [node]
-    while stack:
-        node = _resolve(stack.pop())
-        if not isinstance(node, DictionaryObject):
+    seen: set[Any] = set()
+    while stack and len(seen) < _NAME_TREE_NODES_AT_MOST:
+        node = stack.pop()
+        if not is_dictionary(node) or identity(node) in seen:
             continue
+        seen.add(identity(node))
         names = node.get("/Names") or []
-        yield from (_resolve(value) for value in names[1::2])
+        yield from names[1::2]
         stack.extend(node.get("/Kids") or [])
 
 
@@ -374,12 +377,12 @@ def _notes(identifiers: list[str | None]) -> Iterator[Failure]:
 def _page_content(page: Any, index: int, reached: set[tuple[int, int]]) -> Iterator[Failure]:
     """01-003, 01-004, 01-005: every piece of content is tagged (its MCID reached from
     the root) or an artifact, never one inside the other."""
-    contents = page.get_contents()
+    contents = content(page)
     if contents is None:
         return
     stack: list[str] = []  # "tagged", "artifact" or "" for other marked content
     unreached = nested = untagged = 0
-    for operands, operator in operations(contents.get_data(), properties=True):
+    for operands, operator in operations(contents, properties=True):
         if operator in (b"BDC", b"BMC"):
             tag = str(operands[0]).lstrip("/") if operands else None
             properties = operands[1] if len(operands) > 1 else None
@@ -417,7 +420,7 @@ def _page_content(page: Any, index: int, reached: set[tuple[int, int]]) -> Itera
 
 
 def _annotations(
-    page: Any, index: int, parents: dict[int, str], result: Tagging
+    page: Any, index: int, parents: dict[Any, str], result: Tagging
 ) -> Iterator[Failure]:
     """28-002, 28-004, 28-008, 28-009, 28-011, 28-012: annotations in their tags, with a
     description, on pages whose tab order is the structure's."""
@@ -427,10 +430,11 @@ def _annotations(
         yield Failure("28-008", "une page qui a des annotations n'a pas de /Tabs", index)
     elif annotations and tabs != "/S":
         yield Failure("28-009", f"une page a /Tabs {tabs} au lieu de /S", index)
-    for ref in annotations:
-        annotation = _resolve(ref)
+    for annotation in annotations:
+        if not is_dictionary(annotation):
+            continue
         subtype = str(annotation.get("/Subtype", "")).lstrip("/")
-        parent = parents.get(ref.idnum) if isinstance(ref, IndirectObject) else None
+        parent = parents.get(identity(annotation))
         description = str(annotation.get("/Contents") or "").strip()
         if subtype == "Link":
             result.link_descriptions.append((index, description))
@@ -443,7 +447,7 @@ def _annotations(
                 yield Failure(
                     "28-012", "une annotation de lien n'a pas de description (/Contents)", index
                 )
-            elif isinstance(destination, str) and description == str(destination):
+            elif is_name_or_string(destination) and description == str(destination):
                 # WeasyPrint's own description: the anchor's name, which says nothing
                 yield Failure(
                     "28-012",
@@ -469,23 +473,22 @@ def _annotations(
                 yield Failure("28-007", "une annotation TrapNet est présente", index)
 
 
-def _fonts(reader: PdfReader) -> Iterator[Failure]:
+def _fonts(reader: Pdf) -> Iterator[Failure]:
     """31-009 (fonts embedded) and 31-027 (text mapped to Unicode); the composite fonts
     WeasyPrint writes need a /ToUnicode, their Identity encoding saying nothing."""
-    seen: set[int] = set()
+    seen: set[Any] = set()
     for index, page in enumerate(reader.pages):
-        resources = _resolve(page.get("/Resources")) or {}
-        for ref in (_resolve(resources.get("/Font")) or {}).values():
-            key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
+        resources: Any = page.obj.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            key = identity(font)
             if key in seen:
                 continue
             seen.add(key)
-            font = _resolve(ref)
             name = str(font.get("/BaseFont", "?")).lstrip("/")
             described = font
             if font.get("/Subtype") == "/Type0":
-                described = _resolve(_resolve(font["/DescendantFonts"])[0])
-            descriptor = _resolve(described.get("/FontDescriptor")) or {}
+                described = font["/DescendantFonts"][0]
+            descriptor = described.get("/FontDescriptor") or {}
             if font.get("/Subtype") != "/Type3" and not any(
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
             ):

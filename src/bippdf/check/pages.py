@@ -1,7 +1,7 @@
 """Reading one page of a PDF back: its text, footer, overflow, lines, links, images, marks.
 
 pypdfium2 reads the text (also inside a rectangle, such as the page number at
-the end of a contents entry), its fonts and baselines; pypdf the annotations.
+the end of a contents entry), its fonts and baselines; pikepdf the annotations (``objects``).
 Everything is in the coordinates of the trimmed page, whatever the bleed.
 """
 
@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject
 
 from ..contract import PageGeometry
+from .objects import Pdf, is_dictionary, is_name_or_string, page_box
 
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
@@ -87,7 +86,7 @@ class Page:
 
 
 def read_page(
-    reader: PdfReader,
+    reader: Pdf,
     document: Any,
     index: int,
     geometry: PageGeometry,
@@ -96,13 +95,13 @@ def read_page(
 ) -> Page:
     """One page's text, footer, overflow, links, lines, images and marks, in trim
     coordinates."""
-    page = reader.pages[index]
+    page = reader.pages[index].obj
     pdfium_page = document[index]
-    trim = page.trimbox  # the page as printed: the MediaBox less the bleed and marks
-    dx, dy = float(trim.left), float(trim.bottom)
+    trim = page_box(page, "/TrimBox")  # the page as printed: the MediaBox less the bleed and marks
+    dx, dy = trim[0], trim[1]
     textpage = _Trimmed(pdfium_page.get_textpage(), dx, dy)
     try:
-        width, height = float(trim.width), float(trim.height)
+        width, height = trim[2] - trim[0], trim[3] - trim[1]
         left, bottom, right, top = geometry.text_block_pt(index)
         images, paths = _drawn(pdfium_page)
         return Page(
@@ -425,9 +424,8 @@ def _links(
     """The page's links, one per target and line: WeasyPrint writes one annotation per
     box of a link (text, leader, page number), which are merged here."""
     links: list[Link] = []
-    for ref in page.get("/Annots") or []:
-        annot = ref.get_object()
-        if annot.get("/Subtype") == "/Link":
+    for annot in page.get("/Annots") or []:
+        if is_dictionary(annot) and annot.get("/Subtype") == "/Link":
             _merge(links, _link(annot, index, destinations, offset))
     for link in links:
         _read_text(link, textpage, width)
@@ -450,19 +448,16 @@ def _link(
         ),
     )
     action = annot.get("/A")
-    action = action.get_object() if isinstance(action, IndirectObject) else action
     target = annot.get("/Dest")
-    if isinstance(action, DictionaryObject):
+    if is_dictionary(action):
         link.action = str(action.get("/S", "")).lstrip("/") or None
         if link.action == "URI":
             link.uri = str(action.get("/URI"))
         elif link.action == "GoTo":
             target = action.get("/D")
-    if target is not None:
-        target = target.get_object() if isinstance(target, IndirectObject) else target
-        if isinstance(target, str):
-            link.dest = str(target)
-            link.dest_page = destinations.get(link.dest)
+    if is_name_or_string(target):
+        link.dest = str(target)
+        link.dest_page = destinations.get(link.dest)
     return link
 
 

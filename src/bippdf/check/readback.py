@@ -1,6 +1,6 @@
 """Reading a PDF back: pages, labels, links, destinations, outline, fonts, text.
 
-Structure comes from pypdf; the text under a link (for instance the page
+Structure comes from pikepdf (``objects``); the text under a link (for instance the page
 number printed at the end of a contents entry) from pypdfium2, which can read
 the text inside a rectangle (see ``pages``). Everything that verifies a PDF
 starts here.
@@ -9,26 +9,34 @@ starts here.
 from __future__ import annotations
 
 import io
-import logging
 import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pypdfium2
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
-from pypdf.generic import Destination, DictionaryObject, IndirectObject
 
 from ..contract import LETTER, PageGeometry
 from .actions import scripts
 from .child import in_child
 from .inks import PageInks, read_inks
 from .matterhorn import Tagging, audit
+from .objects import (
+    Pdf,
+    destination_page,
+    identity,
+    is_array,
+    is_dictionary,
+    named_destinations,
+    number,
+    open_pdf,
+    page_box,
+    page_numbers,
+)
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
 from .separation import remember, weighed
 
@@ -155,21 +163,23 @@ def read_pdf(
     a forked process reads the structure tree and pages from the end meanwhile (on a
     core that would otherwise wait)."""
     data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
-    with _quiet_pypdf():
-        reader = PdfReader(io.BytesIO(data))
-        reader.root_object  # noqa: B018  (a file that is not a PDF fails here, not later)
+    reader = open_pdf(data)
     document = pypdfium2.PdfDocument(data)
     try:
         positions = _positions(reader)
         pages, whole, structure = _read(reader, document, positions, (geometry, tolerance), workers)
+        trims = [page_box(page.obj, "/TrimBox") for page in reader.pages]
+        labels = [str(page.label) for page in reader.pages]
+        labelled = "/PageLabels" in reader.Root
     finally:
         document.close()
+        reader.close()
     return PdfReadback(
-        page_count=len(reader.pages),
-        page_sizes=[(float(p.trimbox.width), float(p.trimbox.height)) for p in reader.pages],
+        page_count=len(trims),
+        page_sizes=[(right - left, top - bottom) for left, bottom, right, top in trims],
         boxes=whole.boxes,
         structure=structure,
-        page_labels=list(reader.page_labels),
+        page_labels=labels,
         texts=[page.text for page, _ in pages],
         links=[link for page, _ in pages for link in page.links],
         destinations={name: page for name, (page, _, _) in positions.items()},
@@ -177,7 +187,7 @@ def read_pdf(
         fonts=whole.fonts,
         metadata=whole.metadata,
         language=whole.language,
-        has_page_labels="/PageLabels" in reader.root_object,
+        has_page_labels=labelled,
         footers=[page.footer for page, _ in pages],
         outside=[page.outside for page, _ in pages],
         images=[page.images for page, _ in pages],
@@ -206,7 +216,7 @@ _Read = tuple[Page, PageInks | None]
 
 
 def _read(
-    reader: PdfReader,
+    reader: Pdf,
     document: Any,
     positions: dict[str, tuple[int, float, float]],
     block: tuple[PageGeometry, float],
@@ -229,7 +239,7 @@ def _read(
         return {
             index: (
                 read_page(reader, document, index, geometry, tolerance, destinations),
-                read_inks(reader.pages[index], profile) if printing else None,
+                read_inks(reader.pages[index].obj, profile) if printing else None,
             )
             for index in indices
         }
@@ -283,85 +293,95 @@ class _BothEnds:
             yield end
 
 
-def _for_print(reader: PdfReader) -> tuple[bool, bytes | None]:
+def _for_print(reader: Pdf) -> tuple[bool, bytes | None]:
     """Whether the PDF is meant for print (an output intent, or a bleed around its pages),
     and the ICC profile of its first output intent, through which its RGB would print."""
-    intents = reader.root_object.get("/OutputIntents") or []
-    bled = any(page.mediabox != page.trimbox for page in reader.pages)
+    intents: Any = reader.Root.get("/OutputIntents") or []
+    bled = any(
+        page_box(page.obj, "/MediaBox") != page_box(page.obj, "/TrimBox") for page in reader.pages
+    )
     for intent in intents:
-        profile = intent.get_object().get("/DestOutputProfile")
+        profile = intent.get("/DestOutputProfile")
         if profile is not None:
-            return True, profile.get_object().get_data()
+            return True, profile.read_bytes()
     return bool(intents) or bled, None
 
 
-def _whole(reader: PdfReader) -> _Whole:
+def _whole(reader: Pdf) -> _Whole:
     """The metadata, language, outline, fonts and page boxes of the document."""
-    language = reader.root_object.get("/Lang")
+    language = reader.Root.get("/Lang")
+    info = reader.trailer.get("/Info")
     return _Whole(
-        metadata={k.lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()},
+        metadata={str(k).lstrip("/"): str(v) for k, v in (info or {}).items()},
         language=str(language) if language is not None else None,
-        outline=_outline(reader, reader.outline),
+        outline=_outline(reader),
         fonts=_fonts(reader),
-        boxes=[_boxes(p) for p in reader.pages],
+        boxes=[_boxes(page.obj) for page in reader.pages],
     )
 
 
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs what it repairs in a damaged file; the checks report it instead."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _positions(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
+def _positions(reader: Pdf) -> dict[str, tuple[int, float, float]]:
     """Where each named destination points: page, left and top (from the trim corner)."""
+    numbers = page_numbers(reader)
     result = {}
-    for name, dest in reader.named_destinations.items():
-        page = reader.get_destination_page_number(dest)
-        if page is not None and page >= 0:
-            trim = reader.pages[page].trimbox
-            left = float(dest.left or 0) - float(trim.left)
-            top = float(dest.top or 0) - float(trim.bottom)
-            result[str(name)] = (page, left, top)
+    for name, dest in named_destinations(reader):
+        page = destination_page(dest, numbers)
+        if page is not None:
+            trim = page_box(reader.pages[page].obj, "/TrimBox")
+            left, top = _corner(dest)
+            result[name] = (page, left - trim[0], top - trim[1])
     return result
 
 
-def _structure(reader: PdfReader) -> Structure:
+# Where each kind of destination gives its left and top (PDF 32000-1, table 151)
+_LEFT_TOP = {
+    "/XYZ": (2, 3),
+    "/FitH": (None, 2),
+    "/FitBH": (None, 2),
+    "/FitV": (2, None),
+    "/FitBV": (2, None),
+    "/FitR": (2, 5),
+}
+
+
+def _corner(dest: Any) -> tuple[float, float]:
+    """A destination's left and top (0 where it says none, or null)."""
+    kind = str(dest[1]) if len(dest) > 1 else ""
+    places = _LEFT_TOP.get(kind, (None, None))
+    found = [
+        (number(dest[place]) if place is not None and place < len(dest) else None) or 0.0
+        for place in places
+    ]
+    return found[0], found[1]
+
+
+def _structure(reader: Pdf) -> Structure:
     """Tagging, viewer preferences, XMP, figures' alternative texts, output intents."""
-    root = reader.root_object
+    root: Any = reader.Root
     found = Structure(encrypted=reader.is_encrypted)
     tree = root.get("/StructTreeRoot")
     found.tagged = tree is not None
-    found.marked = bool((root.get("/MarkInfo") or {}).get("/Marked", False))
-    found.display_title = bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"))
+    found.marked = (root.get("/MarkInfo") or {}).get("/Marked", False) is True
+    found.display_title = (root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle") is True
     metadata = root.get("/Metadata")
     if metadata is not None:
-        found.xmp = metadata.get_object().get_data().decode("utf-8", "replace")
+        found.xmp = metadata.read_bytes().decode("utf-8", "replace")
     if tree is not None:
-        found.figures = list(_figures(tree.get_object().get("/K")))
+        found.figures = list(_figures(tree.get("/K")))
         found.tagging = audit(reader)
     for intent in root.get("/OutputIntents") or []:
-        found.intents.append(_output_intent(intent.get_object()))
+        found.intents.append(_output_intent(intent))
     found.output_intents = [intent.subtype for intent in found.intents]
     found.annotations = [
-        (index, str(annotation.get_object().get("/Subtype", "")).lstrip("/"))
+        (index, str(annotation.get("/Subtype", "")).lstrip("/"))
         for index, page in enumerate(reader.pages)
-        for annotation in page.get("/Annots") or []
+        for annotation in page.obj.get("/Annots") or []
     ]
     info = reader.trailer.get("/Info")
     found.pdfx_versions = _pdfx_versions(found.xmp, info)
-    found.header = reader.pdf_header.removeprefix("%PDF-")
+    found.header = reader.pdf_version
     found.identified = "/ID" in reader.trailer
-    found.info = {
-        str(key).lstrip("/"): str(value)
-        for key, value in (info.get_object() if info else {}).items()
-    }
+    found.info = {str(key).lstrip("/"): str(value) for key, value in (info or {}).items()}
     found.actions = _document_actions(root)
     found.scripts = scripts(reader, root)
     found.conformance = found.pdfx_versions.get(
@@ -382,7 +402,7 @@ def _pdfx_versions(xmp: str, info: Any) -> dict[str, str]:
         )
         if match:
             found[f"XMP {prefix}:GTS_PDFXVersion"] = (match[1] or match[2] or "").strip()
-    version = info.get_object().get("/GTS_PDFXVersion") if info is not None else None
+    version = info.get("/GTS_PDFXVersion") if info is not None else None
     if version is not None:
         found[_INFO_VERSION] = str(version)
     return found
@@ -393,24 +413,22 @@ def _document_actions(root: Any) -> list[str]:
     the catalog, by their action type, and named JavaScript."""
     found = []
     opening = root.get("/OpenAction")
-    opening = opening.get_object() if opening is not None else None
-    if isinstance(opening, DictionaryObject):  # (an array is a destination: harmless)
+    if is_dictionary(opening):  # (an array is a destination: harmless)
         found.append(str(opening.get("/S", "?")).lstrip("/"))
     for action in (root.get("/AA") or {}).values():
-        found.append(str(action.get_object().get("/S", "?")).lstrip("/"))
+        found.append(str(action.get("/S", "?")).lstrip("/"))
     if "/JavaScript" in (root.get("/Names") or {}):
         found.append("JavaScript")
     return found
 
 
-def _output_intent(intent: DictionaryObject) -> OutputIntent:
+def _output_intent(intent: Any) -> OutputIntent:
     """An output intent as read, its profile's colour space from bytes 16–19 of its header."""
     profile = intent.get("/DestOutputProfile")
     components = space = device = None
     if profile is not None:
-        stream = profile.get_object()
-        components = int(stream["/N"]) if "/N" in stream else 0
-        header = stream.get_data()[:20]
+        components = int(profile["/N"]) if "/N" in profile else 0
+        header = profile.read_bytes()[:20]
         space = header[16:20].decode("latin-1").strip()
         device = header[12:16].decode("latin-1").strip()
     return OutputIntent(
@@ -424,11 +442,10 @@ def _output_intent(intent: DictionaryObject) -> OutputIntent:
 
 def _figures(node: Any) -> Iterator[str | None]:
     """The /Alt of every Figure element under a structure node."""
-    node = node.get_object() if isinstance(node, IndirectObject) else node
-    if isinstance(node, list):
+    if is_array(node):
         for child in node:
             yield from _figures(child)
-    elif isinstance(node, DictionaryObject):
+    elif is_dictionary(node):
         if node.get("/S") == "/Figure":
             alt = node.get("/Alt")
             yield None if alt is None else str(alt)
@@ -438,54 +455,55 @@ def _figures(node: Any) -> Iterator[str | None]:
 
 
 def _boxes(page: Any) -> dict[str, tuple[float, float, float, float]]:
-    """The page's boxes as written (a missing box reads as the MediaBox)."""
-    return {
-        name: tuple(float(v) for v in getattr(page, attribute))  # type: ignore[misc]
-        for name, attribute in (
-            ("MediaBox", "mediabox"),
-            ("BleedBox", "bleedbox"),
-            ("TrimBox", "trimbox"),
-        )
-    }
+    """The page's boxes as written (a missing box reads as the one it defaults to)."""
+    return {name: page_box(page, f"/{name}") for name in ("MediaBox", "BleedBox", "TrimBox")}
 
 
-def _outline(reader: PdfReader, items: list[Any]) -> list[OutlineItem]:
-    """The bookmarks as pypdf gives them (a list after an item holds its children)."""
-    result: list[OutlineItem] = []
-    for item in items:
-        if isinstance(item, list):
-            if result:
-                result[-1].children = _outline(reader, item)
-            continue
-        assert isinstance(item, Destination)
-        page = reader.get_destination_page_number(item)
-        result.append(
-            OutlineItem(
-                title=str(item.title), page=page if page is not None and page >= 0 else None
+_OUTLINE_ITEMS_AT_MOST = 100_000  # a loop of /Next or /First is followed no further
+
+
+def _outline(reader: Pdf) -> list[OutlineItem]:
+    """The bookmarks, each with the page it opens (None for one that opens none)."""
+    outlines: Any = reader.Root.get("/Outlines")
+    if not is_dictionary(outlines):
+        return []
+    numbers = page_numbers(reader)
+    named = dict(named_destinations(reader))
+    top: list[OutlineItem] = []
+    pending: list[tuple[Any, list[OutlineItem]]] = [(outlines.get("/First"), top)]
+    seen: set[Any] = set()
+    while pending and len(seen) < _OUTLINE_ITEMS_AT_MOST:
+        item, siblings = pending.pop()
+        while is_dictionary(item) and identity(item) not in seen:
+            seen.add(identity(item))
+            target = item.get("/Dest")
+            action = item.get("/A")
+            if target is None and is_dictionary(action) and action.get("/S") == "/GoTo":
+                target = action.get("/D")
+            entry = OutlineItem(
+                title=str(item.get("/Title", "")), page=destination_page(target, numbers, named)
             )
-        )
-    return result
+            siblings.append(entry)
+            pending.append((item.get("/First"), entry.children))
+            item = item.get("/Next")
+    return top
 
 
-def _fonts(reader: PdfReader) -> dict[str, Font]:
+def _fonts(reader: Pdf) -> dict[str, Font]:
     """Every font the pages use, by name: embedded or not, and on which pages."""
     fonts: dict[str, Font] = {}
-    names: dict[int, tuple[str, bool]] = {}  # pages share font objects: read each once
+    names: dict[Any, tuple[str, bool]] = {}  # pages share font objects: read each once
     for index, page in enumerate(reader.pages):
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else {}
-        for ref in (resources.get("/Font") or {}).values():
-            key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
+        resources: Any = page.obj.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            key = identity(font)
             if key in names:
                 name, embedded = names[key]
                 fonts[name].pages.add(index)
                 continue
-            font = ref.get_object()
             descriptor = font.get("/FontDescriptor")
             if font.get("/Subtype") == "/Type0":
-                descendant = font["/DescendantFonts"][0].get_object()
-                descriptor = descendant.get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else None
+                descriptor = font["/DescendantFonts"][0].get("/FontDescriptor")
             embedded = descriptor is not None and any(
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
             )
@@ -506,7 +524,7 @@ def _embedded_name(descriptor: Any) -> str | None:
         return None
     for key in ("/FontFile2", "/FontFile3", "/FontFile"):
         if key in descriptor:
-            data = descriptor[key].get_object().get_data()
+            data = descriptor[key].read_bytes()
             try:
                 font = TTFont(io.BytesIO(data), lazy=True)
                 name = font["name"].getDebugName(6)

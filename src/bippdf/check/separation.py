@@ -12,6 +12,8 @@ import io
 from functools import lru_cache
 from typing import Any
 
+from .objects import is_array, is_name_or_string, number
+
 
 @lru_cache(maxsize=256)
 def rgb_to_cmyk(rgb: tuple[int, ...], profile: bytes) -> tuple[float, ...]:
@@ -88,17 +90,13 @@ def _known(image: Any, profile: bytes | None) -> _Key | None:
     try:
         if filters(image)[-1:] != ["/DCTDecode"]:
             return None
-        decode = image.get("/Decode")
-        if decode is not None and not (
-            isinstance(decode, list) and all(isinstance(v, int | float) for v in decode)
-        ):
-            return None
-        data = image._data
-    except Exception:  # a dictionary pypdf cannot read: weighed (and said) as it is
-        return None
+        decode = _decode_array(image)
+        data = image.read_raw_bytes()
+    except Exception:  # a dictionary that cannot be read (or a /Decode not of numbers):
+        return None  # weighed (and said) as it is
     return (
         hashlib.sha256(data).digest(),
-        None if decode is None else tuple(float(value) for value in decode),
+        decode,
         None if profile is None else hashlib.sha256(profile).digest(),
     )
 
@@ -107,7 +105,7 @@ def _image_ink(image: Any, profile: bytes | None) -> float:
     """``image_ink``, worked out."""
     try:
         picture = _decode(image)
-    except Exception:  # an image pypdf cannot decode: the fonts-and-images checks say so
+    except Exception:  # an image that cannot be decoded: the fonts-and-images checks say so
         return 0.0
     if picture.mode == "CMYK":
         return heaviest_pixel(picture)
@@ -132,25 +130,41 @@ def heaviest_pixel(picture: Any) -> float:
 def filters(x_object: Any) -> list[Any]:
     """An XObject's filters, in the order they decode it (/Filter is a name or an array)."""
     named = x_object.get("/Filter")
-    return [named] if isinstance(named, str) else list(named or [])
+    if is_name_or_string(named):
+        return [str(named)]
+    return [str(name) for name in named] if is_array(named) else []
+
+
+def _decode_array(image: Any) -> tuple[float, ...] | None:
+    """An image's /Decode as numbers (None without one); ``ValueError`` for one that is
+    not an array of numbers."""
+    decode = image.get("/Decode")
+    if decode is None:
+        return None
+    values = [number(value) for value in decode] if is_array(decode) else [None]
+    found = tuple(value for value in values if value is not None)
+    if len(found) != len(values):
+        raise ValueError("un /Decode qui n'est pas fait de nombres")
+    return found
 
 
 def _decode(image: Any) -> Any:
     """An image XObject as a Pillow image whose CMYK values are inks, as a viewer shows
     them (a JPEG's Adobe inversion and the PDF's /Decode both applied)."""
+    from pikepdf import PdfImage
     from PIL import Image, ImageChops
 
     decoding = filters(image)
     picture: Image.Image
     if decoding and decoding[-1] == "/DCTDecode":
-        picture = Image.open(io.BytesIO(image._data))
+        picture = Image.open(io.BytesIO(image.read_raw_bytes()))
         picture.load()
         if picture.mode == "CMYK" and "adobe" in picture.info:
             # Pillow reads an Adobe CMYK JPEG as inverted: get back the raw samples.
             picture = ImageChops.invert(picture)
     else:
-        picture = image.decode_as_image()
-    decode = image.get("/Decode")
-    if decode is not None and len(decode) >= 2 and float(decode[0]) > float(decode[1]):
+        picture = PdfImage(image).as_pil_image()
+    decode = _decode_array(image)
+    if decode is not None and len(decode) >= 2 and decode[0] > decode[1]:
         picture = ImageChops.invert(picture) if picture.mode != "1" else picture
     return picture

@@ -1,0 +1,77 @@
+"""Reading a PDF's objects: what a file may say in more than one way reads the same."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+from pypdf import PdfWriter
+from pypdf.generic import NameObject
+
+from bippdf.check.readback import read_pdf
+
+from ..conftest import BuiltIssue, WebIssue
+
+
+def _rewritten(data: bytes, change: object) -> bytes:
+    """The PDF once ``change`` (a function of the opened PDF) has edited it."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        change(pdf)  # type: ignore[operator]
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def test_resources_inherited_from_the_page_tree_are_read(issue6: BuiltIssue) -> None:
+    """A page may take its resources from the page tree above it (PDF 32000-1, 7.7.3.4):
+    its fonts are its own all the same, for the fonts check and for PDF/UA's. (Written
+    with pypdf: qpdf, under pikepdf, writes every page with what it inherits.)"""
+    data = issue6.result.output.read_bytes()
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    cover, tree = writer.pages[0], writer.root_object["/Pages"].get_object()
+    tree[NameObject("/Resources")] = cover["/Resources"]
+    del cover["/Resources"]
+    out = io.BytesIO()
+    writer.write(out)
+    lifted = out.getvalue()
+    (kids,) = re.findall(rb"/Type /Pages\n/Kids \[ (\d+) 0 R", lifted)
+    cover_object = re.search(rb"\n" + kids + rb" 0 obj\n<<(.*?)>>\nendobj", lifted, re.S)
+    assert cover_object and b"/Resources" not in cover_object[1]  # the file holds the edit
+    before, after = read_pdf(data), read_pdf(lifted)
+    on_the_cover = {name for name, font in before.fonts.items() if 0 in font.pages}
+    assert on_the_cover  # the cover has text
+    assert {name for name, font in after.fonts.items() if 0 in font.pages} == on_the_cover
+    assert after.fonts == before.fonts
+
+
+def test_an_outline_item_may_go_to_a_named_destination(issue6_web: WebIssue) -> None:
+    """A bookmark may open its page by an action naming a destination, not by the page
+    itself (PDF 32000-1, 12.3.3): it opens the same page."""
+    data = issue6_web.results[0].output.read_bytes()
+    before = read_pdf(data)
+    last = before.outline[-1]
+    name = next(name for name, page in before.destinations.items() if page == last.page)
+
+    def named(pdf: pikepdf.Pdf) -> None:
+        """The last bookmark's destination replaced by a GoTo action to the name."""
+        item = pdf.Root.Outlines.Last
+        del item["/Dest"]
+        item.A = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.String(name))
+
+    after = read_pdf(_rewritten(data, named))
+    assert after.outline[-1].title == last.title
+    assert last.page is not None and after.outline[-1].page == last.page
+    assert after.outline == before.outline
+
+
+def test_a_false_boolean_reads_false(issue6_web: WebIssue) -> None:
+    """``/DisplayDocTitle false`` is not a title displayed (a PDF boolean is not true
+    merely for being there)."""
+    data = issue6_web.results[0].output.read_bytes()
+    assert read_pdf(data).structure.display_title is True
+
+    def hidden(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.ViewerPreferences.DisplayDocTitle = False
+
+    assert read_pdf(_rewritten(data, hidden)).structure.display_title is False
