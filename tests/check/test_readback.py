@@ -1,11 +1,17 @@
-"""Reading a PDF back: the same reading whether one process or two read the pages."""
+"""Reading a PDF back: the same reading whether one process or two read the pages, and
+whether a page is read anew or as it was read before."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import select
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from bippdf.check import readback
@@ -13,7 +19,7 @@ from bippdf.check.child import in_child as _in_child
 from bippdf.check.child import side_by_side
 from bippdf.check.readback import read_pdf
 
-from ..conftest import BuiltIssue
+from ..conftest import BuiltIssue, WebIssue
 
 WAIT = 60  # seconds: the longest a child is waited for to say it started
 
@@ -32,6 +38,7 @@ def test_two_processes_read_the_same_as_one(
         return read_page(reader, document, index, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(readback, "read_page", logged)
+    monkeypatch.setattr(readback, "_KEPT", {})  # every page read, none as read before
 
     def readers() -> dict[int, int]:
         """Page index: the process that read it, from the log, which is then emptied; no
@@ -45,6 +52,7 @@ def test_two_processes_read_the_same_as_one(
     data = issue6.result.output.read_bytes()
     one = read_pdf(data, workers=1)
     assert readers() == dict.fromkeys(range(issue6.pdf.page_count), os.getpid())
+    readback._KEPT.clear()
     two = read_pdf(data, workers=2)
     by = readers()
     count = issue6.pdf.page_count
@@ -127,3 +135,96 @@ def test_a_process_no_longer_wanted_is_stopped() -> None:
         os.kill(pid, 0)  # gone: killed and waited for
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child process left
+
+
+def _read_anew(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pages read anew from now on, in this process (not as read before)."""
+    read: list[int] = []
+    read_page = readback.read_page
+
+    def logged(reader: object, document: object, index: int, *args: object) -> object:
+        read.append(index)
+        return read_page(reader, document, index, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(readback, "read_page", logged)
+    return read
+
+
+def _edited(data: bytes, change: Callable[[pikepdf.Pdf], None]) -> bytes:
+    """The PDF once ``change`` has edited it (qpdf writes its objects anew, renumbered)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        change(pdf)
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def test_pages_read_before_are_not_read_again(
+    issue6_web: WebIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``watch`` checks every rebuild: a page as it was at the last check is not read
+    again, and reads back the same; another geometry reads it anew."""
+    monkeypatch.setattr(readback, "_KEPT", {})
+    data = issue6_web.results[0].output.read_bytes()
+    read = _read_anew(monkeypatch)
+    first = read_pdf(data, workers=1)
+    assert read == list(range(first.page_count))
+    read.clear()
+    assert read_pdf(data, workers=1) == first
+    assert read == []
+    renumbered = _edited(data, lambda pdf: None)  # (qpdf writes its own trailer and header)
+    assert renumbered != data
+    assert replace(read_pdf(renumbered, workers=1), structure=first.structure) == first
+    assert read == []
+    read_pdf(data, workers=1, tolerance=1.0)
+    assert read == list(range(first.page_count))
+
+
+def test_a_page_is_read_again_when_a_font_it_uses_changes(
+    issue6_web: WebIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a page refers to is part of it: the body font's map to Unicode changed (its
+    e read as E), every page is read again (WeasyPrint gives them all one dictionary of
+    resources), and the text of those in that font has changed."""
+    monkeypatch.setattr(readback, "_KEPT", {})
+    data = issue6_web.results[0].output.read_bytes()
+    before = read_pdf(data, workers=1)
+    serif = before.fonts["NotoSerif-Regular"].pages
+
+    def capital_e(pdf: pikepdf.Pdf) -> None:
+        for page in pdf.pages:
+            for font in page.obj.Resources.Font.values():
+                if str(font.BaseFont).endswith("+Noto-Serif"):
+                    cmap = font.ToUnicode
+                    cmap.write(re.sub(rb"> <0065>", b"> <0045>", cmap.read_bytes()))
+
+    read = _read_anew(monkeypatch)
+    after = read_pdf(_edited(data, capital_e), workers=1)
+    assert read == list(range(before.page_count))
+    changed = [i for i in range(before.page_count) if after.texts[i] != before.texts[i]]
+    assert set(changed) <= serif and len(changed) > before.page_count / 2, changed
+    assert after.texts[4].count("E") > before.texts[4].count("E")
+
+
+def test_links_of_a_page_read_before_go_to_today_s_destinations(
+    issue6_web: WebIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contents page as it was, whose entry's destination moved to another page: its
+    link goes to that page (links name their destination, which is read each time)."""
+    monkeypatch.setattr(readback, "_KEPT", {})
+    data = issue6_web.results[0].output.read_bytes()
+    before = read_pdf(data, workers=1)
+    link = next(link for link in before.links if link.dest and link.dest_page)
+    moved_to = before.page_count - 1
+    assert link.dest_page != moved_to
+
+    def move(pdf: pikepdf.Pdf) -> None:
+        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+        destination = tree[link.dest]
+        tree[link.dest] = pikepdf.Array([pdf.pages[moved_to].obj, *list(destination)[1:]])
+
+    read = _read_anew(monkeypatch)
+    after = read_pdf(_edited(data, move), workers=1)
+    assert link.page not in read  # the page of the link: as read before
+    assert after.page_of(link.dest) == moved_to
+    assert {other.dest_page for other in after.links_to(link.dest)} == {moved_to}

@@ -10,6 +10,7 @@ the attributes it inherits from the page tree (resources, boxes, rotation: PDF
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import re
@@ -20,6 +21,7 @@ from typing import Any
 import pikepdf
 
 __all__ = [
+    "Digests",
     "Pdf",
     "content",
     "described",
@@ -156,3 +158,87 @@ def destination_page(
     if isinstance(page, pikepdf.Object) and page.is_indirect:
         return numbers.get(tuple(page.objgen))  # type: ignore[arg-type]
     return None
+
+
+_REFERENCE = re.compile(rb"(\d+) (\d+) R\b")
+_DEEPEST = 200  # references followed from a page; deeper, the page is read anew
+
+
+class Digests:
+    """A hash of each page of a PDF and of everything it refers to: its dictionary,
+    content, resources (fonts, images, forms, colour spaces) and annotations, followed
+    from reference to reference, whatever the objects' numbers. A page with the digest
+    of one read before reads back the same (``readback`` keeps what it read of recent
+    pages for ``watch``, whose rebuilds change a few pages of many). Left out, because
+    they say nothing of what is drawn: the page tree above the page, and the pages a
+    link or a destination names, which count by their index alone."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self._pdf = pdf
+        self._pages = page_numbers(pdf)
+        self._tree: set[tuple[int, int]] = set()
+        node: Any = pdf.Root.get("/Pages")
+        nodes = [node] if isinstance(node, pikepdf.Object) and node.is_indirect else []
+        while nodes and len(self._tree) < len(self._pages) + 1:
+            node = nodes.pop()
+            self._tree.add(tuple(node.objgen))
+            nodes += [
+                kid
+                for kid in node.get("/Kids") or []
+                if isinstance(kid, pikepdf.Dictionary)
+                and kid.is_indirect
+                and "/Kids" in kid
+                and tuple(kid.objgen) not in self._tree
+            ]
+        self._known: dict[tuple[int, int], bytes] = {}
+        self._open: set[tuple[int, int]] = set()  # the objects being hashed
+        self._added: list[tuple[int, int]] = []  # those hashed for the page being hashed
+        self._looped = False
+
+    def page(self, index: int) -> bytes:
+        """The digest of a page (by its index). A page whose objects refer back to one
+        another gets one of its own, never met again: what it holds is read anew."""
+        page = self._pdf.pages[index].obj
+        self._looped, self._added = False, []
+        digest = self._of(tuple(page.objgen), 0, top=True)  # type: ignore[arg-type]
+        if self._looped:  # (the digests made meanwhile may leave out an object of the loop)
+            for objgen in self._added:
+                self._known.pop(objgen, None)
+            return b"loop %d" % next(_DIRECT)
+        return digest
+
+    def _of(self, objgen: tuple[int, int], depth: int, *, top: bool = False) -> bytes:
+        """The digest of an indirect object, once for each (a page or the page tree
+        met on the way stands for itself)."""
+        if not top and objgen in self._pages:
+            return b"page %d" % self._pages[objgen]
+        if objgen in self._tree:
+            return b"page tree"
+        known = self._known.get(objgen)
+        if known is not None:
+            return known
+        if objgen in self._open or depth > _DEEPEST:
+            self._looped = True
+            return b""
+        self._open.add(objgen)
+        try:
+            found: Any = self._pdf.get_object(objgen)
+            stream = isinstance(found, pikepdf.Stream)
+            # (an object that is not there reads as null; so may a string's "1 0 R")
+            text = (
+                b"null"
+                if found is None
+                else (found.stream_dict if stream else found).unparse(resolved=True)
+            )
+            # Each reference stands for what it refers to, whatever its number: an edit
+            # that adds objects renumbers those written after them.
+            hasher = hashlib.sha256(_REFERENCE.sub(b"R", text))
+            if stream:
+                hasher.update(found.read_raw_bytes())
+            for number_, generation in _REFERENCE.findall(text):
+                hasher.update(self._of((int(number_), int(generation)), depth + 1))
+        finally:
+            self._open.discard(objgen)
+        digest = self._known[objgen] = hasher.digest()
+        self._added.append(objgen)
+        return digest

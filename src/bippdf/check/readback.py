@@ -8,9 +8,11 @@ starts here.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import multiprocessing
 import os
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from .child import in_child
 from .inks import PageInks, read_inks
 from .matterhorn import Tagging, audit
 from .objects import (
+    Digests,
     Pdf,
     destination_page,
     identity,
@@ -233,30 +236,64 @@ def _read(
     forking = workers > 1 and count >= _PAGES_WORTH_A_PROCESS and hasattr(os, "fork")
     shared = _BothEnds(count) if forking else None
     printing, profile = _for_print(reader)
+    digests = Digests(reader)
+    reading = (geometry, tolerance, printing, hashlib.sha256(profile or b"").digest())
 
-    def read(indices: Iterable[int]) -> dict[int, _Read]:
-        """These pages, read in this process."""
-        return {
-            index: (
-                read_page(reader, document, index, geometry, tolerance, destinations),
-                read_inks(reader.pages[index].obj, profile) if printing else None,
-            )
-            for index in indices
-        }
+    def read(indices: Iterable[int]) -> tuple[dict[int, _Read], dict[_Key, bytes]]:
+        """These pages, read in this process (or as read before: ``_KEPT``), with what
+        was read of each, to be kept."""
+        pages, used = {}, {}
+        for index in indices:
+            key = (digests.page(index), index, reading)
+            kept = _KEPT.get(key)
+            if kept is None:
+                page = read_page(reader, document, index, geometry, tolerance, destinations)
+                inks = read_inks(reader.pages[index].obj, profile) if printing else None
+                kept = pickle.dumps((page, inks))
+            pages[index] = _as_read(kept, destinations)
+            used[key] = kept
+        return pages, used
 
-    def other() -> tuple[dict[int, _Read], Structure, dict[Any, float]]:
-        """The structure tree and pages from the end, for the other process, with the
-        pictures it weighed (kept in this one for the next check: ``separation``)."""
+    def other() -> tuple[dict[int, _Read], dict[_Key, bytes], Structure, dict[Any, float]]:
+        """The structure tree and pages from the end, for the other process, with what it
+        read of them and the pictures it weighed (kept in this one for the next check)."""
         structure = _structure(reader)
-        return (read(shared.from_the_end()) if shared else {}), structure, weighed()
+        pages, used = read(shared.from_the_end()) if shared else ({}, {})
+        return pages, used, structure, weighed()
 
     with in_child(other, fork=shared is not None) as rest:
-        pages = read(shared.from_the_start() if shared else range(count))
+        pages, used = read(shared.from_the_start() if shared else range(count))
         whole = _whole(reader)
-        other_pages, structure, pictures = rest()
+        other_pages, other_used, structure, pictures = rest()
     pages.update(other_pages)
+    _keep({**used, **other_used})
     remember(pictures)
     return [pages[index] for index in range(count)], whole, structure
+
+
+# What was read of the pages of recent checks, by page digest, index and reading (page
+# geometry, tolerance, inks or not, output profile): ``watch`` checks every rebuild, and
+# an edit changes a few pages of many. Kept pickled: each check gets pages of its own.
+_Key = tuple[bytes, int, Any]
+_KEPT: dict[_Key, bytes] = {}
+_PAGES_KEPT = 512  # those not used for the longest are forgotten first
+
+
+def _keep(used: dict[_Key, bytes]) -> None:
+    """Keep what was read of the pages of a check, here or in the other process."""
+    for key, kept in used.items():
+        _KEPT.pop(key, None)
+        _KEPT[key] = kept
+    while len(_KEPT) > _PAGES_KEPT:
+        del _KEPT[next(iter(_KEPT))]
+
+
+def _as_read(kept: bytes, destinations: dict[str, int]) -> _Read:
+    """A page as read, its links to the pages their destinations are on in this PDF."""
+    page, inks = pickle.loads(kept)
+    for link in page.links:
+        link.dest_page = destinations.get(link.dest) if link.dest is not None else None
+    return page, inks
 
 
 class _BothEnds:
