@@ -20,6 +20,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from bippdf.check import matterhorn
 from bippdf.check.accessibility import check_web
 from bippdf.check.readback import read_pdf
 
@@ -325,3 +326,32 @@ _ALSO = {
     "28-011": {"28-011"},
     "13-004": set(),
 }
+
+
+def test_contents_walked_before_are_judged_by_today_s_structure_tree(
+    issue6_web: WebIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``watch`` checks every rebuild: how a page's content is marked is walked once, and
+    judged at each check by that check's structure tree. A paragraph detached from the
+    tree, the pages' contents the same, leaves content that no element reaches."""
+    monkeypatch.setattr(matterhorn, "_MARKED", {})
+    data = issue6_web.results[0].output.read_bytes()
+    good = read_pdf(data, workers=1).structure.tagging
+    assert good is not None and good.failures == []
+    walked: list[bytes] = []
+    marks = matterhorn._marks
+
+    def spied(contents: bytes) -> matterhorn.Marks:
+        walked.append(contents)
+        return marks(contents)
+
+    monkeypatch.setattr(matterhorn, "_marks", spied)
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    _detach_paragraph(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    tagging = read_pdf(out.getvalue(), workers=1).structure.tagging
+    assert walked == []  # every content as walked before
+    assert tagging is not None
+    assert [failure.checkpoint for failure in tagging.failures] == ["01-005"]
+    assert "n'atteint pas" in tagging.failures[0].message

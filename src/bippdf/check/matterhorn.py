@@ -9,6 +9,7 @@ deep), and each page's content once, for its marked content.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -380,22 +381,53 @@ def _page_content(page: Any, index: int, reached: set[tuple[int, int]]) -> Itera
     contents = content(page)
     if contents is None:
         return
+    key = hashlib.sha256(contents).digest()
+    found = _MARKED.get(key) or _marks(contents)
+    recall({key: found})
+    for _ in range(found.in_tagged):
+        yield Failure("01-003", "un artefact est dans du contenu balisé", index)
+    if found.nested:
+        yield Failure("01-004", f"{found.nested} contenu(s) balisé(s) dans un artefact", index)
+    unreached = sum((index, mcid) not in reached for mcid in found.mcids)
+    if unreached:
+        yield Failure(
+            "01-005",
+            f"{unreached} contenu(s) marqué(s) que l'arborescence de balises n'atteint pas "
+            "et qui ne sont pas des artefacts",
+            index,
+        )
+    if found.untagged:
+        yield Failure(
+            "01-005", f"{found.untagged} contenu(s) ni balisé(s) ni marqué(s) comme artefact", index
+        )
+
+
+@dataclass(frozen=True)
+class Marks:
+    """How a page's content is marked, as far as tagging goes."""
+
+    in_tagged: int  # artifacts inside tagged content
+    nested: int  # pieces of tagged content inside an artifact
+    mcids: tuple[int, ...]  # the MCID of each piece of tagged content
+    untagged: int  # content shown, neither tagged nor in an artifact
+
+
+def _marks(contents: bytes) -> Marks:
+    """Walk a page's content for its marked content."""
     stack: list[str] = []  # "tagged", "artifact" or "" for other marked content
-    unreached = nested = untagged = 0
+    in_tagged = nested = untagged = 0
+    mcids: list[int] = []
     for operands, operator in operations(contents, properties=True):
         if operator in (b"BDC", b"BMC"):
             tag = str(operands[0]).lstrip("/") if operands else None
             properties = operands[1] if len(operands) > 1 else None
             found = _MCID.search(properties) if isinstance(properties, bytes) else None
             if tag == "Artifact":
-                if "tagged" in stack:
-                    yield Failure("01-003", "un artefact est dans du contenu balisé", index)
+                in_tagged += "tagged" in stack
                 stack.append("artifact")
             elif found:
-                if "artifact" in stack:
-                    nested += 1
-                if (index, int(found[1])) not in reached:
-                    unreached += 1
+                nested += "artifact" in stack
+                mcids.append(int(found[1]))
                 stack.append("tagged")
             else:
                 stack.append("")
@@ -404,19 +436,28 @@ def _page_content(page: Any, index: int, reached: set[tuple[int, int]]) -> Itera
                 stack.pop()
         elif operator in _SHOWS and not ({"tagged", "artifact"} & set(stack)):
             untagged += 1
-    if nested:
-        yield Failure("01-004", f"{nested} contenu(s) balisé(s) dans un artefact", index)
-    if unreached:
-        yield Failure(
-            "01-005",
-            f"{unreached} contenu(s) marqué(s) que l'arborescence de balises n'atteint pas "
-            "et qui ne sont pas des artefacts",
-            index,
-        )
-    if untagged:
-        yield Failure(
-            "01-005", f"{untagged} contenu(s) ni balisé(s) ni marqué(s) comme artefact", index
-        )
+    return Marks(in_tagged, nested, tuple(mcids), untagged)
+
+
+# How the contents of recent checks' pages are marked, by the hash of each content:
+# ``watch`` checks every rebuild, whose edit changes a few pages of many.
+_MARKED: dict[bytes, Marks] = {}
+_MARKED_AT_MOST = 512  # contents: those not met for the longest are forgotten first
+
+
+def marked() -> dict[bytes, Marks]:
+    """The contents walked in this process: the forked reader of the structure tree
+    sends them back with it, for the next check (``recall``)."""
+    return dict(_MARKED)
+
+
+def recall(found: dict[bytes, Marks]) -> None:
+    """Keep how these contents are marked, the last met last forgotten."""
+    for key, marks in found.items():
+        _MARKED.pop(key, None)
+        _MARKED[key] = marks
+    while len(_MARKED) > _MARKED_AT_MOST:
+        del _MARKED[next(iter(_MARKED))]
 
 
 def _annotations(

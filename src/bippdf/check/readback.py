@@ -26,7 +26,7 @@ from ..contract import LETTER, PageGeometry
 from .actions import scripts
 from .child import in_child
 from .inks import PageInks, read_inks
-from .matterhorn import Tagging, audit
+from .matterhorn import Marks, Tagging, audit, marked, recall
 from .objects import (
     Digests,
     Pdf,
@@ -254,20 +254,24 @@ def _read(
             used[key] = kept
         return pages, used
 
-    def other() -> tuple[dict[int, _Read], dict[_Key, bytes], Structure, dict[Any, float]]:
+    def other() -> tuple[
+        dict[int, _Read], dict[_Key, bytes], Structure, dict[Any, float], dict[bytes, Marks]
+    ]:
         """The structure tree and pages from the end, for the other process, with what it
-        read of them and the pictures it weighed (kept in this one for the next check)."""
+        read of them, the pictures it weighed and the contents whose marks it walked
+        (kept in this one for the next check)."""
         structure = _structure(reader)
         pages, used = read(shared.from_the_end()) if shared else ({}, {})
-        return pages, used, structure, weighed()
+        return pages, used, structure, weighed(), marked()
 
     with in_child(other, fork=shared is not None) as rest:
         pages, used = read(shared.from_the_start() if shared else range(count))
         whole = _whole(reader)
-        other_pages, other_used, structure, pictures = rest()
+        other_pages, other_used, structure, pictures, marks = rest()
     pages.update(other_pages)
     _keep({**used, **other_used})
     remember(pictures)
+    recall(marks)
     return [pages[index] for index in range(count)], whole, structure
 
 
