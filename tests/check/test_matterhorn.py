@@ -23,6 +23,7 @@ from pypdf.generic import (
 from bippdf.check import matterhorn
 from bippdf.check.accessibility import check_web
 from bippdf.check.readback import read_pdf
+from bippdf.check.recent import Recent
 
 from ..conftest import WebIssue
 
@@ -334,7 +335,7 @@ def test_contents_walked_before_are_judged_by_today_s_structure_tree(
     """``watch`` checks every rebuild: how a page's content is marked is walked once, and
     judged at each check by that check's structure tree. A paragraph detached from the
     tree, the pages' contents the same, leaves content that no element reaches."""
-    monkeypatch.setattr(matterhorn, "_MARKED", {})
+    monkeypatch.setattr(matterhorn, "MARKED", Recent(512))
     data = issue6_web.results[0].output.read_bytes()
     good = read_pdf(data, workers=1).structure.tagging
     assert good is not None and good.failures == []

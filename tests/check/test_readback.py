@@ -18,6 +18,7 @@ from bippdf.check import readback
 from bippdf.check.child import in_child as _in_child
 from bippdf.check.child import side_by_side
 from bippdf.check.readback import read_pdf
+from bippdf.check.recent import Recent
 
 from ..conftest import BuiltIssue, WebIssue
 
@@ -38,7 +39,7 @@ def test_two_processes_read_the_same_as_one(
         return read_page(reader, document, index, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(readback, "read_page", logged)
-    monkeypatch.setattr(readback, "_KEPT", {})  # every page read, none as read before
+    monkeypatch.setattr(readback, "KEPT", Recent(512))  # every page read, none as read before
 
     def readers() -> dict[int, int]:
         """Page index: the process that read it, from the log, which is then emptied; no
@@ -52,7 +53,7 @@ def test_two_processes_read_the_same_as_one(
     data = issue6.result.output.read_bytes()
     one = read_pdf(data, workers=1)
     assert readers() == dict.fromkeys(range(issue6.pdf.page_count), os.getpid())
-    readback._KEPT.clear()
+    monkeypatch.setattr(readback, "KEPT", Recent(512))
     two = read_pdf(data, workers=2)
     by = readers()
     count = issue6.pdf.page_count
@@ -164,7 +165,7 @@ def test_pages_read_before_are_not_read_again(
 ) -> None:
     """``watch`` checks every rebuild: a page as it was at the last check is not read
     again, and reads back the same; another geometry reads it anew."""
-    monkeypatch.setattr(readback, "_KEPT", {})
+    monkeypatch.setattr(readback, "KEPT", Recent(512))
     data = issue6_web.results[0].output.read_bytes()
     read = _read_anew(monkeypatch)
     first = read_pdf(data, workers=1)
@@ -186,7 +187,7 @@ def test_a_page_is_read_again_when_a_font_it_uses_changes(
     """What a page refers to is part of it: the body font's map to Unicode changed (its
     e read as E), every page is read again (WeasyPrint gives them all one dictionary of
     resources), and the text of those in that font has changed."""
-    monkeypatch.setattr(readback, "_KEPT", {})
+    monkeypatch.setattr(readback, "KEPT", Recent(512))
     data = issue6_web.results[0].output.read_bytes()
     before = read_pdf(data, workers=1)
     serif = before.fonts["NotoSerif-Regular"].pages
@@ -211,7 +212,7 @@ def test_links_of_a_page_read_before_go_to_today_s_destinations(
 ) -> None:
     """A contents page as it was, whose entry's destination moved to another page: its
     link goes to that page (links name their destination, which is read each time)."""
-    monkeypatch.setattr(readback, "_KEPT", {})
+    monkeypatch.setattr(readback, "KEPT", Recent(512))
     data = issue6_web.results[0].output.read_bytes()
     before = read_pdf(data, workers=1)
     link = next(link for link in before.links if link.dest and link.dest_page)

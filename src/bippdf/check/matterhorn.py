@@ -29,6 +29,7 @@ from .objects import (
     is_name_or_string,
     page_numbers,
 )
+from .recent import Recent
 
 # The standard structure types of ISO 32000-1 (14.8.4): a role map may not remap them,
 # and a non-standard type must be mapped to one of them.
@@ -382,8 +383,8 @@ def _page_content(page: Any, index: int, reached: set[tuple[int, int]]) -> Itera
     if contents is None:
         return
     key = hashlib.sha256(contents).digest()
-    found = _MARKED.get(key) or _marks(contents)
-    recall({key: found})
+    found = MARKED.get(key) or _marks(contents)
+    MARKED.keep({key: found})
     for _ in range(found.in_tagged):
         yield Failure("01-003", "un artefact est dans du contenu balisé", index)
     if found.nested:
@@ -439,25 +440,9 @@ def _marks(contents: bytes) -> Marks:
     return Marks(in_tagged, nested, tuple(mcids), untagged)
 
 
-# How the contents of recent checks' pages are marked, by the hash of each content:
-# ``watch`` checks every rebuild, whose edit changes a few pages of many.
-_MARKED: dict[bytes, Marks] = {}
-_MARKED_AT_MOST = 512  # contents: those not met for the longest are forgotten first
-
-
-def marked() -> dict[bytes, Marks]:
-    """The contents walked in this process: the forked reader of the structure tree
-    sends them back with it, for the next check (``recall``)."""
-    return dict(_MARKED)
-
-
-def recall(found: dict[bytes, Marks]) -> None:
-    """Keep how these contents are marked, the last met last forgotten."""
-    for key, marks in found.items():
-        _MARKED.pop(key, None)
-        _MARKED[key] = marks
-    while len(_MARKED) > _MARKED_AT_MOST:
-        del _MARKED[next(iter(_MARKED))]
+# How the contents of recent checks' pages are marked, by the hash of each content (the
+# forked reader of the structure tree sends them back with it).
+MARKED: Recent[bytes, Marks] = Recent(512)
 
 
 def _annotations(

@@ -23,10 +23,11 @@ import pypdfium2
 from fontTools.ttLib import TTFont
 
 from ..contract import LETTER, PageGeometry
+from . import matterhorn
 from .actions import scripts
 from .child import in_child
 from .inks import PageInks, read_inks
-from .matterhorn import Marks, Tagging, audit, marked, recall
+from .matterhorn import Marks, Tagging, audit
 from .objects import (
     Digests,
     Pdf,
@@ -41,6 +42,7 @@ from .objects import (
     page_numbers,
 )
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
+from .recent import Recent
 from .separation import remember, weighed
 
 __all__ = [
@@ -240,12 +242,12 @@ def _read(
     reading = (geometry, tolerance, printing, hashlib.sha256(profile or b"").digest())
 
     def read(indices: Iterable[int]) -> tuple[dict[int, _Read], dict[_Key, bytes]]:
-        """These pages, read in this process (or as read before: ``_KEPT``), with what
+        """These pages, read in this process (or as read before: ``KEPT``), with what
         was read of each, to be kept."""
         pages, used = {}, {}
         for index in indices:
             key = (digests.page(index), index, reading)
-            kept = _KEPT.get(key)
+            kept = KEPT.get(key)
             if kept is None:
                 page = read_page(reader, document, index, geometry, tolerance, destinations)
                 inks = read_inks(reader.pages[index].obj, profile) if printing else None
@@ -262,34 +264,24 @@ def _read(
         (kept in this one for the next check)."""
         structure = _structure(reader)
         pages, used = read(shared.from_the_end()) if shared else ({}, {})
-        return pages, used, structure, weighed(), marked()
+        return pages, used, structure, weighed(), matterhorn.MARKED.kept()
 
     with in_child(other, fork=shared is not None) as rest:
         pages, used = read(shared.from_the_start() if shared else range(count))
         whole = _whole(reader)
         other_pages, other_used, structure, pictures, marks = rest()
     pages.update(other_pages)
-    _keep({**used, **other_used})
+    KEPT.keep({**used, **other_used})
     remember(pictures)
-    recall(marks)
+    matterhorn.MARKED.keep(marks)
     return [pages[index] for index in range(count)], whole, structure
 
 
 # What was read of the pages of recent checks, by page digest, index and reading (page
-# geometry, tolerance, inks or not, output profile): ``watch`` checks every rebuild, and
-# an edit changes a few pages of many. Kept pickled: each check gets pages of its own.
+# geometry, tolerance, inks or not, output profile). Kept pickled: each check gets pages
+# of its own.
 _Key = tuple[bytes, int, Any]
-_KEPT: dict[_Key, bytes] = {}
-_PAGES_KEPT = 512  # those not used for the longest are forgotten first
-
-
-def _keep(used: dict[_Key, bytes]) -> None:
-    """Keep what was read of the pages of a check, here or in the other process."""
-    for key, kept in used.items():
-        _KEPT.pop(key, None)
-        _KEPT[key] = kept
-    while len(_KEPT) > _PAGES_KEPT:
-        del _KEPT[next(iter(_KEPT))]
+KEPT: Recent[_Key, bytes] = Recent(512)
 
 
 def _as_read(kept: bytes, destinations: dict[str, int]) -> _Read:
