@@ -9,6 +9,7 @@ import pikepdf
 from pypdf import PdfWriter
 from pypdf.generic import NameObject
 
+from bippdf.check.objects import Digests
 from bippdf.check.readback import read_pdf
 
 from ..conftest import BuiltIssue, WebIssue
@@ -75,3 +76,58 @@ def test_a_false_boolean_reads_false(issue6_web: WebIssue) -> None:
         pdf.Root.ViewerPreferences.DisplayDocTitle = False
 
     assert read_pdf(_rewritten(data, hidden)).structure.display_title is False
+
+
+def _two_pages(uris: tuple[str, str]) -> pikepdf.Pdf:
+    """A PDF of two blank pages, each with a link to one of ``uris``."""
+    pdf = pikepdf.new()
+    for uri in uris:
+        page = pdf.add_blank_page()
+        link = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[0, 0, 10, 10],
+            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(uri)),
+        )
+        page.obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+    return pdf
+
+
+def test_a_string_is_not_taken_for_a_reference() -> None:
+    """Two links whose addresses differ only by what reads like a reference in them
+    ("… 50 0 R"): two pages that read back differently, two digests."""
+    pdf = _two_pages(("http://a.example/ 50 0 R", "http://a.example/ 60 0 R"))
+    digests = Digests(pdf)
+    first, second = digests.page(0), digests.page(1)
+    assert first is not None and second is not None and first != second
+    same = Digests(_two_pages(("http://a.example/", "http://a.example/")))
+    assert same.page(0) == same.page(1) is not None  # what tells them apart: the string
+
+
+def test_a_page_whose_objects_refer_back_to_one_another_has_no_digest() -> None:
+    """An annotation and its pop-up refer to each other: the page is read anew at each
+    check (a digest made around a loop may leave an object of it out)."""
+    pdf = _two_pages(("http://a.example/", "http://a.example/"))
+    annotation = pdf.pages[1].obj.Annots[0]
+    popup = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Popup, Parent=annotation)
+    )
+    annotation.Popup = popup
+    digests = Digests(pdf)
+    assert digests.page(0) is not None
+    assert digests.page(1) is None
+
+
+def test_a_page_referring_to_an_object_that_is_not_there_has_no_digest() -> None:
+    """A reference under another generation than the object's reads as null here, but a
+    viewer may find the object anyway: such a page is read anew at each check. (In an
+    array: qpdf leaves a dictionary's null value out of the dictionary.)"""
+    body = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents [4 1 R] >>"
+        b" endobj\n4 0 obj << /Length 2 >> stream\nq\nendstream endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        assert Digests(pdf).page(0) is None

@@ -23,8 +23,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from bippdf.check import separation
+from bippdf.check import readback, separation
 from bippdf.check.readback import read_pdf
+from bippdf.check.recent import Recent
 
 from ..conftest import BuiltIssue
 from .conftest import edit_pdf, problems_in
@@ -423,8 +424,10 @@ def test_a_photo_weighed_before_is_weighed_again_once_replaced(
     rebuild), by its bytes and /Decode: the good PDF read again decodes no photo, but one
     whose bytes or /Decode changed is decoded and weighed again."""
     monkeypatch.setattr(separation, "_WEIGHED", {})
+    monkeypatch.setattr(readback, "KEPT", Recent(512))  # the pages read, not as kept
     data = issue6.result.output.read_bytes()
     read_pdf(data, workers=2)  # the other process's photos kept too
+    monkeypatch.setattr(readback, "KEPT", Recent(512))
     decode = separation._decode
     decoded: list[object] = []
     monkeypatch.setattr(separation, "_decode", lambda image: decoded.append(image) or decode(image))
@@ -562,4 +565,41 @@ def test_transfer_function_caught(issue6: BuiltIssue) -> None:
 
     assert problems_in(edit_pdf(issue6, change), "print") == [
         "page 6: fonction de transfert (/TR) (1) : PDF/X l'interdit"
+    ]
+
+
+def _heavy(writer: PdfWriter, space: object, samples: bytes, decode: list[int] | None) -> None:
+    """A 2 × 2 image of ``space`` (a name or an array), drawn on page 6."""
+    resources = _image(writer, "DeviceCMYK", samples)
+    image = resources["/Fault"].get_object()
+    image[NameObject("/ColorSpace")] = space  # type: ignore[index]
+    if decode is not None:
+        image[NameObject("/Decode")] = ArrayObject([NumberObject(v) for v in decode])  # type: ignore[index]
+    _draw(writer, _PAGE, b"0.4 0 0 0.4 100 100 cm /Fault Do", XObject=resources)
+
+
+def test_heavy_image_caught_through_its_decode_array(issue6: BuiltIssue) -> None:
+    """/Decode [1 0 …] reads a sample of 0 as all of its ink: an image of zeros is at
+    400 % (its /Decode applied once, not undone by a second inversion)."""
+
+    def change(writer: PdfWriter) -> None:
+        _heavy(writer, NameObject("/DeviceCMYK"), bytes(16), [1, 0] * 4)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: une image porte jusqu'à 400 % d'encre ; la limite est 300 %"
+    ]
+
+
+def test_heavy_image_in_the_process_inks_by_name_caught(issue6: BuiltIssue) -> None:
+    """A DeviceN image of the four process inks prints on the four plates (allowed), each
+    sample a tint of its ink: one pixel at 350 % is over the limit."""
+
+    def change(writer: PdfWriter) -> None:
+        names = ArrayObject(NameObject(f"/{n}") for n in ("Cyan", "Magenta", "Yellow", "Black"))
+        tint = DictionaryObject({NameObject("/FunctionType"): NumberObject(2)})
+        space = ArrayObject([NameObject("/DeviceN"), names, NameObject("/DeviceCMYK"), tint])
+        _heavy(writer, space, bytes([0, 0, 0, 0] * 3 + [230, 204, 204, 255]), None)
+
+    assert problems_in(edit_pdf(issue6, change), "print") == [
+        "page 6: une image porte jusqu'à 350 % d'encre ; la limite est 300 %"
     ]

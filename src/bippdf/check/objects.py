@@ -160,7 +160,9 @@ def destination_page(
     return None
 
 
-_REFERENCE = re.compile(rb"(\d+) (\d+) R\b")
+# A reference in qpdf's writing of an object; a literal string is matched whole (qpdf
+# escapes the parentheses in it), so that a string's "50 0 R" is not taken for one.
+_REFERENCE = re.compile(rb"\((?:[^\\()]|\\.)*\)|(?<![\d.])(\d+) (\d+) R\b", re.S)
 _DEEPEST = 200  # references followed from a page; deeper, the page is read anew
 
 
@@ -195,16 +197,18 @@ class Digests:
         self._added: list[tuple[int, int]] = []  # those hashed for the page being hashed
         self._looped = False
 
-    def page(self, index: int) -> bytes:
-        """The digest of a page (by its index). A page whose objects refer back to one
-        another gets one of its own, never met again: what it holds is read anew."""
+    def page(self, index: int) -> bytes | None:
+        """The digest of a page (by its index); None for a page that cannot have one,
+        whose objects refer back to one another, or to an object that is not there (a
+        viewer may find it under another generation), or go deeper than ``_DEEPEST``:
+        such a page is read anew at each check."""
         page = self._pdf.pages[index].obj
         self._looped, self._added = False, []
         digest = self._of(tuple(page.objgen), 0, top=True)  # type: ignore[arg-type]
         if self._looped:  # (the digests made meanwhile may leave out an object of the loop)
             for objgen in self._added:
                 self._known.pop(objgen, None)
-            return b"loop %d" % next(_DIRECT)
+            return None
         return digest
 
     def _of(self, objgen: tuple[int, int], depth: int, *, top: bool = False) -> bytes:
@@ -223,22 +227,29 @@ class Digests:
         self._open.add(objgen)
         try:
             found: Any = self._pdf.get_object(objgen)
+            if found is None:  # not there: read as null here, maybe not by pdfium
+                self._looped = True
+                return b""
             stream = isinstance(found, pikepdf.Stream)
-            # (an object that is not there reads as null; so may a string's "1 0 R")
-            text = (
-                b"null"
-                if found is None
-                else (found.stream_dict if stream else found).unparse(resolved=True)
-            )
+            text = (found.stream_dict if stream else found).unparse(resolved=True)
             # Each reference stands for what it refers to, whatever its number: an edit
             # that adds objects renumbers those written after them.
-            hasher = hashlib.sha256(_REFERENCE.sub(b"R", text))
+            hasher = hashlib.sha256(_REFERENCE.sub(_unnumbered, text))
             if stream:
                 hasher.update(found.read_raw_bytes())
-            for number_, generation in _REFERENCE.findall(text):
-                hasher.update(self._of((int(number_), int(generation)), depth + 1))
+            for match in _REFERENCE.finditer(text):
+                if match[1] is not None:
+                    hasher.update(self._of((int(match[1]), int(match[2])), depth + 1))
+        except (pikepdf.PdfError, ValueError, TypeError, OverflowError):
+            self._looped = True  # (a number qpdf cannot take for an object's)
+            return b""
         finally:
             self._open.discard(objgen)
         digest = self._known[objgen] = hasher.digest()
         self._added.append(objgen)
         return digest
+
+
+def _unnumbered(match: re.Match[bytes]) -> bytes:
+    """A reference without its numbers; a string as it is."""
+    return b"R" if match[1] is not None else match[0]

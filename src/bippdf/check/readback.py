@@ -239,21 +239,23 @@ def _read(
     shared = _BothEnds(count) if forking else None
     printing, profile = _for_print(reader)
     digests = Digests(reader)
-    reading = (geometry, tolerance, printing, hashlib.sha256(profile or b"").digest())
+    reading = (geometry, tolerance, printing, profile and hashlib.sha256(profile).digest())
 
     def read(indices: Iterable[int]) -> tuple[dict[int, _Read], dict[_Key, bytes]]:
         """These pages, read in this process (or as read before: ``KEPT``), with what
         was read of each, to be kept."""
         pages, used = {}, {}
         for index in indices:
-            key = (digests.page(index), index, reading)
-            kept = KEPT.get(key)
+            digest = digests.page(index)
+            key = (digest or b"", index, reading)
+            kept = KEPT.get(key) if digest is not None else None
             if kept is None:
                 page = read_page(reader, document, index, geometry, tolerance, destinations)
                 inks = read_inks(reader.pages[index].obj, profile) if printing else None
                 kept = pickle.dumps((page, inks))
             pages[index] = _as_read(kept, destinations)
-            used[key] = kept
+            if digest is not None:  # (a page without one is read anew each time)
+                used[key] = kept
         return pages, used
 
     def other() -> tuple[

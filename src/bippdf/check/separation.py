@@ -104,6 +104,9 @@ def _known(image: Any, profile: bytes | None) -> _Key | None:
 def _image_ink(image: Any, profile: bytes | None) -> float:
     """``image_ink``, worked out."""
     try:
+        tints = _tints(image)
+        if tints is not None:
+            return tints
         picture = _decode(image)
     except Exception:  # an image that cannot be decoded: the fonts-and-images checks say so
         return 0.0
@@ -150,21 +153,48 @@ def _decode_array(image: Any) -> tuple[float, ...] | None:
 
 def _decode(image: Any) -> Any:
     """An image XObject as a Pillow image whose CMYK values are inks, as a viewer shows
-    them (a JPEG's Adobe inversion and the PDF's /Decode both applied)."""
+    them (a JPEG's Adobe inversion and the PDF's /Decode both applied: pikepdf applies
+    the /Decode of the images it decodes itself)."""
     from pikepdf import PdfImage
     from PIL import Image, ImageChops
 
     decoding = filters(image)
-    picture: Image.Image
-    if decoding and decoding[-1] == "/DCTDecode":
-        picture = Image.open(io.BytesIO(image.read_raw_bytes()))
-        picture.load()
-        if picture.mode == "CMYK" and "adobe" in picture.info:
-            # Pillow reads an Adobe CMYK JPEG as inverted: get back the raw samples.
-            picture = ImageChops.invert(picture)
-    else:
-        picture = PdfImage(image).as_pil_image()
+    if not decoding or decoding[-1] != "/DCTDecode":
+        return PdfImage(image).as_pil_image()
+    picture: Image.Image = Image.open(io.BytesIO(image.read_raw_bytes()))
+    picture.load()
+    if picture.mode == "CMYK" and "adobe" in picture.info:
+        # Pillow reads an Adobe CMYK JPEG as inverted: get back the raw samples.
+        picture = ImageChops.invert(picture)
     decode = _decode_array(image)
     if decode is not None and len(decode) >= 2 and decode[0] > decode[1]:
         picture = ImageChops.invert(picture) if picture.mode != "1" else picture
     return picture
+
+
+_TINT_MODES = {1: "L", 2: "LA", 3: "RGB", 4: "CMYK"}  # 8-bit samples of so many inks
+
+
+def _tints(image: Any) -> float | None:
+    """The total ink of the heaviest pixel of a Separation or DeviceN image, in % (each
+    sample a tint of its ink, 255 all of it); None for an image in another colour space.
+    (pikepdf does not decode these: they are inks, not colours to show.)"""
+    from PIL import Image, ImageChops, ImageMath
+
+    space = image.get("/ColorSpace")
+    kind = str(space[0]) if is_array(space) and len(space) >= 2 else ""
+    if kind not in ("/Separation", "/DeviceN"):
+        return None
+    inks = 1 if kind == "/Separation" else len(space[1])
+    if int(image.get("/BitsPerComponent", 0)) != 8 or inks not in _TINT_MODES:
+        raise ValueError("des teintes que bippdf ne sait pas lire")
+    size = (int(image["/Width"]), int(image["/Height"]))
+    picture = Image.frombytes(_TINT_MODES[inks], size, image.read_bytes())
+    decode = _decode_array(image)
+    if decode is not None and len(decode) >= 2 and decode[0] > decode[1]:
+        picture = ImageChops.invert(picture)
+    bands = {f"b{number}": band for number, band in enumerate(picture.split())}
+    total = ImageMath.lambda_eval(lambda b: sum(b[name] for name in bands), **bands)
+    highest = total.getextrema()[1]
+    assert isinstance(highest, (int, float))
+    return float(highest) * 100 / 255
