@@ -27,6 +27,7 @@ from .objects import (
     is_array,
     is_dictionary,
     is_name_or_string,
+    page_index,
     page_numbers,
 )
 from .recent import Recent
@@ -221,10 +222,8 @@ def _walk(
 
 def _page_of(node: Any, pages: dict[tuple[int, int], int], parents: int | None) -> int | None:
     """The page an element's or a marked-content reference's /Pg names, else its parent's."""
-    ref = node.get("/Pg")
-    if isinstance(ref, pikepdf.Object) and ref.is_indirect:
-        return pages.get(tuple(ref.objgen), parents)  # type: ignore[arg-type]
-    return parents
+    found = page_index(node.get("/Pg"), pages)
+    return parents if found is None else found
 
 
 def _element(node: Any, kind: str, parent: str, walk: _Walk) -> Iterator[Failure]:

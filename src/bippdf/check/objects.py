@@ -34,6 +34,7 @@ __all__ = [
     "number",
     "open_pdf",
     "page_box",
+    "page_index",
     "page_numbers",
 ]
 
@@ -154,9 +155,14 @@ def destination_page(
         destination = named.get(str(destination))
     if not is_array(destination) or not len(destination):
         return None
-    page = destination[0]
-    if isinstance(page, pikepdf.Object) and page.is_indirect:
-        return numbers.get(tuple(page.objgen))  # type: ignore[arg-type]
+    return page_index(destination[0], numbers)
+
+
+def page_index(reference: Any, numbers: dict[tuple[int, int], int]) -> int | None:
+    """The index of the page an object refers to (``numbers``: ``page_numbers``), None
+    for anything but a page of the PDF."""
+    if isinstance(reference, pikepdf.Object) and reference.is_indirect:
+        return numbers.get(tuple(reference.objgen))  # type: ignore[arg-type]
     return None
 
 

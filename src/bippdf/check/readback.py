@@ -173,14 +173,14 @@ def read_pdf(
     try:
         positions = _positions(reader)
         pages, whole, structure = _read(reader, document, positions, (geometry, tolerance), workers)
-        trims = [page_box(page.obj, "/TrimBox") for page in reader.pages]
         labels = [str(page.label) for page in reader.pages]
         labelled = "/PageLabels" in reader.Root
     finally:
         document.close()
         reader.close()
+    trims = [boxes["TrimBox"] for boxes in whole.boxes]
     return PdfReadback(
-        page_count=len(trims),
+        page_count=len(pages),
         page_sizes=[(right - left, top - bottom) for left, bottom, right, top in trims],
         boxes=whole.boxes,
         structure=structure,

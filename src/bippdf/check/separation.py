@@ -120,11 +120,12 @@ def _image_ink(image: Any, profile: bytes | None) -> float:
 
 
 def heaviest_pixel(picture: Any) -> float:
-    """The total ink of a CMYK image's heaviest pixel, in %."""
+    """The total ink of the heaviest pixel of an image whose bands are inks (CMYK, or the
+    tints of a DeviceN), in %."""
     from PIL import ImageMath
 
-    c, m, y, k = picture.split()
-    total = ImageMath.lambda_eval(lambda b: b["c"] + b["m"] + b["y"] + b["k"], c=c, m=m, y=y, k=k)
+    bands = {f"b{number}": band for number, band in enumerate(picture.split())}
+    total = ImageMath.lambda_eval(lambda b: sum(b[name] for name in bands), **bands)
     highest = total.getextrema()[1]
     assert isinstance(highest, (int, float))
     return float(highest) * 100 / 255
@@ -151,6 +152,12 @@ def _decode_array(image: Any) -> tuple[float, ...] | None:
     return found
 
 
+def _inverts(image: Any) -> bool:
+    """Whether the image's /Decode reads its samples the other way round (1 as 0)."""
+    decode = _decode_array(image)
+    return decode is not None and len(decode) >= 2 and decode[0] > decode[1]
+
+
 def _decode(image: Any) -> Any:
     """An image XObject as a Pillow image whose CMYK values are inks, as a viewer shows
     them (a JPEG's Adobe inversion and the PDF's /Decode both applied: pikepdf applies
@@ -166,9 +173,8 @@ def _decode(image: Any) -> Any:
     if picture.mode == "CMYK" and "adobe" in picture.info:
         # Pillow reads an Adobe CMYK JPEG as inverted: get back the raw samples.
         picture = ImageChops.invert(picture)
-    decode = _decode_array(image)
-    if decode is not None and len(decode) >= 2 and decode[0] > decode[1]:
-        picture = ImageChops.invert(picture) if picture.mode != "1" else picture
+    if _inverts(image) and picture.mode != "1":
+        picture = ImageChops.invert(picture)
     return picture
 
 
@@ -179,7 +185,7 @@ def _tints(image: Any) -> float | None:
     """The total ink of the heaviest pixel of a Separation or DeviceN image, in % (each
     sample a tint of its ink, 255 all of it); None for an image in another colour space.
     (pikepdf does not decode these: they are inks, not colours to show.)"""
-    from PIL import Image, ImageChops, ImageMath
+    from PIL import Image, ImageChops
 
     space = image.get("/ColorSpace")
     kind = str(space[0]) if is_array(space) and len(space) >= 2 else ""
@@ -190,11 +196,4 @@ def _tints(image: Any) -> float | None:
         raise ValueError("des teintes que bippdf ne sait pas lire")
     size = (int(image["/Width"]), int(image["/Height"]))
     picture = Image.frombytes(_TINT_MODES[inks], size, image.read_bytes())
-    decode = _decode_array(image)
-    if decode is not None and len(decode) >= 2 and decode[0] > decode[1]:
-        picture = ImageChops.invert(picture)
-    bands = {f"b{number}": band for number, band in enumerate(picture.split())}
-    total = ImageMath.lambda_eval(lambda b: sum(b[name] for name in bands), **bands)
-    highest = total.getextrema()[1]
-    assert isinstance(highest, (int, float))
-    return float(highest) * 100 / 255
+    return heaviest_pixel(ImageChops.invert(picture) if _inverts(image) else picture)
