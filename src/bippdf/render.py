@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import columns, hyphenation, pictures, redraw, relayout, sandbox
+from . import columns, deflate, hyphenation, pictures, redraw, relayout, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -102,6 +102,7 @@ class Engine:
             self.weasyprint = weasyprint
             self.font_config = FontConfiguration()
         columns.install(weasyprint)
+        deflate.install()
         self.stylesheets: dict[tuple[str, str], Any] = {}
         # Per variant: an @color-profile (print.css) makes an output intent, which the
         # web PDF must not get.
@@ -393,7 +394,12 @@ class Engine:
                 page.links = []
         laid_out_at = time.perf_counter()
         identity = hashlib.sha256(f"{kind.name}\n{job.html}".encode()).hexdigest()
-        with _source_date(job.epoch), _tagging(kind) as record, redraw.drawing(drawings):
+        with (
+            _source_date(job.epoch),
+            _tagging(kind) as record,
+            redraw.drawing(drawings),
+            deflate.kept(),
+        ):
             pdf = document.write_pdf(
                 finisher=_finisher(job.language, kind, job.geometry, identity, record),
                 uncompressed_pdf=not job.compress,
