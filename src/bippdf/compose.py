@@ -114,7 +114,7 @@ def parse(issue: Issue) -> Parsed:
         found += [(article.body_line + p.line, p) for p in left_open]
         found += [(article.body_line + p.line, p) for p in paste.unbalanced_quotes(body.tokens)]
         if lead is not None and article.lead is not None:
-            first = lint.lead_line(article)
+            first = article.lead_line
             left_open = paste.unclosed_emphasis(lead.tokens, article.lead)
             found += [(first + p.line - 1, p) for p in left_open]
             found += [(first + p.line - 1, p) for p in paste.unbalanced_quotes(lead.tokens)]
@@ -255,7 +255,7 @@ def _composed_article(
         file = article.path.name
     lead_html = None
     if lead:
-        renderer.source = (file, lint.lead_line(article))
+        renderer.source = (file, article.lead_line)
         lead_html = Markup(markdown.render(renderer, lead.tokens))
     renderer.source = (file, article.body_line + 1)
     body_html = Markup(markdown.render(renderer, body.tokens))

@@ -63,7 +63,7 @@ class Lines:
             for definition in versions:
                 self._add(definition.tokens, article.body_line + definition.line - 1)
         if lead is not None:
-            self._add(lead.tokens, lead_line(article) - 1)
+            self._add(lead.tokens, article.lead_line - 1)
 
     def _add(self, tokens: list[markdown.Token], before: int) -> None:
         for key, line in markdown.token_lines(tokens).items():
@@ -75,15 +75,6 @@ class Lines:
 
 
 _LEAD = re.compile(r"^\s*lead\s*=", re.M)
-
-
-def lead_line(article: Article) -> int:
-    """The file line of the lead's first line: that of ``lead =``, or the next one when
-    the lead opens a multi-line string there."""
-    line = source_line(article, _LEAD, body=False) or 1
-    opening = article.path.read_text(encoding="utf-8").splitlines()[line - 1 : line]
-    multiline = opening and opening[0].split("=", 1)[-1].strip() in {'"""', "'''"}
-    return line + 1 if multiline else line
 
 
 def _unlisted_articles(issue: Issue) -> Iterator[SourceError]:
@@ -403,9 +394,14 @@ def _glyphs(
         for token in markdown.article_tokens(body, lead)
         if token["type"] in {"text", "codespan"}
     ]
+    judged = set("\n\t\r")
     for text, line in texts:
-        for index, char in enumerate(text):
-            if char in seen or char in "\n\t\r" or can_draw(char):
+        # Each character judged once: a text is thousands of characters, of a few dozen.
+        characters = set(text) - judged
+        judged |= characters
+        missing = {char for char in characters if not can_draw(char)}
+        for index, char in enumerate(text if missing else ""):
+            if char not in missing or char in seen:
                 continue
             seen.add(char)
             fault = _no_glyph(char, article.path, read_source(article.path)[0])

@@ -56,6 +56,7 @@ class Article:
     authors: list[Author] = field(default_factory=list)
     signature: bool = False
     digest: str = ""  # SHA-256 of the bytes the article was read from (the build cache)
+    lead_line: int = 1  # the file line of the lead's first line
 
 
 @dataclass
@@ -483,7 +484,23 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
         authors=authors,
         signature=meta.get("signature", False),
         digest=digest,
+        lead_line=_lead_line(text),
     )
+
+
+_LEAD = re.compile(r"^\s*lead\s*=", re.M)
+
+
+def _lead_line(text: str) -> int:
+    """The line of ``lead =`` in an article's text, or the next one when the lead opens a
+    multi-line string there (1 without a lead)."""
+    found = _LEAD.search(text)
+    if found is None:
+        return 1
+    line = text.count("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    opening = text[found.end() : end if end >= 0 else len(text)]
+    return line + 1 if opening.strip() in {'"""', "'''"} else line
 
 
 def _authors(meta: dict[str, Any], path: Path, text: str) -> list[Author]:
