@@ -132,6 +132,66 @@ def test_an_edit_is_laid_out_again_as_a_whole_layout_lays_it_out(issue: Path) ->
         before = resumed
 
 
+def test_a_page_kept_keeps_its_margin_boxes_while_they_hold(
+    issue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint makes every page's margin boxes (running heads, folio) again at each
+    layout; a page kept keeps them, unless what they show changed: the bulletin's title,
+    a named string the cover sets, edited, every running head follows."""
+    from weasyprint import layout
+
+    made: list[int] = []
+    weasyprints = layout.make_margin_boxes
+
+    def counted(context: Any, page: Any, state: Any) -> Any:
+        made.append(context.current_page)
+        return weasyprints(context, page, state)
+
+    monkeypatch.setattr(layout, "make_margin_boxes", counted)
+    engine = Engine()
+    render(engine, issue, incremental=True)
+    edit(
+        issue / "articles" / ARTICLES[0],
+        "la traite des personnes se produit",
+        "la traite se produit",
+    )
+    made.clear()
+    resumed = render(engine, issue, incremental=True)
+    assert 0 < len(made) < resumed.pages  # those of the pages laid out again
+    assert resumed.pdf == render(engine, issue, incremental=False).pdf
+
+    title = 'title = "Bulletin d\'information en prévention"'
+    edit(issue / "issue.toml", title, title.replace(" en ", " sur la "))
+    made.clear()
+    resumed = render(engine, issue, incremental=True)
+    assert engine.remade[-1] < resumed.pages and len(made) == resumed.pages
+    assert resumed.pdf == render(engine, issue, incremental=False).pdf
+    heads = PdfReader(io.BytesIO(resumed.pdf)).pages[2].extract_text()
+    assert "information sur la prévention Numéro 6" in heads
+
+
+def test_margin_boxes_are_kept_for_the_same_page_in_the_same_state_only() -> None:
+    """The page count a folio could show (counter(pages)) is in the page's state; a
+    margin box showing an element or a target's page is never kept."""
+    from types import SimpleNamespace
+
+    from bippdf.relayout import Margins
+
+    page, other = object(), object()
+    folio = SimpleNamespace(style={"content": (("counter()", ("page", "decimal")),)})
+    state = ([0], {"page": [3], "pages": [24]}, [{"page", "pages"}], [])
+    margins = Margins(
+        pages=[other, other, page], states=[None, None, state], boxes=[(), (), (folio,)]
+    )
+    assert margins.kept_for(2, page, state, changed=float("inf")) == (folio,)
+    assert margins.kept_for(2, other, state, changed=float("inf")) is None
+    assert margins.kept_for(2, page, state, changed=3) is None  # its named strings changed
+    longer = ([0], {"page": [3], "pages": [28]}, [{"page", "pages"}], [])
+    assert margins.kept_for(2, page, longer, changed=float("inf")) is None
+    folio.style = {"content": (("element()", ("note", "first")),)}
+    assert margins.kept_for(2, page, state, changed=float("inf")) is None
+
+
 def test_what_cannot_be_resumed_from_is_laid_out_whole(issue: Path) -> None:
     """Another page start (a class of an article), a subhead reworded (its entry in the
     contents, whose page number the last layout found, names another id), a picture
@@ -230,7 +290,8 @@ def test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out(
 
 def test_a_layout_in_another_thread_meanwhile_goes_through_weasyprint_s_own_functions() -> None:
     """WeasyPrint's functions are swapped in its module while a layout is resumed: a
-    layout another thread makes then (watch builds in its own thread) is not resumed."""
+    layout another thread makes then (watch builds in its own thread) is not resumed,
+    nor are its margin boxes kept."""
     from types import SimpleNamespace
 
     from bippdf import relayout
@@ -239,17 +300,28 @@ def test_a_layout_in_another_thread_meanwhile_goes_through_weasyprint_s_own_func
     module = SimpleNamespace(
         make_all_pages=lambda *args: iter(calls.append("weasyprint") or ()),
         initialize_page_maker=lambda *args: calls.append("anew"),
+        make_margin_boxes=lambda *args: iter(calls.append("margins") or ()),
+        layout_backgrounds=lambda *args: calls.append("backgrounds"),
     )
     resumed = lambda *args: iter(calls.append("resumed") or ())  # noqa: E731
-    with relayout._swapped(module, True, resumed):
+    page = object()
+
+    def kept(*args: Any) -> tuple[Any, ...]:
+        calls.append("margins kept")
+        return ("box",)
+
+    def lay_out_a_page() -> None:
         list(module.make_all_pages(None, None, None, []))
         module.initialize_page_maker(None, None)
-        elsewhere = threading.Thread(
-            target=lambda: (
-                module.initialize_page_maker(None, None),
-                list(module.make_all_pages(None, None, None, [])),
-            )
-        )
+        assert list(module.make_margin_boxes(None, page, None)) in ([], ["box"])
+        module.layout_backgrounds(page, None)
+
+    with relayout._swapped(module, True, resumed, kept):
+        lay_out_a_page()
+        elsewhere = threading.Thread(target=lay_out_a_page)
         elsewhere.start()
         elsewhere.join()
-    assert calls == ["resumed", "anew", "weasyprint"]
+    assert calls == [
+        *("resumed", "margins kept"),  # no page maker made anew, no backgrounds laid out
+        *("weasyprint", "anew", "margins", "backgrounds"),
+    ]
