@@ -50,6 +50,16 @@ def test_apply_marks_page_starts_and_the_tighter_set() -> None:
     assert '<article class="article notes-page starts-page" aria-labelledby="c">' in fitted
 
 
+def test_the_html_of_a_fit_is_written_once_for_its_choices() -> None:
+    """The last trial's HTML, asked for again with the fit it gave (which also says what
+    it measured), is the same string, not written again; other choices write another."""
+    html = '<html lang="fr-CA"><body><article class="article" aria-labelledby="a"></article>'
+    trial = copyfit.Fit(starts=("a",))
+    fitted = dataclasses.replace(trial, pages=24, padding=0, layouts=3, underfull=1)
+    assert copyfit.apply(html, fitted) is copyfit.apply(html, trial)
+    assert copyfit.apply(html, dataclasses.replace(trial, tight=True)) != copyfit.apply(html, trial)
+
+
 def _fit(root: Path, cache: Path | None = None, cores: int = 1) -> tuple[copyfit.Fit, list[int]]:
     """The fit of an issue, and the page count of each trial layout made in this
     process."""

@@ -98,19 +98,34 @@ def apply(html: str, fit: Fit) -> str:
     """The composed HTML with the fit written in: classes on the articles that start
     a page or are set looser, and on <html> when the text is set tighter; each
     paragraph's spacing, and the words kept whole."""
+    return _applied(html, fit.starts, fit.loose, fit.tight, fit.sets, fit.whole)
+
+
+# The last trial's HTML is asked for again with the fit it gives (which also says what
+# it measured): written once.
+@functools.lru_cache(maxsize=2)
+def _applied(
+    html: str,
+    starts: tuple[str, ...],
+    loose: tuple[str, ...],
+    tight: bool,
+    sets: tuple[Choice, ...],
+    whole: tuple[Place, ...],
+) -> str:
+    """``apply``, from the fit's choices."""
 
     def article(match: re.Match[str]) -> str:
         classes = (match[1] or "").replace(" starts-page", "").replace(f" {LOOSER}", "")
-        if match[2] in fit.starts:
+        if match[2] in starts:
             classes += " starts-page"
-        if match[2] in fit.loose:
+        if match[2] in loose:
             classes += f" {LOOSER}"
         return f'<article class="article{classes}" aria-labelledby="{match[2]}"'
 
     html = _ARTICLE.sub(article, html)
-    if fit.tight:
+    if tight:
         html = _HTML.sub(lambda m: f'<html class="{TIGHTER}"{m[1]}>', html, count=1)
-    return hyphenation.written(justification.written(html, fit.sets), fit.whole)
+    return hyphenation.written(justification.written(html, sets), whole)
 
 
 def fit(

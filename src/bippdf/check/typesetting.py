@@ -42,7 +42,7 @@ def check_fonts(pdf: PdfReadback, expected: Expectations) -> CheckResult:
         missing = sorted(
             {
                 c
-                for c in text
+                for c in set(text)  # each character once: a page holds thousands, of a few dozen
                 if ord(c) >= 0x20
                 and not c.isspace()
                 and c not in "\ufffe\ufeff"
