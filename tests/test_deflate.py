@@ -96,7 +96,7 @@ def test_the_least_recently_used_go_first(
 ) -> None:
     streams = [_content(seed) for seed in (5, 6, 7)]
     sizes = [len(zlib.compress(data, 9)) for data in streams]
-    monkeypatch.setattr(deflate, "BUDGET", sizes[0] + sizes[1] + sizes[2] - 1)
+    monkeypatch.setattr(deflate, "BUDGET", sum(sizes) + 3 * deflate.ENTRY - 1)
     with deflate.kept():
         _written(streams[0])
         _written(streams[1])

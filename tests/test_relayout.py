@@ -8,6 +8,7 @@ import io
 import random
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +171,38 @@ def test_a_page_kept_keeps_its_margin_boxes_while_they_hold(
     assert "information sur la prévention Numéro 6" in heads
 
 
+def test_two_layouts_resumed_at_once_leave_weasyprint_s_functions_in_place() -> None:
+    """A layout resumed in another thread while one is under way waits for it: started
+    meanwhile, it would save the first one's functions as WeasyPrint's, and put them
+    back for good when it ends."""
+    from types import SimpleNamespace
+
+    from bippdf import relayout
+
+    own = {
+        "make_all_pages": lambda *args: iter(()),
+        "initialize_page_maker": lambda *args: None,
+        "make_margin_boxes": lambda *args: iter(()),
+        "layout_backgrounds": lambda *args: None,
+    }
+    module = SimpleNamespace(**own)
+    entering, first_done = threading.Event(), threading.Event()
+
+    def second() -> None:
+        entering.set()
+        with relayout._swapped(module, True, lambda *args: iter(()), lambda *args: None):
+            first_done.wait(timeout=10)  # it ends after the first
+
+    with relayout._swapped(module, True, lambda *args: iter(()), lambda *args: None):
+        elsewhere = threading.Thread(target=second)
+        elsewhere.start()
+        entering.wait()
+        time.sleep(0.2)  # long enough for the other to have swapped, were it not waiting
+    first_done.set()
+    elsewhere.join()
+    assert vars(module) == own
+
+
 def test_margin_boxes_are_kept_for_the_same_page_in_the_same_state_only() -> None:
     """The page count a folio could show (counter(pages)) is in the page's state; a
     margin box showing an element or a target's page is never kept."""
@@ -178,7 +211,10 @@ def test_margin_boxes_are_kept_for_the_same_page_in_the_same_state_only() -> Non
     from bippdf.relayout import Margins
 
     page, other = object(), object()
-    folio = SimpleNamespace(style={"content": (("counter()", ("page", "decimal")),)})
+    folio = SimpleNamespace(
+        style={"content": (("counter()", ("page", "decimal")),), "block_ellipsis": "none"}
+    )
+    folio.descendants = lambda: [folio]
     state = ([0], {"page": [3], "pages": [24]}, [{"page", "pages"}], [])
     margins = Margins(
         pages=[other, other, page], states=[None, None, state], boxes=[(), (), (folio,)]
@@ -188,7 +224,10 @@ def test_margin_boxes_are_kept_for_the_same_page_in_the_same_state_only() -> Non
     assert margins.kept_for(2, page, state, changed=3) is None  # its named strings changed
     longer = ([0], {"page": [3], "pages": [28]}, [{"page", "pages"}], [])
     assert margins.kept_for(2, page, longer, changed=float("inf")) is None
-    folio.style = {"content": (("element()", ("note", "first")),)}
+    # A clamped line's ellipsis, which WeasyPrint writes into the text as it draws it.
+    folio.style = {**folio.style, "block_ellipsis": "auto"}
+    assert margins.kept_for(2, page, state, changed=float("inf")) is None
+    folio.style = {"content": (("element()", ("note", "first")),), "block_ellipsis": "none"}
     assert margins.kept_for(2, page, state, changed=float("inf")) is None
 
 

@@ -17,6 +17,7 @@ bench's baseline) compresses as it does.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import zlib
 from collections import OrderedDict
@@ -24,13 +25,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-BUDGET = 32 << 20  # bytes of compressed streams kept; the least recently used go first
+BUDGET = 32 << 20  # bytes the streams kept may hold; the least recently used go first
 SMALL = 512  # shorter streams are compressed again: quicker than looking them up
+
+ENTRY = 200  # bytes a kept stream costs besides its own: its key, its place in the memo
 
 _local = threading.local()
 _lock = threading.Lock()
 _kept: OrderedDict[tuple[int, int, bytes], bytes] = OrderedDict()
-_size = [0]  # bytes in ``_kept``
+_size = [0]  # bytes held by ``_kept``
+
+
+def _unlocked() -> None:
+    """In a forked process: the memo free, whatever another thread was doing with it."""
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_unlocked)
 
 
 @contextmanager
@@ -73,10 +85,10 @@ def deflated(data: bytes, level: int) -> bytes:
     with _lock:
         if key not in _kept:
             _kept[key] = result
-            _size[0] += len(result)
+            _size[0] += len(result) + ENTRY
         while _size[0] > BUDGET and _kept:
             _, gone = _kept.popitem(last=False)
-            _size[0] -= len(gone)
+            _size[0] -= len(gone) + ENTRY
     return result
 
 

@@ -28,6 +28,7 @@ laying out.
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -127,9 +128,13 @@ class Margins:
 
 
 def _plain_margin(box: Any) -> bool:
-    """Whether a margin box shows only text, counters and named strings."""
+    """Whether a margin box shows only text, counters and named strings, with no ellipsis
+    at a clamped line (WeasyPrint writes it into the text box as it draws it: a box drawn
+    twice would get two)."""
     content = box.style["content"]
-    return isinstance(content, str) or all(kind in _MARGIN_CONTENT for kind, _ in content)
+    if not isinstance(content, str) and any(kind not in _MARGIN_CONTENT for kind, _ in content):
+        return False
+    return all(child.style["block_ellipsis"] == "none" for child in box.descendants())
 
 
 def _named_strings(context: Any) -> dict[str, dict[int, list[str]]]:
@@ -438,6 +443,20 @@ def _paginate(
     return layout
 
 
+# One layout at a time swaps WeasyPrint's functions: one started in another thread
+# meanwhile would save the first one's as WeasyPrint's, and leave them in place.
+_SWAPPING = threading.RLock()
+
+
+def _unlocked() -> None:
+    """In a forked process: nothing is being laid out, whatever another thread was at."""
+    global _SWAPPING
+    _SWAPPING = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_unlocked)
+
+
 @contextmanager
 def _swapped(
     module: Any,
@@ -449,46 +468,47 @@ def _swapped(
     page_maker kept as it is (it starts anew otherwise); a page's margin boxes those
     ``margins_kept`` gives, if any, the page's backgrounds then laid out already. Only in
     this thread: a layout another thread makes meanwhile goes through WeasyPrint's own
-    functions."""
-    saved = make_all_pages, initialize_page_maker, make_margin_boxes, layout_backgrounds = (
-        module.make_all_pages,
-        module.initialize_page_maker,
-        module.make_margin_boxes,
-        module.layout_backgrounds,
-    )
-    mine = threading.get_ident()
-    whole: set[int] = set()  # the pages kept with their margin boxes, laid out as they were
-
-    def margin_boxes(context: Any, page: Any, state: Any) -> Any:
-        if threading.get_ident() == mine and (kept := margins_kept(context, page, state)):
-            whole.add(id(page))
-            return kept
-        return make_margin_boxes(context, page, state)
-
-    def backgrounds(page: Any, get_image_from_uri: Any) -> None:
-        if threading.get_ident() != mine or id(page) not in whole:
-            layout_backgrounds(page, get_image_from_uri)
-
-    def pages(context: Any, root: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
-        if threading.get_ident() != mine:
-            return make_all_pages(context, root, html, pages)  # type: ignore[no-any-return]
-        return made(context, root, html, pages)
-
-    def start(context: Any, root: Any) -> None:
-        if threading.get_ident() != mine or not resuming:
-            initialize_page_maker(context, root)
-
-    module.make_all_pages, module.initialize_page_maker = pages, start
-    module.make_margin_boxes, module.layout_backgrounds = margin_boxes, backgrounds
-    try:
-        yield
-    finally:
-        (
+    functions, and one it resumes waits for this one."""
+    with _SWAPPING:
+        saved = make_all_pages, initialize_page_maker, make_margin_boxes, layout_backgrounds = (
             module.make_all_pages,
             module.initialize_page_maker,
             module.make_margin_boxes,
             module.layout_backgrounds,
-        ) = saved
+        )
+        mine = threading.get_ident()
+        whole: set[int] = set()  # the pages kept with their margin boxes, laid out as they were
+
+        def margin_boxes(context: Any, page: Any, state: Any) -> Any:
+            if threading.get_ident() == mine and (kept := margins_kept(context, page, state)):
+                whole.add(id(page))
+                return kept
+            return make_margin_boxes(context, page, state)
+
+        def backgrounds(page: Any, get_image_from_uri: Any) -> None:
+            if threading.get_ident() != mine or id(page) not in whole:
+                layout_backgrounds(page, get_image_from_uri)
+
+        def pages(context: Any, root: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+            if threading.get_ident() != mine:
+                return make_all_pages(context, root, html, pages)  # type: ignore[no-any-return]
+            return made(context, root, html, pages)
+
+        def start(context: Any, root: Any) -> None:
+            if threading.get_ident() != mine or not resuming:
+                initialize_page_maker(context, root)
+
+        module.make_all_pages, module.initialize_page_maker = pages, start
+        module.make_margin_boxes, module.layout_backgrounds = margin_boxes, backgrounds
+        try:
+            yield
+        finally:
+            (
+                module.make_all_pages,
+                module.initialize_page_maker,
+                module.make_margin_boxes,
+                module.layout_backgrounds,
+            ) = saved
 
 
 def _targets(context: Any) -> dict[str, Any]:
