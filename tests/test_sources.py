@@ -98,6 +98,19 @@ def test_the_composed_html_names_each_block_s_file_and_line(tmp_path: Path) -> N
     assert '<table data-source="articles/01-a.md:10">' in html
 
 
+@pytest.mark.parametrize(
+    ("extra", "line"),
+    [
+        ('\nlead = "Un chapeau."\n', 4),  # a blank line above it is not its line
+        ('\nlead = """\nUn chapeau.\n"""\n', 5),  # a multi-line string: its first line
+    ],
+)
+def test_the_lead_is_placed_on_its_own_line(tmp_path: Path, extra: str, line: int) -> None:
+    root = write_issue(tmp_path, {"01-a.md": article("A", "Premier paragraphe.\n", extra)})
+    html = compose(load_issue(root)).html
+    assert f'<p data-source="articles/01-a.md:{line}">Un chapeau.</p>' in html
+
+
 FILLER = "Du texte courant pour remplir les colonnes de la page. " * 30
 # Word's numbered paragraphs, indented by a tab without a bullet that says "list": a
 # code block, whose lines do not break.

@@ -19,7 +19,7 @@ from .images import MAX_PIXELS
 from .markdown import ParsedArticle
 from .resources import can_draw
 from .source import ISSUE_FILE, Article, Issue, image_problem
-from .sourcefile import read_source
+from .sourcefile import key_line, read_source
 
 # What the tags of raw HTML look like: a name, then anything up to the first ">" outside
 # quotes. Found by ``tags``, in one pass.
@@ -72,9 +72,6 @@ class Lines:
     def of(self, token: markdown.Token) -> int | None:
         """The file line of a token of the article."""
         return self.lines.get(id(token))
-
-
-_LEAD = re.compile(r"^\s*lead\s*=", re.M)
 
 
 def _unlisted_articles(issue: Issue) -> Iterator[SourceError]:
@@ -140,7 +137,7 @@ def _notes(
         yield SourceError(
             "une note ne peut pas être définie dans le chapeau",
             path=article.path,
-            line=source_line(article, _LEAD, body=False),
+            line=key_line(read_source(article.path)[0], "lead"),
             hint="définissez-la à la fin de l'article, pas dans lead",
         )
     for key, call in called.items():
@@ -179,18 +176,14 @@ def _notes(
             )
 
 
-def source_line(article: Article, pattern: re.Pattern[str], *, body: bool = True) -> int | None:
-    """The file line of the first match of ``pattern`` in the body (or the whole file)."""
-    if body:
-        match = pattern.search(article.body)
-        return (
-            None
-            if match is None
-            else article.body_line + article.body.count("\n", 0, match.start()) + 1
-        )
-    text = read_source(article.path)[0]
-    match = pattern.search(text)
-    return None if match is None else text.count("\n", 0, match.start()) + 1
+def source_line(article: Article, pattern: re.Pattern[str]) -> int | None:
+    """The file line of the first match of ``pattern`` in the body."""
+    match = pattern.search(article.body)
+    return (
+        None
+        if match is None
+        else article.body_line + article.body.count("\n", 0, match.start()) + 1
+    )
 
 
 def _images(
@@ -386,7 +379,6 @@ def _glyphs(
 ) -> Iterator[SourceError]:
     """Every character of the text can be drawn with the bulletin's own fonts: said at
     the line of the text it first stands in (the front matter's: searched in the file)."""
-    seen: set[str] = set()
     bylines = [part for a in article.authors for part in (a.name, a.role, a.affiliation) if part]
     texts: list[tuple[str, int | None]] = [(text, None) for text in [article.title, *bylines]]
     texts += [
@@ -401,9 +393,9 @@ def _glyphs(
         judged |= characters
         missing = {char for char in characters if not can_draw(char)}
         for index, char in enumerate(text if missing else ""):
-            if char not in missing or char in seen:
+            if char not in missing:
                 continue
-            seen.add(char)
+            missing.discard(char)  # said at its first place only
             fault = _no_glyph(char, article.path, read_source(article.path)[0])
             if line is not None:
                 fault.line = line + text.count("\n", 0, index)

@@ -488,18 +488,13 @@ def _load_article(path: Path, *, title_required: bool = True) -> Article:
     )
 
 
-_LEAD = re.compile(r"^\s*lead\s*=", re.M)
-
-
 def _lead_line(text: str) -> int:
     """The line of ``lead =`` in an article's text, or the next one when the lead opens a
     multi-line string there (1 without a lead)."""
-    found = _LEAD.search(text)
-    if found is None:
+    line = key_line(text, "lead")
+    if line is None:
         return 1
-    line = text.count("\n", 0, found.start()) + 1
-    end = text.find("\n", found.end())
-    opening = text[found.end() : end if end >= 0 else len(text)]
+    opening = text.split("\n", line)[line - 1].split("=", 1)[-1]
     return line + 1 if opening.strip() in {'"""', "'''"} else line
 
 
