@@ -4,6 +4,7 @@ box is drawn again when what its drawing read of the fonts has changed."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -99,7 +100,8 @@ def test_a_box_is_drawn_again_when_a_glyph_it_read_is_not_as_it_read_it(tmp_path
     engine = Engine(incremental=True)
     written(engine, page("Quelque chose d'abord."), tmp_path, incremental=True)
     records = drawings(engine, tmp_path).records.values()
-    # A box that looked up glyphs its fonts held, and widths they did not.
+    # A box that looked up glyphs its fonts held, and widths they did not; its calls made
+    # again (what they wrote is appended only on a stream in the state they began in).
     drawing = max(
         records,
         key=lambda record: min(
@@ -107,6 +109,7 @@ def test_a_box_is_drawn_again_when_a_glyph_it_read_is_not_as_it_read_it(tmp_path
             sum(not held and noted[1] == "widths" for noted, (held, _) in record.glyphs.items()),
         ),
     )
+    drawing = dataclasses.replace(drawing, effect=None)
     widths = [glyph for glyph in drawing.glyphs if glyph[1] == "widths"]
     assert widths and drawing.calls
 
@@ -141,6 +144,92 @@ def test_a_box_is_drawn_again_when_a_glyph_it_read_is_not_as_it_read_it(tmp_path
     unknown = glyphs(drawing)
     unknown._fonts.pop(next(iter(drawing.fonts)))
     assert not redraw._replay(drawing, unknown) and unknown.made == []
+
+
+def stream_for(drawing: Any, operators: list[Any], state: dict[str, Any]) -> Any:
+    """A page's stream as WeasyPrint makes it, whose fonts hold the glyphs the drawing
+    looked up as it found them, ending with ``operators``, in ``state``."""
+    import pydyf
+    from weasyprint.pdf.stream import Stream
+
+    resources = pydyf.Dictionary(
+        {kind: pydyf.Dictionary() for kind in ("ExtGState", "XObject", "Pattern", "Shading")}
+    )
+    stream = Stream(glyphs(drawing)._fonts, (0, 0, 612, 792), resources, {}, None, {}, None)
+    stream.stream[:] = operators
+    for name, value in state.items():
+        setattr(stream, name, value)
+    return stream
+
+
+def test_what_a_drawing_wrote_is_appended_where_its_calls_would_write_it(tmp_path: Path) -> None:
+    """A drawing replayed by appending the operators its calls wrote leaves the stream as
+    making its calls does: from the state and last operators it began with, and from
+    another colour, font, transparency or last operator, where its calls write otherwise
+    (the print PDF's text objects are joined: a drawing takes back the "ET" before it)."""
+    engine = Engine(incremental=True)
+    html = page("Quelque <strong>chose</strong> d'abord.")
+    otherwise: dict[tuple[str, str], set[str]] = {}
+    for variant in ("web", "print"):
+        engine.render(html, base_url=tmp_path, language="fr-CA", variant=variant, epoch=0)
+        records = engine._layouts[variant, tmp_path].drawings.records.values()
+        by_text = {record.box.text: record for record in records}
+        for text in ("Quelque ", "chose"):  # the page's first text, and one in its colour
+            drawing = by_text[text]
+            assert drawing.effect is not None
+            began = dict(zip(redraw._STATE, drawing.effect.before, strict=True))
+            last = [b"0 0 m"] + [operator or b"0 0 l" for operator in drawing.effect.seen]
+            other = b"0 0 l" if last[-1] == b"ET" else b"ET"
+            starts = {
+                "as it began": (last, began),
+                "another colour": (last, {**began, "_current_color": ("srgb", 1.0, 0, 0)}),
+                "no colour": (last, {**began, "_current_color": None}),
+                "another transparency": (last, {**began, "_current_alpha": "a0.5"}),
+                "another font": (last, {**began, "_current_font": ("AUTRE", 9.0)}),
+                "another last font": (last, {**began, "_old_font": ("AUTRE", 9.0)}),
+                "another last operator": ([*last[:-1], other], began),
+                "a save before": ([*last[:-1], b"q"], began),
+                "nothing before": ([], began),
+            }
+            otherwise[variant, text] = set()
+            for start, (operators, state) in starts.items():
+                fast = stream_for(drawing, list(operators), state)
+                slow = stream_for(drawing, list(operators), state)
+                assert redraw._replay(drawing, fast)
+                assert redraw._replay(dataclasses.replace(drawing, effect=None), slow)
+                assert fast.stream == slow.stream, (variant, text, start)
+                assert redraw._state(fast) == redraw._state(slow), (variant, text, start)
+                assert fast._resources == slow._resources, (variant, text, start)
+                kept = len(operators) - drawing.effect.removed
+                if start == "as it began":
+                    assert fast.stream[kept:] == list(drawing.effect.written)
+                elif slow.stream[kept:] != list(drawing.effect.written):
+                    otherwise[variant, text].add(start)
+    # Where the calls write otherwise than recorded: a colour set again; a text object
+    # joined to the one before, or not, and then with its font or not.
+    assert {"another colour", "another last operator"} <= otherwise["web", "chose"]
+    assert {"another colour", "another last operator"} <= otherwise["print", "chose"]
+
+
+def test_what_a_drawing_did_is_kept_only_where_it_can_be_appended() -> None:
+    """A drawing is kept as the operators it wrote only when what they depend on is known:
+    not when its calls took back the stream's every operator (they may then have seen it
+    empty), left a transformation, or added a resource that is not a transparency."""
+    drawing = SimpleNamespace(fonts=set(), glyphs={}, calls=[])
+
+    def recorded(operators: list[bytes], *calls: tuple[str, tuple[Any, ...]]) -> Any:
+        recorder = redraw._Recorder(stream_for(drawing, operators, {}))
+        for name, arguments in calls:
+            getattr(recorder, name)(*arguments)
+        return recorder.effect()
+
+    text = (("begin_text", ()), ("end_text", ()))
+    joined = recorded([b"0 0 m", b"ET"], *text)
+    assert joined is not None and joined.removed == 1 and joined.seen == (None, b"ET")
+    assert recorded([b"ET"], *text) is None  # the stream's start seen
+    assert recorded([b"0 0 m"], ("transform", (1, 0, 0, 1, 5, 5))) is None
+    assert recorded([b"0 0 m"], ("set_alpha", (0.5,))) is not None
+    assert recorded([b"0 0 m"], ("set_state", ({},))) is None  # named by their count
 
 
 def test_a_pdf_written_in_another_thread_meanwhile_is_drawn_by_weasyprint() -> None:

@@ -284,6 +284,8 @@ def tags(raw: str) -> Iterator[tuple[str, str, str]]:
     tried from every "<" of a long text that never closes, the pattern would scan to its
     end from each (quadratic). Where a tag started at ``i`` in each quoting state ends is
     computed once, from the end of the text back."""
+    if "<" not in raw:
+        return
     ends = _tag_ends(raw)
     position = 0
     for start in _TAG_START.finditer(raw):

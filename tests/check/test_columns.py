@@ -3,6 +3,8 @@ column, and in what order they are read, on pages drawn line by line here."""
 
 from __future__ import annotations
 
+import pytest
+
 from bippdf.check.columns import column_runs, split_columns
 from bippdf.check.pages import Line
 from bippdf.layout import LETTER
@@ -76,3 +78,25 @@ def test_a_column_that_begins_higher_under_the_header_is_the_new_article_s() -> 
         (0, [f"c{n}" for n in range(1, 15)]),
         (1, [f"d{n}" for n in range(1, 13)]),
     ]
+
+
+def test_a_page_is_split_once_for_every_check_that_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines, layout and fill checks each ask for a page's columns: its list of lines
+    is split once; another list, even of the same lines, anew; and what one caller does
+    to the columns it gets is not what the next one gets."""
+    from bippdf.check import columns
+
+    made: list[int] = []
+    anew = columns._split_anew
+    monkeypatch.setattr(columns, "_split_anew", lambda *args: made.append(1) or anew(*args))
+    monkeypatch.setattr(columns, "_SPLIT", {})
+    header = [_across(760, "Titre"), _across(720, "Chapeau")]
+    page = header + _column(0, 660, 12, "g") + _column(1, 660, 12, "d")
+    (left, right), _ = split_columns(page, COLUMNS)
+    assert len(left) == len(right) == 12
+    left.clear()
+    assert [len(column) for column in split_columns(page, COLUMNS)[0]] == [12, 12]
+    assert _names(column_runs(page, COLUMNS))[0][1][0] == "g1"
+    assert len(made) == 1
+    split_columns(list(page), COLUMNS)
+    assert len(made) == 2

@@ -53,11 +53,29 @@ def column_runs(lines: list[Line], columns: _Columns) -> list[tuple[int, list[Li
     return runs
 
 
-def _split(
-    lines: list[Line], columns: _Columns
-) -> tuple[list[list[Line]], list[Line], list[tuple[float, float]]]:
+_Split = tuple[list[list[Line]], list[Line], list[tuple[float, float]]]
+# The last pages split, by their list of lines (held, so that its id is no other's): a
+# check asks for each page's columns three times (lines, layout, fill).
+_SPLIT: dict[tuple[int, _Columns], tuple[list[Line], _Split]] = {}
+_SPLIT_KEPT = 64
+
+
+def _split(lines: list[Line], columns: _Columns) -> _Split:
     """``split_columns``, with the page's sections from the top: its bands of lines
-    standing side by side, a band under an article's header starting a new one."""
+    standing side by side, a band under an article's header starting a new one (each a
+    list of its own: a caller may change it)."""
+    key = (id(lines), columns)
+    kept = _SPLIT.get(key)
+    if kept is None:
+        if len(_SPLIT) >= _SPLIT_KEPT:
+            _SPLIT.clear()
+        kept = _SPLIT[key] = (lines, _split_anew(lines, columns))
+    (left, right), overruns, sections = kept[1]
+    return [list(left), list(right)], list(overruns), list(sections)
+
+
+def _split_anew(lines: list[Line], columns: _Columns) -> _Split:
+    """``_split``, made."""
     (_, left_end), (right_start, _) = columns
     middle = (left_end + right_start) / 2
     left = [line for line in lines if line.right <= middle]
