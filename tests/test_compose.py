@@ -145,3 +145,70 @@ def test_credits_and_colophon_labels_go_through_the_typography(tmp_path: Path) -
     html = compose(load_issue(root)).html
     assert '<span class="credit">Photo\u202f: Pixabay</span>' in html
     assert '<span class="colophon-label">Courriel&#160;:</span>' in html
+
+
+def test_an_issue_composed_again_parses_only_the_articles_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``watch`` composes the issue after every save: each article's parse and typesetting
+    are kept by what they are made from, and each composition gets tokens of its own. A
+    note added to the first article numbers the second one's notes after it, a line added
+    above a warning moves it, and each composition is the one made from nothing kept."""
+    from bippdf import compose as module
+
+    monkeypatch.setattr(module, "_KEPT", {})
+    parsed: list[str] = []
+    parse_article = module._parse_article
+    monkeypatch.setattr(
+        module,
+        "_parse_article",
+        lambda md, article, language: (
+            parsed.append(article.path.name) or parse_article(md, article, language)
+        ),
+    )
+    second = 'Deux « guillemets »[^1] et "un mot.\n\n[^1]: Une note : la sienne.\n'
+    root = write_issue(
+        tmp_path,
+        {
+            "01-a.md": article("Premier", "Un texte : court.\n"),
+            "02-b.md": article("Second", second),
+        },
+    )
+
+    def composed() -> tuple[str, list[int], list[tuple[int | None, str]]]:
+        composition = compose(load_issue(root))
+        warnings = [(w.line, w.path.name if w.path else "") for w in composition.warnings]
+        return composition.html, [n.number for n in composition.notes], warnings
+
+    def anew() -> tuple[str, list[int], list[tuple[int | None, str]]]:
+        with monkeypatch.context() as nothing_kept:
+            nothing_kept.setattr(module, "_KEPT", {})
+            return composed()
+
+    first = composed()
+    assert parsed == ["01-a.md", "02-b.md"]
+    assert composed() == first == anew()  # kept, copied: typeset and numbered once
+    assert parsed == ["01-a.md", "02-b.md", "01-a.md", "02-b.md"]
+    parsed.clear()
+    (root / "articles" / "01-a.md").write_text(
+        article("Premier", "Un texte[^n] : court.\n\n[^n]: La première.\n"), encoding="utf-8"
+    )
+    noted = composed()
+    assert parsed == ["01-a.md"]
+    assert noted[1] == [1, 2] and 'href="#note-2"' in noted[0] and noted == anew()
+    parsed.clear()
+    # Two lines more in the front matter: the same text, two lines lower in its file.
+    (root / "articles" / "02-b.md").write_text(
+        article("Second", second, extra="# deux lignes\n# de plus\n"), encoding="utf-8"
+    )
+    moved = composed()
+    assert parsed == ["02-b.md"]
+    lines = [line for line, name in noted[2] if name == "02-b.md"]
+    assert lines and [line for line, name in moved[2] if name == "02-b.md"] == [
+        (line or 0) + 2 for line in lines
+    ]
+    assert moved == anew()
+    # What one composition does to its tokens is not what the next one gets.
+    issue = load_issue(root)
+    module.parse(issue)[1][2].tokens.clear()
+    assert module.parse(issue)[1][2].tokens

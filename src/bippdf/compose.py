@@ -9,15 +9,17 @@ the articles, the Annexe and the colophon.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 import jinja2
+import mistune
 from babel.dates import format_date
 from markupsafe import Markup
 from PIL import Image
@@ -106,24 +108,65 @@ def parse(issue: Issue) -> Parsed:
     md = markdown.create_markdown()
     parsed: Parsed = []
     for article in issue.articles:
-        text, pasted = paste.clean(article.body)
-        body = markdown.parse(md, text)
-        lead = markdown.parse(md, article.lead) if article.lead else None
-        found = [(article.body_line + p.line, p) for p in pasted]
-        left_open = paste.unclosed_emphasis(body.tokens, text)
-        found += [(article.body_line + p.line, p) for p in left_open]
-        found += [(article.body_line + p.line, p) for p in paste.unbalanced_quotes(body.tokens)]
-        if lead is not None and article.lead is not None:
-            first = article.lead_line
-            left_open = paste.unclosed_emphasis(lead.tokens, article.lead)
-            found += [(first + p.line - 1, p) for p in left_open]
-            found += [(first + p.line - 1, p) for p in paste.unbalanced_quotes(lead.tokens)]
-        body.warnings = [
-            SourceError(p.message, path=article.path, line=line, hint=p.hint)
-            for line, p in sorted(found, key=lambda item: item[0])
-        ] + languages.english_warnings(article, body, lead, issue.language)
+        key = ("parse", *_parsed_from(article), issue.language)
+        lead, body = _kept(key, partial(_parse_article, md, article, issue.language))
         parsed.append((article, lead, body))
     return parsed
+
+
+def _parsed_from(article: Article) -> tuple[Any, ...]:
+    """What an article's parse is made from: its text, and where it stands in its file."""
+    return (article.path, article.body, article.lead, article.body_line, article.lead_line)
+
+
+def _parse_article(
+    md: mistune.Markdown, article: Article, language: str
+) -> tuple[ParsedArticle | None, ParsedArticle]:
+    """An article's lead and body parsed, with the body's warnings (``parse``)."""
+    text, pasted = paste.clean(article.body)
+    body = markdown.parse(md, text)
+    lead = markdown.parse(md, article.lead) if article.lead else None
+    found = [(article.body_line + p.line, p) for p in pasted]
+    left_open = paste.unclosed_emphasis(body.tokens, text)
+    found += [(article.body_line + p.line, p) for p in left_open]
+    found += [(article.body_line + p.line, p) for p in paste.unbalanced_quotes(body.tokens)]
+    if lead is not None and article.lead is not None:
+        first = article.lead_line
+        left_open = paste.unclosed_emphasis(lead.tokens, article.lead)
+        found += [(first + p.line - 1, p) for p in left_open]
+        found += [(first + p.line - 1, p) for p in paste.unbalanced_quotes(lead.tokens)]
+    body.warnings = [
+        SourceError(p.message, path=article.path, line=line, hint=p.hint)
+        for line, p in sorted(found, key=lambda item: item[0])
+    ] + languages.english_warnings(article, body, lead, language)
+    return lead, body
+
+
+_T = TypeVar("_T")
+
+# Each article's parse and typesetting, kept pickled by what they are made from: ``watch``
+# composes the issue again after every save, and a save changes one article of many.
+# Pickled, so that each composition gets tokens of its own (composing changes them).
+_KEPT: dict[tuple[Any, ...], bytes] = {}
+_KEPT_AT_MOST = 1024
+
+
+def _kept(key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+    """``make()``, or a copy of what it made before for ``key``."""
+    kept = _KEPT.get(key)
+    if kept is not None:
+        return pickle.loads(kept)  # type: ignore[no-any-return]
+    value = make()
+    if len(_KEPT) >= _KEPT_AT_MOST:
+        _KEPT.clear()
+    _KEPT[key] = pickle.dumps(value)
+    return value
+
+
+def _typeset(tokens: list[Token], rules: typography.Rules) -> list[Token]:
+    """The tokens with the language's rules applied (in place)."""
+    typography.typeset_tokens(tokens, rules)
+    return tokens
 
 
 def refuse_faults(issue: Issue, parsed: Parsed) -> None:
@@ -146,7 +189,8 @@ def lay_out(issue: Issue, sources: Parsed, geometry: PageGeometry = LETTER) -> C
     for article, lead, body in sources:
         if rules is not None:
             for tokens in markdown.parts(body, lead):
-                typography.typeset_tokens(tokens, rules)
+                key = ("typeset", rules, pickle.dumps(tokens))
+                tokens[:] = _kept(key, partial(_typeset, tokens, rules))
         title = typography.typeset_text(article.title, rules) if rules else article.title
         entry = Entry(
             id=ids.make(title),
