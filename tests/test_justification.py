@@ -123,3 +123,22 @@ def _columns(document: Any) -> int:
         }
         most = max(most, len(starts))
     return most
+
+
+def test_each_chosen_paragraph_gets_its_spacing_class_and_no_other() -> None:
+    """A paragraph is found by its source: the first of it gets the classes of every
+    choice naming it, after its own; a source no paragraph has changes nothing, and a
+    paragraph no choice names is left as it is."""
+    html = (
+        f'<p class="note" {SOURCE_ATTRIBUTE}="a.md:3">A</p>'
+        f'<p {SOURCE_ATTRIBUTE}="a.md:5">B</p><p {SOURCE_ATTRIBUTE}="a.md:5">B bis</p>'
+        f'<p {SOURCE_ATTRIBUTE}="a.md:7">C</p><h2 {SOURCE_ATTRIBUTE}="a.md:9">D</h2>'
+    )
+    choices = [("a.md:5", 2), ("a.md:3", 1), ("a.md:5", 3), ("a.md:9", 1), ("b.md:1", 4)]
+    assert justification.written(html, choices) == (
+        f'<p class="note set-1" {SOURCE_ATTRIBUTE}="a.md:3">A</p>'
+        f'<p class="set-2 set-3" {SOURCE_ATTRIBUTE}="a.md:5">B</p>'
+        f'<p {SOURCE_ATTRIBUTE}="a.md:5">B bis</p>'
+        f'<p {SOURCE_ATTRIBUTE}="a.md:7">C</p><h2 {SOURCE_ATTRIBUTE}="a.md:9">D</h2>'
+    )
+    assert justification.written(html, []) == html

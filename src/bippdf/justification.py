@@ -138,19 +138,26 @@ def _trial(html: str, blocks: list[str]) -> str:
 
 
 def written(html: str, choices: Iterable[Choice]) -> str:
-    """The HTML with each chosen paragraph in its spacing's class."""
+    """The HTML with each chosen paragraph (the first of its source) in its spacing's
+    class, in one pass over the HTML."""
+    chosen: dict[str, list[str]] = {}
     for source, variant in choices:
-        opening = re.compile(
-            rf'<p\b(?: class="([^"]*)")?([^>]*\b{SOURCE_ATTRIBUTE}="{re.escape(source)}")'
-        )
-        html = opening.sub(functools.partial(_with_class, SET.format(variant)), html, count=1)
-    return html
+        chosen.setdefault(source, []).append(SET.format(variant))
+    if not chosen:
+        return html
+
+    def opening(match: re.Match[str]) -> str:
+        """A paragraph's opening tag, with the classes of its spacing if it is chosen."""
+        names = chosen.pop(match[3], None)
+        if names is None:
+            return match[0]
+        classes = " ".join([match[1] or "", *names]).strip()
+        return f'<p class="{classes}"{match[2]}'
+
+    return _OPENING.sub(opening, html)
 
 
-def _with_class(name: str, opening: re.Match[str]) -> str:
-    """A paragraph's opening tag with one more class."""
-    classes = f"{opening[1] or ''} {name}".strip()
-    return f'<p class="{classes}"{opening[2]}'
+_OPENING = re.compile(rf'<p\b(?: class="([^"]*)")?([^>]*\b{SOURCE_ATTRIBUTE}="([^"]*)")')
 
 
 def _score(paragraph: Paragraph) -> tuple[int, float]:
