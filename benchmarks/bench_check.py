@@ -24,8 +24,10 @@ ISSUE_6 = ROOT / "issues" / "2019-08-numero-06"
 
 
 def scaled_issue(target: Path, scale: int) -> Path:
-    """No. 6 with its articles repeated ``scale`` times (notes stay scoped per file)."""
+    """No. 6 with its articles repeated ``scale`` times (notes stay scoped per file),
+    fitted from scratch: without No. 6's recorded fit."""
     shutil.copytree(ISSUE_6, target)
+    (target / "mise-en-page.json").unlink(missing_ok=True)
     toml = (target / "issue.toml").read_text(encoding="utf-8")
     names = re.findall(r'"(\d\d-[^"]+\.md)"', toml)
     listed = []

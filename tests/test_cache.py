@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from bippdf import cache, relayout
 from bippdf.check.readback import read_pdf
 from bippdf.cli import main
+from bippdf.copyfit import RECORD
 from bippdf.errors import SourceError
 from bippdf.pipeline import Options
 from bippdf.schedule import build_issues
@@ -68,6 +69,7 @@ def test_a_second_build_with_nothing_changed_is_skipped_and_touches_nothing(
         "output edited",
         "output deleted",
         "options",
+        "recorded fit deleted",
     ],
 )
 @pytest.mark.pdf
@@ -95,8 +97,10 @@ def test_changing_any_one_input_builds_again(issue: Path, tmp_path: Path, change
         pdf.unlink()
     elif change == "options":
         options = {"check": False}
+    elif change == "recorded fit deleted":  # (to be fitted anew, with the build folder)
+        (issue / RECORD).unlink()
     assert _build(issue, build_dir, **options) == [False]
-    assert pdf.is_file()
+    assert pdf.is_file() and (issue / RECORD).is_file()
 
 
 # What a build found up to date has no use for: reading the sources (TOML, dates),

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from bippdf import resources
 from bippdf.check.readback import read_pdf
+from bippdf.copyfit import RECORD
 from bippdf.pipeline import Options
 from bippdf.render import Engine
 from bippdf.schedule import IssueBuild
@@ -120,7 +121,8 @@ class Recording(Watcher):
 
 def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> None:
     """The PDF and the build folder inside the issue's folder, an editor's swap and backup
-    files: saved before an article, none of them starts a build, alone or with it."""
+    files, the issue's fit as a build records it: saved before an article, none of them
+    starts a build, alone or with it."""
     issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le chat.\n")})
     source = issue / "articles" / "01-a.md"
     output = issue / "a.pdf"
@@ -133,6 +135,8 @@ def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> No
         (issue / "build" / "x" / "BIP-01-web.pdf").write_bytes(b"%PDF-")
         (issue / "articles" / ".01-a.md.swp").write_bytes(b"swap")
         (issue / "articles" / "01-a.md~").write_text("sauvegarde", encoding="utf-8")
+        (issue / f".{RECORD}.x1y2.tmp").write_text("{}", encoding="utf-8")  # the issue's fit
+        (issue / f".{RECORD}.x1y2.tmp").replace(issue / RECORD)  # as a build records it
         output.touch()
         source.write_text(article("A", "Le chien.\n"), encoding="utf-8")
         assert next_build().error is None

@@ -28,11 +28,13 @@ layouts: it is kept in ``build/.cache/copyfit/``, keyed by the composed HTML and
 stylesheets, so that a build of unchanged sources lays out once; it is written with
 the build's files, never by a build that fails.
 
-Each issue's last fit is kept there too (``last``). After an edit, it is laid out first:
-when the rules still hold with it and it needs no blank page, that one layout (and the
-words to keep whole) is the whole fit, and the pages the editors have seen do not move.
-Such a fit can differ from one made from scratch for the same sources, which a new
-build folder makes.
+Each issue's last fit is kept there too (``last``), and recorded beside the issue's
+``issue.toml`` in ``mise-en-page.json`` (``RECORD``), to be versioned with its sources.
+After an edit, or in a new build folder (a fresh checkout, another machine), it is laid
+out first: when the rules still hold with it and it needs no blank page, that one
+layout (and the words to keep whole) is the whole fit, and the pages the editors have
+seen do not move, on any machine. Such a fit can differ from one made from scratch for
+the same sources, which an issue without a record and a new build folder gets.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from .errors import BippdfError
 from .files import write_file
 from .hyphenation import Place
 from .justification import Choice
+from .resources import ISSUE_FILE
 
 MIN_LINES = 4  # lines of each column under an article's header, or it starts a page
 LINE = 9.75 * 1.5 * 4 / 3  # CSS px: the pitch of running text (bulletin.css: 9.75pt/1.5)
@@ -577,7 +580,9 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 def _choice(value: Any) -> Choice:
     source, spacing = _exactly(list, value)
-    return _exactly(str, source), _exactly(int, spacing)
+    if not 1 <= _exactly(int, spacing) <= justification.VARIANTS:
+        raise ValueError(spacing)  # a spacing bulletin.css does not have (another version's)
+    return _exactly(str, source), spacing
 
 
 def _text(value: Any) -> tuple[str, str]:
@@ -592,18 +597,65 @@ def _place(value: Any) -> Place:
 
 _MEMORY: dict[str, Fit] = {}  # the fits of this process (watch), by digest
 _LAST: dict[str, Fit] = {}  # the last fit of each issue of this process, by its source
+_FORGOTTEN: set[str] = set()  # the sources whose last fit a failed build forgot (``forget``)
 LAST = "last"  # the folder of ``cache`` where each issue's last fit is kept
 
 
 def last(source: Path, name: str, cache: Path | None = None) -> Fit | None:
-    """The last fit kept for an issue (by its ``source``, issue.toml or a Markdown file,
-    and the ``name`` it has in ``build/``): the hint of its next one. Kept in this
-    process (``watch``), or in ``cache`` by the issue's last build, so that a build after
-    an edit (``make pdf``) tries it first too."""
+    """The last fit of an issue (by its ``source``, issue.toml or a Markdown file, and the
+    ``name`` it has in ``build/``): the hint of its next one. Kept in this process
+    (``watch``); else recorded beside its issue.toml (``RECORD``, by whichever version of
+    bippdf); else kept in ``cache`` by the issue's last build with this code, so that a
+    build after an edit (``make pdf``) tries it first too."""
+    if str(source) in _FORGOTTEN:
+        return None
     kept = _LAST.get(str(source))
+    record = record_of(source)
+    if kept is None and record is not None:
+        kept = _load(record)
     if kept is None and cache is not None:
         kept = _load(_last_file(cache, source, name), _code())
     return kept
+
+
+RECORD = "mise-en-page.json"  # an issue's fit, beside its issue.toml
+# What a record holds of a fit: what it chose, and what it measured of the result (not
+# how many layouts it took, nor whether it was a hint's: a build that keeps it unchanged
+# leaves the file as it was).
+_RECORDED = ("starts", "tight", "pages", "padding", "underfull", "loose", "sets", "whole", "texts")
+_NOTE = (
+    "La mise en page que bippdf a choisie pour ce numéro, écrite par bippdf build : les "
+    "articles qui commencent une page, le texte serré ou non, l'espacement des "
+    "paragraphes, les mots gardés entiers. Versez ce fichier avec le numéro : sur toute "
+    "machine, le numéro garde les mêmes pages. Pour que bippdf la cherche de nouveau, "
+    "supprimez-le, ainsi que le dossier build/."
+)
+
+
+def _entry(name: str, value: Any) -> str:
+    """A key of a record and its value, a list of choices one choice a line (a choice
+    changed is a line changed)."""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        items = ",\n".join(f"  {json.dumps(item, ensure_ascii=False)}" for item in value)
+        return f' "{name}": [\n{items}\n ]'
+    return f' "{name}": {json.dumps(value, ensure_ascii=False)}'
+
+
+def record_of(source: Path) -> Path | None:
+    """Where an issue's fit is recorded: beside its issue.toml (None for a single
+    Markdown file, whose folder is not the issue's own)."""
+    return source.parent / RECORD if source.name == ISSUE_FILE else None
+
+
+def _write_record(path: Path, fit: Fit) -> None:
+    """Record an issue's fit, unless the file says it already (a build that changes
+    nothing leaves it as it was)."""
+    recorded = {"note": _NOTE, **{name: getattr(fit, name) for name in _RECORDED}}
+    data = "{\n" + ",\n".join(_entry(name, value) for name, value in recorded.items()) + "\n}\n"
+    with contextlib.suppress(OSError):
+        if path.read_text(encoding="utf-8") == data:
+            return
+    write_file(path, data.encode("utf-8"))
 
 
 def _last_file(cache: Path, source: Path, name: str) -> Path:
@@ -616,12 +668,15 @@ def _last_file(cache: Path, source: Path, name: str) -> Path:
 def keep(cache: Path | None, digest: str, fit: Fit, issue: tuple[Path, str] | None = None) -> None:
     """Keep a fit, in this process and in ``cache`` (a cache that cannot be written only
     costs time), once the build that used it has written its files; as the issue's last
-    fit too, when ``issue`` gives its source and name (``last``)."""
+    fit too, when ``issue`` gives its source and name (``last``), and recorded beside its
+    issue.toml (not without ``cache``: a build told where to write its one file writes
+    nothing else; nor where it cannot be written: a fit can always be made again)."""
     if len(_MEMORY) > 64:
         _MEMORY.clear()
     _MEMORY[digest] = fit
     if issue is not None:
         _LAST[str(issue[0])] = fit
+        _FORGOTTEN.discard(str(issue[0]))
     if cache is None:
         return
     try:
@@ -633,12 +688,19 @@ def keep(cache: Path | None, digest: str, fit: Fit, issue: tuple[Path, str] | No
             write_file(_last_file(cache, *issue), data)
     except (OSError, BippdfError):
         pass
+    record = record_of(issue[0]) if issue is not None else None
+    if record is not None:
+        with contextlib.suppress(OSError, BippdfError):
+            _write_record(record, fit)
 
 
 def forget(cache: Path | None, source: Path, name: str) -> None:
-    """Forget an issue's last fit (a build that used it failed): its next build fits it
-    from scratch, rather than try again what may be why it failed."""
+    """Forget an issue's last fit (a build that used it failed): its next build in this
+    process fits it from scratch, rather than try again what may be why it failed. The
+    fit recorded beside its issue.toml, a file of its sources, stays, and is tried again
+    by the next process (whose build fits from scratch if the check refuses it)."""
     _LAST.pop(str(source), None)
+    _FORGOTTEN.add(str(source))
     if cache is not None:
         with contextlib.suppress(OSError):
             _last_file(cache, source, name).unlink(missing_ok=True)

@@ -446,6 +446,8 @@ def _record(item: _Pending) -> None:
     """The cache entry of a build just written: every file it read, and what it wrote.
     The sources are entered with the digest of the bytes read; if a file the pages use, or
     a style, changed while the build ran, no entry is written (the next build runs)."""
+    from .copyfit import record_of
+
     used = item.composed.composition.resources
     if build_cache.snapshot(used, [styles_dir()]) != item.snapshot:
         return
@@ -453,6 +455,9 @@ def _record(item: _Pending) -> None:
     files: dict[Path, str | None] = {path: None for path in used}
     files[issue.source] = issue.digest or None
     files.update({article.path: article.digest or None for article in issue.articles})
+    record = record_of(issue.source)
+    if record is not None:  # as the build left it: a fit recorded anew builds anew
+        files[record] = None
     build_cache.record(
         item.manifest,
         files=files,

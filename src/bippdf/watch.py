@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .copyfit import record_of
 from .errors import BippdfError, internal
 from .pipeline import Options
 from .render import Engine
@@ -116,7 +117,8 @@ class Watcher:
             return IssueBuild(self.issue, error=internal(exc))
 
     def _wanted(self, change: object, path: str) -> bool:
-        """Saves that matter: not editors' temporary files, not our own outputs."""
+        """Saves that matter: not editors' temporary files, not our own outputs (the PDFs,
+        the issue's fit recorded by each build)."""
         import watchfiles
 
         if not watchfiles.DefaultFilter()(change, path):  # type: ignore[arg-type]
@@ -124,6 +126,9 @@ class Watcher:
         resolved = Path(path).resolve()
         output = self.options.output
         if output is not None and _is_written_as(resolved, output.resolve()):
+            return False
+        record = record_of(self.issue / ISSUE_FILE if self.issue.is_dir() else self.issue)
+        if record is not None and _is_written_as(resolved, record.resolve()):
             return False
         build_dir = self.options.build_dir.resolve()
         if resolved == build_dir or build_dir in resolved.parents:
