@@ -311,6 +311,11 @@ def test_a_fit_is_recorded_with_an_issue_folder_only_by_a_build_of_its_files(
     assert done.error is None and list(single.parent.iterdir()) == [single]
     (done,) = build_issues([root], options)
     assert done.error is None and (root / copyfit.RECORD).is_file()
+    # A source of the build: not a file to write the HTML to.
+    html = Options(variants=("web",), cover=False, output=tmp_path / "b.pdf")
+    with pytest.raises(BuildError):
+        pipeline.build(root, dataclasses.replace(html, html_output=root / copyfit.RECORD))
+    assert json.loads((root / copyfit.RECORD).read_text(encoding="utf-8"))["starts"]
 
 
 @pytest.mark.pdf
@@ -561,6 +566,42 @@ def test_a_last_fit_the_check_refuses_is_fitted_again_from_scratch(
     # (print, refused too, was checked in a forked process, laid out during the fit)
     assert done.error is None and refused == ["web"]
     assert not copyfit._LAST[str(root / "issue.toml")].hinted
+    # The same, by the library's one-process build (build_pdf, bippdf proof), in a new
+    # process: the record of the fit made from scratch above, changed into the hint.
+    refused.clear()
+    copyfit._LAST.clear()
+    copyfit._MEMORY.clear()
+    (root / "articles" / "02-b.md").write_text(article("Second", SENTENCE * 8), encoding="utf-8")
+    (result,) = pipeline.build(
+        root, Options(variants=("web",), cover=False, output=tmp_path / "a.pdf")
+    )
+    assert refused == ["web"] and result.output.is_file()
+    assert not copyfit._LAST[str(root / "issue.toml")].hinted
+
+
+@pytest.mark.pdf
+def test_a_recorded_fit_beats_a_kept_fit_that_chose_otherwise(tmp_path: Path) -> None:
+    """A build folder keeps the fit of the very same sources; the record, pulled since,
+    chose otherwise (a paragraph's spacing, say): the record is laid out, and stays as it
+    was, rather than the kept fit written over it."""
+    root = write_issue(tmp_path / "issue", WITH_ADDRESS)
+    options = Options(variants=("web",), cover=False, build_dir=tmp_path / "build")
+    (done,) = build_issues([root], options)
+    assert done.error is None
+    record = root / copyfit.RECORD
+    first = copyfit._LAST[str(root / "issue.toml")]
+    assert not first.sets and first.texts
+    source = first.texts[0][0]  # a paragraph the fit names: set in the second spacing
+    theirs = dataclasses.replace(first, sets=((source, 2),))
+    copyfit._write_record(tmp_path / "theirs.json", theirs)
+    (tmp_path / "theirs.json").replace(record)
+    copyfit._LAST.clear()
+    copyfit._MEMORY.clear()  # a new process; the build folder keeps the first fit
+    (done,) = build_issues([root], options)
+    assert done.error is None and not done.results[0].cached
+    now = copyfit._LAST[str(root / "issue.toml")]
+    assert now.hinted and now.sets == ((source, 2),)
+    assert f'["{source}", 2]' in record.read_text(encoding="utf-8")
 
 
 def test_a_damaged_last_fit_is_fitted_from_scratch(tmp_path: Path) -> None:

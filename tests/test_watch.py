@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bippdf import resources
+from bippdf import copyfit, resources
 from bippdf.check.readback import read_pdf
 from bippdf.copyfit import RECORD
 from bippdf.pipeline import Options
@@ -135,13 +135,35 @@ def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> No
         (issue / "build" / "x" / "BIP-01-web.pdf").write_bytes(b"%PDF-")
         (issue / "articles" / ".01-a.md.swp").write_bytes(b"swap")
         (issue / "articles" / "01-a.md~").write_text("sauvegarde", encoding="utf-8")
-        (issue / f".{RECORD}.x1y2.tmp").write_text("{}", encoding="utf-8")  # the issue's fit
-        (issue / f".{RECORD}.x1y2.tmp").replace(issue / RECORD)  # as a build records it
+        copyfit._write_record(issue / RECORD, copyfit.Fit(starts=("a",)))  # as a build does
         output.touch()
         source.write_text(article("A", "Le chien.\n"), encoding="utf-8")
         assert next_build().error is None
     assert watcher.started_by == [set(), {source.resolve()}]
     assert "Le chien." in " ".join(read_pdf(output).texts)
+
+
+def test_the_issue_s_fit_changed_by_someone_else_is_a_save_that_matters(tmp_path: Path) -> None:
+    """The issue's fit, recorded by this process's build, starts no build; changed since
+    by someone else (a pull, another branch) or deleted (for a fit made anew), it does,
+    and the next build lays the issue out with it, not with this process's last fit."""
+    from watchfiles import Change
+
+    issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le chat.\n")})
+    record, toml = issue / RECORD, issue / "issue.toml"
+    watcher = Recording(issue, Options(variants=("web",), cover=False, build_dir=tmp_path / "b"))
+    mine, theirs = copyfit.Fit(starts=("a",)), copyfit.Fit(starts=("a",), tight=True)
+    copyfit.keep(tmp_path / "cache", "0" * 64, mine, (toml, "issue"))
+    assert not watcher._wanted(Change.modified, str(record))
+    assert copyfit.last(toml, "issue") is mine
+    copyfit._write_record(tmp_path / "ailleurs.json", theirs)
+    (tmp_path / "ailleurs.json").replace(record)
+    assert watcher._wanted(Change.modified, str(record))
+    assert copyfit.last(toml, "issue") == theirs
+    copyfit.keep(tmp_path / "cache", "0" * 64, mine, (toml, "issue"))
+    record.unlink()
+    assert watcher._wanted(Change.deleted, str(record))
+    assert copyfit.last(toml, "issue") is None  # fitted anew
 
 
 def test_a_single_file_rebuilds_for_itself_and_its_images_only(tmp_path: Path) -> None:

@@ -140,12 +140,15 @@ def fit(
     cores: int = 1,
     release: Callable[[], None] | None = None,
     ahead: Callable[[str | None], None] | None = None,
+    recorded: bool = False,
 ) -> Fit:
     """The best fit of the composed HTML, by trial layouts (``layout(html)`` returns a
     laid-out WeasyPrint document), or the one kept for the same HTML and ``key`` (what
     else the layout depends on: the stylesheets) in this process or in ``cache``.
     ``hint``, the fit of the issue's previous version (``watch``), is tried first: if
-    the rules still hold with it and it needs no blank page, one layout suffices. With
+    the rules still hold with it and it needs no blank page, one layout suffices. A hint
+    ``recorded`` with the issue (``hint``) is tried rather than a kept fit that chose
+    otherwise: the record is what the editors saw, wherever it was made. With
     ``cores`` above one, trials are laid out side by side where they can be;
     ``release`` lets go of the pages ``layout`` keeps before processes are forked.
     ``ahead`` is told the HTML of each trial laid out alone before it is laid out, the
@@ -155,7 +158,7 @@ def fit(
     trial it lays out alone after them (page starts, a looser article, words kept whole)."""
     digest = digest_of(html, key)
     kept = _MEMORY.get(digest) or _read(cache, digest)
-    if kept is not None:
+    if kept is not None and not (recorded and hint is not None and _chose(hint) != _chose(kept)):
         return kept
     trials = _Trials(html, layout, cores, release, ahead)
     articles = [match[2] for match in _ARTICLE.finditer(html)]
@@ -198,6 +201,11 @@ def fit(
 
 _OPENING = re.compile(rf'<(\w+)\b[^>]*\b{SOURCE_ATTRIBUTE}="([^"]+)"[^>]*>')
 _NAMES = re.compile(rf'\s(?:id|{SOURCE_ATTRIBUTE})="[^"]*"')
+
+
+def _chose(fit: Fit) -> tuple[Any, ...]:
+    """What a fit chose."""
+    return fit.starts, fit.tight, fit.loose, fit.sets, fit.whole
 
 
 def _texts(html: str) -> dict[str, str]:
@@ -603,19 +611,53 @@ LAST = "last"  # the folder of ``cache`` where each issue's last fit is kept
 
 def last(source: Path, name: str, cache: Path | None = None) -> Fit | None:
     """The last fit of an issue (by its ``source``, issue.toml or a Markdown file, and the
-    ``name`` it has in ``build/``): the hint of its next one. Kept in this process
-    (``watch``); else recorded beside its issue.toml (``RECORD``, by whichever version of
-    bippdf); else kept in ``cache`` by the issue's last build with this code, so that a
-    build after an edit (``make pdf``) tries it first too."""
+    ``name`` it has in ``build/``): the hint of its next one (``hint``)."""
+    return hint(source, name, cache)[0]
+
+
+def hint(source: Path, name: str, cache: Path | None = None) -> tuple[Fit | None, bool]:
+    """An issue's last fit, and whether it is the one recorded with it. Kept in this
+    process (``watch``), unless the record changed since (a pull, another branch) or was
+    deleted (for a fit made anew); else recorded beside its issue.toml (``RECORD``, by
+    whichever version of bippdf); else kept in ``cache`` by the issue's last build with
+    this code, so that a build after an edit (``make pdf``) tries it first too."""
     if str(source) in _FORGOTTEN:
-        return None
+        return None, False
     kept = _LAST.get(str(source))
     record = record_of(source)
+    if kept is not None and record is not None and record_changed(record):
+        del _LAST[str(source)]
+        if not record.exists():
+            return None, False
+        kept = None
     if kept is None and record is not None:
+        _SEEN[record.resolve()] = _file_text(record)
         kept = _load(record)
+        if kept is not None:
+            return kept, True
     if kept is None and cache is not None:
         kept = _load(_last_file(cache, source, name), _code())
-    return kept
+    return kept, False
+
+
+# Each record's text as this process last read or wrote it (None: there was none), by
+# its whole path.
+_SEEN: dict[Path, str | None] = {}
+
+
+def record_changed(path: Path) -> bool:
+    """Whether a record is other than this process last read or wrote it: changed or
+    deleted by someone else (not a record this process never saw)."""
+    seen = path.resolve()
+    return seen in _SEEN and _file_text(path) != _SEEN[seen]
+
+
+def _file_text(path: Path) -> str | None:
+    """A file's text, or None."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
 
 
 RECORD = "mise-en-page.json"  # an issue's fit, beside its issue.toml
@@ -652,10 +694,15 @@ def _write_record(path: Path, fit: Fit) -> None:
     nothing leaves it as it was)."""
     recorded = {"note": _NOTE, **{name: getattr(fit, name) for name in _RECORDED}}
     data = "{\n" + ",\n".join(_entry(name, value) for name, value in recorded.items()) + "\n}\n"
-    with contextlib.suppress(OSError):
-        if path.read_text(encoding="utf-8") == data:
-            return
-    write_file(path, data.encode("utf-8"))
+    seen = path.resolve()
+    if _file_text(path) == data:
+        _SEEN[seen] = data
+        return
+    _SEEN[seen] = data  # before it is there: watch hears it as this process's own
+    try:
+        write_file(path, data.encode("utf-8"))
+    finally:
+        _SEEN[seen] = _file_text(path)  # (as it is, if it could not be written)
 
 
 def _last_file(cache: Path, source: Path, name: str) -> Path:

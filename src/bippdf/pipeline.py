@@ -120,7 +120,16 @@ def build(
     if options.variants:  # the online edition alone needs no layout
         engine = ready(engine, options.variants, [composed])
         fit(composed, engine, options)
-        made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
+        try:
+            made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
+        except CheckError:
+            if composed.fit is None or not composed.fit.hinted:
+                raise
+            # The last fit's choices held for the fit, not for the check (schedule.py does
+            # the same): fitted from scratch.
+            refit(composed, options)
+            fit(composed, engine, options)
+            made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
     return write(composed, made, options)
 
 
@@ -166,16 +175,18 @@ def fit(
         engine.release()
         engine.decode_pictures(files, base_url=root, variant="web")
 
+    hint, recorded = copyfit.hint(composed.issue.source, composed.issue.name, _fit_cache(options))
     with engine.keeping_layouts():
         fitted = copyfit.fit(
             html,
             lambda trial: engine.lay_out(trial, base_url=root, files=files),
             _fit_cache(options),
             key=key,
-            hint=copyfit.last(composed.issue.source, composed.issue.name, _fit_cache(options)),
+            hint=hint,
             cores=usable_cores(),
             release=before_forking,
             ahead=ahead,
+            recorded=recorded,
         )
     composed.composition.html = copyfit.apply(html, fitted)
     composed.fit = fitted
@@ -402,17 +413,20 @@ def outputs_of(composed: Composed, options: Options) -> list[Path]:
 
 
 def inputs_of(composed: Composed) -> list[Path]:
-    """Every file the build of ``composed`` reads: its sources, the files its pages show,
-    and bippdf's styles and fonts."""
+    """Every file the build of ``composed`` reads: its sources (its recorded fit too), the
+    files its pages show, and bippdf's styles and fonts."""
+    from .copyfit import record_of
     from .resources import styles_dir
 
     issue = composed.issue
     styles = [path for path in styles_dir().rglob("*") if path.is_file()]
+    record = record_of(issue.source)
     return [
         issue.source,
         *(article.path for article in issue.articles),
         *composed.composition.resources,
         *styles,
+        *([record] if record is not None else []),
     ]
 
 

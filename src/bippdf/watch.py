@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .copyfit import record_of
+from .copyfit import record_changed, record_of
 from .errors import BippdfError, internal
 from .pipeline import Options
 from .render import Engine
@@ -118,7 +118,8 @@ class Watcher:
 
     def _wanted(self, change: object, path: str) -> bool:
         """Saves that matter: not editors' temporary files, not our own outputs (the PDFs,
-        the issue's fit recorded by each build)."""
+        the issue's fit as this process recorded it: changed or deleted by someone else,
+        it is the issue's to lay out with)."""
         import watchfiles
 
         if not watchfiles.DefaultFilter()(change, path):  # type: ignore[arg-type]
@@ -129,7 +130,7 @@ class Watcher:
             return False
         record = record_of(self.issue / ISSUE_FILE if self.issue.is_dir() else self.issue)
         if record is not None and _is_written_as(resolved, record.resolve()):
-            return False
+            return resolved == record.resolve() and record_changed(record)
         build_dir = self.options.build_dir.resolve()
         if resolved == build_dir or build_dir in resolved.parents:
             return False
