@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -221,6 +223,75 @@ def test_photos_come_in_two_widths_for_the_screen(tmp_path: Path) -> None:
     )
     assert "srcset" not in images["Un carré"]
     assert check_online(folder).ok, check_online(folder).problems
+
+
+def test_the_copies_for_screens_are_made_ahead_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The images' copies for screens are made once for the same name and bytes: writing
+    the edition after ``prepare`` resizes nothing more, and gives the same files. The
+    same name with other bytes is made anew."""
+    body = "![Une photo](../images/photo.jpg)\n"
+    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
+    (root / "images").mkdir()
+    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
+    monkeypatch.setattr(online, "_SCREENS", {})
+    made = _online(root, tmp_path / "avant").output
+    html = compose(source.load_issue(root)).html
+    resized: list[tuple[int, int]] = []
+    resize = Image.Image.resize
+
+    def counted(self: Image.Image, size: tuple[int, int], *args: Any, **kwargs: Any) -> Any:
+        resized.append(size)
+        return resize(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "resize", counted)
+    online.prepare(html, root)
+    assert resized == []  # made once, by the build above
+    monkeypatch.setattr(online, "_SCREENS", {})
+    online.prepare(html, root)
+    assert resized == [(700, 350), (1400, 700)]
+    again = _online(root, tmp_path / "après").output
+    assert resized == [(700, 350), (1400, 700)]  # found made
+    assert {p.name: p.read_bytes() for p in (again / "images").iterdir()} == {
+        p.name: p.read_bytes() for p in (made / "images").iterdir()
+    }
+    Image.new("RGB", (2000, 1000), (160, 90, 40)).save(root / "images" / "photo.jpg")
+    _online(root, tmp_path / "autre")
+    assert len(resized) == 4
+
+
+@pytest.mark.pdf
+def test_a_build_makes_the_copies_for_screens_while_it_loads_weasyprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a thread of its own, done before any process is forked (a process forked while
+    a thread holds a lock could wait for it for ever)."""
+    from bippdf.check import child
+    from bippdf.schedule import build_issues
+
+    body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant, encore. " * 40
+    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
+    (root / "images").mkdir()
+    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
+    monkeypatch.setattr(online, "_SCREENS", {})
+    prepared: list[str] = []
+    prepare, fork = online.prepare, child._fork
+
+    def noted(html: str, issue: Path) -> None:
+        prepared.append(threading.current_thread().name)
+        prepare(html, issue)
+
+    def forking() -> int:
+        assert "bippdf-screens" not in [t.name for t in threading.enumerate()]
+        return fork()
+
+    monkeypatch.setattr(online, "prepare", noted)
+    monkeypatch.setattr(child, "_fork", forking)
+    options = Options(variants=("web",), cover=False, online=True, build_dir=tmp_path / "b")
+    (done,) = build_issues([root], options)
+    assert done.error is None and prepared == ["bippdf-screens"]
+    assert len(online._SCREENS) == 1
 
 
 def test_a_photo_turned_by_its_camera_is_resized_upright(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ reader of the build folder sees either the old edition whole or the new one whol
 from __future__ import annotations
 
 import glob
+import hashlib
 import io
 import os
 import re
@@ -381,7 +382,45 @@ def _for_screens(
     """An image's files in the folder: a JPEG or PNG wider than ``WIDTHS[0]`` as copies
     that wide and ``WIDTHS[1]`` wide (the column's width, on screens of one and two
     pixels to the point), the original only where it is no wider than the widest copy;
-    any other image as it is. Their names, widths and heights go into ``sizes``."""
+    any other image as it is. Their names, widths and heights go into ``sizes``. Made
+    once for the same name and bytes in a process (``prepare``)."""
+    key = (name, hashlib.sha256(data).digest())
+    made = _SCREENS.get(key)
+    if made is None:
+        if len(_SCREENS) >= _SCREENS_KEPT:
+            _SCREENS.clear()
+        made = _SCREENS[key] = _screens(name, data)
+    files, copies = made
+    if copies is not None:
+        sizes[name] = list(copies)
+    return dict(files)
+
+
+_Screens = tuple[dict[str, bytes], list[tuple[str, int, int]] | None]
+# Each image's files for screens, by its name and the digest of its bytes: made ahead,
+# while the engine loads (``prepare``), and again at each rebuild of ``watch``.
+_SCREENS: dict[tuple[str, bytes], _Screens] = {}
+_SCREENS_KEPT = 256
+
+
+def prepare(html: str, root: Path) -> None:
+    """Make the files for screens of the images the page shows, which ``files`` then
+    finds made: Pillow resizes and encodes without holding Python's lock, so this runs
+    on a core the build leaves idle meanwhile (loading WeasyPrint, its fonts and
+    stylesheets). An image that cannot be read is left for ``files`` to say so."""
+    for relative in sorted(referenced(html)):
+        try:
+            path = sandbox.resolve(
+                sandbox.base_url(sandbox.ISSUE) + relative, {sandbox.ISSUE: root}
+            )
+            _for_screens(unquote(relative), _read(path), {})
+        except (sandbox.Refused, BuildError):
+            continue
+
+
+def _screens(name: str, data: bytes) -> _Screens:
+    """``_for_screens``, made: the files, and the copies' names, widths and heights (None
+    for an image copied as it is)."""
     from PIL import Image, ImageOps
 
     try:
@@ -392,7 +431,7 @@ def _for_screens(
             upright = ImageOps.exif_transpose(picture)
             width, height = upright.size
             if kind not in ("JPEG", "PNG") or width <= WIDTHS[0]:
-                return {name: data}
+                return {name: data}, None
             path = PurePosixPath(name)
             # A palette (or one-bit) picture is resized in full colour: Pillow would
             # resize its palette indexes pixel by pixel otherwise.
@@ -406,9 +445,11 @@ def _for_screens(
             if width <= WIDTHS[-1]:
                 copies[name] = (data, width, height)
     except (OSError, ValueError):  # not an image Pillow reads: copied as it is
-        return {name: data}
-    sizes[name] = [(copy, wide, high) for copy, (_, wide, high) in copies.items()]
-    return {copy: encoded for copy, (encoded, _, _) in copies.items()}
+        return {name: data}, None
+    return (
+        {copy: encoded for copy, (encoded, _, _) in copies.items()},
+        [(copy, wide, high) for copy, (_, wide, high) in copies.items()],
+    )
 
 
 def _encoded(picture: Any, kind: str, original: Any) -> bytes:

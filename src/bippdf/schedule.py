@@ -14,7 +14,7 @@ if the fit gives the same HTML, dropped otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,8 @@ from .pipeline import BuildResult, Composed, Made, Options
 from .resources import ISSUE_FILE, styles_dir, usable_cores
 
 if TYPE_CHECKING:
+    from threading import Thread
+
     from .check.child import Follower
     from .render import Engine
 
@@ -169,6 +171,25 @@ def _compose(issue_build: IssueBuild, manifest: Path, options: Options) -> _Pend
     return _Pending(issue_build, manifest, composed, snapshot)
 
 
+def _screens_ahead(issues: list[Composed], options: Options) -> Thread:
+    """The online edition's copies of the issues' images for screens, made in a thread
+    while this one loads the engine (online.prepare), when the build makes it."""
+    from threading import Thread
+
+    def prepare() -> None:
+        if options.online and options.output is None:
+            from . import online
+
+            for composed in issues:
+                # What fails here is made again, and said, when the edition is written.
+                with suppress(Exception):
+                    online.prepare(composed.unfitted, composed.issue.root)
+
+    thread = Thread(target=prepare, name="bippdf-screens", daemon=True)
+    thread.start()
+    return thread
+
+
 def _run(
     jobs: list[_Job], options: Options, engine: Engine | None
 ) -> Iterator[tuple[_Job, Made | BippdfError]]:
@@ -181,9 +202,10 @@ def _run(
     # multiprocessing's imports are a third of its time.
     import multiprocessing
 
-    engine = pipeline.ready(
-        engine, {job.variant for job in jobs}, [j.pending.composed for j in jobs]
-    )
+    issues = list({id(job.pending): job.pending.composed for job in jobs}.values())
+    screens = _screens_ahead(issues, options)
+    engine = pipeline.ready(engine, {job.variant for job in jobs}, issues)
+    screens.join()  # before any process is forked
     # The pictures' separations are kept with the cache, and like it not for a build
     # written elsewhere (-o), which writes nothing else, nor without the cache.
     folder = build_cache.separations(options.build_dir) if _caching(options) else None
