@@ -9,6 +9,7 @@ from PIL import Image
 
 from bippdf.compose import compose
 from bippdf.errors import SourceError
+from bippdf.recent import Recent
 from bippdf.source import load_issue
 
 from .conftest import article, write_issue
@@ -156,7 +157,7 @@ def test_an_issue_composed_again_parses_only_the_articles_that_changed(
     above a warning moves it, and each composition is the one made from nothing kept."""
     from bippdf import compose as module
 
-    monkeypatch.setattr(module, "_KEPT", {})
+    monkeypatch.setattr(module, "_KEPT", Recent(1024))
     parsed: list[str] = []
     parse_article = module._parse_article
     monkeypatch.setattr(
@@ -182,7 +183,7 @@ def test_an_issue_composed_again_parses_only_the_articles_that_changed(
 
     def anew() -> tuple[str, list[int], list[tuple[int | None, str]]]:
         with monkeypatch.context() as nothing_kept:
-            nothing_kept.setattr(module, "_KEPT", {})
+            nothing_kept.setattr(module, "_KEPT", Recent(1024))
             return composed()
 
     first = composed()

@@ -24,6 +24,7 @@ from bippdf.check.online import check_online
 from bippdf.cli import main
 from bippdf.compose import compose
 from bippdf.pipeline import BuildResult, Options, build
+from bippdf.recent import Recent
 from bippdf.variants import Selection
 
 from .conftest import ISSUE_6, BuiltIssue, WebIssue, article, write_issue
@@ -235,7 +236,7 @@ def test_the_copies_for_screens_are_made_ahead_once(
     root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
     (root / "images").mkdir()
     Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
-    monkeypatch.setattr(online, "_SCREENS", {})
+    monkeypatch.setattr(online, "_SCREENS", Recent(256))
     made = _online(root, tmp_path / "avant").output
     html = compose(source.load_issue(root)).html
     resized: list[tuple[int, int]] = []
@@ -248,7 +249,7 @@ def test_the_copies_for_screens_are_made_ahead_once(
     monkeypatch.setattr(Image.Image, "resize", counted)
     online.prepare(html, root)
     assert resized == []  # made once, by the build above
-    monkeypatch.setattr(online, "_SCREENS", {})
+    monkeypatch.setattr(online, "_SCREENS", Recent(256))
     online.prepare(html, root)
     assert resized == [(700, 350), (1400, 700)]
     again = _online(root, tmp_path / "après").output
@@ -274,7 +275,7 @@ def test_a_build_makes_the_copies_for_screens_while_it_loads_weasyprint(
     root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
     (root / "images").mkdir()
     Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
-    monkeypatch.setattr(online, "_SCREENS", {})
+    monkeypatch.setattr(online, "_SCREENS", Recent(256))
     prepared: list[str] = []
     prepare, fork = online.prepare, child._fork
 
@@ -291,7 +292,7 @@ def test_a_build_makes_the_copies_for_screens_while_it_loads_weasyprint(
     options = Options(variants=("web",), cover=False, online=True, build_dir=tmp_path / "b")
     (done,) = build_issues([root], options)
     assert done.error is None and prepared == ["bippdf-screens"]
-    assert len(online._SCREENS) == 1
+    assert len(online._SCREENS.kept()) == 1
 
 
 def test_a_photo_turned_by_its_camera_is_resized_upright(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from .contract import (
 from .errors import SourceError, SourceErrors
 from .files import on_disk
 from .markdown import ParsedArticle, Token
+from .recent import Recent
 from .source import ISSUE_FILE, Article, Author, Issue
 from .sourcefile import key_line
 
@@ -147,20 +148,18 @@ _T = TypeVar("_T")
 # Each article's parse and typesetting, kept pickled by what they are made from: ``watch``
 # composes the issue again after every save, and a save changes one article of many.
 # Pickled, so that each composition gets tokens of its own (composing changes them).
-_KEPT: dict[tuple[Any, ...], bytes] = {}
-_KEPT_AT_MOST = 1024
+_KEPT: Recent[tuple[Any, ...], bytes] = Recent(1024)
 
 
 def _kept(key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
     """``make()``, or a copy of what it made before for ``key``."""
     kept = _KEPT.get(key)
-    if kept is not None:
-        return pickle.loads(kept)  # type: ignore[no-any-return]
-    value = make()
-    if len(_KEPT) >= _KEPT_AT_MOST:
-        _KEPT.clear()
-    _KEPT[key] = pickle.dumps(value)
-    return value
+    if kept is None:
+        value = make()
+        _KEPT.keep({key: pickle.dumps(value)})
+        return value
+    _KEPT.keep({key: kept})  # used again: the last forgotten
+    return pickle.loads(kept)  # type: ignore[no-any-return]
 
 
 def _typeset(tokens: list[Token], rules: typography.Rules) -> list[Token]:

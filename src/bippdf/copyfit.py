@@ -555,8 +555,15 @@ def _read(cache: Path | None, digest: str) -> Fit | None:
 def _load(path: Path, code: str | None = None) -> Fit | None:
     """A fit written by ``keep``; none if the file is missing, cannot be read as one, or
     does not say it was written by ``code`` (when given: a file whose name does not)."""
+    return _parsed(_file_text(path), code)
+
+
+def _parsed(text: str | None, code: str | None = None) -> Fit | None:
+    """``_load``, from the file's text (None: no file)."""
+    if text is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         if code is not None and data.get("code") != code:
             return None
         return Fit(
@@ -571,7 +578,7 @@ def _load(path: Path, code: str | None = None) -> Fit | None:
             texts=tuple(_text(item) for item in _exactly(list, data.get("texts", []))),
             hinted=_exactly(bool, data.get("hinted", False)),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -631,8 +638,8 @@ def hint(source: Path, name: str, cache: Path | None = None) -> tuple[Fit | None
             return None, False
         kept = None
     if kept is None and record is not None:
-        _SEEN[record.resolve()] = _file_text(record)
-        kept = _load(record)
+        text = _SEEN[record.resolve()] = _file_text(record)
+        kept = _parsed(text)
         if kept is not None:
             return kept, True
     if kept is None and cache is not None:
@@ -684,8 +691,10 @@ def _entry(name: str, value: Any) -> str:
 
 
 def record_of(source: Path) -> Path | None:
-    """Where an issue's fit is recorded: beside its issue.toml (None for a single
-    Markdown file, whose folder is not the issue's own)."""
+    """Where an issue's fit is recorded, by its folder or issue.toml: beside its
+    issue.toml (None for a single Markdown file, whose folder is not the issue's own)."""
+    if source.is_dir():
+        return source / RECORD
     return source.parent / RECORD if source.name == ISSUE_FILE else None
 
 
@@ -701,8 +710,9 @@ def _write_record(path: Path, fit: Fit) -> None:
     _SEEN[seen] = data  # before it is there: watch hears it as this process's own
     try:
         write_file(path, data.encode("utf-8"))
-    finally:
-        _SEEN[seen] = _file_text(path)  # (as it is, if it could not be written)
+    except BaseException:
+        _SEEN[seen] = _file_text(path)  # as it is, since it could not be written
+        raise
 
 
 def _last_file(cache: Path, source: Path, name: str) -> Path:

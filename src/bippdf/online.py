@@ -36,6 +36,7 @@ from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
 from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
 from .images import header_size
+from .recent import Recent
 from .resources import styles_dir
 from .source import Issue
 from .typography import Rules
@@ -385,11 +386,8 @@ def _for_screens(
     any other image as it is. Their names, widths and heights go into ``sizes``. Made
     once for the same name and bytes in a process (``prepare``)."""
     key = (name, hashlib.sha256(data).digest())
-    made = _SCREENS.get(key)
-    if made is None:
-        if len(_SCREENS) >= _SCREENS_KEPT:
-            _SCREENS.clear()
-        made = _SCREENS[key] = _screens(name, data)
+    made = _SCREENS.get(key) or _screens(name, data)
+    _SCREENS.keep({key: made})
     files, copies = made
     if copies is not None:
         sizes[name] = list(copies)
@@ -399,8 +397,7 @@ def _for_screens(
 _Screens = tuple[dict[str, bytes], list[tuple[str, int, int]] | None]
 # Each image's files for screens, by its name and the digest of its bytes: made ahead,
 # while the engine loads (``prepare``), and again at each rebuild of ``watch``.
-_SCREENS: dict[tuple[str, bytes], _Screens] = {}
-_SCREENS_KEPT = 256
+_SCREENS: Recent[tuple[str, bytes], _Screens] = Recent(256)
 
 
 def prepare(html: str, root: Path) -> None:

@@ -122,11 +122,9 @@ def build(
         fit(composed, engine, options)
         try:
             made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
-        except CheckError:
-            if composed.fit is None or not composed.fit.hinted:
+        except CheckError as error:
+            if not hint_refused(composed, [error]):
                 raise
-            # The last fit's choices held for the fit, not for the check (schedule.py does
-            # the same): fitted from scratch.
             refit(composed, options)
             fit(composed, engine, options)
             made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
@@ -192,6 +190,15 @@ def fit(
     composed.fit = fitted
     composed.fit_key = copyfit.digest_of(html, key)
     composed.phases["copyfit"] = time.perf_counter() - started
+
+
+def hint_refused(composed: Composed, errors: Iterable[BippdfError]) -> bool:
+    """Whether an issue fitted with its last fit's choices (copyfit.hint) failed its
+    check: the fit only asks that its page starts still hold, and an edit may set a line
+    alone at the top of a column, which a fit from scratch (``refit``) would have set
+    well."""
+    fit = composed.fit
+    return fit is not None and fit.hinted and any(isinstance(e, CheckError) for e in errors)
 
 
 def refit(composed: Composed, options: Options) -> None:

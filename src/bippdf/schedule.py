@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache as build_cache
 from . import pipeline
-from .errors import BippdfError, BuildError, CheckError
+from .errors import BippdfError, BuildError
 from .pipeline import BuildResult, Composed, Made, Options
 from .resources import ISSUE_FILE, styles_dir, usable_cores
 
@@ -103,7 +103,7 @@ def build_issues(
     again: list[_Pending] = []
     for job, outcome in _run(jobs, options, engine):
         if _all_made(job.pending, outcome, options):
-            if _hinted_and_refused(job.pending):
+            if pipeline.hint_refused(job.pending.composed, job.pending.errors):
                 again.append(job.pending)
             else:
                 _finish(job.pending, options, use_cache, on_file)
@@ -130,14 +130,6 @@ def _all_made(item: _Pending, outcome: Made | BippdfError, options: Options) -> 
     else:
         item.made.append(outcome)
     return len(item.made) + len(item.errors) == len(options.variants)
-
-
-def _hinted_and_refused(item: _Pending) -> bool:
-    """Whether an issue fitted with its last fit's choices (copyfit.last) failed its
-    check: the fit only asks that its page starts still hold, and an edit may set a
-    line alone at the top of a column, which a fit from scratch would have set well."""
-    fit = item.composed.fit
-    return fit is not None and fit.hinted and any(isinstance(e, CheckError) for e in item.errors)
 
 
 def _key(path: Path, options: Options) -> dict[str, Any]:

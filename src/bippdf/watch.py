@@ -128,7 +128,7 @@ class Watcher:
         output = self.options.output
         if output is not None and _is_written_as(resolved, output.resolve()):
             return False
-        record = record_of(self.issue / ISSUE_FILE if self.issue.is_dir() else self.issue)
+        record = record_of(self.issue)
         if record is not None and _is_written_as(resolved, record.resolve()):
             return resolved == record.resolve() and record_changed(record)
         build_dir = self.options.build_dir.resolve()

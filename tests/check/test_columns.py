@@ -8,6 +8,7 @@ import pytest
 from bippdf.check.columns import column_runs, split_columns
 from bippdf.check.pages import Line
 from bippdf.layout import LETTER
+from bippdf.recent import Recent
 
 COLUMNS = LETTER.columns_pt(1)
 (LEFT, LEFT_END), (RIGHT, RIGHT_END) = COLUMNS
@@ -89,7 +90,7 @@ def test_a_page_is_split_once_for_every_check_that_asks(monkeypatch: pytest.Monk
     made: list[int] = []
     anew = columns._split_anew
     monkeypatch.setattr(columns, "_split_anew", lambda *args: made.append(1) or anew(*args))
-    monkeypatch.setattr(columns, "_SPLIT", {})
+    monkeypatch.setattr(columns, "_SPLIT", Recent(64))
     header = [_across(760, "Titre"), _across(720, "Chapeau")]
     page = header + _column(0, 660, 12, "g") + _column(1, 660, 12, "d")
     (left, right), _ = split_columns(page, COLUMNS)

@@ -23,7 +23,7 @@ from pypdf.generic import (
 from bippdf.check import matterhorn
 from bippdf.check.accessibility import check_web
 from bippdf.check.readback import read_pdf
-from bippdf.check.recent import Recent
+from bippdf.recent import Recent
 
 from ..conftest import WebIssue
 

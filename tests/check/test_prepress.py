@@ -25,7 +25,7 @@ from pypdf.generic import (
 
 from bippdf.check import readback, separation
 from bippdf.check.readback import read_pdf
-from bippdf.check.recent import Recent
+from bippdf.recent import Recent
 
 from ..conftest import BuiltIssue
 from .conftest import edit_pdf, problems_in

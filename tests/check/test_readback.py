@@ -18,7 +18,7 @@ from bippdf.check import readback
 from bippdf.check.child import in_child as _in_child
 from bippdf.check.child import side_by_side
 from bippdf.check.readback import read_pdf
-from bippdf.check.recent import Recent
+from bippdf.recent import Recent
 
 from ..conftest import BuiltIssue, WebIssue
 

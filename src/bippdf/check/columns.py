@@ -12,6 +12,7 @@ what stands between two bands spans the page.
 
 from __future__ import annotations
 
+from ..recent import Recent
 from .readback import Line
 from .report import TOLERANCE
 
@@ -56,8 +57,7 @@ def column_runs(lines: list[Line], columns: _Columns) -> list[tuple[int, list[Li
 _Split = tuple[list[list[Line]], list[Line], list[tuple[float, float]]]
 # The last pages split, by their list of lines (held, so that its id is no other's): a
 # check asks for each page's columns three times (lines, layout, fill).
-_SPLIT: dict[tuple[int, _Columns], tuple[list[Line], _Split]] = {}
-_SPLIT_KEPT = 64
+_SPLIT: Recent[tuple[int, _Columns], tuple[list[Line], _Split]] = Recent(64)
 
 
 def _split(lines: list[Line], columns: _Columns) -> _Split:
@@ -65,11 +65,8 @@ def _split(lines: list[Line], columns: _Columns) -> _Split:
     standing side by side, a band under an article's header starting a new one (each a
     list of its own: a caller may change it)."""
     key = (id(lines), columns)
-    kept = _SPLIT.get(key)
-    if kept is None:
-        if len(_SPLIT) >= _SPLIT_KEPT:
-            _SPLIT.clear()
-        kept = _SPLIT[key] = (lines, _split_anew(lines, columns))
+    kept = _SPLIT.get(key) or (lines, _split_anew(lines, columns))
+    _SPLIT.keep({key: kept})
     (left, right), overruns, sections = kept[1]
     return [list(left), list(right)], list(overruns), list(sections)
 

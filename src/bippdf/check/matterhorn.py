@@ -19,6 +19,7 @@ from typing import Any
 
 import pikepdf
 
+from ..recent import Recent
 from .contentstream import operations
 from .objects import (
     Pdf,
@@ -30,7 +31,6 @@ from .objects import (
     page_index,
     page_numbers,
 )
-from .recent import Recent
 
 # The standard structure types of ISO 32000-1 (14.8.4): a role map may not remap them,
 # and a non-standard type must be mapped to one of them.

@@ -23,6 +23,7 @@ import pypdfium2
 from fontTools.ttLib import TTFont
 
 from ..contract import LETTER, PageGeometry
+from ..recent import Recent
 from . import matterhorn
 from .actions import scripts
 from .child import in_child
@@ -42,7 +43,6 @@ from .objects import (
     page_numbers,
 )
 from .pages import SUBSET_PREFIX, Line, Link, Page, Picture, normalize, read_page
-from .recent import Recent
 from .separation import remember, weighed
 
 __all__ = [

@@ -1,6 +1,7 @@
-"""What checks keep for the next check in the same process: ``watch`` checks every
-rebuild, and an edit changes a few pages of many. A forked reader sends back what it
-used, which this process keeps in turn."""
+"""What a process keeps for its next build or check, bounded. ``watch`` builds and
+checks the issue again after every save, and a save changes little of it: each
+article's parse, the pages read back, the pictures' copies for screens. A forked
+reader sends back what it used, which this process keeps in turn."""
 
 from __future__ import annotations
 

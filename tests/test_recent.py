@@ -1,8 +1,9 @@
-"""What checks keep for the next: bounded, the least recently used forgotten first."""
+"""What a process keeps for its next build or check: bounded, the least recently used
+forgotten first."""
 
 from __future__ import annotations
 
-from bippdf.check.recent import Recent
+from bippdf.recent import Recent
 
 
 def test_the_value_not_used_for_the_longest_is_forgotten_first() -> None:
