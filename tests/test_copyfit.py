@@ -23,7 +23,7 @@ from bippdf.render import Engine
 from bippdf.resources import usable_cores
 from bippdf.schedule import build_issues
 
-from .conftest import BuiltIssue, WebIssue, article, write_issue
+from .conftest import ISSUE_6, BuiltIssue, WebIssue, article, no6_excerpt, write_issue
 
 SENTENCE = "Un paragraphe de texte courant, assez long pour remplir quelques lignes. "
 
@@ -350,7 +350,7 @@ def test_the_last_fit_follows_its_paragraphs_when_a_line_is_added_above(tmp_path
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("case", ["edit", "print alone", "dropped", "scratch"])
+@pytest.mark.parametrize("case", ["edit", "dropped", "scratch"])
 def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
@@ -363,8 +363,7 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
     if usable_cores() < 2:
         pytest.skip("un seul cœur : rien n'est mis en pages pendant l'ajustement")
     root = write_issue(tmp_path / "issue", WITH_ADDRESS)
-    variants = ("print",) if case == "print alone" else ("print", "web")
-    options = Options(variants=variants, cover=False, build_dir=tmp_path / "during")
+    options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "during")
     if case != "scratch":
         (done,) = build_issues([root], options)
         assert done.error is None
@@ -402,7 +401,7 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
 
     during = build("during")
     assert any(started) and held and all(held) == any(held) == (case != "dropped")
-    monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare: [])
+    monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare, options: [])
     held.clear()
     assert build("after") == during and not held
 
@@ -653,3 +652,88 @@ def test_no6_fits_in_whole_sheets(issue6: BuiltIssue, issue6_web: WebIssue) -> N
     assert issue6.result.padding == 0
     (fill,) = [check for check in issue6.result.check.checks if check.name == "fill"]  # type: ignore[union-attr]
     assert fill.figures["least_filled"] >= copyfit.HALF
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_print_pdf_alone_is_written_from_the_fit_s_last_trial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
+    """The print PDF alone: the fit's trials are laid out with its own stylesheets (its
+    picture separated), side by side where there are cores, and the PDF is written from
+    the last, with nothing laid out after the fit and none laid out meanwhile
+    (schedule._Guess). It is the print PDF of a build of both, byte for byte, whose
+    trials are the web PDF's."""
+    from PIL import Image
+
+    picture = "\n\n![Un carré bleu.](../images/a.png)\n\n"
+    texts = {**WITH_ADDRESS, "02-b.md": article("Second", SENTENCE * 4 + picture + SENTENCE * 4)}
+    root = write_issue(tmp_path / "issue", texts)
+    (root / "images").mkdir()
+    Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
+    monkeypatch.setattr(schedule, "usable_cores", lambda: cores)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: cores)
+
+    def build(variants: tuple[str, ...], folder: str) -> bytes:
+        copyfit._MEMORY.clear()
+        copyfit._LAST.clear()
+        options = Options(variants=variants, cover=False, build_dir=tmp_path / folder)
+        (done,) = build_issues([root], options)
+        assert done.error is None, done.error
+        return done.results[0].output.read_bytes()
+
+    both = build(("print", "web"), "both")
+    (root / copyfit.RECORD).unlink()  # fitted from scratch again: trials side by side
+    log = tmp_path / "layouts.txt"  # from every process: trials may be laid out in forked ones
+    lay_out, take = Engine.lay_out, Engine._take
+
+    def logged(engine: Engine, html: str, **options: Any) -> Any:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(options.get("variant", "web") + "\n")
+        return lay_out(engine, html, **options)
+
+    def taken(engine: Engine, job: Any) -> Any:
+        kept = take(engine, job)
+        if kept is None:
+            with log.open("a", encoding="utf-8") as out:
+                out.write("laid out again\n")
+        return kept
+
+    monkeypatch.setattr(Engine, "lay_out", logged)
+    monkeypatch.setattr(Engine, "_take", taken)
+    monkeypatch.setattr(schedule._Guess, "restart", lambda *args: pytest.fail("laid out meanwhile"))
+    alone = build(("print",), "alone")
+    said = log.read_text(encoding="utf-8").split()
+    assert said and set(said) == {"print"}, said
+    assert alone == both
+
+
+@pytest.mark.pdf
+def test_the_print_and_web_stylesheets_lay_the_text_out_line_for_line_alike(
+    tmp_path: Path,
+) -> None:
+    """What a fit reads of a trial is the same whichever PDF's stylesheets lay it out
+    (pipeline.trial_variant): every paragraph's lines, where each article begins, the
+    pages under half full, the words broken badly and the page count. Three articles of
+    No. 6, as recorded with it and with every article starting a page, set loose."""
+    from bippdf import hyphenation, lines
+
+    root = no6_excerpt(tmp_path)
+    composed = compose(root)
+    html = composed.composition.html
+    articles = tuple(match[2] for match in copyfit._ARTICLE.finditer(html))
+    recorded = copyfit._parsed((ISSUE_6 / copyfit.RECORD).read_text(encoding="utf-8"))
+    assert recorded is not None and len(articles) == 3
+    engine = Engine()
+    for fit in (recorded, copyfit.Fit(starts=articles, tight=False)):
+        trial = copyfit.apply(html, fit)
+        read = []
+        for variant in ("web", "print"):
+            document = engine.lay_out(
+                trial, base_url=root, variant=variant, files=composed.composition.resources
+            )
+            paragraphs = list(lines.paragraphs(document))
+            measured = copyfit._measure(document)
+            read.append((paragraphs, measured, hyphenation.faults(document), len(document.pages)))
+        assert read[0][0] and read[0][1][0], fit  # lines and articles were read
+        assert read[0] == read[1], fit

@@ -158,11 +158,13 @@ def fit(
     ahead: Callable[[str | None], None] | None = None,
 ) -> None:
     """Copyfit the composed issue (which articles start a page, how tight the text is
-    set) by trial layouts, or as fitted before for the same HTML (copyfit.py); ``ahead``
-    is told the HTML of each trial laid out alone (copyfit.fit)."""
+    set) by trial layouts, or as fitted before for the same HTML (copyfit.py), laid out
+    as ``trial_variant`` says; ``ahead`` is told the HTML of each trial laid out alone
+    (copyfit.fit)."""
     from . import copyfit
 
     started = time.perf_counter()
+    variant = trial_variant(options)
     engine.forget_layout()
     html = composed.composition.html
     key = engine.styles_key()
@@ -171,13 +173,13 @@ def fit(
     def before_forking() -> None:
         """The layouts kept let go, the pictures decoded once for every trial forked."""
         engine.release()
-        engine.decode_pictures(files, base_url=root, variant="web")
+        engine.decode_pictures(files, base_url=root, variant=variant)
 
     hint, recorded = copyfit.hint(composed.issue.source, composed.issue.name, _fit_cache(options))
     with engine.keeping_layouts():
         fitted = copyfit.fit(
             html,
-            lambda trial: engine.lay_out(trial, base_url=root, files=files),
+            lambda trial: engine.lay_out(trial, base_url=root, variant=variant, files=files),
             _fit_cache(options),
             key=key,
             hint=hint,
@@ -190,6 +192,14 @@ def fit(
     composed.fit = fitted
     composed.fit_key = copyfit.digest_of(html, key)
     composed.phases["copyfit"] = time.perf_counter() - started
+
+
+def trial_variant(options: Options) -> str:
+    """The variant whose stylesheets lay out copyfitting's trials: the web PDF's, which is
+    written from the fit's last trial; the print PDF's when it is the only one asked for
+    (its text block is the web PDF's, line for line: a test holds it), so that its last
+    trial is that PDF's layout too, rather than one laid out again after the fit."""
+    return "print" if options.variants == ("print",) else "web"
 
 
 def hint_refused(composed: Composed, errors: Iterable[BippdfError]) -> bool:

@@ -219,9 +219,10 @@ class Engine:
         self, html: str, *, base_url: Path, variant: str = "web", files: Sequence[Path] = ()
     ) -> Any:
         """The pages of the HTML laid out with the variant's stylesheets and options, not
-        written: a trial layout for copyfitting (the web variant's: the same text block
-        as print's, without separating its pictures), or the print PDF's pages laid out
-        while the issue is fitted. The last one is kept: when the PDF asked for next is
+        written: a trial layout for copyfitting (the web variant's, the same text block
+        as print's without separating its pictures; print's when the print PDF is the only
+        one asked for: pipeline.trial_variant), or the print PDF's pages laid out while
+        the issue is fitted. The last one is kept: when the PDF asked for next is
         of the same HTML and variant (the fit chosen is most often the last trial laid
         out), it is written from these pages rather than laid out again (``render``;
         ``forget_layout`` drops it). ``files``: those the pages show (see ``_laid_out``)."""
@@ -315,7 +316,7 @@ class Engine:
         from weasyprint import DEFAULT_OPTIONS
         from weasyprint.images import get_image_from_uri
 
-        fetcher = sandbox.make_fetcher(self.weasyprint, {sandbox.ISSUE: base_url})
+        fetcher = self._fetcher(kind, base_url)  # the print variant's separated
         options = {**DEFAULT_OPTIONS, **kind.options}
         with _captured_warnings():  # a picture that fails is said by the layouts
             for path in files:

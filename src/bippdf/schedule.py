@@ -208,7 +208,7 @@ def _run(
         # Not for watch's engine, which lays a PDF out again from its last layout in this
         # process, faster than a whole layout on the core left.
         spare = cores - 1 if forking and not engine.incremental else 0
-        guesses = [_Guess(job, options, engine) for job in _guessed(jobs, spare)]
+        guesses = [_Guess(job, options, engine) for job in _guessed(jobs, spare, options)]
         for guess in guesses:
             children.callback(guess.drop)
         jobs, failed = _fitted(jobs, options, engine, guesses)
@@ -383,13 +383,16 @@ class _Guess:
         )
 
 
-def _guessed(jobs: list[_Job], spare: int) -> list[_Job]:
+def _guessed(jobs: list[_Job], spare: int, options: Options) -> list[_Job]:
     """The job worth laying out while its issue is fitted, on a ``spare`` core: the print
-    PDF, which cannot be written from the fit's trials (they are laid out with the web
-    variant's stylesheets, and the web PDF is written from the last). Only when one
-    issue is to be fitted: with several, the process laying out the first one's would
-    hold a core through the fits of the others."""
+    PDF, which cannot be written from the fit's trials when they are laid out with the
+    web variant's stylesheets (the web PDF is written from the last); when the print PDF
+    is the only one asked for, they are its own (pipeline.trial_variant), and none is.
+    Only when one issue is to be fitted: with several, the process laying out the first
+    one's would hold a core through the fits of the others."""
     ahead = [job for job in jobs if job.variant == "print" and job.pending.composed.fit is None]
+    if pipeline.trial_variant(options) == "print":
+        return []
     fitting = {id(job.pending.composed) for job in jobs if job.pending.composed.fit is None}
     return ahead if spare and len(ahead) == len(fitting) == 1 else []
 
