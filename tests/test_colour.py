@@ -131,6 +131,27 @@ def test_rgb_black_is_separated_under_the_ink_limit() -> None:
     assert isinstance(pixel, tuple) and pixel[3] >= 245
 
 
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_a_picture_is_turned_as_its_camera_said_as_the_web_pdf_shows_it(mode: str) -> None:
+    """A photo whose EXIF says to turn it (a telephone held upright) is separated turned,
+    as WeasyPrint turns it in the web PDF (image-orientation: from-image): the separation
+    carries no EXIF, so the print PDF would show it on its side, at another height, and
+    the two PDFs' text would not be laid out alike (pipeline.trial_variant)."""
+    picture = Image.new(mode, (200, 100), "white")
+    picture.paste("black" if mode == "L" else (200, 0, 0), (0, 0, 100, 100))  # its left half
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to show it
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", exif=exif.tobytes())
+    separated = Image.open(io.BytesIO(separate(out.getvalue())))
+    assert separated.size == (100, 200)
+    assert separated.getexif().get(0x0112) in (None, 1)
+    # turned clockwise, its left half is on top
+    top, bottom = (separated.convert("CMYK").getpixel((50, y)) for y in (20, 180))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
+    assert sum(top) > 150 > sum(bottom) + 100, (top, bottom)
+
+
 def test_cyan_magenta_and_yellow_are_lowered_in_proportion_black_kept() -> None:
     """Over the limit (here 600 % of the three inks and 100 % of black, in 255ths: 700
     against 612 for 240 %), the three inks are scaled by one factor; under it, a pixel

@@ -59,8 +59,9 @@ def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
     composed: pipeline.Composed, collector_off: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fit's trials are laid out keeping what laying them out again needs, their
-    layout context among it (relayout.py); a PDF of another HTML (the print variant's,
-    after a fit with the web variant's styles) is laid out whole, once they are freed."""
+    layout context among it (relayout.py); a PDF of another HTML or variant (the print
+    variant's, after a fit with the web variant's styles) is laid out whole, once they
+    are freed."""
     engine = Engine()
     contexts: list[weakref.ref[Any]] = []  # of each document built by the fit
     alive: list[bool] = []  # whether the fit's context was, as each layout after it began

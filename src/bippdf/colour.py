@@ -266,11 +266,13 @@ def _recipe() -> bytes:
 
 def separate(data: bytes) -> bytes:
     """A picture as a JPEG in CMYK (or gray) for the press; see ``Separator``."""
-    from PIL import Image, ImageCms
+    from PIL import Image, ImageCms, ImageOps
 
     with Image.open(io.BytesIO(data)) as opened:
         opened.load()
-        picture = _flattened(opened)
+        # Turned as its camera said (EXIF), as WeasyPrint turns the web PDF's: the
+        # separation carries no EXIF, and both PDFs must lay the picture out alike.
+        picture = _flattened(ImageOps.exif_transpose(opened))
         icc = opened.info.get("icc_profile")
     if picture.mode == "L":
         return _jpeg(picture)

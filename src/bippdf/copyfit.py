@@ -84,7 +84,7 @@ class Fit:
 
     starts: tuple[str, ...]  # ids of the articles that start a page, in order
     tight: bool = False  # the text set tighter
-    pages: int = 0  # of the fitted layout (the web PDF's count; print adds its padding)
+    pages: int = 0  # of the fitted layout (either PDF's count; print adds its padding)
     padding: int = 0  # blank pages the print PDF still needs
     layouts: int = 0  # trial layouts it took (0: from the cache)
     underfull: int = 0  # pages of articles under half full (but the last)

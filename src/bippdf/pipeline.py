@@ -290,7 +290,7 @@ def locate_problems(report: Report, path: Path) -> None:
     from .render import Engine
 
     composed, engine = compose(path), Engine()
-    fit(composed, engine, Options())
+    fit(composed, engine, Options(variants=(variant,)))  # its trials the PDF's own
     rendered = _render(composed, variant, engine)
     locate(report.checks, rendered.sources)
 

@@ -343,18 +343,20 @@ class Engine:
 
     def _take(self, job: _Job) -> _Kept | None:
         """The kept trial layout if it is the one this render asks for; given up either
-        way (a long issue's pages take hundreds of megabytes). Builds render the web
-        variant first, so that it is the render that finds it."""
+        way (a long issue's pages take hundreds of megabytes). Builds render the variant
+        of the trials first (the web PDF; the print PDF when it is the only one asked
+        for), so that it is the render that finds it."""
         kept, self._kept = self._kept, None
         if kept is None:
             return None
         if (kept.html, kept.base_url, kept.variant) != (job.html, job.base_url, job.variant.name):
-            # The fit's layouts freed now (print alone, after trials laid out with the web
-            # variant's styles): a layout context (every element's computed styles, the
-            # page maker, the targets) refers to itself, and would stay in memory until
-            # Python's collector of cycles runs, which it does once the objects made since
-            # its last whole collection outnumber a quarter of those kept: most often well
-            # into the next layout, beside it. (An incremental engine still holds them.)
+            # The fit's layouts freed now (a fit whose last trial is not the fit chosen, or
+            # the print PDF after trials laid out with the web variant's styles): a layout
+            # context (every element's computed styles, the page maker, the targets) refers
+            # to itself, and would stay in memory until Python's collector of cycles runs,
+            # which it does once the objects made since its last whole collection
+            # outnumber a quarter of those kept: most often well into the next layout,
+            # beside it. (An incremental engine still holds them.)
             del kept
             if not self.incremental:
                 gc.collect()
