@@ -737,3 +737,42 @@ def test_the_print_and_web_stylesheets_lay_the_text_out_line_for_line_alike(
             read.append((paragraphs, measured, hyphenation.faults(document), len(document.pages)))
         assert read[0][0] and read[0][1][0], fit  # lines and articles were read
         assert read[0] == read[1], fit
+
+
+@pytest.mark.pdf
+def test_a_picture_that_cannot_be_separated_before_trials_are_forked_is_said_by_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The print PDF alone, on two cores: its pictures are separated before the trials
+    are forked (Engine.decode_pictures). One that fails there is left for the layouts,
+    which say it as a build error, never as a traceback."""
+    from PIL import Image
+
+    from bippdf import colour
+    from bippdf.errors import BippdfError
+
+    picture = "\n\n![Un carré bleu.](../images/a.png)\n\n"
+    texts = {**WITH_ADDRESS, "02-b.md": article("Second", SENTENCE * 4 + picture + SENTENCE * 4)}
+    root = write_issue(tmp_path / "issue", texts)
+    (root / "images").mkdir()
+    Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
+    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+    decoded: list[str] = []
+    decode = Engine.decode_pictures
+    monkeypatch.setattr(
+        Engine,
+        "decode_pictures",
+        lambda engine, files, **options: (
+            decoded.append(options["variant"]) or decode(engine, files, **options)
+        ),
+    )
+
+    def broken(data: bytes) -> bytes:
+        raise OSError("image tronquée")
+
+    monkeypatch.setattr(colour, "separate", broken)
+    options = Options(variants=("print",), cover=False, build_dir=tmp_path / "build")
+    (done,) = build_issues([root], options)
+    assert decoded == ["print"]
+    assert isinstance(done.error, BippdfError), done.error

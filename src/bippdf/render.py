@@ -18,7 +18,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -315,6 +315,7 @@ class Engine:
             return
         from weasyprint import DEFAULT_OPTIONS
         from weasyprint.images import get_image_from_uri
+        from weasyprint.urls import FatalURLFetchingError  # not an Exception
 
         fetcher = self._fetcher(kind, base_url)  # the print variant's separated
         options = {**DEFAULT_OPTIONS, **kind.options}
@@ -325,7 +326,10 @@ class Engine:
                 except ValueError:
                     continue
                 if url not in cache:
-                    get_image_from_uri(cache, fetcher, options, url)
+                    # Whatever fails here (reading, separating it for print) fails again
+                    # in the layouts, which say it as the build's error.
+                    with suppress(Exception, FatalURLFetchingError):
+                        get_image_from_uri(cache, fetcher, options, url)
 
     def _loan(self, kind: Variant, base_url: Path) -> pictures.Loan | None:
         """WeasyPrint's image cache for a document of the variant: the pictures of its
