@@ -654,6 +654,20 @@ def test_no6_fits_in_whole_sheets(issue6: BuiltIssue, issue6_web: WebIssue) -> N
     assert fill.figures["least_filled"] >= copyfit.HALF
 
 
+def _with_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int) -> Path:
+    """An issue whose second article shows a picture, built on ``cores`` cores."""
+    from PIL import Image
+
+    picture = "\n\n![Un carré bleu.](../images/a.png)\n\n"
+    texts = {**WITH_ADDRESS, "02-b.md": article("Second", SENTENCE * 4 + picture + SENTENCE * 4)}
+    root = write_issue(tmp_path / "issue", texts)
+    (root / "images").mkdir()
+    Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
+    monkeypatch.setattr(schedule, "usable_cores", lambda: cores)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: cores)
+    return root
+
+
 @pytest.mark.pdf
 @pytest.mark.parametrize("cores", [1, 2])
 def test_a_print_pdf_alone_is_written_from_the_fit_s_last_trial(
@@ -664,15 +678,7 @@ def test_a_print_pdf_alone_is_written_from_the_fit_s_last_trial(
     the last, with nothing laid out after the fit and none laid out meanwhile
     (schedule._Guess). It is the print PDF of a build of both, byte for byte, whose
     trials are the web PDF's."""
-    from PIL import Image
-
-    picture = "\n\n![Un carré bleu.](../images/a.png)\n\n"
-    texts = {**WITH_ADDRESS, "02-b.md": article("Second", SENTENCE * 4 + picture + SENTENCE * 4)}
-    root = write_issue(tmp_path / "issue", texts)
-    (root / "images").mkdir()
-    Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
-    monkeypatch.setattr(schedule, "usable_cores", lambda: cores)
-    monkeypatch.setattr(pipeline, "usable_cores", lambda: cores)
+    root = _with_a_picture(tmp_path, monkeypatch, cores)
 
     def build(variants: tuple[str, ...], folder: str) -> bytes:
         copyfit._MEMORY.clear()
@@ -746,18 +752,10 @@ def test_a_picture_that_cannot_be_separated_before_trials_are_forked_is_said_by_
     """The print PDF alone, on two cores: its pictures are separated before the trials
     are forked (Engine.decode_pictures). One that fails there is left for the layouts,
     which say it as a build error, never as a traceback."""
-    from PIL import Image
-
     from bippdf import colour
     from bippdf.errors import BippdfError
 
-    picture = "\n\n![Un carré bleu.](../images/a.png)\n\n"
-    texts = {**WITH_ADDRESS, "02-b.md": article("Second", SENTENCE * 4 + picture + SENTENCE * 4)}
-    root = write_issue(tmp_path / "issue", texts)
-    (root / "images").mkdir()
-    Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
-    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
-    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+    root = _with_a_picture(tmp_path, monkeypatch, 2)
     decoded: list[str] = []
     decode = Engine.decode_pictures
     monkeypatch.setattr(

@@ -132,10 +132,12 @@ def build(
 
 
 def rendering_order(options: Options) -> list[str]:
-    """The variants in the order one process renders them: web first, which may be
-    written from copyfitting's last trial (render.Engine.lay_out); any other render
-    lets that trial go. (Files are written in ``options.variants``' order.)"""
-    return sorted(options.variants, key=lambda variant: variant != "web")
+    """The variants in the order one process renders them: the trials' own first
+    (``trial_variant``), which may be written from copyfitting's last trial
+    (render.Engine.lay_out); any other render lets that trial go. (Files are written in
+    ``options.variants``' order.)"""
+    first = trial_variant(options)
+    return sorted(options.variants, key=lambda variant: variant != first)
 
 
 def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]) -> Engine:

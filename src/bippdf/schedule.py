@@ -391,9 +391,9 @@ def _guessed(jobs: list[_Job], spare: int, options: Options) -> list[_Job]:
     is the only one asked for, they are its own (pipeline.trial_variant), and none is.
     Only when one issue is to be fitted: with several, the process laying out the first
     one's would hold a core through the fits of the others."""
-    ahead = [job for job in jobs if job.variant == "print" and job.pending.composed.fit is None]
     if pipeline.trial_variant(options) == "print":
         return []
+    ahead = [job for job in jobs if job.variant == "print" and job.pending.composed.fit is None]
     fitting = {id(job.pending.composed) for job in jobs if job.pending.composed.fit is None}
     return ahead if spare and len(ahead) == len(fitting) == 1 else []
 
