@@ -227,6 +227,36 @@ def test_a_render_stops_at_an_image_leaving_the_issue(walled_issue: Path, src: s
     assert info.value.hint == "un numéro ne peut utiliser que ses propres fichiers"
 
 
+@pytest.mark.pdf
+def test_a_picture_the_print_pdf_cannot_separate_is_said_as_such(
+    walled_issue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture whose separation to CMYK fails is not a read the sandbox refused: the
+    error names the picture's file and says what to do, and keeps the cause for --debug."""
+    from bippdf import colour
+
+    cause = OSError("image tronquée")
+
+    def broken(data: bytes) -> bytes:
+        raise cause
+
+    monkeypatch.setattr(colour, "separate", broken)
+    picture = walled_issue / "images" / "a-part.png"
+    Image.new("RGB", (41, 29), (1, 2, 3)).save(picture)  # never separated by another test
+    html = compose(load_issue(walled_issue)).html
+    html = html.replace("</body>", '<img src="images/a-part.png" alt="x"></body>')
+    with pytest.raises(BuildError) as info:
+        render_pdf(html, base_url=walled_issue, language="fr-CA", variant="print")
+    assert info.value.path == picture
+    assert info.value.message == (
+        "l'image n'a pas pu être séparée en CMJN pour le PDF d'impression (OSError : image "
+        "tronquée)"
+    )
+    assert info.value.hint is not None and "--variant web" in info.value.hint
+    assert "lecture refusée" not in str(info.value)
+    assert info.value.__cause__ is cause
+
+
 def _hors(src: str) -> str:
     """Lint's refusal of an image whose file lies outside the issue."""
     return f"l'image « {src} » est hors du dossier du numéro"

@@ -28,7 +28,7 @@ from . import columns, deflate, hyphenation, pictures, redraw, relayout, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
-from .errors import BuildError
+from .errors import BippdfError, BuildError
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 from .marks import draw_crop_marks
 from .resources import covered_characters, project_font_names, styles_dir
@@ -675,10 +675,14 @@ def _weasyprint_failures() -> Iterator[None]:
     try:
         yield
     except FatalURLFetchingError as refusal:
+        if isinstance(refusal.__cause__, BippdfError):  # the fetcher's own (sandbox._changed)
+            raise refusal.__cause__ from refusal.__cause__.__cause__
         raise BuildError(
             f"lecture refusée : {refusal}",
             hint="un numéro ne peut utiliser que ses propres fichiers",
         ) from None
+    except BippdfError:
+        raise
     except Exception as exc:
         raise BuildError(
             f"WeasyPrint n'a pas pu mettre le numéro en pages : {exc}",

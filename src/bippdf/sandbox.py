@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from .errors import BuildError
 from .files import MAX_IMAGE_BYTES, Unreadable, read_regular
 
 VIRTUAL = "https://bippdf.invalid/"
@@ -69,7 +70,7 @@ def make_fetcher(
                 kind = response.headers.get_content_type()
                 if pictures is None or not kind.startswith("image/"):
                     return response
-                data = pictures(response.read())
+                data = _changed(pictures, response.read(), None)
                 return URLFetcherResponse(url, data, {"Content-Type": "image/jpeg"})
             try:
                 path = resolve(url, roots)
@@ -81,7 +82,24 @@ def make_fetcher(
             except (Unreadable, OSError) as exc:
                 raise FatalURLFetchingError(f"{path.name} : {exc}") from None
             if pictures is not None and kind.startswith("image/"):
-                data, kind = pictures(data), "image/jpeg"
+                data, kind = _changed(pictures, data, path), "image/jpeg"
             return URLFetcherResponse(url, data, {"Content-Type": kind})
 
     return SandboxFetcher(allowed_protocols={"data", "https"}, fail_on_errors=True)
+
+
+def _changed(pictures: Callable[[bytes], bytes], data: bytes, path: Path | None) -> bytes:
+    """A picture as the variant prints it. Its failure is no refused read: it is said as
+    a build error naming the picture, which WeasyPrint carries out of its layout as the
+    cause of its own (render.py says it)."""
+    try:
+        return pictures(data)
+    except Exception as exc:
+        raise BuildError(
+            f"l'image n'a pas pu être séparée en CMJN pour le PDF d'impression "
+            f"({type(exc).__name__} : {exc})",
+            path=path,
+            hint="enregistrez-la de nouveau en JPEG ou en PNG RVB, 8 bits par couche; le PDF "
+            "web se produit sans cette étape (bippdf build --variant web), et --debug montre "
+            "la trace",
+        ) from exc
