@@ -285,6 +285,81 @@ def test_a_save_during_the_build_is_built_next_time(
     assert "Un texte revu" in " ".join(read_pdf(pdf).texts)
 
 
+def _hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the cache reads to hash them, from now on."""
+    read: list[str] = []
+    hashed = cache._hashed
+
+    def counted(path: Path) -> str | None:
+        read.append(os.path.abspath(path))
+        return hashed(path)
+
+    monkeypatch.setattr(cache, "_hashed", counted)
+    return read
+
+
+@pytest.mark.pdf
+def test_an_up_to_date_build_reads_no_file_whose_state_it_kept(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its inputs and outputs are known by their identity on disk once they have settled
+    (here at once), and not read again while it is the same."""
+    monkeypatch.setattr(cache, "SETTLED", -1)
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    read = _hashes(monkeypatch)
+    assert _build(issue, build_dir) == [True]
+    article = os.path.abspath(issue / "articles" / "01-a.md")
+    assert article in read and (build_dir / cache.FOLDER / cache.DIGESTS).is_file()
+    read.clear()
+    assert _build(issue, build_dir) == [True]
+    assert read == []
+
+
+@pytest.mark.pdf
+def test_a_file_rewritten_in_place_at_the_same_size_and_time_builds_again(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its inode, size and modification time as they were (a tool that keeps the time,
+    or two saves in one tick of the clock): its change time tells it."""
+    monkeypatch.setattr(cache, "SETTLED", -1)
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    assert _build(issue, build_dir) == [True]  # the digests kept
+    path = issue / "articles" / "01-a.md"
+    before = path.stat()
+    with path.open("r+b") as stream:
+        text = stream.read().replace(b"Un texte", b"Un TEXTE")
+        stream.seek(0)
+        stream.write(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    assert _build(issue, build_dir) == [False]
+    pdf = next((build_dir / issue.name).glob("*.pdf"))
+    assert "Un TEXTE" in " ".join(read_pdf(pdf).texts)
+
+
+@pytest.mark.pdf
+def test_a_file_changed_a_moment_ago_is_read_at_each_build(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writes in one tick of the file system's clock leave the same times: a file
+    changed less than ``SETTLED`` ago is not known by them."""
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    path = issue / "articles" / "01-a.md"
+    path.write_text(path.read_text("utf-8"), "utf-8")  # saved again: changed just now
+    read = _hashes(monkeypatch)
+    for _ in range(2):
+        assert _build(issue, build_dir) == [True]
+    assert read.count(os.path.abspath(path)) == 2
+
+
 @pytest.mark.parametrize(
     "stamp",
     [

@@ -6,8 +6,16 @@ of its ``articles/`` folder, every file of ``styles/`` (stylesheets, fonts,
 profile) and of bippdf itself (code, templates), the versions of the libraries
 that shape the PDF, and the build's options; and the hash of each output. The
 next build of the same issue with the same options is skipped when every one
-still matches. Contents are compared, never timestamps: a file saved unchanged
+still matches. Contents are compared, never timestamps alone: a file saved unchanged
 rebuilds nothing, and a file changed within the same second is seen.
+
+A file's digest is kept with what identifies its state on disk (``digests.json``,
+beside the manifests): its device, inode, size, and its modification and change
+times in nanoseconds. A file whose identity is the one kept is not read again. The
+change time moves at every write and cannot be set back (a copy that keeps the
+modification time still moves it), and a file changed less than ``SETTLED`` ago is
+read at each build, not kept: two writes in one tick of the file system's clock
+leave the same times.
 
 This module imports only the standard library: an up-to-date build takes no
 more than hashing the inputs.
@@ -20,11 +28,16 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 FOLDER = ".cache"
+DIGESTS = "digests.json"  # each file's digest by its identity, for every issue built there
+SETTLED = 2_000_000_000  # ns: a file changed more recently is read again at each build
+_MOST_KEPT = 20_000  # digests kept, the last used (an issue uses some two hundred)
 FORMAT = 1  # of the manifest; a change invalidates every entry
 # The libraries whose version changes the bytes of the PDF or what is checked.
 LIBRARIES = (
@@ -64,6 +77,12 @@ def fresh(manifest: Path) -> list[dict[str, Any]] | None:
         entry = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    with _known_digests(manifest.parent / DIGESTS):
+        return _fresh(entry)
+
+
+def _fresh(entry: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """``fresh`` of a manifest read."""
     if entry.get("format") != FORMAT or entry.get("environment") != _environment():
         return None
     for path, digest in entry["files"].items():
@@ -179,8 +198,82 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+# The digests kept by identity while ``fresh`` runs (``_known_digests``), else None.
+_known: dict[str, list[Any]] | None = None
+_added = False
+
+
+@contextmanager
+def _known_digests(path: Path) -> Iterator[None]:
+    """Digests kept from ``path`` used by ``_digest`` meanwhile, then written back if
+    any was added (one that cannot be read or written is made again: nothing fails)."""
+    global _known, _added
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    _known = known = known if isinstance(known, dict) else {}
+    _added = False
+    try:
+        yield
+    finally:
+        if _added and path.parent.is_dir():
+            kept = dict(list(known.items())[-_MOST_KEPT:])
+            _replace(path, json.dumps(kept, separators=(",", ":")).encode("utf-8"))
+        _known, _added = None, False
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a file whole under a name of its own, then move it into place (no tempfile:
+    it costs an up-to-date build a twentieth of its time to import)."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def _identity(status: os.stat_result) -> list[int]:
+    """What tells a file's state on disk from any other (see the module's docstring)."""
+    return [
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    ]
+
+
 def _digest(path: Path) -> str | None:
-    """The SHA-256 of a file's content; None if it cannot be read."""
+    """The SHA-256 of a file's content; None if it cannot be read. While ``fresh`` runs,
+    the one kept for the file's identity, or read and kept once the file has settled."""
+    global _added
+    if _known is None:
+        return _hashed(path)
+    try:
+        before = os.stat(path)
+    except OSError:
+        return None
+    key, identity = os.path.abspath(path), _identity(before)
+    kept = _known.pop(key, None)  # put back last: the most recently used are kept
+    if isinstance(kept, list) and kept[:-1] == identity:
+        _known[key] = kept
+        return str(kept[-1])
+    digest = _hashed(path)
+    try:
+        after = os.stat(path)
+    except OSError:
+        return digest
+    settled = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns) > SETTLED
+    if digest is not None and settled and _identity(after) == identity:
+        _known[key] = [*identity, digest]
+        _added = True
+    return digest
+
+
+def _hashed(path: Path) -> str | None:
+    """The SHA-256 of a file's content, read; None if it cannot be read."""
     try:
         with path.open("rb") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
