@@ -247,3 +247,70 @@ def test_variants_built_side_by_side_report_a_failure_whole(
     build = tmp_path / "build"
     written = [p.relative_to(build) for p in build.rglob("*") if p.is_file()]
     assert all(p.parts[:2] == (FOLDER, "cmyk") for p in written), written
+
+
+def _web_first(
+    monkeypatch: pytest.MonkeyPatch, events: list[str], print_fails: bool = False
+) -> None:
+    """The issue's PDFs handed over web first (as when the print PDF takes longer), each
+    said in ``events``, and each cover image made; the print PDF's replaced by an error
+    with ``print_fails``."""
+    from bippdf import pipeline, schedule
+    from bippdf.errors import BuildError
+
+    run, cover = schedule._run, pipeline._cover
+
+    def web_first(*arguments: object) -> object:
+        outcomes = list(run(*arguments))  # type: ignore[arg-type]
+        for job, outcome in sorted(outcomes, key=lambda given: given[0].variant != "web"):
+            events.append(job.variant)
+            failed = print_fails and job.variant == "print"
+            yield job, BuildError("le PDF d'impression a échoué") if failed else outcome
+
+    def counted(*arguments: object) -> object:
+        events.append("cover")
+        return cover(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(schedule, "_run", web_first)
+    monkeypatch.setattr(pipeline, "_cover", counted)
+
+
+@pytest.mark.pdf
+def test_the_cover_is_made_from_the_web_pdf_as_soon_as_it_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the print PDF is still being made, once, and written as it is made from the
+    web PDF written."""
+    from bippdf import pipeline
+    from bippdf.pipeline import Options
+    from bippdf.schedule import build_issues
+    from bippdf.source import load_issue
+
+    cover = pipeline._cover
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    events: list[str] = []
+    _web_first(monkeypatch, events)
+    build = tmp_path / "build"
+    (done,) = build_issues([root], Options(build_dir=build, cache=False, online=False))
+    assert done.error is None, done.error
+    assert events == ["web", "cover", "print"]
+    made = {result.variant: result.output for result in done.results}
+    _, expected = cover(load_issue(root), made["web"].read_bytes(), build)
+    assert made["cover"].read_bytes() == expected
+
+
+@pytest.mark.pdf
+def test_a_cover_made_before_the_print_pdf_failed_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bippdf.pipeline import Options
+    from bippdf.schedule import build_issues
+
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    events: list[str] = []
+    _web_first(monkeypatch, events, print_fails=True)
+    build = tmp_path / "build"
+    (done,) = build_issues([root], Options(build_dir=build, cache=False, online=False))
+    assert events == ["web", "cover", "print"]
+    assert done.error is not None and done.error.message == "le PDF d'impression a échoué"
+    assert not [path for path in build.rglob("*") if path.suffix in (".png", ".pdf")]

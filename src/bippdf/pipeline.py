@@ -328,8 +328,14 @@ def make_variant(
     return result, rendered.pdf
 
 
-def write(composed: Composed, made: list[Made], options: Options) -> list[BuildResult]:
-    """Make the cover image, then write every file, each replacing its previous copy whole."""
+def write(
+    composed: Composed,
+    made: list[Made],
+    options: Options,
+    cover: tuple[bytes, Made] | None = None,
+) -> list[BuildResult]:
+    """Make the cover image (unless ``cover_ahead`` made it from the same PDF), then write
+    every file, each replacing its previous copy whole."""
     from .files import write_file
 
     files = sorted(made, key=lambda file: options.variants.index(file[0].variant))
@@ -337,7 +343,10 @@ def write(composed: Composed, made: list[Made], options: Options) -> list[BuildR
         result.phases = {**composed.phases, **result.phases}
     made_at = time.perf_counter()  # the cover and the online edition say their own time
     if options.cover and files:
-        files.append(_cover(composed.issue, files[-1][1], options.build_dir))
+        source = files[-1][1]
+        if cover is None or cover[0] is not source:
+            cover = source, _cover(composed.issue, source, options.build_dir)
+        files.append(cover[1])
     # A build told where to write its one PDF (-o) writes nothing else.
     online = (
         _online(composed, options, files) if options.online and options.output is None else None
@@ -556,6 +565,16 @@ def _fault_of(issue: source.Issue) -> Callable[[Problem], CheckError]:
         return CheckError(message, path=issue.source, hint=problem.hint)
 
     return fault
+
+
+def cover_ahead(composed: Composed, made: Made, options: Options) -> tuple[bytes, Made] | None:
+    """The cover image, with the PDF it is made from, if ``made`` is that PDF (the last
+    variant's): made as soon as it is, while the issue's other PDFs are still being made
+    (``write`` takes it); None otherwise."""
+    result, pdf = made
+    if not options.cover or result.variant != options.variants[-1]:
+        return None
+    return pdf, _cover(composed.issue, pdf, options.build_dir)
 
 
 def _cover(issue: source.Issue, pdf: bytes, build_dir: Path) -> Made:

@@ -54,6 +54,7 @@ class _Pending:
     snapshot: dict[str, tuple[int, int, int]]  # of the files its pages use and styles/ (_record)
     made: list[Made] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
+    cover: tuple[bytes, Made] | None = None  # made ahead (_cover_ahead), with its PDF
 
 
 @dataclass(frozen=True)
@@ -103,18 +104,21 @@ def build_issues(
     jobs = [_Job(item, variant) for item in pending for variant in options.variants]
     again: list[_Pending] = []
     for job, outcome in _run(jobs, options, engine):
-        if _all_made(job.pending, outcome, options):
-            if pipeline.hint_refused(job.pending.composed, job.pending.errors):
-                again.append(job.pending)
-            else:
-                _finish(job.pending, options, use_cache, on_file)
+        if not _all_made(job.pending, outcome, options):
+            _cover_ahead(job.pending, outcome, options)
+        elif pipeline.hint_refused(job.pending.composed, job.pending.errors):
+            again.append(job.pending)
+        else:
+            _finish(job.pending, options, use_cache, on_file)
     # The last fit's choices held for the fit, not for the check: fitted from scratch.
     for item in again:
         pipeline.refit(item.composed, options)
-        item.made, item.errors = [], []
+        item.made, item.errors, item.cover = [], [], None
     jobs = [_Job(item, variant) for item in again for variant in options.variants]
     for job, outcome in _run(jobs, options, engine):
-        if _all_made(job.pending, outcome, options):
+        if not _all_made(job.pending, outcome, options):
+            _cover_ahead(job.pending, outcome, options)
+        else:
             _finish(job.pending, options, use_cache, on_file)
     return builds
 
@@ -441,6 +445,15 @@ def _in_worker(
     )
 
 
+def _cover_ahead(item: _Pending, outcome: Made | BippdfError, options: Options) -> None:
+    """The cover image made from its PDF while the issue's other PDFs are being made, if
+    that PDF is done first: in this process, whose core waits on theirs otherwise."""
+    if isinstance(outcome, BippdfError) or item.errors:
+        return
+    with suppress(Exception):  # made again, and said, when the files are written
+        item.cover = pipeline.cover_ahead(item.composed, outcome, options)
+
+
 def _finish(item: _Pending, options: Options, use_cache: bool, on_file: OnFile | None) -> None:
     """An issue whose variants are all done: stop at its first error, else write every
     file and record them in the cache."""
@@ -450,7 +463,7 @@ def _finish(item: _Pending, options: Options, use_cache: bool, on_file: OnFile |
             pipeline.forget_fit(item.composed, options)
         return
     try:
-        item.build.results = pipeline.write(item.composed, item.made, options)
+        item.build.results = pipeline.write(item.composed, item.made, options, item.cover)
     except BippdfError as error:  # a file that cannot be written
         item.build.error = error
         return
