@@ -1,0 +1,35 @@
+"""How builds are scheduled on the machine (schedule.py): what is not said elsewhere."""
+
+from __future__ import annotations
+
+import ctypes
+
+import pytest
+
+from bippdf import schedule
+
+
+def test_freed_memory_is_given_back_where_the_c_library_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """glibc's malloc_trim, called with no padding; a C library without it (musl, macOS)
+    or none found is no error."""
+    schedule._give_back_freed_memory()  # this machine's own C library
+    trimmed: list[int] = []
+
+    class Glibc:
+        def malloc_trim(self, pad: int) -> int:
+            trimmed.append(pad)
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Glibc())
+    schedule._give_back_freed_memory()
+    assert trimmed == [0]
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: object())
+    schedule._give_back_freed_memory()
+
+    def missing(name: object) -> object:
+        raise OSError("no C library")
+
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    schedule._give_back_freed_memory()
