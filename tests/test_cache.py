@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from io import BufferedReader
 from pathlib import Path
 
 import pytest
@@ -130,14 +131,17 @@ def test_an_up_to_date_build_imports_only_what_the_cache_needs(issue: Path, tmp_
         f"try:\n    main({arguments!r})\n"
         "finally:\n    print(' '.join(sorted(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert "à jour, rien n'a changé" in done.stdout + done.stderr
-    imported = set(done.stdout.splitlines()[-1].split())
-    assert "bippdf.schedule" in imported
-    assert not imported & _NOT_FOR_AN_UP_TO_DATE_BUILD
+    # Twice: the digests of the files settled (styles, bippdf's code) are kept, then used.
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        assert "à jour, rien n'a changé" in done.stdout + done.stderr
+        imported = set(done.stdout.splitlines()[-1].split())
+        assert "bippdf.schedule" in imported
+        assert not imported & _NOT_FOR_AN_UP_TO_DATE_BUILD
+        assert (build_dir / cache.FOLDER / cache.DIGESTS).is_file()
 
 
 def _filters(pdf: Path) -> set[object]:
@@ -288,13 +292,13 @@ def test_a_save_during_the_build_is_built_next_time(
 def _hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the cache reads to hash them, from now on."""
     read: list[str] = []
-    hashed = cache._hashed
+    sha256 = cache._sha256
 
-    def counted(path: Path) -> str | None:
-        read.append(os.path.abspath(path))
-        return hashed(path)
+    def counted(stream: BufferedReader) -> str:
+        read.append(os.path.abspath(stream.name))
+        return sha256(stream)
 
-    monkeypatch.setattr(cache, "_hashed", counted)
+    monkeypatch.setattr(cache, "_sha256", counted)
     return read
 
 
@@ -342,6 +346,28 @@ def test_a_file_rewritten_in_place_at_the_same_size_and_time_builds_again(
     assert _build(issue, build_dir) == [False]
     pdf = next((build_dir / issue.name).glob("*.pdf"))
     assert "Un TEXTE" in " ".join(read_pdf(pdf).texts)
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(
+    "kept",
+    [b"{not json", b"[1, 2]", b'{"%s": "a digest"}', b'{"%s": [1, 2, "a digest"]}'],
+    ids=["not json", "a list", "not a list", "another file's identity"],
+)
+def test_digests_kept_that_make_no_sense_are_made_again(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bytes
+) -> None:
+    """Damaged, or written by something else: the files are read, the build is right."""
+    monkeypatch.setattr(cache, "SETTLED", -1)
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    path = issue / "articles" / "01-a.md"
+    digests = build_dir / cache.FOLDER / cache.DIGESTS
+    digests.write_bytes(kept.replace(b"%s", os.path.abspath(path).encode()))
+    path.write_text(path.read_text("utf-8").replace("Un texte", "Un autre texte"), "utf-8")
+    assert _build(issue, build_dir) == [False]
+    assert _build(issue, build_dir) == [True]
+    assert os.path.abspath(path) in digests.read_text("utf-8")
 
 
 @pytest.mark.pdf

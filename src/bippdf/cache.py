@@ -11,14 +11,12 @@ rebuilds nothing, and a file changed within the same second is seen.
 
 A file's digest is kept with what identifies its state on disk (``digests.json``,
 beside the manifests): its device, inode, size, and its modification and change
-times in nanoseconds. A file whose identity is the one kept is not read again. The
+times in nanoseconds, read from the file opened (which makes a network file system
+ask its server). A file whose identity is the one kept is not read again. The
 change time moves at every write and cannot be set back (a copy that keeps the
 modification time still moves it), and a file changed less than ``SETTLED`` ago is
 read at each build, not kept: two writes in one tick of the file system's clock
-leave the same times.
-
-This module imports only the standard library: an up-to-date build takes no
-more than hashing the inputs.
+leave the same times. Not on Windows, where the change time is the creation time.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from io import BufferedReader
 from pathlib import Path
 from typing import Any
 
@@ -77,12 +76,6 @@ def fresh(manifest: Path) -> list[dict[str, Any]] | None:
         entry = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    with _known_digests(manifest.parent / DIGESTS):
-        return _fresh(entry)
-
-
-def _fresh(entry: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """``fresh`` of a manifest read."""
     if entry.get("format") != FORMAT or entry.get("environment") != _environment():
         return None
     for path, digest in entry["files"].items():
@@ -198,16 +191,21 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-# The digests kept by identity while ``fresh`` runs (``_known_digests``), else None.
+# The digests kept by identity while ``known_digests`` runs, else None.
 _known: dict[str, list[Any]] | None = None
 _added = False
 
 
 @contextmanager
-def _known_digests(path: Path) -> Iterator[None]:
-    """Digests kept from ``path`` used by ``_digest`` meanwhile, then written back if
-    any was added (one that cannot be read or written is made again: nothing fails)."""
+def known_digests(build_dir: Path) -> Iterator[None]:
+    """The digests kept in the build folder's cache used meanwhile by ``fresh`` (one
+    build of several issues reads them once), then written back if any was added. Kept
+    digests that cannot be read or written are made again: nothing fails."""
     global _known, _added
+    path = build_dir / FOLDER / DIGESTS
+    if os.name == "nt":  # no change time there: every file is read
+        yield
+        return
     try:
         known = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -226,7 +224,7 @@ def _known_digests(path: Path) -> Iterator[None]:
 def _replace(path: Path, data: bytes) -> None:
     """Write a file whole under a name of its own, then move it into place (no tempfile:
     it costs an up-to-date build a twentieth of its time to import)."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{time.time_ns()}.partial")
     try:
         partial.write_bytes(data)
         os.replace(partial, path)
@@ -246,27 +244,30 @@ def _identity(status: os.stat_result) -> list[int]:
 
 
 def _digest(path: Path) -> str | None:
-    """The SHA-256 of a file's content; None if it cannot be read. While ``fresh`` runs,
-    the one kept for the file's identity, or read and kept once the file has settled."""
+    """The SHA-256 of a file's content; None if it cannot be read. While
+    ``known_digests`` runs, the one kept for the file's identity, or read and kept once
+    the file has settled."""
     global _added
     if _known is None:
         return _hashed(path)
     try:
-        before = os.stat(path)
+        stream = path.open("rb")
     except OSError:
         return None
-    key, identity = os.path.abspath(path), _identity(before)
-    kept = _known.pop(key, None)  # put back last: the most recently used are kept
-    if isinstance(kept, list) and kept[:-1] == identity:
-        _known[key] = kept
-        return str(kept[-1])
-    digest = _hashed(path)
-    try:
-        after = os.stat(path)
-    except OSError:
-        return digest
+    with stream:
+        try:
+            before = os.fstat(stream.fileno())
+            key, identity = os.path.abspath(path), _identity(before)
+            kept = _known.pop(key, None)  # put back last: the most recently used are kept
+            if isinstance(kept, list) and kept[:-1] == identity:
+                _known[key] = kept
+                return str(kept[-1])
+            digest = _sha256(stream)
+            after = os.fstat(stream.fileno())
+        except OSError:
+            return None
     settled = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns) > SETTLED
-    if digest is not None and settled and _identity(after) == identity:
+    if settled and _identity(after) == identity:
         _known[key] = [*identity, digest]
         _added = True
     return digest
@@ -276,9 +277,14 @@ def _hashed(path: Path) -> str | None:
     """The SHA-256 of a file's content, read; None if it cannot be read."""
     try:
         with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+            return _sha256(stream)
     except OSError:
         return None
+
+
+def _sha256(stream: BufferedReader) -> str:
+    """The SHA-256 of what is left to read of a file opened."""
+    return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _output_digest(path: Path) -> str | None:

@@ -15,7 +15,7 @@ the fit's trials out with its own stylesheets, and writes it from the last.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,20 +84,21 @@ def build_issues(
     use_cache = _caching(options)
     builds = [IssueBuild(path) for path in dict.fromkeys(paths)]
     pending: list[_Pending] = []
-    for issue_build in builds:
-        manifest = build_cache.manifest_path(
-            options.build_dir, issue_build.path, _key(issue_build.path, options)
-        )
-        recorded = build_cache.fresh(manifest) if use_cache else None
-        if recorded is not None:
-            issue_build.results = [_cached_result(result) for result in recorded]
-            for result in issue_build.results:
-                _notify(on_file, issue_build.path, result)
-            continue
-        try:
-            pending.append(_compose(issue_build, manifest, options))
-        except BippdfError as error:
-            issue_build.error = error
+    with build_cache.known_digests(options.build_dir) if use_cache else nullcontext():
+        for issue_build in builds:
+            manifest = build_cache.manifest_path(
+                options.build_dir, issue_build.path, _key(issue_build.path, options)
+            )
+            recorded = build_cache.fresh(manifest) if use_cache else None
+            if recorded is not None:
+                issue_build.results = [_cached_result(result) for result in recorded]
+                for result in issue_build.results:
+                    _notify(on_file, issue_build.path, result)
+                continue
+            try:
+                pending.append(_compose(issue_build, manifest, options))
+            except BippdfError as error:
+                issue_build.error = error
     if not options.variants:  # the online edition alone: nothing to lay out
         for item in pending:
             _finish(item, options, use_cache, on_file)
@@ -194,7 +195,8 @@ def _give_back_freed_memory() -> None:
     Where the C library is not glibc, nothing is done."""
     import ctypes
 
-    with suppress(OSError, AttributeError):  # no such library or function
+    # No such library (Windows: TypeError) or function (musl, macOS).
+    with suppress(OSError, AttributeError, TypeError):
         ctypes.CDLL(None).malloc_trim(0)
 
 
@@ -214,7 +216,8 @@ def _run(
     screens = _screens_ahead(issues, options)
     engine = pipeline.ready(engine, {job.variant for job in jobs}, issues)
     screens.join()  # before any process is forked
-    _give_back_freed_memory()
+    if options.online and options.output is None:  # what the thread made, freed
+        _give_back_freed_memory()
     # The pictures' separations are kept with the cache, and like it not for a build
     # written elsewhere (-o), which writes nothing else, nor without the cache.
     folder = build_cache.separations(options.build_dir) if _caching(options) else None
