@@ -775,4 +775,4 @@ def test_a_picture_that_cannot_be_separated_before_trials_are_forked_is_said_by_
     assert decoded == ["print"]
     assert isinstance(done.error, BippdfError), done.error
     assert done.error.path == root / "images" / "a.png"
-    assert "séparée en CMJN" in done.error.message
+    assert "convertie en CMJN" in done.error.message

@@ -249,12 +249,45 @@ def test_a_picture_the_print_pdf_cannot_separate_is_said_as_such(
         render_pdf(html, base_url=walled_issue, language="fr-CA", variant="print")
     assert info.value.path == picture
     assert info.value.message == (
-        "l'image n'a pas pu être séparée en CMJN pour le PDF d'impression (OSError : image "
+        "l'image n'a pas pu être convertie en CMJN pour le PDF d'impression (OSError : image "
         "tronquée)"
     )
     assert info.value.hint is not None and "--variant web" in info.value.hint
     assert "lecture refusée" not in str(info.value)
     assert info.value.__cause__ is cause
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(
+    ("cause", "said"),
+    [
+        (BuildError("la séparation a échoué"), "la séparation a échoué"),
+        (
+            RuntimeError("un défaut"),
+            "WeasyPrint n'a pas pu mettre le numéro en pages : Error fetching "
+            '"https://bippdf.invalid/issue/images/a-part.png" (RuntimeError : un défaut)',
+        ),
+    ],
+    ids=["bippdf's error", "a fault"],
+)
+def test_a_failure_of_the_print_pdf_s_pictures_not_the_picture_s_is_not_blamed_on_it(
+    walled_issue: Path, monkeypatch: pytest.MonkeyPatch, cause: Exception, said: str
+) -> None:
+    """bippdf's own error is said as it is; any other, as a failure to report."""
+    from bippdf import colour
+
+    def broken(data: bytes) -> bytes:
+        raise cause
+
+    monkeypatch.setattr(colour, "separate", broken)
+    Image.new("RGB", (43, 29), (3, 2, 1)).save(walled_issue / "images" / "a-part.png")
+    html = compose(load_issue(walled_issue)).html
+    html = html.replace("</body>", '<img src="images/a-part.png" alt="x"></body>')
+    with pytest.raises(BuildError) as info:
+        render_pdf(html, base_url=walled_issue, language="fr-CA", variant="print")
+    assert info.value.message == said
+    assert info.value.path is None
+    assert info.value is cause or info.value.__cause__ is cause
 
 
 def _hors(src: str) -> str:

@@ -675,8 +675,15 @@ def _weasyprint_failures() -> Iterator[None]:
     try:
         yield
     except FatalURLFetchingError as refusal:
-        if isinstance(refusal.__cause__, BippdfError):  # the fetcher's own (sandbox._changed)
-            raise refusal.__cause__ from refusal.__cause__.__cause__
+        cause = refusal.__cause__  # the sandbox refuses a read with none (Refused)
+        if isinstance(cause, BippdfError):  # the fetcher's own (sandbox._changed)
+            raise cause from cause.__cause__
+        if cause is not None:  # a failure inside the fetcher, which WeasyPrint wrapped
+            raise BuildError(
+                f"WeasyPrint n'a pas pu mettre le numéro en pages : {refusal} "
+                f"({type(cause).__name__} : {cause})",
+                hint="relancez avec --debug pour voir la trace, et signalez le problème",
+            ) from cause
         raise BuildError(
             f"lecture refusée : {refusal}",
             hint="un numéro ne peut utiliser que ses propres fichiers",

@@ -89,17 +89,25 @@ def make_fetcher(
 
 
 def _changed(pictures: Callable[[bytes], bytes], data: bytes, path: Path | None) -> bytes:
-    """A picture as the variant prints it. Its failure is no refused read: it is said as
-    a build error naming the picture, which WeasyPrint carries out of its layout as the
-    cause of its own (render.py says it)."""
+    """A picture as the variant prints it. A picture its decoder or colour conversion
+    refuses is no refused read: it is said as a build error naming the picture, which
+    WeasyPrint carries out of its layout as the cause of its own (render.py says it)."""
+    from PIL import Image, ImageCms
+
     try:
         return pictures(data)
-    except Exception as exc:
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        Image.DecompressionBombError,
+        ImageCms.PyCMSError,
+    ) as exc:
         raise BuildError(
-            f"l'image n'a pas pu être séparée en CMJN pour le PDF d'impression "
+            f"l'image n'a pas pu être convertie en CMJN pour le PDF d'impression "
             f"({type(exc).__name__} : {exc})",
             path=path,
-            hint="enregistrez-la de nouveau en JPEG ou en PNG RVB, 8 bits par couche; le PDF "
-            "web se produit sans cette étape (bippdf build --variant web), et --debug montre "
-            "la trace",
+            hint="enregistrez-la de nouveau en JPEG ou en PNG RVB, 8 bits par couche; le "
+            "PDF web se fait sans cette conversion (bippdf build DOSSIER --variant web)",
         ) from exc
