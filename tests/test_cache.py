@@ -371,6 +371,64 @@ def test_digests_kept_that_make_no_sense_are_made_again(
 
 
 @pytest.mark.pdf
+def test_on_a_file_system_without_change_times_every_file_is_read(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FAT, exFAT, a network file system: no digest is kept by identity."""
+    monkeypatch.setattr(cache, "SETTLED", -1)
+    monkeypatch.setattr(cache, "CHANGE_TIMES", frozenset())
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    read = _hashes(monkeypatch)
+    for _ in range(2):
+        assert _build(issue, build_dir) == [True]
+    assert read.count(os.path.abspath(issue / "articles" / "01-a.md")) == 2
+    assert not (build_dir / cache.FOLDER / cache.DIGESTS).exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/mountinfo").is_file(), reason="Linux's mount list")
+def test_the_file_system_of_a_file_is_found(tmp_path: Path) -> None:
+    """As /proc/self/mountinfo lists it (a Linux machine's temporary folder: a local file
+    system, or tmpfs), and none for /proc."""
+    assert cache._file_systems()[tmp_path.stat().st_dev] in cache.CHANGE_TIMES
+    assert not cache._keeps_times(Path("/proc/self").stat().st_dev)
+
+
+@pytest.mark.pdf
+def test_a_pipe_in_a_source_s_place_is_no_source_and_never_waited_on(
+    issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache sees a change (it opens nothing that could block), and the build refuses
+    the pipe as no regular file."""
+    import threading
+
+    monkeypatch.setattr(cache, "SETTLED", -1)
+    build_dir = tmp_path / "build"
+    assert _build(issue, build_dir) == [False]
+    assert _build(issue, build_dir) == [True]  # its digest kept
+    path = issue / "articles" / "01-a.md"
+    path.unlink()
+    os.mkfifo(path)
+    failed: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            _build(issue, build_dir)
+        except BaseException as error:
+            failed.append(error)
+
+    building = threading.Thread(target=build, daemon=True)
+    building.start()
+    building.join(60)
+    if building.is_alive():  # let it go before failing: a writer ends the wait
+        with open(path, "wb"):
+            pass
+        pytest.fail("a build waited on a pipe")
+    assert isinstance(failed[0], SourceError), failed
+    assert "ce n'est pas un fichier ordinaire" in str(failed[0])
+
+
+@pytest.mark.pdf
 def test_a_file_changed_a_moment_ago_is_read_at_each_build(
     issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

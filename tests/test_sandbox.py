@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -228,14 +229,22 @@ def test_a_render_stops_at_an_image_leaving_the_issue(walled_issue: Path, src: s
 
 
 @pytest.mark.pdf
+@pytest.mark.parametrize(
+    "cause",
+    [
+        OSError("image tronquée"),
+        struct.error("unpack requires a buffer of 4 bytes"),  # EXIF, as Pillow reads it
+        IndexError("tuple index out of range"),
+    ],
+    ids=lambda cause: type(cause).__name__,
+)
 def test_a_picture_the_print_pdf_cannot_separate_is_said_as_such(
-    walled_issue: Path, monkeypatch: pytest.MonkeyPatch
+    walled_issue: Path, monkeypatch: pytest.MonkeyPatch, cause: Exception
 ) -> None:
-    """A picture whose separation to CMYK fails is not a read the sandbox refused: the
-    error names the picture's file and says what to do, and keeps the cause for --debug."""
+    """A picture whose separation to CMYK fails as Pillow fails on a damaged file is not
+    a read the sandbox refused: the error names the picture's file, what Pillow said and
+    what to do, and keeps the cause."""
     from bippdf import colour
-
-    cause = OSError("image tronquée")
 
     def broken(data: bytes) -> bytes:
         raise cause
@@ -249,8 +258,8 @@ def test_a_picture_the_print_pdf_cannot_separate_is_said_as_such(
         render_pdf(html, base_url=walled_issue, language="fr-CA", variant="print")
     assert info.value.path == picture
     assert info.value.message == (
-        "l'image n'a pas pu être convertie en CMJN pour le PDF d'impression (OSError : image "
-        "tronquée)"
+        "l'image n'a pas pu être convertie en CMJN pour le PDF d'impression "
+        f"({type(cause).__name__} : {cause})"
     )
     assert info.value.hint is not None and "--variant web" in info.value.hint
     assert "lecture refusée" not in str(info.value)

@@ -11,12 +11,14 @@ rebuilds nothing, and a file changed within the same second is seen.
 
 A file's digest is kept with what identifies its state on disk (``digests.json``,
 beside the manifests): its device, inode, size, and its modification and change
-times in nanoseconds, read from the file opened (which makes a network file system
-ask its server). A file whose identity is the one kept is not read again. The
+times in nanoseconds. A file whose identity is the one kept is not read again. The
 change time moves at every write and cannot be set back (a copy that keeps the
 modification time still moves it), and a file changed less than ``SETTLED`` ago is
 read at each build, not kept: two writes in one tick of the file system's clock
-leave the same times. Not on Windows, where the change time is the creation time.
+leave the same times. Only on a local file system of Linux that keeps change times
+as the kernel moves them (``CHANGE_TIMES``): FAT and exFAT keep none (it comes back
+as the modification time), a network file system takes its times from another clock
+and may answer from a cache; elsewhere, every file is read.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from io import BufferedReader
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,10 @@ FOLDER = ".cache"
 DIGESTS = "digests.json"  # each file's digest by its identity, for every issue built there
 SETTLED = 2_000_000_000  # ns: a file changed more recently is read again at each build
 _MOST_KEPT = 20_000  # digests kept, the last used (an issue uses some two hundred)
+# The file systems whose change times are the kernel's own, kept on disk.
+CHANGE_TIMES = frozenset(
+    {"ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "zfs", "bcachefs", "tmpfs", "overlay"}
+)
 FORMAT = 1  # of the manifest; a change invalidates every entry
 # The libraries whose version changes the bytes of the PDF or what is checked.
 LIBRARIES = (
@@ -203,9 +211,6 @@ def known_digests(build_dir: Path) -> Iterator[None]:
     digests that cannot be read or written are made again: nothing fails."""
     global _known, _added
     path = build_dir / FOLDER / DIGESTS
-    if os.name == "nt":  # no change time there: every file is read
-        yield
-        return
     try:
         known = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -244,42 +249,61 @@ def _identity(status: os.stat_result) -> list[int]:
 
 
 def _digest(path: Path) -> str | None:
-    """The SHA-256 of a file's content; None if it cannot be read. While
-    ``known_digests`` runs, the one kept for the file's identity, or read and kept once
-    the file has settled."""
+    """The SHA-256 of a regular file's content; None if it cannot be read or is not
+    one. While ``known_digests`` runs, the one kept for the file's identity, or read and
+    kept once the file has settled."""
     global _added
-    if _known is None:
-        return _hashed(path)
     try:
-        stream = path.open("rb")
+        stream = open(path, "rb", opener=_not_waiting)  # noqa: SIM115 (closed below)
     except OSError:
         return None
     with stream:
         try:
             before = os.fstat(stream.fileno())
+            if not stat.S_ISREG(before.st_mode):
+                return None
+            known = _known if _known is not None and _keeps_times(before.st_dev) else None
             key, identity = os.path.abspath(path), _identity(before)
-            kept = _known.pop(key, None)  # put back last: the most recently used are kept
-            if isinstance(kept, list) and kept[:-1] == identity:
-                _known[key] = kept
-                return str(kept[-1])
+            if known is not None:
+                kept = known.pop(key, None)  # put back last: the most recently used are kept
+                if isinstance(kept, list) and kept[:-1] == identity:
+                    known[key] = kept
+                    return str(kept[-1])
             digest = _sha256(stream)
             after = os.fstat(stream.fileno())
         except OSError:
             return None
     settled = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns) > SETTLED
-    if settled and _identity(after) == identity:
-        _known[key] = [*identity, digest]
+    if known is not None and settled and _identity(after) == identity:
+        known[key] = [*identity, digest]
         _added = True
     return digest
 
 
-def _hashed(path: Path) -> str | None:
-    """The SHA-256 of a file's content, read; None if it cannot be read."""
+def _not_waiting(path: str, flags: int) -> int:
+    """Open without blocking: a pipe put in a file's place is no file, never waited on."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _keeps_times(device: int) -> bool:
+    """Whether the file system of ``device`` is one of ``CHANGE_TIMES``."""
+    return _file_systems().get(device) in CHANGE_TIMES
+
+
+@cache
+def _file_systems() -> dict[int, str]:
+    """Each mounted device's file system, as Linux lists them (/proc/self/mountinfo:
+    "id parent major:minor root point options … - type source options"); none elsewhere."""
+    found: dict[int, str] = {}
     try:
-        with path.open("rb") as stream:
-            return _sha256(stream)
-    except OSError:
-        return None
+        with open("/proc/self/mountinfo", encoding="utf-8") as lines:
+            for line in lines:
+                fields, _, rest = line.partition(" - ")
+                major, minor = fields.split()[2].split(":")
+                found.setdefault(os.makedev(int(major), int(minor)), rest.split()[0])
+    except (OSError, ValueError, IndexError):
+        return {}
+    return found
 
 
 def _sha256(stream: BufferedReader) -> str:

@@ -91,7 +91,10 @@ def make_fetcher(
 def _changed(pictures: Callable[[bytes], bytes], data: bytes, path: Path | None) -> bytes:
     """A picture as the variant prints it. A picture its decoder or colour conversion
     refuses is no refused read: it is said as a build error naming the picture, which
-    WeasyPrint carries out of its layout as the cause of its own (render.py says it)."""
+    WeasyPrint carries out of its layout as the cause of its own (render.py says it).
+    What Pillow raises for a damaged file is what its own ``Image.open`` takes so."""
+    import struct
+
     from PIL import Image, ImageCms
 
     try:
@@ -101,6 +104,10 @@ def _changed(pictures: Callable[[bytes], bytes], data: bytes, path: Path | None)
         ValueError,
         SyntaxError,
         EOFError,
+        IndexError,
+        KeyError,
+        TypeError,
+        struct.error,
         Image.DecompressionBombError,
         ImageCms.PyCMSError,
     ) as exc:
