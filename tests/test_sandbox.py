@@ -143,6 +143,14 @@ _TRAVERSALS = {
     "images/lien.png": "« images/lien.png » sort du dossier du numéro",
     # Not a separator on POSIX, and decoded once it is a plain name: no such file.
     "images/..%5C..%5Csecret.png": "« images/..\\..\\secret.png » n'existe pas",
+    # A link that leads back to itself, a NUL in the name: no file at all.
+    "images/boucle.png": (
+        "« images/boucle.png » ne mène à aucun fichier (un lien en boucle, ou un nom invalide)"
+    ),
+    "images/a%00.png": (
+        "« images/a\N{REPLACEMENT CHARACTER}.png » ne mène à aucun fichier (un lien en "
+        "boucle, ou un nom invalide)"
+    ),
     "images/%252E%252E%252F%252E%252E%252Fsecret.png": (
         "« images/%2E%2E%2F%2E%2E%2Fsecret.png » n'existe pas"
     ),
@@ -172,6 +180,7 @@ def walled_issue(tmp_path: Path) -> Path:
     (root / "images").mkdir()
     Image.new("RGB", (40, 30), "blue").save(root / "images" / "dedans.png")
     (root / "images" / "lien.png").symlink_to(tmp_path / "secret.png")
+    (root / "images" / "boucle.png").symlink_to(root / "images" / "boucle.png")
     return root
 
 

@@ -48,7 +48,14 @@ def resolve(url: str, roots: dict[str, Path]) -> Path:
     root = roots.get(area)
     if root is None:
         raise Refused(f"« {url} » est hors du numéro")
-    path = (root / unquote(rest.split("?")[0].split("#")[0])).resolve()
+    try:
+        path = (root / unquote(rest.split("?")[0].split("#")[0])).resolve()
+    except (OSError, RuntimeError, ValueError):  # a loop of links; a NUL in the name
+        name = unquote(rest)
+        shown = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in name)
+        raise Refused(
+            f"« {shown} » ne mène à aucun fichier (un lien en boucle, ou un nom invalide)"
+        ) from None
     if not path.is_relative_to(root.resolve()):
         raise Refused(f"« {unquote(rest)} » sort {_FOLDERS.get(area, area)}")
     if not path.is_file():
