@@ -207,11 +207,11 @@ def test_the_real_fetcher_refuses_what_leaves_the_issue(walled_issue: Path, src:
     assert str(info.value) == _REFUSALS[src]
 
 
-def _render_with_image(root: Path, src: str) -> bytes:
+def _render_with_image(root: Path, src: str, variant: str = "web") -> bytes:
     """The tiny issue rendered with one more image, as if it had slipped past lint."""
     html = compose(load_issue(root)).html
     html = html.replace("</body>", f'<img src="{src}" alt="x"></body>')
-    return render_pdf(html, base_url=root, language="fr-CA", variant="web").pdf
+    return render_pdf(html, base_url=root, language="fr-CA", variant=variant).pdf
 
 
 @pytest.mark.pdf
@@ -261,10 +261,8 @@ def test_a_picture_the_print_pdf_cannot_separate_is_said_as_such(
     monkeypatch.setattr(colour, "separate", broken)
     picture = walled_issue / "images" / "a-part.png"
     Image.new("RGB", (41, 29), (1, 2, 3)).save(picture)  # never separated by another test
-    html = compose(load_issue(walled_issue)).html
-    html = html.replace("</body>", '<img src="images/a-part.png" alt="x"></body>')
     with pytest.raises(BuildError) as info:
-        render_pdf(html, base_url=walled_issue, language="fr-CA", variant="print")
+        _render_with_image(walled_issue, "images/a-part.png", "print")
     assert info.value.path == picture
     assert info.value.message == (
         "l'image n'a pas pu être convertie en CMJN pour le PDF d'impression "
@@ -299,10 +297,8 @@ def test_a_failure_of_the_print_pdf_s_pictures_not_the_picture_s_is_not_blamed_o
 
     monkeypatch.setattr(colour, "separate", broken)
     Image.new("RGB", (43, 29), (3, 2, 1)).save(walled_issue / "images" / "a-part.png")
-    html = compose(load_issue(walled_issue)).html
-    html = html.replace("</body>", '<img src="images/a-part.png" alt="x"></body>')
     with pytest.raises(BuildError) as info:
-        render_pdf(html, base_url=walled_issue, language="fr-CA", variant="print")
+        _render_with_image(walled_issue, "images/a-part.png", "print")
     assert info.value.message == said
     assert info.value.path is None
     assert info.value is cause or info.value.__cause__ is cause

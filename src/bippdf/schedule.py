@@ -105,21 +105,18 @@ def build_issues(
     jobs = [_Job(item, variant) for item in pending for variant in options.variants]
     again: list[_Pending] = []
     for job, outcome in _run(jobs, options, engine):
-        if not _all_made(job.pending, outcome, options):
-            _cover_ahead(job.pending, outcome, options)
-        elif pipeline.hint_refused(job.pending.composed, job.pending.errors):
-            again.append(job.pending)
-        else:
-            _finish(job.pending, options, use_cache, on_file)
+        if _all_made(job.pending, outcome, options):
+            if pipeline.hint_refused(job.pending.composed, job.pending.errors):
+                again.append(job.pending)
+            else:
+                _finish(job.pending, options, use_cache, on_file)
     # The last fit's choices held for the fit, not for the check: fitted from scratch.
     for item in again:
         pipeline.refit(item.composed, options)
         item.made, item.errors, item.cover = [], [], None
     jobs = [_Job(item, variant) for item in again for variant in options.variants]
     for job, outcome in _run(jobs, options, engine):
-        if not _all_made(job.pending, outcome, options):
-            _cover_ahead(job.pending, outcome, options)
-        else:
+        if _all_made(job.pending, outcome, options):
             _finish(job.pending, options, use_cache, on_file)
     return builds
 
@@ -130,12 +127,17 @@ def _caching(options: Options) -> bool:
 
 
 def _all_made(item: _Pending, outcome: Made | BippdfError, options: Options) -> bool:
-    """Keep a variant's file or error; whether its issue's variants are all made."""
+    """Keep a variant's file or error; whether its issue's variants are all made. While
+    others are still to come, the cover is made from this file if it is the cover's
+    (``_cover_ahead``)."""
     if isinstance(outcome, BippdfError):
         item.errors.append(outcome)
     else:
         item.made.append(outcome)
-    return len(item.made) + len(item.errors) == len(options.variants)
+    done = len(item.made) + len(item.errors) == len(options.variants)
+    if not done:
+        _cover_ahead(item, outcome, options)
+    return done
 
 
 def _key(path: Path, options: Options) -> dict[str, Any]:
