@@ -1,4 +1,5 @@
-"""The engine frees the fit's layouts before it lays out a PDF of other HTML (render.py).
+"""The engine frees the fit's layouts before it lays out a PDF of other HTML, and as the fit
+ends (render.py).
 
 A layout context (the computed styles of every element, the page maker, the targets)
 refers to itself: letting go of a layout leaves it in memory until Python's collector
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bippdf import copyfit, pipeline, relayout
+from bippdf import copyfit, pipeline, relayout, render
 from bippdf.render import Engine
 
 from .conftest import article, write_issue
@@ -94,3 +95,35 @@ def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
     )
     assert rendered.pages > 0
     assert alive == [False]
+
+
+def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_ends(
+    composed: pipeline.Composed, collector_off: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial laid out from the one before leaves that one's layout to the collector of
+    cycles, which may run well into the PDF's write and check: once the fit has laid out
+    more than one trial, the engine collects them as the fit ends and gives the memory
+    back. After a single trial it does neither (the PDF is written from that trial)."""
+    engine = Engine()
+    contexts: list[weakref.ref[Any]] = []
+    given_back: list[bool] = []
+    build = relayout.build
+
+    def built(*args: Any, **keywords: Any) -> relayout.Built:
+        made = build(*args, **keywords)
+        contexts.append(weakref.ref(made.context))
+        return made
+
+    monkeypatch.setattr(relayout, "build", built)
+    monkeypatch.setattr(render, "give_back_freed_memory", lambda: given_back.append(True))
+    root, files = composed.issue.root, composed.composition.resources
+    with engine.keeping_layouts():
+        for tight in (True, False):
+            engine.lay_out(_trial(composed, tight=tight), base_url=root, files=files)
+        assert [ref() is not None for ref in contexts] == [True, True]
+    assert contexts[0]() is None
+    assert given_back == [True]
+    with engine.keeping_layouts():
+        engine.lay_out(_trial(composed, tight=True), base_url=root, files=files)
+    assert contexts[2]() is not None  # not collected: held by its own cycles
+    assert given_back == [True]

@@ -1,9 +1,10 @@
 """Where bippdf's own files are (the print styles and the fonts they name), what makes a
-folder an issue, and how many cores it may use."""
+folder an issue, how many cores it may use, and giving its freed memory back."""
 
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
@@ -85,3 +86,14 @@ def usable_cores() -> int:
     """The cores this process may run on; one where the system does not say (work is then
     done in this process, as it is without fork)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def give_back_freed_memory() -> None:
+    """Return to the system the memory this process freed, which glibc otherwise keeps for
+    the process to use again: a process forked after, or the next step of this one, would
+    carry it to its peak. Where the C library is not glibc, nothing is done."""
+    import ctypes
+
+    # No such library (Windows: TypeError) or function (musl, macOS).
+    with suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).malloc_trim(0)

@@ -24,7 +24,7 @@ from . import cache as build_cache
 from . import pipeline
 from .errors import BippdfError, BuildError
 from .pipeline import BuildResult, Composed, Made, Options
-from .resources import ISSUE_FILE, styles_dir, usable_cores
+from .resources import ISSUE_FILE, give_back_freed_memory, styles_dir, usable_cores
 
 if TYPE_CHECKING:
     from threading import Thread
@@ -190,18 +190,6 @@ def _screens_ahead(issues: list[Composed], options: Options) -> Thread:
     return thread
 
 
-def _give_back_freed_memory() -> None:
-    """Return to the system the memory the screens' thread freed. glibc keeps what a
-    thread frees in that thread's own arena (Pillow's decoded pictures: some 25 MB for
-    No. 6), which this process and every process forked from it would carry to its peak.
-    Where the C library is not glibc, nothing is done."""
-    import ctypes
-
-    # No such library (Windows: TypeError) or function (musl, macOS).
-    with suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(None).malloc_trim(0)
-
-
 def _run(
     jobs: list[_Job], options: Options, engine: Engine | None
 ) -> Iterator[tuple[_Job, Made | BippdfError]]:
@@ -218,8 +206,10 @@ def _run(
     screens = _screens_ahead(issues, options)
     engine = pipeline.ready(engine, {job.variant for job in jobs}, issues)
     screens.join()  # before any process is forked
-    if options.online and options.output is None:  # what the thread made, freed
-        _give_back_freed_memory()
+    if options.online and options.output is None:
+        # glibc keeps what a thread frees in that thread's own arena: the pictures it
+        # decoded (some 25 MB for No. 6), which every process forked next would carry.
+        give_back_freed_memory()
     # The pictures' separations are kept with the cache, and like it not for a build
     # written elsewhere (-o), which writes nothing else, nor without the cache.
     folder = build_cache.separations(options.build_dir) if _caching(options) else None

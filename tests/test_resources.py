@@ -1,4 +1,5 @@
-"""How builds are scheduled on the machine (schedule.py): what is not said elsewhere."""
+"""Where bippdf's own files are and what of the machine it may use (resources.py): what is
+not said elsewhere."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import ctypes
 
 import pytest
 
-from bippdf import schedule
+from bippdf import resources
 
 
 def test_freed_memory_is_given_back_where_the_c_library_can(
@@ -14,7 +15,7 @@ def test_freed_memory_is_given_back_where_the_c_library_can(
 ) -> None:
     """glibc's malloc_trim, called with no padding; a C library without it (musl, macOS)
     or none found (Windows, where ctypes needs a name) is no error."""
-    schedule._give_back_freed_memory()  # this machine's own C library
+    resources.give_back_freed_memory()  # this machine's own C library
     trimmed: list[int] = []
 
     class Glibc:
@@ -23,10 +24,10 @@ def test_freed_memory_is_given_back_where_the_c_library_can(
             return 1
 
     monkeypatch.setattr(ctypes, "CDLL", lambda name: Glibc())
-    schedule._give_back_freed_memory()
+    resources.give_back_freed_memory()
     assert trimmed == [0]
     monkeypatch.setattr(ctypes, "CDLL", lambda name: object())
-    schedule._give_back_freed_memory()
+    resources.give_back_freed_memory()
 
     for refusal in (OSError("no C library"), TypeError("a name is needed")):
 
@@ -34,4 +35,4 @@ def test_freed_memory_is_given_back_where_the_c_library_can(
             raise refusal
 
         monkeypatch.setattr(ctypes, "CDLL", missing)
-        schedule._give_back_freed_memory()
+        resources.give_back_freed_memory()
