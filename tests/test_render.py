@@ -100,10 +100,10 @@ def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
 def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_ends(
     composed: pipeline.Composed, collector_off: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A trial laid out from the one before leaves that one's layout to the collector of
-    cycles, which may run well into the PDF's write and check: once the fit has laid out
-    more than one trial, the engine collects them as the fit ends and gives the memory
-    back. After a single trial it does neither (the PDF is written from that trial)."""
+    """A trial laid out from the one before leaves what it replaced to the collector of
+    cycles, which may run well into the PDF's write and check: the engine collects it as
+    the fit ends and gives the memory back. After a single trial it does neither (the PDF
+    is written from that trial); layouts let go before trials are forked are freed then."""
     engine = Engine()
     contexts: list[weakref.ref[Any]] = []
     given_back: list[bool] = []
@@ -127,3 +127,12 @@ def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_en
         engine.lay_out(_trial(composed, tight=True), base_url=root, files=files)
     assert contexts[2]() is not None  # not collected: held by its own cycles
     assert given_back == [True]
+    # Let go before trials are forked side by side: freed before the fork.
+    engine.forget_layout()
+    with engine.keeping_layouts():
+        engine.lay_out(_trial(composed, tight=False), base_url=root, files=files)
+        engine.release()
+        assert contexts[3]() is None
+        assert given_back == [True, True]
+        engine.release()  # nothing more to let go: no collection
+    assert given_back == [True, True]

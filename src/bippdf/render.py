@@ -127,7 +127,7 @@ class Engine:
             {} if relayout.supported(self.weasyprint) else None
         )
         self.remade: list[int] = []  # how many pages each layout made, incremental or whole
-        self._layouts_made = 0  # layouts kept for the next to start from, ever
+        self._layouts_replaced = 0  # layouts kept, then replaced by one laid out from them
 
     def preload(self, variants: Iterable[str]) -> None:
         """Parse the variants' stylesheets now (and load the fonts they name)."""
@@ -266,6 +266,7 @@ class Engine:
         built = relayout.build(source, **options)
         layout = None
         if previous is not None:
+            self._layouts_replaced += 1
             layout = relayout.again(previous, built, stamp, with_room)
             del previous  # used up, or of no use: its pages go before a whole layout's come
         if layout is None:
@@ -274,7 +275,6 @@ class Engine:
         # which would not say it again: the next layout is whole.
         layout.resumable = layout.resumable and not said
         self._layouts[kind.name, base_url] = layout
-        self._layouts_made += 1
         self.remade[:] = [*self.remade[-_REMEMBERED:], len(layout.remade)]
         return layout.document
 
@@ -294,20 +294,20 @@ class Engine:
             yield
             return
         self.keep_layouts()
-        before = self._layouts_made
+        before = self._layouts_replaced
         try:
             yield
         finally:
             self.incremental = False
             self._layouts.clear()
-            if self._layouts_made - before > 1:
-                # Each trial laid out from the one before left that one's pages, which
-                # refer to themselves: freed and given back now, not at the collector's
-                # next pass, well into the write and the check (No. 6 × 16 fitted from
-                # scratch: 65 MB of the print PDF's peak). A single trial's are few, and
-                # collecting would delay its PDF by a tenth of a second.
-                gc.collect()
-                give_back_freed_memory()
+            if self._layouts_replaced > before:
+                # A trial laid out from the one before replaced that one's boxes and the
+                # pages it did not keep, which refer to themselves: freed now, not at the
+                # collector's next pass, well into the write and the check (No. 6 × 16
+                # fitted from scratch: 65 MB of the print PDF's peak). After a single
+                # trial, whose pages the PDF is written from, what is left is little, and
+                # collecting would delay the PDF.
+                _free_what_was_let_go()
 
     def forget_layout(self) -> None:
         """Drop the trial layout kept: the issue's files may have changed since (a build
@@ -318,8 +318,13 @@ class Engine:
         """Let go of every layout kept, the trial's and those an incremental engine lays
         out again from: processes about to be forked would each copy the pages as they
         drop them."""
+        if self._kept is None and not self._layouts:
+            return
         self._kept = None
         self._layouts.clear()
+        # Freed before the fork, rather than in the parent and in each child at their
+        # collectors' next pass (a child's would copy the pages as it walks them).
+        _free_what_was_let_go()
 
     def decode_pictures(self, files: Sequence[Path], *, base_url: Path, variant: str) -> None:
         """The issue's pictures among ``files`` decoded now, as the variant's layouts
@@ -463,6 +468,13 @@ class Engine:
         )
         pages = document.pages
         return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
+
+
+def _free_what_was_let_go() -> None:
+    """Layouts just let go freed, and the memory given back: a layout refers to itself
+    (its context, its boxes), so only the collector of cycles frees it."""
+    gc.collect()
+    give_back_freed_memory()
 
 
 def source_boxes(document: Any) -> list[SourceBox]:

@@ -217,13 +217,15 @@ def _run(
     engine.separator.folder = folder
     cores = usable_cores()
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
-    # What the build made so far lives as long as it does (WeasyPrint, the fonts, the
-    # stylesheets, the issues composed): set aside from the collector of cycles, whose full
+    # What the build made so far (WeasyPrint, the fonts, the stylesheets, the issues
+    # composed) is set aside from the collector of cycles until the build ends: its full
     # collections would walk it again, here and in each process forked from it, whose
     # pages they would copy as they mark it (Python's advice for forking, gc.freeze). A
-    # fifth to a third of a second of each PDF of No. 6. Given back to the collector
-    # after, for a process that goes on (the tests), unless some was set aside before:
-    # watch's last layout, which watch gives back itself once the build is reported.
+    # fifth to a third of a second of each PDF of No. 6. No collection first, which would
+    # delay every PDF: the little garbage of composing is set aside with it. Given back to
+    # the collector after, for a process that goes on (the tests), unless some was set
+    # aside before: watch's last layout, which watch gives back once the build is
+    # reported (a caller that sets objects aside gives them back itself).
     owned = gc.get_freeze_count() == 0
     gc.freeze()
     try:
