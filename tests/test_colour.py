@@ -10,7 +10,7 @@ from typing import Any
 
 import pikepdf
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageMath
 
 from bippdf import colour
 from bippdf.cache import separations
@@ -386,3 +386,45 @@ def test_a_build_reads_the_last_build_s_separations(
 
 def _refused(data: bytes) -> bytes:
     raise AssertionError("separated again")
+
+
+def test_a_picture_under_the_ink_limit_is_kept_as_it_is_unmeasured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the heaviest pixels of its four bands add up to no more than the limit, no
+    pixel can be over it: the picture is kept as it is, its inks not added up pixel by
+    pixel (a twentieth of a second for each of No. 6's pictures); one over it is still
+    limited."""
+    under = Image.new("CMYK", (2, 1))
+    under.putpixel((0, 0), (200, 0, 0, 100))  # 300 in 255ths: 117 %
+    under.putpixel((1, 0), (0, 200, 200, 0))  # bands' heaviest: 200 + 200 + 200 + 100
+    light = Image.new("CMYK", (2, 1), (100, 50, 50, 100))  # 300 in 255ths
+    heavy = light.copy()
+    heavy.putpixel((1, 0), (250, 200, 150, 100))
+
+    def refused(*arguments: object, **keywords: object) -> object:
+        raise AssertionError("the inks were added up pixel by pixel")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ImageMath, "lambda_eval", refused)
+        assert colour.limit_ink(light, 240) is light
+    # Under the limit pixel by pixel, over it band by band: measured, and kept.
+    assert colour.limit_ink(under, 240).tobytes() == under.tobytes()
+    assert heaviest_pixel(colour.limit_ink(heavy, 240)) <= 240 + 1
+
+
+def test_jpeg_ringing_over_the_ink_limit_is_limited_again() -> None:
+    """A checkerboard of the heaviest ink allowed and paper: JPEG's ringing at its edges
+    lifts some pixels over the limit once encoded, so the picture is limited again, lower,
+    until the file itself holds (whatever a cheaper measure of the file said first)."""
+    board = Image.new("CMYK", (64, 64))
+    for x in range(64):
+        for y in range(64):
+            if (x // 4 + y // 4) % 2:
+                board.putpixel((x, y), (200, 200, 200, 165))  # 765 in 255ths: 300 %
+    assert heaviest_pixel(board) == INK_LIMIT
+    once = Image.open(io.BytesIO(colour._jpeg(colour.limit_ink(board))))
+    assert heaviest_pixel(once) > INK_LIMIT  # what this test is about: the overshoot
+    tiff = io.BytesIO()
+    board.save(tiff, format="TIFF")
+    assert heaviest_pixel(Image.open(io.BytesIO(separate(tiff.getvalue())))) <= INK_LIMIT
