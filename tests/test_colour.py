@@ -23,7 +23,7 @@ from bippdf.pipeline import Options
 from bippdf.resources import styles_dir
 from bippdf.schedule import build_issues
 
-from .conftest import WebIssue, article, write_issue
+from .conftest import BuiltIssue, WebIssue, article, write_issue
 
 
 def _lab(mode: str, pixel: tuple[int, ...]) -> tuple[float, float, float]:
@@ -211,7 +211,8 @@ def test_web_pdf_stays_srgb(issue6_web: WebIssue) -> None:
 
 def test_sharp_edges_stay_under_the_limit_once_compressed() -> None:
     """JPEG rings at a sharp edge between black and white: the file itself, decoded, holds
-    the limit (a first encoding of these stripes reaches 307 %)."""
+    the limit. (These stripes now stay at 300 % once first encoded: the checkerboard
+    below goes over.)"""
     picture = Image.new("RGB", (120, 120), "white")
     for x in range(0, 120, 4):
         for y in range(120):
@@ -413,6 +414,16 @@ def test_a_picture_under_the_ink_limit_is_kept_as_it_is_unmeasured(
     assert heaviest_pixel(colour.limit_ink(heavy, 240)) <= 240 + 1
 
 
+def test_a_separated_picture_carries_no_comment_of_its_file() -> None:
+    """A CMYK JPEG under the limit is kept as it is, but not the comment its file carried,
+    which the print PDF would show to whoever opens it."""
+    picture = Image.new("CMYK", (40, 30), (50, 40, 30, 20))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", comment=b"note de la graphiste")
+    separated = Image.open(io.BytesIO(separate(out.getvalue())))
+    assert "comment" not in separated.info
+
+
 def test_jpeg_ringing_over_the_ink_limit_is_limited_again() -> None:
     """A checkerboard of the heaviest ink allowed and paper: JPEG's ringing at its edges
     lifts some pixels over the limit once encoded, so the picture is limited again, lower,
@@ -428,3 +439,45 @@ def test_jpeg_ringing_over_the_ink_limit_is_limited_again() -> None:
     tiff = io.BytesIO()
     board.save(tiff, format="TIFF")
     assert heaviest_pixel(Image.open(io.BytesIO(separate(tiff.getvalue())))) <= INK_LIMIT
+
+
+def test_the_output_intent_carries_the_shipped_profile_as_it_is(issue6: BuiltIssue) -> None:
+    """The print PDF's output intent embeds the output profile's file byte for byte, not
+    what LittleCMS writes of it once read (500 KB against 247 KB)."""
+    with pikepdf.open(issue6.result.output) as pdf:
+        (intent,) = pdf.Root.OutputIntents
+        embedded = intent.DestOutputProfile.read_bytes()
+    assert embedded == (styles_dir() / PROFILE).read_bytes()
+
+
+def test_a_profile_whose_file_is_not_the_one_read_is_embedded_as_littlecms_writes_it(
+    tmp_path: Path,
+) -> None:
+    """The file at the profile's address is embedded only if it is the profile WeasyPrint
+    read (changed since, it is not); and read once, its bytes do not change after."""
+    from bippdf import render, sandbox
+
+    shipped = (styles_dir() / PROFILE).read_bytes()
+    styles = tmp_path / "styles"
+    (styles / "icc").mkdir(parents=True)
+
+    class Read:
+        """A profile as WeasyPrint read it from the stylesheets (its ColorProfile)."""
+
+        src = sandbox.base_url(sandbox.STYLES) + PROFILE
+
+        def __init__(self) -> None:
+            self._profile = ImageCms.ImageCmsProfile(io.BytesIO(shipped))
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    (styles / PROFILE).write_bytes(srgb)  # another profile since
+    changed = Read()
+    written = changed._profile.tobytes()
+    render._pin(changed, styles)
+    assert changed._profile.tobytes() == written != shipped
+    (styles / PROFILE).write_bytes(shipped)
+    same = Read()
+    render._pin(same, styles)
+    (styles / PROFILE).write_bytes(srgb)
+    render._pin(same, styles)  # pinned once: as it was
+    assert same._profile.tobytes() == shipped

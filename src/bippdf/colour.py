@@ -362,7 +362,8 @@ def _most_ink(picture: Any) -> int:
 
 def _jpeg(picture: Any) -> bytes:
     """A picture as JPEG bytes (Pillow writes CMYK the Adobe way, which WeasyPrint
-    reads with its /Decode inversion)."""
+    reads with its /Decode inversion), without the comment of the file it was read from,
+    which the print PDF would carry."""
     out = io.BytesIO()
-    picture.save(out, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
+    picture.save(out, format="JPEG", quality=JPEG_QUALITY, subsampling=0, comment=b"")
     return out.getvalue()

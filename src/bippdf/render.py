@@ -11,6 +11,7 @@ import errno
 import functools
 import gc
 import hashlib
+import io
 import logging
 import os
 import re
@@ -29,6 +30,7 @@ from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
 from .errors import BippdfError, BuildError
+from .files import Unreadable, read_regular
 from .layout import LETTER, POINTS_PER_INCH, PageGeometry
 from .marks import draw_crop_marks
 from .resources import (
@@ -179,7 +181,7 @@ class Engine:
             except (OSError, FatalURLFetchingError) as exc:
                 raise _unloadable(name, styles, exc) from None
             for profile in self.color_profiles[variant].values():
-                _pin(profile)
+                _pin(profile, styles)
         return self.stylesheets[name, variant]
 
     def render(
@@ -663,23 +665,36 @@ def _name_printing_condition(pdf: Any) -> None:
 
 
 class _Pinned:
-    """An ICC profile as LittleCMS first writes it. It writes a profile anew once its
-    tags have been read, and WeasyPrint reads its name while writing a PDF: without
-    this, the second print PDF of a process (watch, several issues on one core) would
-    carry other bytes than the first, and than a build in a new process."""
+    """An ICC profile of WeasyPrint's (@color-profile) with the bytes the PDF embeds: its
+    file's own, as shipped. WeasyPrint would embed what LittleCMS writes of it, which
+    for the print PDF's output profile is twice the file (500 KB against 247 KB, 204 KB
+    against 132 KB compressed, and 0.24 s against 0.09 s of compressing), and which it
+    writes anew once its tags have been read: WeasyPrint reads its name while writing
+    a PDF, so that the second print PDF of a process (watch, several issues on one core)
+    would carry other bytes than the first, and than a build in a new process."""
 
-    def __init__(self, profile: Any) -> None:
+    def __init__(self, profile: Any, data: bytes) -> None:
         self.profile = profile.profile  # what WeasyPrint reads its name from
-        self._bytes: bytes = profile.tobytes()
+        self._bytes = data
 
     def tobytes(self) -> bytes:
         return self._bytes
 
 
-def _pin(profile: Any) -> None:
-    """Make the bytes of a profile of WeasyPrint's (@color-profile) those it has now."""
-    if not isinstance(profile._profile, _Pinned):
-        profile._profile = _Pinned(profile._profile)
+def _pin(profile: Any, styles: Path) -> None:
+    """Make the bytes of a profile of WeasyPrint's (@color-profile) those of its file
+    under ``styles``, if they are the profile WeasyPrint read (LittleCMS writes both
+    alike), else those LittleCMS writes of it now."""
+    if isinstance(profile._profile, _Pinned):
+        return
+    from PIL import ImageCms
+
+    pinned = written = profile._profile.tobytes()
+    with suppress(sandbox.Refused, Unreadable, OSError, ImageCms.PyCMSError):
+        data = read_regular(sandbox.resolve(profile.src, {sandbox.STYLES: styles}), 1 << 26)
+        if ImageCms.ImageCmsProfile(io.BytesIO(data)).tobytes() == written:
+            pinned = data
+    profile._profile = _Pinned(profile._profile, pinned)
 
 
 class _ListHandler(logging.Handler):
