@@ -68,11 +68,13 @@ def covered_characters() -> frozenset[int]:
     return frozenset(covered)
 
 
-# What a French text is typed with: printable ASCII, Latin-1, and the typographic
-# marks the typography pass writes. The fonts cover them all (a test proves it), so
-# most issues are checked without reading the fonts' tables, a tenth of a second.
+# What a French text is typed with: printable ASCII, Latin-1, the typographic marks the
+# typography pass writes, and the hyphen WeasyPrint writes where it breaks a word. The
+# fonts cover them all (a test proves it), so most issues are linted and their PDFs
+# checked without reading the fonts' tables: 0.18 s, on the print PDF's critical path.
 COMMON_CHARACTERS = frozenset(
-    [*range(0x20, 0x7F), *range(0xA0, 0x100)] + [ord(c) for c in "œŒ’‘“”‚„«»…–—\u202f\u2009•€"]
+    [*range(0x20, 0x7F), *range(0xA0, 0x100)]
+    + [ord(c) for c in "œŒ’‘“”‚„«»…–—\u202f\u2009•€\u2010"]
 )
 
 

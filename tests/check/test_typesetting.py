@@ -186,3 +186,20 @@ def test_a_word_too_long_for_its_heading_is_hyphenated_there_and_only_there(
     heading = [line.text for line in pdf.lines[page] if line.font == "Inter-Bold"]
     assert len(heading) > 2, heading  # the long word takes several lines
     assert heading[-1].endswith("anticonstitutionnellement"), "an ordinary word stays whole"
+
+
+def test_no6_s_characters_are_checked_without_reading_the_fonts_tables(
+    issue6: BuiltIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every character of No. 6's print PDF, the hyphens WeasyPrint writes where it breaks
+    a word among them, is one the fonts are known to draw: the check reads no font's
+    tables (0.18 s of the print PDF's check, on the build's critical path)."""
+    from bippdf import resources
+    from bippdf.check.typesetting import check_fonts
+
+    def read() -> frozenset[int]:
+        raise AssertionError("the fonts' tables were read")
+
+    assert "\u2010" in "".join(issue6.pdf.texts)  # a word broken at a line's end
+    monkeypatch.setattr(resources, "covered_characters", read)
+    assert not check_fonts(issue6.pdf, issue6.expected).problems
