@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, nullcontext, suppress
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,37 +217,42 @@ def _run(
     engine.separator.folder = folder
     cores = usable_cores()
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
-    # What the build made so far (WeasyPrint, the fonts, the stylesheets, the issues
-    # composed) is set aside from the collector of cycles until the build ends: its full
-    # collections would walk it again, here and in each process forked from it, whose
-    # pages they would copy as they mark it (Python's advice for forking, gc.freeze). A
-    # fifth to a third of a second of each PDF of No. 6. No collection first, which would
-    # delay every PDF: the little garbage of composing is set aside with it. Given back to
-    # the collector after, for a process that goes on (the tests), unless some was set
-    # aside before: watch's last layout, which watch gives back once the build is
-    # reported (a caller that sets objects aside gives them back itself).
+    with _set_aside(), ExitStack() as children:
+        # Not for watch's engine, which lays a PDF out again from its last layout in this
+        # process, faster than a whole layout on the core left.
+        spare = cores - 1 if forking and not engine.incremental else 0
+        guesses = [_Guess(job, options, engine) for job in _guessed(jobs, spare, options)]
+        for guess in guesses:
+            children.callback(guess.drop)
+        jobs, failed = _fitted(jobs, options, engine, guesses)
+        yield from failed
+        fitted = {id(job) for job in jobs}
+        kept = [guess for guess in guesses if id(guess.job) in fitted and guess.holds()]
+        for guess in guesses:
+            if guess not in kept:
+                guess.drop()  # its core is wanted now
+        taken = {id(guess.job) for guess in kept}
+        laid_out = [job for job in jobs if id(job) not in taken]
+        yield from _laid_out(laid_out, options, engine, cores if forking else 1)
+        for guess in kept:
+            yield guess.job, guess.result()
+
+
+@contextmanager
+def _set_aside() -> Iterator[None]:
+    """What the build made so far (WeasyPrint, the fonts, the stylesheets, the issues
+    composed) set aside from the collector of cycles meanwhile: its full collections
+    would walk it again, here and in each process forked from it, whose pages they would
+    copy as they mark it (Python's advice for forking, gc.freeze). A fifth to a third of
+    a second of each PDF of No. 6. No collection first, which would delay every PDF: the
+    little garbage of composing is set aside with it. Given back to the collector after,
+    for a process that goes on (the tests), unless some was set aside before: watch's
+    last layout, which watch gives back once the build is reported (a caller that sets
+    objects aside gives them back itself)."""
     owned = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        with ExitStack() as children:
-            # Not for watch's engine, which lays a PDF out again from its last layout in this
-            # process, faster than a whole layout on the core left.
-            spare = cores - 1 if forking and not engine.incremental else 0
-            guesses = [_Guess(job, options, engine) for job in _guessed(jobs, spare, options)]
-            for guess in guesses:
-                children.callback(guess.drop)
-            jobs, failed = _fitted(jobs, options, engine, guesses)
-            yield from failed
-            fitted = {id(job) for job in jobs}
-            kept = [guess for guess in guesses if id(guess.job) in fitted and guess.holds()]
-            for guess in guesses:
-                if guess not in kept:
-                    guess.drop()  # its core is wanted now
-            taken = {id(guess.job) for guess in kept}
-            laid_out = [job for job in jobs if id(job) not in taken]
-            yield from _laid_out(laid_out, options, engine, cores if forking else 1)
-            for guess in kept:
-                yield guess.job, guess.result()
+        yield
     finally:
         if owned:
             gc.unfreeze()
