@@ -19,7 +19,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, redirect_stdout, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -83,10 +83,48 @@ def _unloadable(name: str, styles: Path, exc: Exception) -> BuildError:
     )
 
 
+def _import_weasyprint() -> Any:
+    """WeasyPrint, imported with Pango, HarfBuzz and fontconfig found by the dynamic loader.
+
+    WeasyPrint names each C library several ways, for each system; for every name it
+    cannot load as it is, cffi asks ``ctypes.util.find_library``, which on Linux runs
+    ldconfig, then gcc and ld where they are installed: 22 searches, 0.2 s of a build. Each
+    list also holds the library's Linux soname, which the loader finds where such a search
+    would. So nothing is searched while WeasyPrint loads; should a library then be
+    missing (known to the search under another name), WeasyPrint is imported again
+    with the search as it was, and without its first complaint printed."""
+    import ctypes.util
+    import sys
+
+    if sys.platform != "linux" or "weasyprint.text.ffi" in sys.modules:
+        import weasyprint
+
+        return weasyprint
+    search = ctypes.util.find_library
+    ctypes.util.find_library = _found_nowhere
+    try:
+        with redirect_stdout(io.StringIO()):
+            import weasyprint
+
+        return weasyprint
+    except OSError:
+        pass  # the modules that failed are not kept: the import below starts them again
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint
+
+    return weasyprint
+
+
+def _found_nowhere(name: str) -> None:
+    """``find_library`` while WeasyPrint loads: no search."""
+    return None
+
+
 class Engine:
     """WeasyPrint imported and configured, the fonts loaded and the stylesheets parsed.
 
-    One per process that renders (the import alone costs ~0.6 s), owned by its caller:
+    One per process that renders (the import alone costs ~0.35 s), owned by its caller:
     a build makes one and its workers inherit it when they are forked; ``watch`` keeps
     one alive and reloads it when ``styles/`` changes. It also owns what a render
     changes in the process while it runs: the weasyprint logger (its warnings are
@@ -98,7 +136,7 @@ class Engine:
             # so a machine without any (a fresh CI runner) renders the same PDF.
             warnings.filterwarnings("ignore", message=_NO_SYSTEM_FONTS)
             try:
-                import weasyprint
+                weasyprint = _import_weasyprint()
                 from weasyprint.text.fonts import FontConfiguration
             except OSError as exc:  # Pango, HarfBuzz or fontconfig missing or too old
                 raise BuildError(
