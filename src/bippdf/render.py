@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import columns, deflate, hyphenation, pictures, redraw, relayout, sandbox
+from . import columns, deflate, hyphenation, linebreaking, pictures, redraw, relayout, sandbox
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -147,6 +147,7 @@ class Engine:
             self.weasyprint = weasyprint
             self.font_config = FontConfiguration()
         columns.install(weasyprint)
+        linebreaking.install(weasyprint)
         deflate.install()
         self.stylesheets: dict[tuple[str, str], Any] = {}
         # Per variant: an @color-profile (print.css) makes an output intent, which the
@@ -279,7 +280,7 @@ class Engine:
             document = self.weasyprint.HTML(
                 string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
             )
-            with hyphenation.rules():
+            with hyphenation.rules(), linebreaking.remembered():
                 laid_out = self._laid_out(document, base_url, kind, files, said)
         self._kept = _Kept(html, base_url, kind.name, laid_out, list(said))
         return laid_out
@@ -446,7 +447,7 @@ class Engine:
             document = kept.document
             warnings[:0] = kept.warnings
         else:
-            with hyphenation.rules():
+            with hyphenation.rules(), linebreaking.remembered():
                 source = self.weasyprint.HTML(
                     string=job.html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
                 )

@@ -1,0 +1,105 @@
+"""Each line broken once per layout, where WeasyPrint breaks the same line again and again.
+
+WeasyPrint 70 breaks a line of text with Pango (``split_first_line``): given the text
+left in a box, its style and the width it has, it lays out a part of the text, then
+more of it, then its hyphenated words, until it knows where the first line ends. A
+layout asks that of the same line many times. The search that balances an article's
+columns lays the column out at one height after another, each time from the same place
+in the text at the same width; a page laid out again (a note moved, a break avoided)
+breaks its lines again. Laying out No. 6 breaks 4,144 lines, 2,126 of them different:
+half of the layout's time is there, and a layout takes about a third less here.
+
+So while a document is laid out (``remembered``), each answer is kept by all it depends
+on: the text, the style (the very computed style), the layout context, the width, the
+justification spacing and the two flags, and the same question gets the same answer.
+Its Pango layout is returned put down (only its text and measures kept: WeasyPrint
+sets it up again to draw the box, then puts it down), so boxes can share it; the styles
+and contexts are held meanwhile, so that no other object takes their identity. The
+questions asked again are a page's: the last ``MAX_KEPT`` answers are kept. The PDF is
+the same, byte for byte (tests/test_linebreaking.py).
+
+Only for WeasyPrint 70 (``SUPPORTED``), whose line breaking this knows; another version
+breaks its lines as it does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+SUPPORTED = "70."  # the version whose split_first_line this knows (pyproject.toml pins it)
+# Answers kept at most: No. 6 asks 2,500 questions, of which a page asks up to some 200
+# again; 16 times No. 6 would keep 40,000 (13 MB of the text they break, and answers).
+MAX_KEPT = 4096
+
+
+@dataclass
+class Counts:
+    """The lines a layout asked to break: broken, or answered as before."""
+
+    broken: int = 0
+    remembered: int = 0
+
+
+counts = Counts()  # for the tests: what the layouts of this process asked
+
+_local = threading.local()
+
+
+def install(weasyprint: Any) -> None:
+    """Have WeasyPrint's inline layout break its lines through this module (once per
+    process; WeasyPrint 70 only). Outside ``remembered``, each line is broken anew."""
+    global _breaking
+    from weasyprint.layout import inline
+
+    if weasyprint.__version__.startswith(SUPPORTED) and _breaking is None:
+        _breaking = inline.split_first_line
+        inline.split_first_line = _split_first_line
+
+
+_breaking: Any = None  # WeasyPrint's split_first_line, once installed
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Meanwhile, in this thread, each line broken once: for the layout of one document,
+    whose answers are let go after it (a layout within it keeps to them)."""
+    if getattr(_local, "kept", None) is not None:
+        yield
+        return
+    _local.kept = {}
+    try:
+        yield
+    finally:
+        _local.kept = None
+
+
+def _split_first_line(
+    text: str,
+    style: Any,
+    context: Any,
+    max_width: float | None,
+    justification_spacing: float,
+    is_line_start: bool = True,
+    minimum: bool = False,
+) -> Any:
+    """WeasyPrint's ``split_first_line``, once for each question while a layout keeps
+    the answers in this thread."""
+    kept: dict[tuple[Any, ...], tuple[Any, Any, Any]] | None = getattr(_local, "kept", None)
+    arguments = (text, style, context, max_width, justification_spacing, is_line_start, minimum)
+    if kept is None:
+        return _breaking(*arguments)
+    key = (text, id(style), id(context), max_width, justification_spacing, is_line_start, minimum)
+    found = kept.get(key)
+    if found is not None:
+        counts.remembered += 1
+        return found[2]
+    answer = _breaking(*arguments)
+    counts.broken += 1
+    if len(kept) >= MAX_KEPT:
+        del kept[next(iter(kept))]  # the first asked: a page laid out long ago
+    kept[key] = (style, context, answer)  # held: their identities stay theirs
+    return answer
