@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bippdf import copyfit, linebreaking, pipeline
+from bippdf import copyfit, hyphenation, linebreaking, pipeline
 from bippdf.render import Engine
 
 from .conftest import no6_excerpt
@@ -48,30 +48,79 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
         assert remembered > (broken + remembered) / 3, (broken, remembered)
 
 
-@pytest.fixture
-def asked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
-    """WeasyPrint's line breaking replaced by one that notes each question and answers
-    it with a new object (what this module keeps, not how a line breaks, is tested)."""
-    questions: list[tuple[Any, ...]] = []
+def _ellipsis_table() -> str:
+    """A table of some pages whose header row, repeated on each page, is clamped to one
+    line: each page's header ends with an ellipsis WeasyPrint draws into its Layout."""
+    header = "Une en-tête de colonne bien trop longue pour tenir sur une seule ligne " * 3
+    rows = "".join(f"<tr><td>Ligne {n} du tableau</td></tr>" for n in range(160))
+    return (
+        "<style>th { line-clamp: 1 } td { padding: 4pt }</style>"
+        f"<table><thead><tr><th>{header}</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
-    def breaking(*arguments: Any) -> object:
-        questions.append(arguments)
-        return object()
+
+@pytest.mark.pdf
+def test_an_ellipsis_drawn_in_one_box_is_not_drawn_in_another_with_the_same_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header row of a table repeated on each page asks the same line each time, and
+    each is drawn with its ellipsis once: the same PDF as when each line is broken anew."""
+    engine = Engine()
+    html = _ellipsis_table()
+    before = linebreaking.counts.remembered
+    document = engine.lay_out(html, base_url=tmp_path)
+    assert linebreaking.counts.remembered > before
+    assert len(document.pages) > 2
+    kept = bytes(document.write_pdf())
+    with monkeypatch.context() as patched:
+        patched.setattr(linebreaking, "remembered", contextlib.nullcontext)
+        anew = bytes(engine.lay_out(html, base_url=tmp_path).write_pdf())
+    assert kept == anew
+
+
+class _Answer:
+    """What the replaced line breaking answers: a Layout of its own, told by its number."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """WeasyPrint's line breaking replaced by one that notes the text of each question
+    (holding nothing else) and answers it anew (what this module keeps, not how a line
+    breaks, is tested)."""
+    questions: list[str] = []
+
+    def breaking(text: str, *arguments: Any) -> tuple[Any, ...]:
+        questions.append(text)
+        return (_Answer(len(questions)), 10, None, 100.0, 12.0, 9.0)
+
+    from weasyprint.text import line_break
 
     monkeypatch.setattr(linebreaking, "_breaking", breaking)
+    monkeypatch.setattr(linebreaking, "_line_break", line_break)  # installed by an engine
     return questions
 
 
+def _number(answer: tuple[Any, ...]) -> int:
+    """Which answer of the replaced line breaking this is."""
+    return int(answer[0].number)
+
+
 def test_the_same_question_is_answered_once_while_a_layout_keeps_the_answers(
-    asked: list[tuple[Any, ...]],
+    asked: list[str],
 ) -> None:
-    """The same text, style, context, width, spacing and flags: the first answer. Any of
-    them different, or a style equal but not the same, broken anew."""
+    """The same text, style, context, width, spacing and flags: the first answer, its
+    Layout a copy of its own. Any of them different, or a style equal but not the same,
+    or other hyphenation rules: broken anew."""
     style, context = {"font_size": 10}, object()
     question = ("Un texte à couper", style, context, 120.0, 0.0)
     with linebreaking.remembered():
         first = linebreaking._split_first_line(*question)
-        assert linebreaking._split_first_line(*question) is first
+        again = linebreaking._split_first_line(*question)
+        assert _number(again) == 1 and again[1:] == first[1:]
+        assert again[0] is not first[0]
         assert len(asked) == 1
         others = [
             ("Un autre texte", style, context, 120.0, 0.0),
@@ -83,15 +132,39 @@ def test_the_same_question_is_answered_once_while_a_layout_keeps_the_answers(
             (*question, True, True),
         ]
         for other in others:
-            assert linebreaking._split_first_line(*other) is not first
+            assert _number(linebreaking._split_first_line(*other)) > 1
         assert len(asked) == 1 + len(others)
         with linebreaking.remembered():  # a layout within: the same answers
-            assert linebreaking._split_first_line(*question) is first
-    assert len(asked) == 1 + len(others)
+            assert _number(linebreaking._split_first_line(*question)) == 1
+        with hyphenation.rules():
+            assert _number(linebreaking._split_first_line(*question)) == len(asked)
+    assert len(asked) == 2 + len(others)
+
+
+def test_a_style_let_go_leaves_its_identity_to_no_other_style(asked: list[str]) -> None:
+    """Styles made and let go one after the other (Python gives the next the place, and
+    the identity, of the last): each is broken for itself."""
+    context = object()
+    with linebreaking.remembered():
+        for size in range(5):
+            linebreaking._split_first_line("Le même texte", {"font_size": size}, context, 1.0, 0)
+    assert len(asked) == 5
+
+
+def test_a_box_s_layout_changed_is_not_another_box_s(asked: list[str]) -> None:
+    """A Layout given to a box and changed there (an ellipsis written into its text) leaves
+    the answer kept as it was."""
+    question = ("Un texte à couper", {"font_size": 10}, object(), 120.0, 0.0)
+    with linebreaking.remembered():
+        first = linebreaking._split_first_line(*question)
+        first[0].number = 99
+        again = linebreaking._split_first_line(*question)
+        again[0].number = 98
+        assert _number(linebreaking._split_first_line(*question)) == 1
 
 
 def test_nothing_is_kept_outside_a_layout_nor_after_it_nor_for_another_thread(
-    asked: list[tuple[Any, ...]],
+    asked: list[str],
 ) -> None:
     """Outside ``remembered`` each line is broken anew; a layout's answers go with it; a
     thread laying out meanwhile does not get them."""
@@ -100,18 +173,18 @@ def test_nothing_is_kept_outside_a_layout_nor_after_it_nor_for_another_thread(
     linebreaking._split_first_line(*question)
     assert len(asked) == 2
     with linebreaking.remembered():
-        first = linebreaking._split_first_line(*question)
+        linebreaking._split_first_line(*question)
         other = threading.Thread(target=linebreaking._split_first_line, args=question)
         other.start()
         other.join()
         assert len(asked) == 4
     with linebreaking.remembered():
-        assert linebreaking._split_first_line(*question) is not first
+        assert _number(linebreaking._split_first_line(*question)) == 5
     assert len(asked) == 5
 
 
 def test_the_answers_kept_are_the_last_ones(
-    asked: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+    asked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past ``MAX_KEPT`` answers, the first asked is let go (and broken anew if asked
     again), the others kept."""
@@ -119,9 +192,9 @@ def test_the_answers_kept_are_the_last_ones(
     style, context = {"font_size": 10}, object()
     questions = [(f"Ligne {n}", style, context, 120.0, 0.0) for n in range(3)]
     with linebreaking.remembered():
-        answers = [linebreaking._split_first_line(*question) for question in questions]
-        assert linebreaking._split_first_line(*questions[2]) is answers[2]
-        assert linebreaking._split_first_line(*questions[1]) is answers[1]
+        for question in questions:
+            linebreaking._split_first_line(*question)
+        assert _number(linebreaking._split_first_line(*questions[2])) == 3
+        assert _number(linebreaking._split_first_line(*questions[1])) == 2
         assert len(asked) == 3
-        assert linebreaking._split_first_line(*questions[0]) is not answers[0]
-        assert len(asked) == 4
+        assert _number(linebreaking._split_first_line(*questions[0])) == 4

@@ -1,5 +1,5 @@
-"""The engine loads WeasyPrint's libraries without searching for them, and frees the fit's
-layouts before it lays out a PDF of other HTML, and as the fit ends (render.py).
+"""The engine frees the fit's layouts before it lays out a PDF of other HTML, and as the fit
+ends (render.py).
 
 A layout context (the computed styles of every element, the page maker, the targets)
 refers to itself: letting go of a layout leaves it in memory until Python's collector
@@ -11,8 +11,6 @@ to the fit's layout context at the moment the next layout starts.
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,83 +136,3 @@ def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_en
         assert given_back == [True, True]
         engine.release()  # nothing more to let go: no collection
     assert given_back == [True, True]
-
-
-# Run in a new process, where WeasyPrint is not loaded yet: the programs started while it
-# loads, and the C libraries then mapped.
-_LOADED = """
-import subprocess, sys
-started = []
-popen = subprocess.Popen.__init__
-def counted(self, args, *rest, **keywords):
-    started.append(args[0] if isinstance(args, list) else args)
-    popen(self, args, *rest, **keywords)
-subprocess.Popen.__init__ = counted
-import ctypes.util
-search = ctypes.util.find_library
-from bippdf import render
-if sys.argv[1] == "engine":
-    render._import_weasyprint()
-    assert ctypes.util.find_library is search
-else:
-    import weasyprint
-with open("/proc/self/maps") as maps:
-    mapped = {line.split()[-1] for line in maps if ".so" in line}
-print(len(started), *sorted(mapped))
-"""
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the search avoided is ctypes' on Linux")
-def test_weasyprint_s_libraries_are_those_its_import_loads_found_with_no_program_run() -> None:
-    """The import as the engine makes it runs neither ldconfig nor gcc nor ld, and maps the
-    very libraries that WeasyPrint's own import maps (Pango, HarfBuzz and its subsetter,
-    fontconfig), from the same files."""
-    loaded = {}
-    for how in ("engine", "plain"):
-        done = subprocess.run(
-            [sys.executable, "-c", _LOADED, how], capture_output=True, text=True, check=True
-        )
-        started, *mapped = done.stdout.split()
-        loaded[how] = (int(started), set(mapped))
-    assert loaded["engine"][0] == 0
-    assert loaded["plain"][0] > 0  # the search the engine avoids
-    assert loaded["engine"][1] == loaded["plain"][1]
-    assert any("libharfbuzz-subset" in library for library in loaded["engine"][1])
-
-
-# WeasyPrint's fontconfig loadable only through the search: by its Linux soname it is
-# refused, and the search (ctypes') knows it as "fontconfig".
-_ONLY_SEARCHED = """
-import ctypes.util, cffi
-soname = "libfontconfig.so.1"
-searched = []
-def search(name):
-    searched.append(name)
-    return soname if name == "fontconfig" else None
-ctypes.util.find_library = search
-dlopen = cffi.FFI.dlopen
-def refusing(self, name, *rest):
-    if name == soname:
-        raise OSError("refusé pour l'essai")
-    return dlopen(self, name, *rest)
-cffi.FFI.dlopen = refusing
-from bippdf import render
-weasyprint = render._import_weasyprint()
-from weasyprint.text import ffi
-from weasyprint.text.fonts import FontConfiguration
-FontConfiguration()
-assert ctypes.util.find_library is search
-print("chargé", ffi.fontconfig is not None, "fontconfig" in searched)
-"""
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the search avoided is ctypes' on Linux")
-def test_a_library_only_the_search_finds_is_loaded_through_it_and_nothing_is_printed() -> None:
-    """When a library cannot be loaded by any of WeasyPrint's names without the search,
-    WeasyPrint is imported again with it: it loads, the search is put back, and WeasyPrint's
-    complaint of the first try ("could not import some external libraries") is not shown."""
-    done = subprocess.run(
-        [sys.executable, "-c", _ONLY_SEARCHED], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "chargé True True\n"

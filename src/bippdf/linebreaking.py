@@ -13,8 +13,9 @@ So while a document is laid out (``remembered``), each answer is kept by all it 
 on: the text, the style (the very computed style), the layout context, the width, the
 justification spacing and the two flags, and the same question gets the same answer.
 Its Pango layout is returned put down (only its text and measures kept: WeasyPrint
-sets it up again to draw the box, then puts it down), so boxes can share it; the styles
-and contexts are held meanwhile, so that no other object takes their identity. The
+sets it up again to draw the box, then puts it down), and each box gets a copy of it;
+the styles and contexts are held meanwhile, so that no other object takes their
+identity, and the hyphenation rules in force are part of the question. The
 questions asked again are a page's: the last ``MAX_KEPT`` answers are kept. The PDF is
 the same, byte for byte (tests/test_linebreaking.py).
 
@@ -24,6 +25,7 @@ breaks its lines as it does.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,15 +54,17 @@ _local = threading.local()
 def install(weasyprint: Any) -> None:
     """Have WeasyPrint's inline layout break its lines through this module (once per
     process; WeasyPrint 70 only). Outside ``remembered``, each line is broken anew."""
-    global _breaking
+    global _breaking, _line_break
     from weasyprint.layout import inline
+    from weasyprint.text import line_break
 
     if weasyprint.__version__.startswith(SUPPORTED) and _breaking is None:
-        _breaking = inline.split_first_line
+        _breaking, _line_break = inline.split_first_line, line_break
         inline.split_first_line = _split_first_line
 
 
 _breaking: Any = None  # WeasyPrint's split_first_line, once installed
+_line_break: Any = None  # its module, whose ``pyphen`` hyphenation.rules() replaces
 
 
 @contextmanager
@@ -87,19 +91,24 @@ def _split_first_line(
     minimum: bool = False,
 ) -> Any:
     """WeasyPrint's ``split_first_line``, once for each question while a layout keeps
-    the answers in this thread."""
-    kept: dict[tuple[Any, ...], tuple[Any, Any, Any]] | None = getattr(_local, "kept", None)
+    the answers in this thread. Each box gets a Layout of its own, a copy of the one
+    kept: a box drawn with an ellipsis (``line-clamp``) writes it into its Layout's
+    text, which another box must not draw."""
+    kept: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "kept", None)
     arguments = (text, style, context, max_width, justification_spacing, is_line_start, minimum)
     if kept is None:
         return _breaking(*arguments)
-    key = (text, id(style), id(context), max_width, justification_spacing, is_line_start, minimum)
+    # The hyphenation dictionaries WeasyPrint makes (hyphenation.rules) are asked too.
+    hyphenating = _line_break.pyphen
+    key = (text, id(style), id(context), hyphenating, *arguments[3:])
     found = kept.get(key)
     if found is not None:
         counts.remembered += 1
-        return found[2]
+        return (copy.copy(found[2]), *found[3:])
     answer = _breaking(*arguments)
     counts.broken += 1
     if len(kept) >= MAX_KEPT:
         del kept[next(iter(kept))]  # the first asked: a page laid out long ago
-    kept[key] = (style, context, answer)  # held: their identities stay theirs
+    # The style and context are held, so that no other object takes their identity.
+    kept[key] = (style, context, copy.copy(answer[0]), *answer[1:])
     return answer

@@ -19,13 +19,23 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, redirect_stdout, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from . import columns, deflate, hyphenation, linebreaking, pictures, redraw, relayout, sandbox
+from . import (
+    columns,
+    deflate,
+    hyphenation,
+    libraries,
+    linebreaking,
+    pictures,
+    redraw,
+    relayout,
+    sandbox,
+)
 from .colour import Separator, palette_css
 from .colour import forget as forget_colours
 from .contract import SOURCE_ATTRIBUTE, SourceBox
@@ -83,44 +93,6 @@ def _unloadable(name: str, styles: Path, exc: Exception) -> BuildError:
     )
 
 
-def _import_weasyprint() -> Any:
-    """WeasyPrint, imported with Pango, HarfBuzz and fontconfig found by the dynamic loader.
-
-    WeasyPrint names each C library several ways, for each system; for every name it
-    cannot load as it is, cffi asks ``ctypes.util.find_library``, which on Linux runs
-    ldconfig, then gcc and ld where they are installed: 22 searches, 0.2 s of a build. Each
-    list also holds the library's Linux soname, which the loader finds where such a search
-    would. So nothing is searched while WeasyPrint loads; should a library then be
-    missing (known to the search under another name), WeasyPrint is imported again
-    with the search as it was, and without its first complaint printed."""
-    import ctypes.util
-    import sys
-
-    if sys.platform != "linux" or "weasyprint.text.ffi" in sys.modules:
-        import weasyprint
-
-        return weasyprint
-    search = ctypes.util.find_library
-    ctypes.util.find_library = _found_nowhere
-    try:
-        with redirect_stdout(io.StringIO()):
-            import weasyprint
-
-        return weasyprint
-    except OSError:
-        pass  # the modules that failed are not kept: the import below starts them again
-    finally:
-        ctypes.util.find_library = search
-    import weasyprint
-
-    return weasyprint
-
-
-def _found_nowhere(name: str) -> None:
-    """``find_library`` while WeasyPrint loads: no search."""
-    return None
-
-
 class Engine:
     """WeasyPrint imported and configured, the fonts loaded and the stylesheets parsed.
 
@@ -136,7 +108,7 @@ class Engine:
             # so a machine without any (a fresh CI runner) renders the same PDF.
             warnings.filterwarnings("ignore", message=_NO_SYSTEM_FONTS)
             try:
-                weasyprint = _import_weasyprint()
+                weasyprint = libraries.import_weasyprint()
                 from weasyprint.text.fonts import FontConfiguration
             except OSError as exc:  # Pango, HarfBuzz or fontconfig missing or too old
                 raise BuildError(
