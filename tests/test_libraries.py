@@ -7,9 +7,12 @@ Each import runs in a new process, where WeasyPrint is not loaded yet."""
 from __future__ import annotations
 
 import ctypes.util
+import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,3 +125,46 @@ def test_another_thread_searches_as_usual_meanwhile(monkeypatch: pytest.MonkeyPa
         other.join()
     assert found == ["libpng.so.9"]
     assert ctypes.util.find_library is search
+
+
+class _Recording:
+    """WeasyPrint's cffi, noting each type an object is made of."""
+
+    def __init__(self, ffi: Any) -> None:
+        self.ffi = ffi
+        self.types: list[str] = []
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        self.types.append(cdecl)
+        return self.ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ffi, name)
+
+
+@pytest.mark.pdf
+def test_fonts_are_subset_with_arrays_of_types_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF's fonts are subset with arrays of no length in their type, once per type
+    whatever the number of glyphs; the PDF is the one WeasyPrint's own arrays make."""
+    from weasyprint.pdf import fonts
+
+    from bippdf import render
+
+    engine = render.Engine()
+    if render.subsetter() != "HarfBuzz":
+        pytest.skip("les polices sont sous-ensemblées par fontTools sur cette machine")
+    assert isinstance(fonts.ffi, libraries._Unsized)
+    ffi = fonts.ffi._ffi
+    html = "<p>Des glyphes <b>en gras</b>, <i>en italique</i> et 1234567890.</p>"
+    written = {}
+    for how, seen in (("bippdf", _Recording(ffi)), ("weasyprint", _Recording(ffi))):
+        made = libraries._Unsized(seen) if how == "bippdf" else seen
+        monkeypatch.setattr(fonts, "ffi", made)
+        written[how] = (bytes(engine.lay_out(html, base_url=tmp_path).write_pdf()), seen.types)
+    sized = re.compile(r"hb_codepoint_t\[\d+\]")
+    assert "hb_codepoint_t[]" in written["bippdf"][1]
+    assert not any(sized.fullmatch(cdecl) for cdecl in written["bippdf"][1])
+    assert sum(bool(sized.fullmatch(cdecl)) for cdecl in written["weasyprint"][1]) >= 3
+    assert written["bippdf"][0] == written["weasyprint"][0]

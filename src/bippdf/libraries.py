@@ -13,12 +13,19 @@ thread). Should a library then be missing that the search knows, under a soname
 WeasyPrint does not list (a library WeasyPrint needs, whose absence stops the import;
 or HarfBuzz's subsetter or painter, without which it writes other bytes), WeasyPrint is
 imported again, anew, with the search, and without the complaint its first try printed.
+
+And once it is loaded, the arrays its writing of fonts makes have no length in their
+type (``install``): cffi parses each C type it is given once per process, with
+pycparser, and WeasyPrint gives each font's glyphs as an array of their number,
+``hb_codepoint_t[1685]``, a type for each font of each PDF (13 in No. 6's web PDF:
+0.045 s of it).
 """
 
 from __future__ import annotations
 
 import ctypes.util
 import io
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -89,3 +96,33 @@ def _forget_weasyprint(before: set[str]) -> None:
     for name in set(sys.modules) - before:
         if name == "weasyprint" or name.startswith("weasyprint."):
             del sys.modules[name]
+
+
+def install(weasyprint: Any) -> None:
+    """Have WeasyPrint 70's writing of fonts make its arrays as ``_Unsized`` says (once
+    per process)."""
+    from weasyprint.pdf import fonts
+
+    if weasyprint.__version__.startswith("70.") and not isinstance(fonts.ffi, _Unsized):
+        fonts.ffi = _Unsized(fonts.ffi)
+
+
+_SIZED = re.compile(r"(\w+)\[(\d+)\]")  # an array type with its length: hb_codepoint_t[83]
+
+
+class _Unsized:
+    """WeasyPrint's cffi as its module of fonts sees it: an array made of a list as long
+    as its type says (``hb_codepoint_t[83]``) is made as one of no length
+    (``hb_codepoint_t[]``), the same array of the same values, of a type parsed once."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        sized = _SIZED.fullmatch(cdecl) if isinstance(init, (list, tuple)) else None
+        if sized is not None and len(init) == int(sized[2]):
+            cdecl = f"{sized[1]}[]"
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)

@@ -120,6 +120,7 @@ class Engine:
             self.font_config = FontConfiguration()
         columns.install(weasyprint)
         linebreaking.install(weasyprint)
+        libraries.install(weasyprint)
         deflate.install()
         self.stylesheets: dict[tuple[str, str], Any] = {}
         # Per variant: an @color-profile (print.css) makes an output intent, which the
