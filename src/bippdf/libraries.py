@@ -38,6 +38,8 @@ OPTIONAL = {"harfbuzz_subset": "harfbuzz-subset", "harfbuzz_vector": "harfbuzz-v
 
 Search = Callable[[str], "str | None"]
 
+SUPPORTED = "70."  # the version whose writing of fonts ``install`` knows (pyproject.toml pins it)
+
 
 def import_weasyprint() -> Any:
     """WeasyPrint, its libraries loaded as its own import would load them, faster."""
@@ -99,11 +101,11 @@ def _forget_weasyprint(before: set[str]) -> None:
 
 
 def install(weasyprint: Any) -> None:
-    """Have WeasyPrint 70's writing of fonts make its arrays as ``_Unsized`` says (once
-    per process)."""
+    """Have WeasyPrint's writing of fonts make its arrays as ``_Unsized`` says (once per
+    process; another version than ``SUPPORTED`` is left as it is)."""
     from weasyprint.pdf import fonts
 
-    if weasyprint.__version__.startswith("70.") and not isinstance(fonts.ffi, _Unsized):
+    if weasyprint.__version__.startswith(SUPPORTED) and not isinstance(fonts.ffi, _Unsized):
         fonts.ffi = _Unsized(fonts.ffi)
 
 
