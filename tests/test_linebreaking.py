@@ -17,6 +17,10 @@ from bippdf.render import Engine
 
 from .conftest import no6_excerpt
 
+# WeasyPrint's inline layout and line breaking: an engine made installs this module's.
+inline = pytest.importorskip("weasyprint.layout.inline")
+line_break = pytest.importorskip("weasyprint.text.line_break")
+
 
 @pytest.mark.pdf
 def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
@@ -24,8 +28,8 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
 ) -> None:
     """Three of No. 6's articles (columns balanced, hyphenated and justified lines, a table,
     notes), as a fit's trials lay them out, set as usual for the web PDF and tight and
-    looser for the print PDF: the same PDFs, with a third of the lines or more answered
-    as before."""
+    looser for the print PDF: the same PDFs as WeasyPrint's own line breaking and
+    justification make, with a third of the lines or more answered as before."""
     issue = no6_excerpt(tmp_path)
     composed = pipeline.compose(issue)
     html = composed.composition.html
@@ -42,6 +46,7 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
         remembered = linebreaking.counts.remembered - before.remembered
         with monkeypatch.context() as patched:
             patched.setattr(linebreaking, "remembered", contextlib.nullcontext)
+            patched.setattr(inline, "create_layout", line_break.create_layout)
             anew = engine.render(trial, base_url=issue, language="fr-CA", variant=variant, epoch=0)
         assert linebreaking.counts.broken - before.broken == broken  # anew: none kept
         assert kept.pdf == anew.pdf, variant
@@ -198,3 +203,88 @@ def test_the_answers_kept_are_the_last_ones(
         assert _number(linebreaking._split_first_line(*questions[1])) == 2
         assert len(asked) == 3
         assert _number(linebreaking._split_first_line(*questions[0])) == 4
+
+
+def _put_down_by_weasyprint(question: tuple[Any, ...]) -> dict[str, Any]:
+    """What WeasyPrint's justification keeps of a box's Layout, once it puts it down."""
+    layout = line_break.create_layout(*question)
+    layout.deactivate()
+    return dict(vars(layout))
+
+
+def _put_down_here(question: tuple[Any, ...]) -> dict[str, Any]:
+    """The same, of the Layout ``_put_down`` makes."""
+    layout = linebreaking._put_down(*question)
+    layout.deactivate()
+    return dict(vars(layout))
+
+
+@pytest.fixture
+def justified(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """The questions a layout asks of its justification's Layouts, each answered by
+    ``_put_down`` (their styles are held: no other object takes their identity)."""
+    questions: list[tuple[Any, ...]] = []
+
+    def noted(
+        text: str,
+        style: Any,
+        context: Any,
+        max_width: float | None,
+        justification_spacing: float,
+    ) -> Any:
+        question = (text, style, context, max_width, justification_spacing)
+        questions.append(question)
+        return linebreaking._put_down(*question)
+
+    Engine()  # installs _put_down, which is then noted
+    assert inline.create_layout is linebreaking._put_down
+    monkeypatch.setattr(inline, "create_layout", noted)
+    return questions
+
+
+@pytest.mark.pdf
+def test_each_justified_box_s_layout_is_weasyprint_s_once_put_down(
+    tmp_path: Path, justified: list[tuple[Any, ...]]
+) -> None:
+    """Every box of every justified line of three of No. 6's articles: the Layout made
+    without Pango is, once put down, the one WeasyPrint makes and puts down, attribute
+    for attribute, in the same order."""
+    issue = no6_excerpt(tmp_path)
+    composed = pipeline.compose(issue)
+    Engine().lay_out(composed.composition.html, base_url=issue, variant="web")
+    assert len(justified) > 500
+    assert any(spacing > 0 for *_, spacing in justified)
+    for question in justified:
+        here, theirs = _put_down_here(question), _put_down_by_weasyprint(question)
+        assert list(here.items()) == list(theirs.items()), question[0]
+
+
+@pytest.mark.pdf
+def test_what_weasyprint_s_layout_changes_or_measures_is_its_own(
+    tmp_path: Path, justified: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Justified text underlined (its line's measures come from the font, through Pango):
+    each box's Layout is WeasyPrint's, and the PDF the one WeasyPrint's justification
+    makes. So is a text WeasyPrint's Layout changes: a lone space set with word spacing,
+    alone or with a NUL (a zero-width space is added), and a line break (the text cut
+    a character after it)."""
+    words = "Une ligne justifiée assez longue pour être coupée plus d'une fois " * 4
+    html = (
+        "<style>p { text-align: justify; width: 9cm } u { text-decoration: underline }"
+        " .w { word-spacing: 2pt }</style>"
+        f"<p><u>{words}</u></p><p class=w>{words}</p>"
+    )
+    engine = Engine()
+    mine = bytes(engine.lay_out(html, base_url=tmp_path).write_pdf())
+    underlined = [q for q in justified if q[1]["text_decoration_line"] != "none"]
+    assert underlined
+    spaced = next(q for q in justified if q[1]["word_spacing"])
+    justified += [(text, *spaced[1:]) for text in (" ", " \x00", "\x00 ", "deux\nlignes")]
+    for question in justified:
+        here = _put_down_here(question)
+        assert list(here.items()) == list(_put_down_by_weasyprint(question).items())
+    assert "underline_thickness" in _put_down_here(underlined[0])
+    assert _put_down_here(justified[-2])["text"] == " \u200b"
+    assert _put_down_here(justified[-1])["text"] == "deux\nl"
+    monkeypatch.setattr(inline, "create_layout", line_break.create_layout)
+    assert bytes(engine.lay_out(html, base_url=tmp_path).write_pdf()) == mine
