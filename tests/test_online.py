@@ -295,6 +295,44 @@ def test_a_build_makes_the_copies_for_screens_while_it_loads_weasyprint(
     assert len(online._SCREENS.kept()) == 1
 
 
+def test_an_issue_s_copies_for_screens_are_begun_as_soon_as_it_is_composed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the next issue is composed (and then the engine loaded), rather than once
+    every issue is: the thread of the first has begun before the second is composed."""
+    from bippdf import pipeline
+    from bippdf.schedule import build_issues
+
+    roots = []
+    for name in ("un", "deux"):
+        body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant. " * 20
+        root = write_issue(tmp_path / name, {"01-un.md": article(name, body)})
+        (root / "images").mkdir()
+        Image.new("RGB", (2000, 1000), (40, 90, len(roots))).save(root / "images" / "photo.jpg")
+        roots.append(root)
+    monkeypatch.setattr(online, "_SCREENS", Recent(256))
+    begun = threading.Event()
+    prepare, compose = online.prepare, pipeline.compose
+    already: list[bool] = []
+
+    def noted(html: str, issue: Path) -> None:
+        begun.set()
+        prepare(html, issue)
+
+    def composing(path: Path) -> Any:
+        if path == roots[1]:
+            already.append(begun.wait(timeout=10))
+        return compose(path)
+
+    monkeypatch.setattr(online, "prepare", noted)
+    monkeypatch.setattr(pipeline, "compose", composing)
+    options = Options(variants=(), cover=False, online=True, build_dir=tmp_path / "b")
+    built = build_issues(roots, options)
+    assert [issue.error for issue in built] == [None, None]
+    assert already == [True]
+    assert len(online._SCREENS.kept()) == 2
+
+
 def test_a_photo_turned_by_its_camera_is_resized_upright(tmp_path: Path) -> None:
     """EXIF orientation 6 (a phone held upright): the copies are turned, as the PDF and
     a browser show the original, and the page gives the upright size."""

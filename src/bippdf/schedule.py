@@ -56,6 +56,13 @@ class _Pending:
     made: list[Made] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
     cover: tuple[bytes, Made] | None = None  # made ahead (_cover_ahead), with its PDF
+    screens: Thread | None = None  # making its images' copies for screens (_screens_ahead)
+
+    def screens_made(self) -> None:
+        """Wait for its images' copies for screens, being made (before a fork, which
+        would not carry the thread, and before the online edition is written)."""
+        if self.screens is not None:
+            self.screens.join()
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ def build_issues(
                 issue_build.error = error
     if not options.variants:  # the online edition alone: nothing to lay out
         for item in pending:
+            item.screens_made()
             _finish(item, options, use_cache, on_file)
     jobs = [_Job(item, variant) for item in pending for variant in options.variants]
     again: list[_Pending] = []
@@ -169,22 +177,24 @@ def _compose(issue_build: IssueBuild, manifest: Path, options: Options) -> _Pend
     composed = pipeline.compose(issue_build.path)
     refuse_overwrite(pipeline.outputs_of(composed, options), pipeline.inputs_of(composed))
     snapshot = build_cache.snapshot(composed.composition.resources, [styles_dir()])
-    return _Pending(issue_build, manifest, composed, snapshot)
+    return _Pending(
+        issue_build, manifest, composed, snapshot, screens=_screens_ahead(composed, options)
+    )
 
 
-def _screens_ahead(issues: list[Composed], options: Options) -> Thread:
-    """The online edition's copies of the issues' images for screens, made in a thread
-    while this one loads the engine (online.prepare), when the build makes it."""
+def _screens_ahead(composed: Composed, options: Options) -> Thread:
+    """The online edition's copies of the issue's images for screens, made in a thread
+    from the moment it is composed, while this one composes the next issues and loads
+    the engine (online.prepare), when the build makes it."""
     from threading import Thread
 
     def prepare() -> None:
         if options.online and options.output is None:
             from . import online
 
-            for composed in issues:
-                # What fails here is made again, and said, when the edition is written.
-                with suppress(Exception):
-                    online.prepare(composed.unfitted, composed.issue.root)
+            # What fails here is made again, and said, when the edition is written.
+            with suppress(Exception):
+                online.prepare(composed.unfitted, composed.issue.root)
 
     thread = Thread(target=prepare, name="bippdf-screens", daemon=True)
     thread.start()
@@ -203,10 +213,10 @@ def _run(
     # multiprocessing's imports are a third of its time.
     import multiprocessing
 
-    issues = list({id(job.pending): job.pending.composed for job in jobs}.values())
-    screens = _screens_ahead(issues, options)
-    engine = pipeline.ready(engine, {job.variant for job in jobs}, issues)
-    screens.join()  # before any process is forked
+    pending = list({id(job.pending): job.pending for job in jobs}.values())
+    engine = pipeline.ready(engine, {job.variant for job in jobs}, [p.composed for p in pending])
+    for item in pending:
+        item.screens_made()  # before any process is forked
     if options.online and options.output is None:
         # glibc keeps what a thread frees in that thread's own arena: the pictures it
         # decoded (some 25 MB for No. 6), which every process forked next would carry.
