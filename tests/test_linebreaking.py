@@ -24,12 +24,14 @@ line_break = pytest.importorskip("weasyprint.text.line_break")
 
 @pytest.mark.pdf
 def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, justified: list[tuple[Any, ...]]
 ) -> None:
     """Three of No. 6's articles (columns balanced, hyphenated and justified lines, a table,
     notes), as a fit's trials lay them out, set as usual for the web PDF and tight and
     looser for the print PDF: the same PDFs as WeasyPrint's own line breaking and
-    justification make, with a third of the lines or more answered as before."""
+    justification make, with a third of the lines or more answered as before. Each
+    justified box's Layout made without Pango is, once put down, the one WeasyPrint
+    makes and puts down, attribute for attribute, in the same order."""
     issue = no6_excerpt(tmp_path)
     composed = pipeline.compose(issue)
     html = composed.composition.html
@@ -51,6 +53,11 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
         assert linebreaking.counts.broken - before.broken == broken  # anew: none kept
         assert kept.pdf == anew.pdf, variant
         assert remembered > (broken + remembered) / 3, (broken, remembered)
+    assert len(justified) > 1000
+    assert any(spacing > 0 for *_, spacing in justified)
+    for question in justified:
+        here, theirs = _put_down_here(question), _put_down_by_weasyprint(question)
+        assert list(here.items()) == list(theirs.items()), question[0]
 
 
 def _ellipsis_table() -> str:
@@ -240,23 +247,6 @@ def justified(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     assert inline.create_layout is linebreaking._put_down
     monkeypatch.setattr(inline, "create_layout", noted)
     return questions
-
-
-@pytest.mark.pdf
-def test_each_justified_box_s_layout_is_weasyprint_s_once_put_down(
-    tmp_path: Path, justified: list[tuple[Any, ...]]
-) -> None:
-    """Every box of every justified line of three of No. 6's articles: the Layout made
-    without Pango is, once put down, the one WeasyPrint makes and puts down, attribute
-    for attribute, in the same order."""
-    issue = no6_excerpt(tmp_path)
-    composed = pipeline.compose(issue)
-    Engine().lay_out(composed.composition.html, base_url=issue, variant="web")
-    assert len(justified) > 500
-    assert any(spacing > 0 for *_, spacing in justified)
-    for question in justified:
-        here, theirs = _put_down_here(question), _put_down_by_weasyprint(question)
-        assert list(here.items()) == list(theirs.items()), question[0]
 
 
 @pytest.mark.pdf
