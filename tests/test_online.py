@@ -299,8 +299,10 @@ def test_an_issue_s_copies_for_screens_are_begun_as_soon_as_it_is_composed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While the next issue is composed (and then the engine loaded), rather than once
-    every issue is: the thread of the first has begun before the second is composed."""
-    from bippdf import pipeline
+    every issue is: the thread of the first has begun before the second is composed.
+    One thread, done before any edition is written (the copies kept are not shared
+    between threads)."""
+    from bippdf import pipeline, schedule
     from bippdf.schedule import build_issues
 
     roots = []
@@ -324,8 +326,16 @@ def test_an_issue_s_copies_for_screens_are_begun_as_soon_as_it_is_composed(
             already.append(begun.wait(timeout=10))
         return compose(path)
 
+    finish = schedule._finish
+
+    def finishing(*arguments: Any) -> None:
+        making = [t.name for t in threading.enumerate() if t.name == "bippdf-screens"]
+        assert making == [], "une édition écrite pendant que ses copies se font"
+        finish(*arguments)
+
     monkeypatch.setattr(online, "prepare", noted)
     monkeypatch.setattr(pipeline, "compose", composing)
+    monkeypatch.setattr(schedule, "_finish", finishing)
     options = Options(variants=(), cover=False, online=True, build_dir=tmp_path / "b")
     built = build_issues(roots, options)
     assert [issue.error for issue in built] == [None, None]

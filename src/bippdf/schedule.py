@@ -28,6 +28,7 @@ from .pipeline import BuildResult, Composed, Made, Options
 from .resources import ISSUE_FILE, give_back_freed_memory, styles_dir, usable_cores
 
 if TYPE_CHECKING:
+    from queue import Queue
     from threading import Thread
 
     from .check.child import Follower
@@ -56,13 +57,50 @@ class _Pending:
     made: list[Made] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
     cover: tuple[bytes, Made] | None = None  # made ahead (_cover_ahead), with its PDF
-    screens: Thread | None = None  # making its images' copies for screens (_screens_ahead)
 
-    def screens_made(self) -> None:
-        """Wait for its images' copies for screens, being made (before a fork, which
-        would not carry the thread, and before the online edition is written)."""
-        if self.screens is not None:
-            self.screens.join()
+
+class _ScreensAhead:
+    """The online edition's copies of the issues' images for screens (online.prepare),
+    when the build makes it: in a thread, each issue's from the moment it is composed,
+    while this one composes the next and loads the engine. One thread, the issues in
+    turn: a few of them at once would hold as many issues' pictures decoded."""
+
+    def __init__(self, options: Options) -> None:
+        from queue import Queue
+
+        self.making = options.online and options.output is None
+        self._asked: Queue[Composed | None] = Queue()
+        self._thread: Thread | None = None
+
+    def ask(self, composed: Composed) -> None:
+        """Make the issue's copies, after those asked before."""
+        if not self.making:
+            return
+        if self._thread is None:
+            from threading import Thread
+
+            self._thread = Thread(target=self._make, name="bippdf-screens", daemon=True)
+            self._thread.start()
+        self._asked.put(composed)
+
+    def _make(self) -> None:
+        """The copies of each issue asked for, until told to stop (None)."""
+        from . import online
+
+        while (composed := self._asked.get()) is not None:
+            # What fails here is made again, and said, when the edition is written.
+            with suppress(Exception):
+                online.prepare(composed.unfitted, composed.issue.root)
+
+    def made(self) -> None:
+        """Wait for the copies asked for: before any process is forked (a thread holding
+        a lock then would leave the child waiting for it for ever), and before an
+        edition is written (the copies are kept for the process, not made to be shared
+        between threads)."""
+        if self._thread is not None:
+            self._asked.put(None)
+            self._thread.join()
+            self._thread = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +130,7 @@ def build_issues(
     use_cache = _caching(options)
     builds = [IssueBuild(path) for path in dict.fromkeys(paths)]
     pending: list[_Pending] = []
+    screens = _ScreensAhead(options)
     with build_cache.known_digests(options.build_dir) if use_cache else nullcontext():
         for issue_build in builds:
             manifest = build_cache.manifest_path(
@@ -105,15 +144,16 @@ def build_issues(
                 continue
             try:
                 pending.append(_compose(issue_build, manifest, options))
+                screens.ask(pending[-1].composed)
             except BippdfError as error:
                 issue_build.error = error
     if not options.variants:  # the online edition alone: nothing to lay out
+        screens.made()
         for item in pending:
-            item.screens_made()
             _finish(item, options, use_cache, on_file)
     jobs = [_Job(item, variant) for item in pending for variant in options.variants]
     again: list[_Pending] = []
-    for job, outcome in _run(jobs, options, engine):
+    for job, outcome in _run(jobs, options, engine, screens):
         if _all_made(job.pending, outcome, options):
             if pipeline.hint_refused(job.pending.composed, job.pending.errors):
                 again.append(job.pending)
@@ -124,7 +164,7 @@ def build_issues(
         pipeline.refit(item.composed, options)
         item.made, item.errors, item.cover = [], [], None
     jobs = [_Job(item, variant) for item in again for variant in options.variants]
-    for job, outcome in _run(jobs, options, engine):
+    for job, outcome in _run(jobs, options, engine, screens):
         if _all_made(job.pending, outcome, options):
             _finish(job.pending, options, use_cache, on_file)
     return builds
@@ -177,32 +217,11 @@ def _compose(issue_build: IssueBuild, manifest: Path, options: Options) -> _Pend
     composed = pipeline.compose(issue_build.path)
     refuse_overwrite(pipeline.outputs_of(composed, options), pipeline.inputs_of(composed))
     snapshot = build_cache.snapshot(composed.composition.resources, [styles_dir()])
-    return _Pending(
-        issue_build, manifest, composed, snapshot, screens=_screens_ahead(composed, options)
-    )
-
-
-def _screens_ahead(composed: Composed, options: Options) -> Thread:
-    """The online edition's copies of the issue's images for screens, made in a thread
-    from the moment it is composed, while this one composes the next issues and loads
-    the engine (online.prepare), when the build makes it."""
-    from threading import Thread
-
-    def prepare() -> None:
-        if options.online and options.output is None:
-            from . import online
-
-            # What fails here is made again, and said, when the edition is written.
-            with suppress(Exception):
-                online.prepare(composed.unfitted, composed.issue.root)
-
-    thread = Thread(target=prepare, name="bippdf-screens", daemon=True)
-    thread.start()
-    return thread
+    return _Pending(issue_build, manifest, composed, snapshot)
 
 
 def _run(
-    jobs: list[_Job], options: Options, engine: Engine | None
+    jobs: list[_Job], options: Options, engine: Engine | None, screens: _ScreensAhead
 ) -> Iterator[tuple[_Job, Made | BippdfError]]:
     """Each issue fitted, then each variant laid out, written and checked in memory, as
     it is done (``_laid_out``). With a core to spare, a print PDF is laid out while its
@@ -213,10 +232,9 @@ def _run(
     # multiprocessing's imports are a third of its time.
     import multiprocessing
 
-    pending = list({id(job.pending): job.pending for job in jobs}.values())
-    engine = pipeline.ready(engine, {job.variant for job in jobs}, [p.composed for p in pending])
-    for item in pending:
-        item.screens_made()  # before any process is forked
+    issues = list({id(job.pending): job.pending.composed for job in jobs}.values())
+    engine = pipeline.ready(engine, {job.variant for job in jobs}, issues)
+    screens.made()  # before any process is forked
     if options.online and options.output is None:
         # glibc keeps what a thread frees in that thread's own arena: the pictures it
         # decoded (some 25 MB for No. 6), which every process forked next would carry.
