@@ -56,8 +56,7 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
     assert len(justified) > 1000
     assert any(spacing > 0 for *_, spacing in justified)
     for question in justified:
-        here, theirs = _put_down_here(question), _put_down_by_weasyprint(question)
-        assert list(here.items()) == list(theirs.items()), question[0]
+        assert _put_down_here(question) == _put_down_by_weasyprint(question), question[0]
 
 
 def _ellipsis_table() -> str:
@@ -212,18 +211,21 @@ def test_the_answers_kept_are_the_last_ones(
         assert _number(linebreaking._split_first_line(*questions[0])) == 4
 
 
-def _put_down_by_weasyprint(question: tuple[Any, ...]) -> dict[str, Any]:
-    """What WeasyPrint's justification keeps of a box's Layout, once it puts it down."""
-    layout = line_break.create_layout(*question)
-    layout.deactivate()
-    return dict(vars(layout))
+def _put_down_by_weasyprint(question: tuple[Any, ...]) -> list[tuple[str, Any]]:
+    """What WeasyPrint's justification keeps of a box's Layout once it puts it down: its
+    attributes, in order."""
+    return _left(line_break.create_layout(*question))
 
 
-def _put_down_here(question: tuple[Any, ...]) -> dict[str, Any]:
+def _put_down_here(question: tuple[Any, ...]) -> list[tuple[str, Any]]:
     """The same, of the Layout ``_put_down`` makes."""
-    layout = linebreaking._put_down(*question)
+    return _left(linebreaking._put_down(*question))
+
+
+def _left(layout: Any) -> list[tuple[str, Any]]:
+    """A Layout's attributes, in order, once put down."""
     layout.deactivate()
-    return dict(vars(layout))
+    return list(vars(layout).items())
 
 
 @pytest.fixture
@@ -271,10 +273,9 @@ def test_what_weasyprint_s_layout_changes_or_measures_is_its_own(
     spaced = next(q for q in justified if q[1]["word_spacing"])
     justified += [(text, *spaced[1:]) for text in (" ", " \x00", "\x00 ", "deux\nlignes")]
     for question in justified:
-        here = _put_down_here(question)
-        assert list(here.items()) == list(_put_down_by_weasyprint(question).items())
-    assert "underline_thickness" in _put_down_here(underlined[0])
-    assert _put_down_here(justified[-2])["text"] == " \u200b"
-    assert _put_down_here(justified[-1])["text"] == "deux\nl"
+        assert _put_down_here(question) == _put_down_by_weasyprint(question), question[0]
+    assert "underline_thickness" in dict(_put_down_here(underlined[0]))
+    assert dict(_put_down_here(justified[-2]))["text"] == " \u200b"
+    assert dict(_put_down_here(justified[-1]))["text"] == "deux\nl"
     monkeypatch.setattr(inline, "create_layout", line_break.create_layout)
     assert bytes(engine.lay_out(html, base_url=tmp_path).write_pdf()) == mine

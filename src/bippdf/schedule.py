@@ -235,7 +235,7 @@ def _run(
     issues = list({id(job.pending): job.pending.composed for job in jobs}.values())
     engine = pipeline.ready(engine, {job.variant for job in jobs}, issues)
     screens.made()  # before any process is forked
-    if options.online and options.output is None:
+    if screens.making:
         # glibc keeps what a thread frees in that thread's own arena: the pictures it
         # decoded (some 25 MB for No. 6), which every process forked next would carry.
         give_back_freed_memory()
