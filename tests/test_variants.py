@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -16,18 +15,15 @@ from bippdf.check import check_pdf
 from bippdf.check.readback import read_pdf
 from bippdf.errors import CheckError
 
-from .conftest import BuiltIssue, WebIssue, article, write_issue
+from .conftest import BuiltIssue, WebIssue, article, copy_of, write_issue, written
 
 BLEED = 9.0  # points: 0.125 in
 
 
-def _edited(pdf: Path | bytes, change: object) -> bytes:
-    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
-    writer = PdfWriter(clone_from=io.BytesIO(data))
+def _edited(pdf: Path, change: object) -> bytes:
+    writer = copy_of(pdf)
     change(writer)  # type: ignore[operator]
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return written(writer)
 
 
 def _problems(pdf: bytes | Path, check: str) -> list[str]:

@@ -3,7 +3,6 @@ from deliberately broken HTML."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,16 +15,14 @@ from bippdf.compose import compose, expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
-from ..conftest import BuiltIssue, WebIssue, article, write_issue
+from ..conftest import BuiltIssue, WebIssue, article, copy_of, write_issue, written
 
 
 def edit_pdf(issue6: BuiltIssue, change: Callable[[PdfWriter], None]) -> Report:
     """Check a copy of No. 6 changed by ``change``."""
-    writer = PdfWriter(clone_from=io.BytesIO(issue6.result.output.read_bytes()))
+    writer = copy_of(issue6.result.output)
     change(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return check_pdf(out.getvalue(), issue6.expected)
+    return check_pdf(written(writer), issue6.expected)
 
 
 @pytest.fixture(scope="session")

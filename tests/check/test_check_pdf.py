@@ -12,12 +12,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from pypdf import PdfWriter
 
 from bippdf.check import check_pdf
 from bippdf.cli import main
 
-from ..conftest import ROOT, BuiltIssue
+from ..conftest import ROOT, BuiltIssue, copy_of
 from .conftest import render_broken
 
 
@@ -69,7 +68,7 @@ def test_check_command_exit_codes(
     issue6: BuiltIssue, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     broken = tmp_path / "broken.pdf"
-    writer = PdfWriter(clone_from=issue6.result.output)
+    writer = copy_of(issue6.result.output)
     del writer.root_object["/Outlines"]
     writer.write(broken)
     assert main(["check", str(broken)]) == 1

@@ -4,7 +4,6 @@ must name its condition's number, and no other."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 
@@ -25,18 +24,16 @@ from bippdf.check.accessibility import check_web
 from bippdf.check.readback import read_pdf
 from bippdf.recent import Recent
 
-from ..conftest import WebIssue
+from ..conftest import WebIssue, copy_of, written
 
 Change = Callable[[PdfWriter], None]
 
 
 def _web_problems(issue6_web: WebIssue, change: Change) -> list[str]:
     """The web check's problems on a copy of No. 6's web PDF changed by ``change``."""
-    writer = PdfWriter(clone_from=io.BytesIO(issue6_web.results[0].output.read_bytes()))
+    writer = copy_of(issue6_web.results[0].output)
     change(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return [str(p) for p in check_web(read_pdf(out.getvalue())).problems]
+    return [str(p) for p in check_web(read_pdf(written(writer))).problems]
 
 
 def _elements(writer: PdfWriter, kind: str) -> list[DictionaryObject]:
@@ -347,11 +344,9 @@ def test_contents_walked_before_are_judged_by_today_s_structure_tree(
         return marks(contents)
 
     monkeypatch.setattr(matterhorn, "_marks", spied)
-    writer = PdfWriter(clone_from=io.BytesIO(data))
+    writer = copy_of(issue6_web.results[0].output)
     _detach_paragraph(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    tagging = read_pdf(out.getvalue(), workers=1).structure.tagging
+    tagging = read_pdf(written(writer), workers=1).structure.tagging
     assert walked == []  # every content as walked before
     assert tagging is not None
     assert [failure.checkpoint for failure in tagging.failures] == ["01-005"]

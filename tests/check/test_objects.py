@@ -6,13 +6,12 @@ import io
 import re
 
 import pikepdf
-from pypdf import PdfWriter
 from pypdf.generic import NameObject
 
 from bippdf.check.objects import Digests
 from bippdf.check.readback import read_pdf
 
-from ..conftest import BuiltIssue, WebIssue
+from ..conftest import BuiltIssue, WebIssue, copy_of
 
 
 def _rewritten(data: bytes, change: object) -> bytes:
@@ -29,7 +28,7 @@ def test_resources_inherited_from_the_page_tree_are_read(issue6: BuiltIssue) -> 
     its fonts are its own all the same, for the fonts check and for PDF/UA's. (Written
     with pypdf: qpdf, under pikepdf, writes every page with what it inherits.)"""
     data = issue6.result.output.read_bytes()
-    writer = PdfWriter(clone_from=io.BytesIO(data))
+    writer = copy_of(issue6.result.output)
     cover, tree = writer.pages[0], writer.root_object["/Pages"].get_object()
     tree[NameObject("/Resources")] = cover["/Resources"]
     del cover["/Resources"]

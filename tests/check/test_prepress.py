@@ -27,7 +27,7 @@ from bippdf.check import readback, separation
 from bippdf.check.readback import read_pdf
 from bippdf.recent import Recent
 
-from ..conftest import BuiltIssue
+from ..conftest import BuiltIssue, copy_of
 from .conftest import edit_pdf, problems_in
 
 
@@ -443,7 +443,7 @@ def test_a_photo_weighed_before_is_weighed_again_once_replaced(
     heavy = r"page \S+: une image porte jusqu'à 400 % d'encre ; la limite est 300 %"
     assert re.fullmatch(heavy, problem), problem
 
-    writer = PdfWriter(clone_from=io.BytesIO(data))
+    writer = copy_of(issue6.result.output)
     photo = _photo(writer)
     assert photo["/Decode"] == [1, 0] * 4  # WeasyPrint's, for Pillow's Adobe CMYK
     photo[NameObject("/Decode")] = ArrayObject([NumberObject(v) for v in (0, 1) * 4])
