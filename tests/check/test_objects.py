@@ -11,7 +11,7 @@ from pypdf.generic import NameObject
 from bippdf.check.objects import Digests
 from bippdf.check.readback import read_pdf
 
-from ..conftest import BuiltIssue, WebIssue, copy_of
+from ..conftest import BuiltIssue, WebIssue, copy_of, written
 
 
 def _rewritten(data: bytes, change: object) -> bytes:
@@ -32,9 +32,7 @@ def test_resources_inherited_from_the_page_tree_are_read(issue6: BuiltIssue) -> 
     cover, tree = writer.pages[0], writer.root_object["/Pages"].get_object()
     tree[NameObject("/Resources")] = cover["/Resources"]
     del cover["/Resources"]
-    out = io.BytesIO()
-    writer.write(out)
-    lifted = out.getvalue()
+    lifted = written(writer)
     (kids,) = re.findall(rb"/Type /Pages\n/Kids \[ (\d+) 0 R", lifted)
     cover_object = re.search(rb"\n" + kids + rb" 0 obj\n<<(.*?)>>\nendobj", lifted, re.S)
     assert cover_object and b"/Resources" not in cover_object[1]  # the file holds the edit

@@ -27,7 +27,7 @@ from bippdf.check import readback, separation
 from bippdf.check.readback import read_pdf
 from bippdf.recent import Recent
 
-from ..conftest import BuiltIssue, copy_of
+from ..conftest import BuiltIssue, copy_of, written
 from .conftest import edit_pdf, problems_in
 
 
@@ -447,9 +447,7 @@ def test_a_photo_weighed_before_is_weighed_again_once_replaced(
     photo = _photo(writer)
     assert photo["/Decode"] == [1, 0] * 4  # WeasyPrint's, for Pillow's Adobe CMYK
     photo[NameObject("/Decode")] = ArrayObject([NumberObject(v) for v in (0, 1) * 4])
-    out = io.BytesIO()
-    writer.write(out)
-    inverted = [page.heaviest_image for page in read_pdf(out.getvalue()).inks]
+    inverted = [page.heaviest_image for page in read_pdf(written(writer)).inks]
     assert inverted != [page.heaviest_image for page in issue6.pdf.inks]
 
 
