@@ -254,13 +254,14 @@ def no6_excerpt(root: Path) -> Path:
     return folder
 
 
-# Each PDF ``copy_of`` was asked for, read once for the run, with its bytes, by path.
+# Each PDF ``copy_of`` was asked for, read once by this process (a worker of the run),
+# with its bytes, by its path, size and modification time.
 _READ: dict[tuple[str, int, int], tuple[PdfReader, bytes]] = {}
 
 
 def copy_of(pdf: Path) -> PdfWriter:
     """A copy of a PDF the run built (No. 6's), for a test to edit: cloned from one reader
-    of the file, which parses it once for the run rather than at each copy (a third of
+    of the file, which parses it once per worker rather than at each copy (a third of
     the time of a copy; the check tests make a hundred)."""
     status = pdf.stat()
     key = (str(pdf), status.st_size, status.st_mtime_ns)
@@ -282,10 +283,12 @@ def _copies_leave_what_they_were_copied_from() -> Iterator[None]:
     """A copy edited must not change the reader it was cloned from, which the next copy is
     cloned from too: once the run is done, a copy of each is still the file's."""
     yield
-    for reader, data in _READ.values():
-        assert written(PdfWriter(clone_from=reader)) == written(
-            PdfWriter(clone_from=io.BytesIO(data))
-        )
+    changed = [
+        key[0]
+        for key, (reader, data) in _READ.items()
+        if written(PdfWriter(clone_from=reader)) != written(PdfWriter(clone_from=io.BytesIO(data)))
+    ]
+    assert not changed, f"une copie modifiée a changé le lecteur d'où elle vient : {changed}"
 
 
 def moved_over(path: Path, data: bytes) -> None:

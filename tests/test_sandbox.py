@@ -370,9 +370,9 @@ def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(
 ) -> None:
     """Same sources, same bytes, for every variant: dates come from the issue and
     identifiers from the content, not from the clock, a random generator or a path.
-    One build is the run's No. 6 (``issue6``: every file of ``make pdf``, fitted from
-    scratch); the other from a copy elsewhere, in a process of its own that fits it
-    from scratch too."""
+    One build is the run's No. 6 (``issue6``: every file of ``make pdf``, fitted as
+    recorded with the issue); the other from a copy elsewhere, record included, in a
+    process of its own."""
     elsewhere = tmp_path / "copie" / ISSUE_6.name
     shutil.copytree(ISSUE_6, elsewhere)
     second = _bippdf("build", str(elsewhere), "--build-dir", str(tmp_path / "deux"), cwd=tmp_path)
