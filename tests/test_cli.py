@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from bippdf import cli
 from bippdf.arguments import parser
 from bippdf.check.readback import read_pdf
 from bippdf.cli import main
@@ -229,3 +233,50 @@ def test_fonts_subset_by_fonttools_are_said_once(
     notes = [line for line in capsys.readouterr().err.splitlines() if "fontTools" in line]
     assert len(notes) == 1 and notes[0].startswith("note : ")
     assert "installez libharfbuzz-subset0" in notes[0]
+
+
+_ENDING = """
+import sys
+from bippdf import cli
+
+class Held:
+    def __del__(self):
+        print("libéré par le ramasse-miettes", file=sys.stderr)
+
+def command(argv=None):
+    status = ORIGINAL(["build"])  # 2: no issue named
+    held = Held()
+    held.cycle = held  # garbage only a collection of cycles frees
+    del held
+    return status
+
+ORIGINAL, cli.main = cli.main, command
+{end}
+"""
+
+
+@pytest.mark.parametrize(
+    ("end", "collected"), [("cli.run()", False), ("sys.exit(cli.main())", True)]
+)
+def test_the_program_ends_without_walking_what_the_command_left(end: str, collected: bool) -> None:
+    """``bippdf`` (``cli.run``) sets what its command left aside from the collector of
+    cycles before the process ends: Python's last collection would walk it all (a fifth
+    of a second after a build of No. 6). A process that calls ``main`` and ends, as the
+    program did before, collects it: the case that shows this test can fail."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _ENDING.format(end=end)], capture_output=True, text=True
+    )
+    assert ended.returncode == 2, ended.stderr
+    assert "aucun numéro à produire" in ended.stderr
+    assert ("libéré par le ramasse-miettes" in ended.stderr) is collected
+
+
+def test_the_bippdf_command_and_python_m_bippdf_end_through_run() -> None:
+    """Both ways of starting the program go through ``run``, not ``main`` alone."""
+    (script,) = entry_points(group="console_scripts", name="bippdf")
+    assert script.value == "bippdf.cli:run"
+    started = subprocess.run(
+        [sys.executable, "-m", "bippdf", "build"], capture_output=True, text=True
+    )
+    assert started.returncode == 2 and "aucun numéro à produire" in started.stderr
+    assert "run()" in (Path(cli.__file__).parent / "__main__.py").read_text(encoding="utf-8")

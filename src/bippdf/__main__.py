@@ -1,7 +1,5 @@
 """``python -m bippdf``: the same as the ``bippdf`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()
