@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bippdf import cli
+from bippdf import render
 from bippdf.arguments import parser
 from bippdf.check.readback import read_pdf
 from bippdf.cli import main
@@ -273,10 +274,61 @@ def test_the_program_ends_without_walking_what_the_command_left(end: str, collec
 
 def test_the_bippdf_command_and_python_m_bippdf_end_through_run() -> None:
     """Both ways of starting the program go through ``run``, not ``main`` alone."""
-    (script,) = entry_points(group="console_scripts", name="bippdf")
+    (script,) = (
+        script
+        for script in entry_points(group="console_scripts", name="bippdf")
+        if script.dist is not None and script.dist.name == "bippdf"
+    )
     assert script.value == "bippdf.cli:run"
     started = subprocess.run(
-        [sys.executable, "-m", "bippdf", "build"], capture_output=True, text=True
+        [sys.executable, "-c", _BY_RUN],
+        capture_output=True,
+        text=True,
     )
-    assert started.returncode == 2 and "aucun numéro à produire" in started.stderr
-    assert "run()" in (Path(cli.__file__).parent / "__main__.py").read_text(encoding="utf-8")
+    assert started.returncode == 7, started.stderr
+    assert started.stdout == "par run\n"
+
+
+_BY_RUN = """
+import runpy
+import sys
+from bippdf import cli
+
+def run():
+    print("par run")
+    sys.exit(7)
+
+cli.run = run
+runpy.run_module("bippdf", run_name="__main__")
+"""
+
+
+@pytest.mark.pdf
+def test_a_build_leaves_no_folder_of_fonts_behind(tmp_path: Path) -> None:
+    """WeasyPrint copies the fonts the stylesheets name into a temporary folder, which it
+    removes only when a collection of cycles frees its font configuration; the program
+    ends without that collection (``cli.run``), and removes the folder itself."""
+    root = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Texte.\n")})
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    built = subprocess.run(
+        [sys.executable, "-m", "bippdf", "build", str(root), "--variant", "print"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "build" / "2020-03-numero-01" / "BIP-01-2020-03-impression.pdf").is_file()
+    assert sorted(path.name for path in temporary.iterdir()) == []
+
+
+def test_the_folder_of_fonts_is_removed_by_the_process_that_made_it(tmp_path: Path) -> None:
+    """A process forked from the one that made the folder (which inherits its exit
+    handlers' list, not its ownership) leaves it."""
+    folder = tmp_path / "weasyprint-test"
+    (folder / "font").mkdir(parents=True)
+    render._remove_folder(folder, os.getpid() + 1)
+    assert (folder / "font").is_dir()
+    render._remove_folder(folder, os.getpid())
+    assert not folder.exists()

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -66,6 +67,7 @@ def _fit(root: Path, cache: Path | None = None, cores: int = 1) -> tuple[copyfit
     process."""
     composed = compose(root)
     engine = Engine()
+    engine.preload(["web"])  # before the trials are forked, as a build does (pipeline.ready)
     pages: list[int] = []
 
     def layout(html: str) -> Any:
@@ -252,6 +254,26 @@ def test_trials_of_words_kept_whole_are_laid_out_from_the_one_before_as_whole_on
     assert min(remade) < fit.pages  # a trial laid out from the one before
     monkeypatch.setattr(Engine, "keeping_layouts", lambda engine: contextlib.nullcontext())
     assert fitted() == (fit, html, pdf, [])
+
+
+@pytest.mark.pdf
+def test_a_fit_forks_its_trials_once_the_fonts_are_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trials laid out in forked processes end without exit handlers: one that loaded the
+    fonts would leave the temporary folder WeasyPrint copies them into. The fit loads
+    them before it forks, with an engine that has not yet: one folder, the engine's."""
+    root = write_issue(tmp_path / "issue", WITH_ADDRESS)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)  # trials forked on any machine
+    copyfit._MEMORY.clear()
+    composed, engine = compose(root), Engine()
+    pipeline.fit(composed, engine, Options(variants=("web",), cover=False, build_dir=tmp_path))
+    assert composed.fit is not None and composed.fit.layouts >= 2
+    folders = [path.name for path in temporary.iterdir()]
+    assert len(folders) == 1 and folders[0].startswith("weasyprint-"), folders
 
 
 @pytest.mark.pdf

@@ -443,6 +443,10 @@ def test_a_build_killed_while_writing_leaves_the_previous_pdf_intact(tmp_path: P
     output = out / "bip.pdf"
     output.write_bytes(b"%PDF- the last good one")
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    # Killed, the process leaves what it would have removed on its way out (WeasyPrint's
+    # temporary folder of fonts): here, not in the machine's temporary folder.
+    (tmp_path / "tmp").mkdir()
+    env["TMPDIR"] = str(tmp_path / "tmp")
     killed = subprocess.run(
         [
             sys.executable,

@@ -33,9 +33,10 @@ def run() -> NoReturn:
     process. What the command loaded is set aside from the collector of cycles first
     (gc.freeze): Python's last collection at exit would walk it all once more
     (WeasyPrint, the layouts kept, the PDFs read back), 0.15 to 0.3 s at the end of a
-    build of No. 6, once its files are written. Exit handlers still run; what cycles
-    hold is not freed object by object, the system taking the process's memory back
-    whole. A caller that goes on (the tests) calls ``main``, which collects as usual."""
+    build of No. 6, once its files are written. What cycles hold is then not finalised:
+    memory, which the system takes back whole, and WeasyPrint's temporary folder of
+    fonts, which an exit handler removes instead (``render._fonts_removed_at_the_end``).
+    A caller that goes on (the tests) calls ``main``, which collects as usual."""
     status = main()
     gc.freeze()
     sys.exit(status)

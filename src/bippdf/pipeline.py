@@ -173,7 +173,10 @@ def fit(
     root, files = composed.issue.root, composed.composition.resources
 
     def before_forking() -> None:
-        """The layouts kept let go, the pictures decoded once for every trial forked."""
+        """The layouts kept let go, the pictures decoded once for every trial forked, and
+        the fonts loaded: a forked trial that loaded them would leave the temporary folder
+        WeasyPrint copies them into (it ends without exit handlers)."""
+        engine.preload([variant])
         engine.release()
         engine.decode_pictures(files, base_url=root, variant=variant)
 

@@ -15,9 +15,11 @@ import io
 import logging
 import os
 import re
+import shutil
 import time
 import uuid
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -192,6 +194,8 @@ class Engine:
                 )
             except (OSError, FatalURLFetchingError) as exc:
                 raise _unloadable(name, styles, exc) from None
+            finally:
+                _fonts_removed_at_the_end(self.font_config)
             for profile in self.color_profiles[variant].values():
                 _pin(profile, styles)
         return self.stylesheets[name, variant]
@@ -482,6 +486,28 @@ class Engine:
         )
         pages = document.pages
         return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
+
+
+def _fonts_removed_at_the_end(font_config: Any) -> None:
+    """The folder WeasyPrint copies a font configuration's fonts into (once a stylesheet
+    names one), removed when the configuration is freed or, at the latest, as this
+    process ends (an exit handler), by the process that made it. WeasyPrint removes it
+    only in the configuration's ``__del__``: a layout refers to itself, and so to the
+    configuration, which only a collection of cycles frees, and none frees it once
+    ``cli.run`` has set what a command loaded aside from the collector. A process forked
+    from this one ends without exit handlers, and leaves the folder to this one."""
+    folder = getattr(font_config, "_folder", None)
+    if folder is None or getattr(font_config, "_bippdf_removal", None) is not None:
+        return
+    font_config._bippdf_removal = weakref.finalize(
+        font_config, _remove_folder, Path(folder), os.getpid()
+    )
+
+
+def _remove_folder(folder: Path, owner: int) -> None:
+    """A folder and what it holds, if this process is ``owner``."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _free_what_was_let_go() -> None:
