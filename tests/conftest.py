@@ -24,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from pypdf import PdfReader, PdfWriter
 
-from bippdf import copyfit, source
+from bippdf import copyfit, resources, source
 from bippdf.check import Expectations
 from bippdf.check.readback import PdfReadback, read_pdf
-from bippdf.compose import Composition, compose, expectations
+from bippdf.compose import compose
+from bippdf.composition import Composition, expectations
 from bippdf.pipeline import BuildResult
 from bippdf.render import Engine
 
@@ -320,3 +321,18 @@ def issue6_web(tmp_path_factory: pytest.TempPathFactory) -> WebIssue:
     results = [result for result in _no6(tmp_path_factory) if result.variant != "print"]
     assert results[0].variant == "web"
     return WebIssue(results=results, pdf=read_pdf(results[0].output))
+
+
+@pytest.fixture
+def own_styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of styles/ that bippdf uses instead of its own, for a test to break."""
+    styles = tmp_path / "styles"
+    shutil.copytree(resources.styles_dir(), styles)
+    original = resources.styles_dir
+    for module in list(sys.modules.values()):  # each module that imported it by name
+        if str(getattr(module, "__name__", "")).startswith("bippdf") and (
+            vars(module).get("styles_dir") is original
+        ):
+            monkeypatch.setattr(module, "styles_dir", lambda: styles)
+    # Each watcher has an engine of its own: nothing parsed from the real styles is kept.
+    yield styles

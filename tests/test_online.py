@@ -8,6 +8,7 @@ on one broken on purpose. (What only a browser can tell is not tested here.)
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -263,12 +264,14 @@ def test_the_copies_for_screens_are_made_ahead_once(
 
 
 @pytest.mark.pdf
-def test_a_build_makes_the_copies_for_screens_while_it_loads_weasyprint(
+def test_a_build_given_an_engine_makes_the_copies_for_screens_in_a_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In a thread of its own, done before any process is forked (a process forked while
-    a thread holds a lock could wait for it for ever)."""
-    from bippdf.check import child
+    """As watch does, whose engine is loaded: in a thread of its own, done before any
+    process is forked (a process forked while a thread holds a lock could wait for it for
+    ever)."""
+    from bippdf import forked, pipeline, schedule
+    from bippdf.render import Engine
     from bippdf.schedule import build_issues
 
     body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant, encore. " * 40
@@ -277,22 +280,68 @@ def test_a_build_makes_the_copies_for_screens_while_it_loads_weasyprint(
     Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
     monkeypatch.setattr(online, "_SCREENS", Recent(256))
     prepared: list[str] = []
-    prepare, fork = online.prepare, child._fork
+    prepare, fork = online.prepare, forked._fork
+    forks: list[int] = []
 
-    def noted(html: str, issue: Path) -> None:
+    def noted(html: str, issue: Path) -> online.Prepared:
         prepared.append(threading.current_thread().name)
-        prepare(html, issue)
+        return prepare(html, issue)
 
     def forking() -> int:
         assert "bippdf-screens" not in [t.name for t in threading.enumerate()]
+        forks.append(1)
         return fork()
 
     monkeypatch.setattr(online, "prepare", noted)
-    monkeypatch.setattr(child, "_fork", forking)
+    monkeypatch.setattr(forked, "_fork", forking)
+    for module in (pipeline, schedule):  # whatever the machine: the fit's trials forked
+        monkeypatch.setattr(module, "usable_cores", lambda: 2)
     options = Options(variants=("web",), cover=False, online=True, build_dir=tmp_path / "b")
-    (done,) = build_issues([root], options)
+    (done,) = build_issues([root], options, engine=Engine())
     assert done.error is None and prepared == ["bippdf-screens"]
     assert len(online._SCREENS.kept()) == 1
+    assert forks  # the fit's trials laid out side by side
+
+
+@pytest.mark.pdf
+def test_a_build_that_loads_weasyprint_has_the_copies_for_screens_made_where_it_composes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build from the command line composes its issues in a forked process while it
+    loads WeasyPrint (schedule.py), then makes their copies for screens there, while the
+    issues are laid out here: this process takes them as made, and resizes nothing."""
+    from bippdf import schedule
+    from bippdf.schedule import build_issues
+
+    body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant, encore. " * 40
+    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
+    (root / "images").mkdir()
+    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
+    monkeypatch.setattr(online, "_SCREENS", Recent(256))
+    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
+    said = tmp_path / "prepared-in"
+    prepare, screens = online.prepare, online._screens
+    resized: list[str] = []
+
+    def noted(html: str, issue: Path) -> online.Prepared:
+        said.write_text(str(os.getpid()), encoding="utf-8")
+        return prepare(html, issue)
+
+    def counted(name: str, data: bytes) -> Any:
+        resized.append(name)  # this process's list: a forked one appends to its own
+        return screens(name, data)
+
+    monkeypatch.setattr(online, "prepare", noted)
+    monkeypatch.setattr(online, "_screens", counted)
+    options = Options(variants=("web",), cover=False, online=True, build_dir=tmp_path / "b")
+    (done,) = build_issues([root], options)
+    assert done.error is None, done.error
+    assert int(said.read_text(encoding="utf-8")) != os.getpid()
+    assert resized == []
+    assert len(online._SCREENS.kept()) == 1
+    folder = next(result.output for result in done.results if result.variant == "html")
+    assert _size(folder / "images" / "photo-700w.jpg") == (700, 350)
+    assert _size(folder / "images" / "photo-1400w.jpg") == (1400, 700)
 
 
 def test_an_issue_s_copies_for_screens_are_begun_as_soon_as_it_is_composed(

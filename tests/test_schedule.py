@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
+import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bippdf import pipeline, schedule
+from bippdf import pipeline, render, schedule
+from bippdf.check.readback import read_pdf
+from bippdf.errors import BuildError, SourceError
 from bippdf.pipeline import Options
 
 from .conftest import article, write_issue
+
+WAIT = 60  # seconds: the longest a process is waited for
 
 
 @pytest.mark.pdf
@@ -74,3 +81,136 @@ def test_what_was_set_aside_before_a_build_stays_so_after_it(
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
+
+
+def _composed_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: Callable[[], None] = lambda: None
+) -> Path:
+    """Each issue composed notes the process it is composed in, in the file returned, then
+    does ``before`` (in that process), then is composed."""
+    said = tmp_path / "composed-in"
+    compose = pipeline.compose
+
+    def composing(path: Path) -> pipeline.Composed:
+        with said.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        before()
+        return compose(path)
+
+    monkeypatch.setattr(pipeline, "compose", composing)
+    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
+    return said
+
+
+@pytest.mark.pdf
+def test_issues_are_composed_in_another_process_while_this_one_loads_weasyprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that has WeasyPrint to load (no engine given: a build from the command
+    line) composes its issues meanwhile, in a forked process: once each, there, and while
+    this process imports it (composing waits until the import has begun, which would
+    never come were they done one after the other)."""
+    roots = [
+        write_issue(tmp_path / name, {"01-a.md": article(f"Article {name}", f"Texte de {name}.\n")})
+        for name in ("un", "deux")
+    ]
+    loading = multiprocessing.get_context("fork").Event()
+
+    def waiting() -> None:
+        assert loading.wait(WAIT), "composé avant que WeasyPrint ne commence à se charger"
+
+    said = _composed_in(tmp_path, monkeypatch, waiting)
+    imported = render.imported
+
+    def importing() -> Any:
+        loading.set()
+        return imported()
+
+    monkeypatch.setattr(render, "imported", importing)
+    options = Options(variants=("web",), build_dir=tmp_path / "b", online=False, cover=False)
+    built = schedule.build_issues(roots, options)
+    assert [done.error for done in built] == [None, None]
+    pids = said.read_text(encoding="utf-8").split()
+    assert len(pids) == 2 and len(set(pids)) == 1 and int(pids[0]) != os.getpid()
+    for done, name in zip(built, ("un", "deux"), strict=True):
+        assert f"Texte de {name}." in " ".join(read_pdf(done.results[0].output).texts)
+        assert done.results[0].phases["engine"] > 0
+
+
+@pytest.mark.pdf
+def test_an_issue_whose_composing_process_dies_is_composed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_issue(tmp_path / "un", {"01-a.md": article("Un", "Texte composé ici.\n")})
+    here = os.getpid()
+
+    def dying() -> None:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    said = _composed_in(tmp_path, monkeypatch, dying)
+    options = Options(variants=("web",), build_dir=tmp_path / "b", online=False, cover=False)
+    (done,) = schedule.build_issues([root], options)
+    assert done.error is None, done.error
+    pids = [int(pid) for pid in said.read_text(encoding="utf-8").split()]
+    assert len(pids) == 2 and pids[0] != here and pids[1] == here
+    assert "Texte composé ici." in " ".join(read_pdf(done.results[0].output).texts)
+
+
+@pytest.mark.pdf
+def test_a_source_error_found_in_the_composing_process_names_its_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error comes back to this process whole: its class, file, line and hint, and
+    its traceback there as a note, which ``--debug`` prints; the other issue is built."""
+    bad = write_issue(tmp_path / "mauvais", {"01-a.md": article("A", "Texte.\n\nNote[^x].\n")})
+    good = write_issue(tmp_path / "bon", {"01-a.md": article("B", "Texte.\n")})
+    said = _composed_in(tmp_path, monkeypatch)
+    options = Options(variants=("web",), build_dir=tmp_path / "b", online=False, cover=False)
+    failed, built = schedule.build_issues([bad, good], options)
+    assert isinstance(failed.error, SourceError)
+    assert (failed.error.path, failed.error.line) == (bad / "articles" / "01-a.md", 7)
+    assert "[^x] est appelée mais jamais définie" in str(failed.error)
+    (note,) = failed.error.__notes__
+    assert note.startswith("Traceback") and "in compose" in note
+    assert built.error is None and built.results[0].output.is_file()
+    assert os.getpid() not in {int(pid) for pid in said.read_text(encoding="utf-8").split()}
+
+
+@pytest.mark.pdf
+def test_a_stylesheet_that_does_not_load_is_said_as_the_build_lays_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own_styles: Path
+) -> None:
+    """The engine loaded while the issues are composed fails as it did when loaded after
+    them: the build stops with the stylesheet's error, unless no issue composed (then
+    each says its own error, and no stylesheet is wanted)."""
+    good = write_issue(tmp_path / "bon", {"01-a.md": article("B", "Texte.\n")})
+    bad = write_issue(tmp_path / "mauvais", {"01-a.md": article("A", "Note[^x].\n")})
+    stylesheet = own_styles / "bulletin.css"
+    stylesheet.write_text("@import url(absente.css);\n" + stylesheet.read_text("utf-8"), "utf-8")
+    said = _composed_in(tmp_path, monkeypatch)
+    options = Options(variants=("web",), build_dir=tmp_path / "b", online=False, cover=False)
+    with pytest.raises(BuildError, match=r"la feuille de style bulletin\.css ne peut pas"):
+        schedule.build_issues([good], options)
+    (failed,) = schedule.build_issues([bad], options)
+    assert isinstance(failed.error, SourceError)
+    assert os.getpid() not in {int(pid) for pid in said.read_text(encoding="utf-8").split()}
+
+
+def test_issues_that_all_fail_to_compose_are_said_without_making_an_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their errors come once WeasyPrint is imported, with no engine made, no font
+    loaded, no stylesheet parsed (this test is not marked pdf: making one fails it)."""
+    roots = [
+        write_issue(tmp_path / name, {"01-a.md": article(name, "Note[^x].\n")})
+        for name in ("un", "deux")
+    ]
+    said = _composed_in(tmp_path, monkeypatch)
+    options = Options(variants=("web",), build_dir=tmp_path / "b", online=False, cover=False)
+    built = schedule.build_issues(roots, options)
+    assert all(isinstance(done.error, SourceError) for done in built)
+    assert [done.error.path for done in built if done.error] == [
+        root / "articles" / "01-a.md" for root in roots
+    ]
+    assert os.getpid() not in {int(pid) for pid in said.read_text(encoding="utf-8").split()}

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import gc
 import queue
-import shutil
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,7 +18,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bippdf import copyfit, resources
+from bippdf import copyfit
 from bippdf.check.readback import read_pdf
 from bippdf.copyfit import RECORD
 from bippdf.pipeline import Options
@@ -202,21 +200,6 @@ def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
             draft.replace(single)
             assert next_build().error is None
             assert text in " ".join(read_pdf(output).texts)
-
-
-@pytest.fixture
-def own_styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of styles/ that bippdf uses instead of its own, for a test to break."""
-    styles = tmp_path / "styles"
-    shutil.copytree(resources.styles_dir(), styles)
-    original = resources.styles_dir
-    for module in list(sys.modules.values()):  # each module that imported it by name
-        if str(getattr(module, "__name__", "")).startswith("bippdf") and (
-            vars(module).get("styles_dir") is original
-        ):
-            monkeypatch.setattr(module, "styles_dir", lambda: styles)
-    # Each watcher has an engine of its own: nothing parsed from the real styles is kept.
-    yield styles
 
 
 def test_a_broken_stylesheet_is_reported_and_watching_goes_on(

@@ -12,10 +12,10 @@ import dataclasses
 import pickle
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import jinja2
@@ -25,6 +25,7 @@ from markupsafe import Markup
 from PIL import Image
 
 from . import languages, lint, markdown, paste, sandbox, typography
+from .composition import Composition, Entry, Note
 from .contract import (
     ANNEXE_ID,
     CALL_ID,
@@ -43,30 +44,6 @@ from .recent import Recent
 from .source import ISSUE_FILE, Article, Author, Issue
 from .sourcefile import key_line
 
-if TYPE_CHECKING:
-    from .check import Expectations
-
-
-@dataclass
-class Entry:
-    """One line of the table of contents (and one bookmark)."""
-
-    id: str
-    title: Markup
-    text: str
-    level: int
-    children: list[Entry] = field(default_factory=list)
-
-
-@dataclass
-class Note:
-    """A numbered note of the issue, ready for the Annexe."""
-
-    number: int
-    id: str
-    call_id: str
-    html: Markup
-
 
 @dataclass
 class ComposedArticle:
@@ -79,18 +56,6 @@ class ComposedArticle:
     authors: list[Author]
     collaborators: list[Author]
     signature: bool
-
-
-@dataclass
-class Composition:
-    """The issue as one HTML document, with the contents and notes it holds."""
-
-    html: str
-    contents: list[Entry]
-    notes: list[Note]
-    metadata: dict[str, str]  # Title, Author, Subject, Lang, as written into the PDF
-    resources: list[Path] = field(default_factory=list)  # the issue's files its pages show
-    warnings: list[SourceError] = field(default_factory=list)  # said at every build
 
 
 Parsed = list[tuple[Article, ParsedArticle | None, ParsedArticle]]  # each article's lead, body
@@ -255,30 +220,6 @@ def _issue_warnings(issue: Issue) -> list[SourceError]:
             hint='écrivez-le dans issue.toml : issn = "1234-5678"',
         )
     ]
-
-
-def expectations(
-    composition: Composition,
-    warnings: list[str] | None = None,
-    *,
-    variant: str | None = None,
-) -> Expectations:
-    """What the PDF of this composition must hold, for ``check``: the headings in reading
-    order, the number of notes, the metadata, and what WeasyPrint said while rendering."""
-    from .check import Expectations  # the PDF reader's libraries: loaded only to check
-
-    headings = [
-        (level, entry.text)
-        for article in composition.contents
-        for level, entry in [(1, article)] + [(2, child) for child in article.children]
-    ]
-    return Expectations(
-        headings=headings,
-        notes=len(composition.notes),
-        metadata=dict(composition.metadata),
-        warnings=list(warnings or []),
-        variant=variant,
-    )
 
 
 def _composed_article(

@@ -52,14 +52,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import hyphenation, justification, lines
-from .check.child import side_by_side
 from .check.fill import HALF  # a page an article leaves must be at least this full
 from .contract import ANNEXE_ID, SOURCE_ATTRIBUTE
 from .errors import BippdfError
 from .files import write_file
+from .forked import side_by_side
 from .hyphenation import Place
 from .justification import Choice
-from .resources import ISSUE_FILE
+from .resources import RECORD as RECORD  # the record's name, with what writes it
+from .resources import record_of
 
 MIN_LINES = 4  # lines of each column under an article's header, or it starts a page
 LINE = 9.75 * 1.5 * 4 / 3  # CSS px: the pitch of running text (bulletin.css: 9.75pt/1.5)
@@ -667,7 +668,6 @@ def _file_text(path: Path) -> str | None:
         return None
 
 
-RECORD = "mise-en-page.json"  # an issue's fit, beside its issue.toml
 # What a record holds of a fit: what it chose, and what it measured of the result (not
 # how many layouts it took, nor whether it was a hint's: a build that keeps it unchanged
 # leaves the file as it was).
@@ -688,14 +688,6 @@ def _entry(name: str, value: Any) -> str:
         items = ",\n".join(f"  {json.dumps(item, ensure_ascii=False)}" for item in value)
         return f' "{name}": [\n{items}\n ]'
     return f' "{name}": {json.dumps(value, ensure_ascii=False)}'
-
-
-def record_of(source: Path) -> Path | None:
-    """Where an issue's fit is recorded, by its folder or issue.toml: beside its
-    issue.toml (None for a single Markdown file, whose folder is not the issue's own)."""
-    if source.is_dir():
-        return source / RECORD
-    return source.parent / RECORD if source.name == ISSUE_FILE else None
 
 
 def _write_record(path: Path, fit: Fit) -> None:

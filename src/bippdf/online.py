@@ -385,13 +385,18 @@ def _for_screens(
     pixels to the point), the original only where it is no wider than the widest copy;
     any other image as it is. Their names, widths and heights go into ``sizes``. Made
     once for the same name and bytes in a process (``prepare``)."""
-    key = (name, hashlib.sha256(data).digest())
-    made = _SCREENS.get(key) or _screens(name, data)
-    _SCREENS.keep({key: made})
-    files, copies = made
+    files, copies = _made_for_screens(name, data)[1]
     if copies is not None:
         sizes[name] = list(copies)
     return dict(files)
+
+
+def _made_for_screens(name: str, data: bytes) -> tuple[tuple[str, bytes], _Screens]:
+    """An image's files for screens, made or found made, with what they are kept under."""
+    key = (name, hashlib.sha256(data).digest())
+    made = _SCREENS.get(key) or _screens(name, data)
+    _SCREENS.keep({key: made})
+    return key, made
 
 
 _Screens = tuple[dict[str, bytes], list[tuple[str, int, int]] | None]
@@ -400,19 +405,33 @@ _Screens = tuple[dict[str, bytes], list[tuple[str, int, int]] | None]
 _SCREENS: Recent[tuple[str, bytes], _Screens] = Recent(256)
 
 
-def prepare(html: str, root: Path) -> None:
+Prepared = dict[tuple[str, bytes], _Screens]  # what ``prepare`` made, to ``keep`` elsewhere
+
+
+def prepare(html: str, root: Path) -> Prepared:
     """Make the files for screens of the images the page shows, which ``files`` then
-    finds made: Pillow resizes and encodes without holding Python's lock, so this runs
-    on a core the build leaves idle meanwhile (loading WeasyPrint, its fonts and
-    stylesheets). An image that cannot be read is left for ``files`` to say so."""
+    finds made: ahead, beside what else the build does. In a thread while the build
+    composes its issues and loads WeasyPrint, its fonts and stylesheets (Pillow resizes
+    and encodes without holding Python's lock); or, in a build from the command line,
+    in the process that composed the issues while this one imported WeasyPrint, while
+    the issues are laid out, which sends them back (``keep``). An image that cannot be
+    read is left for ``files`` to say so."""
+    prepared: Prepared = {}
     for relative in sorted(referenced(html)):
         try:
             path = sandbox.resolve(
                 sandbox.base_url(sandbox.ISSUE) + relative, {sandbox.ISSUE: root}
             )
-            _for_screens(unquote(relative), _read(path), {})
+            key, made = _made_for_screens(unquote(relative), _read(path))
         except (sandbox.Refused, BuildError):
             continue
+        prepared[key] = made
+    return prepared
+
+
+def keep(prepared: Prepared) -> None:
+    """Keep the files for screens another process prepared, as if made here."""
+    _SCREENS.keep(prepared)
 
 
 def _screens(name: str, data: bytes) -> _Screens:

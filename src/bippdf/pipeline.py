@@ -27,7 +27,7 @@ from .variants import VARIANTS, Selection
 if TYPE_CHECKING:
     from . import source
     from .check import Expectations, Problem, Report
-    from .compose import Composition
+    from .composition import Composition
     from .copyfit import Fit
     from .render import Engine, Rendered
 
@@ -142,14 +142,15 @@ def rendering_order(options: Options) -> list[str]:
 
 def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]) -> Engine:
     """The engine, made if there is none, with the variants' stylesheets parsed; the time
-    it took is each issue's "engine" phase."""
+    it took is added to each issue's "engine" phase."""
     from .render import Engine
 
     started = time.perf_counter()
     engine = engine or Engine()
     engine.preload(variants)
     for composed in issues:
-        composed.phases["engine"] = time.perf_counter() - started
+        took = time.perf_counter() - started
+        composed.phases["engine"] = composed.phases.get("engine", 0.0) + took
     return engine
 
 
@@ -278,7 +279,7 @@ def expected_of(path: Path | None, variant: str | None = None) -> Expectations:
 
     if path is None:
         return Expectations(variant=variant)
-    from .compose import expectations
+    from .composition import expectations
 
     return expectations(compose(path).composition, variant=variant)
 
@@ -446,8 +447,7 @@ def outputs_of(composed: Composed, options: Options) -> list[Path]:
 def inputs_of(composed: Composed) -> list[Path]:
     """Every file the build of ``composed`` reads: its sources (its recorded fit too), the
     files its pages show, and bippdf's styles and fonts."""
-    from .copyfit import record_of
-    from .resources import styles_dir
+    from .resources import record_of, styles_dir
 
     issue = composed.issue
     styles = [path for path in styles_dir().rglob("*") if path.is_file()]
@@ -524,7 +524,7 @@ def _verify(
 ) -> Report:
     """Read the PDF back and stop if its pages, contents, notes, links or fonts do not hold."""
     from .check import check_pdf
-    from .compose import expectations
+    from .composition import expectations
 
     expected = expectations(composed.composition, rendered.warnings, variant=variant)
     expected.sources = rendered.sources

@@ -110,7 +110,7 @@ class Engine:
             # so a machine without any (a fresh CI runner) renders the same PDF.
             warnings.filterwarnings("ignore", message=_NO_SYSTEM_FONTS)
             try:
-                weasyprint = libraries.import_weasyprint()
+                weasyprint = imported()
                 from weasyprint.text.fonts import FontConfiguration
             except OSError as exc:  # Pango, HarfBuzz or fontconfig missing or too old
                 raise BuildError(
@@ -486,6 +486,15 @@ class Engine:
         )
         pages = document.pages
         return document.copy(pages[:-1] + [blank] * missing + pages[-1:])
+
+
+def imported() -> Any:
+    """WeasyPrint imported as an engine imports it, its libraries found by the loader
+    (libraries.py), without the warnings of a machine that has no fonts of its own: a
+    build may import it ahead, while its issues are composed (schedule.py)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_NO_SYSTEM_FONTS)
+        return libraries.import_weasyprint()
 
 
 def _fonts_removed_at_the_end(font_config: Any) -> None:

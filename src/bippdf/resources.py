@@ -1,5 +1,6 @@
 """Where bippdf's own files are (the print styles and the fonts they name), what makes a
-folder an issue, how many cores it may use, and giving its freed memory back."""
+folder an issue and where its fit is recorded, how many cores it may use, and giving its
+freed memory back."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ from pathlib import Path
 from .errors import BuildError
 
 ISSUE_FILE = "issue.toml"  # a folder holding one is an issue
+RECORD = "mise-en-page.json"  # an issue's fit (copyfit.py), beside its issue.toml
+
+
+def record_of(source: Path) -> Path | None:
+    """Where an issue's fit is recorded, by its folder or issue.toml: beside its
+    issue.toml (None for a single Markdown file, whose folder is not the issue's own)."""
+    if source.is_dir():
+        return source / RECORD
+    return source.parent / RECORD if source.name == ISSUE_FILE else None
 
 
 @cache

@@ -1,9 +1,10 @@
 """Many issues and their variants: the cache looked up, the layout spread over the cores.
 
-Each issue goes through ``pipeline``'s steps: composed here, its variants laid out
-and verified side by side in processes forked once WeasyPrint, the fonts and the
-stylesheets are loaded, then its files written and recorded in the cache. An issue
-that fails does not stop the others; ``on_file`` is told as each file is written.
+Each issue goes through ``pipeline``'s steps: composed (in a forked process while this
+one imports WeasyPrint, when it has it to import), its variants laid out and verified
+side by side in processes forked once WeasyPrint, the fonts and the stylesheets are
+loaded, then its files written and recorded in the cache. An issue that fails does not
+stop the others; ``on_file`` is told as each file is written.
 
 A build after an edit most often fits the issue as its last build did (copyfit.last):
 its print PDF is then laid out from that fit on another core while the fit is made (and
@@ -15,6 +16,8 @@ the fit's trials out with its own stylesheets, and writes it from the last.
 from __future__ import annotations
 
 import gc
+import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
@@ -31,7 +34,8 @@ if TYPE_CHECKING:
     from queue import Queue
     from threading import Thread
 
-    from .check.child import Follower
+    from . import online
+    from .forked import Follower
     from .render import Engine
 
 OnFile = Callable[[Path, BuildResult], None]
@@ -53,7 +57,7 @@ class _Pending:
     build: IssueBuild
     manifest: Path
     composed: Composed
-    snapshot: dict[str, tuple[int, int, int]]  # of the files its pages use and styles/ (_record)
+    snapshot: _Snapshot  # of the files its pages use and styles/ (_record)
     made: list[Made] = field(default_factory=list)
     errors: list[BippdfError] = field(default_factory=list)
     cover: tuple[bytes, Made] | None = None  # made ahead (_cover_ahead), with its PDF
@@ -71,6 +75,7 @@ class _ScreensAhead:
         self.making = options.online and options.output is None
         self._asked: Queue[Composed | None] = Queue()
         self._thread: Thread | None = None
+        self._sent: Callable[[], online.Prepared] | None = None
 
     def ask(self, composed: Composed) -> None:
         """Make the issue's copies, after those asked before."""
@@ -102,6 +107,23 @@ class _ScreensAhead:
             self._thread.join()
             self._thread = None
 
+    def sent(self, prepared: Callable[[], online.Prepared]) -> None:
+        """The copies are being made by the process that composed the issues: ``kept``
+        waits for them."""
+        self._sent = prepared if self.making else None
+
+    def kept(self) -> None:
+        """Wait for the copies asked for, or sent from another process, and keep them
+        here: before an edition is written."""
+        self.made()
+        if self._sent is not None:
+            from . import online
+
+            # What fails there is made again, and said, when the edition is written.
+            with suppress(Exception):
+                online.keep(self._sent())
+            self._sent = None
+
 
 @dataclass(frozen=True)
 class _Job:
@@ -129,45 +151,77 @@ def build_issues(
     (``output``, ``html_output``) is always made."""
     use_cache = _caching(options)
     builds = [IssueBuild(path) for path in dict.fromkeys(paths)]
-    pending: list[_Pending] = []
-    screens = _ScreensAhead(options)
-    with build_cache.known_digests(options.build_dir) if use_cache else nullcontext():
-        for issue_build in builds:
-            manifest = build_cache.manifest_path(
-                options.build_dir, issue_build.path, _key(issue_build.path, options)
-            )
-            recorded = build_cache.fresh(manifest) if use_cache else None
-            if recorded is not None:
-                issue_build.results = [_cached_result(result) for result in recorded]
-                for result in issue_build.results:
-                    _notify(on_file, issue_build.path, result)
-                continue
-            try:
-                pending.append(_compose(issue_build, manifest, options))
-                screens.ask(pending[-1].composed)
-            except BippdfError as error:
-                issue_build.error = error
-    if not options.variants:  # the online edition alone: nothing to lay out
-        screens.made()
-        for item in pending:
-            _finish(item, options, use_cache, on_file)
-    jobs = [_Job(item, variant) for item in pending for variant in options.variants]
-    again: list[_Pending] = []
-    for job, outcome in _run(jobs, options, engine, screens):
-        if _all_made(job.pending, outcome, options):
-            if pipeline.hint_refused(job.pending.composed, job.pending.errors):
-                again.append(job.pending)
-            else:
-                _finish(job.pending, options, use_cache, on_file)
-    # The last fit's choices held for the fit, not for the check: fitted from scratch.
-    for item in again:
-        pipeline.refit(item.composed, options)
-        item.made, item.errors, item.cover = [], [], None
-    jobs = [_Job(item, variant) for item in again for variant in options.variants]
-    for job, outcome in _run(jobs, options, engine, screens):
-        if _all_made(job.pending, outcome, options):
-            _finish(job.pending, options, use_cache, on_file)
+    with ExitStack() as children:
+        screens = _ScreensAhead(options)
+        engine, pending = _pending(builds, options, engine, screens, children, on_file)
+        if not options.variants:  # the online edition alone: nothing to lay out
+            screens.made()
+            for item in pending:
+                _finish(item, options, use_cache, on_file, screens)
+        jobs = [_Job(item, variant) for item in pending for variant in options.variants]
+        again: list[_Pending] = []
+        for job, outcome in _run(jobs, options, engine, screens):
+            if _all_made(job.pending, outcome, options):
+                if pipeline.hint_refused(job.pending.composed, job.pending.errors):
+                    again.append(job.pending)
+                else:
+                    _finish(job.pending, options, use_cache, on_file, screens)
+        # The last fit's choices held for the fit, not for the check: fitted from scratch.
+        for item in again:
+            pipeline.refit(item.composed, options)
+            item.made, item.errors, item.cover = [], [], None
+        jobs = [_Job(item, variant) for item in again for variant in options.variants]
+        for job, outcome in _run(jobs, options, engine, screens):
+            if _all_made(job.pending, outcome, options):
+                _finish(job.pending, options, use_cache, on_file, screens)
     return builds
+
+
+def _pending(
+    builds: list[IssueBuild],
+    options: Options,
+    engine: Engine | None,
+    screens: _ScreensAhead,
+    children: ExitStack,
+    on_file: OnFile | None,
+) -> tuple[Engine | None, list[_Pending]]:
+    """The issues to build composed, each with its cache entry (those up to date told to
+    ``on_file`` as they were written); an issue that fails to compose keeps its error.
+    With an engine to load and a core to spare, composed in a forked process meanwhile
+    (``_composed_while_loading``), which gives the engine; else here, in turn."""
+    with build_cache.known_digests(options.build_dir) if _caching(options) else nullcontext():
+        todo = _out_of_date(builds, options, on_file)
+        if todo and engine is None and options.variants and usable_cores() > 1:
+            engine, composed = _composed_while_loading(todo, options, screens, children)
+        else:
+            composed = _composed(todo, options, screens)
+    pending: list[_Pending] = []
+    for (issue_build, manifest), made in zip(todo, composed, strict=True):
+        if isinstance(made, BippdfError):
+            issue_build.error = made
+        else:
+            pending.append(_Pending(issue_build, manifest, *made))
+    return engine, pending
+
+
+def _out_of_date(
+    builds: list[IssueBuild], options: Options, on_file: OnFile | None
+) -> list[tuple[IssueBuild, Path]]:
+    """The issues to build, with their cache entries; those up to date are told to
+    ``on_file`` as they were written, and built no more."""
+    todo: list[tuple[IssueBuild, Path]] = []
+    for issue_build in builds:
+        manifest = build_cache.manifest_path(
+            options.build_dir, issue_build.path, _key(issue_build.path, options)
+        )
+        recorded = build_cache.fresh(manifest) if _caching(options) else None
+        if recorded is None:
+            todo.append((issue_build, manifest))
+            continue
+        issue_build.results = [_cached_result(result) for result in recorded]
+        for result in issue_build.results:
+            _notify(on_file, issue_build.path, result)
+    return todo
 
 
 def _caching(options: Options) -> bool:
@@ -209,15 +263,106 @@ def _key(path: Path, options: Options) -> dict[str, Any]:
     return key
 
 
-def _compose(issue_build: IssueBuild, manifest: Path, options: Options) -> _Pending:
+_Snapshot = dict[str, tuple[int, int, int]]
+# An issue composed, with the snapshot of the files its pages use; or why it was not.
+_Outcome = tuple[Composed, _Snapshot] | BippdfError
+
+
+def _composed(
+    todo: list[tuple[IssueBuild, Path]], options: Options, screens: _ScreensAhead | None
+) -> list[_Outcome]:
+    """Each issue composed in turn, here, its images' copies for screens begun as soon as
+    it is (``_ScreensAhead``), if asked for."""
+    outcomes: list[_Outcome] = []
+    for issue_build, _ in todo:
+        try:
+            outcomes.append(_compose(issue_build.path, options))
+        except BippdfError as error:
+            outcomes.append(error)
+        else:
+            if screens is not None:
+                screens.ask(outcomes[-1][0])  # type: ignore[index]
+    return outcomes
+
+
+def _composed_while_loading(
+    todo: list[tuple[IssueBuild, Path]],
+    options: Options,
+    screens: _ScreensAhead,
+    children: ExitStack,
+) -> tuple[Engine | None, list[_Outcome]]:
+    """The issues composed in a forked process while this one imports WeasyPrint (for
+    No. 6, the two took most of a second one after the other, on one core while the
+    other waited); then, if one of them composed, the engine made here, the fonts loaded
+    and the stylesheets parsed, while their images' copies for screens are made there,
+    which ``screens`` takes once an edition is to be written. An issue whose sources are
+    wrong is said as soon as WeasyPrint is imported: no engine is made for issues that
+    all fail. The process is stopped as ``children`` closes. Returns the engine, or None
+    if none was made. An issue's error of bippdf's comes back as it is, its traceback as
+    a note (``--debug`` shows it); a composing that fails in its process without an
+    answer, or with any other error, is done again here, to meet that error as it is;
+    with no process to spare, the issues are composed here."""
+    from .forked import steps_in_child
+
+    def composing() -> Iterator[Any]:
+        """In the forked process: the issues composed, then their copies for screens."""
+        outcomes = _composed(todo, options, None)
+        for outcome in outcomes:
+            if isinstance(outcome, BippdfError):  # its traceback stays in this process
+                outcome.add_note("".join(traceback.format_exception(outcome)).rstrip())
+        yield outcomes
+        if screens.making:
+            yield _prepared(outcomes)
+
+    try:
+        sent = children.enter_context(steps_in_child(composing))
+    except OSError:
+        return None, _composed(todo, options, screens)
+    from .render import imported  # and what it imports: once the issues are composing
+
+    started = time.perf_counter()
+    # A library missing, WeasyPrint broken: said when the engine is made, if one is.
+    with suppress(Exception):
+        imported()
+    loading = time.perf_counter() - started
+    try:
+        outcomes: list[_Outcome] = sent()
+    except Exception:
+        return None, _composed(todo, options, screens)
+    screens.sent(sent)
+    engine: Engine | None = None
+    if any(not isinstance(outcome, BippdfError) for outcome in outcomes):
+        started = time.perf_counter()
+        engine = pipeline.ready(None, options.variants, [])
+        loading += time.perf_counter() - started
+    for outcome in outcomes:
+        if not isinstance(outcome, BippdfError):
+            outcome[0].phases["engine"] = loading
+    return engine, outcomes
+
+
+def _prepared(outcomes: list[_Outcome]) -> online.Prepared:
+    """The copies for screens of the images of the issues composed."""
+    from . import online
+
+    prepared: online.Prepared = {}
+    for outcome in outcomes:
+        if not isinstance(outcome, BippdfError):
+            composed = outcome[0]
+            # What fails here is made again, and said, when the edition is written.
+            with suppress(Exception):
+                prepared.update(online.prepare(composed.unfitted, composed.issue.root))
+    return prepared
+
+
+def _compose(path: Path, options: Options) -> tuple[Composed, _Snapshot]:
     """The issue composed, its outputs found clear of its inputs, and the files its pages
     use noted for the cache."""
     from .files import refuse_overwrite
 
-    composed = pipeline.compose(issue_build.path)
+    composed = pipeline.compose(path)
     refuse_overwrite(pipeline.outputs_of(composed, options), pipeline.inputs_of(composed))
-    snapshot = build_cache.snapshot(composed.composition.resources, [styles_dir()])
-    return _Pending(issue_build, manifest, composed, snapshot)
+    return composed, build_cache.snapshot(composed.composition.resources, [styles_dir()])
 
 
 def _run(
@@ -369,8 +514,8 @@ class _Guess:
     def restart(self, html: str | None) -> None:
         """Lay out from this HTML instead (copyfit's ``ahead``; none: stop, the fit wants
         every core)."""
-        from .check.child import Follower
         from .copyfit import resumable
+        from .forked import Follower
 
         if html == self.html:
             return
@@ -510,14 +655,21 @@ def _cover_ahead(item: _Pending, outcome: Made | BippdfError, options: Options) 
         item.cover = pipeline.cover_ahead(item.composed, outcome, options)
 
 
-def _finish(item: _Pending, options: Options, use_cache: bool, on_file: OnFile | None) -> None:
+def _finish(
+    item: _Pending,
+    options: Options,
+    use_cache: bool,
+    on_file: OnFile | None,
+    screens: _ScreensAhead,
+) -> None:
     """An issue whose variants are all done: stop at its first error, else write every
-    file and record them in the cache."""
+    file (the copies for screens made ahead taken first) and record them in the cache."""
     if item.errors:
         item.build.error = item.errors[0]
         if item.composed.fit is not None:
             pipeline.forget_fit(item.composed, options)
         return
+    screens.kept()
     try:
         item.build.results = pipeline.write(item.composed, item.made, options, item.cover)
     except BippdfError as error:  # a file that cannot be written
@@ -533,7 +685,7 @@ def _record(item: _Pending) -> None:
     """The cache entry of a build just written: every file it read, and what it wrote.
     The sources are entered with the digest of the bytes read; if a file the pages use, or
     a style, changed while the build ran, no entry is written (the next build runs)."""
-    from .copyfit import record_of
+    from .resources import record_of
 
     used = item.composed.composition.resources
     if build_cache.snapshot(used, [styles_dir()]) != item.snapshot:

@@ -16,11 +16,11 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .copyfit import record_changed, record_of
+from .copyfit import record_changed
 from .errors import BippdfError, internal
 from .pipeline import Options
 from .render import Engine
-from .resources import styles_dir
+from .resources import record_of, styles_dir
 from .schedule import IssueBuild, OnFile, build_issues
 from .source import ISSUE_FILE
 

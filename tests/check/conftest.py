@@ -11,7 +11,8 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject
 
 from bippdf.check import Report, check_pdf
-from bippdf.compose import compose, expectations
+from bippdf.compose import compose
+from bippdf.composition import expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 

@@ -13,7 +13,8 @@ from bippdf.check import check_pdf
 from bippdf.check.lines import LOOSE_FAIL, LOOSE_SHARE, MAX_BAD_HYPHENS
 from bippdf.check.readback import PdfReadback
 from bippdf.check.report import CheckResult, Report
-from bippdf.compose import compose, expectations
+from bippdf.compose import compose
+from bippdf.composition import expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 

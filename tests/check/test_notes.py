@@ -13,7 +13,8 @@ from pypdf.generic import NameObject, TextStringObject
 from bippdf import build_pdf
 from bippdf.check import Expectations, check_pdf
 from bippdf.check.readback import read_pdf
-from bippdf.compose import compose, expectations
+from bippdf.compose import compose
+from bippdf.composition import expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 

@@ -15,9 +15,9 @@ import pikepdf
 import pytest
 
 from bippdf.check import readback
-from bippdf.check.child import in_child as _in_child
-from bippdf.check.child import side_by_side
 from bippdf.check.readback import read_pdf
+from bippdf.forked import in_child as _in_child
+from bippdf.forked import side_by_side
 from bippdf.recent import Recent
 
 from ..conftest import BuiltIssue, WebIssue

@@ -16,7 +16,8 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 from bippdf import build_pdf
 from bippdf.check import check_pdf
 from bippdf.check.readback import normalize, read_pdf
-from bippdf.compose import compose, expectations
+from bippdf.compose import compose
+from bippdf.composition import expectations
 from bippdf.render import render_pdf
 from bippdf.source import load_issue
 

@@ -14,7 +14,8 @@ from bippdf.check.columns import split_columns
 from bippdf.check.readback import read_pdf
 from bippdf.check.report import TOLERANCE
 from bippdf.check.typesetting import check_layout
-from bippdf.compose import compose, expectations
+from bippdf.compose import compose
+from bippdf.composition import expectations
 from bippdf.contract import LETTER
 from bippdf.errors import SourceError
 from bippdf.render import render_pdf

@@ -13,7 +13,8 @@ import pytest
 
 from bippdf import markdown, source
 from bippdf.check import check_pdf
-from bippdf.compose import Composition, compose, expectations
+from bippdf.compose import compose
+from bippdf.composition import Composition, expectations
 from bippdf.importer import ImportReport, import_legacy
 from bippdf.pipeline import BuildResult, build_pdf
 

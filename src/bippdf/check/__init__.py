@@ -2,7 +2,7 @@
 
 Everything is read back from the PDF itself (see ``readback``). Each problem is
 one line naming the printed page and what is wrong, so that CI and the printer's
-last look can point at it. With the issue's sources (``compose.expectations``),
+last look can point at it. With the issue's sources (``composition.expectations``),
 the checks also compare the PDF with what the sources call for (headings, notes,
 metadata). The checks come in families, one module each: ``structure``,
 ``notes``, ``typesetting``, ``fill`` (pages and columns filled), ``prepress``

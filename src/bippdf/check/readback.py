@@ -23,10 +23,10 @@ import pypdfium2
 from fontTools.ttLib import TTFont
 
 from ..contract import LETTER, PageGeometry
+from ..forked import in_child
 from ..recent import Recent
 from . import matterhorn
 from .actions import scripts
-from .child import in_child
 from .inks import PageInks, read_inks
 from .matterhorn import Marks, Tagging, audit
 from .objects import (

@@ -1,5 +1,5 @@
 """What checking a PDF finds: its problems, each check's result, the report of a PDF,
-and what the sources expect of it (``compose.expectations`` fills those in)."""
+and what the sources expect of it (``composition.expectations`` fills those in)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""A process that follows the values sent to it (check/child.py: Follower): the latest
-prepared, each from where the one before left it, only the one asked for finished."""
+"""Work in forked processes (forked.py): a process that follows the values sent to it
+(Follower), the latest prepared, each from where the one before left it, only the one
+asked for finished; steps whose values come back as each is made (steps_in_child)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from bippdf.check.child import Follower
+from bippdf.forked import Follower, steps_in_child
 
 WAIT = 60  # seconds: the longest the child is waited for
 
@@ -93,3 +95,46 @@ def test_a_process_that_died_is_said_in_french() -> None:
             follower.result()
     finally:
         follower.close()
+
+
+def test_each_value_of_the_steps_is_sent_back_as_soon_as_it_is_made() -> None:
+    """The first value reaches this process while the child is still at the second: the
+    child waits until this process has it."""
+    received = multiprocessing.get_context("fork").Event()
+
+    def steps() -> Iterator[object]:
+        yield os.getpid()
+        assert received.wait(WAIT), "the first value was not received before the second"
+        yield "the second"
+
+    with steps_in_child(steps) as next_value:
+        pid = next_value()
+        received.set()
+        assert next_value() == "the second"
+    assert pid != os.getpid()
+
+
+def test_steps_stopped_by_an_error_send_the_values_before_it_then_the_error() -> None:
+    def steps() -> Iterator[int]:
+        yield 1
+        raise ZeroDivisionError(os.getpid())
+
+    with steps_in_child(steps) as next_value:
+        assert next_value() == 1
+        with pytest.raises(ZeroDivisionError) as info:
+            next_value()
+    assert info.value.args[0] != os.getpid()  # raised there, not here
+    with steps_in_child(lambda: iter([os.getpid(), 2]), fork=False) as next_value:
+        assert next_value() == os.getpid() and next_value() == 2
+
+
+def test_a_child_that_ends_without_a_value_is_said_to_have_stopped() -> None:
+    def steps() -> Iterator[int]:
+        yield 1
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield 2  # never
+
+    with steps_in_child(steps) as next_value:
+        assert next_value() == 1
+        with pytest.raises(RuntimeError, match="s'est arrêté"):
+            next_value()

@@ -1,6 +1,6 @@
-"""Work done in forked processes while this one goes on: some of a PDF's
-pages read on the other core, copyfitting's trial layouts side by side, the print PDF
-laid out while its issue is fitted."""
+"""Work done in forked processes while this one goes on: the issues composed while
+WeasyPrint loads, some of a PDF's pages read on the other core, copyfitting's trial
+layouts side by side, the print PDF laid out while its issue is fitted."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import pickle
 import signal
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, Generic, TypeVar
 
@@ -21,31 +21,55 @@ def in_child(work: Callable[[], _T], *, fork: bool = True) -> Iterator[Callable[
     """Start ``work`` in a forked process; the function given waits for its result (or
     raises its exception). A child whose result is not asked for is killed on leaving.
     Without ``fork`` (or on a system without it), the work is done when asked for."""
+
+    def step() -> Iterator[_T]:
+        yield work()
+
+    with steps_in_child(step, fork=fork) as result:
+        yield result
+
+
+@contextmanager
+def steps_in_child(
+    steps: Callable[[], Iterable[_T]], *, fork: bool = True
+) -> Iterator[Callable[[], _T]]:
+    """Start ``steps`` in a forked process, each value it yields sent back as soon as it
+    is made; the function given waits for the next one (or raises the exception that
+    stopped the steps). A child whose values are not all asked for is killed on leaving.
+    Without ``fork`` (or on a system without it), each value is made when asked for. A
+    process that cannot be forked raises OSError."""
     if not fork or not hasattr(os, "fork"):
-        yield work
+        values = iter(steps())
+        yield lambda: next(values)
         return
     read_end, write_end = os.pipe()
-    pid = _fork()
-    if pid == 0:  # the child: send the result back, then leave without any clean-up
+    try:
+        pid = _fork()
+    except OSError:  # no process to spare (memory, a limit): the caller's to say
+        os.close(read_end)
+        os.close(write_end)
+        raise
+    if pid == 0:  # the child: send the values back, then leave without any clean-up
         try:
             os.close(read_end)
-            try:
-                payload = pickle.dumps((True, work()))
-            except BaseException as exc:
-                payload = pickle.dumps((False, exc))
             with os.fdopen(write_end, "wb") as out:
-                out.write(payload)
+                try:
+                    for value in steps():
+                        out.write(pickle.dumps((True, value)))
+                        out.flush()
+                except BaseException as exc:
+                    out.write(pickle.dumps((False, exc)))
         finally:
             os._exit(0)
     os.close(write_end)
     stream = os.fdopen(read_end, "rb")
 
     def result() -> _T:
-        """Wait for the child's result; raise its exception if it failed."""
-        payload = stream.read()
-        if not payload:
-            raise RuntimeError("le processus qui lisait une partie des pages s'est arrêté")
-        ok, value = pickle.loads(payload)
+        """Wait for the child's next value; raise its exception if it failed."""
+        try:
+            ok, value = pickle.load(stream)
+        except EOFError:
+            raise RuntimeError("un processus de travail s'est arrêté sans répondre") from None
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
