@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import time
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
@@ -306,6 +305,8 @@ def _composed_while_loading(
 
     def composing() -> Iterator[Any]:
         """In the forked process: the issues composed, then their copies for screens."""
+        import traceback  # here: not for a build found up to date
+
         outcomes = _composed(todo, options, None)
         for outcome in outcomes:
             if isinstance(outcome, BippdfError):  # its traceback stays in this process
