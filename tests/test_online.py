@@ -263,6 +263,15 @@ def test_the_copies_for_screens_are_made_ahead_once(
     assert len(resized) == 4
 
 
+def _an_article_with_a_photo(tmp_path: Path) -> Path:
+    """An issue of one article: a photo 2000 pixels wide, then running text."""
+    body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant, encore. " * 40
+    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
+    (root / "images").mkdir()
+    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
+    return root
+
+
 @pytest.mark.pdf
 def test_a_build_given_an_engine_makes_the_copies_for_screens_in_a_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -274,10 +283,7 @@ def test_a_build_given_an_engine_makes_the_copies_for_screens_in_a_thread(
     from bippdf.render import Engine
     from bippdf.schedule import build_issues
 
-    body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant, encore. " * 40
-    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
-    (root / "images").mkdir()
-    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
+    root = _an_article_with_a_photo(tmp_path)
     monkeypatch.setattr(online, "_SCREENS", Recent(256))
     prepared: list[str] = []
     prepare, fork = online.prepare, forked._fork
@@ -313,10 +319,7 @@ def test_a_build_that_loads_weasyprint_has_the_copies_for_screens_made_where_it_
     from bippdf import schedule
     from bippdf.schedule import build_issues
 
-    body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant, encore. " * 40
-    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
-    (root / "images").mkdir()
-    Image.new("RGB", (2000, 1000), (40, 90, 160)).save(root / "images" / "photo.jpg")
+    root = _an_article_with_a_photo(tmp_path)
     monkeypatch.setattr(online, "_SCREENS", Recent(256))
     monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
     said = tmp_path / "prepared-in"

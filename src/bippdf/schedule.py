@@ -89,12 +89,8 @@ class _ScreensAhead:
 
     def _make(self) -> None:
         """The copies of each issue asked for, until told to stop (None)."""
-        from . import online
-
         while (composed := self._asked.get()) is not None:
-            # What fails here is made again, and said, when the edition is written.
-            with suppress(Exception):
-                online.prepare(composed.unfitted, composed.issue.root)
+            _prepared([composed])
 
     def made(self) -> None:
         """Wait for the copies asked for: before any process is forked (a thread holding
@@ -275,12 +271,13 @@ def _composed(
     outcomes: list[_Outcome] = []
     for issue_build, _ in todo:
         try:
-            outcomes.append(_compose(issue_build.path, options))
+            made = _compose(issue_build.path, options)
         except BippdfError as error:
             outcomes.append(error)
-        else:
-            if screens is not None:
-                screens.ask(outcomes[-1][0])  # type: ignore[index]
+            continue
+        outcomes.append(made)
+        if screens is not None:
+            screens.ask(made[0])
     return outcomes
 
 
@@ -313,7 +310,7 @@ def _composed_while_loading(
                 outcome.add_note("".join(traceback.format_exception(outcome)).rstrip())
         yield outcomes
         if screens.making:
-            yield _prepared(outcomes)
+            yield _prepared(_composed_of(outcomes))
 
     try:
         sent = children.enter_context(steps_in_child(composing))
@@ -331,28 +328,26 @@ def _composed_while_loading(
     except Exception:
         return None, _composed(todo, options, screens)
     screens.sent(sent)
-    engine: Engine | None = None
-    if any(not isinstance(outcome, BippdfError) for outcome in outcomes):
-        started = time.perf_counter()
-        engine = pipeline.ready(None, options.variants, [])
-        loading += time.perf_counter() - started
-    for outcome in outcomes:
-        if not isinstance(outcome, BippdfError):
-            outcome[0].phases["engine"] = loading
-    return engine, outcomes
+    issues = _composed_of(outcomes)
+    for composed in issues:
+        composed.phases["engine"] = loading  # ready adds the rest
+    return (pipeline.ready(None, options.variants, issues) if issues else None), outcomes
 
 
-def _prepared(outcomes: list[_Outcome]) -> online.Prepared:
-    """The copies for screens of the images of the issues composed."""
+def _composed_of(outcomes: list[_Outcome]) -> list[Composed]:
+    """The issues that composed."""
+    return [outcome[0] for outcome in outcomes if not isinstance(outcome, BippdfError)]
+
+
+def _prepared(issues: list[Composed]) -> online.Prepared:
+    """The copies for screens of the images of these issues (``online.prepare``)."""
     from . import online
 
     prepared: online.Prepared = {}
-    for outcome in outcomes:
-        if not isinstance(outcome, BippdfError):
-            composed = outcome[0]
-            # What fails here is made again, and said, when the edition is written.
-            with suppress(Exception):
-                prepared.update(online.prepare(composed.unfitted, composed.issue.root))
+    for composed in issues:
+        # What fails here is made again, and said, when the edition is written.
+        with suppress(Exception):
+            prepared.update(online.prepare(composed.unfitted, composed.issue.root))
     return prepared
 
 
