@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -116,6 +117,10 @@ _NOT_FOR_AN_UP_TO_DATE_BUILD = {
     "weasyprint",
     "tomllib",
     "tempfile",
+    "datetime",  # (a PDF's dates)
+    "shutil",  # (argparse reads the terminal's width with it)
+    "queue",  # (the thread of the copies for screens)
+    "threading",
 }
 
 
@@ -206,6 +211,48 @@ def test_styles_code_and_libraries_are_inputs_too(
     assert cache.fresh(manifest) is None
     manifest.write_text("{not json", "utf-8")
     assert cache.fresh(manifest) is None
+
+
+def test_a_folder_s_digest_is_over_its_files_names_and_contents(tmp_path: Path) -> None:
+    """A folder's digest (styles/, bippdf's code, the online edition) is over each file
+    below it, by its path from there and its content, in the order of their paths'
+    names: in a subfolder, hidden or linked to; not in a folder linked to, nor in
+    __pycache__, nor a link to nothing. Each change of one of those changes it; what
+    is left out does not."""
+    folder = tmp_path / "styles"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "a-b").mkdir()
+    (folder / "a" / "b" / "x.css").write_text("x", "utf-8")
+    (folder / "a-b" / "x.css").write_text("y", "utf-8")  # '-' sorts before '/' as text
+    (folder / ".hidden").write_text("h", "utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "font.otf").write_bytes(b"font")
+    (folder / "linked-file").symlink_to(outside / "font.otf")
+    (folder / "linked-folder").symlink_to(outside)
+    (folder / "nowhere").symlink_to(tmp_path / "absent")
+    (folder / "a" / "__pycache__").mkdir()
+    (folder / "a" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    names = ["a/b/x.css", "a-b/x.css", ".hidden", "linked-file"]
+    named = sorted((tuple(name.split("/")), name) for name in names)
+    expected = hashlib.sha256()
+    for _, name in named:
+        expected.update(
+            f"{name}\0{hashlib.sha256((folder / name).read_bytes()).hexdigest()}\0".encode()
+        )
+    digest = cache._tree_digest(folder)
+    assert digest == expected.hexdigest()
+    (folder / "a" / "__pycache__" / "x.pyc").write_bytes(b"compiled again")
+    (outside / "other.otf").write_bytes(b"in a folder linked to")
+    assert cache._tree_digest(folder) == digest
+    for name in names:
+        before = (folder / name).read_bytes()
+        (folder / name).write_bytes(before + b".")
+        assert cache._tree_digest(folder) != digest, name
+        (folder / name).write_bytes(before)
+    (folder / "a" / "b" / "x.css").rename(folder / "a" / "b" / "y.css")
+    assert cache._tree_digest(folder) != digest
+    assert cache._tree_digest(tmp_path / "absent") is None
 
 
 def test_library_versions_are_those_importlib_metadata_reads(

@@ -66,6 +66,28 @@ def _helps() -> Iterator[tuple[str, str]]:
                 yield name, command.format_help()
 
 
+@pytest.mark.parametrize("columns", [None, "50", "132", "0", "large"])
+def test_help_is_as_wide_as_argparse_makes_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The width bippdf gives argparse's help (arguments._columns, read without
+    importing shutil) is the one argparse would read itself: $COLUMNS, else the
+    terminal's, else 80, less 2; each command's help wraps at the same place."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    main = parser()
+    commands = next(a for a in main._actions if isinstance(a, argparse._SubParsersAction))
+    helps = [(main, argparse.HelpFormatter)] + [
+        (command, argparse.RawDescriptionHelpFormatter) for command in commands.choices.values()
+    ]
+    for command, argparses in helps:
+        ours = command.format_help()
+        command.formatter_class = argparses
+        assert command.format_help() == ours, command.prog
+
+
 def _check_messages() -> Iterator[tuple[str, int, str]]:
     """The text of every string of ``check/`` that a problem can be made of: each string
     constant and each literal part of an f-string holding a space, docstrings aside."""

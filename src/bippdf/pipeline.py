@@ -8,7 +8,6 @@ variants side by side on the cores.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import time
 from collections.abc import Callable, Iterable
@@ -483,6 +482,8 @@ def attempt(work: Callable[..., Made], *args: Any) -> Made | BippdfError:
 
 def _render(composed: Composed, variant: str, engine: Engine, *, compress: bool = True) -> Rendered:
     """Lay out the pages and write the variant's PDF in memory."""
+    import datetime as dt  # here: a build found up to date does not need it
+
     issue = composed.issue
     midnight = dt.datetime.combine(issue.date, dt.time(), dt.UTC)
     return engine.render(

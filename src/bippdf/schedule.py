@@ -69,10 +69,8 @@ class _ScreensAhead:
     turn: a few of them at once would hold as many issues' pictures decoded."""
 
     def __init__(self, options: Options) -> None:
-        from queue import Queue
-
         self.making = options.online and options.output is None
-        self._asked: Queue[Composed | None] = Queue()
+        self._asked: Queue[Composed | None] | None = None  # with the thread
         self._thread: Thread | None = None
         self._sent: Callable[[], online.Prepared] | None = None
 
@@ -80,16 +78,22 @@ class _ScreensAhead:
         """Make the issue's copies, after those asked before."""
         if not self.making:
             return
-        if self._thread is None:
+        if self._asked is None:
+            # Imported here: a build found up to date asks for none.
+            from queue import Queue
             from threading import Thread
 
-            self._thread = Thread(target=self._make, name="bippdf-screens", daemon=True)
+            self._asked = Queue()
+            self._thread = Thread(
+                target=self._make, args=(self._asked,), name="bippdf-screens", daemon=True
+            )
             self._thread.start()
         self._asked.put(composed)
 
-    def _make(self) -> None:
+    @staticmethod
+    def _make(asked: Queue[Composed | None]) -> None:
         """The copies of each issue asked for, until told to stop (None)."""
-        while (composed := self._asked.get()) is not None:
+        while (composed := asked.get()) is not None:
             _prepared([composed])
 
     def made(self) -> None:
@@ -97,10 +101,10 @@ class _ScreensAhead:
         a lock then would leave the child waiting for it for ever), and before an
         edition is written (the copies are kept for the process, not made to be shared
         between threads)."""
-        if self._thread is not None:
+        if self._asked is not None and self._thread is not None:
             self._asked.put(None)
             self._thread.join()
-            self._thread = None
+            self._asked = self._thread = None
 
     def sent(self, prepared: Callable[[], online.Prepared]) -> None:
         """The copies are being made by the process that composed the issues: ``kept``
