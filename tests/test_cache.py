@@ -217,8 +217,9 @@ def test_a_folder_s_digest_is_over_its_files_names_and_contents(tmp_path: Path) 
     """A folder's digest (styles/, bippdf's code, the online edition) is over each file
     below it, by its path from there and its content, in the order of their paths'
     names: in a subfolder, hidden or linked to; not in a folder linked to, nor in
-    __pycache__, nor a link to nothing. Each change of one of those changes it; what
-    is left out does not."""
+    __pycache__, nor a link to nothing, that loops or that goes through a file (which
+    Path.rglob, the walk before, left out too). Each change of one of those files
+    changes it; what is left out does not."""
     folder = tmp_path / "styles"
     (folder / "a" / "b").mkdir(parents=True)
     (folder / "a-b").mkdir()
@@ -231,6 +232,8 @@ def test_a_folder_s_digest_is_over_its_files_names_and_contents(tmp_path: Path) 
     (folder / "linked-file").symlink_to(outside / "font.otf")
     (folder / "linked-folder").symlink_to(outside)
     (folder / "nowhere").symlink_to(tmp_path / "absent")
+    (folder / "loop").symlink_to(folder / "loop")
+    (folder / "through-a-file").symlink_to(folder / ".hidden" / "x")
     (folder / "a" / "__pycache__").mkdir()
     (folder / "a" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
     names = ["a/b/x.css", "a-b/x.css", ".hidden", "linked-file"]

@@ -341,9 +341,14 @@ def _files_below(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[st
         if entry.name == "__pycache__":
             continue
         names = (*parts, entry.name)
-        if entry.is_dir(follow_symlinks=False):
+        try:
+            folder_here = entry.is_dir(follow_symlinks=False)
+            file_here = not folder_here and entry.is_file()
+        except OSError:  # a link that loops or goes through a file: no file, as for rglob
+            continue
+        if folder_here:
             yield from _files_below(entry.path, names)
-        elif entry.is_file():
+        elif file_here:
             yield names, entry.path
 
 
