@@ -56,14 +56,19 @@ def _catalogue_strings() -> Iterator[str]:
             yield from (text for text in value.values() if isinstance(text, str))
 
 
-def _helps() -> Iterator[tuple[str, str]]:
-    """Every command's --help as printed."""
+def _parsers() -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """The command line's parser, then each command's, by name."""
     main = parser()
-    yield "bippdf", main.format_help()
+    yield "bippdf", main
     for action in main._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for name, command in action.choices.items():
-                yield name, command.format_help()
+            yield from action.choices.items()
+
+
+def _helps() -> Iterator[tuple[str, str]]:
+    """Every command's --help as printed."""
+    for name, command in _parsers():
+        yield name, command.format_help()
 
 
 @pytest.mark.parametrize("columns", [None, "50", "132", "0", "large"])
@@ -77,15 +82,12 @@ def test_help_is_as_wide_as_argparse_makes_it(
         monkeypatch.delenv("COLUMNS", raising=False)
     else:
         monkeypatch.setenv("COLUMNS", columns)
-    main = parser()
-    commands = next(a for a in main._actions if isinstance(a, argparse._SubParsersAction))
-    helps = [(main, argparse.HelpFormatter)] + [
-        (command, argparse.RawDescriptionHelpFormatter) for command in commands.choices.values()
-    ]
-    for command, argparses in helps:
+    for name, command in _parsers():
         ours = command.format_help()
-        command.formatter_class = argparses
-        assert command.format_help() == ours, command.prog
+        command.formatter_class = (
+            argparse.HelpFormatter if name == "bippdf" else argparse.RawDescriptionHelpFormatter
+        )
+        assert command.format_help() == ours, name
 
 
 def _check_messages() -> Iterator[tuple[str, int, str]]:

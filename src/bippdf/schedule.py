@@ -70,25 +70,24 @@ class _ScreensAhead:
 
     def __init__(self, options: Options) -> None:
         self.making = options.online and options.output is None
-        self._asked: Queue[Composed | None] | None = None  # with the thread
-        self._thread: Thread | None = None
+        # The issues asked for, and the thread that makes their copies (the first asks).
+        self._worker: tuple[Queue[Composed | None], Thread] | None = None
         self._sent: Callable[[], online.Prepared] | None = None
 
     def ask(self, composed: Composed) -> None:
         """Make the issue's copies, after those asked before."""
         if not self.making:
             return
-        if self._asked is None:
+        if self._worker is None:
             # Imported here: a build found up to date asks for none.
             from queue import Queue
             from threading import Thread
 
-            self._asked = Queue()
-            self._thread = Thread(
-                target=self._make, args=(self._asked,), name="bippdf-screens", daemon=True
-            )
-            self._thread.start()
-        self._asked.put(composed)
+            asked: Queue[Composed | None] = Queue()
+            thread = Thread(target=self._make, args=(asked,), name="bippdf-screens", daemon=True)
+            thread.start()
+            self._worker = asked, thread
+        self._worker[0].put(composed)
 
     @staticmethod
     def _make(asked: Queue[Composed | None]) -> None:
@@ -101,10 +100,11 @@ class _ScreensAhead:
         a lock then would leave the child waiting for it for ever), and before an
         edition is written (the copies are kept for the process, not made to be shared
         between threads)."""
-        if self._asked is not None and self._thread is not None:
-            self._asked.put(None)
-            self._thread.join()
-            self._asked = self._thread = None
+        if self._worker is not None:
+            asked, thread = self._worker
+            asked.put(None)
+            thread.join()
+            self._worker = None
 
     def sent(self, prepared: Callable[[], online.Prepared]) -> None:
         """The copies are being made by the process that composed the issues: ``kept``
