@@ -263,6 +263,67 @@ def test_the_copies_for_screens_are_made_ahead_once(
     assert len(resized) == 4
 
 
+def test_the_copies_for_screens_are_kept_in_the_build_folder_for_the_builds_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """A build keeps the copies it made in its build folder's cache, as it keeps the print
+    PDF's pictures separated: the next build, in a new process, makes none and writes the
+    same files. A kept file damaged on disk is made again and kept anew; copies made
+    otherwise (another quality) are not those kept. A build without the cache, or that
+    writes a file elsewhere (--html), keeps nothing."""
+    from bippdf import cache
+    from bippdf.schedule import build_issues
+
+    root = _an_article_with_a_photo(tmp_path)
+    text = root / "articles" / "01-un.md"
+    made: list[str] = []
+    screens = online._screens
+
+    def counted(name: str, data: bytes) -> Any:
+        made.append(name)
+        return screens(name, data)
+
+    monkeypatch.setattr(online, "_screens", counted)
+    options = Options(variants=(), cover=False, online=True, build_dir=tmp_path / "build")
+
+    def built(word: str, chosen: Options = options) -> dict[str, bytes]:
+        """The edition's images, built after an edit (not found up to date), as by a new
+        process: with none of the copies made so far kept in memory."""
+        text.write_text(text.read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
+        monkeypatch.setattr(online, "_SCREENS", Recent(256))
+        (done,) = build_issues([root], chosen)
+        assert done.error is None, done.error
+        folder = done.results[0].output
+        return {p.name: p.read_bytes() for p in (folder / "images").iterdir()}
+
+    first = built("Un.")
+    assert made == ["images/photo.jpg"]
+    assert set(first) == {"photo-700w.jpg", "photo-1400w.jpg"}
+    (kept,) = cache.screens(options.build_dir).iterdir()
+    whole = kept.read_bytes()
+    assert built("Deux.") == first
+    assert made == ["images/photo.jpg"]  # found kept
+    kept.write_bytes(whole[:-1] + bytes([whole[-1] ^ 1]))  # the 1400 px copy's last byte
+    assert built("Trois.") == first
+    assert made == ["images/photo.jpg"] * 2
+    assert kept.read_bytes() == whole
+    request.addfinalizer(online._screens_recipe.cache_clear)
+    monkeypatch.setattr(online, "JPEG_QUALITY", 50)
+    online._screens_recipe.cache_clear()
+    lower = built("Quatre.")
+    assert made == ["images/photo.jpg"] * 3
+    assert lower.keys() == first.keys() and lower != first
+    for chosen in (
+        Options(**{**options.__dict__, "build_dir": tmp_path / "sans", "cache": False}),
+        Options(
+            **{**options.__dict__, "build_dir": tmp_path / "html", "html_output": tmp_path / "n"}
+        ),
+    ):
+        built("Cinq.", chosen)
+        assert not cache.screens(chosen.build_dir).exists()
+    assert made == ["images/photo.jpg"] * 5
+
+
 def _an_article_with_a_photo(tmp_path: Path) -> Path:
     """An issue of one article: a photo 2000 pixels wide, then running text."""
     body = "![Une photo](../images/photo.jpg)\n\n" + "Du texte courant, encore. " * 40
@@ -289,9 +350,9 @@ def test_a_build_given_an_engine_makes_the_copies_for_screens_in_a_thread(
     prepare, fork = online.prepare, forked._fork
     forks: list[int] = []
 
-    def noted(html: str, issue: Path) -> online.Prepared:
+    def noted(html: str, issue: Path, folder: Path | None = None) -> online.Prepared:
         prepared.append(threading.current_thread().name)
-        return prepare(html, issue)
+        return prepare(html, issue, folder)
 
     def forking() -> int:
         assert "bippdf-screens" not in [t.name for t in threading.enumerate()]
@@ -326,9 +387,9 @@ def test_a_build_that_loads_weasyprint_has_the_copies_for_screens_made_where_it_
     prepare, screens = online.prepare, online._screens
     resized: list[str] = []
 
-    def noted(html: str, issue: Path) -> online.Prepared:
+    def noted(html: str, issue: Path, folder: Path | None = None) -> online.Prepared:
         said.write_text(str(os.getpid()), encoding="utf-8")
-        return prepare(html, issue)
+        return prepare(html, issue, folder)
 
     def counted(name: str, data: bytes) -> Any:
         resized.append(name)  # this process's list: a forked one appends to its own
@@ -369,9 +430,9 @@ def test_an_issue_s_copies_for_screens_are_begun_as_soon_as_it_is_composed(
     prepare, compose = online.prepare, pipeline.compose
     already: list[bool] = []
 
-    def noted(html: str, issue: Path) -> None:
+    def noted(html: str, issue: Path, folder: Path | None = None) -> None:
         begun.set()
-        prepare(html, issue)
+        prepare(html, issue, folder)
 
     def composing(path: Path) -> Any:
         if path == roots[1]:

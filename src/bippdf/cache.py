@@ -77,6 +77,11 @@ def separations(build_dir: Path) -> Path:
     return build_dir / FOLDER / "cmyk"
 
 
+def screens(build_dir: Path) -> Path:
+    """Where the online edition's copies of the pictures for screens are kept (online.py)."""
+    return build_dir / FOLDER / "ecrans"
+
+
 def fresh(manifest: Path) -> list[dict[str, Any]] | None:
     """The results recorded in ``manifest`` if every input and output is as recorded,
     else None (no manifest, or something changed: build again)."""

@@ -16,9 +16,12 @@ reader of the build folder sees either the old edition whole or the new one whol
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import glob
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -34,7 +37,7 @@ from . import sandbox, webfonts
 from .colour import load_palette, palette_css
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
-from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular
+from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular, write_file
 from .images import header_size
 from .recent import Recent
 from .resources import styles_dir
@@ -58,6 +61,7 @@ CSP = (
 WIDTHS = (700, 1400)  # pixels: the column (42rem) on screens of one and two pixels a point
 SIZES = "(min-width: 44rem) 40rem, calc(100vw - 2rem)"  # how wide the column shows it
 JPEG_QUALITY = 85
+_LARGEST_KEPT = 1 << 30  # bytes of an image's files for screens kept on disk (_Shelf)
 _IMG = re.compile(r'<img src="([^"]+)"')
 _ISSUE_URL = re.compile(re.escape(sandbox.base_url(sandbox.ISSUE)) + r'([^"\'\s)]+)')
 _STYLE = re.compile(r"<style>.*?</style>\s*", re.S)
@@ -391,12 +395,81 @@ def _for_screens(
     return dict(files)
 
 
-def _made_for_screens(name: str, data: bytes) -> tuple[tuple[str, bytes], _Screens]:
-    """An image's files for screens, made or found made, with what they are kept under."""
+def _made_for_screens(
+    name: str, data: bytes, folder: Path | None = None
+) -> tuple[tuple[str, bytes], _Screens]:
+    """An image's files for screens, made or found made (in this process, or on disk in
+    ``folder``, the build folder's cache, where they are kept once made), with what they
+    are kept under."""
     key = (name, hashlib.sha256(data).digest())
-    made = _SCREENS.get(key) or _screens(name, data)
+    made = _SCREENS.get(key)
+    if made is None:
+        shelf = _Shelf(folder, *key) if folder is not None else None
+        made = (shelf and shelf.read()) or _screens(name, data)
+        if shelf is not None and made[1] is not None:  # (an image copied as it is: its file)
+            shelf.write(made)
     _SCREENS.keep({key: made})
     return key, made
+
+
+class _Shelf:
+    """An image's files for screens kept on disk for the builds after this one (in the
+    build folder's cache): made again, they cost a build of No. 6 half a second of a core.
+    Known by the image's name and bytes and by what the copies depend on: the widths,
+    the quality, the code that makes them and the versions of Pillow and its libraries.
+    A kept file holds the digest of what follows it: one damaged on disk is made again."""
+
+    def __init__(self, folder: Path, name: str, digest: bytes) -> None:
+        key = hashlib.sha256(_screens_recipe() + digest + name.encode()).hexdigest()
+        self.path = folder / f"{key}.screens"
+        self.found = False
+
+    def read(self) -> _Screens | None:
+        """The files kept by an earlier build, whole, or None."""
+        try:
+            kept = read_regular(self.path, _LARGEST_KEPT)
+        except (OSError, Unreadable):
+            return None
+        check, payload = kept[:32], kept[32:]
+        if hashlib.sha256(payload).digest() != check:
+            return None
+        header, _, data = payload.partition(b"\n")
+        try:
+            listed = json.loads(header)
+            files, at = {}, 0
+            for name, length in listed["files"]:
+                files[name] = data[at : at + length]
+                at += length
+            copies = listed["copies"]
+            sizes = None if copies is None else [(c, int(w), int(h)) for c, w, h in copies]
+        except (ValueError, KeyError, TypeError):
+            return None
+        self.found = True
+        return files, sizes
+
+    def write(self, made: _Screens) -> None:
+        """Keep the files made, unless they were found kept; files that cannot be kept
+        are made again next time, the build goes on."""
+        if self.found:
+            return
+        files, copies = made
+        listed = {"files": [[name, len(data)] for name, data in files.items()], "copies": copies}
+        payload = json.dumps(listed).encode() + b"\n" + b"".join(files.values())
+        with contextlib.suppress(BuildError):
+            write_file(self.path, hashlib.sha256(payload).digest() + payload)
+
+
+@functools.cache
+def _screens_recipe() -> bytes:
+    """What an image's files for screens depend on besides the image (``_Shelf``)."""
+    import PIL
+    from PIL import features
+
+    libraries = [features.version(name) for name in ("jpg", "zlib")]
+    versions = [PIL.__version__, *libraries, WIDTHS, JPEG_QUALITY]
+    digest = hashlib.sha256(json.dumps(versions).encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.digest()
 
 
 _Screens = tuple[dict[str, bytes], list[tuple[str, int, int]] | None]
@@ -408,9 +481,10 @@ _SCREENS: Recent[tuple[str, bytes], _Screens] = Recent(256)
 Prepared = dict[tuple[str, bytes], _Screens]  # what ``prepare`` made, to ``keep`` elsewhere
 
 
-def prepare(html: str, root: Path) -> Prepared:
+def prepare(html: str, root: Path, folder: Path | None = None) -> Prepared:
     """Make the files for screens of the images the page shows, which ``files`` then
-    finds made: ahead, beside what else the build does. In a thread while the build
+    finds made (or find them kept in ``folder``, and keep them there): ahead, beside
+    what else the build does. In a thread while the build
     composes its issues and loads WeasyPrint, its fonts and stylesheets (Pillow resizes
     and encodes without holding Python's lock); or, in a build from the command line,
     in the process that composed the issues while this one imported WeasyPrint, while
@@ -422,7 +496,7 @@ def prepare(html: str, root: Path) -> Prepared:
             path = sandbox.resolve(
                 sandbox.base_url(sandbox.ISSUE) + relative, {sandbox.ISSUE: root}
             )
-            key, made = _made_for_screens(unquote(relative), _read(path))
+            key, made = _made_for_screens(unquote(relative), _read(path), folder)
         except (sandbox.Refused, BuildError):
             continue
         prepared[key] = made

@@ -140,13 +140,17 @@ def rendering_order(options: Options) -> list[str]:
 
 
 def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]) -> Engine:
-    """The engine, made if there is none, with the variants' stylesheets parsed; the time
-    it took is added to each issue's "engine" phase."""
+    """The engine, made if there is none, with the variants' stylesheets parsed and the
+    issues' hyphenation dictionaries read; the time it took is added to each issue's
+    "engine" phase."""
+    from . import hyphenation
     from .render import Engine
 
     started = time.perf_counter()
     engine = engine or Engine()
     engine.preload(variants)
+    for composed in issues:
+        hyphenation.load(composed.composition.html)
     for composed in issues:
         took = time.perf_counter() - started
         composed.phases["engine"] = composed.phases.get("engine", 0.0) + took

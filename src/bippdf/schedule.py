@@ -70,6 +70,9 @@ class _ScreensAhead:
 
     def __init__(self, options: Options) -> None:
         self.making = options.online and options.output is None
+        # Where they are kept for the builds after this one, as the print PDF's pictures
+        # separated to CMYK are (online._Shelf).
+        self.folder = build_cache.screens(options.build_dir) if _caching(options) else None
         # The issues asked for, and the thread that makes their copies (the first asks).
         self._worker: tuple[Queue[Composed | None], Thread] | None = None
         self._sent: Callable[[], online.Prepared] | None = None
@@ -84,16 +87,18 @@ class _ScreensAhead:
             from threading import Thread
 
             asked: Queue[Composed | None] = Queue()
-            thread = Thread(target=self._make, args=(asked,), name="bippdf-screens", daemon=True)
+            thread = Thread(
+                target=self._make, args=(asked, self.folder), name="bippdf-screens", daemon=True
+            )
             thread.start()
             self._worker = asked, thread
         self._worker[0].put(composed)
 
     @staticmethod
-    def _make(asked: Queue[Composed | None]) -> None:
+    def _make(asked: Queue[Composed | None], folder: Path | None) -> None:
         """The copies of each issue asked for, until told to stop (None)."""
         while (composed := asked.get()) is not None:
-            _prepared([composed])
+            _prepared([composed], folder)
 
     def made(self) -> None:
         """Wait for the copies asked for: before any process is forked (a thread holding
@@ -314,7 +319,7 @@ def _composed_while_loading(
                 outcome.add_note("".join(traceback.format_exception(outcome)).rstrip())
         yield outcomes
         if screens.making:
-            yield _prepared(_composed_of(outcomes))
+            yield _prepared(_composed_of(outcomes), screens.folder)
 
     try:
         sent = children.enter_context(steps_in_child(composing))
@@ -343,15 +348,16 @@ def _composed_of(outcomes: list[_Outcome]) -> list[Composed]:
     return [outcome[0] for outcome in outcomes if not isinstance(outcome, BippdfError)]
 
 
-def _prepared(issues: list[Composed]) -> online.Prepared:
-    """The copies for screens of the images of these issues (``online.prepare``)."""
+def _prepared(issues: list[Composed], folder: Path | None) -> online.Prepared:
+    """The copies for screens of the images of these issues (``online.prepare``), kept
+    in ``folder`` if one is given."""
     from . import online
 
     prepared: online.Prepared = {}
     for composed in issues:
         # What fails here is made again, and said, when the edition is written.
         with suppress(Exception):
-            prepared.update(online.prepare(composed.unfitted, composed.issue.root))
+            prepared.update(online.prepare(composed.unfitted, composed.issue.root, folder))
     return prepared
 
 
