@@ -29,7 +29,7 @@ from typing import Any
 
 from .contract import INK_LIMIT
 from .errors import BuildError
-from .files import Unreadable, read_regular, write_file
+from .files import keep_whole, read_whole
 from .resources import styles_dir
 from .sourcefile import key_line
 
@@ -228,22 +228,14 @@ class Separator:
 
     def _stored(self, key: str) -> bytes | None:
         """The separation kept on disk by an earlier build, if there is one, whole."""
-        if self.folder is None:
-            return None
-        try:
-            kept = read_regular(self.folder / f"{key}.cmyk", _LARGEST_KEPT)
-        except (OSError, Unreadable):
-            return None
-        check, separated = kept[:32], kept[32:]
-        return separated if separated and hashlib.sha256(separated).digest() == check else None
+        return (
+            None if self.folder is None else read_whole(self.folder / f"{key}.cmyk", _LARGEST_KEPT)
+        )
 
     def _store(self, key: str, separated: bytes) -> bytes:
-        """Keep a separation on disk for the next builds; one that cannot be kept is made
-        again next time, the build goes on."""
+        """Keep a separation on disk for the next builds."""
         if self.folder is not None:
-            with contextlib.suppress(BuildError):
-                kept = hashlib.sha256(separated).digest() + separated
-                write_file(self.folder / f"{key}.cmyk", kept)
+            keep_whole(self.folder / f"{key}.cmyk", separated)
         return separated
 
 

@@ -3,7 +3,9 @@ and never lands on a file the build reads or on anything but a regular file."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -180,6 +182,25 @@ def write_file(target: Path, data: bytes) -> None:
         Path(temp).unlink(missing_ok=True)
         raise
     remove_stale(target)
+
+
+def keep_whole(target: Path, data: bytes) -> None:
+    """Keep ``data`` in the build folder's cache behind its SHA-256 digest, for
+    ``read_whole`` to find whole; one that cannot be written is made again next time, the
+    build goes on."""
+    with contextlib.suppress(BuildError):
+        write_file(target, hashlib.sha256(data).digest() + data)
+
+
+def read_whole(path: Path, limit: int) -> bytes | None:
+    """What ``keep_whole`` kept at ``path``, or None when there is nothing, or nothing whole
+    (a file damaged on disk is made again rather than trusted)."""
+    try:
+        whole = read_regular(path, limit)
+    except (OSError, Unreadable):
+        return None
+    check, data = whole[:32], whole[32:]
+    return data if data and hashlib.sha256(data).digest() == check else None
 
 
 def remove_stale(target: Path, now: float | None = None) -> list[Path]:

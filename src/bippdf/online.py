@@ -16,12 +16,12 @@ reader of the build folder sees either the old edition whole or the new one whol
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import glob
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -37,7 +37,14 @@ from . import sandbox, webfonts
 from .colour import load_palette, palette_css
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
-from .files import MAX_IMAGE_BYTES, STALE_SECONDS, Unreadable, read_regular, write_file
+from .files import (
+    MAX_IMAGE_BYTES,
+    STALE_SECONDS,
+    Unreadable,
+    keep_whole,
+    read_regular,
+    read_whole,
+)
 from .images import header_size
 from .recent import Recent
 from .resources import styles_dir
@@ -405,9 +412,11 @@ def _made_for_screens(
     made = _SCREENS.get(key)
     if made is None:
         shelf = _Shelf(folder, *key) if folder is not None else None
-        made = (shelf and shelf.read()) or _screens(name, data)
-        if shelf is not None and made[1] is not None:  # (an image copied as it is: its file)
-            shelf.write(made)
+        made = shelf.read() if shelf is not None else None
+        if made is None:
+            made = _screens(name, data)
+            if shelf is not None and made[1] is not None:  # (copied as it is: its file)
+                shelf.write(made)
     _SCREENS.keep({key: made})
     return key, made
 
@@ -422,16 +431,11 @@ class _Shelf:
     def __init__(self, folder: Path, name: str, digest: bytes) -> None:
         key = hashlib.sha256(_screens_recipe() + digest + name.encode()).hexdigest()
         self.path = folder / f"{key}.screens"
-        self.found = False
 
     def read(self) -> _Screens | None:
         """The files kept by an earlier build, whole, or None."""
-        try:
-            kept = read_regular(self.path, _LARGEST_KEPT)
-        except (OSError, Unreadable):
-            return None
-        check, payload = kept[:32], kept[32:]
-        if hashlib.sha256(payload).digest() != check:
+        payload = read_whole(self.path, _LARGEST_KEPT)
+        if payload is None:
             return None
         header, _, data = payload.partition(b"\n")
         try:
@@ -444,19 +448,13 @@ class _Shelf:
             sizes = None if copies is None else [(c, int(w), int(h)) for c, w, h in copies]
         except (ValueError, KeyError, TypeError):
             return None
-        self.found = True
         return files, sizes
 
     def write(self, made: _Screens) -> None:
-        """Keep the files made, unless they were found kept; files that cannot be kept
-        are made again next time, the build goes on."""
-        if self.found:
-            return
+        """Keep the files made for the builds after this one."""
         files, copies = made
         listed = {"files": [[name, len(data)] for name, data in files.items()], "copies": copies}
-        payload = json.dumps(listed).encode() + b"\n" + b"".join(files.values())
-        with contextlib.suppress(BuildError):
-            write_file(self.path, hashlib.sha256(payload).digest() + payload)
+        keep_whole(self.path, json.dumps(listed).encode() + b"\n" + b"".join(files.values()))
 
 
 @functools.cache
@@ -516,20 +514,21 @@ def _screens(name: str, data: bytes) -> _Screens:
     try:
         with Image.open(io.BytesIO(data)) as picture:
             kind = picture.format
-            # Turned as its camera said (EXIF), as the PDF and a browser show it: the
-            # copies carry no EXIF.
-            upright = ImageOps.exif_transpose(picture)
-            width, height = upright.size
-            if kind not in ("JPEG", "PNG") or width <= WIDTHS[0]:
+            if kind not in ("JPEG", "PNG"):
+                return {name: data}, None
+            # A PNG is decoded once for both copies; a JPEG is decoded for each at the
+            # smallest fraction of its size libjpeg gives that is still at least as wide
+            # (``_decoded_for``): a 12-megapixel photo's copies take half the time.
+            whole = _full_colour(ImageOps.exif_transpose(picture)) if kind == "PNG" else None
+            width, height = whole.size if whole is not None else _upright_size(picture)
+            if width <= WIDTHS[0]:
                 return {name: data}, None
             path = PurePosixPath(name)
-            # A palette (or one-bit) picture is resized in full colour: Pillow would
-            # resize its palette indexes pixel by pixel otherwise.
-            full = upright.convert("RGBA") if upright.mode in ("P", "1") else upright
             copies = {}
             for wide in (w for w in WIDTHS if w < width):
                 high = round(height * wide / width)
-                smaller = full.resize((wide, high), Image.Resampling.LANCZOS)
+                source = whole if whole is not None else _decoded_for(data, wide / width)
+                smaller = source.resize((wide, high), Image.Resampling.LANCZOS)
                 copy = str(path.with_name(f"{path.stem}-{wide}w{path.suffix}"))
                 copies[copy] = (_encoded(smaller, kind, picture), wide, high)
             if width <= WIDTHS[-1]:
@@ -540,6 +539,39 @@ def _screens(name: str, data: bytes) -> _Screens:
         {copy: encoded for copy, (encoded, _, _) in copies.items()},
         [(copy, wide, high) for copy, (_, wide, high) in copies.items()],
     )
+
+
+_ORIENTATION = 0x0112  # the EXIF tag
+# The orientations that turn a picture a quarter: its width and height trade places.
+_QUARTER_TURNS = (5, 6, 7, 8)
+
+
+def _upright_size(picture: Any) -> tuple[int, int]:
+    """A picture's width and height as its camera said to show it (EXIF), as the PDF and
+    a browser show it, read from its header without decoding it."""
+    width, height = picture.size
+    if picture.getexif().get(_ORIENTATION) in _QUARTER_TURNS:
+        return height, width
+    return width, height
+
+
+def _decoded_for(data: bytes, scale: float) -> Any:
+    """A JPEG decoded upright (EXIF) at the smallest of its size, a half, a quarter or
+    an eighth of it that is still at least ``scale`` of it, for a copy that size to be
+    resized from (``Image.draft``: libjpeg decodes fewer pixels). The copies carry no
+    EXIF."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as picture:
+        width, height = picture.size
+        picture.draft(picture.mode, (math.ceil(width * scale), math.ceil(height * scale)))
+        return ImageOps.exif_transpose(picture)
+
+
+def _full_colour(picture: Any) -> Any:
+    """A palette (or one-bit) picture in full colour: Pillow would resize its palette
+    indexes pixel by pixel otherwise."""
+    return picture.convert("RGBA") if picture.mode in ("P", "1") else picture
 
 
 def _encoded(picture: Any, kind: str, original: Any) -> bytes:
