@@ -368,7 +368,7 @@ FAULTS: list[Fault] = [
         "styles/bulletin.css",
         "a { color: inherit; text-decoration: none; overflow-wrap: anywhere; hyphens: manual; }",
         "a { color: inherit; text-decoration: none; hyphens: manual; }",
-        ("tests/test_fuzz.py",),
+        ("tests/check/test_typesetting.py", "tests/test_fuzz.py"),
     ),
     # The printer's preflight (PDF/X-4).
     Fault(
@@ -509,6 +509,23 @@ FAULTS: list[Fault] = [
         "        return None",
         ("tests/test_lint.py",),
         "white_space_only",
+    ),
+    Fault(
+        "kept-file-trusted-damaged",
+        "a file kept in the build cache (a separation, copies for screens) is used only whole",
+        "src/bippdf/files.py",
+        "return data if data and hashlib.sha256(data).digest() == check else None",
+        "return data or None",
+        ("tests/test_files.py", "tests/test_colour.py"),
+    ),
+    Fault(
+        "screens-copies-sideways",
+        "a photo's copies for screens are upright, as its camera said (EXIF)",
+        "src/bippdf/online.py",
+        "        return ImageOps.exif_transpose(picture)",
+        "        return picture.copy()",
+        ("tests/test_online.py",),
+        "fraction",
     ),
 ]
 

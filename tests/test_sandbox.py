@@ -524,19 +524,24 @@ def test_a_stylesheet_naming_a_missing_font_is_a_build_error(
 
 
 @pytest.mark.pdf
+@pytest.mark.parametrize("subsetter", ["as installed", "fontTools"])
 @pytest.mark.parametrize("variant", ["print", "web"])
 def test_fonts_and_metadata_are_dated_by_the_issue_not_the_clock(
-    tmp_path: Path, variant: str
+    tmp_path: Path, variant: str, subsetter: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every embedded font subset is stamped as modified on the issue's date (midnight
     UTC) by fontTools, or keeps the font file's own stamp with HarfBuzz's subsetter;
     never the moment of the build. So are the PDF's dates. Two builds in the same
-    second could not tell."""
+    second could not tell. fontTools is also made to subset where HarfBuzz's subsetter
+    is installed (as in CI), so that the date it stamps is tested on every machine."""
     import datetime as dt
 
     from fontTools.ttLib import TTFont
     from pypdf import PdfReader
+    from weasyprint.pdf import fonts
 
+    if subsetter == "fontTools":
+        monkeypatch.setattr(fonts, "harfbuzz_subset", None)
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le texte.\n")})
     pdf = build_pdf(root, tmp_path / "out.pdf", variant=variant).output
     issue_day = dt.datetime(2020, 3, 1, tzinfo=dt.UTC)  # write_issue's date
@@ -556,4 +561,6 @@ def test_fonts_and_metadata_are_dated_by_the_issue_not_the_clock(
         if path.suffix in (".ttf", ".otf")
     }
     assert stamps and stamps <= {since_1904} | own, stamps
+    if subsetter == "fontTools":
+        assert stamps == {since_1904}
     assert str(reader.metadata["/CreationDate"]).startswith("D:20200301")

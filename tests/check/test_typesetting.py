@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,28 @@ def test_url_wider_than_the_page(small_issue: Path) -> None:
     problems = problems_in(report, "overflow")
     assert len(problems) == 1
     assert problems[0].startswith("page 3: texte hors de la zone de texte : « ")
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("variant", ["print", "web"])
+def test_an_address_with_nowhere_to_break_breaks_inside_its_column(
+    tmp_path: Path, variant: str
+) -> None:
+    """An address with no place a line may break for a column's width and more breaks
+    where it must, being a link (``overflow-wrap: anywhere``): in both PDFs its lines
+    stay in their column, and every check passes."""
+    from pypdf import PdfReader
+
+    address = "https://www.quebec.ca/" + "documentsdelaprevention" * 4
+    body = f"Pour en savoir plus : <{address}>.\n\n" + "Du texte courant. " * 30 + "\n"
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)})
+    issue = load_issue(root)
+    composition = compose(issue)
+    rendered = render_pdf(composition.html, base_url=root, language=issue.language, variant=variant)
+    report = check_pdf(rendered.pdf, expectations(composition))
+    assert [p for check in report.checks for p in check.problems] == []
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages)
+    assert address not in text and address in "".join(text.split())  # over several lines
 
 
 LOOSE = (
