@@ -21,7 +21,6 @@ import glob
 import hashlib
 import io
 import json
-import math
 import os
 import re
 import shutil
@@ -514,21 +513,20 @@ def _screens(name: str, data: bytes) -> _Screens:
     try:
         with Image.open(io.BytesIO(data)) as picture:
             kind = picture.format
-            if kind not in ("JPEG", "PNG"):
-                return {name: data}, None
-            # A PNG is decoded once for both copies; a JPEG is decoded for each at the
-            # smallest fraction of its size libjpeg gives that is still at least as wide
-            # (``_decoded_for``): a 12-megapixel photo's copies take half the time.
-            whole = _full_colour(ImageOps.exif_transpose(picture)) if kind == "PNG" else None
-            width, height = whole.size if whole is not None else _upright_size(picture)
-            if width <= WIDTHS[0]:
+            # Turned as its camera said (EXIF), as the PDF and a browser show it: the
+            # copies carry no EXIF.
+            upright = ImageOps.exif_transpose(picture)
+            width, height = upright.size
+            if kind not in ("JPEG", "PNG") or width <= WIDTHS[0]:
                 return {name: data}, None
             path = PurePosixPath(name)
+            # A palette (or one-bit) picture is resized in full colour: Pillow would
+            # resize its palette indexes pixel by pixel otherwise.
+            full = upright.convert("RGBA") if upright.mode in ("P", "1") else upright
             copies = {}
             for wide in (w for w in WIDTHS if w < width):
                 high = round(height * wide / width)
-                source = whole if whole is not None else _decoded_for(data, wide / width)
-                smaller = source.resize((wide, high), Image.Resampling.LANCZOS)
+                smaller = full.resize((wide, high), Image.Resampling.LANCZOS)
                 copy = str(path.with_name(f"{path.stem}-{wide}w{path.suffix}"))
                 copies[copy] = (_encoded(smaller, kind, picture), wide, high)
             if width <= WIDTHS[-1]:
@@ -539,39 +537,6 @@ def _screens(name: str, data: bytes) -> _Screens:
         {copy: encoded for copy, (encoded, _, _) in copies.items()},
         [(copy, wide, high) for copy, (_, wide, high) in copies.items()],
     )
-
-
-_ORIENTATION = 0x0112  # the EXIF tag
-# The orientations that turn a picture a quarter: its width and height trade places.
-_QUARTER_TURNS = (5, 6, 7, 8)
-
-
-def _upright_size(picture: Any) -> tuple[int, int]:
-    """A picture's width and height as its camera said to show it (EXIF), as the PDF and
-    a browser show it, read from its header without decoding it."""
-    width, height = picture.size
-    if picture.getexif().get(_ORIENTATION) in _QUARTER_TURNS:
-        return height, width
-    return width, height
-
-
-def _decoded_for(data: bytes, scale: float) -> Any:
-    """A JPEG decoded upright (EXIF) at the smallest of its size, a half, a quarter or
-    an eighth of it that is still at least ``scale`` of it, for a copy that size to be
-    resized from (``Image.draft``: libjpeg decodes fewer pixels). The copies carry no
-    EXIF."""
-    from PIL import Image, ImageOps
-
-    with Image.open(io.BytesIO(data)) as picture:
-        width, height = picture.size
-        picture.draft(picture.mode, (math.ceil(width * scale), math.ceil(height * scale)))
-        return ImageOps.exif_transpose(picture)
-
-
-def _full_colour(picture: Any) -> Any:
-    """A palette (or one-bit) picture in full colour: Pillow would resize its palette
-    indexes pixel by pixel otherwise."""
-    return picture.convert("RGBA") if picture.mode in ("P", "1") else picture
 
 
 def _encoded(picture: Any, kind: str, original: Any) -> bytes:
