@@ -497,9 +497,9 @@ def test_a_photo_s_copies_are_the_whole_photo_resized_upright_without_moire(
     orientation: int,
 ) -> None:
     """Each copy for screens is the whole photo, turned as its camera said (EXIF, each
-    of the eight orientations), resized with a filter that leaves no moiré: as near the
-    photo resized so as that resized photo saved at the copies' JPEG quality (within
-    0.5 dB). A faster way that decoded a fraction of the photo (libjpeg's scaled
+    of the eight orientations), resized with a filter that leaves no moiré: as near to
+    the photo resized whole as that resized photo is once saved at the copies' JPEG
+    quality (within 0.5 dB). A faster way that decoded a fraction of the photo (libjpeg's scaled
     decoding, as ``Image.draft``) gave these stripes moiré: 27 dB against 53."""
     from PIL import ImageOps
 

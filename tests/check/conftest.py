@@ -76,8 +76,15 @@ def small_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def render_broken(root: Path, html_change: Callable[[str], str], variant: str = "web") -> Report:
     """Check the PDF of an issue whose composed HTML ``html_change`` has changed: the web
     variant by default, the one with links."""
+    return rendered_and_checked(root, html_change, variant)[1]
+
+
+def rendered_and_checked(
+    root: Path, html_change: Callable[[str], str], variant: str = "web"
+) -> tuple[bytes, Report]:
+    """``render_broken``, with the PDF it checked."""
     issue = load_issue(root)
     composition = compose(issue)
     html = html_change(composition.html)
     rendered = render_pdf(html, base_url=root, language=issue.language, variant=variant)
-    return check_pdf(rendered.pdf, expectations(composition))
+    return rendered.pdf, check_pdf(rendered.pdf, expectations(composition))

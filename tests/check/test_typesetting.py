@@ -23,7 +23,7 @@ from bippdf.render import render_pdf
 from bippdf.source import load_issue
 
 from ..conftest import ISSUE_6, BuiltIssue, article, write_issue
-from .conftest import LONG_URL, edit_pdf, problems_in, render_broken
+from .conftest import LONG_URL, edit_pdf, problems_in, render_broken, rendered_and_checked
 
 
 def test_font_stripped(issue6: BuiltIssue) -> None:
@@ -93,12 +93,9 @@ def test_an_address_with_nowhere_to_break_breaks_inside_its_column(
     address = "https://www.quebec.ca/" + "documentsdelaprevention" * 4
     body = f"Pour en savoir plus : <{address}>.\n\n" + "Du texte courant. " * 30 + "\n"
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", body)})
-    issue = load_issue(root)
-    composition = compose(issue)
-    rendered = render_pdf(composition.html, base_url=root, language=issue.language, variant=variant)
-    report = check_pdf(rendered.pdf, expectations(composition))
+    pdf, report = rendered_and_checked(root, lambda html: html, variant)
     assert [p for check in report.checks for p in check.problems] == []
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert address not in text and address in "".join(text.split())  # over several lines
 
 
