@@ -396,9 +396,13 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
         fit = pipeline.fit
 
         def announcing(composed: Any, engine: Any, options: Any, ahead: Any = None) -> None:
-            if ahead is not None:  # a trial the fit will not keep, announced first
-                ahead(copyfit.apply(composed.composition.html, copyfit.Fit(starts=("second",))))
+            if ahead is not None:  # a trial the fit will not keep, announced first: set
+                # tighter, which this issue's fit is not (a page start could be laid out
+                # again from it into the fit's)
+                tight = copyfit.Fit(starts=("second",), tight=True)
+                ahead(copyfit.apply(composed.composition.html, tight))
             fit(composed, engine, options)
+            assert composed.fit is not None and not composed.fit.tight
 
         monkeypatch.setattr(pipeline, "fit", announcing)
     started: list[str | None] = []
@@ -433,12 +437,12 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The print PDF laid out while its issue is fitted (schedule._Guess): a trial that
-    differs from the one before only in words kept whole is laid out from that one's
-    pages, only those it changes, in the same process, and so is the fit's HTML when it
-    is an earlier trial of the kind; a trial that starts another article on a page is
-    laid out whole, in a new process. Each PDF is the one a layout of its own gives,
-    byte for byte, and its lines are not recorded as ``watch`` records them for its next
-    PDF (redraw.py): there is no next one."""
+    differs from the one before in words kept whole, or in an article starting a page,
+    is laid out from that one's pages, only those it changes, in the same process, and
+    so is the fit's HTML when it is an earlier trial of the kind; a trial whose text is
+    set tighter throughout is laid out whole, in a new process. Each PDF is the one a
+    layout of its own gives, byte for byte, and its lines are not recorded as ``watch``
+    records them for its next PDF (redraw.py): there is no next one."""
     log = tmp_path / "layouts.txt"
     lay_out, drawings_of = Engine.lay_out, Engine._drawings_of
 
@@ -485,6 +489,7 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
         copyfit.apply(unfitted, dataclasses.replace(fit, whole=())),
         composed.composition.html,
         copyfit.apply(unfitted, dataclasses.replace(fit, starts=(*fit.starts, "second"))),
+        copyfit.apply(unfitted, dataclasses.replace(fit, tight=not fit.tight)),
     ]
     job = schedule._Job(schedule._Pending(schedule.IssueBuild(root), root, composed, {}), "print")
     monkeypatch.setattr(Engine, "lay_out", logged)
@@ -527,9 +532,13 @@ def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages
     )
     assert same(made, alone(trials[0]))
     made, made_by = guessed([trials[0], trials[2]], trials[2], 2)
+    (first, _, _), (second, remade, pages) = made_by
+    assert second == first and remade < pages
+    assert same(made, alone(trials[2]))
+    made, made_by = guessed([trials[0], trials[3]], trials[3], 2)
     (first, _, _), (second, whole, pages) = made_by
     assert second != first and whole == pages
-    assert same(made, alone(trials[2]))
+    assert same(made, alone(trials[3]))
     assert not (tmp_path / "recorded.txt").exists()
 
 

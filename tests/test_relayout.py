@@ -231,17 +231,48 @@ def test_margin_boxes_are_kept_for_the_same_page_in_the_same_state_only() -> Non
     assert margins.kept_for(2, page, state, changed=float("inf")) is None
 
 
+def test_an_article_starting_a_page_or_set_looser_is_laid_out_again_from_the_pages_before(
+    issue: Path,
+) -> None:
+    """Copyfitting's trials change an article's classes (copyfit.apply): it starts a page,
+    is set looser, or no longer does either. The pages before it are kept, its own laid
+    out anew, and the PDF is the one a whole layout writes."""
+    engine = Engine()
+    html = pipeline.compose(issue).composition.html
+    first, second, third = re.findall(
+        r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html
+    )
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("le deuxième commence une page", {"starts": (first, second)}),
+        ("le troisième, plus lâche", {"starts": (first, second), "loose": (third,)}),
+        ("le deuxième suit le premier", {"loose": (third,)}),
+        ("le troisième, comme les autres", {}),
+    ]
+    before = render(engine, issue, incremental=True)
+    for what, fit in steps:
+        resumed = render(engine, issue, incremental=True, fit=fit)
+        remade = engine.remade[-1]
+        whole = render(engine, issue, incremental=False, fit=fit)
+        assert resumed.pdf == whole.pdf, what
+        assert resumed.warnings == whole.warnings, what
+        assert resumed.sources == whole.sources, what
+        assert resumed.pdf != before.pdf, what  # the classes changed the pages
+        # The cover and the contents at least are kept (the contents' page numbers are
+        # written in when they move: the first trial moves them).
+        assert 0 < remade <= resumed.pages - 2, what
+        before = resumed
+
+
 def test_what_cannot_be_resumed_from_is_laid_out_whole(issue: Path) -> None:
-    """Another page start (a class of an article), a subhead reworded (its entry in the
-    contents, whose page number the last layout found, names another id), a picture
+    """The text set tighter (a class of the document), a subhead reworded (its entry in
+    the contents, whose page number the last layout found, names another id), a picture
     replaced under the same name, notes at the foot of the page: every page laid out,
     as a whole layout does."""
     engine = Engine()
-    html = pipeline.compose(issue).composition.html
-    second = re.findall(r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html)[1]
     render(engine, issue, incremental=True)
-    resumed = render(engine, issue, incremental=True, fit={"starts": (second,)})
+    resumed = render(engine, issue, incremental=True, fit={"tight": True})
     assert engine.remade[-1] == resumed.pages
+    render(engine, issue, incremental=True)  # what the next edit starts from
 
     edit(issue / "articles" / ARTICLES[0], "## Proxénétisme\n", "## Le proxénétisme\n")
     resumed = render(engine, issue, incremental=True)

@@ -259,16 +259,17 @@ def _moved(hint: Fit, html: str) -> Fit:
 
 
 def resumable(before: str, after: str) -> bool:
-    """Whether two trials differ only in their paragraphs' spacings and words kept whole,
-    which a layout of ``after`` may start from one of ``before`` for (relayout.py): the
-    same articles starting a page or set looser, the text set as tight."""
+    """Whether two trials differ only in what a layout of ``after`` may start from one of
+    ``before`` for (relayout.py): the articles starting a page or set looser, their
+    paragraphs' spacings and words kept whole; not the text set tighter, which changes
+    every page."""
     return _shape(before) == _shape(after)
 
 
-def _shape(html: str) -> tuple[str, list[tuple[str, str]]]:
-    """The opening tag of <html> (the text set tighter) and each article's classes."""
+def _shape(html: str) -> tuple[str, list[str]]:
+    """The opening tag of <html> (the text set tighter) and the articles' ids."""
     opening = _HTML.search(html)
-    return (opening[0] if opening else "", _ARTICLE.findall(html))
+    return (opening[0] if opening else "", [match[2] for match in _ARTICLE.finditer(html)])
 
 
 def digest_of(html: str, key: str = "") -> str:

@@ -9,18 +9,19 @@ a page starts as it did before. This module uses that. The new HTML's boxes are 
 and compared with those laid out before (``_match``): down to the boxes of lines
 (paragraphs, headings, cells), they must be of the same kinds, styles and attributes.
 A box of lines that changed (its words, an emphasis, a word kept whole, its spacing)
-replaces the old one in the previous document's tree; the pages showing it (and the
-one before, whose break may depend on it) are marked to be remade, and WeasyPrint lays
-the document out again from that state. A page after them is remade while where it
-starts differs from before: a sentence added moves the pages after it, a word usually
-does not. A page kept keeps its margin boxes (running heads, folio) and their
-backgrounds, which WeasyPrint makes again for every page, while its state (counters,
-the page count) and the named strings of the pages up to it are those they were made
-from (``Margins``).
+replaces the old one in the previous document's tree, and so does an article whose
+classes changed, whole (copyfitting's trials: it starts a page, or is set looser); the
+pages showing it (and the one before, whose break may depend on it) are marked to be
+remade, and WeasyPrint lays the document out again from that state. A page after
+them is remade while where it starts differs from before: a sentence added moves the
+pages after it, a word usually does not. A page kept keeps its margin boxes (running
+heads, folio) and their backgrounds, which WeasyPrint makes again for every page,
+while its state (counters, the page count) and the named strings of the pages up to
+it are those they were made from (``Margins``).
 
 The result is the document a whole layout of the new HTML gives, byte for byte once
 written (tests/test_relayout.py). Anything else is laid out whole: other boxes, styles
-or attributes (an article's class, a stylesheet), a file the pages show changed, notes
+or attributes (the document's class, a stylesheet), a file the pages show changed, notes
 at the foot of the page, boxes broken across pages out of the flow, a warning while
 laying out.
 """
@@ -283,6 +284,9 @@ def _match(old: Any, new: Any, plan: _Plan, table: Any = None) -> bool:
         return False
     changes = len(plan.swaps) + len(plan.edits)
     for index, (before, after) in enumerate(zip(olds, news, strict=True)):
+        if _reclassed(before, after):  # every line of it may move: the new box, laid out anew
+            plan.swaps.append((old, index, before, after))
+            continue
         if not _has_lines(before) or not _has_lines(after):
             if not _match(before, after, plan, table):
                 return False
@@ -353,6 +357,22 @@ def _alike(old: Any, new: Any, plan: _Plan) -> bool:
     if after is not None:
         plan.elements[after] = before
     return True
+
+
+def _reclassed(old: Any, new: Any) -> bool:
+    """Whether two boxes are the same article but for its classes: copyfitting's trials
+    start it on a page or set it looser (copyfit.py), which changes its styles and those
+    of its descendants, not its boxes. (Not one showing a target's page number, which a
+    new box would not know.)"""
+    if type(old) is not type(new) or not old.element_tag == new.element_tag == "article":
+        return False
+    before, after = old.element, new.element
+    if before is None or after is None or before.get("class") == after.get("class"):
+        return False
+    unnamed = {"class": "", SOURCE_ATTRIBUTE: ""}
+    if {**before.attrib, **unnamed} != {**after.attrib, **unnamed}:
+        return False
+    return not _looks_up(old) and not _looks_up(new)
 
 
 def _has_lines(box: Any) -> bool:

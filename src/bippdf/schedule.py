@@ -8,7 +8,7 @@ stop the others; ``on_file`` is told as each file is written.
 
 A build after an edit most often fits the issue as its last build did (copyfit.last):
 its print PDF is then laid out from that fit on another core while the fit is made (and
-laid out again from those pages for each trial of words kept whole after it), and kept
+laid out again from those pages for each trial after it: words kept whole), and kept
 if the fit gives the same HTML, dropped otherwise. A build of the print PDF alone lays
 the fit's trials out with its own stylesheets, and writes it from the last.
 """
@@ -505,11 +505,11 @@ class _Guess:
     """A variant laid out in a forked process while its issue is fitted, from the HTML of
     each trial the fit lays out alone (the issue's last fit, then the words kept whole
     after it; in a fit from scratch, the trials after those laid out side by side): the
-    last such trial is most often the fit. The process keeps its pages: a trial that
-    differs from the one before only in its paragraphs' spacings and words kept whole
-    (copyfit.resumable) is laid out from them, only the pages it changes (relayout.py);
-    another starts a new process. Kept if the fit gives the HTML last sent, or one that
-    can be laid out so from it (then sent); dropped otherwise."""
+    last such trial is most often the fit. The process keeps its pages: a trial of the
+    same articles, set as tight as the one before (copyfit.resumable), is laid out from
+    them, only the pages it changes (relayout.py); another starts a new process. Kept
+    if the fit gives the HTML last sent, or one that can be laid out so from it (then
+    sent); dropped otherwise."""
 
     job: _Job
     options: Options
