@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 import uuid
 import warnings
@@ -267,7 +268,15 @@ class Engine:
     ) -> Any:
         """The document of ``source`` laid out: whole, or, for an incremental engine, from
         the issue's last layout of the variant when only boxes of lines changed and none
-        of the ``files`` its pages show (relayout.py); ``said``: WeasyPrint's warnings."""
+        of the ``files`` its pages show (relayout.py); ``said``: WeasyPrint's warnings.
+        Collected once it is made (``_collected_after``)."""
+        with _collected_after():
+            return self._layout_of(source, base_url, kind, files, said)
+
+    def _layout_of(
+        self, source: Any, base_url: Path, kind: Variant, files: Sequence[Path], said: list[str]
+    ) -> Any:
+        """``_laid_out``, what it makes and drops meanwhile left behind on return."""
         options = {
             "stylesheets": self.stylesheets_of(kind),
             "font_config": self.font_config,
@@ -517,6 +526,53 @@ def _remove_folder(folder: Path, owner: int) -> None:
     """A folder and what it holds, if this process is ``owner``."""
     if os.getpid() == owner:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_OLDEST = gc.get_threshold()[2]  # Python's own: full collections after so many middle ones
+_NEVER = 1 << 30
+_holding = 0  # layouts being made (in threads) that hold full collections back
+_holding_lock = threading.Lock()
+
+
+@contextmanager
+def _collected_after() -> Iterator[None]:
+    """Meanwhile, Python's collector of cycles makes no full collection. A layout is
+    made of objects that live (its boxes, their styles, its pages), and the collector
+    makes a full collection each time a quarter more objects than it kept at the last
+    have survived: three or four times a layout, walking every layout kept too, most
+    finding nothing. A layout's garbage is made as a whole: the boxes built for the new
+    HTML, of which a layout from the last one keeps only those changed, the pages it
+    replaces, the last layout when laid out whole. Once the layout is made, what survived
+    of it soon makes the collector run as usual, and find that garbage at once. No. 6 × 4
+    fitted from scratch (print): 4.0 s of full collections in 29.5 s, 2.0 s in 27.7 s;
+    peak memory 326 MB, 315 MB. A process holding much more than its layouts (the tests)
+    is not made to walk it all once a layout, as a collection at the end would."""
+    global _holding
+    with _holding_lock:
+        _holding += 1
+        _hold_full_collections(_holding > 0)
+    try:
+        yield
+    finally:
+        with _holding_lock:
+            _holding = max(0, _holding - 1)
+            _hold_full_collections(_holding > 0)
+
+
+def _hold_full_collections(hold: bool) -> None:
+    """Hold Python's full collections back, or let them be made again."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, _NEVER if hold else _OLDEST)
+
+
+def _forked() -> None:
+    """In a forked process: no layout being made, whatever another thread was at."""
+    global _holding, _holding_lock
+    _holding, _holding_lock = 0, threading.Lock()
+    _hold_full_collections(False)
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def _free_what_was_let_go() -> None:
