@@ -1,5 +1,5 @@
 """The engine frees the fit's layouts before it lays out a PDF of other HTML, and as the fit
-ends (render.py).
+ends; it holds Python's full collections back while it lays pages out (render.py).
 
 A layout context (the computed styles of every element, the page maker, the targets)
 refers to itself: letting go of a layout leaves it in memory until Python's collector
@@ -11,6 +11,8 @@ to the fit's layout context at the moment the next layout starts.
 from __future__ import annotations
 
 import gc
+import os
+import threading
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any
 import pytest
 
 from bippdf import copyfit, pipeline, relayout, render
+from bippdf.errors import BuildError
 from bippdf.render import Engine
 
 from .conftest import article, write_issue
@@ -136,3 +139,70 @@ def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_en
         assert given_back == [True, True]
         engine.release()  # nothing more to let go: no collection
     assert given_back == [True, True]
+
+
+def test_no_full_collection_is_made_while_pages_are_laid_out(
+    composed: pipeline.Composed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python's full collections of cycles are held back while a layout is made, in
+    whole or from the last one, and made as usual again after it, even after one that
+    failed; with layouts made in two threads at once, once both are made. A process
+    forked meanwhile collects as usual."""
+    usual = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    paginate = relayout._paginate
+    first_in, second_done = threading.Event(), threading.Event()
+
+    def paginated(*args: Any, **keywords: Any) -> Any:
+        seen.append(gc.get_threshold())
+        if threading.current_thread().name == "premier":
+            first_in.set()
+            assert second_done.wait(timeout=120)  # the second made meanwhile
+            seen.append(gc.get_threshold())  # and this one still under way
+        return paginate(*args, **keywords)
+
+    monkeypatch.setattr(relayout, "_paginate", paginated)
+    engine = Engine()
+    root, files = composed.issue.root, composed.composition.resources
+    with engine.keeping_layouts():
+        for tight in (True, True, False):  # whole, from the last, whole
+            engine.lay_out(_trial(composed, tight=tight), base_url=root, files=files)
+            assert gc.get_threshold() == usual
+    assert len(seen) == 3 and all(third == render._NEVER for _, _, third in seen)
+
+    def failing(*args: Any, **keywords: Any) -> Any:
+        raise RuntimeError("mise en page ratée")
+
+    monkeypatch.setattr(relayout, "build", failing)
+    with engine.keeping_layouts(), pytest.raises(BuildError, match="mise en page ratée"):
+        engine.lay_out(_trial(composed, tight=False), base_url=root, files=files)
+    assert gc.get_threshold() == usual
+    monkeypatch.undo()
+
+    monkeypatch.setattr(relayout, "_paginate", paginated)
+    seen.clear()
+
+    def first() -> None:
+        Engine(incremental=True).lay_out(_trial(composed, True), base_url=root)
+
+    def second() -> None:
+        assert first_in.wait(timeout=120)
+        Engine(incremental=True).lay_out(_trial(composed, False), base_url=root)
+        second_done.set()
+
+    both = [threading.Thread(target=first, name="premier"), threading.Thread(target=second)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(timeout=240)
+    assert len(seen) == 3 and all(third == render._NEVER for _, _, third in seen)
+    assert gc.get_threshold() == usual
+
+    with render._collected_after():
+        child = os.fork()
+        if child == 0:  # the forked process: exits 0 when it collects as usual
+            os._exit(0 if gc.get_threshold() == usual else 1)
+        _, status = os.waitpid(child, 0)
+        assert gc.get_threshold()[2] == render._NEVER
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert gc.get_threshold() == usual
