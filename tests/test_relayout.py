@@ -4,11 +4,13 @@ written, and what it cannot resume from is laid out whole."""
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import re
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bippdf import copyfit, pipeline
+from bippdf import copyfit, pipeline, relayout
 from bippdf.contract import SOURCE_ATTRIBUTE
 from bippdf.render import Engine, Rendered
 
@@ -261,6 +263,45 @@ def test_an_article_starting_a_page_or_set_looser_is_laid_out_again_from_the_pag
         # written in when they move: the first trial moves them).
         assert 0 < remade <= resumed.pages - 2, what
         before = resumed
+
+
+def test_a_page_remade_is_let_go_of_as_soon_as_it_is(issue: Path) -> None:
+    """Laying out again from the last layout lets go of each page it remakes as it goes,
+    whatever Python's collector of cycles does meanwhile: once the pages are made, those
+    remade are freed and those kept are not (No. 6 × 16 would hold two layouts at the
+    end of a trial that remakes most of it)."""
+    html = pipeline.compose(issue).composition.html
+    first, second, _ = re.findall(r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html)
+    engine = Engine(incremental=True)
+    root, files = issue, pipeline.compose(issue).composition.resources
+
+    def trial(starts: tuple[str, ...]) -> None:
+        fitted = copyfit.apply(html, copyfit.Fit(starts=starts))
+        engine.lay_out(fitted, base_url=root, files=files, variant="web")
+
+    trial((first,))
+    (before,) = engine._layouts.values()
+    old = [weakref.ref(page) for page, _, _ in before.pages]
+    del before
+    alive: list[bool] = []
+    paginate = relayout._paginate
+
+    def paginated(*args: Any, **keywords: Any) -> relayout.Layout:
+        laid_out = paginate(*args, **keywords)
+        alive.extend(page() is not None for page in old)
+        return laid_out
+
+    gc.disable()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(relayout, "_paginate", paginated)
+            trial((first, second))
+    finally:
+        gc.enable()
+    (after,) = engine._layouts.values()
+    remade = {index for index in after.remade if index < len(old)}
+    assert 0 < len(remade) < len(old)
+    assert [index for index, kept in enumerate(alive) if not kept] == sorted(remade)
 
 
 def test_what_cannot_be_resumed_from_is_laid_out_whole(issue: Path) -> None:

@@ -121,8 +121,8 @@ def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_en
     monkeypatch.setattr(render, "give_back_freed_memory", lambda: given_back.append(True))
     root, files = composed.issue.root, composed.composition.resources
     with engine.keeping_layouts():
-        for tight in (True, False):
-            engine.lay_out(_trial(composed, tight=tight), base_url=root, files=files)
+        for _ in range(2):  # the second from the first, which the HTML of the second built
+            engine.lay_out(_trial(composed, tight=True), base_url=root, files=files)
         assert [ref() is not None for ref in contexts] == [True, True]
     assert contexts[0]() is None
     assert given_back == [True]
@@ -139,6 +139,35 @@ def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_en
         assert given_back == [True, True]
         engine.release()  # nothing more to let go: no collection
     assert given_back == [True, True]
+
+
+def test_a_layout_of_no_use_to_the_next_is_freed_before_the_next_is_laid_out_whole(
+    composed: pipeline.Composed, collector_off: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial that cannot be laid out from the one before (its text set tighter) is laid
+    out whole: the one before, which refers to itself, is freed first, rather than held
+    beside it to its end while full collections are held back."""
+    engine = Engine()
+    contexts: list[weakref.ref[Any]] = []
+    freed: list[list[bool]] = []  # which layouts were freed as each whole layout began
+    build, lay_out = relayout.build, relayout.lay_out
+
+    def built(*args: Any, **keywords: Any) -> relayout.Built:
+        made = build(*args, **keywords)
+        contexts.append(weakref.ref(made.context))
+        return made
+
+    def whole(*args: Any, **keywords: Any) -> relayout.Layout:
+        freed.append([ref() is None for ref in contexts])
+        return lay_out(*args, **keywords)
+
+    monkeypatch.setattr(relayout, "build", built)
+    monkeypatch.setattr(relayout, "lay_out", whole)
+    root, files = composed.issue.root, composed.composition.resources
+    with engine.keeping_layouts():
+        for tight in (True, False):
+            engine.lay_out(_trial(composed, tight=tight), base_url=root, files=files)
+    assert freed == [[False], [True, False]]
 
 
 def test_no_full_collection_is_made_while_pages_are_laid_out(

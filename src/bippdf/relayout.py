@@ -224,7 +224,11 @@ def again(previous: Layout, built: Built, files: Stamp, run: Run) -> Layout | No
         for index in {max(0, showing[0] - 1), *showing}:
             kept.context.page_maker[index][-1]["content_changed"] = True
     layout = Layout(None, files, resumable=True, built=kept, drawings=previous.drawings)
-    return _paginate(layout, built.source, run, previous=previous.pages, margins=previous.margins)
+    pages, margins = previous.pages, previous.margins
+    # Nothing else holds the pages laid out before: each page remade is let go of as soon
+    # as it is (``_paginate``), rather than all with the layout once it is made.
+    previous.document, previous.pages, previous.margins = None, [], None
+    return _paginate(layout, built.source, run, previous=pages, margins=margins)
 
 
 @dataclass
@@ -408,13 +412,26 @@ def _paginate(
     changed: list[float] = []  # the first page whose named strings changed, once known
 
     def made(context: Any, root: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
-        """WeasyPrint's pages, each kept as made (see ``Layout.pages``)."""
+        """WeasyPrint's pages, each kept as made (see ``Layout.pages``). WeasyPrint reads
+        a page laid out before only to keep it, at its place: once past it, the lists of
+        those pages let go of it, and a page remade is freed as the layout goes on (a
+        layout that remakes most of No. 6 × 16 would otherwise hold two at its end)."""
         nonlocal targets, fixed
-        pages = pages or [page for page, _, _ in previous or ()]
-        given = {id(page) for page in pages}
+        if not pages and previous:
+            pages = [page for page, _, _ in previous]
+            previous.clear()
         kept = []
         for index, page in enumerate(make_all_pages(context, root, html, pages)):
-            if id(page) not in given:
+            if index < len(pages):
+                if pages[index] is not page:
+                    layout.remade.add(index)
+                    if margins is not None and index < len(margins.pages):
+                        margins.pages[index] = None  # (and its margin boxes made again)
+                    # Its footnote area refers to it: without that cycle, the page is
+                    # freed at once, not at the next full collection of cycles.
+                    pages[index].children = []
+                pages[index] = None
+            else:
                 layout.remade.add(index)
             if context.broken_out_of_flow or context.reported_footnotes:
                 layout.resumable = False  # what breaks out of the flow is not kept

@@ -296,6 +296,11 @@ class Engine:
             self._layouts_replaced += 1
             layout = relayout.again(previous, built, stamp, with_room)
             del previous  # used up, or of no use: its pages go before a whole layout's come
+            if layout is None:
+                # Of no use: it refers to itself, and no full collection is made while
+                # the whole layout is (``_collected_after``), which would hold both at
+                # its end (No. 6 × 16: 650 MB).
+                gc.collect()
         if layout is None:
             layout = relayout.lay_out(built, stamp, with_room)
         # A warning said while laying out pages may come from a page kept the next time,
