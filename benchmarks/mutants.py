@@ -527,6 +527,34 @@ FAULTS: list[Fault] = [
         ("tests/test_online.py",),
         "moire",
     ),
+    # Copyfitting's trials and the memory of layouts made from the last one.
+    Fault(
+        "article-restyled-laid-out-whole",
+        "a trial starting an article on a page or setting it looser keeps the pages before",
+        "src/bippdf/relayout.py",
+        "        if _reclassed(before, after):",
+        "        if False:",
+        ("tests/test_relayout.py",),
+        "article_starting",
+    ),
+    Fault(
+        "full-collections-held-for-good",
+        "Python's full collections are held back only while pages are laid out",
+        "src/bippdf/render.py",
+        "_holding = max(0, _holding - 1)\n            _hold_full_collections(_holding > 0)",
+        "_holding = max(0, _holding - 1)",
+        ("tests/test_render.py",),
+        "no_full_collection",
+    ),
+    Fault(
+        "remade-pages-held",
+        "a page a layout remakes is freed as soon as it is, not held to the layout's end",
+        "src/bippdf/relayout.py",
+        "                    pages[index].children = []",
+        "                    pass",
+        ("tests/test_relayout.py",),
+        "let_go",
+    ),
 ]
 
 
