@@ -538,6 +538,15 @@ FAULTS: list[Fault] = [
         "article_starting",
     ),
     Fault(
+        "page-before-first-change-only",
+        "the page before each change is laid out again, not only before the first",
+        "src/bippdf/relayout.py",
+        "*(max(0, index - 1) for index in showing)}",
+        "*(max(0, index - 1) for index in showing[:1])}",
+        ("tests/test_relayout.py",),
+        "trading",
+    ),
+    Fault(
         "full-collections-held-for-good",
         "Python's full collections are held back only while pages are laid out",
         "src/bippdf/render.py",

@@ -8,6 +8,7 @@ import gc
 import io
 import random
 import re
+import shutil
 import threading
 import time
 import weakref
@@ -23,7 +24,7 @@ from bippdf.contract import SOURCE_ATTRIBUTE
 from bippdf.render import Engine, Rendered
 
 from .conftest import EXCERPT as ARTICLES
-from .conftest import FUZZ, SEED, no6_excerpt
+from .conftest import FUZZ, ISSUE_6, SEED, no6_excerpt
 
 pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
@@ -237,8 +238,9 @@ def test_an_article_starting_a_page_or_set_looser_is_laid_out_again_from_the_pag
     issue: Path,
 ) -> None:
     """Copyfitting's trials change an article's classes (copyfit.apply): it starts a page,
-    is set looser, or no longer does either. The pages before it are kept, its own laid
-    out anew, and the PDF is the one a whole layout writes."""
+    is set looser, or no longer does either, or one starts a page in another's stead. The
+    pages before it are kept, its own laid out anew, and the PDF is the one a whole
+    layout writes."""
     engine = Engine()
     html = pipeline.compose(issue).composition.html
     first, second, third = re.findall(
@@ -248,7 +250,10 @@ def test_an_article_starting_a_page_or_set_looser_is_laid_out_again_from_the_pag
         ("le deuxième commence une page", {"starts": (first, second)}),
         ("le troisième, plus lâche", {"starts": (first, second), "loose": (third,)}),
         ("le deuxième suit le premier", {"loose": (third,)}),
-        ("le troisième, comme les autres", {}),
+        ("le troisième commence une page", {"starts": (first, third)}),
+        # Two at once: the page before each is laid out again, not only before the first.
+        ("le deuxième au lieu du troisième", {"starts": (first, second)}),
+        ("le deuxième suit le premier, comme le troisième", {}),
     ]
     before = render(engine, issue, incremental=True)
     for what, fit in steps:
@@ -263,6 +268,26 @@ def test_an_article_starting_a_page_or_set_looser_is_laid_out_again_from_the_pag
         # written in when they move: the first trial moves them).
         assert 0 < remade <= resumed.pages - 2, what
         before = resumed
+
+
+def test_two_articles_trading_a_page_start_are_laid_out_as_a_whole_layout_lays_them_out(
+    tmp_path: Path,
+) -> None:
+    """One article starts a page in another's stead, with articles between them that do
+    not change (as one_more_start's trials follow one another): the page before each
+    article changed is laid out again, so the one that no longer starts a page moves up
+    onto it. No. 6 whole: its third article in the stead of its ninth."""
+    issue = Path(shutil.copytree(ISSUE_6, tmp_path / ISSUE_6.name))
+    html = pipeline.compose(issue).composition.html
+    ids = re.findall(r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html)
+    engine = Engine()
+    render(engine, issue, incremental=True, fit={"starts": (ids[0], ids[8])})
+    fit = {"starts": (ids[0], ids[2])}
+    resumed = render(engine, issue, incremental=True, fit=fit)
+    assert 0 < engine.remade[-1] < resumed.pages
+    whole = render(engine, issue, incremental=False, fit=fit)
+    assert resumed.pages == whole.pages
+    assert resumed.pdf == whole.pdf
 
 
 def test_a_page_remade_is_let_go_of_as_soon_as_it_is(issue: Path) -> None:

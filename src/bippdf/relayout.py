@@ -220,9 +220,11 @@ def again(previous: Layout, built: Built, files: Stamp, run: Run) -> Layout | No
         for index, (page, _, _) in enumerate(previous.pages)
         if any(box.element in edited for box in page.descendants(placeholders=True))
     ]
-    if showing:
-        for index in {max(0, showing[0] - 1), *showing}:
-            kept.context.page_maker[index][-1]["content_changed"] = True
+    # And the page before each: its break may depend on what changed (a line moved up,
+    # an article that no longer starts a page and moves up onto it), and pages between
+    # two changes may be kept, as they start where they did.
+    for index in {*showing, *(max(0, index - 1) for index in showing)}:
+        kept.context.page_maker[index][-1]["content_changed"] = True
     layout = Layout(None, files, resumable=True, built=kept, drawings=previous.drawings)
     pages, margins = previous.pages, previous.margins
     # Nothing else holds the pages laid out before: each page remade is let go of as soon
