@@ -175,8 +175,8 @@ def test_no_full_collection_is_made_while_pages_are_laid_out(
 ) -> None:
     """Python's full collections of cycles are held back while a layout is made, in
     whole or from the last one, and made as usual again after it, even after one that
-    failed; with layouts made in two threads at once, once both are made. A process
-    forked meanwhile collects as usual."""
+    failed; with layouts made in two threads at once, once both are made; as the process
+    last set them. A process forked meanwhile collects as usual."""
     usual = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []
     paginate = relayout._paginate
@@ -226,6 +226,14 @@ def test_no_full_collection_is_made_while_pages_are_laid_out(
         thread.join(timeout=240)
     assert len(seen) == 3 and all(third == render._NEVER for _, _, third in seen)
     assert gc.get_threshold() == usual
+
+    gc.set_threshold(usual[0], usual[1], 50)  # as the process sets them now
+    try:
+        with render._collected_after():
+            assert gc.get_threshold()[2] == render._NEVER
+        assert gc.get_threshold() == (usual[0], usual[1], 50)
+    finally:
+        gc.set_threshold(*usual)
 
     with render._collected_after():
         child = os.fork()

@@ -533,8 +533,8 @@ def _remove_folder(folder: Path, owner: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-_OLDEST = gc.get_threshold()[2]  # Python's own: full collections after so many middle ones
 _NEVER = 1 << 30
+_oldest = gc.get_threshold()[2]  # full collections after so many middle ones, when not held
 _holding = 0  # layouts being made (in threads) that hold full collections back
 _holding_lock = threading.Lock()
 
@@ -565,9 +565,13 @@ def _collected_after() -> Iterator[None]:
 
 
 def _hold_full_collections(hold: bool) -> None:
-    """Hold Python's full collections back, or let them be made again."""
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, _NEVER if hold else _OLDEST)
+    """Hold Python's full collections back, or let them be made again as they were (as
+    the process last set them, before the first layout held them back)."""
+    global _oldest
+    young, middle, oldest = gc.get_threshold()
+    if hold and oldest != _NEVER:
+        _oldest = oldest
+    gc.set_threshold(young, middle, _NEVER if hold else _oldest)
 
 
 def _forked() -> None:
