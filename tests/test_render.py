@@ -229,13 +229,13 @@ def test_no_full_collection_is_made_while_pages_are_laid_out(
 
     gc.set_threshold(usual[0], usual[1], 50)  # as the process sets them now
     try:
-        with render._collected_after():
+        with render._full_collections_held():
             assert gc.get_threshold()[2] == render._NEVER
         assert gc.get_threshold() == (usual[0], usual[1], 50)
     finally:
         gc.set_threshold(*usual)
 
-    with render._collected_after():
+    with render._full_collections_held():
         child = os.fork()
         if child == 0:  # the forked process: exits 0 when it collects as usual
             os._exit(0 if gc.get_threshold() == usual else 1)

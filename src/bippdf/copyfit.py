@@ -162,7 +162,7 @@ def fit(
     if kept is not None and not (recorded and hint is not None and _chose(hint) != _chose(kept)):
         return kept
     trials = _Trials(html, layout, cores, release, ahead)
-    articles = [match[2] for match in _ARTICLE.finditer(html)]
+    articles = _article_ids(html)
     if not articles:
         return Fit(starts=())
     if hint is not None and set(hint.starts) <= set(articles):
@@ -269,7 +269,12 @@ def resumable(before: str, after: str) -> bool:
 def _shape(html: str) -> tuple[str, list[str]]:
     """The opening tag of <html> (the text set tighter) and the articles' ids."""
     opening = _HTML.search(html)
-    return (opening[0] if opening else "", [match[2] for match in _ARTICLE.finditer(html)])
+    return (opening[0] if opening else "", _article_ids(html))
+
+
+def _article_ids(html: str) -> list[str]:
+    """The ids of the composed HTML's articles, in order."""
+    return [match[2] for match in _ARTICLE.finditer(html)]
 
 
 def digest_of(html: str, key: str = "") -> str:

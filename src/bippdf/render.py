@@ -269,8 +269,8 @@ class Engine:
         """The document of ``source`` laid out: whole, or, for an incremental engine, from
         the issue's last layout of the variant when only boxes of lines changed and none
         of the ``files`` its pages show (relayout.py); ``said``: WeasyPrint's warnings.
-        Collected once it is made (``_collected_after``)."""
-        with _collected_after():
+        No full collection of cycles is made meanwhile (``_full_collections_held``)."""
+        with _full_collections_held():
             return self._layout_of(source, base_url, kind, files, said)
 
     def _layout_of(
@@ -298,7 +298,7 @@ class Engine:
             del previous  # used up, or of no use: its pages go before a whole layout's come
             if layout is None:
                 # Of no use: it refers to itself, and no full collection is made while
-                # the whole layout is (``_collected_after``), which would hold both at
+                # the whole layout is (``_full_collections_held``), which would hold both at
                 # its end (No. 6 × 16: 650 MB).
                 gc.collect()
         if layout is None:
@@ -540,7 +540,7 @@ _holding_lock = threading.Lock()
 
 
 @contextmanager
-def _collected_after() -> Iterator[None]:
+def _full_collections_held() -> Iterator[None]:
     """Meanwhile, Python's collector of cycles makes no full collection. A layout is
     made of objects that live (its boxes, their styles, its pages), and the collector
     makes a full collection each time a quarter more objects than it kept at the last
@@ -555,7 +555,7 @@ def _collected_after() -> Iterator[None]:
     global _holding
     with _holding_lock:
         _holding += 1
-        _hold_full_collections(_holding > 0)
+        _hold_full_collections(True)
     try:
         yield
     finally:

@@ -8,7 +8,7 @@ stop the others; ``on_file`` is told as each file is written.
 
 A build after an edit most often fits the issue as its last build did (copyfit.last):
 its print PDF is then laid out from that fit on another core while the fit is made (and
-laid out again from those pages for each trial after it: words kept whole), and kept
+laid out again from those pages for each trial of words kept whole after it), and kept
 if the fit gives the same HTML, dropped otherwise. A build of the print PDF alone lays
 the fit's trials out with its own stylesheets, and writes it from the last.
 """
