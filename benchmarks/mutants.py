@@ -564,6 +564,43 @@ FAULTS: list[Fault] = [
         ("tests/test_relayout.py",),
         "let_go",
     ),
+    Fault(
+        "tighter-set-laid-out-here",
+        "the text set tighter is laid out in the process beside, and its words kept whole there",
+        "src/bippdf/copyfit.py",
+        "        if self._beside is None or self.cores < 2:\n            return None\n",
+        "        return None\n",
+        ("tests/test_copyfit.py",),
+        "tighter_set_s_trials",
+    ),
+    Fault(
+        "words-kept-whole-not-ready-beside",
+        "the tighter set's words kept whole are laid out beside before they are asked for",
+        "src/bippdf/copyfit.py",
+        "        trials.ready_beside(tighter, usual, articles)\n",
+        "",
+        ("tests/test_copyfit.py",),
+        "tighter_set_s_trials",
+    ),
+    Fault(
+        "failed-process-beside-asked-again",
+        "a process beside that failed is not sent trials again (they are laid out here)",
+        "src/bippdf/copyfit.py",
+        "            self._beside.restart(None)  # (a process that failed once is not asked"
+        " again)\n",
+        "",
+        ("tests/test_copyfit.py",),
+        "tighter_set_s_trials",
+    ),
+    Fault(
+        "follower-answers-with-its-result",
+        "a question asked of a process laying out is answered, not its PDF made",
+        "src/bippdf/forked.py",
+        "payload = (prepared, True, answer(value, question[0]))",
+        "payload = (prepared, True, finish(value))",
+        ("tests/test_forked.py",),
+        "question",
+    ),
 ]
 
 

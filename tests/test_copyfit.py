@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bippdf import copyfit, justification, pipeline, schedule
+from bippdf import copyfit, forked, hyphenation, justification, pipeline, schedule
 from bippdf.cache import FOLDER
 from bippdf.errors import BuildError, CheckError
 from bippdf.pipeline import Options, compose
@@ -395,7 +395,9 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
     if case == "dropped":
         fit = pipeline.fit
 
-        def announcing(composed: Any, engine: Any, options: Any, ahead: Any = None) -> None:
+        def announcing(
+            composed: Any, engine: Any, options: Any, ahead: Any = None, beside: Any = None
+        ) -> None:
             if ahead is not None:  # a trial the fit will not keep, announced first: set
                 # tighter, which this issue's fit is not (a page start could be laid out
                 # again from it into the fit's)
@@ -705,10 +707,10 @@ def test_a_print_pdf_alone_is_written_from_the_fit_s_last_trial(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
 ) -> None:
     """The print PDF alone: the fit's trials are laid out with its own stylesheets (its
-    picture separated), side by side where there are cores, and the PDF is written from
-    the last, with nothing laid out after the fit and none laid out meanwhile
-    (schedule._Guess). It is the print PDF of a build of both, byte for byte, whose
-    trials are the web PDF's."""
+    picture separated), side by side where there are cores (then some in the process
+    beside this one, pipeline.Lane), and the PDF is written from the last, in the process
+    that laid it out, with nothing laid out after the fit. It is the print PDF of a build
+    of both, byte for byte, whose trials are the web PDF's."""
     root = _with_a_picture(tmp_path, monkeypatch, cores)
 
     def build(variants: tuple[str, ...], folder: str) -> bytes:
@@ -738,11 +740,156 @@ def test_a_print_pdf_alone_is_written_from_the_fit_s_last_trial(
 
     monkeypatch.setattr(Engine, "lay_out", logged)
     monkeypatch.setattr(Engine, "_take", taken)
-    monkeypatch.setattr(schedule._Guess, "restart", lambda *args: pytest.fail("laid out meanwhile"))
     alone = build(("print",), "alone")
     said = log.read_text(encoding="utf-8").split()
     assert said and set(said) == {"print"}, said
     assert alone == both
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("case", ["beside", "failing", "unforked"])
+def test_a_pdf_alone_has_the_tighter_set_s_trials_laid_out_beside_and_written_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """The print PDF alone, fitted from scratch on two cores (pipeline.build, as
+    ``build_pdf``): the text set tighter is laid out in a process beside this one while
+    the usual set is laid out here; its words kept whole are then laid out there, from
+    its pages, the first before they are asked for, and its PDF is written there. Three
+    articles of No. 6, whose fit sets the text tighter. The PDF and the fit recorded are
+    those of a build with every trial laid out here (``schedule``, no process beside),
+    byte for byte; so are they when the process beside fails to answer, or cannot be
+    forked (then the trials are laid out here)."""
+    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+    # What the fit asks for of the text set tighter (its words kept whole: how many), what
+    # is sent to the process beside and measured there, and whether it holds the fit.
+    events: list[tuple[str, int]] = []
+    restart, measure, holds = pipeline.Lane.restart, pipeline.Lane.measure, pipeline.Lane.holds
+    asked = copyfit._Trials.measure
+
+    def sent(lane: pipeline.Lane, html: str | None) -> None:
+        if html is not None and html != lane.html:
+            events.append(("sent", html.count(f'<span class="{hyphenation.WHOLE}">')))
+        restart(lane, html)
+
+    def measured(lane: pipeline.Lane, html: str, trial: copyfit.Fit) -> Any:
+        events.append(("beside", len(trial.whole)))
+        return measure(lane, html, trial)
+
+    def asking(trials: Any, starts: Any, tight: bool, whole: Any = (), loose: Any = ()) -> Any:
+        if tight:
+            events.append(("asked", len(whole)))
+        return asked(trials, starts, tight, whole, loose)
+
+    monkeypatch.setattr(pipeline.Lane, "restart", sent)
+    monkeypatch.setattr(pipeline.Lane, "measure", measured)
+    monkeypatch.setattr(pipeline.Lane, "holds", lambda lane: events.append(("holds", holds(lane))))
+    monkeypatch.setattr(copyfit._Trials, "measure", asking)
+    if case == "failing":
+
+        def failing(*args: Any) -> Any:
+            raise RuntimeError("aucune réponse")
+
+        monkeypatch.setattr(pipeline.Lane, "_measure", failing)
+    if case == "unforked":
+
+        def unforked(*args: Any) -> None:
+            raise OSError("Resource temporarily unavailable")
+
+        monkeypatch.setattr(forked.Follower, "__init__", unforked)
+
+    def built(folder: str, beside: bool) -> tuple[bytes, str]:
+        copyfit._MEMORY.clear()
+        copyfit._LAST.clear()
+        root = no6_excerpt(tmp_path / folder)
+        (root / copyfit.RECORD).unlink()
+        options = Options(variants=("print",), cover=False, build_dir=tmp_path / folder / "b")
+        if beside:
+            (result,) = pipeline.build(root, options)
+        else:
+            monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare, options: [])
+            (done,) = build_issues([root], options)
+            assert done.error is None, done.error
+            (result,) = done.results
+        return result.output.read_bytes(), (root / copyfit.RECORD).read_text(encoding="utf-8")
+
+    beside = built("beside", True)
+    fit = copyfit._LAST[str(tmp_path / "beside" / ISSUE_6.name / "issue.toml")]
+    assert fit.tight and len(fit.whole) > 0
+    # (The words kept whole: twice, in this fit.)
+    whole = sorted({len(fit.whole), *(n for kind, n in events if kind == "asked" and n)})
+    if case == "beside":
+        assert [event for event in events if event[0] in ("beside", "holds")] == [
+            ("beside", 0),
+            *(("beside", n) for n in whole),
+            ("holds", True),
+        ], events
+        # The first words kept whole sent as soon as the tighter set was laid out, before
+        # the fit asked for them.
+        assert events.index(("sent", whole[0])) < events.index(("asked", whole[0])), events
+    else:  # sent and asked once, then no more: every trial laid out here
+        assert [event for event in events if event[0] != "asked"] == [
+            ("sent", 0),
+            ("beside", 0),
+            ("holds", False),
+        ], events
+    trials = [event for event in events if event[0] == "asked"]
+    events.clear()
+    assert built("here", False) == beside
+    assert events == trials  # the same trials asked for, and no process beside
+
+
+def test_the_trial_after_the_tighter_set_is_laid_out_beside_only_when_it_is_likelier(
+    tmp_path: Path,
+) -> None:
+    """What the process beside is sent once the usual and the tighter set are laid out
+    (``_Trials.ready_beside``): the tighter set's words kept whole, or its articles set
+    looser first, when it scores better than the usual set and its page starts hold;
+    nothing otherwise, nor when the process beside did not lay it out. (The trials'
+    measures are set here: what is tested is the choice, not a layout.)"""
+    html = compose(write_issue(tmp_path / "issue", WITH_ADDRESS)).composition.html
+    articles = copyfit._article_ids(html)
+    first = (articles[0],)
+
+    class Beside:
+        def __init__(self) -> None:
+            self.html = ""
+            self.sent: list[str] = []
+
+        def restart(self, html: str | None) -> None:
+            assert html is not None
+            self.sent.append(html)
+            self.html = html
+
+        def measure(self, html: str, trial: copyfit.Fit) -> Any:
+            raise AssertionError("nothing is measured")
+
+    def sent(usual_padding: int, ending: list[str], under: float, there: bool = True) -> list[str]:
+        beside = Beside()
+        trials = copyfit._Trials(html, lambda html: None, cores=2, beside=beside)
+        usual, tighter = (trials.trial(first, tight) for tight in (False, True))
+        laid_out = {
+            usual: dataclasses.replace(usual, pages=24, padding=usual_padding),
+            tighter: dataclasses.replace(tighter, pages=24),
+        }
+        for trial, fit in laid_out.items():
+            trials._measured[trial] = (fit, {}, {name: under for name in articles})
+            trials.faults[fit] = {("p", "articles/a.md:3", "paragraphe", 0)}
+            trials.ending[fit] = ending
+        beside.restart(copyfit.apply(html, tighter if there else usual))
+        beside.sent.clear()
+        trials.ready_beside(tighter, usual, articles)
+        return beside.sent
+
+    whole = (("p", "articles/a.md:3", "paragraphe", 0),)
+    kept_whole = copyfit.Fit(first, True, whole=whole)
+    assert sent(2, [], 9) == [copyfit.apply(html, kept_whole)]
+    assert sent(2, articles[1:2], 9) == [
+        copyfit.apply(html, copyfit.Fit(first, True, loose=tuple(articles[1:2])))
+    ]
+    assert sent(0, [], 9) == []  # the usual set scores as well: it is chosen
+    assert sent(2, [], 1) == []  # the tighter set's page starts are settled first
+    assert sent(2, [], 9, there=False) == []
 
 
 @pytest.mark.pdf

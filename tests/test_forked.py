@@ -75,6 +75,37 @@ def test_a_failure_is_raised_where_the_result_is_asked_for(where: str) -> None:
         follower.close()
 
 
+def test_a_question_on_the_last_value_is_answered_once_it_is_prepared() -> None:
+    """A question asked of the last value sent waits for it to be prepared, is answered
+    without finishing it, and leaves it where it was: asked again, the value is not
+    prepared again; the next value is prepared from it; a failing answer is raised, and
+    the process answers the next question."""
+    prepared: list[int] = []
+
+    def answer(value: int, question: str) -> tuple[int, str, list[int]]:
+        if question == "faux":
+            raise ValueError("réponse impossible")
+        return value, question, prepared
+
+    def finish(value: int) -> tuple[int, list[int]]:
+        return value * 10, prepared
+
+    follower = Follower(prepared.append, finish, answer)
+    try:
+        follower.send(1)
+        assert follower.ask("pages") == (1, "pages", [1])
+        follower.send(2)
+        assert follower.ask("lignes") == (2, "lignes", [1, 2])
+        assert follower.ask("pages") == (2, "pages", [1, 2])
+        with pytest.raises(ValueError, match="impossible"):
+            follower.ask("faux")
+        assert follower.result() == (20, [1, 2])
+        follower.send(3)
+        assert follower.ask("pages") == (3, "pages", [1, 2, 3])
+    finally:
+        follower.close()
+
+
 def test_a_process_that_died_is_said_in_french() -> None:
     """A process killed (memory) before its result: values sent to it after are not an
     error, its result is one that says so, not a hang."""

@@ -49,7 +49,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import hyphenation, justification, lines
 from .check.fill import HALF  # a page an article leaves must be at least this full
@@ -77,6 +77,24 @@ _HTML = re.compile(r"<html\b([^>]*)>")
 
 _T = TypeVar("_T")
 _Measured = tuple["Fit", dict[str, float], dict[str, float]]
+# What a trial's layout measures (``measure_layout``): the fit it gives, the room and lines under
+# each article's header, the articles ending on a page under half full, the words broken
+# badly.
+Record = tuple["Fit", dict[str, float], dict[str, float], list[str], set[Place]]
+
+
+class Beside(Protocol):
+    """A process laying out trials beside this one, from its last layout where it can
+    (pipeline.Lane): the trials' own variant, with the same stylesheets."""
+
+    html: str  # the HTML last sent to it ("": none; a value overtaken is never laid out)
+
+    def restart(self, html: str | None) -> None:
+        """Lay out this HTML, without waiting (None: stop)."""
+
+    def measure(self, html: str, trial: Fit) -> Record:
+        """What the layout of this HTML, the last sent, the trial's, measures
+        (``measure_layout``), once made."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,7 @@ def fit(
     release: Callable[[], None] | None = None,
     ahead: Callable[[str | None], None] | None = None,
     recorded: bool = False,
+    beside: Beside | None = None,
 ) -> Fit:
     """The best fit of the composed HTML, by trial layouts (``layout(html)`` returns a
     laid-out WeasyPrint document), or the one kept for the same HTML and ``key`` (what
@@ -156,12 +175,17 @@ def fit(
     last of which most often is the fit's (what a core left idle can lay out meanwhile):
     the hint's, and the trials after it; None when the hint does not hold, while a fit
     from scratch lays out trials side by side on every core; then again the HTML of each
-    trial it lays out alone after them (page starts, a looser article, words kept whole)."""
+    trial it lays out alone after them (page starts, a looser article, words kept whole).
+    ``beside`` lays out trials of the same variant in another process that keeps its last
+    layout: the second of two trials laid out side by side (the text set tighter), and
+    each trial after it that can be laid out from that process's last pages and not from
+    this one's (so that when the tighter set is chosen, its words kept whole are laid out
+    from its pages, not whole)."""
     digest = digest_of(html, key)
     kept = _MEMORY.get(digest) or _read(cache, digest)
     if kept is not None and not (recorded and hint is not None and _chose(hint) != _chose(kept)):
         return kept
-    trials = _Trials(html, layout, cores, release, ahead)
+    trials = _Trials(html, layout, cores, release, ahead, beside)
     articles = _article_ids(html)
     if not articles:
         return Fit(starts=())
@@ -185,6 +209,7 @@ def fit(
         # The text set tighter is often tried too: meanwhile, on another core. (Not when
         # the first trial is the usual set already: then it is laid out only if needed.)
         trials.lay_out([usual, tighter])
+        trials.ready_beside(tighter, usual, articles)
     # The trials from here on are laid out one at a time: a core would be left idle.
     trials.guessing = True
     best, rooms = trials.settle(articles, tight=False)
@@ -298,14 +323,12 @@ def score(fit: Fit) -> tuple[int, int, bool, int]:
     return (fit.padding, fit.underfull, fit.tight, fit.pages)
 
 
-_Record = tuple["Fit", dict[str, float], dict[str, float], list[str], set[Place]]
-
-
 class _Trials:
     """Trial layouts of one composed HTML, counted, and the words each breaks where
     the hyphenation rules forbid (hyphenation.py). With ``cores`` above one, trials
     known to be needed together are laid out side by side, in forked processes that
-    send back what each measured."""
+    send back what each measured; with ``beside``, some in the process it names, which
+    keeps its last layout (``fit``)."""
 
     def __init__(
         self,
@@ -314,12 +337,15 @@ class _Trials:
         cores: int = 1,
         release: Callable[[], None] | None = None,
         ahead: Callable[[str | None], None] | None = None,
+        beside: Beside | None = None,
     ) -> None:
         self.html = html
         self._layout = layout
         self.cores = cores
         self._release = release
         self._ahead = ahead
+        self._beside = beside
+        self._here = ""  # the HTML of this process's last trial layout ("": none kept)
         self.guessing = False  # whether ``ahead`` is told of each trial laid out alone
         self.count = 0  # layouts made (the fit's figure)
         # Trials asked for, the paragraphs' as one: the budget of one_more_start. Not
@@ -353,6 +379,7 @@ class _Trials:
     def _read(self, documents: list[str]) -> list[list[lines.Paragraph]]:
         """The paragraphs of each document as laid out, side by side."""
         self.count += len(documents)
+        self._here = ""
         works = [functools.partial(_paragraphs, self._layout, html) for html in documents]
         return self._side_by_side(works)
 
@@ -399,9 +426,46 @@ class _Trials:
         if len(new) == 1 and self.guessing and self._ahead is not None:
             self._ahead(apply(self.html, new[0]))
         self.count += len(new)
-        works = [functools.partial(self._record, trial) for trial in new]
-        for trial, record in zip(new, self._side_by_side(works), strict=True):
+        there = self._beside_of(new)
+        if there is not None and self._beside is not None:
+            if len(new) > 1 and self._release is not None:
+                self._release()  # before the process beside is forked
+            self._beside.restart(apply(self.html, there))
+        here = [trial for trial in new if trial != there]
+        works = [functools.partial(self._record, trial) for trial in here]
+        for trial, record in zip(here, self._side_by_side(works), strict=True):
             self._keep(trial, record)
+        if len(here) == 1:
+            self._here = apply(self.html, here[0])
+        elif here:
+            self._here = ""  # some laid out in processes of their own
+        if there is not None:
+            self._keep(there, self._measured_beside(there))
+
+    def _beside_of(self, new: list[Fit]) -> Fit | None:
+        """The trial the process beside lays out, if any: the second of two side by side;
+        a trial alone that can be laid out from its last layout, not from this one's."""
+        if self._beside is None or self.cores < 2:
+            return None
+        if len(new) == 2:
+            return new[1]
+        if len(new) == 1:
+            html = apply(self.html, new[0])
+            if resumable(self._beside.html, html) and not resumable(self._here, html):
+                return new[0]
+        return None
+
+    def _measured_beside(self, trial: Fit) -> Record:
+        """What the process beside measured of a trial; laid out here if that failed (its
+        error raised as it is: not every error can be sent back)."""
+        assert self._beside is not None
+        html = apply(self.html, trial)
+        try:
+            return self._beside.measure(html, trial)
+        except Exception:
+            self._beside.restart(None)  # (a process that failed once is not asked again)
+            self._here = html
+            return self._record(trial)
 
     def _side_by_side(self, works: Sequence[Callable[[], _T]]) -> list[_T]:
         """The works' results, side by side; the pages kept by an earlier layout let go
@@ -416,11 +480,11 @@ class _Trials:
         if self._ahead is not None:
             self._ahead(None)
 
-    def _record(self, laid_out: Fit) -> _Record:
+    def _record(self, laid_out: Fit) -> Record:
         """What the layout of a trial measures (possibly in a forked process)."""
-        return _record(laid_out, self._layout(apply(self.html, laid_out)))
+        return measure_layout(laid_out, self._layout(apply(self.html, laid_out)))
 
-    def _keep(self, laid_out: Fit, record: _Record) -> None:
+    def _keep(self, laid_out: Fit, record: Record) -> None:
         """What a layout measured, kept by what was laid out."""
         trial, rooms, under, ending, faults = record
         self.ending[trial] = ending
@@ -430,24 +494,56 @@ class _Trials:
     def loosen(self, best: Fit) -> Fit:
         """With a page of articles under half full, the fit where the article that ends
         on it is set looser (``LOOSER``), if that fills it at no other cost."""
-        if not self.ending.get(best):
+        trial = self._looser(best)
+        if trial is None:
             return best
-        loose = tuple(dict.fromkeys((*best.loose, *self.ending[best])))
-        looser, _, _ = self.measure(best.starts, best.tight, best.whole, loose)
+        looser, _, _ = self.measure(trial.starts, trial.tight, trial.whole, trial.loose)
         return looser if score(looser) < score(best) else best
+
+    def _looser(self, best: Fit) -> Fit | None:
+        """The trial ``loosen`` lays out, if any: the articles ending on a page under half
+        full set looser."""
+        if not self.ending.get(best):
+            return None
+        loose = tuple(dict.fromkeys((*best.loose, *self.ending[best])))
+        return self.trial(best.starts, best.tight, best.whole, loose)
+
+    def _kept_whole(self, best: Fit) -> Fit | None:
+        """The trial ``polish`` lays out next, if any: the words the layout of ``best``
+        broke badly kept whole (none if it broke none, or none that could be found)."""
+        found = self.faults[best]
+        whole = tuple(sorted({*best.whole, *found}))
+        if not found or whole == best.whole:  # (a word that could not be found in the HTML)
+            return None
+        return self.trial(best.starts, best.tight, whole, best.loose)
+
+    def ready_beside(self, laid_out: Fit, rather: Fit, articles: list[str]) -> None:
+        """If the process beside laid out this trial, its page starts hold and it scores
+        better than ``rather``, laid out with it (the text set tighter and the usual set,
+        which is settled here meanwhile): the trial asked for next should it be chosen
+        (set looser, else its words kept whole) laid out there, while this process lays out
+        others, to be ready if it is asked for. (Not otherwise: a trial laid out for
+        nothing would slow this process down, on a machine whose cores share their
+        resources.)"""
+        if self._beside is None or self._beside.html != apply(self.html, laid_out):
+            return
+        best, _, under = self._measured[laid_out]
+        likelier = score(best) < score(self._measured[rather][0])
+        if _cramped(articles, best.starts, under) or not likelier:
+            return  # other page starts come first, or the other trial is likelier
+        following = self._looser(best) or self._kept_whole(best)
+        if following is not None:
+            self._beside.restart(apply(self.html, following))
 
     def polish(self, best: Fit) -> Fit:
         """The chosen fit laid out again, at most ``POLISH`` times, with the words its
         layout broke badly kept whole, until it breaks none (a word kept whole may move
         the breaks after it). A polish that would cost a page is not kept."""
         for _ in range(POLISH):
-            found = self.faults[best]
-            if not found:
+            trial = self._kept_whole(best)
+            if trial is None:
                 break
-            whole = tuple(sorted({*best.whole, *found}))
-            if whole == best.whole:  # a word that could not be found in the HTML
-                break
-            polished, _, _ = self.measure(best.starts, best.tight, whole, best.loose)
+            polished, _, _ = self.measure(trial.starts, trial.tight, trial.whole, trial.loose)
             if polished.pages > best.pages:
                 break
             best = polished
@@ -493,7 +589,7 @@ def _cramped(articles: list[str], starts: tuple[str, ...], under: dict[str, floa
     return {name for name in articles if name not in starts and under.get(name, 99) < MIN_LINES}
 
 
-def _record(laid_out: Fit, document: Any) -> _Record:
+def measure_layout(laid_out: Fit, document: Any) -> Record:
     """The fit a layout gives, the room and lines under each article's header, the
     articles ending on a page under half full, and the words broken badly."""
     rooms, under, underfull = _measure(document)

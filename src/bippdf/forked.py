@@ -117,9 +117,16 @@ class Follower(Generic[_V, _T]):
     it can), then, once asked to (``finish``), ``finish(value)`` for the last value sent
     (the PDF written and checked), whose result it sends back. A value overtaken is never
     finished, and what ``prepare`` made of it is where the next one's starts from.
-    Values and results must pickle."""
+    ``answer(value, question)`` tells what is asked (``ask``) of the last value sent,
+    once prepared, without finishing it (what a trial layout measures). Values,
+    questions, answers and results must pickle."""
 
-    def __init__(self, prepare: Callable[[_V], Any], finish: Callable[[_V], _T]) -> None:
+    def __init__(
+        self,
+        prepare: Callable[[_V], Any],
+        finish: Callable[[_V], _T],
+        answer: Callable[[_V, Any], Any] | None = None,
+    ) -> None:
         from multiprocessing import Pipe
 
         here, there = Pipe()
@@ -127,7 +134,7 @@ class Follower(Generic[_V, _T]):
         if pid == 0:  # the child: follow the values until the parent closes its end
             try:
                 here.close()
-                _follow(there, prepare, finish)
+                _follow(there, prepare, finish, answer)
             finally:
                 os._exit(0)
         there.close()
@@ -150,6 +157,18 @@ class Follower(Generic[_V, _T]):
         """What ``finish`` gives for the last value sent (asked for now if it was not);
         its exception raised if it, or preparing the value, failed."""
         self.finish()
+        return self._received()  # type: ignore[no-any-return]
+
+    def ask(self, question: Any) -> Any:
+        """What ``answer`` tells of the last value sent, once it is prepared (waited
+        for); its exception raised if it, or preparing the value, failed. Not once the
+        last value is asked to be finished (what ``finish`` does may use it up)."""
+        assert self._finishing != self._sent, "a result is awaited"
+        self._tell((_ASK, self._sent, question))
+        return self._received()
+
+    def _received(self) -> Any:
+        """The next answer or result, for the last value sent."""
         try:
             number, ok, value = self._connection.recv()
         except (EOFError, OSError):
@@ -157,7 +176,7 @@ class Follower(Generic[_V, _T]):
         assert number == self._sent
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
     def _tell(self, message: tuple[str, int, object]) -> None:
         """Send a message; to a process that is no more, nothing (``result`` says so)."""
@@ -172,15 +191,22 @@ class Follower(Generic[_V, _T]):
         os.waitpid(self._pid, 0)
 
 
-_PREPARE, _FINISH = "prepare", "finish"
+_PREPARE, _FINISH, _ASK = "prepare", "finish", "ask"
 
 
-def _follow(connection: Any, prepare: Callable[[_V], Any], finish: Callable[[_V], _T]) -> None:
+def _follow(
+    connection: Any,
+    prepare: Callable[[_V], Any],
+    finish: Callable[[_V], _T],
+    answer: Callable[[_V, Any], Any] | None,
+) -> None:
     """The child's loop (``Follower``): every message read as it comes; the latest value
-    prepared; the value asked for finished once prepared; until the parent's end closes."""
+    prepared; the value asked for finished, or a question on it answered, once prepared;
+    until the parent's end closes."""
     value: Any = None
     latest = prepared = 0  # the numbers of the last value received and prepared
-    wanted: int | None = None  # the number of the value whose result is asked for
+    wanted: int | None = None  # the number of the value whose result or answer is asked for
+    question: tuple[Any] | None = None  # what is asked of it, if not its result
     failure: Exception | None = None  # preparing the value prepared last failed
     try:
         while True:
@@ -189,7 +215,7 @@ def _follow(connection: Any, prepare: Callable[[_V], Any], finish: Callable[[_V]
                 if kind == _PREPARE:
                     latest, value = number, sent
                 else:
-                    wanted = number
+                    wanted, question = number, ((sent,) if kind == _ASK else None)
                 continue
             if latest != prepared:
                 prepared, failure = latest, None
@@ -202,10 +228,14 @@ def _follow(connection: Any, prepare: Callable[[_V], Any], finish: Callable[[_V]
             try:
                 if failure is not None:
                     raise failure
-                payload = (prepared, True, finish(value))
+                if question is None:
+                    payload = (prepared, True, finish(value))
+                else:
+                    assert answer is not None, "nothing answers questions"
+                    payload = (prepared, True, answer(value, question[0]))
             except Exception as exc:
                 payload = (prepared, False, exc)
-            wanted = None
+            wanted = question = None
             try:
                 connection.send(payload)
             except Exception:  # a result or an error that does not pickle

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from . import source
     from .check import Expectations, Problem, Report
     from .composition import Composition
-    from .copyfit import Fit
+    from .copyfit import Fit, Record
+    from .forked import Follower
     from .render import Engine, Rendered
 
 COVER_WIDTH = 600  # pixels: the cover image for the website and social media
@@ -109,8 +110,10 @@ Made = tuple[BuildResult, bytes]  # a file made in memory, not yet written
 def build(
     path: Path, options: Options = Options(), engine: Engine | None = None
 ) -> list[BuildResult]:
-    """Every file of one issue, in this process: load, lint and compose; then lay out and
-    verify each variant's PDF in memory; then make the cover and write them all."""
+    """Every file of one issue, in this process (but copyfitting's trials laid out side by
+    side, and the PDFs read back, in processes it forks): load, lint and compose; then
+    lay out and verify each variant's PDF in memory; then make the cover and write them
+    all."""
     from .files import refuse_overwrite
 
     composed = compose(path)
@@ -118,16 +121,52 @@ def build(
     made: list[Made] = []
     if options.variants:  # the online edition alone needs no layout
         engine = ready(engine, options.variants, [composed])
-        fit(composed, engine, options)
         try:
-            made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
+            made = _fitted_and_made(composed, options, engine)
         except CheckError as error:
             if not hint_refused(composed, [error]):
                 raise
             refit(composed, options)
-            fit(composed, engine, options)
-            made = [make_variant(composed, v, options, engine) for v in rendering_order(options)]
+            made = _fitted_and_made(composed, options, engine)
     return write(composed, made, options)
+
+
+def _fitted_and_made(composed: Composed, options: Options, engine: Engine) -> list[Made]:
+    """Fit the issue, then lay out and verify each variant in memory: the trials' own
+    variant, when it is the only one asked for, in the process beside that laid out the
+    fit's last trials if it did (``Lane``)."""
+    variant = trial_variant(options)
+    lane = Lane(composed, variant, options, engine, as_values=False) if _beside(options) else None
+    try:
+        fit(composed, engine, options, beside=lane)
+        made: list[Made] = []
+        for variant in rendering_order(options):
+            if lane is not None and variant == lane.variant:
+                if lane.holds():
+                    outcome = lane.result()
+                    if isinstance(outcome, BippdfError):
+                        raise outcome
+                    made.append(outcome)
+                    continue
+                lane.drop()  # its core is wanted here now
+            made.append(make_variant(composed, variant, options, engine))
+        return made
+    finally:
+        if lane is not None:
+            lane.drop()
+
+
+def _beside(options: Options) -> bool:
+    """Whether copyfitting's trials may be laid out in a process beside this one too, which
+    writes the PDF if it laid out the fit: a build of the trials' variant alone, on two
+    cores or more that can fork."""
+    import multiprocessing
+
+    return (
+        options.variants == (trial_variant(options),)
+        and usable_cores() > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
 
 
 def rendering_order(options: Options) -> list[str]:
@@ -162,11 +201,13 @@ def fit(
     engine: Engine,
     options: Options,
     ahead: Callable[[str | None], None] | None = None,
+    beside: Lane | None = None,
 ) -> None:
     """Copyfit the composed issue (which articles start a page, how tight the text is
     set) by trial layouts, or as fitted before for the same HTML (copyfit.py), laid out
-    as ``trial_variant`` says; ``ahead`` is told the HTML of each trial laid out alone
-    (copyfit.fit)."""
+    as ``trial_variant`` says; ``ahead`` is told the HTML of each trial laid out alone,
+    ``beside`` lays out some (copyfit.fit). An engine that lays out from its last layout
+    (``watch``'s) lays out every trial here."""
     from . import copyfit
 
     started = time.perf_counter()
@@ -185,6 +226,8 @@ def fit(
         engine.decode_pictures(files, base_url=root, variant=variant)
 
     hint, recorded = copyfit.hint(composed.issue.source, composed.issue.name, _fit_cache(options))
+    if engine.incremental:
+        beside = None  # watch's: laid out here from its last layout, faster
     with engine.keeping_layouts():
         fitted = copyfit.fit(
             html,
@@ -196,11 +239,146 @@ def fit(
             release=before_forking,
             ahead=ahead,
             recorded=recorded,
+            beside=beside,
         )
     composed.composition.html = copyfit.apply(html, fitted)
     composed.fit = fitted
     composed.fit_key = copyfit.digest_of(html, key)
     composed.phases["copyfit"] = time.perf_counter() - started
+
+
+class Lane:
+    """A variant laid out in a forked process while its issue is fitted, each HTML sent
+    from the last one's pages where only boxes of lines changed (copyfit.resumable: a
+    trial of the same articles, set as tight as the one before; relayout.py); another
+    starts a new process. Two uses:
+
+    - ``restart`` (copyfit's ``ahead``): a variant other than the trials' (the print PDF
+      of a build of both), from the HTML of each trial the fit lays out alone (the
+      issue's last fit, then the words kept whole after it; in a fit from scratch, the
+      trials after those laid out side by side): the last such trial is most often the
+      fit;
+    - ``measure`` (copyfit's ``beside``): the trials' own variant (the PDF asked for
+      alone), the trials the fit sends, and what each layout measures sent back.
+
+    Kept if the fit gives the HTML last sent, or one that can be laid out so from it
+    (then sent), unless this process holds that HTML's layout of the variant (then the
+    PDF is written here); dropped otherwise."""
+
+    def __init__(
+        self,
+        composed: Composed,
+        variant: str,
+        options: Options,
+        engine: Engine,
+        *,
+        as_values: bool = True,
+    ) -> None:
+        self.composed, self.variant, self.options, self.engine = composed, variant, options, engine
+        # Whether its PDF's errors come back as values (``attempt``, as a build of several
+        # files has them), or raised as they are (``build``: its caller's).
+        self.as_values = as_values
+        self.html = ""  # the last HTML sent (none: nothing being laid out)
+        self.process: Follower[str, Made | BippdfError] | None = None
+        self._document: Any = None  # in the forked process: the last layout
+
+    def restart(self, html: str | None) -> None:
+        """Lay out from this HTML instead (none: stop, the fit wants every core)."""
+        from .copyfit import resumable
+        from .forked import Follower
+
+        if html == self.html:
+            return
+        if html is None or not resumable(self.html, html):
+            self.drop()
+        if html is None:
+            return
+        if self.process is None:
+            self.engine.release()  # the process forked would copy the pages it drops
+            try:
+                self.process = Follower(self._lay_out, self._make, self._measure)
+            except OSError:  # no process to spare (memory, a limit): laid out after the fit
+                return
+        self.process.send(html)
+        self.html = html
+
+    def measure(self, html: str, trial: Fit) -> Record:
+        """What the layout of this HTML, the last sent (``restart``), ``trial``'s,
+        measures (copyfit.measure_layout), laid out there (waited for)."""
+        if self.process is None or html != self.html:
+            raise OSError("aucun processus ne met cette page en pages")  # none could be forked
+        return self.process.ask(trial)  # type: ignore[no-any-return]
+
+    def holds(self) -> bool:
+        """Whether the fit's HTML is laid out there, and not here: the last trial sent, or
+        one laid out from its pages (sent now). If so, its PDF is written and checked from
+        now on, while the other variants are made."""
+        from .copyfit import resumable
+
+        fitted = self.composed.composition.html
+        if self.engine.holds(fitted, self.composed.issue.root, self.variant):
+            return False
+        if self.html and resumable(self.html, fitted):
+            self.restart(fitted)
+        if not self.html or fitted != self.html:
+            return False
+        assert self.process is not None
+        self.process.finish()
+        self.engine.forget_layout(self.variant)  # a trial of the variant, of no more use
+        return True
+
+    def drop(self) -> None:
+        """Stop the process laying it out."""
+        if self.process is not None:
+            self.process.close()
+        self.html, self.process = "", None
+
+    def result(self) -> Made | BippdfError:
+        """What the forked process made (its error returned or raised, as ``as_values``
+        says); if it failed unseen (not every failure can be sent back), the variant laid
+        out again here, to meet the failure as it is."""
+        assert self.process is not None
+        try:
+            return self.process.result()
+        except BippdfError as error:  # said there, as it is (each pickles)
+            if self.as_values:
+                return error
+            raise
+        except Exception:
+            return self._made_here()
+        finally:
+            self.drop()
+
+    def _made_here(self) -> Made | BippdfError:
+        """The variant's PDF, laid out here."""
+        made = (self.composed, self.variant, self.options, self.engine)
+        return attempt(make_variant, *made) if self.as_values else make_variant(*made)
+
+    def _lay_out(self, html: str) -> None:
+        """In the forked process: the pages of this HTML, from the last ones where only
+        boxes of lines changed, kept by the engine for ``_make``."""
+        composed = self.composed
+        self.engine.keep_layouts()
+        self._document = None
+        self._document = self.engine.lay_out(
+            html,
+            base_url=composed.issue.root,
+            variant=self.variant,
+            files=composed.composition.resources,
+        )
+
+    def _measure(self, html: str, trial: Fit) -> Record:
+        """In the forked process: what the last layout, of this HTML, measures."""
+        from .copyfit import measure_layout
+
+        return measure_layout(trial, self._document)
+
+    def _make(self, html: str) -> Made | BippdfError:
+        """In the forked process: the variant's PDF of this HTML, written from the pages
+        ``_lay_out`` left and checked (the fit is made by then: read back on two cores)."""
+        self._document = None
+        self.composed.composition.html = html
+        return self._made_here()
 
 
 def trial_variant(options: Options) -> str:

@@ -341,10 +341,26 @@ class Engine:
                 # collecting would delay the PDF.
                 _free_what_was_let_go()
 
-    def forget_layout(self) -> None:
-        """Drop the trial layout kept: the issue's files may have changed since (a build
-        starts with this, so that only its own trials are written)."""
-        self._kept = None
+    def forget_layout(self, variant: str | None = None) -> None:
+        """Drop the trial layout kept (only if it is of this ``variant``, when given): the
+        issue's files may have changed since (a build starts with this, so that only its
+        own trials are written)."""
+        if variant is None:
+            self._kept = None
+        elif self._kept is not None and self._kept.variant == variant:
+            self._kept = None
+            if not self.incremental:
+                _free_what_was_let_go()  # a layout refers to itself: freed now, not later
+
+    def holds(self, html: str, base_url: Path, variant: str) -> bool:
+        """Whether the trial layout kept is of this HTML, issue and variant (``render``
+        writes its PDF from it)."""
+        kept = self._kept
+        return kept is not None and (kept.html, kept.base_url, kept.variant) == (
+            html,
+            base_url,
+            variant,
+        )
 
     def release(self) -> None:
         """Let go of every layout kept, the trial's and those an incremental engine lays

@@ -10,7 +10,9 @@ A build after an edit most often fits the issue as its last build did (copyfit.l
 its print PDF is then laid out from that fit on another core while the fit is made (and
 laid out again from those pages for each trial of words kept whole after it), and kept
 if the fit gives the same HTML, dropped otherwise. A build of the print PDF alone lays
-the fit's trials out with its own stylesheets, and writes it from the last.
+the fit's trials out with its own stylesheets, and writes it from the last: here, or,
+when the fit from scratch chose the text set tighter, in the process beside that laid
+that set out (pipeline.Lane).
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
     from threading import Thread
 
     from . import online
-    from .forked import Follower
     from .render import Engine
 
 OnFile = Callable[[Path, BuildResult], None]
@@ -376,7 +377,8 @@ def _run(
 ) -> Iterator[tuple[_Job, Made | BippdfError]]:
     """Each issue fitted, then each variant laid out, written and checked in memory, as
     it is done (``_laid_out``). With a core to spare, a print PDF is laid out while its
-    issue is fitted, from each trial the fit lays out alone (``_Guess``)."""
+    issue is fitted, from each trial the fit lays out alone, or from those it lays out
+    there when the print PDF is the only one asked for (``_Guess``)."""
     if not jobs:
         return
     # Here rather than at the top: an up-to-date build starts no process, and
@@ -500,111 +502,26 @@ def _laid_out(
         ) from None
 
 
-@dataclass(eq=False)
-class _Guess:
-    """A variant laid out in a forked process while its issue is fitted, from the HTML of
-    each trial the fit lays out alone (the issue's last fit, then the words kept whole
-    after it; in a fit from scratch, the trials after those laid out side by side): the
-    last such trial is most often the fit. The process keeps its pages: a trial of the
-    same articles, set as tight as the one before (copyfit.resumable), is laid out from
-    them, only the pages it changes (relayout.py); another starts a new process. Kept
-    if the fit gives the HTML last sent, or one that can be laid out so from it (then
-    sent); dropped otherwise."""
+class _Guess(pipeline.Lane):
+    """A job laid out in a forked process while its issue is fitted (pipeline.Lane): the
+    print PDF, from the trials of a build of both PDFs, or of its own (the print PDF alone
+    asked for)."""
 
-    job: _Job
-    options: Options
-    engine: Engine
-    html: str = ""  # the last HTML sent (none: nothing being laid out)
-    process: Follower[str, Made | BippdfError] | None = None
-
-    def restart(self, html: str | None) -> None:
-        """Lay out from this HTML instead (copyfit's ``ahead``; none: stop, the fit wants
-        every core)."""
-        from .copyfit import resumable
-        from .forked import Follower
-
-        if html == self.html:
-            return
-        if html is None or not resumable(self.html, html):
-            self.drop()
-        if html is None:
-            return
-        if self.process is None:
-            self.engine.release()  # the process forked would copy the pages it drops
-            try:
-                self.process = Follower(self._lay_out, self._make)
-            except OSError:  # no process to spare (memory, a limit): laid out after the fit
-                return
-        self.process.send(html)
-        self.html = html
-
-    def holds(self) -> bool:
-        """Whether the fit's HTML is laid out there: the last trial sent, or one laid out
-        from its pages (sent now). If so, its PDF is written and checked from now on,
-        while the other variants are made."""
-        from .copyfit import resumable
-
-        fitted = self.job.pending.composed.composition.html
-        if self.html and resumable(self.html, fitted):
-            self.restart(fitted)
-        if not self.html or fitted != self.html:
-            return False
-        assert self.process is not None
-        self.process.finish()
-        return True
-
-    def drop(self) -> None:
-        """Stop the process laying it out."""
-        if self.process is not None:
-            self.process.close()
-        self.html, self.process = "", None
-
-    def result(self) -> Made | BippdfError:
-        """What the forked process made; if it failed unseen (not every failure can be
-        sent back), the variant laid out again here, to meet the failure as it is."""
-        assert self.process is not None
-        try:
-            return self.process.result()
-        except Exception:
-            composed, variant = self.job.pending.composed, self.job.variant
-            return pipeline.attempt(
-                pipeline.make_variant, composed, variant, self.options, self.engine
-            )
-        finally:
-            self.drop()
-
-    def _lay_out(self, html: str) -> None:
-        """In the forked process: the pages of this HTML, from the last ones where only
-        boxes of lines changed, kept by the engine for ``_make``."""
-        composed = self.job.pending.composed
-        self.engine.keep_layouts()
-        self.engine.lay_out(
-            html,
-            base_url=composed.issue.root,
-            variant=self.job.variant,
-            files=composed.composition.resources,
-        )
-
-    def _make(self, html: str) -> Made | BippdfError:
-        """In the forked process: the variant's PDF of this HTML, written from the pages
-        ``_lay_out`` left and checked (the fit is made by then: read back on two cores)."""
-        composed = self.job.pending.composed
-        composed.composition.html = html
-        return pipeline.attempt(
-            pipeline.make_variant, composed, self.job.variant, self.options, self.engine
-        )
+    def __init__(self, job: _Job, options: Options, engine: Engine) -> None:
+        super().__init__(job.pending.composed, job.variant, options, engine)
+        self.job = job
 
 
 def _guessed(jobs: list[_Job], spare: int, options: Options) -> list[_Job]:
     """The job worth laying out while its issue is fitted, on a ``spare`` core: the print
     PDF, which cannot be written from the fit's trials when they are laid out with the
-    web variant's stylesheets (the web PDF is written from the last); when the print PDF
-    is the only one asked for, they are its own (pipeline.trial_variant), and none is.
-    Only when one issue is to be fitted: with several, the process laying out the first
-    one's would hold a core through the fits of the others."""
-    if pipeline.trial_variant(options) == "print":
-        return []
-    ahead = [job for job in jobs if job.variant == "print" and job.pending.composed.fit is None]
+    web variant's stylesheets (the web PDF is written from the last); when one PDF is
+    the only one asked for, the trials are its own (pipeline.trial_variant), and some of
+    them are laid out there (copyfit's ``beside``). Only when one issue is to be fitted:
+    with several, the process laying out the first one's would hold a core through the
+    fits of the others."""
+    variant = "print" if len(options.variants) > 1 else pipeline.trial_variant(options)
+    ahead = [job for job in jobs if job.variant == variant and job.pending.composed.fit is None]
     fitting = {id(job.pending.composed) for job in jobs if job.pending.composed.fit is None}
     return ahead if spare and len(ahead) == len(fitting) == 1 else []
 
@@ -616,12 +533,21 @@ def _fitted(
     may be laid out meanwhile, ``_Guess``); the jobs of an issue whose fit failed come
     back with the error."""
     errors: dict[int, BippdfError] = {}
-    ahead = {id(guess.job.pending.composed): guess.restart for guess in guesses}
+    trials = pipeline.trial_variant(options)
+    ahead = {id(guess.composed): guess for guess in guesses if guess.variant != trials}
+    beside = {id(guess.composed): guess for guess in guesses if guess.variant == trials}
     for job in jobs:
         composed = job.pending.composed
         if composed.fit is None and id(composed) not in errors:
+            told = ahead.get(id(composed))
             try:
-                pipeline.fit(composed, engine, options, ahead.get(id(composed)))
+                pipeline.fit(
+                    composed,
+                    engine,
+                    options,
+                    told.restart if told is not None else None,
+                    beside.get(id(composed)),
+                )
             except BippdfError as error:
                 errors[id(composed)] = error
                 pipeline.forget_fit(composed, options)
