@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -746,10 +747,62 @@ def test_a_print_pdf_alone_is_written_from_the_fit_s_last_trial(
     assert alone == both
 
 
+def _asked_of_the_tighter_set(monkeypatch: pytest.MonkeyPatch, events: list[Any]) -> None:
+    """Each trial of the text set tighter the fit asks for, told to ``events`` as
+    ("asked", how many words it keeps whole)."""
+    asked = copyfit._Trials.measure
+
+    def asking(trials: Any, starts: Any, tight: bool, whole: Any = (), loose: Any = ()) -> Any:
+        if tight:
+            events.append(("asked", len(whole)))
+        return asked(trials, starts, tight, whole, loose)
+
+    monkeypatch.setattr(copyfit._Trials, "measure", asking)
+
+
+def _excerpt_fitted(root: Path, build: Callable[[Path, Options], Any]) -> tuple[bytes, str]:
+    """No. 6's three-article excerpt in ``root``, fitted from scratch, its print PDF built
+    alone: the PDF and the fit recorded."""
+    copyfit._MEMORY.clear()
+    copyfit._LAST.clear()
+    folder = no6_excerpt(root)
+    (folder / copyfit.RECORD).unlink()
+    options = Options(variants=("print",), cover=False, build_dir=root / "b")
+    result = build(folder, options)
+    return result.output.read_bytes(), (folder / copyfit.RECORD).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def excerpt_fitted_here(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[tuple[bytes, str], list[tuple[str, int]]]:
+    """``_excerpt_fitted`` on two cores with every trial laid out in this process
+    (``schedule``, no process beside), and the trials of the tighter set it asked for.
+    Once for the module's tests that compare with it."""
+
+    def build(folder: Path, options: Options) -> Any:
+        (done,) = build_issues([folder], options)
+        assert done.error is None, done.error
+        return done.results[0]
+
+    events: list[tuple[str, int]] = []
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
+        monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+        monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare, options: [])
+        _asked_of_the_tighter_set(monkeypatch, events)
+        monkeypatch.setattr(pipeline.Lane, "restart", lambda *args: pytest.fail("beside"))
+        fitted = _excerpt_fitted(tmp_path_factory.mktemp("here"), build)
+    return fitted, events
+
+
 @pytest.mark.pdf
 @pytest.mark.parametrize("case", ["beside", "failing", "unforked"])
 def test_a_pdf_alone_has_the_tighter_set_s_trials_laid_out_beside_and_written_there(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    excerpt_fitted_here: tuple[tuple[bytes, str], list[tuple[str, int]]],
+    case: str,
 ) -> None:
     """The print PDF alone, fitted from scratch on two cores (pipeline.build, as
     ``build_pdf``): the text set tighter is laid out in a process beside this one while
@@ -757,15 +810,13 @@ def test_a_pdf_alone_has_the_tighter_set_s_trials_laid_out_beside_and_written_th
     its pages, the first before they are asked for, and its PDF is written there. Three
     articles of No. 6, whose fit sets the text tighter. The PDF and the fit recorded are
     those of a build with every trial laid out here (``schedule``, no process beside),
-    byte for byte; so are they when the process beside fails to answer, or cannot be
-    forked (then the trials are laid out here)."""
-    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
+    byte for byte, which asked for the same trials; so are they when the process beside
+    fails to answer, or cannot be forked (then the trials are laid out here)."""
     monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
     # What the fit asks for of the text set tighter (its words kept whole: how many), what
     # is sent to the process beside and measured there, and whether it holds the fit.
     events: list[tuple[str, int]] = []
     restart, measure, holds = pipeline.Lane.restart, pipeline.Lane.measure, pipeline.Lane.holds
-    asked = copyfit._Trials.measure
 
     def sent(lane: pipeline.Lane, html: str | None) -> None:
         if html is not None and html != lane.html:
@@ -776,15 +827,10 @@ def test_a_pdf_alone_has_the_tighter_set_s_trials_laid_out_beside_and_written_th
         events.append(("beside", len(trial.whole)))
         return measure(lane, html, trial)
 
-    def asking(trials: Any, starts: Any, tight: bool, whole: Any = (), loose: Any = ()) -> Any:
-        if tight:
-            events.append(("asked", len(whole)))
-        return asked(trials, starts, tight, whole, loose)
-
     monkeypatch.setattr(pipeline.Lane, "restart", sent)
     monkeypatch.setattr(pipeline.Lane, "measure", measured)
     monkeypatch.setattr(pipeline.Lane, "holds", lambda lane: events.append(("holds", holds(lane))))
-    monkeypatch.setattr(copyfit._Trials, "measure", asking)
+    _asked_of_the_tighter_set(monkeypatch, events)
     if case == "failing":
 
         def failing(*args: Any) -> Any:
@@ -798,23 +844,8 @@ def test_a_pdf_alone_has_the_tighter_set_s_trials_laid_out_beside_and_written_th
 
         monkeypatch.setattr(forked.Follower, "__init__", unforked)
 
-    def built(folder: str, beside: bool) -> tuple[bytes, str]:
-        copyfit._MEMORY.clear()
-        copyfit._LAST.clear()
-        root = no6_excerpt(tmp_path / folder)
-        (root / copyfit.RECORD).unlink()
-        options = Options(variants=("print",), cover=False, build_dir=tmp_path / folder / "b")
-        if beside:
-            (result,) = pipeline.build(root, options)
-        else:
-            monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare, options: [])
-            (done,) = build_issues([root], options)
-            assert done.error is None, done.error
-            (result,) = done.results
-        return result.output.read_bytes(), (root / copyfit.RECORD).read_text(encoding="utf-8")
-
-    beside = built("beside", True)
-    fit = copyfit._LAST[str(tmp_path / "beside" / ISSUE_6.name / "issue.toml")]
+    beside = _excerpt_fitted(tmp_path, lambda folder, options: pipeline.build(folder, options)[0])
+    fit = copyfit._LAST[str(tmp_path / ISSUE_6.name / "issue.toml")]
     assert fit.tight and len(fit.whole) > 0
     # (The words kept whole: twice, in this fit.)
     whole = sorted({len(fit.whole), *(n for kind, n in events if kind == "asked" and n)})
@@ -833,10 +864,9 @@ def test_a_pdf_alone_has_the_tighter_set_s_trials_laid_out_beside_and_written_th
             ("beside", 0),
             ("holds", False),
         ], events
-    trials = [event for event in events if event[0] == "asked"]
-    events.clear()
-    assert built("here", False) == beside
-    assert events == trials  # the same trials asked for, and no process beside
+    here, asked_here = excerpt_fitted_here
+    assert beside == here
+    assert [event for event in events if event[0] == "asked"] == asked_here
 
 
 def test_the_trial_after_the_tighter_set_is_laid_out_beside_only_when_it_is_likelier(
