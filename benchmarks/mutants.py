@@ -593,6 +593,16 @@ FAULTS: list[Fault] = [
         "tighter_set_s_trials",
     ),
     Fault(
+        "tags-ask-every-page-reference-anew",
+        "the web PDF's tags are added with the page references made once",
+        "src/bippdf/tagging.py",
+        "        with _page_references_once(pdf):\n"
+        "            add(pdf, document, version, streams)\n",
+        "        add(pdf, document, version, streams)\n",
+        ("tests/test_tagging.py",),
+        "page_references",
+    ),
+    Fault(
         "follower-answers-with-its-result",
         "a question asked of a process laying out is answered, not its PDF made",
         "src/bippdf/forked.py",

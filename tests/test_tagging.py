@@ -5,8 +5,10 @@ the hyphens the layout added."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pypdfium2
@@ -16,7 +18,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from bippdf.check.contentstream import operations
 
-from .conftest import BuiltIssue, WebIssue
+from .conftest import BuiltIssue, WebIssue, no6_excerpt
 
 # Characters that only decorate (dingbat quotes, fleurons, typed bullets of a box):
 # a screen reader would read them as words.
@@ -121,3 +123,44 @@ def test_text_reads_without_added_hyphens_nor_ornaments(issue6_web: WebIssue) ->
     assert "« «" not in text and "»\u00a0»" not in text
     # the words the layout broke read whole (pdfium says U+FFFE for a soft hyphen)
     assert re.search("proxéné\ufffe\\s*tisme", text) or "proxénétisme" in text
+
+
+@pytest.mark.pdf
+def test_the_tags_are_added_with_the_page_references_made_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint's tagging asks pydyf for the tuple of every page's reference once per
+    structure element, which pydyf makes anew each time: made once while the tags are
+    added (tagging._page_references_once), the web PDF is the same, byte for byte. Three
+    articles of No. 6."""
+    import pydyf
+
+    from bippdf import tagging
+    from bippdf.pipeline import compose
+    from bippdf.render import Engine
+
+    made = [0]
+    asked = pydyf.PDF.page_references
+
+    def counted(pdf: Any) -> Any:
+        made[0] += 1
+        return asked.fget(pdf)
+
+    monkeypatch.setattr(pydyf.PDF, "page_references", property(counted))
+    root = no6_excerpt(tmp_path)
+    composed = compose(root)
+    engine = Engine()
+
+    def written() -> tuple[bytes, int]:
+        made[0] = 0
+        html, files = composed.composition.html, composed.composition.resources
+        rendered = engine.render(html, base_url=root, language="fr-CA", variant="web", files=files)
+        return rendered.pdf, made[0]
+
+    once, times = written()
+    monkeypatch.setattr(tagging, "_page_references_once", lambda pdf: contextlib.nullcontext())
+    anew, each_time = written()
+    assert once == anew
+    # Its outline asks a few times more (each bookmark); the tags, once instead of a
+    # thousand times and more.
+    assert each_time > 1000 and times < 50, (times, each_time)
