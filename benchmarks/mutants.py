@@ -603,6 +603,15 @@ FAULTS: list[Fault] = [
         "page_references",
     ),
     Fault(
+        "what-watch-left-aside-counted",
+        "a build under watch does not count what watch left aside (Python walks it to)",
+        "src/bippdf/schedule.py",
+        "    owned = not _left_aside and gc.get_freeze_count() == 0\n",
+        "    owned = gc.get_freeze_count() == 0\n",
+        ("tests/test_schedule.py",),
+        "left_aside",
+    ),
+    Fault(
         "follower-answers-with-its-result",
         "a question asked of a process laying out is answered, not its PDF made",
         "src/bippdf/forked.py",

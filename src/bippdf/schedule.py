@@ -428,15 +428,39 @@ def _set_aside() -> Iterator[None]:
     a second of each PDF of No. 6. No collection first, which would delay every PDF: the
     little garbage of composing is set aside with it. Given back to the collector after,
     for a process that goes on (the tests), unless some was set aside before: watch's
-    last layout, which watch gives back once the build is reported (a caller that sets
-    objects aside gives them back itself)."""
-    owned = gc.get_freeze_count() == 0
+    last layout (``leave_aside``), which watch gives back once the build is reported (a
+    caller that sets objects aside gives them back itself). Python counts what is set
+    aside by walking it (gc.get_freeze_count: 0.02 s a rebuild under watch): not asked
+    when ``leave_aside`` says."""
+    owned = not _left_aside and gc.get_freeze_count() == 0
     gc.freeze()
     try:
         yield
     finally:
         if owned:
             gc.unfreeze()
+
+
+_left_aside = False  # what the builds before left is set aside (``leave_aside``)
+
+
+def leave_aside() -> None:
+    """What the builds so far left (watch's last layout, its drawings, the fonts,
+    WeasyPrint): its cyclic garbage collected, the rest set aside from the collector until
+    ``give_back``, so that the next builds' collections walk only what they make; the
+    builds leave it so (``_set_aside``)."""
+    global _left_aside
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    _left_aside = True
+
+
+def give_back() -> None:
+    """What ``leave_aside`` set aside, collected as everything else again."""
+    global _left_aside
+    gc.unfreeze()
+    _left_aside = False
 
 
 def _laid_out(

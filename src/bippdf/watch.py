@@ -11,7 +11,6 @@ and watching goes on; the last good PDF stays.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,7 +20,7 @@ from .errors import BippdfError, internal
 from .pipeline import Options
 from .render import Engine
 from .resources import record_of, styles_dir
-from .schedule import IssueBuild, OnFile, build_issues
+from .schedule import IssueBuild, OnFile, build_issues, give_back, leave_aside
 from .source import ISSUE_FILE
 
 DEBOUNCE_MS = 1000  # the longest changes are gathered before a rebuild
@@ -72,9 +71,7 @@ class Watcher:
         builds before collected, and what is left (the last layout, its drawings, the
         fonts, WeasyPrint) set aside, so that the next rebuild's collections walk only
         what it makes. Walking it took 0.1–0.3 s of a rebuild of No. 6's web PDF."""
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        leave_aside()
 
     def run(
         self,
@@ -105,7 +102,7 @@ class Watcher:
                     self.settle()
                 first = False
         finally:
-            gc.unfreeze()  # what was set aside is collected as everything else again
+            give_back()  # what was set aside is collected as everything else again
 
     def _rebuild_or_say_why(self, changed: Iterable[Path] = ()) -> IssueBuild:
         """A rebuild whose failure, whatever it is, is reported and does not end watching."""
