@@ -609,7 +609,7 @@ FAULTS: list[Fault] = [
         "    owned = not _left_aside and gc.get_freeze_count() == 0\n",
         "    owned = gc.get_freeze_count() == 0\n",
         ("tests/test_schedule.py",),
-        "left_aside",
+        "set_aside_before_a_build",
     ),
     Fault(
         "follower-answers-with-its-result",

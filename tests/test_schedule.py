@@ -65,44 +65,28 @@ def test_what_a_build_loaded_is_set_aside_from_the_collector_while_it_lays_out(
 
 
 @pytest.mark.pdf
+@pytest.mark.parametrize("by", ["caller", "watch"])
 def test_what_was_set_aside_before_a_build_stays_so_after_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    """A build that finds objects set aside already (watch's last layout, which watch
-    gives back itself once the build is reported) leaves them so, with its own."""
+    """A build that finds objects set aside already leaves them so, with its own: set
+    aside by its caller, who gives them back itself, or by watch (``leave_aside``: its
+    last layout, until ``give_back``), which the build does not count (Python walks every
+    object set aside to count them, gc.get_freeze_count: 0.02 s a rebuild)."""
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
     monkeypatch.setattr(schedule, "usable_cores", lambda: 1)
     options = Options(variants=("web",), build_dir=tmp_path / "build", cache=False, cover=False)
-    gc.freeze()
-    try:
-        before = gc.get_freeze_count()
-        (done,) = schedule.build_issues([root], options)
-        assert done.error is None, done.error
-        assert gc.get_freeze_count() > before
-    finally:
-        gc.unfreeze()
-
-
-@pytest.mark.pdf
-def test_what_watch_left_aside_stays_so_and_is_not_counted_by_a_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What watch left aside (``leave_aside``: its last layout) stays so through a build
-    until ``give_back``, with the build's own; the build does not count it (Python walks
-    every object set aside to count them, gc.get_freeze_count: 0.02 s a rebuild)."""
-    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
-    monkeypatch.setattr(schedule, "usable_cores", lambda: 1)
-    options = Options(variants=("web",), build_dir=tmp_path / "build", cache=False, cover=False)
-    schedule.leave_aside()
+    (schedule.leave_aside if by == "watch" else gc.freeze)()
     try:
         before = gc.get_freeze_count()
         with monkeypatch.context() as counting:
-            counting.setattr(gc, "get_freeze_count", lambda: pytest.fail("counted"))
+            if by == "watch":
+                counting.setattr(gc, "get_freeze_count", lambda: pytest.fail("counted"))
             (done,) = schedule.build_issues([root], options)
         assert done.error is None, done.error
         assert gc.get_freeze_count() > before > 0
     finally:
-        schedule.give_back()
+        (schedule.give_back if by == "watch" else gc.unfreeze)()
     assert gc.get_freeze_count() == 0
 
 
