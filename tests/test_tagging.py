@@ -158,6 +158,7 @@ def test_the_tags_are_added_with_the_page_references_made_once(
         return rendered.pdf, made[0]
 
     once, times = written()
+    assert pydyf.PDF.__dict__["page_references"].fget is counted  # (left as it was)
     monkeypatch.setattr(tagging, "_page_references_once", lambda pdf: contextlib.nullcontext())
     anew, each_time = written()
     assert once == anew

@@ -450,6 +450,7 @@ def leave_aside() -> None:
     ``give_back``, so that the next builds' collections walk only what they make; the
     builds leave it so (``_set_aside``)."""
     global _left_aside
+    _left_aside = False  # (until it is again: never said while nothing is)
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -457,10 +458,11 @@ def leave_aside() -> None:
 
 
 def give_back() -> None:
-    """What ``leave_aside`` set aside, collected as everything else again."""
+    """What ``leave_aside`` set aside, collected as everything else again (only this gives
+    it back: ``_set_aside`` trusts it)."""
     global _left_aside
-    gc.unfreeze()
     _left_aside = False
+    gc.unfreeze()
 
 
 def _laid_out(

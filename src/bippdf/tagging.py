@@ -71,23 +71,16 @@ def _page_references_once(pdf: Any) -> Iterator[None]:
     each time they are asked for: pydyf makes the tuple of every page's reference anew
     each time, and WeasyPrint's tagging asks for it once per structure element, which is
     as many tuples as elements, each as long as the PDF (No. 6: 3,800 of 24 pages, 0.014 s;
-    × 16: 61,000 of 344 pages, 2.8 s). No page is added while the tags are."""
+    × 16: 61,000 of 344 pages, 2.8 s). No page is added while the tags are. This PDF only
+    is made of a class of its own meanwhile: another written at the same time, in
+    another thread, is left as it is."""
     cls = type(pdf)
-    own = "page_references" in cls.__dict__
-    asked = cls.page_references  # the property itself, from the class
-    references = pdf.page_references
-
-    def once(self: Any) -> Any:
-        return references if self is pdf else asked.fget(self)
-
-    cls.page_references = property(once)
+    namespace = {"page_references": pdf.page_references, "__module__": cls.__module__}
+    pdf.__class__ = type(cls.__name__, (cls,), namespace)
     try:
         yield
     finally:
-        if own:
-            cls.page_references = asked
-        else:
-            del cls.page_references
+        pdf.__class__ = cls
 
 
 def _object(pdf: Any, reference: Any) -> Any:
