@@ -135,8 +135,9 @@ def _fitted_and_made(composed: Composed, options: Options, engine: Engine) -> li
     """Fit the issue, then lay out and verify each variant in memory: the trials' own
     variant, when it is the only one asked for, in the process beside that laid out the
     fit's last trials if it did (``Lane``)."""
-    variant = trial_variant(options)
-    lane = Lane(composed, variant, options, engine, as_values=False) if _beside(options) else None
+    lane = None
+    if _beside(options):
+        lane = Lane(composed, trial_variant(options), options, engine, as_values=False)
     try:
         fit(composed, engine, options, beside=lane)
         made: list[Made] = []

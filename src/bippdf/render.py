@@ -355,12 +355,7 @@ class Engine:
     def holds(self, html: str, base_url: Path, variant: str) -> bool:
         """Whether the trial layout kept is of this HTML, issue and variant (``render``
         writes its PDF from it)."""
-        kept = self._kept
-        return kept is not None and (kept.html, kept.base_url, kept.variant) == (
-            html,
-            base_url,
-            variant,
-        )
+        return self._kept is not None and self._kept.of(html, base_url, variant)
 
     def release(self) -> None:
         """Let go of every layout kept, the trial's and those an incremental engine lays
@@ -422,7 +417,7 @@ class Engine:
         kept, self._kept = self._kept, None
         if kept is None:
             return None
-        if (kept.html, kept.base_url, kept.variant) != (job.html, job.base_url, job.variant.name):
+        if not kept.of(job.html, job.base_url, job.variant.name):
             # The fit's layouts freed now (a fit whose last trial is not the fit chosen, or
             # the print PDF after trials laid out with the web variant's styles): a layout
             # context (every element's computed styles, the page maker, the targets) refers
@@ -655,6 +650,10 @@ class _Kept:
     variant: str
     document: Any
     warnings: list[str]
+
+    def of(self, html: str, base_url: Path, variant: str) -> bool:
+        """Whether it is the layout of this HTML, issue and variant."""
+        return (self.html, self.base_url, self.variant) == (html, base_url, variant)
 
 
 @dataclass(frozen=True)

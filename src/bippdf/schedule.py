@@ -10,9 +10,9 @@ A build after an edit most often fits the issue as its last build did (copyfit.l
 its print PDF is then laid out from that fit on another core while the fit is made (and
 laid out again from those pages for each trial of words kept whole after it), and kept
 if the fit gives the same HTML, dropped otherwise. A build of the print PDF alone lays
-the fit's trials out with its own stylesheets, and writes it from the last: here, or,
-when the fit from scratch chose the text set tighter, in the process beside that laid
-that set out (pipeline.Lane).
+the fit's trials out with its own stylesheets, and writes it from the last (as does a
+build of the web PDF alone): here, or, when the fit from scratch chose the text set
+tighter, in the process beside that laid that set out (pipeline.Lane).
 """
 
 from __future__ import annotations
@@ -377,8 +377,8 @@ def _run(
 ) -> Iterator[tuple[_Job, Made | BippdfError]]:
     """Each issue fitted, then each variant laid out, written and checked in memory, as
     it is done (``_laid_out``). With a core to spare, a print PDF is laid out while its
-    issue is fitted, from each trial the fit lays out alone, or from those it lays out
-    there when the print PDF is the only one asked for (``_Guess``)."""
+    issue is fitted, from each trial the fit lays out alone; or a PDF asked for alone,
+    from the trials the fit lays out there (``_Guess``)."""
     if not jobs:
         return
     # Here rather than at the top: an up-to-date build starts no process, and
@@ -530,8 +530,8 @@ def _laid_out(
 
 class _Guess(pipeline.Lane):
     """A job laid out in a forked process while its issue is fitted (pipeline.Lane): the
-    print PDF, from the trials of a build of both PDFs, or of its own (the print PDF alone
-    asked for)."""
+    print PDF, from the trials of a build of both PDFs; a PDF asked for alone, from its
+    own."""
 
     def __init__(self, job: _Job, options: Options, engine: Engine) -> None:
         super().__init__(job.pending.composed, job.variant, options, engine)
@@ -560,19 +560,20 @@ def _fitted(
     back with the error."""
     errors: dict[int, BippdfError] = {}
     trials = pipeline.trial_variant(options)
-    ahead = {id(guess.composed): guess for guess in guesses if guess.variant != trials}
-    beside = {id(guess.composed): guess for guess in guesses if guess.variant == trials}
+    laid_out = {id(guess.composed): guess for guess in guesses}
     for job in jobs:
         composed = job.pending.composed
         if composed.fit is None and id(composed) not in errors:
-            told = ahead.get(id(composed))
+            # Of the trials' variant, it lays some out; of another, it is told of them.
+            guess = laid_out.get(id(composed))
+            own = guess is not None and guess.variant == trials
             try:
                 pipeline.fit(
                     composed,
                     engine,
                     options,
-                    told.restart if told is not None else None,
-                    beside.get(id(composed)),
+                    guess.restart if guess is not None and not own else None,
+                    guess if own else None,
                 )
             except BippdfError as error:
                 errors[id(composed)] = error
