@@ -62,7 +62,7 @@ approve-html: $(STAMP)
 
 # make test: every test, spread over the cores (pytest-xdist).
 test: $(STAMP)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # make test-fast: the tests that lay out no PDF (marked pdf otherwise) and open no
 # browser (marked browser), in seconds.

@@ -37,11 +37,40 @@ _BUILT_ONCE = {"issue6", "issue6_web"}  # fixtures that build No. 6 for the sess
 _lays_out = False  # whether the test being run is marked pdf
 
 
+# The files whose tests take longest, longest first (seconds of one run of make test on
+# two cores, --durations=0): run before the others. make test hands each worker a whole
+# file at a time (pytest-xdist's --dist loadfile, so that a module's fixtures, a build or
+# a browser, are made once rather than once per worker), the next as it runs short; a
+# long file handed out last would leave the other core idle to the end.
+LONGEST_FIRST = (
+    "test_relayout.py",  # 82 s
+    "test_copyfit.py",  # 58 s
+    "test_browser.py",  # 48 s
+    "test_watch.py",  # 29 s
+    "check/test_prepress.py",  # 22 s
+    "test_limits.py",  # 21 s
+    "test_cache.py",  # 21 s
+    "test_sandbox.py",  # 17 s
+    "importer/test_seed.py",  # 17 s
+    "check/test_matterhorn.py",  # 16 s
+    "test_columns.py",  # 15 s
+    "test_online.py",  # 14 s
+    "check/test_actions.py",  # 13 s
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use a built No. 6 lay out PDFs."""
+    """Tests that use a built No. 6 lay out PDFs; the longest files run first."""
     for item in items:
         if _BUILT_ONCE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.pdf)
+    here = Path(__file__).resolve().parent
+    rank = {}
+    for order, name in enumerate(LONGEST_FIRST):
+        if not (here / name).is_file():  # renamed or removed: the list says so
+            raise pytest.UsageError(f"conftest.py, LONGEST_FIRST : {name} n'existe plus")
+        rank[here / name] = order
+    items.sort(key=lambda item: rank.get(item.path, len(rank)))  # (stable: the rest as found)
 
 
 @pytest.hookimpl(tryfirst=True)
