@@ -1,12 +1,13 @@
-"""Each line broken once per layout (linebreaking.py): the same PDF, byte for byte, as
-when WeasyPrint breaks every line anew, and each question answered once, in the thread
-and for the layout that asked it."""
+"""Each line broken once (linebreaking.py): the same PDF, byte for byte, as when
+WeasyPrint breaks every line anew, and each question answered once, in the thread that
+asked it, for its layout and those after it."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +28,28 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, justified: list[tuple[Any, ...]]
 ) -> None:
     """Three of No. 6's articles (columns balanced, hyphenated and justified lines, a table,
-    notes), as a fit's trials lay them out, set as usual for the web PDF and tight and
-    looser for the print PDF: the same PDFs as WeasyPrint's own line breaking and
-    justification make, with a third of the lines or more answered as before. Each
-    justified box's Layout made without Pango is, once put down, the one WeasyPrint
-    makes and puts down, attribute for attribute, in the same order."""
+    notes), laid out one after the other in one process: set as usual for the web PDF,
+    tight and looser for the print PDF (its styles others, and other values for the text
+    set tight), then as usual again: the same PDFs as WeasyPrint's own line breaking and
+    justification make, with a third of the lines or more answered as before; the print
+    PDF's layout breaks fewer lines than alone, given the first's answers where it sets
+    the text alike, and the last breaks none. Each justified box's Layout made
+    without Pango is, once put down, the one WeasyPrint makes and puts down, attribute
+    for attribute, in the same order."""
     issue = no6_excerpt(tmp_path)
     composed = pipeline.compose(issue)
     html = composed.composition.html
     articles = re.findall(r'<article class="article[^"]*" aria-labelledby="([^"]+)"', html)
     engine = Engine()
+    from weasyprint.text.fonts import FontConfiguration
+
+    assert FontConfiguration.add_font_face.__wrapped__  # numbered anew (test below)
+    linebreaking.forget()  # (whatever this process laid out before)
+    broken_by: list[int] = []
     for variant, fit in (
         ("web", copyfit.Fit(starts=(articles[0],))),
         ("print", copyfit.Fit(starts=(articles[0],), tight=True, loose=(articles[1],))),
+        ("web", copyfit.Fit(starts=(articles[0],))),
     ):
         trial = copyfit.apply(html, fit)
         before = linebreaking.Counts(**vars(linebreaking.counts))
@@ -53,10 +63,73 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
         assert linebreaking.counts.broken - before.broken == broken  # anew: none kept
         assert kept.pdf == anew.pdf, variant
         assert remembered > (broken + remembered) / 3, (broken, remembered)
+        broken_by.append(broken)
+    assert broken_by[2] == 0, broken_by
+    # The print PDF's layout alone, with no answer kept: it breaks more lines.
+    linebreaking.forget()
+    before = linebreaking.Counts(**vars(linebreaking.counts))
+    print_fit = copyfit.Fit(starts=(articles[0],), tight=True, loose=(articles[1],))
+    engine.lay_out(copyfit.apply(html, print_fit), base_url=issue, variant="print")
+    assert linebreaking.counts.broken - before.broken > broken_by[1], broken_by
     assert len(justified) > 1000
     assert any(spacing > 0 for *_, spacing in justified)
     for question in justified:
         assert _put_down_here(question) == _put_down_by_weasyprint(question), question[0]
+
+
+@pytest.mark.pdf
+def test_what_line_breaking_reads_of_a_style_is_what_its_answers_are_kept_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every property WeasyPrint's line breaking reads of a style, laying out three of
+    No. 6's articles and text set otherwise (preformatted with tabs, underlined, letter-
+    and word-spaced, hyphenated in English, broken anywhere), is among those the answers
+    are kept by (``READ``), and of the style's attributes it reads only its font
+    configuration (and, through an anonymous box's style, the style it inherits from)."""
+    read: set[str] = set()
+    attributes: set[str] = set()
+    spies: dict[type, type] = {}
+    breaking = linebreaking._breaking
+
+    def recording(text: str, style: Any, *arguments: Any) -> Any:
+        kind = type(style)
+        if kind not in spies:
+
+            class Spy(kind):  # type: ignore[valid-type,misc]
+                def __getitem__(self, name: str) -> Any:
+                    read.add(name)
+                    return super().__getitem__(name)
+
+                def __getattribute__(self, name: str) -> Any:
+                    if not name.startswith("__"):
+                        attributes.add(name)
+                    return super().__getattribute__(name)
+
+            spies[kind] = Spy
+        style.__class__ = spies[kind]
+        try:
+            return breaking(text, style, *arguments)
+        finally:
+            style.__class__ = kind
+
+    engine = Engine()
+    monkeypatch.setattr(linebreaking, "_breaking", recording)
+    issue = no6_excerpt(tmp_path)
+    html = pipeline.compose(issue).composition.html
+    engine.render(html, base_url=issue, language="fr-CA", variant="print", epoch=0)
+    words = "Une ligne assez longue pour être coupée plus d'une fois, et justifiée. " * 3
+    other = (
+        "<style>p { width: 5cm; text-align: justify } .t { tab-size: 3; white-space: pre-wrap }"
+        " .u { text-decoration: underline; letter-spacing: 1pt; word-spacing: 2pt }"
+        " .h { hyphens: auto } .b { word-break: break-all; overflow-wrap: anywhere }</style>"
+        f"<p class=t>{words}\t{words}</p><p class=u>{words}</p>"
+        f"<p class=h lang=en>{'Incomprehensibilities notwithstanding ' * 4}</p>"
+        f"<p class=b>{'x' * 200}</p>"
+    )
+    engine.lay_out(other, base_url=tmp_path)
+    assert {"font_size", "letter_spacing", "word_spacing", "hyphens", "tab_size"} <= read
+    assert read <= set(linebreaking.READ), read - set(linebreaking.READ)
+    assert attributes <= {"font_config", "parent_style"}, attributes
 
 
 def _ellipsis_table() -> str:
@@ -97,7 +170,7 @@ class _Answer:
 
 
 @pytest.fixture
-def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """WeasyPrint's line breaking replaced by one that notes the text of each question
     (holding nothing else) and answers it anew (what this module keeps, not how a line
     breaks, is tested)."""
@@ -111,7 +184,9 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(linebreaking, "_breaking", breaking)
     monkeypatch.setattr(linebreaking, "_line_break", line_break)  # installed by an engine
-    return questions
+    linebreaking.forget()
+    yield questions
+    linebreaking.forget()  # (answers of its own, which no layout is to be given)
 
 
 def _number(answer: tuple[Any, ...]) -> int:
@@ -119,24 +194,52 @@ def _number(answer: tuple[Any, ...]) -> int:
     return int(answer[0].number)
 
 
-def test_the_same_question_is_answered_once_while_a_layout_keeps_the_answers(
+class _Style(dict[str, Any]):
+    """A style as line breaking reads it: every property of ``READ`` (these values unless
+    told), and a font configuration."""
+
+    def __init__(self, fonts: object = None, **values: Any) -> None:
+        super().__init__({name: "normal" for name in linebreaking.READ}, **values)
+        self.font_config = fonts
+
+
+class _Fonts:
+    """A font configuration."""
+
+
+_FONTS = _Fonts()
+
+
+def test_the_same_question_is_answered_once_while_layouts_keep_the_answers(
     asked: list[str],
 ) -> None:
-    """The same text, style, context, width, spacing and flags: the first answer, its
-    Layout a copy of its own. Any of them different, or a style equal but not the same,
-    or other hyphenation rules: broken anew."""
-    style, context = {"font_size": 10}, object()
+    """The same text, values of the style read, font configuration, width, spacing and
+    flags: the first answer, its Layout a copy of its own, whether the style is the same
+    or another equal in them, and whatever the layout context. Any of them different, or
+    other hyphenation rules: broken anew."""
+    style, context = _Style(_FONTS, font_size=10), object()
     question = ("Un texte à couper", style, context, 120.0, 0.0)
     with linebreaking.remembered():
         first = linebreaking._split_first_line(*question)
         again = linebreaking._split_first_line(*question)
         assert _number(again) == 1 and again[1:] == first[1:]
         assert again[0] is not first[0]
+        alike = _Style(_FONTS, font_size=10)
+        assert (
+            _number(linebreaking._split_first_line(question[0], alike, object(), 120.0, 0.0)) == 1
+        )
         assert len(asked) == 1
         others = [
             ("Un autre texte", style, context, 120.0, 0.0),
-            ("Un texte à couper", dict(style), context, 120.0, 0.0),
-            ("Un texte à couper", style, object(), 120.0, 0.0),
+            (
+                "Un texte à couper",
+                _Style(_FONTS, font_size=10, letter_spacing=1.0),
+                context,
+                120.0,
+                0.0,
+            ),
+            ("Un texte à couper", _Style(_FONTS, font_size=10, lang="en"), context, 120.0, 0.0),
+            ("Un texte à couper", _Style(_Fonts(), font_size=10), context, 120.0, 0.0),
             ("Un texte à couper", style, context, 119.5, 0.0),
             ("Un texte à couper", style, context, 120.0, 0.5),
             (*question, False),
@@ -158,14 +261,16 @@ def test_a_style_let_go_leaves_its_identity_to_no_other_style(asked: list[str]) 
     context = object()
     with linebreaking.remembered():
         for size in range(5):
-            linebreaking._split_first_line("Le même texte", {"font_size": size}, context, 1.0, 0)
+            linebreaking._split_first_line(
+                "Le même texte", _Style(_FONTS, font_size=size), context, 1.0, 0
+            )
     assert len(asked) == 5
 
 
 def test_a_box_s_layout_changed_is_not_another_box_s(asked: list[str]) -> None:
     """A Layout given to a box and changed there (an ellipsis written into its text) leaves
     the answer kept as it was."""
-    question = ("Un texte à couper", {"font_size": 10}, object(), 120.0, 0.0)
+    question = ("Un texte à couper", _Style(_FONTS, font_size=10), object(), 120.0, 0.0)
     with linebreaking.remembered():
         first = linebreaking._split_first_line(*question)
         first[0].number = 99
@@ -174,41 +279,117 @@ def test_a_box_s_layout_changed_is_not_another_box_s(asked: list[str]) -> None:
         assert _number(linebreaking._split_first_line(*question)) == 1
 
 
-def test_nothing_is_kept_outside_a_layout_nor_after_it_nor_for_another_thread(
-    asked: list[str],
-) -> None:
-    """Outside ``remembered`` each line is broken anew; a layout's answers go with it; a
-    thread laying out meanwhile does not get them."""
-    question = ("Un texte à couper", {"font_size": 10}, object(), 120.0, 0.0)
+def test_answers_are_kept_only_in_a_layout_for_the_next_in_the_thread(asked: list[str]) -> None:
+    """Outside ``remembered`` each line is broken anew, and nothing is kept; a layout's
+    answers are the next layout's in its thread, not those of a thread laying out
+    meanwhile; ``forget`` lets them go."""
+    question = ("Un texte à couper", _Style(_FONTS, font_size=10), object(), 120.0, 0.0)
+    linebreaking.forget()
     linebreaking._split_first_line(*question)
     linebreaking._split_first_line(*question)
     assert len(asked) == 2
+
+    def laying_out() -> None:  # another thread, in a layout of its own
+        with linebreaking.remembered():
+            linebreaking._split_first_line(*question)
+
     with linebreaking.remembered():
         linebreaking._split_first_line(*question)
-        other = threading.Thread(target=linebreaking._split_first_line, args=question)
+        other = threading.Thread(target=laying_out)
         other.start()
         other.join()
         assert len(asked) == 4
-    with linebreaking.remembered():
-        assert _number(linebreaking._split_first_line(*question)) == 5
+    linebreaking._split_first_line(*question)
     assert len(asked) == 5
+    with linebreaking.remembered():
+        assert _number(linebreaking._split_first_line(*question)) == 3
+        linebreaking.forget()
+        assert _number(linebreaking._split_first_line(*question)) == 6
+        assert _number(linebreaking._split_first_line(*question)) == 6  # (kept again)
 
 
-def test_the_answers_kept_are_the_last_ones(
+def test_the_answers_kept_are_the_last_asked(
     asked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past ``MAX_KEPT`` answers, the first asked is let go (and broken anew if asked
-    again), the others kept."""
+    """Past ``MAX_KEPT`` answers, the one asked longest ago is let go (and broken anew if
+    asked again), the others kept: an answer given again counts as asked then."""
     monkeypatch.setattr(linebreaking, "MAX_KEPT", 2)
-    style, context = {"font_size": 10}, object()
-    questions = [(f"Ligne {n}", style, context, 120.0, 0.0) for n in range(3)]
+    linebreaking.forget()
+    style, context = _Style(_FONTS, font_size=10), object()
+    questions = [(f"Ligne {n}", style, context, 120.0, 0.0) for n in range(4)]
+    with linebreaking.remembered():
+        for question in questions[:3]:
+            linebreaking._split_first_line(*question)
+        assert _number(linebreaking._split_first_line(*questions[1])) == 2
+        assert len(asked) == 3
+        linebreaking._split_first_line(*questions[3])  # lets go of 2 (1 was asked since)
+        assert _number(linebreaking._split_first_line(*questions[1])) == 2
+        assert _number(linebreaking._split_first_line(*questions[2])) == 5
+        assert _number(linebreaking._split_first_line(*questions[0])) == 6
+
+
+def test_the_texts_kept_are_bounded_in_characters_too(
+    asked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``MAX_CHARACTERS`` characters of the texts asked, those asked longest ago are
+    let go until the rest holds."""
+    monkeypatch.setattr(linebreaking, "MAX_CHARACTERS", 25)
+    style, context = _Style(_FONTS, font_size=10), object()
+    questions = [(text, style, context, 120.0, 0.0) for text in ("a" * 10, "b" * 10, "c" * 10)]
     with linebreaking.remembered():
         for question in questions:
             linebreaking._split_first_line(*question)
         assert _number(linebreaking._split_first_line(*questions[2])) == 3
         assert _number(linebreaking._split_first_line(*questions[1])) == 2
-        assert len(asked) == 3
-        assert _number(linebreaking._split_first_line(*questions[0])) == 4
+        assert _number(linebreaking._split_first_line(*questions[0])) == 4  # let go
+
+
+def test_a_style_value_that_is_not_plain_is_broken_anew_each_time(asked: list[str]) -> None:
+    """A value WeasyPrint resolves only while breaking the line (a ``calc()`` of a
+    percentage and a length, kept as CSS tokens) is not part of a key: broken anew."""
+    from tinycss2 import parse_one_component_value
+
+    zone = parse_one_component_value("calc(5% + 1rem)")
+    question = ("Un texte", _Style(_FONTS, hyphenate_limit_zone=zone), object(), 120.0, 0.0)
+    with linebreaking.remembered():
+        linebreaking._split_first_line(*question)
+        linebreaking._split_first_line(*question)
+    assert len(asked) == 2
+
+
+def test_a_font_face_added_numbers_the_configuration_anew(
+    asked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A face added to a font configuration may change the font a text falls back on:
+    the lines asked after it are broken anew, unless it is a face added before (each
+    variant's stylesheets add the same). A face that fails counts as added."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    faces: list[dict[str, Any]] = []
+
+    def adding(fonts: Any, rule_descriptors: dict[str, Any], url_fetcher: Any) -> None:
+        faces.append(rule_descriptors)
+        if "src" not in rule_descriptors:
+            raise ValueError("a face of nothing")
+
+    monkeypatch.setattr(FontConfiguration, "add_font_face", linebreaking._renumbering(adding))
+    fonts = FontConfiguration()
+    question = ("Un texte", _Style(fonts, font_size=10), object(), 120.0, 0.0)
+
+    def asked_now() -> int:
+        with linebreaking.remembered():
+            return _number(linebreaking._split_first_line(*question))
+
+    assert asked_now() == 1 and asked_now() == 1
+    face = {"font_family": "Inter", "src": (("local", "Inter"),)}
+    fonts.add_font_face(face, url_fetcher=None)
+    assert asked_now() == 2
+    fonts.add_font_face(dict(face), url_fetcher=None)  # the same again
+    assert asked_now() == 2
+    with contextlib.suppress(ValueError):
+        fonts.add_font_face({"font_family": "Autre"}, url_fetcher=None)
+    assert asked_now() == 3
+    assert len(faces) == 3
 
 
 def _put_down_by_weasyprint(question: tuple[Any, ...]) -> list[tuple[str, Any]]:

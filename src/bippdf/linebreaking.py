@@ -1,4 +1,4 @@
-"""Each line broken once per layout, where WeasyPrint breaks the same line again and again.
+"""Each line broken once, where WeasyPrint breaks the same line again and again.
 
 WeasyPrint 70 breaks a line of text with Pango (``split_first_line``): given the text
 left in a box, its style and the width it has, it lays out a part of the text, then
@@ -9,15 +9,20 @@ in the text at the same width; a page laid out again (a note moved, a break avoi
 breaks its lines again. Laying out No. 6 breaks 4,144 lines, 2,126 of them different:
 half of the layout's time is there, and a layout takes about a third less here.
 
-So while a document is laid out (``remembered``), each answer is kept by all it depends
-on: the text, the style (the very computed style), the layout context, the width, the
-justification spacing and the two flags, and the same question gets the same answer.
+And the next layout asks the same again: a fit's trials differ in a few paragraphs'
+spacing or page starts, a layout after an edit in a few words, a whole layout that
+checks a resumed one in none, and an issue's PDFs break their text alike (a test holds
+it). So while a document is laid out (``remembered``), each answer is kept by all it
+depends on, and the same question gets the same answer, in this layout or a later one
+of the same thread: the text, what breaking it reads of the style (``READ``: its values,
+so that another document's style equal in them asks the same question) and the fonts it
+is set in (its font configuration), the width, the justification spacing and the two
+flags, and the hyphenation rules in force (swapped for the whole process: one layout at a
+time, as bippdf lays out). The last ``MAX_KEPT`` answers asked are kept.
 Its Pango layout is returned put down (only its text and measures kept: WeasyPrint
-sets it up again to draw the box, then puts it down), and each box gets a copy of it;
-the styles and contexts are held meanwhile, so that no other object takes their
-identity, and the hyphenation rules in force are part of the question. The
-questions asked again are a page's: the last ``MAX_KEPT`` answers are kept. The PDF is
-the same, byte for byte (tests/test_linebreaking.py).
+sets it up again, with the box's own style, to draw the box, then puts it down), and
+each box gets a copy of it. The PDF is the same, byte for byte
+(tests/test_linebreaking.py).
 
 A justified line then gives each of its boxes a Layout that WeasyPrint puts down at
 once (``add_word_spacing``), keeping its text and spacing: it is made here as it is
@@ -30,6 +35,8 @@ breaks its lines as it does.
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,9 +44,48 @@ from dataclasses import dataclass
 from typing import Any
 
 SUPPORTED = "70."  # the version whose split_first_line this knows (pyproject.toml pins it)
-# Answers kept at most: No. 6 asks 2,500 questions, of which a page asks up to some 200
-# again; 16 times No. 6 would keep 40,000 (13 MB of the text they break, and answers).
-MAX_KEPT = 4096
+# Answers kept at most: No. 6 asks 2,500 different questions, and a fit's usual and
+# tighter sets ask theirs each. A question's text is the rest of its box from the line on
+# (a paragraph of n lines asks with n texts): the texts kept are bounded too, in
+# characters, so that long paragraphs or preformatted text keep fewer (No. 6: 2,300
+# answers, 0.35 million characters).
+MAX_KEPT = 8192
+MAX_CHARACTERS = 4_000_000
+# What WeasyPrint 70's line breaking reads of a style (split_first_line, with the Layout it
+# sets up and the measures it takes, and the font description): two styles alike in these
+# and in their font configuration break the same text alike. tests/test_linebreaking.py
+# records what a layout reads and holds this list to it.
+READ = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "line_height",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
 
 
 @dataclass
@@ -64,9 +110,35 @@ def install(weasyprint: Any) -> None:
     from weasyprint.text import line_break
 
     if weasyprint.__version__.startswith(SUPPORTED) and _breaking is None:
+        from weasyprint.text.fonts import FontConfiguration
+
         _breaking, _line_break = inline.split_first_line, line_break
         inline.split_first_line = _split_first_line
         inline.create_layout = _put_down  # called there by add_word_spacing alone
+        FontConfiguration.add_font_face = _renumbering(FontConfiguration.add_font_face)
+
+
+def _renumbering(add_font_face: Any) -> Any:
+    """WeasyPrint's ``FontConfiguration.add_font_face``, after which the configuration
+    is numbered anew (``_values``) when the face is one it was not given before: a face
+    added (a document's own ``@font-face``) may change the font a text falls back on, and
+    so its lines. (Each variant's stylesheets add the same faces again.)"""
+
+    @functools.wraps(add_font_face)
+    def adding(fonts: Any, rule_descriptors: Any, *arguments: Any, **options: Any) -> Any:
+        faces = vars(fonts).setdefault("_bippdf_faces", set())
+        face = repr(sorted(dict(rule_descriptors).items()))
+        added = False
+        try:
+            found = add_font_face(fonts, rule_descriptors, *arguments, **options)
+            added = True
+            return found
+        finally:
+            if not added or face not in faces:
+                faces.add(face)
+                vars(fonts).pop(_NUMBER, None)
+
+    return adding
 
 
 _breaking: Any = None  # WeasyPrint's split_first_line, once installed
@@ -76,15 +148,71 @@ _line_break: Any = None  # its module, whose ``pyphen`` hyphenation.rules() repl
 @contextmanager
 def remembered() -> Iterator[None]:
     """Meanwhile, in this thread, each line broken once: for the layout of one document,
-    whose answers are let go after it (a layout within it keeps to them)."""
-    if getattr(_local, "kept", None) is not None:
+    and those after it (a layout within it keeps to the same answers)."""
+    if getattr(_local, "styles", None) is not None:
         yield
         return
-    _local.kept = {}
+    if getattr(_local, "kept", None) is None:
+        forget()
+    _local.styles = {}
     try:
         yield
     finally:
-        _local.kept = None
+        _local.styles = None  # (the document's styles let go with it)
+
+
+def forget() -> None:
+    """Let go of the answers kept in this thread: the lines asked from now on are broken
+    anew (``Engine.reload``: other fonts)."""
+    _local.kept = {}
+    _local.characters = 0
+
+
+# Each font configuration a style is seen with is given a number of its own (in
+# ``_NUMBER``), never another's: the answers are kept by that number, without holding the
+# configuration (one put down after Python's own shutdown began fails to let its fonts go).
+_NUMBERS = itertools.count()
+_NUMBER = "_bippdf_line_breaking"
+
+
+def _values(style: Any) -> tuple[Any, ...]:
+    """What breaking a line reads of this style, as values (``READ``), with its font
+    configuration's number: worked out once per style for the layout (which holds the
+    style meanwhile, so that no other takes its identity)."""
+    styles: dict[int, tuple[Any, tuple[Any, ...]]] = _local.styles
+    found = styles.get(id(style))
+    if found is None:
+        fonts = getattr(style, "font_config", None)
+        number = -1 if fonts is None else getattr(fonts, _NUMBER, None)
+        if number is None:
+            # (Two threads giving it a number at once: the answers kept by the number it
+            # loses are only asked no more.)
+            number = next(_NUMBERS)
+            setattr(fonts, _NUMBER, number)
+        found = styles[id(style)] = (style, (number, *(_held(style[name]) for name in READ)))
+    return found[1]
+
+
+def _held(value: Any) -> Any:
+    """A style's value as a key holds it: a set (the lines of a text decoration) as a
+    frozen one, a list as a tuple; equal values, equal keys. Anything but plain values
+    (strings, numbers, and tuples, sets or lists of them) raises ``TypeError``: a
+    ``calc()`` WeasyPrint resolves only while breaking the line (a percentage of the
+    width with a length) reads more than the style's values, the root's font size or
+    the page's, and is broken anew each time."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, tuple):  # (a Dimension too)
+        return (
+            type(value)(*map(_held, value))
+            if hasattr(value, "_fields")
+            else tuple(map(_held, value))
+        )
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_held(item) for item in value)
+    if isinstance(value, list):
+        return tuple(_held(item) for item in value)
+    raise TypeError(f"not a plain value: {type(value).__name__}")
 
 
 def _split_first_line(
@@ -99,24 +227,33 @@ def _split_first_line(
     """WeasyPrint's ``split_first_line``, once for each question while a layout keeps
     the answers in this thread. Each box gets a Layout of its own, a copy of the one
     kept: a box drawn with an ellipsis (``line-clamp``) writes it into its Layout's
-    text, which another box must not draw."""
-    kept: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "kept", None)
+    text, which another box must not draw. (The layout context is not asked: breaking
+    reads only its hyphenation dictionaries, which the rules in force make.)"""
     arguments = (text, style, context, max_width, justification_spacing, is_line_start, minimum)
-    if kept is None:
+    if getattr(_local, "styles", None) is None:
         return _breaking(*arguments)
-    # The hyphenation dictionaries WeasyPrint makes (hyphenation.rules) are asked too.
-    hyphenating = _line_break.pyphen
-    key = (text, id(style), id(context), hyphenating, *arguments[3:])
-    found = kept.get(key)
+    kept: dict[tuple[Any, ...], tuple[Any, ...]] = _local.kept
+    try:
+        # The hyphenation dictionaries WeasyPrint makes (hyphenation.rules) are asked too.
+        key = (text, _values(style), _line_break.pyphen, *arguments[3:])
+        hash(key)  # (an empty dict's pop would not ask)
+        found = kept.pop(key, None)
+    except (TypeError, AttributeError):
+        # A value that cannot be a key, a font configuration that takes no number (none
+        # in WeasyPrint 70): broken anew.
+        return _breaking(*arguments)
     if found is not None:
+        kept[key] = found  # (asked last: let go last)
         counts.remembered += 1
-        return (copy.copy(found[2]), *found[3:])
+        return (copy.copy(found[0]), *found[1:])
     answer = _breaking(*arguments)
     counts.broken += 1
-    if len(kept) >= MAX_KEPT:
-        del kept[next(iter(kept))]  # the first asked: a page laid out long ago
-    # The style and context are held, so that no other object takes their identity.
-    kept[key] = (style, context, copy.copy(answer[0]), *answer[1:])
+    _local.characters += len(text)
+    while kept and (len(kept) >= MAX_KEPT or _local.characters > MAX_CHARACTERS):
+        asked_first = next(iter(kept))  # the one asked longest ago
+        del kept[asked_first]
+        _local.characters -= len(asked_first[0])
+    kept[key] = (copy.copy(answer[0]), *answer[1:])
     return answer
 
 

@@ -174,6 +174,7 @@ class Engine:
         if self._albums is not None:
             self._albums.clear()  # print's pictures are separated through the styles' profile
         forget_colours()
+        linebreaking.forget()  # (broken in the fonts let go of)
         self.font_config = FontConfiguration()
         project_font_names.cache_clear()
         covered_characters.cache_clear()
