@@ -202,16 +202,10 @@ def _held(value: Any) -> Any:
     the page's, and is broken anew each time."""
     if value is None or isinstance(value, (str, int, float)):
         return value
-    if isinstance(value, tuple):  # (a Dimension too)
-        return (
-            type(value)(*map(_held, value))
-            if hasattr(value, "_fields")
-            else tuple(map(_held, value))
-        )
+    if isinstance(value, (tuple, list)):  # (a Dimension too: equal to its values)
+        return tuple(map(_held, value))
     if isinstance(value, (set, frozenset)):
-        return frozenset(_held(item) for item in value)
-    if isinstance(value, list):
-        return tuple(_held(item) for item in value)
+        return frozenset(map(_held, value))
     raise TypeError(f"not a plain value: {type(value).__name__}")
 
 
@@ -236,11 +230,10 @@ def _split_first_line(
     try:
         # The hyphenation dictionaries WeasyPrint makes (hyphenation.rules) are asked too.
         key = (text, _values(style), _line_break.pyphen, *arguments[3:])
-        hash(key)  # (an empty dict's pop would not ask)
         found = kept.pop(key, None)
     except (TypeError, AttributeError):
-        # A value that cannot be a key, a font configuration that takes no number (none
-        # in WeasyPrint 70): broken anew.
+        # A value that is not plain (``_held``), a font configuration that takes no
+        # number (none in WeasyPrint 70): broken anew.
         return _breaking(*arguments)
     if found is not None:
         kept[key] = found  # (asked last: let go last)
