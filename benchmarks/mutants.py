@@ -631,8 +631,25 @@ FAULTS: list[Fault] = [
         "line-breaking-font-face-added-unseen",
         "a font face added to a configuration has its lines broken anew",
         "src/bippdf/linebreaking.py",
+        "                faces[face] = _font_file(fonts, rule_descriptors)\n"
         "                vars(fonts).pop(_NUMBER, None)\n",
-        "                pass\n",
+        "                faces[face] = _font_file(fonts, rule_descriptors)\n",
+        ("tests/test_linebreaking.py",),
+    ),
+    Fault(
+        "line-breaking-font-file-unread",
+        "a font replaced on disk under the same name breaks its lines as the one before",
+        "src/bippdf/linebreaking.py",
+        "faces[face] = _font_file(fonts, rule_descriptors)",
+        "faces[face] = None",
+        ("tests/test_linebreaking.py",),
+    ),
+    Fault(
+        "line-breaking-each-engine-its-own",
+        "each engine's font configuration breaks its lines anew",
+        "src/bippdf/linebreaking.py",
+        "number = _NUMBERED.setdefault(faces, next(_NUMBERS))",
+        "number = next(_NUMBERS)",
         ("tests/test_linebreaking.py",),
     ),
     Fault(

@@ -33,7 +33,9 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
     set tight), then as usual again: the same PDFs as WeasyPrint's own line breaking and
     justification make, with a third of the lines or more answered as before; the print
     PDF's layout breaks fewer lines than alone, given the first's answers where it sets
-    the text alike, and the last breaks none. Each justified box's Layout made
+    the text alike, and the last breaks none; nor does another engine's (a font
+    configuration of its own, of the same faces), which writes the same PDF. Each
+    justified box's Layout made
     without Pango is, once put down, the one WeasyPrint makes and puts down, attribute
     for attribute, in the same order."""
     issue = no6_excerpt(tmp_path)
@@ -46,6 +48,7 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
     assert FontConfiguration.add_font_face.__wrapped__  # numbered anew (test below)
     linebreaking.forget()  # (whatever this process laid out before)
     broken_by: list[int] = []
+    pdfs: list[bytes] = []
     for variant, fit in (
         ("web", copyfit.Fit(starts=(articles[0],))),
         ("print", copyfit.Fit(starts=(articles[0],), tight=True, loose=(articles[1],))),
@@ -64,7 +67,16 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
         assert kept.pdf == anew.pdf, variant
         assert remembered > (broken + remembered) / 3, (broken, remembered)
         broken_by.append(broken)
+        pdfs.append(kept.pdf)
     assert broken_by[2] == 0, broken_by
+    other = Engine()
+    assert other.font_config is not engine.font_config
+    before = linebreaking.Counts(**vars(linebreaking.counts))
+    trial = copyfit.apply(html, copyfit.Fit(starts=(articles[0],)))
+    again = other.render(trial, base_url=issue, language="fr-CA", variant="web", epoch=0)
+    assert linebreaking.counts.broken == before.broken
+    assert linebreaking.counts.remembered > before.remembered
+    assert again.pdf == pdfs[0]
     # The print PDF's layout alone, with no answer kept: it breaks more lines.
     linebreaking.forget()
     before = linebreaking.Counts(**vars(linebreaking.counts))
@@ -204,7 +216,12 @@ class _Style(dict[str, Any]):
 
 
 class _Fonts:
-    """A font configuration."""
+    """A font configuration, of these faces (as ``linebreaking._renumbering`` records
+    them: each face's descriptors, the digest of its font file)."""
+
+    def __init__(self, **faces: str | None) -> None:
+        if faces:
+            setattr(self, linebreaking._FACES, faces)
 
 
 _FONTS = _Fonts()
@@ -213,10 +230,11 @@ _FONTS = _Fonts()
 def test_the_same_question_is_answered_once_while_layouts_keep_the_answers(
     asked: list[str],
 ) -> None:
-    """The same text, values of the style read, font configuration, width, spacing and
-    flags: the first answer, its Layout a copy of its own, whether the style is the same
-    or another equal in them, and whatever the layout context. Any of them different, or
-    other hyphenation rules: broken anew."""
+    """The same text, values of the style read, font configuration's faces, width,
+    spacing and flags: the first answer, its Layout a copy of its own, whether the style
+    is the same or another equal in them, with another font configuration of the same
+    faces, and whatever the layout context. Any of them different, or other hyphenation
+    rules: broken anew."""
     style, context = _Style(_FONTS, font_size=10), object()
     question = ("Un texte à couper", style, context, 120.0, 0.0)
     with linebreaking.remembered():
@@ -224,10 +242,10 @@ def test_the_same_question_is_answered_once_while_layouts_keep_the_answers(
         again = linebreaking._split_first_line(*question)
         assert _number(again) == 1 and again[1:] == first[1:]
         assert again[0] is not first[0]
-        alike = _Style(_FONTS, font_size=10)
-        assert (
-            _number(linebreaking._split_first_line(question[0], alike, object(), 120.0, 0.0)) == 1
-        )
+        for fonts in (_FONTS, _Fonts()):
+            alike = _Style(fonts, font_size=10)
+            answer = linebreaking._split_first_line(question[0], alike, object(), 120.0, 0.0)
+            assert _number(answer) == 1
         assert len(asked) == 1
         others = [
             ("Un autre texte", style, context, 120.0, 0.0),
@@ -239,7 +257,8 @@ def test_the_same_question_is_answered_once_while_layouts_keep_the_answers(
                 0.0,
             ),
             ("Un texte à couper", _Style(_FONTS, font_size=10, lang="en"), context, 120.0, 0.0),
-            ("Un texte à couper", _Style(_Fonts(), font_size=10), context, 120.0, 0.0),
+            ("Un texte à couper", _Style(_Fonts(Inter="1a"), font_size=10), context, 120.0, 0.0),
+            ("Un texte à couper", _Style(_Fonts(Inter="2b"), font_size=10), context, 120.0, 0.0),
             ("Un texte à couper", style, context, 119.5, 0.0),
             ("Un texte à couper", style, context, 120.0, 0.5),
             (*question, False),
@@ -362,7 +381,8 @@ def test_a_font_face_added_numbers_the_configuration_anew(
 ) -> None:
     """A face added to a font configuration may change the font a text falls back on:
     the lines asked after it are broken anew, unless it is a face added before (each
-    variant's stylesheets add the same). A face that fails counts as added."""
+    variant's stylesheets add the same). A face that fails makes a configuration like
+    no other, even one that failed alike."""
     from weasyprint.text.fonts import FontConfiguration
 
     faces: list[dict[str, Any]] = []
@@ -389,7 +409,49 @@ def test_a_font_face_added_numbers_the_configuration_anew(
     with contextlib.suppress(ValueError):
         fonts.add_font_face({"font_family": "Autre"}, url_fetcher=None)
     assert asked_now() == 3
-    assert len(faces) == 3
+    alike = FontConfiguration()
+    alike.add_font_face(dict(face), url_fetcher=None)
+    with contextlib.suppress(ValueError):
+        alike.add_font_face({"font_family": "Autre"}, url_fetcher=None)
+    question = ("Un texte", _Style(alike, font_size=10), object(), 120.0, 0.0)
+    assert asked_now() == 4
+    assert len(faces) == 5
+
+
+def test_configurations_share_answers_when_made_of_the_same_font_files(
+    asked: list[str], tmp_path: Path
+) -> None:
+    """Two font configurations given the same ``@font-face``, its file the same bytes,
+    share their answers; given the same rule while another font was in the file, they
+    do not (a font replaced on disk under the same name)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    linebreaking.install(weasyprint)  # (as an engine made does)
+    fonts = Path(__file__).parents[1] / "styles" / "fonts"
+    face = tmp_path / "face.otf"
+    rule = f"@font-face {{ font-family: Titre; src: url({face.as_uri()}) }}"
+
+    def configured(font: Path) -> Any:
+        face.write_bytes(font.read_bytes())
+        configuration = FontConfiguration()
+        weasyprint.CSS(string=rule, font_config=configuration)
+        return configuration
+
+    inter = fonts / "inter" / "Inter-Regular.otf"
+    configurations = [
+        configured(font) for font in (inter, inter, fonts / "noto-serif" / "NotoSerif-Regular.ttf")
+    ]
+    with linebreaking.remembered():
+        answers = [
+            _number(
+                linebreaking._split_first_line(
+                    "Un texte", _Style(configuration, font_size=10), object(), 120.0, 0.0
+                )
+            )
+            for configuration in configurations
+        ]
+    assert answers == [1, 1, 2]
 
 
 def _put_down_by_weasyprint(question: tuple[Any, ...]) -> list[tuple[str, Any]]:

@@ -16,9 +16,11 @@ it). So while a document is laid out (``remembered``), each answer is kept by al
 depends on, and the same question gets the same answer, in this layout or a later one
 of the same thread: the text, what breaking it reads of the style (``READ``: its values,
 so that another document's style equal in them asks the same question) and the fonts it
-is set in (its font configuration), the width, the justification spacing and the two
-flags, and the hyphenation rules in force (swapped for the whole process: one layout at a
-time, as bippdf lays out). The last ``MAX_KEPT`` answers asked are kept.
+is set in (its font configuration's faces and their font files: another engine's
+configuration, made of the same stylesheets, asks the same question), the width, the
+justification spacing and the two flags, and the hyphenation rules in force (swapped for
+the whole process: one layout at a time, as bippdf lays out). The last ``MAX_KEPT``
+answers asked are kept.
 Its Pango layout is returned put down (only its text and measures kept: WeasyPrint
 sets it up again, with the box's own style, to draw the box, then puts it down), and
 each box gets a copy of it. The PDF is the same, byte for byte
@@ -36,11 +38,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 SUPPORTED = "70."  # the version whose split_first_line this knows (pyproject.toml pins it)
@@ -119,14 +123,14 @@ def install(weasyprint: Any) -> None:
 
 
 def _renumbering(add_font_face: Any) -> Any:
-    """WeasyPrint's ``FontConfiguration.add_font_face``, after which the configuration
-    is numbered anew (``_values``) when the face is one it was not given before: a face
-    added (a document's own ``@font-face``) may change the font a text falls back on, and
-    so its lines. (Each variant's stylesheets add the same faces again.)"""
+    """WeasyPrint's ``FontConfiguration.add_font_face``, recording the face added and
+    the font file it made of it (``_values`` numbers a configuration by its faces): a
+    face added (a document's own ``@font-face``) may change the font a text falls back
+    on, and so its lines. (Each variant's stylesheets add the same faces again.)"""
 
     @functools.wraps(add_font_face)
     def adding(fonts: Any, rule_descriptors: Any, *arguments: Any, **options: Any) -> Any:
-        faces = vars(fonts).setdefault("_bippdf_faces", set())
+        faces = vars(fonts).setdefault(_FACES, {})
         face = repr(sorted(dict(rule_descriptors).items()))
         added = False
         try:
@@ -134,11 +138,30 @@ def _renumbering(add_font_face: Any) -> Any:
             added = True
             return found
         finally:
-            if not added or face not in faces:
-                faces.add(face)
+            if not added:
+                # What a face that failed halfway left in the configuration is not known:
+                # one like no other.
+                faces[face, next(_NUMBERS)] = None
+                vars(fonts).pop(_NUMBER, None)
+            elif face not in faces:
+                faces[face] = _font_file(fonts, rule_descriptors)
                 vars(fonts).pop(_NUMBER, None)
 
     return adding
+
+
+def _font_file(fonts: Any, rule_descriptors: Any) -> str | None:
+    """The digest of the font file WeasyPrint 70 made of a face (named after the face's
+    descriptors, in the configuration's folder), or None when it made none: a font file
+    replaced on disk under the same name is another configuration."""
+    folder = getattr(fonts, "_folder", None)
+    if folder is None:
+        return None
+    name = hashlib.md5(str(rule_descriptors).encode(), usedforsecurity=False).hexdigest()
+    try:
+        return hashlib.blake2b(Path(folder, name).read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
 
 
 _breaking: Any = None  # WeasyPrint's split_first_line, once installed
@@ -168,26 +191,31 @@ def forget() -> None:
     _local.characters = 0
 
 
-# Each font configuration a style is seen with is given a number of its own (in
-# ``_NUMBER``), never another's: the answers are kept by that number, without holding the
-# configuration (one put down after Python's own shutdown began fails to let its fonts go).
+# Each font configuration a style is seen with is given a number (in ``_NUMBER``), the
+# same as another's only when both were given the same faces, made of the same font
+# files, in the same order (``_FACES``, recorded by ``_renumbering``): each engine makes a
+# configuration of its own, and the same stylesheets in another engine break the same
+# lines. The answers are kept by that number, without holding the configuration (one put
+# down after Python's own shutdown began fails to let its fonts go).
 _NUMBERS = itertools.count()
 _NUMBER = "_bippdf_line_breaking"
+_FACES = "_bippdf_faces"
+_NUMBERED: dict[tuple[Any, ...], int] = {}  # by a configuration's faces
 
 
 def _values(style: Any) -> tuple[Any, ...]:
     """What breaking a line reads of this style, as values (``READ``), with its font
-    configuration's number: worked out once per style for the layout (which holds the
-    style meanwhile, so that no other takes its identity)."""
+    configuration's number (by its faces: ``_FACES``): worked out once per style for the
+    layout (which holds the style meanwhile, so that no other takes its identity)."""
     styles: dict[int, tuple[Any, tuple[Any, ...]]] = _local.styles
     found = styles.get(id(style))
     if found is None:
         fonts = getattr(style, "font_config", None)
         number = -1 if fonts is None else getattr(fonts, _NUMBER, None)
         if number is None:
-            # (Two threads giving it a number at once: the answers kept by the number it
-            # loses are only asked no more.)
-            number = next(_NUMBERS)
+            # (Two threads numbering it at once find or make the same number.)
+            faces = tuple(vars(fonts).get(_FACES, {}).items())
+            number = _NUMBERED.setdefault(faces, next(_NUMBERS))
             setattr(fonts, _NUMBER, number)
         found = styles[id(style)] = (style, (number, *(_held(style[name]) for name in READ)))
     return found[1]
