@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bippdf import copyfit, forked, hyphenation, justification, pipeline, schedule
+from bippdf import copyfit, forked, hyphenation, justification, linebreaking, pipeline, schedule
 from bippdf.cache import FOLDER
 from bippdf.errors import BuildError, CheckError
 from bippdf.pipeline import Options, compose
@@ -110,7 +110,8 @@ def test_an_article_with_no_room_under_its_header_starts_a_page(tmp_path: Path) 
 @pytest.mark.pdf
 def test_trials_side_by_side_fit_as_one_after_the_other(tmp_path: Path) -> None:
     """On two cores the paragraphs' trial is shared between two layouts and the tighter
-    set is laid out meanwhile: the same fit, with trials laid out in other processes."""
+    set is laid out meanwhile: the same fit, with trials laid out in other processes,
+    whose lines broken are brought back for the trials laid out here."""
     long_words = "Les recommandations interministérielles anticonstitutionnellement. "
     body = "\n\n".join([SENTENCE * 3 + long_words * 2] * 6) + "\n"
     root = write_issue(
@@ -119,7 +120,10 @@ def test_trials_side_by_side_fit_as_one_after_the_other(tmp_path: Path) -> None:
     )
     alone, pages_alone = _fit(root)
     copyfit._MEMORY.clear()
+    linebreaking.forget()  # (the lines the fit alone broke: the same)
+    learnt = linebreaking.counts.learnt
     shared, pages_here = _fit(root, cores=2)
+    assert linebreaking.counts.learnt > learnt
     assert alone.sets  # a paragraph was set in another spacing: its trial was made
     assert dataclasses.replace(shared, layouts=0) == dataclasses.replace(alone, layouts=0)
     assert shared.layouts >= alone.layouts
@@ -170,7 +174,9 @@ def test_the_web_pdf_is_written_from_the_last_trial_the_same_as_laid_out_again(
     both = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "build")
     print_pdf, web_pdf = build(root, both)
     assert (print_pdf.variant, web_pdf.variant) == ("print", "web")
-    assert web_pdf.phases["layout"] < 0.05 < print_pdf.phases["layout"]
+    # (Taken from the trial, a layout takes no time; laid out, with its lines broken in the
+    # fit's trials, some hundredths of a second.)
+    assert web_pdf.phases["layout"] * 10 < print_pdf.phases["layout"]
     assert web_pdf.output.read_bytes() == (tmp_path / "a.pdf").read_bytes()
 
 

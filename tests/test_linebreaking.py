@@ -5,6 +5,7 @@ asked it, for its layout and those after it."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bippdf import copyfit, hyphenation, linebreaking, pipeline
+from bippdf import copyfit, forked, hyphenation, linebreaking, pipeline
 from bippdf.render import Engine
 
 from .conftest import no6_excerpt
@@ -522,3 +523,40 @@ def test_what_weasyprint_s_layout_changes_or_measures_is_its_own(
     assert dict(_put_down_here(justified[-1]))["text"] == "deux\nl"
     monkeypatch.setattr(inline, "create_layout", line_break.create_layout)
     assert bytes(engine.lay_out(html, base_url=tmp_path).write_pdf()) == mine
+
+
+def test_lines_broken_in_a_forked_process_are_brought_back(asked: list[str]) -> None:
+    """Trials laid out side by side bring back, with their results, the lines their
+    forked processes broke, for this process to be given; not those broken in a font
+    configuration the child numbered (this process may give its number to another), nor
+    under WeasyPrint's own hyphenation (a module, which does not pickle). A work done in
+    this process brings none: it kept them."""
+    context = object()
+    with linebreaking.remembered():  # _FONTS numbered here, before the fork
+        linebreaking._split_first_line("avant", _Style(_FONTS, font_size=10), context, 1.0, 0)
+
+    def work(text: str) -> str:
+        with linebreaking.remembered():
+            with hyphenation.rules():
+                for fonts in (_FONTS, _Fonts(Autre="3c")):
+                    style = _Style(fonts, font_size=10)
+                    linebreaking._split_first_line(text, style, context, 120.0, 0.0)
+            linebreaking._split_first_line(text, _Style(_FONTS, font_size=11), context, 120.0, 0.0)
+        return text.upper()
+
+    works = [functools.partial(work, text) for text in ("ici", "là-bas")]
+    results = forked.side_by_side(list(map(linebreaking.brought_back, works)), cores=2)
+    assert [result for result, _ in results] == ["ICI", "LÀ-BAS"]
+    assert results[0][1] == []
+    brought = results[1][1]
+    assert [(key[0], key[1][READ_SIZE]) for key, _ in brought] == [("là-bas", 10)]
+    assert len(asked) == 4  # (here: "avant", then the three of "ici")
+    linebreaking.learn(brought)
+    with linebreaking.remembered(), hyphenation.rules():
+        style = _Style(_FONTS, font_size=10)
+        answer = linebreaking._split_first_line("là-bas", style, object(), 120.0, 0.0)
+        assert _number(answer) == _number(brought[0][1]) and answer[1:] == brought[0][1][1:]
+        assert len(asked) == 4
+
+
+READ_SIZE = 1 + linebreaking.READ.index("font_size")  # (after the configuration's number)

@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from . import hyphenation, justification, lines
+from . import hyphenation, justification, linebreaking, lines
 from .check.fill import HALF  # a page an article leaves must be at least this full
 from .contract import ANNEXE_ID, SOURCE_ATTRIBUTE
 from .errors import BippdfError
@@ -472,7 +472,14 @@ class _Trials:
         first, which forked processes would otherwise each copy as they drop them."""
         if len(works) > 1 and self.cores > 1 and self._release is not None:
             self._release()
-        return side_by_side(works, self.cores)
+        results = []
+        # The lines broken in the forked processes come back: the trials after ask many.
+        for result, answers in side_by_side(
+            list(map(linebreaking.brought_back, works)), self.cores
+        ):
+            linebreaking.learn(answers)
+            results.append(result)
+        return results
 
     def stop_guessing(self) -> None:
         """The hint does not hold: tell ``ahead`` no more (a fit from scratch follows)."""

@@ -20,7 +20,8 @@ is set in (its font configuration's faces and their font files: another engine's
 configuration, made of the same stylesheets, asks the same question), the width, the
 justification spacing and the two flags, and the hyphenation rules in force (swapped for
 the whole process: one layout at a time, as bippdf lays out). The last ``MAX_KEPT``
-answers asked are kept.
+answers asked are kept. Trials laid out side by side in forked processes bring their
+answers back (``brought_back``, ``learn``) for the trials after them.
 Its Pango layout is returned put down (only its text and measures kept: WeasyPrint
 sets it up again, with the box's own style, to draw the box, then puts it down), and
 each box gets a copy of it. The PDF is the same, byte for byte
@@ -40,12 +41,13 @@ import copy
 import functools
 import hashlib
 import itertools
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 SUPPORTED = "70."  # the version whose split_first_line this knows (pyproject.toml pins it)
 # Answers kept at most: No. 6 asks 2,500 different questions, and a fit's usual and
@@ -94,15 +96,18 @@ READ = (
 
 @dataclass
 class Counts:
-    """The lines a layout asked to break: broken, or answered as before."""
+    """The lines a layout asked to break: broken, or answered as before; and the answers
+    brought back from forked processes (``learn``)."""
 
     broken: int = 0
     remembered: int = 0
+    learnt: int = 0
 
 
 counts = Counts()  # for the tests: what the layouts of this process asked
 
 _local = threading.local()
+_T = TypeVar("_T")
 
 
 def install(weasyprint: Any) -> None:
@@ -269,13 +274,67 @@ def _split_first_line(
         return (copy.copy(found[0]), *found[1:])
     answer = _breaking(*arguments)
     counts.broken += 1
-    _local.characters += len(text)
+    _keep(kept, key, (copy.copy(answer[0]), *answer[1:]))
+    broken = getattr(_local, "broken", None)
+    if broken is not None:
+        broken.append(key)
+    return answer
+
+
+def _keep(kept: dict[tuple[Any, ...], tuple[Any, ...]], key: tuple[Any, ...], answer: Any) -> None:
+    """An answer kept, last asked; those asked longest ago let go past the bounds."""
+    _local.characters += len(key[0])
     while kept and (len(kept) >= MAX_KEPT or _local.characters > MAX_CHARACTERS):
-        asked_first = next(iter(kept))  # the one asked longest ago
+        asked_first = next(iter(kept))
         del kept[asked_first]
         _local.characters -= len(asked_first[0])
-    kept[key] = (copy.copy(answer[0]), *answer[1:])
-    return answer
+    kept[key] = answer
+
+
+Answers = list[tuple[tuple[Any, ...], tuple[Any, ...]]]
+
+
+def brought_back(work: Callable[[], _T]) -> Callable[[], tuple[_T, Answers]]:
+    """``work``, returning with its result the lines it broke when it is done in a
+    process forked from this one (copyfitting's trials side by side), for this one to
+    be given them (``learn``): its later layouts ask many of the same. Only answers
+    that mean the same here: in a font configuration numbered before the fork (one
+    numbered in the child may take a number this process gives another), under
+    bippdf's hyphenation rules (WeasyPrint's own are a module, which does not pickle).
+    Done in this process, ``work`` keeps its lines itself, and brings none."""
+    here = os.getpid()
+
+    def working() -> tuple[_T, Answers]:
+        if os.getpid() == here:
+            return work(), []
+        numbers = {-1, *_NUMBERED.values()}
+        broken: list[tuple[Any, ...]] = []
+        _local.broken = broken
+        try:
+            result = work()
+        finally:
+            _local.broken = None
+        kept = getattr(_local, "kept", None) or {}
+        answers = [
+            (key, kept[key])
+            for key in broken
+            if key in kept and key[1][0] in numbers and isinstance(key[2], type)
+        ]
+        return result, answers
+
+    return working
+
+
+def learn(answers: Answers) -> None:
+    """Keep the answers a forked process brought back (``brought_back``), for the layouts
+    of this thread to come; those kept already stay as they are."""
+    if getattr(_local, "kept", None) is None:
+        forget()
+    kept = _local.kept
+    for key, answer in answers:
+        if key not in kept:
+            _keep(kept, key, answer)
+            counts.learnt += 1
 
 
 def _put_down(
