@@ -200,8 +200,10 @@ def forget() -> None:
 # same as another's only when both were given the same faces, made of the same font
 # files, in the same order (``_FACES``, recorded by ``_renumbering``): each engine makes a
 # configuration of its own, and the same stylesheets in another engine break the same
-# lines. The answers are kept by that number, without holding the configuration (one put
-# down after Python's own shutdown began fails to let its fonts go).
+# lines. (The machine's own fonts, which a text falls back on for a character bippdf's
+# fonts lack, are taken to stay as they are while the process lives; ``Engine.reload``
+# lets every answer go.) The answers are kept by that number, without holding the
+# configuration (one put down after Python's own shutdown began fails to let its fonts go).
 _NUMBERS = itertools.count()
 _NUMBER = "_bippdf_line_breaking"
 _FACES = "_bippdf_faces"
