@@ -631,17 +631,25 @@ FAULTS: list[Fault] = [
         "line-breaking-font-face-added-unseen",
         "a font face added to a configuration has its lines broken anew",
         "src/bippdf/linebreaking.py",
-        "                faces[face] = _font_file(fonts, rule_descriptors)\n"
-        "                vars(fonts).pop(_NUMBER, None)\n",
-        "                faces[face] = _font_file(fonts, rule_descriptors)\n",
+        "                    faces[face] = made\n"
+        "                    vars(fonts).pop(_NUMBER, None)\n",
+        "                    faces[face] = made\n",
         ("tests/test_linebreaking.py",),
     ),
     Fault(
         "line-breaking-font-file-unread",
         "a font replaced on disk under the same name breaks its lines as the one before",
         "src/bippdf/linebreaking.py",
-        "faces[face] = _font_file(fonts, rule_descriptors)",
-        "faces[face] = None",
+        "made = _font_file(fonts, rule_descriptors)",
+        "made = None",
+        ("tests/test_linebreaking.py",),
+    ),
+    Fault(
+        "line-breaking-face-made-later-unseen",
+        "a face whose font is made only when added again keeps the number of none",
+        "src/bippdf/linebreaking.py",
+        "if made is not None or face not in faces:",
+        "if face not in faces:",
         ("tests/test_linebreaking.py",),
     ),
     Fault(

@@ -108,22 +108,35 @@ def test_an_article_with_no_room_under_its_header_starts_a_page(tmp_path: Path) 
 
 
 @pytest.mark.pdf
-def test_trials_side_by_side_fit_as_one_after_the_other(tmp_path: Path) -> None:
+def test_trials_side_by_side_fit_as_one_after_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On two cores the paragraphs' trial is shared between two layouts and the tighter
     set is laid out meanwhile: the same fit, with trials laid out in other processes,
-    whose lines broken are brought back for the trials laid out here."""
+    whose lines broken are brought back for the trials laid out here: they break fewer
+    than when left there."""
     long_words = "Les recommandations interministérielles anticonstitutionnellement. "
     body = "\n\n".join([SENTENCE * 3 + long_words * 2] * 6) + "\n"
+    # The second article's words others, and set as usual: its lines, broken in the other
+    # process, are laid out alike in the trials here.
+    other = "\n\n".join(["Une autre phrase du second article, courte et simple. " * 4] * 6)
     root = write_issue(
         tmp_path / "issue",
-        {"01-a.md": article("Premier", body), "02-b.md": article("Second", body)},
+        {"01-a.md": article("Premier", body), "02-b.md": article("Second", other + "\n")},
     )
     alone, pages_alone = _fit(root)
-    copyfit._MEMORY.clear()
-    linebreaking.forget()  # (the lines the fit alone broke: the same)
-    learnt = linebreaking.counts.learnt
-    shared, pages_here = _fit(root, cores=2)
-    assert linebreaking.counts.learnt > learnt
+    broken_here = []
+    for learning in (False, True):
+        copyfit._MEMORY.clear()
+        linebreaking.forget()  # (the lines the fit alone broke: the same)
+        before = linebreaking.Counts(**vars(linebreaking.counts))
+        with monkeypatch.context() as patched:
+            if not learning:
+                patched.setattr(linebreaking, "learn", lambda answers: None)
+            shared, pages_here = _fit(root, cores=2)
+        assert (linebreaking.counts.learnt > before.learnt) == learning
+        broken_here.append(linebreaking.counts.broken - before.broken)
+    assert broken_here[1] < broken_here[0], broken_here
     assert alone.sets  # a paragraph was set in another spacing: its trial was made
     assert dataclasses.replace(shared, layouts=0) == dataclasses.replace(alone, layouts=0)
     assert shared.layouts >= alone.layouts

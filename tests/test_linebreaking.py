@@ -420,28 +420,40 @@ def test_a_font_face_added_numbers_the_configuration_anew(
 
 
 def test_configurations_share_answers_when_made_of_the_same_font_files(
-    asked: list[str], tmp_path: Path
+    asked: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two font configurations given the same ``@font-face``, its file the same bytes,
     share their answers; given the same rule while another font was in the file, they
-    do not (a font replaced on disk under the same name)."""
+    do not (a font replaced on disk under the same name). A face WeasyPrint could make
+    nothing of (a WOFF2 file it cannot decode: no error, no font), then made when added
+    again, is the face made; made nothing of alone, it is another configuration."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    linebreaking.install(weasyprint)  # (as an engine made does)
+    # (WeasyPrint's own, wrapped as an engine made wraps it: whatever ran before)
+    adding = getattr(FontConfiguration.add_font_face, "__wrapped__", None)
+    adding = adding or FontConfiguration.add_font_face
+    monkeypatch.setattr(FontConfiguration, "add_font_face", linebreaking._renumbering(adding))
     fonts = Path(__file__).parents[1] / "styles" / "fonts"
     face = tmp_path / "face.otf"
     rule = f"@font-face {{ font-family: Titre; src: url({face.as_uri()}) }}"
 
-    def configured(font: Path) -> Any:
-        face.write_bytes(font.read_bytes())
+    def configured(*contents: bytes) -> Any:
         configuration = FontConfiguration()
-        weasyprint.CSS(string=rule, font_config=configuration)
+        for content in contents:
+            face.write_bytes(content)
+            weasyprint.CSS(string=rule, font_config=configuration)
         return configuration
 
-    inter = fonts / "inter" / "Inter-Regular.otf"
+    inter = (fonts / "inter" / "Inter-Regular.otf").read_bytes()
+    noto = (fonts / "noto-serif" / "NotoSerif-Regular.ttf").read_bytes()
+    undecodable = b"wOF2" + bytes(60)
     configurations = [
-        configured(font) for font in (inter, inter, fonts / "noto-serif" / "NotoSerif-Regular.ttf")
+        configured(inter),
+        configured(inter),
+        configured(noto),
+        configured(undecodable, inter),
+        configured(undecodable),
     ]
     with linebreaking.remembered():
         answers = [
@@ -452,7 +464,7 @@ def test_configurations_share_answers_when_made_of_the_same_font_files(
             )
             for configuration in configurations
         ]
-    assert answers == [1, 1, 2]
+    assert answers == [1, 1, 2, 1, 3]
 
 
 def _put_down_by_weasyprint(question: tuple[Any, ...]) -> list[tuple[str, Any]]:

@@ -148,9 +148,14 @@ def _renumbering(add_font_face: Any) -> Any:
                 # one like no other.
                 faces[face, next(_NUMBERS)] = None
                 vars(fonts).pop(_NUMBER, None)
-            elif face not in faces:
-                faces[face] = _font_file(fonts, rule_descriptors)
-                vars(fonts).pop(_NUMBER, None)
+            elif faces.get(face, _UNSEEN) is None or face not in faces:
+                # A face seen before whose font WeasyPrint made nothing of (a source that
+                # failed without an error) is tried anew: it may be made now.
+                made = _font_file(fonts, rule_descriptors)
+                if made is not None or face not in faces:
+                    faces.pop(face, None)  # (added now: last)
+                    faces[face] = made
+                    vars(fonts).pop(_NUMBER, None)
 
     return adding
 
@@ -207,6 +212,7 @@ def forget() -> None:
 _NUMBERS = itertools.count()
 _NUMBER = "_bippdf_line_breaking"
 _FACES = "_bippdf_faces"
+_UNSEEN = object()
 _NUMBERED: dict[tuple[Any, ...], int] = {}  # by a configuration's faces
 
 
