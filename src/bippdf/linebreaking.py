@@ -148,9 +148,9 @@ def _renumbering(add_font_face: Any) -> Any:
                 # one like no other.
                 faces[face, next(_NUMBERS)] = None
                 vars(fonts).pop(_NUMBER, None)
-            elif faces.get(face, _UNSEEN) is None or face not in faces:
-                # A face seen before whose font WeasyPrint made nothing of (a source that
-                # failed without an error) is tried anew: it may be made now.
+            elif faces.get(face) is None:
+                # A face not seen, or seen before with no font made of it (a source that
+                # failed without an error): WeasyPrint tried it anew, and may have made it.
                 made = _font_file(fonts, rule_descriptors)
                 if made is not None or face not in faces:
                     faces.pop(face, None)  # (added now: last)
@@ -185,8 +185,7 @@ def remembered() -> Iterator[None]:
     if getattr(_local, "styles", None) is not None:
         yield
         return
-    if getattr(_local, "kept", None) is None:
-        forget()
+    _kept()
     _local.styles = {}
     try:
         yield
@@ -201,6 +200,13 @@ def forget() -> None:
     _local.characters = 0
 
 
+def _kept() -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """The answers kept in this thread (none yet: from now on)."""
+    if getattr(_local, "kept", None) is None:
+        forget()
+    return _local.kept  # type: ignore[no-any-return]
+
+
 # Each font configuration a style is seen with is given a number (in ``_NUMBER``), the
 # same as another's only when both were given the same faces, made of the same font
 # files, in the same order (``_FACES``, recorded by ``_renumbering``): each engine makes a
@@ -212,7 +218,6 @@ def forget() -> None:
 _NUMBERS = itertools.count()
 _NUMBER = "_bippdf_line_breaking"
 _FACES = "_bippdf_faces"
-_UNSEEN = object()
 _NUMBERED: dict[tuple[Any, ...], int] = {}  # by a configuration's faces
 
 
@@ -322,7 +327,7 @@ def brought_back(work: Callable[[], _T]) -> Callable[[], tuple[_T, Answers]]:
             result = work()
         finally:
             _local.broken = None
-        kept = getattr(_local, "kept", None) or {}
+        kept = _kept()
         answers = [
             (key, kept[key])
             for key in broken
@@ -336,9 +341,7 @@ def brought_back(work: Callable[[], _T]) -> Callable[[], tuple[_T, Answers]]:
 def learn(answers: Answers) -> None:
     """Keep the answers a forked process brought back (``brought_back``), for the layouts
     of this thread to come; those kept already stay as they are."""
-    if getattr(_local, "kept", None) is None:
-        forget()
-    kept = _local.kept
+    kept = _kept()
     for key, answer in answers:
         if key not in kept:
             _keep(kept, key, answer)
