@@ -243,3 +243,73 @@ def test_no_full_collection_is_made_while_pages_are_laid_out(
         assert gc.get_threshold()[2] == render._NEVER
     assert os.waitstatus_to_exitcode(status) == 0
     assert gc.get_threshold() == usual
+
+
+def _contexts(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[Any]]:
+    """Weak references to the layout context of each document laid out from now on,
+    whole by WeasyPrint or by relayout.py."""
+    from weasyprint.document import Document
+
+    contexts: list[weakref.ref[Any]] = []
+    made_by = Document._build_layout_context.__func__  # type: ignore[attr-defined]
+
+    def made(cls: type, *args: Any) -> Any:
+        context = made_by(cls, *args)
+        contexts.append(weakref.ref(context))
+        return context
+
+    monkeypatch.setattr(Document, "_build_layout_context", classmethod(made))
+    return contexts
+
+
+@pytest.mark.parametrize("long", [True, False])
+def test_a_long_layout_is_freed_as_soon_as_its_pdf_is_written(
+    composed: pipeline.Composed,
+    collector_off: None,
+    monkeypatch: pytest.MonkeyPatch,
+    long: bool,
+) -> None:
+    """The pages of a layout no engine keeps refer to themselves: once its PDF is written,
+    a long one (``render.LONG`` pages or more) is freed before the PDF is read back, and
+    the memory given back; a short one is left to the collector. An engine that lays out
+    again from its last layout (``watch``'s) keeps it."""
+    contexts = _contexts(monkeypatch)
+    given_back: list[bool] = []
+    monkeypatch.setattr(render, "give_back_freed_memory", lambda: given_back.append(True))
+    root, language = composed.issue.root, composed.issue.language
+    pages = Engine().render(_trial(composed, True), base_url=root, language=language).pages
+    monkeypatch.setattr(render, "LONG", pages if long else pages + 1)
+    given_back.clear()
+    rendered = Engine().render(_trial(composed, False), base_url=root, language=language)
+    assert rendered.pages == pages
+    assert (contexts[1]() is None) is long
+    assert given_back == ([True] if long else [])
+    watching = Engine(incremental=True)
+    watching.render(_trial(composed, False), base_url=root, language=language)
+    assert contexts[2]() is not None  # held to lay out again from
+    assert given_back == ([True] if long else [])  # and no collection made for nothing
+
+
+def test_a_process_s_last_pdf_is_written_from_its_trial_then_freed(
+    composed: pipeline.Composed,
+    collector_off: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A process that laid out a variant from each trial of the fit (pipeline.Lane) writes
+    its PDF from the last one, then lets the pages go before the PDF is read back: no
+    layout follows there."""
+    contexts = _contexts(monkeypatch)
+    monkeypatch.setattr(render, "LONG", 1)
+    engine = Engine()
+    options = pipeline.Options(variants=("web",), cover=False, build_dir=tmp_path / "build")
+    lane = pipeline.Lane(composed, "web", options, engine)
+    html = composed.composition.html
+    lane._lay_out(html)  # as the forked process does, here
+    assert len(contexts) == 1 and contexts[0]() is not None
+    made = lane._make(html)
+    assert not isinstance(made, BaseException), made
+    result, pdf = made
+    assert pdf.startswith(b"%PDF") and result.pages > 0
+    assert len(contexts) == 1  # written from the trial's pages, not laid out again
+    assert contexts[0]() is None

@@ -376,8 +376,10 @@ class Lane:
 
     def _make(self, html: str) -> Made | BippdfError:
         """In the forked process: the variant's PDF of this HTML, written from the pages
-        ``_lay_out`` left and checked (the fit is made by then: read back on two cores)."""
+        ``_lay_out`` left and checked (the fit is made by then: read back on two cores).
+        No layout follows: the pages are let go once written."""
         self._document = None
+        self.engine.keep_no_layouts()
         self.composed.composition.html = html
         return self._made_here()
 

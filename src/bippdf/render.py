@@ -57,6 +57,11 @@ from .variants import VARIANTS, Variant
 
 _T = TypeVar("_T")
 _REMEMBERED = 63  # layouts whose pages an engine counts (Engine.remade), the last ones
+# Pages from which a layout no engine keeps is freed as soon as its PDF is written, before
+# the PDF is read back (``Engine.render``): No. 6 × 16's (344 pages) takes 0.9 s to free,
+# and its build's peak from 551 MB to 491 MB; No. 6's (24 pages) would take 0.03 s of
+# the longest path of a first build, for memory no peak depends on.
+LONG = 100
 COVER_LABEL = "Couverture"
 BACK_LABEL = "Colophon"
 
@@ -223,7 +228,13 @@ class Engine:
         job = _Job(
             html, base_url, language, VARIANTS[variant], geometry, epoch, tuple(files), compress
         )
-        return with_room(self._render, job)
+        rendered = with_room(self._render, job)
+        if not self.incremental and rendered.pages >= LONG:
+            # Its pages, which refer to themselves, are garbage now: freed before the
+            # check reads the PDF back beside them (and forks readers that would carry
+            # them), rather than whenever the collector next runs.
+            _free_what_was_let_go()
+        return rendered
 
     def styles_key(self) -> str:
         """What a layout depends on besides its HTML: every file of styles/ (stylesheets,
@@ -317,6 +328,13 @@ class Engine:
         process of its own, which holds the pages. Unlike ``watch``'s, the lines of a PDF
         written are not recorded: no next PDF draws them again."""
         self.incremental = relayout.supported(self.weasyprint)
+
+    def keep_no_layouts(self) -> None:
+        """From now on, lay out whole: the layouts kept to lay out again from are let go,
+        for a process whose last PDF is to be written from the trial kept (``lay_out``),
+        which stays. Written, its pages are freed (``render``)."""
+        self.incremental = False
+        self._layouts.clear()
 
     @contextmanager
     def keeping_layouts(self) -> Iterator[None]:
