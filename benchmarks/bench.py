@@ -18,7 +18,9 @@ the variant's options: the engine's own cost, with nothing of bippdf's. Printed:
 3. a rebuild with nothing changed (the build cache);
 4. a rebuild in ``bippdf watch`` after a one-word edit, against layout and PDF
    write alone in the same warm process;
-5. issues 4 and 16 times longer: seconds, seconds per page, peak memory;
+5. issues 4 and 16 times longer: seconds, seconds per page, peak memory, fitted from
+   scratch (a new issue's first build), then with the fit that build recorded beside
+   the issue's issue.toml (every build after it, and a fresh checkout of it);
 6. ``bippdf check`` on No. 6;
 7. the ratios the speed work aims at, from the figures above (same run);
 8. with ``--photos``: No. 6 with photographs of real size (its placeholders are a few
@@ -388,10 +390,13 @@ def main() -> None:
         print()
 
         print("5. Cost per page, print variant, one run per size\n")
+        print("  (a longer issue, fitted from scratch as a new issue is; then built again with")
+        print("  the fit its first build recorded beside its issue.toml, as every build after)\n")
         print(f"  {'issue':<12} {'pages':>5} {'bippdf':>8} {'s/page':>7} {'peak':>7}   "
               f"{'raw':>7} {'s/page':>7} {'peak':>7}   {'ratio':>5}")  # fmt: skip
         base = None
         scaled: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        recorded_fits: dict[int, dict[str, Any]] = {}
         for scale in args.scales:
             if scale == 1:
                 ours, raw = singles["print"]
@@ -400,12 +405,23 @@ def main() -> None:
                 ours, raw = compare(issue, "print", work, 1)
             base = base or ours["wall"]
             scaled[scale] = ours, raw
-            print(
-                f"  {'No. 6' + (f' × {scale}' if scale > 1 else ''):<12} {ours['pages']:>5} "
-                f"{ours['wall']:>7.2f}s {ours['wall'] / ours['pages']:>7.3f} {mb(ours):>5.0f}MB"
-                f"   {raw['wall']:>6.2f}s {raw['wall'] / raw['pages']:>7.3f} {mb(raw):>5.0f}MB"
-                f"   {ours['wall'] / raw['wall']:>5.2f}"
-            )
+            runs = [("", ours)]
+            if scale > 1:
+                # A build with a build folder records its fit (-o keeps none): as
+                # committed with the issue, and laid out once by every build after.
+                cli("build", str(issue), "--variant", "print", "--build-dir",
+                    str(work / f"x{scale}-build"), "--no-cache")  # fmt: skip
+                kept = run("bippdf", str(issue), "print", str(work / f"x{scale}-kept.pdf"), "")
+                recorded_fits[scale] = kept
+                runs.append((", fit recorded", kept))
+            for label, figures in runs:
+                name = "No. 6" + (f" × {scale}" if scale > 1 else "")
+                print(
+                    f"  {name:<12} {figures['pages']:>5} {figures['wall']:>7.2f}s "
+                    f"{figures['wall'] / figures['pages']:>7.3f} {mb(figures):>5.0f}MB"
+                    f"   {raw['wall']:>6.2f}s {raw['wall'] / raw['pages']:>7.3f} {mb(raw):>5.0f}MB"
+                    f"   {figures['wall'] / raw['wall']:>5.2f}{label}"
+                )
             if scale > 1:
                 print(f"  {'':<12} time × {ours['wall'] / base:.1f} for {scale}× the text "
                       f"(target ≤ {scale * 18 / 16:.1f})")  # fmt: skip
@@ -433,8 +449,15 @@ def main() -> None:
         ]  # fmt: skip
         if max(scaled) > 1:
             ours, raw = scaled[max(scaled)]
-            label = f"No. 6 × {max(scaled)} ({ours['pages']} pages), print / WeasyPrint alone"
-            goal = f"≤ 0.60, peak {mb(ours):.0f} MB (≤ 500)"
+            kept = recorded_fits[max(scaled)]
+            label = (
+                f"No. 6 × {max(scaled)} ({kept['pages']} pages), print, fit recorded "
+                "/ WeasyPrint alone"
+            )
+            goal = f"≤ 0.60, peak {mb(kept):.0f} MB (≤ 500)"
+            rows.append((label, kept["wall"] / raw["wall"], goal))
+            label = "the same, fitted from scratch (its first build)"
+            goal = f"peak {mb(ours):.0f} MB"
             rows.append((label, ours["wall"] / raw["wall"], goal))
         print("7. The ratios aimed at (this run)\n")
         for label, ratio, goal in rows:
