@@ -59,6 +59,23 @@ def _trial(composed: pipeline.Composed, tight: bool) -> str:
     return copyfit.apply(html, copyfit.Fit(starts=(first[2],), tight=tight))
 
 
+def _contexts(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[Any]]:
+    """Weak references to the layout context of each document laid out from now on,
+    whole by WeasyPrint or by relayout.py."""
+    from weasyprint.document import Document
+
+    contexts: list[weakref.ref[Any]] = []
+    made_by = Document._build_layout_context.__func__  # type: ignore[attr-defined]
+
+    def made(cls: type, *args: Any) -> Any:
+        context = made_by(cls, *args)
+        contexts.append(weakref.ref(context))
+        return context
+
+    monkeypatch.setattr(Document, "_build_layout_context", classmethod(made))
+    return contexts
+
+
 def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
     composed: pipeline.Composed, collector_off: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,27 +84,20 @@ def test_the_fit_s_layouts_are_freed_before_a_pdf_of_other_html_is_laid_out(
     variant's, after a fit with the web variant's styles) is laid out whole, once they
     are freed."""
     engine = Engine()
-    contexts: list[weakref.ref[Any]] = []  # of each document built by the fit
+    contexts = _contexts(monkeypatch)  # of each document laid out
     alive: list[bool] = []  # whether the fit's context was, as each layout after it began
-    build, lay_out = relayout.build, Engine._laid_out
-
-    def built(*args: Any, **keywords: Any) -> relayout.Built:
-        made = build(*args, **keywords)
-        contexts.append(weakref.ref(made.context))
-        return made
+    lay_out = Engine._laid_out
 
     def laid_out(*args: Any, **keywords: Any) -> Any:
         alive.append(contexts[0]() is not None)
         return lay_out(*args, **keywords)
 
-    monkeypatch.setattr(relayout, "build", built)
     with engine.keeping_layouts():
         engine.lay_out(
             _trial(composed, tight=True),
             base_url=composed.issue.root,
             files=composed.composition.resources,
         )
-    monkeypatch.setattr(relayout, "build", build)
     assert [ref() is not None for ref in contexts] == [True]  # held by its own cycles
     monkeypatch.setattr(Engine, "_laid_out", laid_out)
     rendered = engine.render(
@@ -108,16 +118,8 @@ def test_trials_laid_out_one_from_another_are_freed_and_given_back_as_the_fit_en
     the fit ends and gives the memory back. After a single trial it does neither (the PDF
     is written from that trial); layouts let go before trials are forked are freed then."""
     engine = Engine()
-    contexts: list[weakref.ref[Any]] = []
+    contexts = _contexts(monkeypatch)
     given_back: list[bool] = []
-    build = relayout.build
-
-    def built(*args: Any, **keywords: Any) -> relayout.Built:
-        made = build(*args, **keywords)
-        contexts.append(weakref.ref(made.context))
-        return made
-
-    monkeypatch.setattr(relayout, "build", built)
     monkeypatch.setattr(render, "give_back_freed_memory", lambda: given_back.append(True))
     root, files = composed.issue.root, composed.composition.resources
     with engine.keeping_layouts():
@@ -148,20 +150,14 @@ def test_a_layout_of_no_use_to_the_next_is_freed_before_the_next_is_laid_out_who
     out whole: the one before, which refers to itself, is freed first, rather than held
     beside it to its end while full collections are held back."""
     engine = Engine()
-    contexts: list[weakref.ref[Any]] = []
+    contexts = _contexts(monkeypatch)
     freed: list[list[bool]] = []  # which layouts were freed as each whole layout began
-    build, lay_out = relayout.build, relayout.lay_out
-
-    def built(*args: Any, **keywords: Any) -> relayout.Built:
-        made = build(*args, **keywords)
-        contexts.append(weakref.ref(made.context))
-        return made
+    lay_out = relayout.lay_out
 
     def whole(*args: Any, **keywords: Any) -> relayout.Layout:
         freed.append([ref() is None for ref in contexts])
         return lay_out(*args, **keywords)
 
-    monkeypatch.setattr(relayout, "build", built)
     monkeypatch.setattr(relayout, "lay_out", whole)
     root, files = composed.issue.root, composed.composition.resources
     with engine.keeping_layouts():
@@ -243,23 +239,6 @@ def test_no_full_collection_is_made_while_pages_are_laid_out(
         assert gc.get_threshold()[2] == render._NEVER
     assert os.waitstatus_to_exitcode(status) == 0
     assert gc.get_threshold() == usual
-
-
-def _contexts(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[Any]]:
-    """Weak references to the layout context of each document laid out from now on,
-    whole by WeasyPrint or by relayout.py."""
-    from weasyprint.document import Document
-
-    contexts: list[weakref.ref[Any]] = []
-    made_by = Document._build_layout_context.__func__  # type: ignore[attr-defined]
-
-    def made(cls: type, *args: Any) -> Any:
-        context = made_by(cls, *args)
-        contexts.append(weakref.ref(context))
-        return context
-
-    monkeypatch.setattr(Document, "_build_layout_context", classmethod(made))
-    return contexts
 
 
 @pytest.mark.parametrize("long", [True, False])

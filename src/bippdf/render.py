@@ -330,9 +330,10 @@ class Engine:
         self.incremental = relayout.supported(self.weasyprint)
 
     def keep_no_layouts(self) -> None:
-        """From now on, lay out whole: the layouts kept to lay out again from are let go,
-        for a process whose last PDF is to be written from the trial kept (``lay_out``),
-        which stays. Written, its pages are freed (``render``)."""
+        """From now on, lay out whole: the layouts kept to lay out again from are let go
+        (as ``keeping_layouts`` ends; and in a process whose last PDF is to be written
+        from the trial kept, ``lay_out``, which stays). Written, its pages are freed
+        (``render``)."""
         self.incremental = False
         self._layouts.clear()
 
@@ -349,8 +350,7 @@ class Engine:
         try:
             yield
         finally:
-            self.incremental = False
-            self._layouts.clear()
+            self.keep_no_layouts()
             if self._layouts_replaced > before:
                 # A trial laid out from the one before replaced that one's boxes and the
                 # pages it did not keep, which refer to themselves: freed now, not at the
