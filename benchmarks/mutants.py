@@ -812,6 +812,9 @@ def main() -> int:
         for fault in chosen:
             print(f"{fault.name:28} {fault.file:34} {fault.breaks}")
         return 0
+    # The faults' test runs share the cores as make test's workers do (tests/conftest.py):
+    # each catches a fault as make test would, on the paths make test takes.
+    os.environ["BIPPDF_TEST_RUNS"] = str(max(1, args.jobs))
     print(f"bippdf imported from the copy: {check_isolation()}", flush=True)
 
     def one(fault: Fault) -> tuple[Fault, str]:

@@ -43,19 +43,19 @@ _lays_out = False  # whether the test being run is marked pdf
 # a browser, are made once rather than once per worker), the next as it runs short; a
 # long file handed out last would leave the other core idle to the end.
 LONGEST_FIRST = (
-    "test_relayout.py",  # 82 s
-    "test_copyfit.py",  # 58 s
-    "test_browser.py",  # 48 s
-    "test_watch.py",  # 29 s
-    "check/test_prepress.py",  # 22 s
-    "test_limits.py",  # 21 s
-    "test_cache.py",  # 21 s
-    "test_sandbox.py",  # 17 s
-    "importer/test_seed.py",  # 17 s
-    "check/test_matterhorn.py",  # 16 s
-    "test_columns.py",  # 15 s
-    "test_online.py",  # 14 s
-    "check/test_actions.py",  # 13 s
+    "test_relayout.py",  # 55 s
+    "test_copyfit.py",  # 42 s
+    "test_browser.py",  # 37 s
+    "test_watch.py",  # 28 s
+    "test_limits.py",  # 14 s
+    "importer/test_seed.py",  # 13 s
+    "test_cache.py",  # 12 s
+    "test_sandbox.py",  # 12 s
+    "check/test_matterhorn.py",  # 12 s
+    "test_online.py",  # 11 s
+    "check/test_prepress.py",  # 10 s
+    "test_linebreaking.py",  # 10 s
+    "check/test_structure.py",  # 9 s
 )
 
 
@@ -96,6 +96,33 @@ def _only_pdf_tests_lay_out_pdfs() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Engine, "__init__", guarded)
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_worker_its_share_of_the_cores() -> Iterator[None]:
+    """Several runs of the tests at once (make test's workers, pytest-xdist; the faults
+    of benchmarks/mutants.py, which says how many) each take their share of the cores,
+    as ``bippdf build --all`` gives each PDF its own: a build in a test lays out, fits
+    and checks as on a machine of that many cores, rather than fork trials, lanes and
+    readers onto cores the other runs keep busy. A test of the forked paths sets its
+    cores itself (``on_cores``)."""
+    from bippdf.resources import usable_cores
+
+    runs = os.environ.get("PYTEST_XDIST_WORKER_COUNT") or os.environ.get("BIPPDF_TEST_RUNS")
+    workers = int(runs or 1)
+    with pytest.MonkeyPatch.context() as patch:
+        if workers > 1:
+            on_cores(patch, max(1, usable_cores() // workers))
+        yield
+
+
+def on_cores(monkeypatch: pytest.MonkeyPatch, cores: int) -> None:
+    """Builds lay out, fit and check as on a machine of ``cores`` cores, whatever this
+    one has (the forked paths on any machine)."""
+    from bippdf import check, pipeline, schedule
+
+    for module in (check, pipeline, schedule):
+        monkeypatch.setattr(module, "usable_cores", lambda: cores)
 
 
 ROOT = Path(__file__).resolve().parent.parent

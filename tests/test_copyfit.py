@@ -25,7 +25,15 @@ from bippdf.render import Engine
 from bippdf.resources import usable_cores
 from bippdf.schedule import build_issues
 
-from .conftest import ISSUE_6, BuiltIssue, WebIssue, article, no6_excerpt, write_issue
+from .conftest import (
+    ISSUE_6,
+    BuiltIssue,
+    WebIssue,
+    article,
+    no6_excerpt,
+    on_cores,
+    write_issue,
+)
 
 SENTENCE = "Un paragraphe de texte courant, assez long pour remplir quelques lignes. "
 
@@ -405,6 +413,7 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
     the build says of them are those of the same build made one step after the other."""
     if usable_cores() < 2:
         pytest.skip("un seul cœur : rien n'est mis en pages pendant l'ajustement")
+    on_cores(monkeypatch, 2)
     root = write_issue(tmp_path / "issue", WITH_ADDRESS)
     options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "during")
     if case != "scratch":
@@ -600,6 +609,7 @@ def test_a_last_fit_the_check_refuses_is_fitted_again_from_scratch(
         "02-b.md": article("Second", SENTENCE * 8),
     }
     root = write_issue(tmp_path / "issue", texts)
+    on_cores(monkeypatch, 2)  # the print PDF laid out during the fit, in a forked process
     options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / "build")
     (done,) = build_issues([root], options)
     assert done.error is None
@@ -717,8 +727,7 @@ def _with_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int)
     root = write_issue(tmp_path / "issue", texts)
     (root / "images").mkdir()
     Image.new("RGB", (900, 600), "#2f6f9f").save(root / "images" / "a.png", dpi=(300, 300))
-    monkeypatch.setattr(schedule, "usable_cores", lambda: cores)
-    monkeypatch.setattr(pipeline, "usable_cores", lambda: cores)
+    on_cores(monkeypatch, cores)
     return root
 
 
@@ -807,8 +816,7 @@ def excerpt_fitted_here(
 
     events: list[tuple[str, int]] = []
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
-        monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+        on_cores(monkeypatch, 2)
         monkeypatch.setattr(schedule, "_guessed", lambda jobs, spare, options: [])
         _asked_of_the_tighter_set(monkeypatch, events)
         monkeypatch.setattr(pipeline.Lane, "restart", lambda *args: pytest.fail("beside"))
