@@ -632,7 +632,7 @@ FAULTS: list[Fault] = [
     Fault(
         "what-watch-left-aside-counted",
         "a build under watch does not count what watch left aside (Python walks it to)",
-        "src/bippdf/schedule.py",
+        "src/bippdf/collector.py",
         "    owned = not _left_aside and gc.get_freeze_count() == 0\n",
         "    owned = gc.get_freeze_count() == 0\n",
         ("tests/test_schedule.py",),

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from bippdf import pipeline, render, schedule
+from bippdf import collector, pipeline, render, schedule
 from bippdf.check.readback import read_pdf
 from bippdf.errors import BuildError, SourceError
-from bippdf.pipeline import Options
+from bippdf.pipeline import Options, build_pdf
 
-from .conftest import article, write_issue
+from .conftest import article, on_cores, write_issue
 
 WAIT = 60  # seconds: the longest a process is waited for
 
@@ -65,6 +65,36 @@ def test_what_a_build_loaded_is_set_aside_from_the_collector_while_it_lays_out(
 
 
 @pytest.mark.pdf
+def test_a_build_in_one_process_sets_aside_what_its_caller_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library's build in one process (``build_pdf``, ``pipeline.build``: a script's,
+    ``bippdf proof``'s) sets aside from the collector of cycles what its caller holds and
+    what it loaded, while it lays out, writes and checks: its full collections walk what
+    the build makes, not a long-running caller's objects (a test worker's: 19 s of the
+    tests' 320 s of CPU). All is given back once the build is done."""
+    root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
+    held = [[n] for n in range(3)]  # the caller's
+    seen: list[tuple[bool, bool, bool]] = []
+    make = pipeline.make_variant
+
+    def watched(
+        composed: pipeline.Composed, variant: str, options: Options, engine: Any, *more: Any
+    ) -> pipeline.Made:
+        walked = {id(tracked) for tracked in gc.get_objects()}
+        seen.append((id(held) in walked, id(engine) in walked, id(composed) in walked))
+        return make(composed, variant, options, engine, *more)
+
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(pipeline, "make_variant", watched)
+    on_cores(monkeypatch, 1)  # the PDF made in this process, which ``watched`` sees
+    build_pdf(root, tmp_path / "a.pdf", variant="web")
+    assert seen == [(False, False, False)]
+    assert gc.get_freeze_count() == 0
+    assert id(held) in {id(tracked) for tracked in gc.get_objects()}
+
+
+@pytest.mark.pdf
 @pytest.mark.parametrize("by", ["caller", "watch"])
 def test_what_was_set_aside_before_a_build_stays_so_after_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by: str
@@ -76,7 +106,7 @@ def test_what_was_set_aside_before_a_build_stays_so_after_it(
     root = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Texte.\n")})
     monkeypatch.setattr(schedule, "usable_cores", lambda: 1)
     options = Options(variants=("web",), build_dir=tmp_path / "build", cache=False, cover=False)
-    (schedule.leave_aside if by == "watch" else gc.freeze)()
+    (collector.leave_aside if by == "watch" else gc.freeze)()
     try:
         before = gc.get_freeze_count()
         with monkeypatch.context() as counting:
@@ -86,7 +116,7 @@ def test_what_was_set_aside_before_a_build_stays_so_after_it(
         assert done.error is None, done.error
         assert gc.get_freeze_count() > before > 0
     finally:
-        (schedule.give_back if by == "watch" else gc.unfreeze)()
+        (collector.give_back if by == "watch" else gc.unfreeze)()
     assert gc.get_freeze_count() == 0
 
 

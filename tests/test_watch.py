@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bippdf import copyfit, schedule
+from bippdf import collector, copyfit
 from bippdf.check.readback import read_pdf
 from bippdf.copyfit import RECORD
 from bippdf.pipeline import Options
@@ -78,7 +78,7 @@ def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> 
 def test_what_a_build_leaves_is_set_aside_until_watching_ends(tmp_path: Path) -> None:
     """Once a build is reported, what is left of it is set aside from the collector
     (``settle``), so that the next rebuild's collections do not walk the last layout
-    again, and says so to the builds, which then do not count it (schedule.leave_aside);
+    again, and says so to the builds, which then do not count it (collector.leave_aside);
     when watching ends, nothing stays set aside."""
     issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le chat.\n")})
     source = issue / "articles" / "01-a.md"
@@ -87,7 +87,7 @@ def test_what_a_build_leaves_is_set_aside_until_watching_ends(tmp_path: Path) ->
 
     def reported(build: IssueBuild) -> None:  # in the watching thread, before settle
         set_aside.append(gc.get_freeze_count())
-        said.append(schedule._left_aside)
+        said.append(collector._left_aside)
         builds.put(build)
 
     builds: queue.Queue[IssueBuild] = queue.Queue()
@@ -105,7 +105,7 @@ def test_what_a_build_leaves_is_set_aside_until_watching_ends(tmp_path: Path) ->
         thread.join(timeout=WAIT)
     assert set_aside[0] == 0 < set_aside[1]  # the first build's leftovers, set aside
     assert said == [False, True]
-    assert gc.get_freeze_count() == 0 and not schedule._left_aside
+    assert gc.get_freeze_count() == 0 and not collector._left_aside
 
 
 class Recording(Watcher):

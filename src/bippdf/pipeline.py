@@ -112,8 +112,9 @@ def build(
 ) -> list[BuildResult]:
     """Every file of one issue, in this process (but copyfitting's trials laid out side by
     side, and the PDFs read back, in processes it forks): load, lint and compose; then
-    lay out and verify each variant's PDF in memory; then make the cover and write them
-    all."""
+    lay out and verify each variant's PDF in memory, with what the caller holds set aside
+    from the collector (collector.py); then make the cover and write them all."""
+    from .collector import set_aside
     from .files import refuse_overwrite
 
     composed = compose(path)
@@ -121,13 +122,14 @@ def build(
     made: list[Made] = []
     if options.variants:  # the online edition alone needs no layout
         engine = ready(engine, options.variants, [composed])
-        try:
-            made = _fitted_and_made(composed, options, engine)
-        except CheckError as error:
-            if not hint_refused(composed, [error]):
-                raise
-            refit(composed, options)
-            made = _fitted_and_made(composed, options, engine)
+        with set_aside():
+            try:
+                made = _fitted_and_made(composed, options, engine)
+            except CheckError as error:
+                if not hint_refused(composed, [error]):
+                    raise
+                refit(composed, options)
+                made = _fitted_and_made(composed, options, engine)
     return write(composed, made, options)
 
 

@@ -17,16 +17,16 @@ tighter, in the process beside that laid that set out (pipeline.Lane).
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, nullcontext, suppress
+from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as build_cache
 from . import pipeline
+from .collector import set_aside
 from .errors import BippdfError, BuildError
 from .pipeline import BuildResult, Composed, Made, Options
 from .resources import ISSUE_FILE, give_back_freed_memory, styles_dir, usable_cores
@@ -398,7 +398,7 @@ def _run(
     engine.separator.folder = folder
     cores = usable_cores()
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
-    with _set_aside(), ExitStack() as children:
+    with set_aside(), ExitStack() as children:
         # Not for watch's engine, which lays a PDF out again from its last layout in this
         # process, faster than a whole layout on the core left.
         spare = cores - 1 if forking and not engine.incremental else 0
@@ -417,52 +417,6 @@ def _run(
         yield from _laid_out(laid_out, options, engine, cores if forking else 1)
         for guess in kept:
             yield guess.job, guess.result()
-
-
-@contextmanager
-def _set_aside() -> Iterator[None]:
-    """What the build made so far (WeasyPrint, the fonts, the stylesheets, the issues
-    composed) set aside from the collector of cycles meanwhile: its full collections
-    would walk it again, here and in each process forked from it, whose pages they would
-    copy as they mark it (Python's advice for forking, gc.freeze). A fifth to a third of
-    a second of each PDF of No. 6. No collection first, which would delay every PDF: the
-    little garbage of composing is set aside with it. Given back to the collector after,
-    for a process that goes on (the tests), unless some was set aside before: watch's
-    last layout (``leave_aside``), which watch gives back once the build is reported (a
-    caller that sets objects aside gives them back itself). Python counts what is set
-    aside by walking it (gc.get_freeze_count: 0.02 s a rebuild under watch): not asked
-    when ``leave_aside`` says."""
-    owned = not _left_aside and gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
-        yield
-    finally:
-        if owned:
-            gc.unfreeze()
-
-
-_left_aside = False  # what the builds before left is set aside (``leave_aside``)
-
-
-def leave_aside() -> None:
-    """What the builds so far left (watch's last layout, its drawings, the fonts,
-    WeasyPrint): its cyclic garbage collected, the rest set aside from the collector until
-    ``give_back``, so that the next builds' collections walk only what they make; the
-    builds leave it so (``_set_aside``)."""
-    global _left_aside
-    _left_aside = False  # (until it is again: never said while nothing is)
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-    _left_aside = True
-
-
-def give_back() -> None:
-    """What ``leave_aside`` set aside, collected as everything else again (only this gives
-    it back: ``_set_aside`` trusts it)."""
-    global _left_aside
-    _left_aside = False
-    gc.unfreeze()
 
 
 def _laid_out(

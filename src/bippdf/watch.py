@@ -15,12 +15,13 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .collector import give_back, leave_aside
 from .copyfit import record_changed
 from .errors import BippdfError, internal
 from .pipeline import Options
 from .render import Engine
 from .resources import record_of, styles_dir
-from .schedule import IssueBuild, OnFile, build_issues, give_back, leave_aside
+from .schedule import IssueBuild, OnFile, build_issues
 from .source import ISSUE_FILE
 
 DEBOUNCE_MS = 1000  # the longest changes are gathered before a rebuild
