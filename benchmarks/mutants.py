@@ -639,6 +639,15 @@ FAULTS: list[Fault] = [
         "set_aside_before_a_build",
     ),
     Fault(
+        "library-build-walks-its-caller",
+        "a build in one process sets aside what its caller holds from the collector",
+        "src/bippdf/pipeline.py",
+        "    from .collector import set_aside\n",
+        "    from contextlib import nullcontext as set_aside\n",
+        ("tests/test_schedule.py",),
+        "one_process_sets_aside",
+    ),
+    Fault(
         "line-breaking-key-leaves-a-value-out",
         "a line broken is given again only for a style alike in all that breaking reads",
         "src/bippdf/linebreaking.py",
