@@ -414,6 +414,31 @@ def test_a_picture_under_the_ink_limit_is_kept_as_it_is_unmeasured(
     assert heaviest_pixel(colour.limit_ink(heavy, 240)) <= 240 + 1
 
 
+def test_the_most_ink_a_picture_can_carry_is_its_bands_heaviest_added_up() -> None:
+    """The bound ``limit_ink`` spares a picture by, read from the bands' histograms: each
+    band's heaviest pixel (no band of ink at all, a band at its fullest, gray), checked
+    against the bands taken out one by one."""
+    import random
+
+    rng = random.Random(6)
+    pictures = [Image.new("L", (3, 2), 17), Image.new("CMYK", (5, 4), (0, 255, 3, 0))]
+    for _ in range(20):
+        picture = Image.new("CMYK", (rng.randint(1, 40), rng.randint(1, 40)))
+        heaviest = [rng.choice((0, 1, 90, 255)) for _ in range(4)]  # each band's, at most
+        picture.putdata(
+            [
+                tuple(rng.randint(0, high) for high in heaviest)
+                for _ in range(picture.width * picture.height)
+            ]
+        )
+        if rng.random() < 0.5:
+            picture = Image.merge("CMYK", [*picture.split()[:3], Image.new("L", picture.size)])
+        pictures.append(picture)
+    for picture in pictures:
+        bands = [band.getextrema()[1] for band in picture.split()]
+        assert colour._most_ink(picture) == sum(bands)
+
+
 def test_a_separated_picture_carries_no_comment_of_its_file() -> None:
     """A CMYK JPEG under the limit is kept as it is, but not the comment its file carried,
     which the print PDF would show to whoever opens it."""

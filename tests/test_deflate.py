@@ -77,6 +77,31 @@ def test_the_same_bytes_are_compressed_once_and_each_level_apart(compressions: l
     assert compressions == [9, 1, 9]
 
 
+def test_a_pdf_written_at_a_level_of_its_own_has_its_streams_at_that_level(
+    compressions: list[int],
+) -> None:
+    """The print PDF's level (``kept(6)``) is that of every stream pydyf compresses while
+    it is written, kept apart from the same bytes at pydyf's 9; the level pydyf asks for
+    is back once it is written, and inside a PDF of pydyf's level written meanwhile."""
+    data = _content(5)
+    at_six, at_nine = zlib.compress(data, 6), zlib.compress(data, 9)
+    assert at_six != at_nine
+    with deflate.kept(6):
+        assert _stream_of(_written(data)) == at_six
+        with deflate.kept():
+            assert _stream_of(_written(data)) == at_nine
+        assert _stream_of(_written(data)) == at_six
+    with deflate.kept():
+        assert _stream_of(_written(data)) == at_nine
+    assert _stream_of(_written(data)) == at_nine
+    assert compressions == [6, 9, 9]  # each level once, then kept; the last, zlib's own
+
+
+def _stream_of(written: bytes) -> bytes:
+    """The bytes between ``stream`` and ``endstream`` of a stream pydyf wrote."""
+    return written.split(b"stream\n", 1)[1].rsplit(b"\nendstream")[0]
+
+
 def test_weasyprint_alone_compresses_as_it_does(compressions: list[int]) -> None:
     """Outside ``kept`` (WeasyPrint called alone, as the bench's baseline), and in another
     thread meanwhile, nothing is kept."""

@@ -302,14 +302,15 @@ def _limited_jpeg(picture: Any) -> bytes:
 
 
 def _flattened(picture: Any) -> Any:
-    """RGB, gray or CMYK, on white paper where the picture was transparent."""
+    """RGB, gray or CMYK, on white paper where the picture was transparent: ``picture``
+    itself when it is one already (``exif_transpose`` gives a copy of the file's)."""
     from PIL import Image
 
     if picture.mode in ("I;16", "I;16B", "I;16L", "I"):
         # 16-bit gray: scaled to 8 bits (a plain conversion clips it to black)
         return picture.point(lambda v: v / 256).convert("L")
     if picture.mode in ("CMYK", "L", "RGB"):
-        return picture.copy()
+        return picture
     if picture.mode in ("1",):
         return picture.convert("L")
     rgba = picture.convert("LA" if picture.mode in ("LA", "La") else "RGBA")
@@ -348,8 +349,14 @@ def limit_ink(picture: Any, percent: float = INK_LIMIT) -> Any:
 def _most_ink(picture: Any) -> int:
     """The ink of each band's heaviest pixel, added up, in 255ths: no pixel carries more,
     and finding it costs a tenth of adding the bands up pixel by pixel, which a picture
-    under the limit by this measure is spared (No. 6's, all of them)."""
-    return sum(int(high) for _, high in picture.getextrema())
+    under the limit by this measure is spared (No. 6's, all of them). Read from the
+    bands' histograms, counted in one pass over the picture: ``getextrema`` copies each
+    band out first (10 ms against 6 for No. 6's cover photo)."""
+    counts = picture.histogram()
+    return sum(
+        max((value for value in range(256) if counts[band * 256 + value]), default=0)
+        for band in range(len(picture.getbands()))
+    )
 
 
 def _jpeg(picture: Any) -> bytes:

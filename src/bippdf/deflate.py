@@ -8,7 +8,8 @@ alone (500 KB, styles/icc/) cost 0.23 s each time, twice in every print PDF. And
 ``watch`` most streams of a PDF (the fonts, the profile, the pages an edit did not
 change) are those of the last one. zlib gives the same bytes for the same input at the
 same level, so what it gave is kept by the digest of what it compressed: the PDF is the
-one pydyf writes, byte for byte.
+one pydyf writes, byte for byte, at the level it is written at (``kept``: pydyf's own,
+or the variant's, the print PDF's zlib default).
 
 Only while bippdf writes a PDF in this thread (``kept``): WeasyPrint called alone (the
 bench's baseline) compresses as it does.
@@ -46,14 +47,16 @@ os.register_at_fork(after_in_child=_unlocked)
 
 
 @contextmanager
-def kept() -> Iterator[None]:
+def kept(level: int | None = None) -> Iterator[None]:
     """While a PDF is written in this thread: each stream compressed as it was before, when
-    it was, and what it is compressed to kept for the next."""
-    _local.depth = getattr(_local, "depth", 0) + 1
+    it was, and what it is compressed to kept for the next; at zlib's ``level`` if one is
+    given, rather than the one pydyf asks for."""
+    outer = getattr(_local, "depth", 0), getattr(_local, "level", None)
+    _local.depth, _local.level = outer[0] + 1, level
     try:
         yield
     finally:
-        _local.depth -= 1
+        _local.depth, _local.level = outer
 
 
 def install() -> None:
@@ -108,7 +111,7 @@ class _Zlib:
     def compressobj(self, level: int = -1, *arguments: Any, **options: Any) -> Any:
         if arguments or options or not getattr(_local, "depth", 0):
             return zlib.compressobj(level, *arguments, **options)
-        return _Compressor(level)
+        return _Compressor(level if _local.level is None else _local.level)
 
 
 class _Compressor:

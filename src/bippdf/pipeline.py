@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -778,7 +779,12 @@ def _cover(issue: source.Issue, pdf: bytes, build_dir: Path) -> Made:
         page = document[0]
         bitmap = page.render(scale=COVER_WIDTH / page.get_width(), crop=(0, 0, 0, 0))
         out = io.BytesIO()
-        bitmap.to_pil().save(out, format="PNG", optimize=True)
+        # zlib's level 7 and default strategy (Pillow's is Z_FILTERED): 73.0 KB for No.
+        # 6's in 0.02 s, where optimize=True took 0.12 s for 72.0 KB, at the very end of
+        # a first build.
+        bitmap.to_pil().save(
+            out, format="PNG", compress_level=7, compress_type=zlib.Z_DEFAULT_STRATEGY
+        )
         page.close()
     finally:
         document.close()

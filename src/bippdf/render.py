@@ -488,7 +488,7 @@ class Engine:
             _source_date(job.epoch),
             _tagging(kind) as record,
             redraw.drawing(drawings),
-            deflate.kept(),
+            deflate.kept(kind.deflate_level),
         ):
             pdf = document.write_pdf(
                 finisher=_finisher(job.language, kind, job.geometry, identity, record),

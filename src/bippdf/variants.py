@@ -28,6 +28,8 @@ class Variant:
     # palette's inks, pictures separated through the output profile, crop marks drawn
     # in registration colour)
     inks: str = "srgb"
+    # zlib's level for the PDF's streams; None: pydyf's own, 9
+    deflate_level: int | None = None
 
 
 PRINT = Variant(
@@ -41,6 +43,11 @@ PRINT = Variant(
     pad_to=4,
     links=False,
     inks="cmyk",
+    # zlib's default level: No. 6's streams compressed in 0.03 s rather than 0.23 s at
+    # pydyf's 9 (the output profile alone took 0.07 s), for a file 0.35 % larger (1,384,747
+    # bytes against 1,379,975), which goes to one printer. The web PDF, downloaded by the
+    # public, keeps level 9: 2.3 % larger at 6, for 0.07 s.
+    deflate_level=6,
 )
 WEB = Variant(
     # For the website: tagged PDF/UA-1, images downsampled and recompressed.

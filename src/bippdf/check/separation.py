@@ -170,10 +170,11 @@ def _decode(image: Any) -> Any:
         return PdfImage(image).as_pil_image()
     picture: Image.Image = Image.open(io.BytesIO(image.read_raw_bytes()))
     picture.load()
-    if picture.mode == "CMYK" and "adobe" in picture.info:
-        # Pillow reads an Adobe CMYK JPEG as inverted: get back the raw samples.
-        picture = ImageChops.invert(picture)
-    if _inverts(image) and picture.mode != "1":
+    # Pillow reads an Adobe CMYK JPEG's samples inverted, and a /Decode of [1 0 …]
+    # inverts the samples: the picture is inverted when one holds without the other (every
+    # CMYK JPEG WeasyPrint writes has both, which undo each other).
+    adobe = picture.mode == "CMYK" and "adobe" in picture.info
+    if adobe != (_inverts(image) and picture.mode != "1"):
         picture = ImageChops.invert(picture)
     return picture
 
