@@ -722,6 +722,14 @@ FAULTS: list[Fault] = [
         ("tests/test_forked.py",),
         "question",
     ),
+    Fault(
+        "print-pdf-at-pydyfs-level",
+        "the print PDF's streams are compressed at its variant's level, not pydyf's",
+        "src/bippdf/deflate.py",
+        "return _Compressor(level if _local.level is None else _local.level)",
+        "return _Compressor(level)",
+        ("tests/test_deflate.py",),
+    ),
 ]
 
 
