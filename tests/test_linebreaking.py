@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -102,6 +104,7 @@ def test_what_line_breaking_reads_of_a_style_is_what_its_answers_are_kept_by(
     read: set[str] = set()
     attributes: set[str] = set()
     spies: dict[type, type] = {}
+    engine = Engine()  # (installs this module's line breaking, in a process that had none)
     breaking = linebreaking._breaking
 
     def recording(text: str, style: Any, *arguments: Any) -> Any:
@@ -125,7 +128,6 @@ def test_what_line_breaking_reads_of_a_style_is_what_its_answers_are_kept_by(
         finally:
             style.__class__ = kind
 
-    engine = Engine()
     monkeypatch.setattr(linebreaking, "_breaking", recording)
     issue = no6_excerpt(tmp_path)
     html = pipeline.compose(issue).composition.html
@@ -572,3 +574,144 @@ def test_lines_broken_in_a_forked_process_are_brought_back(asked: list[str]) -> 
 
 
 READ_SIZE = 1 + linebreaking.READ.index("font_size")  # (after the configuration's number)
+
+
+_T = TypeVar("_T")
+
+
+@contextlib.contextmanager
+def _listening(channel: linebreaking.Channel, work: Callable[[], _T]) -> Iterator[Callable[[], _T]]:
+    """``work`` in a process forked to listen to ``channel``, which this one tells
+    meanwhile: started when the function given is called, which waits for its result."""
+    waiting, starting = os.pipe()
+
+    def listening() -> _T:
+        channel.listen()
+        os.read(waiting, 1)  # (not reading the channel meanwhile)
+        return work()
+
+    try:
+        with forked.in_child(listening) as result:
+            channel.tell()
+
+            def started() -> _T:
+                os.write(starting, b".")
+                return result()
+
+            yield started
+    finally:
+        channel.close()
+        os.close(waiting)
+        os.close(starting)
+
+
+def test_lines_broken_here_are_told_to_a_process_forked_to_listen(asked: list[str]) -> None:
+    """A process forked to listen (``Channel``) is told the lines this one breaks once
+    it does: a question it asks that this process has answered since the fork is not
+    broken there. Not those broken in a font configuration numbered after the fork (the
+    child may give its number to another), nor under WeasyPrint's own hyphenation rules
+    (a module, which does not pickle)."""
+    channel = linebreaking.Channel(_FONTS)  # numbered here, before the fork
+    # Faces no configuration of this process had before the fork.
+    later = functools.partial(_Fonts, Nouvelle=uuid.uuid4().hex)
+    context = object()
+
+    def questions() -> list[int]:
+        """The three questions asked, each answer's number."""
+        numbers = []
+        with linebreaking.remembered():
+            with hyphenation.rules():
+                for text, fonts in (("ici", _FONTS), ("ailleurs", later())):
+                    style = _Style(fonts, font_size=10)
+                    numbers.append(
+                        _number(linebreaking._split_first_line(text, style, context, 120.0, 0.0))
+                    )
+            style = _Style(_FONTS, font_size=10)  # (WeasyPrint's hyphenation: not told)
+            numbers.append(
+                _number(linebreaking._split_first_line("ici", style, context, 120.0, 0.0))
+            )
+        return numbers
+
+    with _listening(channel, lambda: (questions(), asked)) as started:
+        assert questions() == [1, 2, 3]
+        numbers, there = started()
+    assert asked == ["ici", "ailleurs", "ici"]
+    # There: "ici" answered as here (the first answer here), the others broken anew.
+    assert there == ["ailleurs", "ici"]
+    assert numbers == [1, 1, 2]
+
+
+def test_a_channel_its_child_does_not_read_never_holds_up_the_layout(asked: list[str]) -> None:
+    """Told more than its pipe and its bound hold while the child does not read, a
+    channel stops telling rather than wait: the layout goes on."""
+    channel = linebreaking.Channel(_FONTS)
+    with _listening(channel, lambda: True) as started:
+        text = "un texte assez long " * 5_000  # 100,000 characters a question
+        with linebreaking.remembered(), hyphenation.rules():
+            for number in range(200):  # 20 million characters, above the bound
+                style = _Style(_FONTS, font_size=number + 1)
+                linebreaking._split_first_line(text, style, object(), 120.0, 0.0)
+                if number == 0:
+                    assert channel.telling
+        assert started()
+    assert len(asked) == 200
+    assert not channel.telling
+
+
+@pytest.mark.pdf
+def test_the_print_pdf_laid_out_beside_breaks_none_of_the_lines_the_web_pdf_broke(
+    tmp_path: Path,
+) -> None:
+    """The print PDF's layout in a process forked to listen, once this one laid out the
+    web PDF: every line told, none broken there; the same PDF as laid out here."""
+    issue = no6_excerpt(tmp_path)
+    html = pipeline.compose(issue).composition.html
+    engine = Engine()
+    engine.preload(["web", "print"])
+    linebreaking.forget()  # (whatever this process laid out before)
+
+    def pdf(variant: str) -> tuple[bytes, linebreaking.Counts]:
+        """The variant's PDF, and the lines its layout broke and learnt."""
+        before = linebreaking.Counts(**vars(linebreaking.counts))
+        made = engine.render(html, base_url=issue, language="fr-CA", variant=variant, epoch=0)
+        after = linebreaking.counts
+        return made.pdf, linebreaking.Counts(
+            after.broken - before.broken, after.remembered - before.remembered,
+            after.learnt - before.learnt,
+        )  # fmt: skip
+
+    with _listening(linebreaking.Channel(engine.font_config), lambda: pdf("print")) as started:
+        broken = pdf("web")[1].broken
+        there, counts = started()
+    assert broken > 500
+    assert counts.broken == 0
+    assert counts.learnt == broken
+    assert there == pdf("print")[0]
+
+
+@pytest.mark.pdf
+def test_the_process_a_lane_forks_listens_to_the_lines_broken_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process pipeline.Lane forks to lay out the print PDF while the fit lays out
+    the web PDF's trials here listens to the lines broken here, told from the fork on
+    until the lane is dropped."""
+    issue = no6_excerpt(tmp_path)
+    composed = pipeline.compose(issue)
+    html = composed.composition.html
+    options = pipeline.Options(variants=("print", "web"), cover=False, build_dir=tmp_path)
+
+    def listening(lane: pipeline.Lane, html: str, trial: Any) -> int:
+        return len(linebreaking._listened())  # (asked there, once its layout is done)
+
+    monkeypatch.setattr(pipeline.Lane, "_measure", listening)
+    lane = pipeline.Lane(composed, "print", options, Engine())
+    try:
+        lane.restart(html)
+        channel = lane._lines
+        assert channel is not None and channel.telling
+        assert linebreaking._told() == [channel]
+        assert lane.measure(html, copyfit.Fit(starts=())) == 1
+    finally:
+        lane.drop()
+    assert not channel.telling and linebreaking._told() == []

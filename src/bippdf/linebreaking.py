@@ -21,7 +21,10 @@ configuration, made of the same stylesheets, asks the same question), the width,
 justification spacing and the two flags, and the hyphenation rules in force (swapped for
 the whole process: one layout at a time, as bippdf lays out). The last ``MAX_KEPT``
 answers asked are kept. Trials laid out side by side in forked processes bring their
-answers back (``brought_back``, ``learn``) for the trials after them.
+answers back (``brought_back``, ``learn``) for the trials after them; a process forked
+to lay out the print PDF while this one lays out the web PDF is told each line as it is
+broken here (``Channel``): both PDFs break the same lines, and the print PDF's process,
+which separates its pictures first, most often asks them later.
 Its Pango layout is returned put down (only its text and measures kept: WeasyPrint
 sets it up again, with the box's own style, to draw the box, then puts it down), and
 each box gets a copy of it. The PDF is the same, byte for byte
@@ -37,11 +40,14 @@ breaks its lines as it does.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import fcntl
 import functools
 import hashlib
 import itertools
 import os
+import pickle
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -191,6 +197,8 @@ def remembered() -> Iterator[None]:
         yield
     finally:
         _local.styles = None  # (the document's styles let go with it)
+        for channel in _told():
+            channel.flush()  # the layout's last lines
 
 
 def forget() -> None:
@@ -228,15 +236,21 @@ def _values(style: Any) -> tuple[Any, ...]:
     styles: dict[int, tuple[Any, tuple[Any, ...]]] = _local.styles
     found = styles.get(id(style))
     if found is None:
-        fonts = getattr(style, "font_config", None)
-        number = -1 if fonts is None else getattr(fonts, _NUMBER, None)
-        if number is None:
-            # (Two threads numbering it at once find or make the same number.)
-            faces = tuple(vars(fonts).get(_FACES, {}).items())
-            number = _NUMBERED.setdefault(faces, next(_NUMBERS))
-            setattr(fonts, _NUMBER, number)
+        number = _number_of(getattr(style, "font_config", None))
         found = styles[id(style)] = (style, (number, *(_held(style[name]) for name in READ)))
     return found[1]
+
+
+def _number_of(fonts: Any) -> int:
+    """A font configuration's number (``_NUMBER``), given now if it has none; -1 for
+    none."""
+    number = -1 if fonts is None else getattr(fonts, _NUMBER, None)
+    if number is None:
+        # (Two threads numbering it at once find or make the same number.)
+        faces = tuple(vars(fonts).get(_FACES, {}).items())
+        number = _NUMBERED.setdefault(faces, next(_NUMBERS))
+        setattr(fonts, _NUMBER, number)
+    return number
 
 
 def _held(value: Any) -> Any:
@@ -281,16 +295,21 @@ def _split_first_line(
         # A value that is not plain (``_held``), a font configuration that takes no
         # number (none in WeasyPrint 70): broken anew.
         return _breaking(*arguments)
+    if found is None and _heard():  # told since, perhaps (``Channel``)
+        found = kept.pop(key, None)
     if found is not None:
         kept[key] = found  # (asked last: let go last)
         counts.remembered += 1
         return (copy.copy(found[0]), *found[1:])
     answer = _breaking(*arguments)
     counts.broken += 1
-    _keep(kept, key, (copy.copy(answer[0]), *answer[1:]))
+    keeping = (copy.copy(answer[0]), *answer[1:])
+    _keep(kept, key, keeping)
     broken = getattr(_local, "broken", None)
     if broken is not None:
         broken.append(key)
+    for channel in _told():
+        channel.told(key, keeping)
     return answer
 
 
@@ -346,6 +365,145 @@ def learn(answers: Answers) -> None:
         if key not in kept:
             _keep(kept, key, answer)
             counts.learnt += 1
+
+
+class Channel:
+    """The lines one process breaks, told as they are broken to a process forked from
+    it, which learns them when a layout asks a line it does not know: the print PDF
+    laid out beside the web PDF's layout (pipeline.Lane) breaks the same lines (a test
+    holds it), and most often after it, having separated its pictures first. Made before
+    the fork (of the font configurations the answers are to be told in); then ``tell``
+    in this process and ``listen`` in the child, each in the thread that lays out. Only
+    answers that mean the same there, as ``brought_back`` brings; a process forked from
+    either neither tells nor reads. The teller never waits: what the pipe cannot take
+    yet is kept for the next lines told, up to a bound past which it stops telling (a
+    process that no longer reads).
+
+    Told the other way too, the child's lines gained nothing: once it has caught up,
+    both processes ask each line at the same moment, and break it both."""
+
+    BATCH = 32  # answers a message: about 8 ms of breaking No. 6's lines
+    PENDING_AT_MOST = 8_000_000  # bytes (No. 6's 2,300 answers: 0.7 MB)
+
+    def __init__(self, *configurations: Any) -> None:
+        for fonts in configurations:
+            _number_of(fonts)
+        self._numbers = {-1, *_NUMBERED.values()}
+        self._read, self._write = os.pipe()
+        self._batch: Answers = []
+        self._pending = bytearray()  # what the pipe has not taken yet
+        self._heard = bytearray()  # the part of a message read so far
+        self._pid = 0  # the process that tells, or listens
+        self.telling = False
+
+    def tell(self) -> None:
+        """Tell the other process the lines this thread breaks from now on."""
+        self._closed("_read")
+        with contextlib.suppress(OSError, AttributeError):  # (Linux: 1 MB rather than 64 KB)
+            fcntl.fcntl(self._write, fcntl.F_SETPIPE_SZ, 1 << 20)
+        os.set_blocking(self._write, False)
+        self._pid, self.telling = os.getpid(), True
+        _local.told = [*_told(), self]
+
+    def listen(self) -> None:
+        """Learn what the other process tells, whenever a layout of this thread asks a
+        line it does not know (once: then nothing)."""
+        if self._write < 0 or self._read < 0:
+            return
+        self._closed("_write")
+        os.set_blocking(self._read, False)
+        self._pid = os.getpid()
+        _local.heard = [*_listened(), self]
+
+    def told(self, key: tuple[Any, ...], answer: tuple[Any, ...]) -> None:
+        """A line broken here, told with the next ones."""
+        if self.telling and key[1][0] in self._numbers and isinstance(key[2], type):
+            self._batch.append((key, answer))
+            if len(self._batch) >= self.BATCH:
+                self.flush()
+
+    def flush(self) -> None:
+        """The lines broken so far sent, as far as the pipe takes them now."""
+        if not self.telling:
+            return
+        if self._batch:
+            message = pickle.dumps(self._batch, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending += len(message).to_bytes(4, "big") + message
+            self._batch = []
+        while self._pending:
+            try:
+                written = os.write(self._write, self._pending)
+            except BlockingIOError:
+                break
+            except OSError:  # the other process is gone
+                self.close()
+                return
+            del self._pending[:written]
+        if len(self._pending) > self.PENDING_AT_MOST:
+            self.close()
+
+    def hear(self) -> bool:
+        """Learn what was told since (``learn``); whether anything was."""
+        while self._read >= 0:
+            try:
+                data = os.read(self._read, 1 << 20)
+            except BlockingIOError:
+                break
+            except OSError:
+                data = b""
+            if not data:  # the other process is done telling
+                self._closed("_read")
+            self._heard += data
+        learnt = False
+        while len(self._heard) >= 4:
+            size = int.from_bytes(self._heard[:4], "big")
+            if len(self._heard) < 4 + size:
+                break
+            try:
+                learn(pickle.loads(self._heard[4 : 4 + size]))
+            except Exception:  # (none that bippdf writes): the lines are broken here
+                self.close()
+                break
+            del self._heard[: 4 + size]
+            learnt = True
+        return learnt
+
+    def close(self) -> None:
+        """Tell no more, nor listen."""
+        self.telling = False
+        self._batch, self._pending = [], bytearray()
+        if self._pid == os.getpid():
+            _local.told = [channel for channel in _told() if channel is not self]
+            _local.heard = [channel for channel in _listened() if channel is not self]
+        self._closed("_read")
+        self._closed("_write")
+
+    def _closed(self, end: str) -> None:
+        """One end of the pipe closed in this process."""
+        fd = getattr(self, end)
+        if fd >= 0:
+            setattr(self, end, -1)
+            os.close(fd)
+
+
+def _told() -> list[Channel]:
+    """The channels this thread tells its lines (not its parent's, in a forked process)."""
+    here = os.getpid()
+    return [channel for channel in getattr(_local, "told", ()) if channel._pid == here]
+
+
+def _listened() -> list[Channel]:
+    """The channels this thread listens to (not its parent's, in a forked process)."""
+    here = os.getpid()
+    return [channel for channel in getattr(_local, "heard", ()) if channel._pid == here]
+
+
+def _heard() -> bool:
+    """Whether this thread learnt lines told since (``Channel.hear``)."""
+    heard = False
+    for channel in _listened():
+        heard = channel.hear() or heard
+    return heard
 
 
 def _put_down(

@@ -25,7 +25,7 @@ from .variants import VARIANTS, Selection
 # (WeasyPrint's side) are imported where they are used, not by a build whose files are
 # up to date (the build cache), which then takes a tenth of a second.
 if TYPE_CHECKING:
-    from . import source
+    from . import linebreaking, source
     from .check import Expectations, Problem, Report
     from .composition import Composition
     from .copyfit import Fit, Record
@@ -285,9 +285,11 @@ class Lane:
         self.html = ""  # the last HTML sent (none: nothing being laid out)
         self.process: Follower[str, Made | BippdfError] | None = None
         self._document: Any = None  # in the forked process: the last layout
+        self._lines: linebreaking.Channel | None = None  # the lines broken here, told there
 
     def restart(self, html: str | None) -> None:
         """Lay out from this HTML instead (none: stop, the fit wants every core)."""
+        from . import linebreaking
         from .copyfit import resumable
         from .forked import Follower
 
@@ -299,10 +301,13 @@ class Lane:
             return
         if self.process is None:
             self.engine.release()  # the process forked would copy the pages it drops
+            self._lines = linebreaking.Channel(self.engine.font_config)
             try:
                 self.process = Follower(self._lay_out, self._make, self._measure)
             except OSError:  # no process to spare (memory, a limit): laid out after the fit
+                self._stop_telling()
                 return
+            self._lines.tell()
         self.process.send(html)
         self.html = html
 
@@ -335,7 +340,14 @@ class Lane:
         """Stop the process laying it out."""
         if self.process is not None:
             self.process.close()
+        self._stop_telling()
         self.html, self.process = "", None
+
+    def _stop_telling(self) -> None:
+        """The lines broken here no more told to the process."""
+        if self._lines is not None:
+            self._lines.close()
+        self._lines = None
 
     def result(self) -> Made | BippdfError:
         """What the forked process made (its error returned or raised, as ``as_values``
@@ -362,6 +374,8 @@ class Lane:
         """In the forked process: the pages of this HTML, from the last ones where only
         boxes of lines changed, kept by the engine for ``_make``."""
         composed = self.composed
+        if self._lines is not None:
+            self._lines.listen()  # (the first time) told the lines the fit breaks
         self.engine.keep_layouts()
         self._document = None
         self._document = self.engine.lay_out(
