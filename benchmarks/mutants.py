@@ -642,8 +642,9 @@ FAULTS: list[Fault] = [
         "library-build-walks-its-caller",
         "a build in one process sets aside what its caller holds from the collector",
         "src/bippdf/pipeline.py",
-        "    from .collector import set_aside\n",
-        "    from contextlib import nullcontext as set_aside\n",
+        "    from .collector import collected_less_often, set_aside\n",
+        "    from contextlib import nullcontext as set_aside\n\n"
+        "    from .collector import collected_less_often\n",
         ("tests/test_schedule.py",),
         "one_process_sets_aside",
     ),

@@ -1,5 +1,5 @@
 """What a build sets aside from Python's collector of cycles while it lays out, writes and
-checks (gc.freeze), and when it gives it back.
+checks (gc.freeze), and when it gives it back; and how often it collects meanwhile.
 
 A layout refers to itself (its context, its boxes): only the collector of cycles frees
 it, and a full collection walks every object the process holds. What was there before
@@ -59,3 +59,29 @@ def give_back() -> None:
     global _left_aside
     _left_aside = False
     gc.unfreeze()
+
+
+# An issue of the bulletin's length: No. 6's 24 pages are 109,083 characters of HTML.
+SHORT = 150_000
+# Young objects collected every 50,000 allocations rather than Python's 700, the middle
+# generation every 20 of those rather than 10.
+LESS_OFTEN = (50_000, 20)
+
+
+@contextmanager
+def collected_less_often(size: int) -> Iterator[None]:
+    """Meanwhile, if the longest of the issues being built is shorter than ``SHORT``
+    (``size``: characters of its composed HTML), young objects collected less often
+    (``LESS_OFTEN``), in this process and those it forks. A first build of No. 6, 24
+    pairs: wall 0.985, CPU 0.989, its peak 1.2 MB higher. A longer issue's trial layouts
+    would then be freed later: No. 6 × 2 fitted from scratch peaked at 267 MB against
+    220 MB (and No. 6 × 16 at 726 MB against 621 MB), for 4 % of its time."""
+    if size >= SHORT:
+        yield
+        return
+    usual = gc.get_threshold()
+    gc.set_threshold(*LESS_OFTEN)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*usual)

@@ -115,7 +115,7 @@ def build(
     side, and the PDFs read back, in processes it forks): load, lint and compose; then
     lay out and verify each variant's PDF in memory, with what the caller holds set aside
     from the collector (collector.py); then make the cover and write them all."""
-    from .collector import set_aside
+    from .collector import collected_less_often, set_aside
     from .files import refuse_overwrite
 
     composed = compose(path)
@@ -123,7 +123,7 @@ def build(
     made: list[Made] = []
     if options.variants:  # the online edition alone needs no layout
         engine = ready(engine, options.variants, [composed])
-        with set_aside():
+        with set_aside(), collected_less_often(len(composed.composition.html)):
             try:
                 made = _fitted_and_made(composed, options, engine)
             except CheckError as error:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache as build_cache
 from . import pipeline
-from .collector import set_aside
+from .collector import collected_less_often, set_aside
 from .errors import BippdfError, BuildError
 from .pipeline import BuildResult, Composed, Made, Options
 from .resources import ISSUE_FILE, give_back_freed_memory, styles_dir, usable_cores
@@ -398,7 +398,8 @@ def _run(
     engine.separator.folder = folder
     cores = usable_cores()
     forking = cores > 1 and "fork" in multiprocessing.get_all_start_methods()
-    with set_aside(), ExitStack() as children:
+    longest = max(len(composed.composition.html) for composed in issues)
+    with set_aside(), collected_less_often(longest), ExitStack() as children:
         # Not for watch's engine, which lays a PDF out again from its last layout in this
         # process, faster than a whole layout on the core left.
         spare = cores - 1 if forking and not engine.incremental else 0
