@@ -708,10 +708,10 @@ FAULTS: list[Fault] = [
     ),
     Fault(
         "line-breaking-child-numbers-brought-back",
-        "lines broken in a font configuration a forked process numbered come back",
+        "lines broken in a font configuration numbered after a fork cross it",
         "src/bippdf/linebreaking.py",
-        "if key in kept and key[1][0] in numbers and isinstance(key[2], type)",
-        "if key in kept and isinstance(key[2], type)",
+        "return key[1][0] in numbers and isinstance(key[2], type)",
+        "return isinstance(key[2], type)",
         ("tests/test_linebreaking.py",),
     ),
     Fault(

@@ -702,7 +702,7 @@ def test_the_process_a_lane_forks_listens_to_the_lines_broken_here(
     options = pipeline.Options(variants=("print", "web"), cover=False, build_dir=tmp_path)
 
     def listening(lane: pipeline.Lane, html: str, trial: Any) -> int:
-        return len(linebreaking._listened())  # (asked there, once its layout is done)
+        return len(linebreaking._channels("heard"))  # (asked there, once its layout is done)
 
     monkeypatch.setattr(pipeline.Lane, "_measure", listening)
     lane = pipeline.Lane(composed, "print", options, Engine())
@@ -710,8 +710,8 @@ def test_the_process_a_lane_forks_listens_to_the_lines_broken_here(
         lane.restart(html)
         channel = lane._lines
         assert channel is not None and channel.telling
-        assert linebreaking._told() == [channel]
+        assert linebreaking._channels("told") == [channel]
         assert lane.measure(html, copyfit.Fit(starts=())) == 1
     finally:
         lane.drop()
-    assert not channel.telling and linebreaking._told() == []
+    assert not channel.telling and linebreaking._channels("told") == []

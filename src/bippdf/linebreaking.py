@@ -197,7 +197,7 @@ def remembered() -> Iterator[None]:
         yield
     finally:
         _local.styles = None  # (the document's styles let go with it)
-        for channel in _told():
+        for channel in _channels("told"):
             channel.flush()  # the layout's last lines
 
 
@@ -308,7 +308,7 @@ def _split_first_line(
     broken = getattr(_local, "broken", None)
     if broken is not None:
         broken.append(key)
-    for channel in _told():
+    for channel in _channels("told"):
         channel.told(key, keeping)
     return answer
 
@@ -326,20 +326,33 @@ def _keep(kept: dict[tuple[Any, ...], tuple[Any, ...]], key: tuple[Any, ...], an
 Answers = list[tuple[tuple[Any, ...], tuple[Any, ...]]]
 
 
+def _numbered() -> set[int]:
+    """The numbers of the font configurations numbered so far, and -1 (none): those a
+    process forked from now on gives the same configurations (``_travels``)."""
+    return {-1, *_NUMBERED.values()}
+
+
+def _travels(key: tuple[Any, ...], numbers: set[int]) -> bool:
+    """Whether a question's answer means the same in another process forked from this
+    one once ``numbers`` were given (``_numbered``): in a font configuration numbered
+    before the fork (one numbered after it may take a number the other process gives
+    another), under bippdf's hyphenation rules (WeasyPrint's own are a module, which
+    does not pickle)."""
+    return key[1][0] in numbers and isinstance(key[2], type)
+
+
 def brought_back(work: Callable[[], _T]) -> Callable[[], tuple[_T, Answers]]:
     """``work``, returning with its result the lines it broke when it is done in a
     process forked from this one (copyfitting's trials side by side), for this one to
     be given them (``learn``): its later layouts ask many of the same. Only answers
-    that mean the same here: in a font configuration numbered before the fork (one
-    numbered in the child may take a number this process gives another), under
-    bippdf's hyphenation rules (WeasyPrint's own are a module, which does not pickle).
-    Done in this process, ``work`` keeps its lines itself, and brings none."""
+    that mean the same here (``_travels``). Done in this process, ``work`` keeps its
+    lines itself, and brings none."""
     here = os.getpid()
 
     def working() -> tuple[_T, Answers]:
         if os.getpid() == here:
             return work(), []
-        numbers = {-1, *_NUMBERED.values()}
+        numbers = _numbered()
         broken: list[tuple[Any, ...]] = []
         _local.broken = broken
         try:
@@ -347,11 +360,7 @@ def brought_back(work: Callable[[], _T]) -> Callable[[], tuple[_T, Answers]]:
         finally:
             _local.broken = None
         kept = _kept()
-        answers = [
-            (key, kept[key])
-            for key in broken
-            if key in kept and key[1][0] in numbers and isinstance(key[2], type)
-        ]
+        answers = [(key, kept[key]) for key in broken if key in kept and _travels(key, numbers)]
         return result, answers
 
     return working
@@ -374,8 +383,8 @@ class Channel:
     holds it), and most often after it, having separated its pictures first. Made before
     the fork (of the font configurations the answers are to be told in); then ``tell``
     in this process and ``listen`` in the child, each in the thread that lays out. Only
-    answers that mean the same there, as ``brought_back`` brings; a process forked from
-    either neither tells nor reads. The teller never waits: what the pipe cannot take
+    answers that mean the same there (``_travels``); a process forked from either
+    neither tells nor reads. The teller never waits: what the pipe cannot take
     yet is kept for the next lines told, up to a bound past which it stops telling (a
     process that no longer reads).
 
@@ -388,7 +397,7 @@ class Channel:
     def __init__(self, *configurations: Any) -> None:
         for fonts in configurations:
             _number_of(fonts)
-        self._numbers = {-1, *_NUMBERED.values()}
+        self._numbers = _numbered()
         self._read, self._write = os.pipe()
         self._batch: Answers = []
         self._pending = bytearray()  # what the pipe has not taken yet
@@ -403,7 +412,7 @@ class Channel:
             fcntl.fcntl(self._write, fcntl.F_SETPIPE_SZ, 1 << 20)
         os.set_blocking(self._write, False)
         self._pid, self.telling = os.getpid(), True
-        _local.told = [*_told(), self]
+        _local.told = [*_channels("told"), self]
 
     def listen(self) -> None:
         """Learn what the other process tells, whenever a layout of this thread asks a
@@ -413,11 +422,11 @@ class Channel:
         self._closed("_write")
         os.set_blocking(self._read, False)
         self._pid = os.getpid()
-        _local.heard = [*_listened(), self]
+        _local.heard = [*_channels("heard"), self]
 
     def told(self, key: tuple[Any, ...], answer: tuple[Any, ...]) -> None:
         """A line broken here, told with the next ones."""
-        if self.telling and key[1][0] in self._numbers and isinstance(key[2], type):
+        if self.telling and _travels(key, self._numbers):
             self._batch.append((key, answer))
             if len(self._batch) >= self.BATCH:
                 self.flush()
@@ -473,8 +482,8 @@ class Channel:
         self.telling = False
         self._batch, self._pending = [], bytearray()
         if self._pid == os.getpid():
-            _local.told = [channel for channel in _told() if channel is not self]
-            _local.heard = [channel for channel in _listened() if channel is not self]
+            _local.told = [channel for channel in _channels("told") if channel is not self]
+            _local.heard = [channel for channel in _channels("heard") if channel is not self]
         self._closed("_read")
         self._closed("_write")
 
@@ -486,22 +495,17 @@ class Channel:
             os.close(fd)
 
 
-def _told() -> list[Channel]:
-    """The channels this thread tells its lines (not its parent's, in a forked process)."""
+def _channels(kind: str) -> list[Channel]:
+    """The channels this thread tells its lines (``told``) or listens to (``heard``):
+    not its parent's, in a forked process."""
     here = os.getpid()
-    return [channel for channel in getattr(_local, "told", ()) if channel._pid == here]
-
-
-def _listened() -> list[Channel]:
-    """The channels this thread listens to (not its parent's, in a forked process)."""
-    here = os.getpid()
-    return [channel for channel in getattr(_local, "heard", ()) if channel._pid == here]
+    return [channel for channel in getattr(_local, kind, ()) if channel._pid == here]
 
 
 def _heard() -> bool:
     """Whether this thread learnt lines told since (``Channel.hear``)."""
     heard = False
-    for channel in _listened():
+    for channel in _channels("heard"):
         heard = channel.hear() or heard
     return heard
 
