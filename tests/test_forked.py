@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 
@@ -143,6 +144,25 @@ def test_each_value_of_the_steps_is_sent_back_as_soon_as_it_is_made() -> None:
         received.set()
         assert next_value() == "the second"
     assert pid != os.getpid()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the pipe's size: Linux's")
+def test_a_child_goes_on_to_its_next_step_while_its_value_waits_to_be_read() -> None:
+    """A value of a few hundred kilobytes (the issues composed: about 200 KB for No. 6)
+    does not hold the child up until this process reads it: the child is at its next
+    step (the copies for screens) while this one is busy elsewhere (importing
+    WeasyPrint)."""
+    next_step = multiprocessing.get_context("fork").Event()
+
+    def steps() -> Iterator[object]:
+        yield "x" * 400_000
+        next_step.set()
+        yield "the second"
+
+    with steps_in_child(steps) as next_value:
+        assert next_step.wait(WAIT / 4), "the child waited for its first value to be read"
+        assert next_value() == "x" * 400_000
+        assert next_value() == "the second"
 
 
 def test_steps_stopped_by_an_error_send_the_values_before_it_then_the_error() -> None:
