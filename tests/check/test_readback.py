@@ -229,3 +229,58 @@ def test_links_of_a_page_read_before_go_to_today_s_destinations(
     assert link.page not in read  # the page of the link: as read before
     assert after.page_of(link.dest) == moved_to
     assert {other.dest_page for other in after.links_to(link.dest)} == {moved_to}
+
+
+def _pages_codes(pdf: Path) -> list[tuple[list[int], list[int]]]:
+    """Each page's character codes as ``pages._codes`` reads them, and one by one."""
+    import pypdfium2
+
+    from bippdf.check import pages
+
+    raw = pypdfium2.raw
+    document = pypdfium2.PdfDocument(pdf.read_bytes())
+    try:
+        read = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            handle = textpage._as_parameter_
+            count = raw.FPDFText_CountChars(handle)
+            one_by_one = [raw.FPDFText_GetUnicode(handle, at) for at in range(count)]
+            read.append((pages._codes(handle, count), one_by_one))
+            textpage.close()
+            page.close()
+        return read
+    finally:
+        document.close()
+
+
+def test_a_page_s_characters_read_at_once_are_those_read_one_by_one(
+    issue6: BuiltIssue, issue6_web: WebIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The word gaps are measured from the codes of the page's characters, read in one
+    call: the same as read one by one, on both PDFs of No. 6, whose lines end with
+    hyphens (which the one call gives as U+FFFE). Where the one call leaves a character
+    out (one outside UTF-16's single units), each is read one by one."""
+    import ctypes
+
+    import pypdfium2
+
+    for pdf in (issue6.result.output, issue6_web.results[0].output):
+        read = _pages_codes(pdf)
+        assert sum(len(codes) for codes, _ in read) > 50_000
+        assert any(0x2 in one_by_one for _, one_by_one in read)  # a hyphen ending a line
+        assert all(codes == one_by_one for codes, one_by_one in read), pdf.name
+
+    whole = pypdfium2.raw.FPDFText_GetText
+
+    def one_left_out(handle: object, start: int, count: int, text: object) -> int:
+        """As pdfium does with a character UTF-16 holds in two units: left out."""
+        written = whole(handle, start, count, text)
+        units = ctypes.cast(text, ctypes.POINTER(ctypes.c_ushort))
+        ctypes.memmove(units, ctypes.byref(units.contents, 2), 2 * (written - 1))
+        return int(written) - 1
+
+    monkeypatch.setattr(pypdfium2.raw, "FPDFText_GetText", one_left_out)
+    read = _pages_codes(issue6_web.results[0].output)
+    assert all(codes == one_by_one for codes, one_by_one in read)

@@ -331,7 +331,7 @@ def _word_gaps(textpage: Any, lines: list[Line]) -> None:
     # pdfium is asked thousands of times a page: its functions, the text page's handle
     # and the structures it fills are looked up and made once.
     handle, dx, dy = textpage._as_parameter_, textpage.dx, textpage.dy
-    unicode_of, loose_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
+    loose_box = raw.FPDFText_GetLooseCharBox
     origin_of, matrix_of, size_of = (
         raw.FPDFText_GetCharOrigin,
         raw.FPDFText_GetMatrix,
@@ -340,7 +340,7 @@ def _word_gaps(textpage: Any, lines: list[Line]) -> None:
     box, x, y, matrix = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double(), raw.FS_MATRIX()
     box_at, x_at, y_at, matrix_at = (ctypes.byref(c) for c in (box, x, y, matrix))
     count = raw.FPDFText_CountChars(handle)
-    codes = [unicode_of(handle, index) for index in range(count)]
+    codes = _codes(handle, count)
     last = Line(0, 0, 0, 0, "")
     for index in range(1, count - 1):
         if codes[index] not in _WORD_SPACES:
@@ -376,6 +376,23 @@ def _word_gaps(textpage: Any, lines: list[Line]) -> None:
                 continue
             last = found
         last.gap = max(last.gap, round((start - end) / em, 3))
+
+
+def _codes(handle: Any, count: int) -> list[int]:
+    """The code of each of a text page's ``count`` characters, as FPDFText_GetUnicode
+    gives it, read in one call of pdfium's rather than one a character (No. 6's 24 pages,
+    75,898 characters: 1 ms against 36). FPDFText_GetText gives the same codes in UTF-16,
+    but a hyphen ending a line as U+FFFE (GetUnicode: U+0002), and leaves out a character
+    that UTF-16 cannot hold in one unit (outside the BMP): if the text it gives is not one
+    unit a character, each is asked for."""
+    raw = pypdfium2.raw
+    text = (ctypes.c_ushort * (count + 1))()
+    if raw.FPDFText_GetText(handle, 0, count, text) != count + 1:
+        return [raw.FPDFText_GetUnicode(handle, index) for index in range(count)]
+    return [_LINE_END_HYPHEN if code == 0xFFFE else code for code in text[:count]]
+
+
+_LINE_END_HYPHEN = 0x2  # FPDFText_GetUnicode's code for a hyphen ending a line
 
 
 _TALLEST_LINE = 72.0  # points: no line of text is taller than an inch
