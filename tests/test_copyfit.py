@@ -643,6 +643,45 @@ def test_a_last_fit_the_check_refuses_is_fitted_again_from_scratch(
 
 
 @pytest.mark.pdf
+@pytest.mark.parametrize("cores", [2, 3])
+def test_the_print_pdf_laid_out_beside_the_fit_leaves_a_core_to_the_web_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
+    """A build of both PDFs lays the print PDF out in a process beside the fit
+    (pipeline.Lane) and writes the web PDF here from the fit's last trial. The build
+    waits for this process, which then makes the cover and the edition: on two cores,
+    the print PDF is read back by its own process alone, leaving the other core to this
+    one; the web PDF by two (the check's choice). With a core to spare, by two as well."""
+    texts = {
+        "01-a.md": article("Premier", SENTENCE * 8),
+        "02-b.md": article("Second", SENTENCE * 8),
+    }
+    root = write_issue(tmp_path / "issue", texts)
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    verify = pipeline._verify
+
+    def watched(composed: Any, rendered: Any, target: Any, variant: str, readers: Any) -> Any:
+        (seen / variant).write_text(f"{readers} {os.getpid()}")  # from the forked one too
+        return verify(composed, rendered, target, variant, readers)
+
+    on_cores(monkeypatch, cores)
+    for folder in ("first", "then"):  # then, as a fresh checkout: with the fit recorded
+        copyfit._MEMORY.clear()
+        copyfit._LAST.clear()
+        options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / folder)
+        if folder == "then":
+            monkeypatch.setattr(pipeline, "_verify", watched)
+        (done,) = build_issues([root], options)
+        assert done.error is None, done.error
+    said = {path.name: path.read_text().split() for path in seen.iterdir()}
+    assert said["web"] == ["None", str(os.getpid())]
+    readers, pid = said["print"]
+    assert int(pid) != os.getpid()
+    assert readers == ("1" if cores == 2 else "2")
+
+
+@pytest.mark.pdf
 def test_a_recorded_fit_beats_a_kept_fit_that_chose_otherwise(tmp_path: Path) -> None:
     """A build folder keeps the fit of the very same sources; the record, pulled since,
     chose otherwise (a paragraph's spacing, say): the record is laid out, and stays as it
