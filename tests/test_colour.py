@@ -73,6 +73,39 @@ def test_palette_css_of_each_variant() -> None:
     assert "  --ink: device-cmyk(0.00 0.00 0.00 1.00);" in cmyk and "#" not in cmyk
 
 
+def test_the_screen_palette_is_read_without_the_press_s_inks(
+    own_styles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web PDF and the online edition take the palette's sRGB values alone: the same
+    as the full palette's, read without working an ink out through the output profile
+    (0.04 s). A print value the press would refuse is said by the print palette, at its
+    line; a sRGB value that cannot be read, by both."""
+    colour.forget()
+    full = {entry.name: entry.srgb for entry in colour.load_palette()}
+    colour.forget()
+    with monkeypatch.context() as inks:
+        for working in ("_through_profile", "_matching_black"):
+            inks.setattr(colour, working, lambda rgb: pytest.fail("an ink worked out"))
+        assert colour.screen_palette() == full and len(full) >= 6
+        assert "  --navy: #1c3557;" in palette_css("srgb")
+    path = own_styles / "palette.toml"
+    text = path.read_text(encoding="utf-8")
+    heavy = 'heavy = { srgb = "#000000", print = "100 100 100 100" }\n'
+    path.write_text(text + heavy, encoding="utf-8")
+    colour.forget()
+    assert colour.screen_palette()["heavy"] == "#000000"
+    with pytest.raises(BuildError) as caught:
+        palette_css("cmyk")
+    assert "d'encre" in caught.value.message
+    assert caught.value.line == text.count("\n") + 1 and caught.value.path == path
+    path.write_text(text + 'heavy = { srgb = "noir" }\n', encoding="utf-8")
+    colour.forget()
+    with pytest.raises(BuildError, match="sRGB") as caught:
+        palette_css("srgb")
+    assert caught.value.line == text.count("\n") + 1
+    colour.forget()
+
+
 def test_every_colour_of_the_stylesheets_is_the_palette() -> None:
     """A colour written in a stylesheet would stay RGB in the print PDF."""
     written = re.compile(

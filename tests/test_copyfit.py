@@ -651,7 +651,11 @@ def test_the_print_pdf_laid_out_beside_the_fit_leaves_a_core_to_the_web_pdf(
     (pipeline.Lane) and writes the web PDF here from the fit's last trial. The build
     waits for this process, which then makes the cover and the edition: on two cores,
     the print PDF is read back by its own process alone, leaving the other core to this
-    one; the web PDF by two (the check's choice). With a core to spare, by two as well."""
+    one; the web PDF by two (the check's choice). With a core to spare, by two as well.
+    The print PDF's stylesheets are parsed there, not here before the fit: its palette's
+    inks are worked out through the output profile there alone."""
+    from bippdf import render
+
     texts = {
         "01-a.md": article("Premier", SENTENCE * 8),
         "02-b.md": article("Second", SENTENCE * 8),
@@ -665,6 +669,13 @@ def test_the_print_pdf_laid_out_beside_the_fit_leaves_a_core_to_the_web_pdf(
         (seen / variant).write_text(f"{readers} {os.getpid()}")  # from the forked one too
         return verify(composed, rendered, target, variant, readers)
 
+    palette = render.palette_css
+
+    def parsed(inks: str) -> str:
+        with (seen.parent / "palettes").open("a", encoding="utf-8") as out:
+            out.write(f"{inks} {os.getpid()}\n")
+        return palette(inks)
+
     on_cores(monkeypatch, cores)
     for folder in ("first", "then"):  # then, as a fresh checkout: with the fit recorded
         copyfit._MEMORY.clear()
@@ -672,6 +683,7 @@ def test_the_print_pdf_laid_out_beside_the_fit_leaves_a_core_to_the_web_pdf(
         options = Options(variants=("print", "web"), cover=False, build_dir=tmp_path / folder)
         if folder == "then":
             monkeypatch.setattr(pipeline, "_verify", watched)
+            monkeypatch.setattr(render, "palette_css", parsed)
         (done,) = build_issues([root], options)
         assert done.error is None, done.error
     said = {path.name: path.read_text().split() for path in seen.iterdir()}
@@ -679,6 +691,8 @@ def test_the_print_pdf_laid_out_beside_the_fit_leaves_a_core_to_the_web_pdf(
     readers, pid = said["print"]
     assert int(pid) != os.getpid()
     assert readers == ("1" if cores == 2 else "2")
+    palettes = (tmp_path / "palettes").read_text(encoding="utf-8").split("\n")[:-1]
+    assert palettes == [f"srgb {os.getpid()}", f"cmyk {pid}"]
 
 
 @pytest.mark.pdf

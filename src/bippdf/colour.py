@@ -52,13 +52,14 @@ class Colour:
 def palette_css(inks: str) -> str:
     """The palette as CSS custom properties: ``:root { --navy: #1c3557; … }`` for
     ``"srgb"``, with ``device-cmyk(…)`` values for ``"cmyk"``."""
-    lines = []
-    for colour in load_palette():
-        if inks == "cmyk":
-            value = "device-cmyk({})".format(" ".join(f"{v:.2f}" for v in colour.cmyk))
-        else:
-            value = colour.srgb
-        lines.append(f"  --{colour.name}: {value};")
+    if inks == "cmyk":
+        values = {
+            colour.name: "device-cmyk({})".format(" ".join(f"{v:.2f}" for v in colour.cmyk))
+            for colour in load_palette()
+        }
+    else:
+        values = screen_palette()
+    lines = [f"  --{name}: {value};" for name, value in values.items()]
     return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 
@@ -68,28 +69,51 @@ def load_palette() -> tuple[Colour, ...]:
     return read_palette(styles_dir() / PALETTE)
 
 
+@cache
+def screen_palette() -> dict[str, str]:
+    """The palette's colours on screen, by name (``"#1c3557"``): its sRGB values alone,
+    read once per process. Working each colour's inks out through the output profile
+    (``load_palette``) takes 0.04 s, which the web PDF and the online edition do not
+    need: in a first build, the process that lays out the print PDF beside does it."""
+    path = styles_dir() / PALETTE
+    text, entries = _entries(path)
+    return {name: _srgb(name, entry, path, text) for name, entry in entries.items()}
+
+
 def read_palette(path: Path) -> tuple[Colour, ...]:
     """A palette file, each colour's CMYK worked out; a fault names its line."""
+    text, entries = _entries(path)
+    return tuple(_colour(name, entry, path, text) for name, entry in entries.items())
+
+
+def _entries(path: Path) -> tuple[str, dict[str, Any]]:
+    """A palette file's text and its colours' entries."""
     text = path.read_text(encoding="utf-8")
     try:
         entries = tomllib.loads(text).get("colours", {})
     except tomllib.TOMLDecodeError as exc:
         raise BuildError(f"la palette est mal écrite : {exc}", path=path) from None
-    return tuple(_colour(name, entry, path, text) for name, entry in entries.items())
+    return text, entries
+
+
+def _srgb(name: str, entry: Any, path: Path, text: str) -> str:
+    """An entry's sRGB value, checked (``"#1c3557"``)."""
+    srgb = entry.get("srgb", "") if isinstance(entry, dict) else ""
+    if not _HEX.fullmatch(srgb):
+        raise BuildError(
+            f"la couleur « {name} » n'a pas de valeur sRGB lisible",
+            path=path,
+            line=key_line(text, name),
+            hint=f'écrivez par exemple {name} = {{ srgb = "#1c3557", print = "profile" }}',
+        )
+    return srgb.lower()
 
 
 def _colour(name: str, entry: Any, path: Path, text: str) -> Colour:
     """One entry of the palette, checked, with its CMYK."""
     line = key_line(text, name)
-    srgb = entry.get("srgb", "") if isinstance(entry, dict) else ""
+    srgb = _srgb(name, entry, path, text)
     way = entry.get("print", "profile") if isinstance(entry, dict) else ""
-    if not _HEX.fullmatch(srgb):
-        raise BuildError(
-            f"la couleur « {name} » n'a pas de valeur sRGB lisible",
-            path=path,
-            line=line,
-            hint=f'écrivez par exemple {name} = {{ srgb = "#1c3557", print = "profile" }}',
-        )
     rgb = tuple(int(srgb[i : i + 2], 16) for i in (1, 3, 5))
     if way == "profile":
         cmyk = _through_profile(rgb)
@@ -114,7 +138,7 @@ def _colour(name: str, entry: Any, path: Path, text: str) -> Colour:
             line=line,
             hint=f"la presse en prend {INK_LIMIT} % au plus : donnez une couleur plus légère",
         )
-    return Colour(name, srgb.lower(), cmyk)
+    return Colour(name, srgb, cmyk)
 
 
 def _through_profile(rgb: tuple[int, ...]) -> tuple[float, float, float, float]:
@@ -151,7 +175,7 @@ def _lightness(lab: Any, x: int = 0) -> float:
 def forget() -> None:
     """Read the palette and the output profile again at their next use (styles/ changed
     on disk: ``Engine.reload``)."""
-    for cached in (load_palette, _profile, _recipe, _press, _to_cmyk, _to_lab):
+    for cached in (load_palette, screen_palette, _profile, _recipe, _press, _to_cmyk, _to_lab):
         cached.cache_clear()
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from . import sandbox, webfonts
-from .colour import load_palette, palette_css
+from .colour import palette_css, screen_palette
 from .contract import ONLINE_PAGE, ONLINE_STYLESHEET
 from .errors import BuildError
 from .files import (
@@ -321,7 +321,7 @@ def _closing_div(html: str, start: int) -> int:
 
 def icon() -> bytes:
     """The page's icon: the bulletin's short title on its band's navy."""
-    colours = {colour.name: colour.srgb for colour in load_palette()}
+    colours = screen_palette()
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
         f'<rect width="64" height="64" rx="10" fill="{colours["navy"]}"/>'
