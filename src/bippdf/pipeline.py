@@ -403,9 +403,10 @@ class Lane:
     def _readers(self) -> int | None:
         """In the forked process: how many processes read its PDF back. The print PDF of a
         build of both leaves a core to the process that forked it, which writes and checks
-        the web PDF meanwhile and then the cover and the edition: the build waits for it,
-        and ends 0.2 to 0.3 s after this one. As the check chooses otherwise (the PDF
-        asked for alone: the build waits for this one)."""
+        the web PDF meanwhile and then makes the cover and the edition (with a reader
+        here, No. 6's ended 0.2 to 0.3 s after this one, whose reader took its core). As
+        the check chooses otherwise (the PDF asked for alone: the build waits for this
+        one)."""
         if self.variant == trial_variant(self.options):
             return None
         return max(1, min(2, usable_cores() - 1))
