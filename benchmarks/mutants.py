@@ -745,7 +745,7 @@ FAULTS: list[Fault] = [
         "forked-child-waits-for-its-value",
         "a forked process goes on to its next step while its value waits to be read",
         "src/bippdf/forked.py",
-        "    _roomy(write_end)\n",
+        "    roomy(write_end)\n",
         "",
         ("tests/test_forked.py",),
         "goes_on",

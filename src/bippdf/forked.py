@@ -36,7 +36,7 @@ def steps_in_child(
 ) -> Iterator[Callable[[], _T]]:
     """Start ``steps`` in a forked process, each value it yields sent back as soon as it
     is made (the child goes on to its next step meanwhile, up to a megabyte of values
-    not yet read: ``_roomy``); the function given waits for the next one (or raises the
+    not yet read: ``roomy``); the function given waits for the next one (or raises the
     exception that stopped the steps). A child whose values are not all asked for is
     killed on leaving.
     Without ``fork`` (or on a system without it), each value is made when asked for. A
@@ -46,7 +46,7 @@ def steps_in_child(
         yield lambda: next(values)
         return
     read_end, write_end = os.pipe()
-    _roomy(write_end)
+    roomy(write_end)
     try:
         pid = _fork()
     except OSError:  # no process to spare (memory, a limit): the caller's to say
@@ -87,12 +87,12 @@ def steps_in_child(
         os.waitpid(pid, 0)
 
 
-def _roomy(pipe: int) -> None:
+def roomy(pipe: int) -> None:
     """The pipe made to hold a megabyte rather than 64 KB (on Linux): a child whose value
     fits goes on to its next step at once, rather than waiting for this process to read
     it. The issues composed are 208 KB for No. 6: the process that composed them waited
     0.05 to 0.15 s for WeasyPrint to be imported here before making the copies for
-    screens, which then overlapped the layouts longer."""
+    screens, which then overlapped the layouts longer. (linebreaking.Channel's too.)"""
     with suppress(OSError, AttributeError):  # (elsewhere: the system's size)
         fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
 

@@ -40,9 +40,7 @@ breaks its lines as it does.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import fcntl
 import functools
 import hashlib
 import itertools
@@ -54,6 +52,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from .forked import roomy
 
 SUPPORTED = "70."  # the version whose split_first_line this knows (pyproject.toml pins it)
 # Answers kept at most: No. 6 asks 2,500 different questions, and a fit's usual and
@@ -408,8 +408,7 @@ class Channel:
     def tell(self) -> None:
         """Tell the other process the lines this thread breaks from now on."""
         self._closed("_read")
-        with contextlib.suppress(OSError, AttributeError):  # (Linux: 1 MB rather than 64 KB)
-            fcntl.fcntl(self._write, fcntl.F_SETPIPE_SZ, 1 << 20)
+        roomy(self._write)
         os.set_blocking(self._write, False)
         self._pid, self.telling = os.getpid(), True
         _local.told = [*_channels("told"), self]
