@@ -204,20 +204,24 @@ def raw_options(variant: str) -> str:
     return json.dumps({"stylesheets": list(kind.stylesheets), **kind.options})
 
 
-def compare(issue: Path, variant: str, work: Path, repeat: int) -> tuple[dict[str, Any], ...]:
-    """bippdf and raw WeasyPrint on one issue and variant, medians of ``repeat`` runs (the
-    first bippdf run writes the HTML that raw WeasyPrint lays out)."""
+def raw_arguments(issue: Path, variant: str, work: Path, output: str) -> list[str]:
+    """The arguments of a raw WeasyPrint run (``_child_raw``) of the variant's HTML that
+    ``compare``'s first bippdf run wrote in ``work``, written to ``output``."""
     from bippdf.sandbox import ISSUE, base_url
 
     html = work / f"{issue.name}-{variant}.html"
+    return [str(html), str(issue), base_url(ISSUE), raw_options(variant), output]
+
+
+def compare(issue: Path, variant: str, work: Path, repeat: int) -> tuple[dict[str, Any], ...]:
+    """bippdf and raw WeasyPrint on one issue and variant, medians of ``repeat`` runs (the
+    first bippdf run writes the HTML that raw WeasyPrint lays out)."""
     pdf = str(work / f"{issue.name}-{variant}.pdf")
-    runs = [run("bippdf", str(issue), variant, pdf, str(html))]
+    raw_args = raw_arguments(issue, variant, work, pdf + ".raw")
+    runs = [run("bippdf", str(issue), variant, pdf, raw_args[0])]
     runs += [run("bippdf", str(issue), variant, pdf, "") for _ in range(repeat - 1)]
     ours = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
-    raw = median_run(
-        repeat, "raw", str(html), str(issue), base_url(ISSUE), raw_options(variant), pdf + ".raw"
-    )
-    return ours, raw
+    return ours, median_run(repeat, "raw", *raw_args)
 
 
 def first_builds_paired(issue: Path, work: Path, pairs: int) -> list[float]:
@@ -226,12 +230,10 @@ def first_builds_paired(issue: Path, work: Path, pairs: int) -> list[float]:
     print PDF's HTML (section 1's): the ratio of each pair. Medians of separate runs
     moved 0.76 to 0.78 between two runs of this bench an hour apart; pairs share the
     hour's load."""
-    from bippdf.sandbox import ISSUE, base_url
-
-    html, raw_pdf = work / f"{issue.name}-print.html", work / "paired.raw.pdf"
+    raw_args = raw_arguments(issue, "print", work, str(work / "paired.raw.pdf"))
     ratios = []
     for n in range(pairs):
-        raw = run("raw", str(html), str(issue), base_url(ISSUE), raw_options("print"), str(raw_pdf))
+        raw = run("raw", *raw_args)
         ours = cli("build", str(issue), "--build-dir", str(work / f"paired-{n}"), "--no-cache")
         ratios.append(ours / raw["wall"])
     return ratios
