@@ -786,6 +786,33 @@ FAULTS: list[Fault] = [
         ("tests/test_colour.py",),
         "screen_palette",
     ),
+    Fault(
+        "composing-process-never-stops",
+        "the process that composed the issue stops making copies for screens once told",
+        "src/bippdf/schedule.py",
+        "self._stop[0] = 1",
+        "self._stop[0] = 0",
+        ("tests/test_online.py",),
+        "print_pdf_s_process_make",
+    ),
+    Fault(
+        "copies-left-made-first-first",
+        "the print PDF's process makes the copies for screens left last first",
+        "src/bippdf/schedule.py",
+        "online.prepare(html, root, self.folder, last_first=True)",
+        "online.prepare(html, root, self.folder)",
+        ("tests/test_online.py",),
+        "print_pdf_s_process_make",
+    ),
+    Fault(
+        "copies-left-made-again-here",
+        "the copies the print PDF's process kept are read from the cache, not made again",
+        "src/bippdf/schedule.py",
+        "        if self._handed:",
+        "        if self._handed and False:",
+        ("tests/test_online.py",),
+        "print_pdf_s_process_make",
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -351,9 +352,9 @@ def test_a_build_given_an_engine_makes_the_copies_for_screens_in_a_thread(
     prepare, fork = online.prepare, forked._fork
     forks: list[int] = []
 
-    def noted(html: str, issue: Path, folder: Path | None = None) -> online.Prepared:
+    def noted(html: str, issue: Path, folder: Path | None = None, **given: Any) -> online.Prepared:
         prepared.append(threading.current_thread().name)
-        return prepare(html, issue, folder)
+        return prepare(html, issue, folder, **given)
 
     def forking() -> int:
         assert "bippdf-screens" not in [t.name for t in threading.enumerate()]
@@ -388,9 +389,9 @@ def test_a_build_that_loads_weasyprint_has_the_copies_for_screens_made_where_it_
     prepare, screens = online.prepare, online._screens
     resized: list[str] = []
 
-    def noted(html: str, issue: Path, folder: Path | None = None) -> online.Prepared:
+    def noted(html: str, issue: Path, folder: Path | None = None, **given: Any) -> online.Prepared:
         said.write_text(str(os.getpid()), encoding="utf-8")
-        return prepare(html, issue, folder)
+        return prepare(html, issue, folder, **given)
 
     def counted(name: str, data: bytes) -> Any:
         resized.append(name)  # this process's list: a forked one appends to its own
@@ -407,6 +408,107 @@ def test_a_build_that_loads_weasyprint_has_the_copies_for_screens_made_where_it_
     folder = next(result.output for result in done.results if result.variant == "html")
     assert _size(folder / "images" / "photo-700w.jpg") == (700, 350)
     assert _size(folder / "images" / "photo-1400w.jpg") == (1400, 700)
+
+
+def _photos(tmp_path: Path, count: int) -> Path:
+    """An issue of one article: ``count`` photos 2000 pixels wide, then running text."""
+    names = [f"photo-{n}.jpg" for n in range(1, count + 1)]
+    body = "".join(f"![Photo {name}](../images/{name})\n\n" for name in names)
+    body += "Du texte courant, encore. " * 40
+    root = write_issue(tmp_path / "numero", {"01-un.md": article("Premier", body)})
+    (root / "images").mkdir()
+    for n, name in enumerate(names):
+        Image.new("RGB", (2000, 1000), (40, 90, 40 * n)).save(root / "images" / name)
+    return root
+
+
+def test_the_copies_for_screens_stop_when_told_and_are_made_last_first_if_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes share an issue's copies for screens (schedule._ScreensAhead): the
+    one that composed it makes them in order, asking before each image whether to stop;
+    the other makes them last first, finding kept those the first made."""
+    root = _photos(tmp_path, 3)
+    html = compose(source.load_issue(root)).html
+    made: list[str] = []
+    screens = online._screens
+
+    def counted(name: str, data: bytes) -> Any:
+        made.append(name)
+        return screens(name, data)
+
+    monkeypatch.setattr(online, "_screens", counted)
+    monkeypatch.setattr(online, "_SCREENS", Recent(256))
+    folder = tmp_path / "cache"
+    first = online.prepare(html, root, folder, stop=lambda: len(made) == 2)
+    assert made == ["images/photo-1.jpg", "images/photo-2.jpg"]
+    assert [name for name, _ in first] == made
+    monkeypatch.setattr(online, "_SCREENS", Recent(256))  # as another process
+    rest = online.prepare(html, root, folder, last_first=True)
+    assert made == ["images/photo-1.jpg", "images/photo-2.jpg", "images/photo-3.jpg"]
+    assert [name for name, _ in rest] == [f"images/photo-{n}.jpg" for n in (3, 2, 1)]
+    assert online.prepare(html, root, stop=lambda: True) == {}
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("beside", ["made", "lost"])
+def test_a_build_of_both_pdfs_has_the_print_pdf_s_process_make_the_copies_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: str
+) -> None:
+    """A build of both PDFs from the command line: the process that composed the issue
+    makes its copies for screens in order until the print PDF's process beside the fit
+    starts; that one makes the rest, last first, before its layout, and keeps them in
+    the build folder's cache, where this one finds them. Each is made once, none here,
+    and the edition has them all. If that process makes none (``lost``: it failed),
+    this one makes those left."""
+    from bippdf import copyfit, schedule
+    from bippdf.schedule import build_issues
+
+    from .conftest import on_cores
+
+    root = _photos(tmp_path, 4)
+    log = tmp_path / "made"
+    screens = online._screens
+
+    def counted(name: str, data: bytes) -> Any:
+        with log.open("a", encoding="utf-8") as out:  # from the forked processes too
+            out.write(f"{os.getpid()} {name}\n")
+        time.sleep(0.3)  # long enough for the print PDF's process to start meanwhile
+        return screens(name, data)
+
+    on_cores(monkeypatch, 2)
+    for folder in ("first", "then"):  # then, as a fresh checkout: with the fit recorded
+        copyfit._MEMORY.clear()
+        copyfit._LAST.clear()
+        monkeypatch.setattr(online, "_SCREENS", Recent(256))
+        if folder == "then":
+            monkeypatch.setattr(online, "_screens", counted)
+            if beside == "lost":
+                monkeypatch.setattr(schedule._ScreensAhead, "rest", lambda self: None)
+        options = Options(("print", "web"), cover=False, online=True, build_dir=tmp_path / folder)
+        (done,) = build_issues([root], options)
+        assert done.error is None, done.error
+    said = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    names = [f"images/photo-{n}.jpg" for n in range(1, 5)]
+    assert sorted(name for _, name in said) == names  # each once
+    pids = list(dict.fromkeys(pid for pid, _ in said))
+    composer = [name for pid, name in said if pid == pids[0]]
+    assert composer == names[: len(composer)] and 0 < len(composer) < 4
+    rest = [name for pid, name in said if pid != pids[0]]
+    assert {pid for pid, _ in said if pid != pids[0]} == {
+        str(os.getpid()) if beside == "lost" else pids[-1]
+    }
+    if beside == "made":  # last first
+        assert pids[-1] != str(os.getpid()) and rest == names[len(composer) :][::-1]
+    else:
+        assert rest == names[len(composer) :]
+    edition = next(r.output for r in done.results if r.variant == "html")
+    expected: dict[str, bytes] = {}
+    for name in names:
+        files, _ = screens(name, (root / name).read_bytes())
+        expected.update({Path(copy).name: data for copy, data in files.items()})
+    assert {p.name: p.read_bytes() for p in (edition / "images").iterdir()} == expected
+    assert len(list(schedule.build_cache.screens(options.build_dir).iterdir())) == 4
 
 
 def test_an_issue_s_copies_for_screens_are_begun_as_soon_as_it_is_composed(
@@ -431,9 +533,9 @@ def test_an_issue_s_copies_for_screens_are_begun_as_soon_as_it_is_composed(
     prepare, compose = online.prepare, pipeline.compose
     already: list[bool] = []
 
-    def noted(html: str, issue: Path, folder: Path | None = None) -> None:
+    def noted(html: str, issue: Path, folder: Path | None = None, **given: Any) -> None:
         begun.set()
-        prepare(html, issue, folder)
+        prepare(html, issue, folder, **given)
 
     def composing(path: Path) -> Any:
         if path == roots[1]:

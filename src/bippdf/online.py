@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path, PurePosixPath
@@ -478,17 +479,29 @@ _SCREENS: Recent[tuple[str, bytes], _Screens] = Recent(256)
 Prepared = dict[tuple[str, bytes], _Screens]  # what ``prepare`` made, to ``keep`` elsewhere
 
 
-def prepare(html: str, root: Path, folder: Path | None = None) -> Prepared:
+def prepare(
+    html: str,
+    root: Path,
+    folder: Path | None = None,
+    *,
+    stop: Callable[[], bool] | None = None,
+    last_first: bool = False,
+) -> Prepared:
     """Make the files for screens of the images the page shows, which ``files`` then
     finds made (or find them kept in ``folder``, and keep them there): ahead, beside
     what else the build does. In a thread while the build
     composes its issues and loads WeasyPrint, its fonts and stylesheets (Pillow resizes
     and encodes without holding Python's lock); or, in a build from the command line,
-    in the process that composed the issues while this one imported WeasyPrint, while
-    the issues are laid out, which sends them back (``keep``). An image that cannot be
-    read is left for ``files`` to say so."""
+    in the process that composed the issues while this one imported WeasyPrint, which
+    sends them back (``keep``), and in the print PDF's process beside the fit, which
+    keeps them in ``folder`` (schedule._ScreensAhead). ``stop`` is asked before each
+    image: once it says so, those made so far are returned. ``last_first`` takes the
+    images in the other order, so that two processes meet in the middle. An image that
+    cannot be read is left for ``files`` to say so."""
     prepared: Prepared = {}
-    for relative in sorted(referenced(html)):
+    for relative in sorted(referenced(html), reverse=last_first):
+        if stop is not None and stop():
+            break
         try:
             path = sandbox.resolve(
                 sandbox.base_url(sandbox.ISSUE) + relative, {sandbox.ISSUE: root}

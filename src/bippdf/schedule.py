@@ -32,6 +32,7 @@ from .pipeline import BuildResult, Composed, Made, Options
 from .resources import ISSUE_FILE, give_back_freed_memory, styles_dir, usable_cores
 
 if TYPE_CHECKING:
+    from mmap import mmap
     from queue import Queue
     from threading import Thread
 
@@ -67,7 +68,15 @@ class _ScreensAhead:
     """The online edition's copies of the issues' images for screens (online.prepare),
     when the build makes it: in a thread, each issue's from the moment it is composed,
     while this one composes the next and loads the engine. One thread, the issues in
-    turn: a few of them at once would hold as many issues' pictures decoded."""
+    turn: a few of them at once would hold as many issues' pictures decoded.
+
+    In a build from the command line, made by the process that composed the issues
+    (``sent``), while this one loads WeasyPrint, until the print PDF's process beside the
+    fit starts (``hand_over``): that process makes the rest, last first, before its
+    layout, and keeps them in the build folder's cache, where this one finds them. It
+    lays out behind the web PDF's layout, and is told the lines that one breaks
+    (linebreaking.Channel): they make up for the time. The process that composed would
+    otherwise make them beside both layouts, on a core they need."""
 
     def __init__(self, options: Options) -> None:
         self.making = options.online and options.output is None
@@ -77,6 +86,11 @@ class _ScreensAhead:
         # The issues asked for, and the thread that makes their copies (the first asks).
         self._worker: tuple[Queue[Composed | None], Thread] | None = None
         self._sent: Callable[[], online.Prepared] | None = None
+        # The issues whose copies the process that composed them makes (HTML, root),
+        # and a byte shared with it, which this one sets to stop it (``hand_over``).
+        self._issues: list[tuple[str, Path]] = []
+        self._stop: mmap | None = None
+        self._handed = False
 
     def ask(self, composed: Composed) -> None:
         """Make the issue's copies, after those asked before."""
@@ -112,14 +126,48 @@ class _ScreensAhead:
             thread.join()
             self._worker = None
 
-    def sent(self, prepared: Callable[[], online.Prepared]) -> None:
+    def stopped(self) -> Callable[[], bool]:
+        """Before the process that composes is forked: what it asks before each image,
+        whether to leave the rest to the print PDF's process (``hand_over``)."""
+        import mmap
+
+        self._stop = stop = mmap.mmap(-1, 1)  # anonymous and shared: seen by the child
+        return lambda: stop[0] != 0
+
+    def sent(self, prepared: Callable[[], online.Prepared], issues: list[Composed]) -> None:
         """The copies are being made by the process that composed the issues: ``kept``
         waits for them."""
         self._sent = prepared if self.making else None
+        self._issues = [(composed.unfitted, composed.issue.root) for composed in issues]
+
+    def handing_over(self) -> bool:
+        """Whether the process that composed the issues can leave the rest of their
+        copies to another (``hand_over``): through the build folder's cache."""
+        return self._sent is not None and self._stop is not None and self.folder is not None
+
+    def hand_over(self) -> None:
+        """The process that composed the issues stops after the image it is making: the
+        print PDF's process, just forked, makes the rest (``rest``)."""
+        if self.handing_over():
+            assert self._stop is not None
+            self._stop[0] = 1
+            self._handed = True
+
+    def rest(self) -> None:
+        """In the print PDF's process, before its layout: the copies the process that
+        composed the issues has not made, last first (it may be making the one before),
+        kept in the build folder's cache. What fails here is made again, and said, when
+        the edition is written."""
+        from . import online
+
+        for html, root in reversed(self._issues):
+            with suppress(Exception):
+                online.prepare(html, root, self.folder, last_first=True)
 
     def kept(self) -> None:
         """Wait for the copies asked for, or sent from another process, and keep them
-        here: before an edition is written."""
+        here, with those the print PDF's process kept in the cache: before an edition
+        is written."""
         self.made()
         if self._sent is not None:
             from . import online
@@ -128,6 +176,13 @@ class _ScreensAhead:
             with suppress(Exception):
                 online.keep(self._sent())
             self._sent = None
+        if self._handed:
+            from . import online
+
+            self._handed = False
+            for html, root in self._issues:  # read, or made here if that process could not
+                with suppress(Exception):
+                    online.prepare(html, root, self.folder)
 
 
 @dataclass(frozen=True)
@@ -300,18 +355,22 @@ def _composed_while_loading(
     """The issues composed in a forked process while this one imports WeasyPrint (for
     No. 6, the two took most of a second one after the other, on one core while the
     other waited); then, if one of them composed, the engine made here, the fonts loaded
-    and the stylesheets parsed, while their images' copies for screens are made there,
-    which ``screens`` takes once an edition is to be written. An issue whose sources are
-    wrong is said as soon as WeasyPrint is imported: no engine is made for issues that
-    all fail. The process is stopped as ``children`` closes. Returns the engine, or None
-    if none was made. An issue's error of bippdf's comes back as it is, its traceback as
-    a note (``--debug`` shows it); a composing that fails in its process without an
-    answer, or with any other error, is done again here, to meet that error as it is;
-    with no process to spare, the issues are composed here."""
+    and the stylesheets parsed, while their images' copies for screens are made there
+    (until the print PDF's process takes them over), which ``screens`` takes once an
+    edition is to be written. An issue whose sources are wrong is said as soon as
+    WeasyPrint is imported: no engine is made for issues that all fail. The process is
+    stopped as ``children`` closes. Returns the engine, or None if none was made. An
+    issue's error of bippdf's comes back as it is, its traceback as a note (``--debug``
+    shows it); a composing that fails in its process without an answer, or with any
+    other error, is done again here, to meet that error as it is; with no process to
+    spare, the issues are composed here."""
     from .forked import steps_in_child
 
+    stop = screens.stopped()
+
     def composing() -> Iterator[Any]:
-        """In the forked process: the issues composed, then their copies for screens."""
+        """In the forked process: the issues composed, then their copies for screens,
+        until the print PDF's process takes them over."""
         import traceback  # here: not for a build found up to date
 
         outcomes = _composed(todo, options, None)
@@ -320,7 +379,7 @@ def _composed_while_loading(
                 outcome.add_note("".join(traceback.format_exception(outcome)).rstrip())
         yield outcomes
         if screens.making:
-            yield _prepared(_composed_of(outcomes), screens.folder)
+            yield _prepared(_composed_of(outcomes), screens.folder, stop)
 
     try:
         sent = children.enter_context(steps_in_child(composing))
@@ -337,8 +396,8 @@ def _composed_while_loading(
         outcomes: list[_Outcome] = sent()
     except Exception:
         return None, _composed(todo, options, screens)
-    screens.sent(sent)
     issues = _composed_of(outcomes)
+    screens.sent(sent, issues)
     for composed in issues:
         composed.phases["engine"] = loading  # ready adds the rest
     # The stylesheets of the fit's trials: the others' when they are known to be needed
@@ -352,16 +411,19 @@ def _composed_of(outcomes: list[_Outcome]) -> list[Composed]:
     return [outcome[0] for outcome in outcomes if not isinstance(outcome, BippdfError)]
 
 
-def _prepared(issues: list[Composed], folder: Path | None) -> online.Prepared:
+def _prepared(
+    issues: list[Composed], folder: Path | None, stop: Callable[[], bool] | None = None
+) -> online.Prepared:
     """The copies for screens of the images of these issues (``online.prepare``), kept
-    in ``folder`` if one is given."""
+    in ``folder`` if one is given, until ``stop`` says so."""
     from . import online
 
     prepared: online.Prepared = {}
     for composed in issues:
         # What fails here is made again, and said, when the edition is written.
         with suppress(Exception):
-            prepared.update(online.prepare(composed.unfitted, composed.issue.root, folder))
+            root = composed.issue.root
+            prepared.update(online.prepare(composed.unfitted, root, folder, stop=stop))
     return prepared
 
 
@@ -407,7 +469,7 @@ def _run(
     engine.separator.folder = folder
     longest = max(len(composed.composition.html) for composed in issues)
     with set_aside(), collected_less_often(longest), ExitStack() as children:
-        guesses = [_Guess(job, options, engine) for job in ahead]
+        guesses = [_Guess(job, options, engine, screens) for job in ahead]
         for guess in guesses:
             children.callback(guess.drop)
         jobs, failed = _fitted(jobs, options, engine, guesses)
@@ -489,12 +551,34 @@ def _laid_out(
 
 class _Guess(pipeline.Lane):
     """A job laid out in a forked process while its issue is fitted (pipeline.Lane): the
-    print PDF, from the trials of a build of both PDFs; a PDF asked for alone, from its
-    own."""
+    print PDF, from the trials of a build of both PDFs, its process making the copies for
+    screens left by the process that composed the issues first (``_ScreensAhead``); a
+    PDF asked for alone, from its own (the fit waits for what it measures there)."""
 
-    def __init__(self, job: _Job, options: Options, engine: Engine) -> None:
+    def __init__(
+        self, job: _Job, options: Options, engine: Engine, screens: _ScreensAhead | None = None
+    ) -> None:
         super().__init__(job.pending.composed, job.variant, options, engine)
         self.job = job
+        # Only a process told the lines of the fit's layout: one whose trials the fit
+        # waits for would keep it waiting.
+        told = job.variant != pipeline.trial_variant(options)
+        self._screens = screens if told and screens and screens.handing_over() else None
+
+    def restart(self, html: str | None) -> None:
+        """``Lane.restart``; a process just forked takes the copies for screens over."""
+        forking = self.process is None
+        super().restart(html)
+        if forking and self.process is not None and self._screens is not None:
+            self._screens.hand_over()
+
+    def _lay_out(self, html: str) -> None:
+        """In the forked process: the copies for screens left (the first time), then
+        ``Lane._lay_out``."""
+        if self._screens is not None:
+            screens, self._screens = self._screens, None
+            screens.rest()
+        super()._lay_out(html)
 
 
 def _variants_here(jobs: list[_Job], ahead: list[_Job], options: Options) -> set[str]:
