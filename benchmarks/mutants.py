@@ -813,6 +813,15 @@ FAULTS: list[Fault] = [
         ("tests/test_online.py",),
         "print_pdf_s_process_make",
     ),
+    Fault(
+        "picture-weighed-again-in-the-check",
+        "a picture bippdf separates is weighed as it is separated, for the check",
+        "src/bippdf/colour.py",
+        "weighed_when_written(data, heaviest, _profile())",
+        "None",
+        ("tests/test_colour.py",),
+        "weighed_as_it_is",
+    ),
 ]
 
 

@@ -418,6 +418,47 @@ def test_a_build_reads_the_last_build_s_separations(
     assert build("kept") == fresh
 
 
+@pytest.mark.pdf
+def test_a_picture_is_weighed_as_it_is_separated_for_the_check_of_its_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The print PDF's check weighs each picture's heaviest pixel (check.separation); a
+    picture bippdf separates is weighed as it is separated, from the JPEG's bytes: the
+    check finds it weighed, under the key of the image it reads from the PDF, and the
+    weight is the one it gives that image read from the PDF."""
+    from bippdf.check import separation
+
+    root = write_issue(
+        tmp_path / "2020-03-numero-01",
+        {"01-a.md": article("A", "Un texte.\n\n![Un dégradé.](../images/a.png)\n")},
+    )
+    (root / "images").mkdir()
+    picture = Image.linear_gradient("L").resize((900, 600)).convert("RGB")
+    picture.putpixel((10, 10), (20, 20, 20))  # a heavy pixel: near black, in four inks
+    picture.save(root / "images" / "a.png", dpi=(300, 300))
+    monkeypatch.setattr(separation, "_WEIGHED", {})
+    weighed: list[object] = []
+    image_ink = separation._image_ink
+
+    def counted(image: Any, profile: bytes | None) -> float:
+        weighed.append(image)
+        return image_ink(image, profile)
+
+    monkeypatch.setattr(separation, "_image_ink", counted)
+    options = Options(variants=("print",), cover=False, build_dir=tmp_path / "b")
+    (done,) = build_issues([root], options)
+    assert done.error is None, done.error
+    assert weighed == []  # found weighed
+    with pikepdf.open(done.results[0].output) as pdf:
+        profile = pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+        images = {x.objgen: x for page in pdf.pages for x in page.get_images().values()}
+        (image,) = images.values()
+        kept = separation._WEIGHED[separation._known(image, profile)]  # type: ignore[index]
+        assert kept == image_ink(image, profile) and kept > 250
+    figures = {check.name: check.figures for check in done.results[0].check.checks}
+    assert figures["print"]["heaviest_image_ink"] == round(kept)
+
+
 def _refused(data: bytes) -> bytes:
     raise AssertionError("separated again")
 

@@ -306,21 +306,22 @@ def separate(data: bytes) -> bytes:
 def _limited_jpeg(picture: Any) -> bytes:
     """A CMYK picture as a JPEG under the ink limit once decoded: JPEG's ringing at sharp
     edges can lift a pixel a few percent over what was encoded, so the picture is
-    limited again, lower by the overshoot, until the file itself holds."""
+    limited again, lower by the overshoot, until the file itself holds. Its heaviest
+    pixel is kept for the print PDF's check (``weighed_when_written``): weighed here, in
+    the print PDF's layout, which learns the lines of the web PDF's meanwhile, rather
+    than in its check, which the build waits for."""
     from PIL import Image
 
     # Here, not at the top: the check (pikepdf, pypdfium2) is not needed by a build that
     # finds its files up to date.
-    from .check.separation import heaviest_pixel
+    from .check.separation import heaviest_pixel, weighed_when_written
 
     target = float(INK_LIMIT)
     while True:
         data = _jpeg(limit_ink(picture, target))
-        decoded = Image.open(io.BytesIO(data))
-        if _most_ink(decoded) <= INK_LIMIT * 255 / 100:
-            return data
-        heaviest = heaviest_pixel(decoded)
+        heaviest = heaviest_pixel(Image.open(io.BytesIO(data)))
         if heaviest <= INK_LIMIT or target < INK_LIMIT - 60:
+            weighed_when_written(data, heaviest, _profile())
             return data
         target -= heaviest - INK_LIMIT + 1
 

@@ -84,6 +84,19 @@ def remember(found: dict[_Key, float]) -> None:
         del _WEIGHED[next(iter(_WEIGHED))]
 
 
+def weighed_when_written(jpeg: bytes, ink: float, profile: bytes) -> None:
+    """Keep the total ink of the heaviest pixel of a CMYK JPEG that bippdf separated
+    (colour.separate), in %, as the check looks it up when it meets the JPEG in the print
+    PDF: WeasyPrint writes its bytes as they are, with the /Decode of Adobe's inverted
+    CMYK, which undoes Pillow's inversion (``_decode``): its pixels are those Pillow
+    reads. A JPEG written otherwise (other bytes, another /Decode, another output
+    profile) is known by another key, and weighed from the PDF."""
+    remember({_key(jpeg, _ADOBE_CMYK, profile): ink})
+
+
+_ADOBE_CMYK = (1.0, 0.0) * 4  # the /Decode WeasyPrint writes for a CMYK JPEG
+
+
 def _known(image: Any, profile: bytes | None) -> _Key | None:
     """What a JPEG's weight depends on; None for another image, or a JPEG whose /Decode
     is more than numbers (not kept)."""
@@ -94,6 +107,11 @@ def _known(image: Any, profile: bytes | None) -> _Key | None:
         data = image.read_raw_bytes()
     except Exception:  # a dictionary that cannot be read (or a /Decode not of numbers):
         return None  # weighed (and said) as it is
+    return _key(data, decode, profile)
+
+
+def _key(data: bytes, decode: tuple[float, ...] | None, profile: bytes | None) -> _Key:
+    """A JPEG's weight's key: its bytes' digest, its /Decode and the profile's digest."""
     return (
         hashlib.sha256(data).digest(),
         decode,
