@@ -278,14 +278,7 @@ def test_the_copies_for_screens_are_kept_in_the_build_folder_for_the_builds_afte
 
     root = _an_article_with_a_photo(tmp_path)
     text = root / "articles" / "01-un.md"
-    made: list[str] = []
-    screens = online._screens
-
-    def counted(name: str, data: bytes) -> Any:
-        made.append(name)
-        return screens(name, data)
-
-    monkeypatch.setattr(online, "_screens", counted)
+    made = _screens_counted(monkeypatch)
     options = Options(variants=(), cover=False, online=True, build_dir=tmp_path / "build")
 
     def built(word: str, chosen: Options = options) -> dict[str, bytes]:
@@ -324,6 +317,19 @@ def test_the_copies_for_screens_are_kept_in_the_build_folder_for_the_builds_afte
         built("Cinq.", chosen)
         assert not cache.screens(chosen.build_dir).exists()
     assert made == ["images/photo.jpg"] * 5
+
+
+def _screens_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the images whose copies for screens this process makes from now on."""
+    made: list[str] = []
+    screens = online._screens
+
+    def counted(name: str, data: bytes) -> Any:
+        made.append(name)
+        return screens(name, data)
+
+    monkeypatch.setattr(online, "_screens", counted)
+    return made
 
 
 def _an_article_with_a_photo(tmp_path: Path) -> Path:
@@ -430,14 +436,7 @@ def test_the_copies_for_screens_stop_when_told_and_are_made_last_first_if_asked(
     the other makes them last first, finding kept those the first made."""
     root = _photos(tmp_path, 3)
     html = compose(source.load_issue(root)).html
-    made: list[str] = []
-    screens = online._screens
-
-    def counted(name: str, data: bytes) -> Any:
-        made.append(name)
-        return screens(name, data)
-
-    monkeypatch.setattr(online, "_screens", counted)
+    made = _screens_counted(monkeypatch)
     monkeypatch.setattr(online, "_SCREENS", Recent(256))
     folder = tmp_path / "cache"
     first = online.prepare(html, root, folder, stop=lambda: len(made) == 2)
