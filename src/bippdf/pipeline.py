@@ -400,6 +400,13 @@ class Lane:
         self.composed.composition.html = html
         return self._made_here(self._readers())
 
+    @property
+    def ahead(self) -> bool:
+        """Whether it lays out a variant other than the trials' (``restart``, copyfit's
+        ``ahead``: the fit does not wait for it), rather than the trials' own
+        (``measure``, copyfit's ``beside``: the fit waits for what it measures)."""
+        return self.variant != trial_variant(self.options)
+
     def _readers(self) -> int | None:
         """In the forked process: how many processes read its PDF back. The print PDF of a
         build of both leaves a core to the process that forked it, which writes and checks
@@ -407,7 +414,7 @@ class Lane:
         here, No. 6's ended 0.2 to 0.3 s after this one, whose reader took its core). As
         the check chooses otherwise (the PDF asked for alone: the build waits for this
         one)."""
-        if self.variant == trial_variant(self.options):
+        if not self.ahead:
             return None
         return max(1, min(2, usable_cores() - 1))
 

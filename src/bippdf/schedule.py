@@ -560,10 +560,9 @@ class _Guess(pipeline.Lane):
     ) -> None:
         super().__init__(job.pending.composed, job.variant, options, engine)
         self.job = job
-        # Only a process told the lines of the fit's layout: one whose trials the fit
-        # waits for would keep it waiting.
-        told = job.variant != pipeline.trial_variant(options)
-        self._screens = screens if told and screens and screens.handing_over() else None
+        # Only a process laying out ahead of the fit: one whose trials the fit waits for
+        # would keep it waiting.
+        self._screens = screens if self.ahead and screens and screens.handing_over() else None
 
     def restart(self, html: str | None) -> None:
         """``Lane.restart``; a process just forked takes the copies for screens over."""
