@@ -822,6 +822,23 @@ FAULTS: list[Fault] = [
         ("tests/test_colour.py",),
         "weighed_as_it_is",
     ),
+    # Pseudo-elements' styles shared between elements styled alike (pseudoelements.py).
+    Fault(
+        "pseudo-element-styles-shared-on-rules-alone",
+        "a pseudo-element's style is shared only where the same declarations reach it",
+        "src/bippdf/pseudoelements.py",
+        "and theirs.cascaded == self._cascaded_styles.get((element, pseudo_type), {})",
+        "and True",
+        ("tests/test_pseudoelements.py",),
+    ),
+    Fault(
+        "note-calls-share-a-style",
+        "each note's call keeps the anchor WeasyPrint writes into its style",
+        "src/bippdf/pseudoelements.py",
+        'OWN = frozenset({"note-call"})',
+        "OWN: frozenset[str] = frozenset()",
+        ("tests/test_pseudoelements.py",),
+    ),
 ]
 
 

@@ -35,6 +35,7 @@ from . import (
     libraries,
     linebreaking,
     pictures,
+    pseudoelements,
     redraw,
     relayout,
     sandbox,
@@ -129,6 +130,7 @@ class Engine:
         columns.install(weasyprint)
         linebreaking.install(weasyprint)
         libraries.install(weasyprint)
+        pseudoelements.install(weasyprint)
         deflate.install()
         self.stylesheets: dict[tuple[str, str], Any] = {}
         # Per variant: an @color-profile (print.css) makes an output intent, which the
