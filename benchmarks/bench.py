@@ -32,6 +32,7 @@ the variant's options: the engine's own cost, with nothing of bippdf's. Printed:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -41,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +106,8 @@ def _child_watch(issue: str, variant: str, output: str, draft: str = "") -> dict
     """In one warm process: bippdf watch's rebuilds after one-word edits (``draft``: neither
     checked nor compressed, as ``watch --draft``), then WeasyPrint's layout and write alone
     of the same HTML, compressed, with the same loaded fonts and stylesheets (the faster
-    of two of each), through WeasyPrint's own column layout (columns.py)."""
+    of two of each), through WeasyPrint's own column layout (columns.py) and as
+    WeasyPrint and its libraries are shipped (``_as_shipped``)."""
     from bippdf import columns, compose, render, source
     from bippdf.pipeline import Options
     from bippdf.variants import VARIANTS
@@ -143,7 +146,7 @@ def _child_watch(issue: str, variant: str, output: str, draft: str = "") -> dict
     alone = []
     for _ in range(2):
         start = time.perf_counter()
-        with columns.weasyprints_own():
+        with columns.weasyprints_own(), _as_shipped():
             document = engine.weasyprint.HTML(
                 string=html, base_url=sandbox.base_url(sandbox.ISSUE), url_fetcher=fetcher
             ).render(
@@ -155,6 +158,42 @@ def _child_watch(issue: str, variant: str, output: str, draft: str = "") -> dict
         document.write_pdf(**kind.options)
         alone.append(time.perf_counter() - start)
     return {"phases": {"rebuild": min(rebuilds), "raw": min(alone)}, "pages": 0}
+
+
+@contextlib.contextmanager
+def _as_shipped() -> Iterator[None]:
+    """Meanwhile, in a process where bippdf made an engine, WeasyPrint and the libraries
+    it uses as shipped, but for the columns (``columns.weasyprints_own``): styles of
+    pseudo-elements computed for each element (pseudoelements.py), the HTML parser's
+    patterns made at each run (htmlparsing.py), no stream's compression kept from one
+    PDF to the next (deflate.py), the fonts' arrays typed by their lengths
+    (libraries.py)."""
+    import zlib
+
+    import pydyf
+    from tinyhtml5 import inputstream
+    from weasyprint.css import StyleFor
+    from weasyprint.pdf import fonts
+
+    ours = (
+        StyleFor.set_computed_styles,
+        inputstream.characters_until_regex,
+        pydyf.zlib,
+        fonts.ffi,
+    )
+    StyleFor.set_computed_styles = getattr(ours[0], "__wrapped__", ours[0])
+    inputstream.characters_until_regex = {}
+    pydyf.zlib = zlib
+    fonts.ffi = getattr(ours[3], "_ffi", ours[3])
+    try:
+        yield
+    finally:
+        (
+            StyleFor.set_computed_styles,
+            inputstream.characters_until_regex,
+            pydyf.zlib,
+            fonts.ffi,
+        ) = ours
 
 
 CHILDREN = {"bippdf": _child_bippdf, "raw": _child_raw, "watch": _child_watch}

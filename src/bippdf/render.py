@@ -31,6 +31,7 @@ from urllib.parse import unquote
 from . import (
     columns,
     deflate,
+    htmlparsing,
     hyphenation,
     libraries,
     linebreaking,
@@ -131,6 +132,7 @@ class Engine:
         linebreaking.install(weasyprint)
         libraries.install(weasyprint)
         pseudoelements.install(weasyprint)
+        htmlparsing.install()
         deflate.install()
         self.stylesheets: dict[tuple[str, str], Any] = {}
         # Per variant: an @color-profile (print.css) makes an output intent, which the
