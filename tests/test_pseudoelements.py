@@ -49,13 +49,16 @@ def written(html: str) -> bytes:
 
 
 def test_elements_styled_alike_share_their_pseudo_elements_styles() -> None:
-    """Forty paragraphs alike: one style for their ``::marker``, one for each other
-    pseudo-element WeasyPrint's stylesheet gives every element, but ``::note-call``'s."""
-    style_for, paragraphs = styles_of("<p>Un paragraphe.</p>" * 40)
-    assert len({id(style_for(p)) for p in paragraphs}) == 1  # (WeasyPrint's own sharing)
-    for pseudo in ("marker", "footnote-call", "footnote-marker", "note-marker", "note-callback"):
-        assert len({id(style_for(p, pseudo)) for p in paragraphs}) == 1, pseudo
-    assert len({id(style_for(p, "note-call")) for p in paragraphs}) == 40
+    """Forty paragraphs alike: one style for each pseudo-element WeasyPrint's stylesheet
+    gives every element. Forty notes alike: a style of its own for each one's call."""
+    notes = "<style>.n { position: note(note) }</style>" + "<p class=n>Une note.</p>" * 40
+    style_for, paragraphs = styles_of("<p>Un paragraphe.</p>" * 40 + notes)
+    for alike in (paragraphs[:40], paragraphs[40:]):
+        assert len({id(style_for(p)) for p in alike}) == 1  # (WeasyPrint's own sharing)
+    for pseudo in ("marker", "footnote-call", "footnote-marker", "note-call", "note-marker"):
+        assert len({id(style_for(p, pseudo)) for p in paragraphs[:40]}) == 1, pseudo
+    assert len({id(style_for(p, "note-callback")) for p in paragraphs[40:]}) == 1
+    assert len({id(style_for(p, "note-call")) for p in paragraphs[40:]}) == 40
 
 
 def test_the_same_rules_reaching_other_pseudo_elements_give_each_its_own_style() -> None:

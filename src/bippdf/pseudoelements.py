@@ -9,14 +9,15 @@ peak (491 MB). An element's own style it computes once for the elements whose pa
 share a style and that match the same rules (``StyleFor``), but not their
 pseudo-elements', each computed anew, equal to the first's.
 
-Here, while WeasyPrint computes a document's styles, an element whose style is the
-first's of that style (the first element given it) gets that element's pseudo-element's
-style, when the declarations reaching both are equal: a style is computed from its
+Here, while WeasyPrint computes a document's styles, an element given the style of an
+element before it gets the pseudo-elements' styles of the first element given that
+style, where the declarations reaching both are equal: a style is computed from its
 parent's (the element's, the same), the document's root and the declarations, so the
 two would be equal. (The same rules matched may reach two elements' pseudo-elements
-otherwise: a rule for ``.a::before, .b::after`` is one declaration block.) Not
-``::note-call``'s, into which WeasyPrint writes each note's anchor as it lays the note
-out. The PDF is the same, byte for byte (tests/test_pseudoelements.py).
+otherwise: a rule for ``.a::before, .b::after`` is one block of declarations.) Not a
+note's ``::note-call`` (``position: note()``), into which WeasyPrint writes the note's
+anchor as it lays the note out; elements styled alike are all notes, or none. The PDF
+is the same, byte for byte (tests/test_pseudoelements.py).
 
 Only for WeasyPrint 70 (``SUPPORTED``), whose computing of styles this knows; another
 version computes them as it does.
@@ -29,8 +30,8 @@ from collections.abc import Callable
 from typing import Any
 
 SUPPORTED = "70."  # the version whose StyleFor this knows (pyproject.toml pins it)
-# Pseudo-elements whose style WeasyPrint changes for each element while laying it out.
-OWN = frozenset({"note-call"})
+# The pseudo-element whose style WeasyPrint changes for each note while laying it out.
+NOTE_CALL = "note-call"
 _FIRST = "_bippdf_first"  # on a StyleFor: the first element given each style, by its id
 
 
@@ -61,9 +62,10 @@ def _shared(computing: Callable[..., None]) -> Callable[..., None]:
     ) -> None:
         styles = self._computed_styles
         first: dict[int, Any] = vars(self).setdefault(_FIRST, {})
-        if pseudo_type is not None and pseudo_type not in OWN:
+        own = styles.get((element, None))
+        if pseudo_type is not None and not (pseudo_type == NOTE_CALL and _is_note(own)):
             # (Each element's style is held by ``styles`` as long as its id is.)
-            leader = first.get(id(styles.get((element, None))), element)
+            leader = first.get(id(own), element)
             theirs = None if leader is element else styles.get((leader, pseudo_type))
             if (
                 theirs is not None
@@ -79,3 +81,8 @@ def _shared(computing: Callable[..., None]) -> Callable[..., None]:
             first.setdefault(id(styles[element, None]), element)
 
     return set_computed_styles
+
+
+def _is_note(style: Any) -> bool:
+    """Whether an element of this style is laid out as a note (``position: note()``)."""
+    return style is not None and style["position"][0] == "note()"
