@@ -69,6 +69,7 @@ def test_each_pattern_is_made_once(
 
 
 def test_a_document_is_parsed_as_tinyhtml5_parses_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs above: the tree tinyhtml5 makes with the patterns it makes itself."""
     monkeypatch.setattr(inputstream, "characters_until_regex", {})
     own = parsed(TRICKY)
     htmlparsing.install()
