@@ -86,9 +86,9 @@ class _ScreensAhead:
         # The issues asked for, and the thread that makes their copies (the first asks).
         self._worker: tuple[Queue[Composed | None], Thread] | None = None
         self._sent: Callable[[], online.Prepared] | None = None
-        # The issues whose copies the process that composed them makes (HTML, root),
-        # and a byte shared with it, which this one sets to stop it (``hand_over``).
-        self._issues: list[tuple[str, Path]] = []
+        # The issues whose copies the process that composed them makes, and a byte
+        # shared with it, which this one sets to stop it (``hand_over``).
+        self._issues: list[Composed] = []
         self._stop: mmap | None = None
         self._handed = False
 
@@ -138,7 +138,7 @@ class _ScreensAhead:
         """The copies are being made by the process that composed the issues: ``kept``
         waits for them."""
         self._sent = prepared if self.making else None
-        self._issues = [(composed.unfitted, composed.issue.root) for composed in issues]
+        self._issues = issues
 
     def handing_over(self) -> bool:
         """Whether the process that composed the issues can leave the rest of their
@@ -158,11 +158,7 @@ class _ScreensAhead:
         composed the issues has not made, last first (it may be making the one before),
         kept in the build folder's cache. What fails here is made again, and said, when
         the edition is written."""
-        from . import online
-
-        for html, root in reversed(self._issues):
-            with suppress(Exception):
-                online.prepare(html, root, self.folder, last_first=True)
+        _prepared(self._issues[::-1], self.folder, last_first=True)
 
     def kept(self) -> None:
         """Wait for the copies asked for, or sent from another process, and keep them
@@ -177,12 +173,8 @@ class _ScreensAhead:
                 online.keep(self._sent())
             self._sent = None
         if self._handed:
-            from . import online
-
             self._handed = False
-            for html, root in self._issues:  # read, or made here if that process could not
-                with suppress(Exception):
-                    online.prepare(html, root, self.folder)
+            _prepared(self._issues, self.folder)  # read, or made here if that process could not
 
 
 @dataclass(frozen=True)
@@ -412,18 +404,23 @@ def _composed_of(outcomes: list[_Outcome]) -> list[Composed]:
 
 
 def _prepared(
-    issues: list[Composed], folder: Path | None, stop: Callable[[], bool] | None = None
+    issues: list[Composed],
+    folder: Path | None,
+    stop: Callable[[], bool] | None = None,
+    *,
+    last_first: bool = False,
 ) -> online.Prepared:
     """The copies for screens of the images of these issues (``online.prepare``), kept
-    in ``folder`` if one is given, until ``stop`` says so."""
+    in ``folder`` if one is given, until ``stop`` says so; each issue's last first if
+    asked."""
     from . import online
 
     prepared: online.Prepared = {}
     for composed in issues:
         # What fails here is made again, and said, when the edition is written.
         with suppress(Exception):
-            root = composed.issue.root
-            prepared.update(online.prepare(composed.unfitted, root, folder, stop=stop))
+            html, root = composed.unfitted, composed.issue.root
+            prepared.update(online.prepare(html, root, folder, stop=stop, last_first=last_first))
     return prepared
 
 
