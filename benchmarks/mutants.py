@@ -856,6 +856,24 @@ FAULTS: list[Fault] = [
         "        if opposite:",
         ("tests/test_htmlparsing.py",),
     ),
+    # The document's hyphenation dictionary read before forking, another's when first
+    # used (hyphenation.py).
+    Fault(
+        "dictionaries-read-as-made",
+        "a hyphenation dictionary reads its patterns when it first breaks a word",
+        "src/bippdf/hyphenation.py",
+        "        self._cached = cache\n",
+        "        self._cached = cache\n        self.hd  # noqa: B018\n",
+        ("tests/test_hyphenation.py",),
+    ),
+    Fault(
+        "document-dictionary-read-late",
+        "the document's hyphenation dictionary is read once, before the build forks",
+        "src/bippdf/hyphenation.py",
+        "        Dictionary(lang=found).hd",
+        "        Dictionary(lang=found)",
+        ("tests/test_hyphenation.py",),
+    ),
 ]
 
 
