@@ -212,14 +212,16 @@ def weasyprint_alone(
         flag = "--" + name.replace("_", "-")
         command += [flag] if value is True else [flag, str(value)]
     command += ["--base-url", Path(issue).as_uri() + "/", str(page), output]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=ENVIRONMENT, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)  # (already waited for)
-    errors = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode:
-        sys.exit(f"weasyprint {page} failed:\n{errors}")
+    # Its messages go to a file: a pipe nobody reads until it ends could fill and stop it.
+    with tempfile.TemporaryFile() as said:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=ENVIRONMENT, stderr=said)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # (already waited for)
+        if process.returncode:
+            said.seek(0)
+            sys.exit(f"weasyprint {page} failed:\n{said.read().decode(errors='replace')}")
     pages = len(PdfReader(output).pages)
     return {"wall": wall, "peak_kb": usage.ru_maxrss, "pages": pages, "phases": {}}
 
