@@ -223,15 +223,12 @@ def weasyprint_alone(
             said.seek(0)
             sys.exit(f"weasyprint {page} failed:\n{said.read().decode(errors='replace')}")
     pages = len(PdfReader(output).pages)
-    return {"wall": wall, "peak_kb": usage.ru_maxrss, "pages": pages, "phases": {}}
+    return {"wall": wall, "peak_kb": usage.ru_maxrss, "pages": pages}
 
 
-def median_run(repeat: int, kind: str, *args: str) -> dict[str, Any]:
-    """The run of median wall time among ``repeat``: a child's, or WeasyPrint alone's."""
-    runs = sorted(
-        ((weasyprint_alone(*args) if kind == "raw" else run(kind, *args)) for _ in range(repeat)),
-        key=lambda r: r["wall"],
-    )
+def median_alone(repeat: int, *args: str) -> dict[str, Any]:
+    """WeasyPrint alone's run (``weasyprint_alone``) of median wall time among ``repeat``."""
+    runs = sorted((weasyprint_alone(*args) for _ in range(repeat)), key=lambda r: r["wall"])
     return runs[len(runs) // 2]
 
 
@@ -269,7 +266,7 @@ def compare(issue: Path, variant: str, work: Path, repeat: int) -> tuple[dict[st
     runs = [run("bippdf", str(issue), variant, pdf, raw_args[0])]
     runs += [run("bippdf", str(issue), variant, pdf, "") for _ in range(repeat - 1)]
     ours = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
-    return ours, median_run(repeat, "raw", *raw_args)
+    return ours, median_alone(repeat, *raw_args)
 
 
 def first_builds_paired(issue: Path, work: Path, pairs: int) -> list[float]:
