@@ -45,17 +45,12 @@ def _read(said: Path) -> list[tuple[str, int]]:
 
 
 def test_the_dictionary_of_the_document_s_language_is_read_ahead(loads: Path) -> None:
-    """The ``html`` element's, once; not a passage's in another language, which a layout
-    reads if it breaks one of its words (below); nothing for a language pyphen has no
-    dictionary for."""
-    html = (
-        '<html lang="fr-CA"><p>Du texte <span lang="en">and some English</span>,'
-        ' <span lang="tlh">tlhIngan Hol</span>, <span lang="fr">encore</span>.</p></html>'
-    )
-    hyphenation.load(html)
+    """The issue's, once; no other, which a layout reads if it breaks one of its words
+    (below); nothing for a language pyphen has no dictionary for."""
+    hyphenation.load("fr-CA")
     assert [name for name, _ in _read(loads)] == ["hyph_fr.dic"]
-    hyphenation.load(html)
-    hyphenation.load('<html lang="tlh"><p>tlhIngan Hol</p></html>')
+    hyphenation.load("fr-CA")
+    hyphenation.load("tlh")
     assert len(_read(loads)) == 1
 
 

@@ -80,20 +80,16 @@ class _Pyphen:
     language_fallback = staticmethod(pyphen.language_fallback)
 
 
-_DOCUMENT_LANGUAGE = re.compile(r'<html\b[^>]*\blang="([^"]+)"')
-
-
-def load(html: str) -> None:
-    """Read now the hyphenation dictionary of the document's language (its ``html``
-    element's, if pyphen has one), once for the process and for each process it forks: a
-    build forks the processes that lay its PDFs out before either breaks a line, and each
-    would read it. Another language's is read by a process the first time it breaks a
-    word of that language (``Dictionary``), which most builds never do: No. 6's English
-    passages (names and titles, in its notes) end no line on a broken word, and its
-    English dictionary took 0.057 s to read, before any PDF could start (its French one,
-    0.011 s)."""
-    own = _DOCUMENT_LANGUAGE.search(html)
-    found = pyphen.language_fallback(own[1]) if own else None
+def load(language: str) -> None:
+    """Read now the hyphenation dictionary of the document's language (the issue's, which
+    its ``html`` element says; if pyphen has one), once for the process and for each
+    process it forks: a build forks the processes that lay its PDFs out before either
+    breaks a line, and each would read it. Another language's is read by a process the
+    first time it breaks a word of that language (``Dictionary``), which most builds
+    never do: No. 6's English passages (names and titles, in its notes) end no line on a
+    broken word, and its English dictionary took 0.057 s to read, before any PDF could
+    start (its French one, 0.011 s)."""
+    found = pyphen.language_fallback(language)
     if found is not None:
         Dictionary(lang=found).hd  # noqa: B018 (read now)
 

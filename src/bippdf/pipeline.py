@@ -193,7 +193,7 @@ def ready(engine: Engine | None, variants: Iterable[str], issues: list[Composed]
     engine = engine or Engine()
     engine.preload(variants)
     for composed in issues:
-        hyphenation.load(composed.composition.html)
+        hyphenation.load(composed.issue.language)
     for composed in issues:
         took = time.perf_counter() - started
         composed.phases["engine"] = composed.phases.get("engine", 0.0) + took
