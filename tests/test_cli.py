@@ -272,6 +272,53 @@ def test_the_program_ends_without_walking_what_the_command_left(end: str, collec
     assert ("libéré par le ramasse-miettes" in ended.stderr) is collected
 
 
+_ENDED = """
+import atexit
+import os
+import sys
+import threading
+import time
+from bippdf import cli
+
+class Kept:
+    def __del__(self, write=os.write):
+        write(2, "interpréteur finalisé\\n".encode())
+
+sys.modules["kept"] = Kept()  # freed as Python's end empties sys.modules
+
+def late():
+    time.sleep(0.2)
+    sys.stdout.write("fil terminé\\n")
+
+def command(argv=None):
+    threading.Thread(target=late).start()
+    atexit.register(lambda: sys.stdout.write("gestionnaire de sortie\\n"))
+    sys.stdout.write("écrit, pas vidé\\n")  # (a pipe: kept in its buffer)
+    return 5
+
+cli.main = command
+{end}
+"""
+
+
+@pytest.mark.parametrize(
+    ("end", "finalised"), [("cli.run()", False), ("sys.exit(cli.main())", True)]
+)
+def test_the_program_ends_as_sys_exit_does_without_finalising_the_interpreter(
+    end: str, finalised: bool
+) -> None:
+    """``cli.run`` ends the process as ``sys.exit`` does (its status, its threads waited
+    for, its exit handlers run, its output flushed), without Python's finalisation of
+    the interpreter after them; ``sys.exit`` finalises it: the case that shows this test
+    can fail."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _ENDED.format(end=end)], capture_output=True, text=True
+    )
+    assert ended.returncode == 5, ended.stderr
+    assert ended.stdout == "écrit, pas vidé\nfil terminé\ngestionnaire de sortie\n"
+    assert ("interpréteur finalisé" in ended.stderr) is finalised
+
+
 def test_the_bippdf_command_and_python_m_bippdf_end_through_run() -> None:
     """Both ways of starting the program go through ``run``, not ``main`` alone."""
     (script,) = (

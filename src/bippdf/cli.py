@@ -9,6 +9,7 @@ sentences of its own (``catalogue``).
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
 import gc
 import json
@@ -39,7 +40,32 @@ def run() -> NoReturn:
     A caller that goes on (the tests) calls ``main``, which collects as usual."""
     status = main()
     gc.freeze()
-    sys.exit(status)
+    _end(status)
+
+
+def _end(status: int) -> NoReturn:
+    """The process ended as ``sys.exit`` ends it (its threads waited for, its exit
+    handlers run, its output flushed), less what Python does after: finalising the
+    interpreter (sys.modules emptied, the objects of the modules a build loads freed
+    one by one), memory that the system takes back whole at once. After a build of
+    No. 6, from ``main``'s return to the end of the process: 0.037 s with it, 0.016 s
+    without (8 runs each). The two functions of Python's own end it calls are not
+    public: without them, ``sys.exit``."""
+    # A process that never imported threading has no thread of its own to wait for (a
+    # build found up to date does not import it).
+    threading = sys.modules.get("threading")
+    threads_joined = getattr(threading, "_shutdown", None) if threading else lambda: None
+    handlers_run = getattr(atexit, "_run_exitfuncs", None)
+    if threads_joined is None or handlers_run is None:
+        sys.exit(status)
+    threads_joined()
+    handlers_run()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or its reader gone: as Python's end does
+            status = status or 120
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
