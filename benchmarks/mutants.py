@@ -874,6 +874,15 @@ FAULTS: list[Fault] = [
         "        Dictionary(lang=found)",
         ("tests/test_hyphenation.py",),
     ),
+    # A JPEG of the web PDF encoded again only if written at its own size (pictures.py).
+    Fault(
+        "picture-written-whole-as-read",
+        "a JPEG written at its own size is encoded again at the web PDF's quality",
+        "src/bippdf/pictures.py",
+        "                    data = self._encoded()\n",
+        "                    data = self.image_data.data\n",
+        ("tests/test_pictures.py",),
+    ),
 ]
 
 

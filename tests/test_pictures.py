@@ -4,6 +4,7 @@ is decoded again, and one that fails is said at every layout."""
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from bippdf import pipeline
 from bippdf.render import Engine, Rendered
@@ -85,6 +87,60 @@ def test_a_picture_is_decoded_and_reduced_once_and_each_pdf_is_the_one_a_new_eng
     assert len(decoded) == 1 and len(reduced) == 1
     assert _web(issue, Engine()).pdf == first.pdf
     assert len(decoded) == 2 and len(reduced) == 2
+
+
+def _picture_in(pdf: bytes) -> tuple[bytes, int, int]:
+    """The one picture of the PDF: its JPEG data as written, its width and height."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found = {  # (the pages share one dictionary of resources)
+        stream.idnum: stream.get_object()
+        for page in reader.pages
+        for stream in page["/Resources"].get("/XObject", {}).values()
+        if stream.get_object().get("/Subtype") == "/Image"
+    }
+    (picture,) = found.values()
+    assert picture["/Filter"] == "/DCTDecode"
+    return picture._data, int(picture["/Width"]), int(picture["/Height"])
+
+
+def _jpeg(picture: Image.Image, **options: Any) -> bytes:
+    written = io.BytesIO()
+    picture.save(written, format="JPEG", **options)
+    return written.getvalue()
+
+
+def test_a_picture_written_reduced_is_reduced_from_its_file_s_pixels(issue: Path) -> None:
+    """WeasyPrint encodes a JPEG again at the web PDF's quality as it makes it, then
+    reduces that copy; bippdf reduces the file's own, one encoding fewer (as WeasyPrint
+    reduces: its thumbnail, optimized, Pillow's quality)."""
+    data, width, height = _picture_in(_web(issue, Engine()).pdf)
+    photo = issue / "images" / "photo.jpg"
+    with Image.open(photo) as original:
+        assert (width, height) < original.size  # written at 150 dpi: reduced
+        reencoded = _jpeg(original, quality=80, optimize=True)
+
+    def reduced(source: bytes) -> bytes:
+        picture = Image.open(io.BytesIO(source))
+        picture.thumbnail((width, height))
+        return _jpeg(picture, optimize=True)
+
+    assert data == reduced(photo.read_bytes())
+    weasyprint_s = reduced(reencoded)
+    assert data != weasyprint_s  # (the case that shows this test can fail)
+
+
+def test_a_picture_written_at_its_own_size_is_the_one_weasyprint_writes(tmp_path: Path) -> None:
+    """A JPEG written at its own size (under 150 dpi in its column): encoded again at the
+    web PDF's quality, optimized, as WeasyPrint encodes it as it makes it."""
+    body = 'Un paragraphe.\n\n![Une photo](../images/photo.jpg "Photo : essai")\n'
+    root = write_issue(tmp_path / "numero", {"01-a.md": article("A", body)})
+    (root / "images").mkdir()
+    _photo(root / "images" / "photo.jpg", 3, (240, 180))
+    data, width, height = _picture_in(_web(root, Engine()).pdf)
+    with Image.open(root / "images" / "photo.jpg") as photo:
+        assert (width, height) == photo.size
+        assert data == _jpeg(photo, quality=80, optimize=True)
+    assert data != (root / "images" / "photo.jpg").read_bytes()
 
 
 def test_a_picture_replaced_under_its_name_is_decoded_again(
