@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from bippdf import pipeline
@@ -141,6 +141,26 @@ def test_a_picture_written_at_its_own_size_is_the_one_weasyprint_writes(tmp_path
         assert (width, height) == photo.size
         assert data == _jpeg(photo, quality=80, optimize=True)
     assert data != (root / "images" / "photo.jpg").read_bytes()
+
+
+def test_a_jpeg_turned_by_its_orientation_is_written_as_weasyprint_writes_it(
+    tmp_path: Path,
+) -> None:
+    """A JPEG whose EXIF orientation turns it (image-orientation: from-image) is made as
+    WeasyPrint makes it: turned, then encoded at the web PDF's quality, once."""
+    body = 'Un paragraphe.\n\n![Une photo](../images/photo.jpg "Photo : essai")\n'
+    root = write_issue(tmp_path / "numero", {"01-a.md": article("A", body)})
+    (root / "images").mkdir()
+    _photo(root / "images" / "droite.jpg", 4, (240, 180))
+    with Image.open(root / "images" / "droite.jpg") as upright:
+        exif = Image.Exif()
+        exif[0x0112] = 6  # Orientation: turn 90° clockwise to show it
+        upright.save(root / "images" / "photo.jpg", format="JPEG", exif=exif.tobytes())
+    data, width, height = _picture_in(_web(root, Engine()).pdf)
+    with Image.open(root / "images" / "photo.jpg") as photo:
+        turned = ImageOps.exif_transpose(photo)
+    assert (width, height) == turned.size == (180, 240)
+    assert data == _jpeg(turned, quality=80, optimize=True)
 
 
 def test_a_picture_replaced_under_its_name_is_decoded_again(
