@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -317,6 +318,52 @@ def test_the_program_ends_as_sys_exit_does_without_finalising_the_interpreter(
     assert ended.returncode == 5, ended.stderr
     assert ended.stdout == "écrit, pas vidé\nfil terminé\ngestionnaire de sortie\n"
     assert ("interpréteur finalisé" in ended.stderr) is finalised
+
+
+_INTERRUPTED = """
+import atexit
+import sys
+import threading
+import time
+from bippdf import cli
+
+def waiting():
+    # Says so once the program waits for this thread (Python's threading._shutdown).
+    main = threading.main_thread().ident
+    while getattr(sys._current_frames().get(main), "f_code", None) is not None:
+        if sys._current_frames()[main].f_code.co_name == "_shutdown":
+            break
+        time.sleep(0.01)
+    print("prêt", flush=True)
+    time.sleep(60)
+
+def command(argv=None):
+    threading.Thread(target=waiting).start()
+    atexit.register(lambda: print("gestionnaire de sortie", flush=True))
+    return 0
+
+cli.main = command
+cli.run()
+"""
+
+
+def test_ctrl_c_while_the_program_waits_for_its_threads_ends_it_without_a_traceback() -> None:
+    """The program waits for its threads as it ends; Ctrl-C then ends it at once, with
+    one line and status 130, its exit handlers run, and no traceback."""
+    ending = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert ending.stdout is not None
+    assert ending.stdout.readline() == "prêt\n"
+    ending.send_signal(signal.SIGINT)
+    out, err = ending.communicate(timeout=30)
+    assert ending.returncode == 130, err
+    assert out == "gestionnaire de sortie\n"
+    assert "Traceback" not in err
+    assert err.strip() == "erreur : interrompu (Ctrl-C) en fin de programme"
 
 
 def test_the_bippdf_command_and_python_m_bippdf_end_through_run() -> None:

@@ -58,7 +58,11 @@ def _end(status: int) -> NoReturn:
     handlers_run = getattr(atexit, "_run_exitfuncs", None)
     if threads_joined is None or handlers_run is None:
         sys.exit(status)
-    threads_joined()
+    try:
+        threads_joined()
+    except KeyboardInterrupt:  # Ctrl-C while it waits for them: it ends now, told once
+        messages.error("interrompu (Ctrl-C) en fin de programme")
+        status = 130
     handlers_run()
     for stream in (sys.stdout, sys.stderr):
         try:
