@@ -23,18 +23,24 @@ pytestmark = pytest.mark.pdf  # every test here lays out PDFs
 
 
 def _photo(path: Path, seed: int, size: tuple[int, int] = (1600, 1200)) -> None:
-    """A JPEG far larger than its column needs at 150 dpi: the web PDF writes it reduced."""
+    """A JPEG of random pixels; by default far larger than its column needs at 150 dpi,
+    so that the web PDF writes it reduced."""
     pixels = random.Random(seed).randbytes(size[0] * size[1] * 3)
     Image.frombytes("RGB", size, pixels).save(path, quality=90)
 
 
+def _issue_with_a_photo(root: Path, seed: int, size: tuple[int, int] = (1600, 1200)) -> Path:
+    """An issue of one article showing one photo, ``images/photo.jpg`` (``_photo``)."""
+    body = 'Un paragraphe.\n\n![Une photo](../images/photo.jpg "Photo : essai")\n\nLa suite.\n'
+    root = write_issue(root, {"01-a.md": article("A", body)})
+    (root / "images").mkdir()
+    _photo(root / "images" / "photo.jpg", seed, size)
+    return root
+
+
 @pytest.fixture
 def issue(tmp_path: Path) -> Path:
-    body = 'Un paragraphe.\n\n![Une photo](../images/photo.jpg "Photo : essai")\n\nLa suite.\n'
-    root = write_issue(tmp_path / "numero", {"01-a.md": article("A", body)})
-    (root / "images").mkdir()
-    _photo(root / "images" / "photo.jpg", 1)
-    return root
+    return _issue_with_a_photo(tmp_path / "numero", 1)
 
 
 @pytest.fixture
@@ -132,10 +138,7 @@ def test_a_picture_written_reduced_is_reduced_from_its_file_s_pixels(issue: Path
 def test_a_picture_written_at_its_own_size_is_the_one_weasyprint_writes(tmp_path: Path) -> None:
     """A JPEG written at its own size (under 150 dpi in its column): encoded again at the
     web PDF's quality, optimized, as WeasyPrint encodes it as it makes it."""
-    body = 'Un paragraphe.\n\n![Une photo](../images/photo.jpg "Photo : essai")\n'
-    root = write_issue(tmp_path / "numero", {"01-a.md": article("A", body)})
-    (root / "images").mkdir()
-    _photo(root / "images" / "photo.jpg", 3, (240, 180))
+    root = _issue_with_a_photo(tmp_path / "numero", 3, (240, 180))
     engine = Engine()
     first = _web(root, engine)
     assert _web(root, engine).pdf == first.pdf  # (the second, lent the album's encoding)
@@ -151,11 +154,9 @@ def test_a_jpeg_turned_by_its_orientation_is_written_as_weasyprint_writes_it(
 ) -> None:
     """A JPEG whose EXIF orientation turns it (image-orientation: from-image) is made as
     WeasyPrint makes it: turned, then encoded at the web PDF's quality, once."""
-    body = 'Un paragraphe.\n\n![Une photo](../images/photo.jpg "Photo : essai")\n'
-    root = write_issue(tmp_path / "numero", {"01-a.md": article("A", body)})
-    (root / "images").mkdir()
-    _photo(root / "images" / "droite.jpg", 4, (240, 180))
-    with Image.open(root / "images" / "droite.jpg") as upright:
+    root = _issue_with_a_photo(tmp_path / "numero", 4, (240, 180))
+    with Image.open(root / "images" / "photo.jpg") as upright:
+        upright.load()
         exif = Image.Exif()
         exif[0x0112] = 6  # Orientation: turn 90° clockwise to show it
         upright.save(root / "images" / "photo.jpg", format="JPEG", exif=exif.tobytes())
