@@ -1,6 +1,7 @@
 """Does the test suite catch a broken product? Deliberate faults, one per guarantee.
 
 Usage: python benchmarks/mutants.py [--only NAME]... [--list] [--jobs N] [--timeout S]
+                                    [--marks EXPR]
 
 Each fault breaks one guarantee of the README (or of docs/checks.md, docs/format.md)
 by replacing an exact piece of text in one file. For each fault, the repository is
@@ -10,6 +11,10 @@ checkout's interpreter, the copy's ``src/`` first on ``sys.path``). The working 
 is never modified. One line per fault: ``caught``, ``MISSED``, ``broken fault`` (its
 ``old`` text is not found exactly once: the list is behind the code) or ``timeout``;
 then the score and the faults that got through.
+
+``--marks "not slow"`` runs only the tests ``make test`` runs (it leaves out those marked
+``slow``, which CI runs after it): how many faults a developer's ``make test`` catches
+alone. A fault whose tests are all left out says ``no tests``.
 
 ``tests/test_mutants.py`` keeps the list in step with the code without running it.
 """
@@ -44,9 +49,14 @@ class Fault:
     tests: tuple[str, ...]  # test files (or folders), relative to the repository
     keyword: str = ""  # a pytest -k expression, if only some tests of those files apply
 
-    def pytest_args(self) -> list[str]:
-        """The arguments pytest runs this fault's tests with."""
-        return [*self.tests, *(["-k", self.keyword] if self.keyword else [])]
+    def pytest_args(self, marks: str = "") -> list[str]:
+        """The arguments pytest runs this fault's tests with (only those of ``marks``, a
+        pytest -m expression, if given)."""
+        chosen = [
+            *(["-k", self.keyword] if self.keyword else []),
+            *(["-m", marks] if marks else []),
+        ]
+        return [*self.tests, *chosen]
 
 
 _SANDBOX = "src/bippdf/sandbox.py"
@@ -95,7 +105,12 @@ FAULTS: list[Fault] = [
         "src/bippdf/files.py",
         'fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)',
         "fd, temp = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), str(target)",
-        ("tests/test_sandbox.py", "tests/test_build.py", "tests/test_cache.py"),
+        (
+            "tests/test_files.py",
+            "tests/test_sandbox.py",
+            "tests/test_build.py",
+            "tests/test_cache.py",
+        ),
     ),
     # Same sources, same bytes.
     Fault(
@@ -535,7 +550,7 @@ FAULTS: list[Fault] = [
         "        if _reclassed(before, after):",
         "        if False:",
         ("tests/test_relayout.py",),
-        "article_starting",
+        "article_starting or trading",
     ),
     Fault(
         "page-before-first-change-only",
@@ -925,9 +940,9 @@ def check_isolation() -> str:
         return found
 
 
-def run(fault: Fault, timeout: float) -> tuple[str, float, str]:
-    """Apply one fault to a fresh copy and run its tests: the outcome, the seconds, and
-    the first test that failed."""
+def run(fault: Fault, timeout: float, marks: str = "") -> tuple[str, float, str]:
+    """Apply one fault to a fresh copy and run its tests (those of ``marks`` only, if
+    given): the outcome, the seconds, and the first test that failed."""
     start = time.monotonic()
     if problems(fault):
         return "broken fault", 0.0, "; ".join(problems(fault))
@@ -940,7 +955,7 @@ def run(fault: Fault, timeout: float) -> tuple[str, float, str]:
         command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
         try:
             done = subprocess.run(
-                [*command, *fault.pytest_args()],
+                [*command, *fault.pytest_args(marks)],
                 cwd=copy,
                 env=_environment(copy),
                 capture_output=True,
@@ -953,7 +968,7 @@ def run(fault: Fault, timeout: float) -> tuple[str, float, str]:
     seconds = time.monotonic() - start
     if done.returncode == 0:
         return "MISSED", seconds, ""
-    if done.returncode == 5:  # pytest collected nothing: the -k matches no test
+    if done.returncode == 5:  # pytest collected nothing: the -k (or -m) matches no test
         return "no tests", seconds, ""
     return "caught", seconds, _first_failure(done.stdout + done.stderr)
 
@@ -973,6 +988,9 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the faults and stop")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per fault")
+    parser.add_argument(
+        "--marks", default="", metavar="EXPR", help="only the tests of a pytest -m expression"
+    )
     args = parser.parse_args()
     unknown = set(args.only) - {fault.name for fault in FAULTS}
     if unknown:
@@ -989,7 +1007,7 @@ def main() -> int:
 
     def one(fault: Fault) -> tuple[Fault, str]:
         """Run one fault and print its line as soon as it is known."""
-        outcome, seconds, why = run(fault, args.timeout)
+        outcome, seconds, why = run(fault, args.timeout, args.marks)
         print(f"{fault.name:28} {outcome:12} {seconds:6.0f} s  {why or fault.breaks}", flush=True)
         return fault, outcome
 

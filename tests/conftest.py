@@ -37,25 +37,28 @@ _BUILT_ONCE = {"issue6", "issue6_web"}  # fixtures that build No. 6 for the sess
 _lays_out = False  # whether the test being run is marked pdf
 
 
-# The files whose tests take longest, longest first (seconds of one run of make test on
-# two cores, --durations=0): run before the others. make test hands each worker a whole
-# file at a time (pytest-xdist's --dist loadfile, so that a module's fixtures, a build or
-# a browser, are made once rather than once per worker), the next as it runs short; a
-# long file handed out last would leave the other core idle to the end.
+# The files whose tests take longest (seconds of their tests in one run of make test-slow,
+# then of make test, on two cores, --junitxml): run before the others, make test-slow's
+# longest first, then make test's. Each run hands each worker a whole file at a time
+# (pytest-xdist's --dist loadfile, so that a module's fixtures, a build or a browser, are
+# made once rather than once per worker), the next as it runs short; a long file handed
+# out last would leave the other core idle to the end.
 LONGEST_FIRST = (
-    "test_relayout.py",  # 55 s
-    "test_copyfit.py",  # 42 s
-    "test_browser.py",  # 37 s
-    "test_watch.py",  # 28 s
-    "test_limits.py",  # 14 s
-    "importer/test_seed.py",  # 13 s
-    "test_cache.py",  # 12 s
-    "test_sandbox.py",  # 12 s
-    "check/test_matterhorn.py",  # 12 s
-    "test_online.py",  # 11 s
-    "check/test_prepress.py",  # 10 s
-    "test_linebreaking.py",  # 10 s
-    "check/test_structure.py",  # 9 s
+    "test_relayout.py",  # 58 s, 8 s
+    "test_browser.py",  # 50 s, 0 s
+    "test_watch.py",  # 22 s, 0 s
+    "test_copyfit.py",  # 21 s, 23 s
+    "test_linebreaking.py",  # 15 s, 1 s
+    "test_limits.py",  # 14 s, 0 s
+    "importer/test_seed.py",  # 12 s, 0 s
+    "test_online.py",  # 10 s, 10 s
+    "check/test_matterhorn.py",  # 0 s, 13 s
+    "test_cache.py",  # 1 s, 9 s
+    "test_sandbox.py",  # 9 s, 4 s
+    "check/test_prepress.py",  # 2 s, 7 s
+    "check/test_structure.py",  # 7 s, 3 s
+    "check/test_typesetting.py",  # 1 s, 5 s
+    "test_render.py",  # 0 s, 4 s
 )
 
 

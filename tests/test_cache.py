@@ -517,6 +517,7 @@ def test_a_picture_moved_over_another_is_told_from_it(
     assert stamp(photo) != before
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_html_output_a_linked_folder_and_a_markdown_file_s_date(
     issue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

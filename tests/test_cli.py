@@ -397,6 +397,7 @@ runpy.run_module("bippdf", run_name="__main__")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_a_build_leaves_no_folder_of_fonts_behind(tmp_path: Path) -> None:
     """WeasyPrint copies the fonts the stylesheets name into a temporary folder, which it

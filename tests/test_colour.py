@@ -381,6 +381,7 @@ def test_an_engine_separates_again_once_its_styles_are_reloaded(
     assert engine.separator.folder == tmp_path / "cmyk"
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_a_build_reads_the_last_build_s_separations(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -126,6 +126,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("check", "lines", "body"), CASES)
 def test_each_condition_keeps_a_page_as_weasyprint_makes_it(
     engine: Engine, folder: Path, check: str, lines: range, body: str
@@ -142,6 +143,7 @@ def test_each_condition_keeps_a_page_as_weasyprint_makes_it(
     assert any(differ), check
 
 
+@pytest.mark.slow
 def test_no6_s_articles_are_laid_out_as_weasyprint_lays_them_out(tmp_path: Path) -> None:
     """Three of No. 6's articles flowing from one page start (as a fit's trial lays them
     out, subheads, a table and pictures at every height of a page), set tight and

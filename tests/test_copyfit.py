@@ -170,6 +170,7 @@ def test_the_layout_budget_counts_the_trials_asked_for_not_those_laid_out_ahead(
     assert (ahead.count, ahead.asked) == (2, 2) == (one.count, one.asked)
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_the_web_pdf_is_written_from_the_last_trial_the_same_as_laid_out_again(
     tmp_path: Path,
@@ -256,6 +257,7 @@ WITH_ADDRESS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_trials_of_words_kept_whole_are_laid_out_from_the_one_before_as_whole_ones_are(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -305,6 +307,7 @@ def test_a_fit_forks_its_trials_once_the_fonts_are_loaded(
     assert len(folders) == 1 and folders[0].startswith("weasyprint-"), folders
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_a_build_after_an_edit_tries_the_issue_s_last_fit_first(tmp_path: Path) -> None:
     """``make pdf`` after an edit, in a new process: the issue's last fit, recorded beside
@@ -400,6 +403,7 @@ def test_the_last_fit_follows_its_paragraphs_when_a_line_is_added_above(tmp_path
     assert again.sets == tuple((two_lines_down(source), n) for source, n in first.sets)
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 @pytest.mark.parametrize("case", ["edit", "dropped", "scratch"])
 def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
@@ -464,6 +468,7 @@ def test_the_print_pdf_laid_out_during_the_fit_is_the_one_laid_out_after_it(
     assert build("after") == during and not held
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_the_print_pdf_laid_out_during_the_fit_follows_the_trials_from_its_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -597,6 +602,7 @@ def test_a_build_that_fails_forgets_the_issue_s_last_fit(
     assert not list(last.iterdir()) and str(root / "issue.toml") not in copyfit._LAST
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_a_last_fit_the_check_refuses_is_fitted_again_from_scratch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -784,6 +790,7 @@ def _with_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int)
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 @pytest.mark.parametrize("cores", [1, 2])
 def test_a_print_pdf_alone_is_written_from_the_fit_s_last_trial(
@@ -878,7 +885,9 @@ def excerpt_fitted_here(
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("case", ["beside", "failing", "unforked"])
+@pytest.mark.parametrize(
+    "case", ["beside", "failing", pytest.param("unforked", marks=pytest.mark.slow)]
+)
 def test_a_pdf_alone_has_the_tighter_set_s_trials_laid_out_beside_and_written_there(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -1003,6 +1012,7 @@ def test_the_trial_after_the_tighter_set_is_laid_out_beside_only_when_it_is_like
     assert sent(2, [], 9, there=False) == []
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_the_print_and_web_stylesheets_lay_the_text_out_line_for_line_alike(
     tmp_path: Path,

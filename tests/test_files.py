@@ -1,10 +1,37 @@
-"""Files kept whole in the build folder's cache (``files.keep_whole``, ``read_whole``)."""
+"""Outputs written whole or not at all (``files.write_file``), and files kept whole in the
+build folder's cache (``files.keep_whole``, ``read_whole``)."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
-from bippdf.files import keep_whole, read_whole
+import pytest
+
+from bippdf.errors import BuildError
+from bippdf.files import keep_whole, read_whole, write_file
+
+
+def test_a_write_that_fails_half_way_leaves_the_last_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk full once the new bytes are on their way: the last good file is still
+    there, whole, nothing else is left beside it, and the error says what to check.
+    (tests/test_sandbox.py kills a whole build while it writes.)"""
+    target = tmp_path / "bip.pdf"
+    target.write_bytes(b"%PDF- the last good one")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(BuildError) as error:
+        write_file(target, b"%PDF- the new one, half written")
+    assert error.value.path == target
+    assert "disque" in (error.value.hint or "")
+    assert target.read_bytes() == b"%PDF- the last good one"
+    assert [p.name for p in tmp_path.iterdir()] == ["bip.pdf"]
 
 
 def test_a_kept_file_is_read_back_only_whole(tmp_path: Path) -> None:

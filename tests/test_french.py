@@ -177,6 +177,7 @@ def test_the_report_summary_is_french() -> None:
     assert failed.summary() == "x.pdf: 4 pages, 2 vérifications, 1 problème dans mise en page"
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_ctrl_c_stops_watch_in_french(tmp_path: Path) -> None:
     """watchfiles says « KeyboardInterrupt caught, stopping watch » on its own; bippdf

@@ -96,6 +96,7 @@ def _assert_passes_every_check(pdf: Path) -> None:
 CLEAN_EXAMPLES = max(1, settings().max_examples * 2 // 5)
 
 
+@pytest.mark.slow
 @settings(max_examples=CLEAN_EXAMPLES)
 @given(body=clean_body())
 def test_clean_text_always_builds_and_passes_every_check(body: str) -> None:
@@ -169,6 +170,7 @@ def _assert_names_file_line_and_construct(error: SourceError, path: Path, text: 
                 assert construct(match).lower() in text.lower(), str(each)
 
 
+@pytest.mark.slow
 def test_hostile_text_builds_or_stops_with_a_source_error_naming_it() -> None:
     outcomes: list[bool] = []
 

@@ -147,6 +147,7 @@ def _stopped_after(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [
@@ -176,6 +177,7 @@ def test_markdown_with_a_long_run_of_spaces_is_linear() -> None:
     assert markdown.plain_text(parsed.tokens) == "Un texte."
 
 
+@pytest.mark.slow
 def test_source_lines_are_found_in_linear_time() -> None:
     with _stopped_after(30):
         assert key_line("\n" * BIG + "title = 1\n", "title") == BIG + 1

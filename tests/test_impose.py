@@ -24,6 +24,7 @@ def test_booklet_order_needs_pages_by_fours() -> None:
         booklet_order(6)
 
 
+@pytest.mark.slow
 def test_imposed_page_order_read_back(
     issue6: BuiltIssue, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -54,6 +54,7 @@ print(*sorted(mapped))
 """
 
 
+@pytest.mark.slow
 def test_the_libraries_its_import_loads_are_loaded_unsearched() -> None:
     """The very libraries that WeasyPrint's own import maps (Pango, HarfBuzz, its
     subsetter, fontconfig), from the same files, with no search but for a library it

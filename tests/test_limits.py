@@ -26,6 +26,7 @@ def _bench_limits():  # type: ignore[no-untyped-def]
     return module
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_a_thousand_notes(tmp_path: Path) -> None:
     issue = _bench_limits().notes_issue(tmp_path / "issue", 1000)

@@ -26,6 +26,7 @@ inline = pytest.importorskip("weasyprint.layout.inline")
 line_break = pytest.importorskip("weasyprint.text.line_break")
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, justified: list[tuple[Any, ...]]
@@ -92,6 +93,7 @@ def test_no6_s_articles_are_laid_out_as_when_each_line_is_broken_anew(
         assert _put_down_here(question) == _put_down_by_weasyprint(question), question[0]
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_what_line_breaking_reads_of_a_style_is_what_its_answers_are_kept_by(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -658,6 +660,7 @@ def test_a_channel_its_child_does_not_read_never_holds_up_the_layout(asked: list
     assert not channel.telling
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_the_print_pdf_laid_out_beside_breaks_none_of_the_lines_the_web_pdf_broke(
     tmp_path: Path,
@@ -689,6 +692,7 @@ def test_the_print_pdf_laid_out_beside_breaks_none_of_the_lines_the_web_pdf_brok
     assert there == pdf("print")[0]
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_the_process_a_lane_forks_listens_to_the_lines_broken_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

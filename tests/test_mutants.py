@@ -54,3 +54,13 @@ def test_a_fault_whose_text_moved_is_refused(tmp_path: Path) -> None:
     ]
     target.write_text(fault.old + fault.old, encoding="utf-8")
     assert f"its old text occurs 2 times in {fault.file}" in MUTANTS.problems(fault, tmp_path)
+
+
+def test_a_fault_s_tests_can_be_those_make_test_runs() -> None:
+    """``--marks "not slow"`` (what make test alone catches) reaches pytest as its -m,
+    beside the fault's own -k."""
+    fault = next(fault for fault in MUTANTS.FAULTS if fault.keyword)
+    args = fault.pytest_args("not slow")
+    assert args[: len(fault.tests)] == list(fault.tests)
+    assert args[len(fault.tests) :] == ["-k", fault.keyword, "-m", "not slow"]
+    assert "-m" not in fault.pytest_args()

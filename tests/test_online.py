@@ -175,6 +175,7 @@ def test_the_fonts_are_woff2_subsets_for_french_with_their_licences(
     assert "SIL Open Font License" in licence
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("face", ["fonts/noto-serif/NotoSerif-Regular.ttf",
                                   "fonts/inter/Inter-Italic.otf"])  # fmt: skip
 def test_the_shipped_subsets_are_what_make_web_fonts_writes(face: str) -> None:
@@ -450,7 +451,7 @@ def test_the_copies_for_screens_stop_when_told_and_are_made_last_first_if_asked(
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("beside", ["made", "lost"])
+@pytest.mark.parametrize("beside", ["made", pytest.param("lost", marks=pytest.mark.slow)])
 def test_a_build_of_both_pdfs_has_the_print_pdf_s_process_make_the_copies_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: str
 ) -> None:
@@ -593,7 +594,11 @@ def _chirp(width: int, height: int) -> Any:
     return stripes.resize((width, height), Image.Resampling.NEAREST).convert("RGB")
 
 
-@pytest.mark.parametrize("orientation", range(1, 9))
+# Orientation 6 (a quarter turn, the usual portrait) in make test, the others in make
+# test-slow.
+@pytest.mark.parametrize(
+    "orientation", [n if n == 6 else pytest.param(n, marks=pytest.mark.slow) for n in range(1, 9)]
+)
 def test_a_photo_s_copies_are_the_whole_photo_resized_upright_without_moire(
     orientation: int,
 ) -> None:
@@ -1079,6 +1084,7 @@ def test_a_file_s_weight_is_said_as_a_french_reader_reads_it(size: int, said: st
     assert online._weight(size) == said
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_make_pdf_s_folder_carries_both_pdfs_and_the_cover(small: Path, tmp_path: Path) -> None:
     """Built as make pdf builds it (print, web, cover and the online edition), the folder

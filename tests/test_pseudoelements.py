@@ -118,6 +118,7 @@ def test_a_document_with_pseudo_elements_is_written_as_with_weasyprint_s_own_sty
     assert ours == written(html)
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_no6_s_articles_are_written_as_with_weasyprint_s_own_styles(
     tmp_path: Path, request: pytest.FixtureRequest

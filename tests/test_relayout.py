@@ -81,6 +81,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_edit_is_laid_out_again_as_a_whole_layout_lays_it_out(issue: Path) -> None:
     """Each edit in turn, from the layout of the one before."""
     articles = issue / "articles"
@@ -136,6 +137,7 @@ def test_an_edit_is_laid_out_again_as_a_whole_layout_lays_it_out(issue: Path) ->
         before = resumed
 
 
+@pytest.mark.slow
 def test_a_page_kept_keeps_its_margin_boxes_while_they_hold(
     issue: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -234,6 +236,7 @@ def test_margin_boxes_are_kept_for_the_same_page_in_the_same_state_only() -> Non
     assert margins.kept_for(2, page, state, changed=float("inf")) is None
 
 
+@pytest.mark.slow
 def test_an_article_starting_a_page_or_set_looser_is_laid_out_again_from_the_pages_before(
     issue: Path,
 ) -> None:
@@ -329,6 +332,7 @@ def test_a_page_remade_is_let_go_of_as_soon_as_it_is(issue: Path) -> None:
     assert [index for index, kept in enumerate(alive) if not kept] == sorted(remade)
 
 
+@pytest.mark.slow
 def test_what_cannot_be_resumed_from_is_laid_out_whole(issue: Path) -> None:
     """The text set tighter (a class of the document), a subhead reworded (its entry in
     the contents, whose page number the last layout found, names another id), a picture
@@ -371,6 +375,7 @@ def test_a_style_changed_with_no_attribute_changed_is_laid_out_whole(tmp_path: P
     assert engine.remade[-1] == len(document.pages) > 1
 
 
+@pytest.mark.slow
 def test_a_cell_edited_lays_out_again_every_page_of_its_table(tmp_path: Path) -> None:
     """A table's columns are as wide as its widest cells: a cell made wider moves the
     columns on every page the table spans, not only on the page showing the cell."""
@@ -398,6 +403,7 @@ _WORD = re.compile(r"(?<![\w&#/.:@\[^-])[a-zàâçéèêëîïôûùüÿœ]{4,}(
 _REPLACEMENTS = ["la", "prévention", "communautaire", "d'intervention", "sécurité", ""]
 
 
+@pytest.mark.slow
 def test_random_edits_are_laid_out_again_as_a_whole_layout_lays_them_out(
     tmp_path: Path,
 ) -> None:

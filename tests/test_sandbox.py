@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from bippdf import sandbox
 from bippdf.check import check_pdf
@@ -364,6 +365,7 @@ def _bippdf(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(
     tmp_path: Path, issue6: BuiltIssue
@@ -383,6 +385,25 @@ def test_two_builds_in_separate_processes_and_places_give_the_same_bytes(
     edition = "BIP-06-2019-08-en-ligne/"
     assert len([name for name in one if not name.startswith(edition)]) == 3  # PDFs, cover
     assert f"{edition}index.html" in one and f"{edition}images/estrie-700w.jpg" in one
+    assert one == two
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("variant", ["print", "web"])
+def test_one_issue_built_twice_in_two_places_gives_the_same_bytes(
+    tmp_path: Path, variant: str
+) -> None:
+    """The quick one of the test above, which make test runs: a small issue and a copy
+    of it elsewhere, each built in this process, give the same bytes (identifiers from
+    the content, dates from the issue)."""
+    root = write_issue(tmp_path / "un" / "issue", {"01-a.md": article("A", "Le texte.\n")})
+    elsewhere = tmp_path / "deux" / "issue"
+    shutil.copytree(root, elsewhere)
+    one = build_pdf(root, tmp_path / "un.pdf", variant=variant).output.read_bytes()
+    two = build_pdf(elsewhere, tmp_path / "deux.pdf", variant=variant).output.read_bytes()
+    metadata = PdfReader(io.BytesIO(one)).trailer["/Root"]["/Metadata"].get_object()
+    # PDF/X-4 asks for a document identifier, which WeasyPrint draws at random.
+    assert (b"xmp.did:" in metadata.get_data()) == (variant == "print")
     assert one == two
 
 
@@ -432,6 +453,7 @@ sys.exit(main())
 """
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_a_build_killed_while_writing_leaves_the_previous_pdf_intact(tmp_path: Path) -> None:
     """Killed half-way through writing the new PDF's bytes, a build leaves the last good
@@ -475,6 +497,7 @@ def test_a_build_killed_while_writing_leaves_the_previous_pdf_intact(tmp_path: P
     assert sorted(p.name for p in out.iterdir() if p.name not in strays) == ["bip.pdf"]
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_two_builds_of_one_issue_at_once(tmp_path: Path) -> None:
     """Two processes writing the same PDF at once: it is whole, one or the other's, and

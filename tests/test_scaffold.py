@@ -34,6 +34,7 @@ def issues(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_the_next_issue_carries_the_bulletin_over_and_builds_as_it_is(
     issues: Path, tmp_path: Path
@@ -112,6 +113,7 @@ def test_cli_takes_or_asks_for_the_date_and_theme(
     assert capsys.readouterr().err.startswith("erreur : date illisible : « décembre » (")
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_the_first_issue_of_all_builds_too(tmp_path: Path) -> None:
     made = new_issue(tmp_path / "issues", date=dt.date(2026, 12, 1), theme="Premier numéro")

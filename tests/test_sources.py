@@ -144,6 +144,7 @@ def faulty_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_a_refused_build_names_each_problem_s_article_line_and_cause(
     faulty_issue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -167,6 +168,7 @@ def test_a_refused_build_names_each_problem_s_article_line_and_cause(
     assert len(err) == 2 and "1 problème" in err[1]
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_check_names_the_article_with_the_issue_and_the_page_without(
     faulty_issue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

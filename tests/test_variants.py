@@ -150,6 +150,7 @@ def test_low_resolution_image_is_an_error_and_a_medium_one_a_warning(
     assert len(printing.problems) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_page_count_padded_before_the_colophon(tmp_path: Path) -> None:
     root = write_issue(tmp_path / "i", {"01-a.md": article("A", "Texte.\n")})

@@ -49,6 +49,7 @@ def watching(watcher: Watcher) -> Iterator[Callable[[], IssueBuild]]:
     assert not thread.is_alive()
 
 
+@pytest.mark.slow
 def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> None:
     issue = write_issue(tmp_path / "2020-03-numero-01", {"01-a.md": article("A", "Le chat.\n")})
     source = issue / "articles" / "01-a.md"
@@ -75,6 +76,7 @@ def test_a_save_rebuilds_and_an_error_does_not_stop_watching(tmp_path: Path) -> 
         assert fourth.error is None and "Le loup." in " ".join(read_pdf(output).texts)
 
 
+@pytest.mark.slow
 def test_what_a_build_leaves_is_set_aside_until_watching_ends(tmp_path: Path) -> None:
     """Once a build is reported, what is left of it is set aside from the collector
     (``settle``), so that the next rebuild's collections do not walk the last layout
@@ -121,6 +123,7 @@ class Recording(Watcher):
         return super().rebuild(changed)
 
 
+@pytest.mark.slow
 def test_outputs_and_editor_files_do_not_trigger_a_rebuild(tmp_path: Path) -> None:
     """The PDF and the build folder inside the issue's folder, an editor's swap and backup
     files, the issue's fit as a build records it: saved before an article, none of them
@@ -168,6 +171,7 @@ def test_the_issue_s_fit_changed_by_someone_else_is_a_save_that_matters(tmp_path
     assert copyfit.last(toml, "issue") is None  # fitted anew
 
 
+@pytest.mark.slow
 def test_a_single_file_rebuilds_for_itself_and_its_images_only(tmp_path: Path) -> None:
     """Its folder is watched (a save that writes a new file over the old one is seen), but
     another Markdown file saved there does not start a build; an image does."""
@@ -190,6 +194,7 @@ def test_a_single_file_rebuilds_for_itself_and_its_images_only(tmp_path: Path) -
     assert "Deuxième jet." in " ".join(read_pdf(output).texts)
 
 
+@pytest.mark.slow
 def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
     """Editors save by writing a new file and renaming it over the old one."""
     single = tmp_path / "notes.md"
@@ -206,6 +211,7 @@ def test_a_save_that_replaces_a_single_file_is_seen(tmp_path: Path) -> None:
             assert text in " ".join(read_pdf(output).texts)
 
 
+@pytest.mark.slow
 def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
     tmp_path: Path, own_styles: Path
 ) -> None:
@@ -232,6 +238,7 @@ def test_a_broken_stylesheet_is_reported_and_watching_goes_on(
     assert output.read_bytes() != pdf  # the styles were parsed again: titles in the accent
 
 
+@pytest.mark.slow
 def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> None:
     issue = write_issue(tmp_path / "issue", {"01-a.md": article("A", "Le chat.\n")})
     source = issue / "articles" / "01-a.md"
@@ -250,6 +257,7 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
         assert "Le renard." in " ".join(read_pdf(output).texts)
 
 
+@pytest.mark.slow
 def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> None:
     """``watch --draft``: said once at the start; each PDF written without its check and
     uncompressed, and its line says so."""
@@ -264,6 +272,7 @@ def test_a_draft_watch_says_what_it_skips_and_does_not_check(tmp_path: Path) -> 
     assert all("/Filter" not in page["/Contents"].get_object() for page in PdfReader(web).pages)
 
 
+@pytest.mark.slow
 def test_an_edit_is_laid_out_from_the_last_layout_as_a_whole_layout_lays_it_out(
     tmp_path: Path,
 ) -> None:

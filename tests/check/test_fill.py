@@ -42,6 +42,7 @@ def test_no6_as_fitted_has_no_hole_and_no_page_under_half_full(issue6: BuiltIssu
     assert fill.figures["least_filled"] >= 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_column_holes_are_said(issue6: BuiltIssue) -> None:
     """No. 6 as fitted, its quotations held whole in one column as they were: the

@@ -43,6 +43,7 @@ def issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_issue(tmp_path_factory.mktemp("lignes"), {"01-a.md": article("Un article", body)})
 
 
+@pytest.mark.slow
 def test_a_good_layout_has_none(issue: Path, tmp_path: Path) -> None:
     """Built by the pipeline: each paragraph in its best spacing."""
     result = build_pdf(issue, tmp_path / "good.pdf", variant="web")
@@ -109,6 +110,7 @@ def test_a_words_end_alone_on_the_last_line(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_no_6_without_the_hyphenation_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """No. 6 laid out without bippdf's dictionary: WeasyPrint breaks capitalised words

@@ -97,6 +97,7 @@ def test_notes_at_the_foot_of_the_page_pass(footnoted: tuple[bytes, Expectations
         assert data.page_of(f"note-{number}") == data.page_of(f"appel-{number}")
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_footnote_deferred_to_the_next_page(tmp_path: Path) -> None:
     """Footnotes called from a second column, in a small footnote area: WeasyPrint

@@ -417,6 +417,7 @@ def _photo(writer: PdfWriter) -> StreamObject:
     return [i for i in images if i.get("/Subtype") == "/Image" and i["/Filter"] == "/DCTDecode"][-1]
 
 
+@pytest.mark.slow
 def test_a_photo_weighed_before_is_weighed_again_once_replaced(
     issue6: BuiltIssue, monkeypatch: pytest.MonkeyPatch
 ) -> None:

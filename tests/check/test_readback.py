@@ -25,6 +25,7 @@ from ..conftest import BuiltIssue, WebIssue
 WAIT = 60  # seconds: the longest a child is waited for to say it started
 
 
+@pytest.mark.slow
 def test_two_processes_read_the_same_as_one(
     issue6: BuiltIssue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,6 +161,7 @@ def _edited(data: bytes, change: Callable[[pikepdf.Pdf], None]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_pages_read_before_are_not_read_again(
     issue6_web: WebIssue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,6 +183,7 @@ def test_pages_read_before_are_not_read_again(
     assert read == list(range(first.page_count))
 
 
+@pytest.mark.slow
 def test_a_page_is_read_again_when_a_font_it_uses_changes(
     issue6_web: WebIssue, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,7 @@ from .conftest import edit_pdf, problems_in, render_broken
 _OTHER = "exploitation-sexuelle-de-quoi-parle-t-on"  # an article on another page
 
 
+@pytest.mark.slow
 def test_swapped_destinations(issue6_linked: BuiltIssue) -> None:
     def change(writer: PdfWriter) -> None:
         names = writer.root_object["/Names"]["/Dests"]["/Names"]
@@ -165,6 +166,7 @@ def test_missing_heading_in_contents(small_issue: Path, variant: str) -> None:
     assert "la section « Première section » manque au sommaire" in problems
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_long_contents_and_three_digit_notes(tmp_path: Path) -> None:
     """Contents over several pages (left and right margins differ) and notes past 99."""

@@ -143,6 +143,7 @@ NEAR_THE_GUTTER = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 @pytest.mark.parametrize("variant", ["print", "web"])
 def test_a_lead_ending_near_the_gutter_spans_the_page(tmp_path: Path, variant: str) -> None:
