@@ -63,16 +63,20 @@ web-fonts: $(STAMP)
 approve-html: $(STAMP)
 	$(BIN)/python scripts/approve_html.py
 
+# The tests spread over the cores (pytest-xdist), a whole file to each worker at a time,
+# the longest files first (tests/conftest.py): make test's and make test-slow's alike.
+PYTEST_ON_CORES := $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
+
 # make test: every test but those marked slow (0.8 s or more each, or a browser's),
-# spread over the cores (pytest-xdist), in about a minute on two.
+# in about a minute on two cores.
 test: $(COMPILED)
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not slow"
+	$(PYTEST_ON_CORES) -m "not slow"
 
 # make test-slow: the tests make test leaves out (whole layouts compared with layouts
 # resumed, an issue of a thousand notes, the online edition in Chromium...); CI runs
 # them after make test, so that every test runs on every change.
 test-slow: $(COMPILED)
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m slow
+	$(PYTEST_ON_CORES) -m slow
 
 # make test-fast: the tests that lay out no PDF (marked pdf otherwise) and open no
 # browser (marked browser), in seconds.

@@ -53,8 +53,9 @@ def _recipe(makefile: str, target: str) -> str:
 
 def test_make_test_and_make_test_slow_run_every_test_and_ci_runs_both() -> None:
     """``make test`` leaves the tests marked slow out, ``make test-slow`` runs those alone,
-    with the same options otherwise, and CI calls both, the README's test command first:
-    between them every test runs on every change."""
+    with the same options otherwise (the Makefile's one pytest command), and CI calls
+    both, the README's test command first: between them every test runs on every
+    change."""
     import re
     import shlex
 
